@@ -1,0 +1,233 @@
+"""Settings shared by every environment. Read from the environment; see README."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+
+from refuge.config.env import env_bool, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
+DATA_DIR = Path(env_str("REFUGE_DATA_DIR", "./data")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def _load_or_create_secret_key() -> str:
+    """Use REFUGE_SECRET_KEY, else a key kept in the data directory (created once, mode 600)."""
+    try:
+        return env_str("REFUGE_SECRET_KEY")
+    except Exception:  # noqa: BLE001 - any failure to read the variable means "not set"
+        pass
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _load_or_create_secret_key()
+DEBUG = False
+ALLOWED_HOSTS = env_list("REFUGE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("REFUGE_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
+    "refuge.core",
+    "refuge.vault",
+    "refuge.accounts",
+    "refuge.audit",
+    "refuge.intake",
+    "refuge.hotline",
+    "refuge.cases",
+    "refuge.documentation",
+    "refuge.analysis",
+    "refuge.channels",
+    "refuge.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise: static assets are cacheable, every other response is not.
+    "refuge.core.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "refuge.accounts.middleware.IdleTimeoutMiddleware",
+    "refuge.vault.middleware.KeyringMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "refuge.config.urls"
+WSGI_APPLICATION = "refuge.config.wsgi.application"
+AUTH_USER_MODEL = "accounts.Operator"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "refuge.accounts.context_processors.operator_menu",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "refuge.sqlite3",
+            "OPTIONS": {
+                # WAL lets readers run beside one writer; synchronous=FULL fsyncs the WAL at
+                # every commit, so an acknowledged report survives a power cut, not only a crash.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=FULL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA secure_delete=ON;"
+                ),
+                # Seconds to wait for the write lock instead of failing with "database is locked".
+                "timeout": 20,
+                # Take the write lock at BEGIN, so two writers queue instead of deadlocking.
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Passwords and sessions -----------------------------------------------------------------
+PASSWORD_HASHERS = ["refuge.accounts.hashers.RefugeArgon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_MINUTES = env_int("REFUGE_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True  # each request pushes the idle deadline forward
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # no Max-Age/Expires: the cookie dies with the browser
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_NAME = "refuge_session"
+CSRF_COOKIE_AGE = None  # a session cookie: Django's default keeps it for a year
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_FAILURE_VIEW = "refuge.core.views.csrf_failure"
+LANGUAGE_COOKIE_AGE = None
+LOGIN_LOCKOUT_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_FAILURES", 5)
+LOGIN_LOCKOUT_ADDRESS_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_ADDRESS_FAILURES", 20)
+LOGIN_LOCKOUT_MINUTES = env_int("REFUGE_LOGIN_LOCKOUT_MINUTES", 15)
+OTP_TOTP_ISSUER = "Refuge"
+
+# --- Security headers -----------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # no-referrer makes browsers send Origin: null on POST
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("REFUGE_HSTS_SECONDS", 31_536_000)  # only sent over TLS
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+if env_bool("REFUGE_BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# --- Upload limits --------------------------------------------------------------------------
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REFUGE_MAX_FORM_BYTES", 1_000_000)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024  # keep uploads in memory: no plaintext temp file
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+INTAKE_MAX_ATTACHMENT_BYTES = env_int("REFUGE_INTAKE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+INTAKE_MAX_TEXT_CHARS = env_int("REFUGE_INTAKE_MAX_TEXT_CHARS", 20_000)
+
+# --- Vault ----------------------------------------------------------------------------------
+# Argon2id for operator passwords: OWASP 2024 lists m=47104 KiB (46 MiB), t=1, p=1 as a minimum;
+# we use 64 MiB, t=3, which unlocks in about 0.3 s on this class of machine.
+VAULT_KDF_MEMORY_KIB = env_int("REFUGE_VAULT_KDF_MEMORY_KIB", 65_536)
+VAULT_KDF_ITERATIONS = env_int("REFUGE_VAULT_KDF_ITERATIONS", 3)
+VAULT_RECOVERY_THRESHOLD = env_int("REFUGE_RECOVERY_THRESHOLD", 3)
+VAULT_RECOVERY_SHARES = env_int("REFUGE_RECOVERY_SHARES", 5)
+VAULT_ALLOW_WEAK_KDF = False
+MEDIA_ROOT = DATA_DIR / "files"
+
+# --- Internationalisation -------------------------------------------------------------------
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", "Русский"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Background tasks -----------------------------------------------------------------------
+REDIS_URL = env_str("REFUGE_REDIS_URL", "")
+
+# --- Logging: never personal data; only ids, codes and counts are ever passed to a logger ----
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"scrub": {"()": "refuge.core.logging.ScrubFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]},
+    },
+    "root": {"handlers": ["console"], "level": env_str("REFUGE_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # django.request logs the URL and, on errors, request details: keep only status lines.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}

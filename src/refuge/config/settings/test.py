@@ -1,0 +1,13 @@
+"""Tests: same rules as production, cheaper key derivation (refused by prod.py)."""
+
+from refuge.config.settings.base import *  # noqa: F403
+
+VAULT_KDF_MEMORY_KIB = 8_192
+VAULT_KDF_ITERATIONS = 1
+VAULT_ALLOW_WEAK_KDF = True
+PASSWORD_HASHERS = ["refuge.accounts.hashers.FastTestArgon2PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True

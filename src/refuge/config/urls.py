@@ -1,0 +1,27 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from refuge.core import views as core_views
+
+# Public pages are Russian at "/" and English under "/en/": one link, no language cookie.
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", include("refuge.api.urls")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("refuge.intake.urls")),
+    path("console/", include("refuge.core.urls")),
+    path("console/accounts/", include("refuge.accounts.urls")),
+    path("console/audit/", include("refuge.audit.urls")),
+    path("console/hotline/", include("refuge.hotline.urls")),
+    path("console/cases/", include("refuge.cases.urls")),
+    path("console/documentation/", include("refuge.documentation.urls")),
+    path("console/analysis/", include("refuge.analysis.urls")),
+    path("console/vault/", include("refuge.vault.urls")),
+    prefix_default_language=False,
+)
+
+handler400 = "refuge.core.views.bad_request"
+handler403 = "refuge.core.views.permission_denied"
+handler404 = "refuge.core.views.page_not_found"
+handler500 = "refuge.core.views.server_error"

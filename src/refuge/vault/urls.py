@@ -1,0 +1,4 @@
+from django.urls import URLPattern, URLResolver
+
+app_name = "vault"
+urlpatterns: list[URLPattern | URLResolver] = []
