@@ -17,10 +17,9 @@ DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 def _load_or_create_secret_key() -> str:
     """Use REFUGE_SECRET_KEY, else a key kept in the data directory (created once, mode 600)."""
-    try:
-        return env_str("REFUGE_SECRET_KEY")
-    except Exception:  # noqa: BLE001 - any failure to read the variable means "not set"
-        pass
+    configured = env_str("REFUGE_SECRET_KEY", "")
+    if configured:
+        return configured
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
@@ -67,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "refuge.accounts.middleware.IdleTimeoutMiddleware",
+    "refuge.accounts.middleware.SessionGuardMiddleware",
     "refuge.vault.middleware.KeyringMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -104,7 +103,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "refuge.sqlite3",
+            "NAME": str(DATA_DIR / "refuge.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers run beside one writer; synchronous=FULL fsyncs the WAL at
                 # every commit, so an acknowledged report survives a power cut, not only a crash.
@@ -231,3 +230,6 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# --- Demo data: each app seeds its own (refuge demo) -------------------------------------------
+DEMO_SEEDERS = ["refuge.accounts.demo.seed"]

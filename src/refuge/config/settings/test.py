@@ -1,5 +1,10 @@
 """Tests: same rules as production, cheaper key derivation (refused by prod.py)."""
 
+import os
+import tempfile
+
+os.environ.setdefault("REFUGE_DATA_DIR", tempfile.mkdtemp(prefix="refuge-test-"))
+
 from refuge.config.settings.base import *  # noqa: F403
 
 VAULT_KDF_MEMORY_KIB = 8_192

@@ -1,0 +1,38 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from refuge.vault.keyring import Keyring, activated
+
+
+@pytest.fixture(autouse=True)
+def _empty_keyring() -> Iterator[Keyring]:
+    """Each test starts with an empty keyring, as an anonymous request does."""
+    with activated(Keyring()) as keyring:
+        yield keyring
+
+
+@pytest.fixture
+def operator_factory(db: Any) -> Callable[..., Any]:
+    from refuge.core.testing import make_operator
+
+    return make_operator
+
+
+@pytest.fixture
+def coordinator(operator_factory: Callable[..., Any]) -> Any:
+    from refuge.accounts.roles import Role
+
+    return operator_factory("coord", Role.COORDINATOR, intake=True)
+
+
+@pytest.fixture
+def hotline_operator(operator_factory: Callable[..., Any]) -> Any:
+    from refuge.accounts.roles import Role
+
+    return operator_factory("hotline1", Role.OPERATOR, intake=True)

@@ -1,0 +1,48 @@
+"""Demo operators: one per role, with fixed passwords and TOTP secrets. DEMO ONLY."""
+
+from __future__ import annotations
+
+import base64
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from refuge.accounts.models import Operator
+from refuge.accounts.roles import Role
+from refuge.accounts.services import create_operator
+
+DEMO_PASSWORD = "demo-password-refuge"  # noqa: S105 - demo only, printed as such
+DEMO_OPERATORS = [
+    ("coordinator", Role.COORDINATOR, True),
+    ("operator", Role.OPERATOR, True),
+    ("caseworker", Role.CASE_WORKER, False),
+    ("lawyer", Role.LAWYER, False),
+    ("analyst", Role.ANALYST, False),
+]
+
+
+def demo_totp_secret(username: str) -> bytes:
+    # Fixed per username so the demo's printed secrets stay valid across re-seeding.
+    return username.encode().ljust(20, b"0")[:20]
+
+
+def seed() -> list[str]:
+    """Create the demo operators; return the lines to print."""
+    lines = [
+        "=" * 72,
+        "DEMO ONLY - these accounts and secrets are public. Never use them for real work.",
+        "=" * 72,
+    ]
+    for username, role, intake in DEMO_OPERATORS:
+        operator = Operator.objects.filter(username=username).first()
+        if operator is None:
+            operator = create_operator(created_by=None, username=username, role=role,
+                                       password=DEMO_PASSWORD, on_intake_duty=intake)
+        secret = demo_totp_secret(username)
+        TOTPDevice.objects.filter(user=operator).delete()
+        TOTPDevice.objects.create(user=operator, name="demo", key=secret.hex(), confirmed=True)
+        base32 = base64.b32encode(secret).decode()
+        lines.append(f"  {username:<12} role={role:<12} password={DEMO_PASSWORD}  "
+                     f"TOTP secret={base32}")
+    lines.append("  Current codes: .venv/bin/refuge democode USERNAME")
+    lines.append("=" * 72)
+    return lines

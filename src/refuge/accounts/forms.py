@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from refuge.accounts.models import Operator
+from refuge.accounts.roles import Role
+
+NO_AUTOCOMPLETE = {"autocomplete": "off"}
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               widget=forms.TextInput(attrs=NO_AUTOCOMPLETE))
+    password = forms.CharField(label=_("Password"), max_length=256, strip=False,
+                               widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE))
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Six-digit code from your authenticator app"), min_length=6, max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+
+class CreateOperatorForm(forms.Form):
+    username = forms.RegexField(label=_("Username"), max_length=64, regex=r"^[A-Za-z0-9_.-]+$",
+                                help_text=_("A pseudonym: letters, digits, . _ -"),
+                                widget=forms.TextInput(attrs=NO_AUTOCOMPLETE))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    on_intake_duty = forms.BooleanField(label=_("Receives new web reports"), required=False)
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        if Operator.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+
+class EditOperatorForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+    on_intake_duty = forms.BooleanField(label=_("Receives new web reports"), required=False)
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label=_("Current password"), strip=False, max_length=256,
+                                   widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE))
+    new_password = forms.CharField(label=_("New password"), strip=False, min_length=12,
+                                   max_length=256,
+                                   widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE))

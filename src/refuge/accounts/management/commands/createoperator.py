@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import getpass
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import IntegrityError
+
+from refuge.accounts.roles import Role
+from refuge.accounts.services import create_operator, generate_initial_password
+
+
+class Command(BaseCommand):
+    help = "Create an operator account (the second factor is enrolled at first login)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--role", choices=[role.value for role in Role], required=True)
+        parser.add_argument("--intake", action="store_true", help="on intake duty")
+        parser.add_argument("--ask-password", action="store_true",
+                            help="type the password instead of generating one")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        password = (getpass.getpass("Password: ") if options["ask_password"]
+                    else generate_initial_password())
+        if len(password) < 12:
+            raise CommandError("The password must have at least 12 characters.", returncode=2)
+        try:
+            create_operator(created_by=None, username=options["username"],
+                            role=Role(options["role"]), password=password,
+                            on_intake_duty=options["intake"])
+        except IntegrityError as error:
+            raise CommandError("This username is taken.", returncode=2) from error
+        self.stdout.write(f"Created {options['username']} ({options['role']}).")
+        if not options["ask_password"]:
+            self.stdout.write(f"Initial password (shown once): {password}")

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+from refuge.accounts.services import current_global_generation
+
+LAST_SEEN_KEY = "last_seen"
+GENERATION_KEY = "generation"
+GLOBAL_GENERATION_KEY = "global_generation"
+
+
+class SessionGuardMiddleware:
+    """End a session that was idle too long, or that "log out everywhere", a duress login
+    or an emergency lock has revoked since it began."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and self._must_end(request):
+            logout(request)
+        elif user is not None and user.is_authenticated:
+            request.session[LAST_SEEN_KEY] = int(time.time())
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_end(request: HttpRequest) -> bool:
+        session = request.session
+        user = request.user
+        idle_seconds = time.time() - float(session.get(LAST_SEEN_KEY, 0))
+        return (
+            idle_seconds > settings.SESSION_IDLE_MINUTES * 60
+            or not user.is_active
+            or session.get(GENERATION_KEY) != getattr(user, "session_generation", None)
+            or session.get(GLOBAL_GENERATION_KEY) != current_global_generation()
+        )

@@ -1,0 +1,153 @@
+"""Operators: logging in with two factors, sessions, and the coordinator's actions."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, NoReturn
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import F
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from refuge.accounts import lockout
+from refuge.accounts.errors import LoginRefused
+from refuge.accounts.models import GlobalLock, Operator
+from refuge.accounts.permissions import require
+from refuge.accounts.roles import Capability, Role
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.vault import api as vault
+from refuge.vault.operators import SessionUnlock
+
+
+def check_password(
+    *, username: str, password: str, address: str
+) -> tuple[Operator, SessionUnlock]:
+    """First factor. Returns the operator and the unlocked key for the session.
+
+    Raises LoginLocked or LoginRefused; every failure counts toward the lockout.
+    """
+    lockout.ensure_not_locked(username=username, address=address)
+    operator = authenticate(username=username, password=password)
+    if not isinstance(operator, Operator):
+        return _refuse(username=username, address=address)
+    if not vault.has_operator_key(operator):
+        vault.create_operator_key(operator, password)
+    try:
+        unlock = vault.unlock_for_session(operator, password)
+    except vault.WrongPassword:
+        return _refuse(username=username, address=address)
+    return operator, unlock
+
+
+def _refuse(*, username: str, address: str) -> NoReturn:
+    lockout.register_failure(username=username, address=address)
+    known = Operator.objects.filter(username=username).values_list("pk", flat=True).first()
+    record_event(AuditAction.LOGIN_FAILED, target_type="accounts.Operator",
+                 target_id=known or "", details={"step": "password"})
+    raise LoginRefused
+
+
+def confirmed_device(operator: Operator) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=operator, confirmed=True).first()
+
+
+def pending_device(operator: Operator) -> TOTPDevice:
+    """The unconfirmed TOTP device an operator is enrolling (created on first need)."""
+    device = TOTPDevice.objects.filter(user=operator, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=operator, name="totp", confirmed=False)
+    return device
+
+
+def check_code(*, operator: Operator, code: str, address: str) -> TOTPDevice:
+    """Second factor: verify the TOTP code of a confirmed device, or confirm enrolment."""
+    lockout.ensure_not_locked(username=operator.username, address=address)
+    device = confirmed_device(operator)
+    enrolling = device is None
+    if device is None:
+        device = pending_device(operator)
+    if not code.isdigit() or not device.verify_token(code):
+        lockout.register_failure(username=operator.username, address=address)
+        record_event(AuditAction.LOGIN_FAILED, target=operator, details={"step": "code"})
+        raise LoginRefused
+    if enrolling:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record_event(AuditAction.TOTP_ENROLLED, actor=operator, target=operator)
+    lockout.clear_failures(username=operator.username)
+    record_event(AuditAction.LOGIN, actor=operator, target=operator)
+    return device
+
+
+def current_global_generation() -> int:
+    lock, _ = GlobalLock.objects.get_or_create(pk=1)
+    return lock.generation
+
+
+@transaction.atomic
+def log_out_everywhere(operator: Operator) -> None:
+    """End every session of this operator on every app server."""
+    Operator.objects.filter(pk=operator.pk).update(session_generation=F("session_generation") + 1)
+    record_event(AuditAction.LOGOUT_EVERYWHERE, actor=operator, target=operator)
+
+
+def generate_initial_password() -> str:
+    # Four groups of five lowercase letters and digits: about 103 bits, easy to read aloud.
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
+
+
+@transaction.atomic
+def create_operator(*, created_by: Any, username: str, role: Role, password: str,
+                    on_intake_duty: bool = False) -> Operator:
+    """Create an account with its keypair; the TOTP factor is enrolled at first login."""
+    if created_by is not None:
+        require(created_by, Capability.MANAGE_OPERATORS)
+    operator = Operator.objects.create_user(username=username, password=password, role=role)
+    operator.is_on_intake_duty = on_intake_duty
+    operator.save(update_fields=["is_on_intake_duty"])
+    vault.create_operator_key(operator, password)
+    record_event(AuditAction.OPERATOR_CREATED, actor=created_by, target=operator,
+                 details={"role": str(role)})
+    return operator
+
+
+@transaction.atomic
+def reset_password(*, operator: Operator, reset_by: Any, new_password: str) -> None:
+    """A coordinator sets a new password: a new keypair, so no access carries over."""
+    require(reset_by, Capability.MANAGE_OPERATORS)
+    operator.set_password(new_password)
+    operator.session_generation += 1
+    operator.save(update_fields=["password", "session_generation"])
+    vault.create_operator_key(operator, new_password)
+    TOTPDevice.objects.filter(user=operator).delete()
+    record_event(AuditAction.PASSWORD_RESET, actor=reset_by, target=operator)
+
+
+@transaction.atomic
+def change_own_password(*, operator: Operator, old_password: str, new_password: str) -> None:
+    """The operator's own change: the same keypair is wrapped under the new password."""
+    if not operator.check_password(old_password):
+        raise LoginRefused
+    vault.rewrap_operator_key(operator, old_password=old_password, new_password=new_password)
+    operator.set_password(new_password)
+    operator.save(update_fields=["password"])
+    record_event(AuditAction.PASSWORD_CHANGED, actor=operator, target=operator)
+
+
+@transaction.atomic
+def update_operator(*, operator: Operator, changed_by: Any, role: Role, is_active: bool,
+                    on_intake_duty: bool) -> None:
+    require(changed_by, Capability.MANAGE_OPERATORS)
+    operator.role = role
+    operator.is_active = is_active
+    operator.is_on_intake_duty = on_intake_duty
+    fields = ["role", "is_active", "is_on_intake_duty"]
+    if not is_active:
+        operator.session_generation += 1
+        fields.append("session_generation")
+    operator.save(update_fields=fields)
+    record_event(AuditAction.OPERATOR_CHANGED, actor=changed_by, target=operator,
+                 details={"role": str(role), "active": is_active, "intake": on_intake_duty})

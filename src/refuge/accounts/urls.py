@@ -1,0 +1,16 @@
+from django.urls import path
+
+from refuge.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/code/", views.code_view, name="code"),
+    path("logout/", views.logout_view, name="logout"),
+    path("logout/everywhere/", views.logout_everywhere_view, name="logout_everywhere"),
+    path("password/", views.password_change_view, name="password_change"),
+    path("operators/", views.operator_list_view, name="operators"),
+    path("operators/new/", views.operator_create_view, name="operator_create"),
+    path("operators/<int:operator_id>/", views.operator_edit_view, name="operator_edit"),
+    path("operators/<int:operator_id>/reset/", views.operator_reset_view, name="operator_reset"),
+]

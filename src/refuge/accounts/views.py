@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+
+from refuge.accounts import services
+from refuge.accounts.decorators import operator_required
+from refuge.accounts.forms import (
+    CodeForm,
+    CreateOperatorForm,
+    EditOperatorForm,
+    LoginForm,
+    PasswordChangeForm,
+)
+from refuge.accounts.middleware import GENERATION_KEY, GLOBAL_GENERATION_KEY, LAST_SEEN_KEY
+from refuge.accounts.models import Operator
+from refuge.accounts.roles import Capability, Role
+from refuge.core.errors import DomainError
+from refuge.vault.middleware import SESSION_BLOB_KEY, clear_session_unlock, store_session_unlock
+
+PENDING_KEY = "pending_operator_id"
+PENDING_BLOB_KEY = "pending_vault_blob"
+
+
+def _address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operator, unlock = services.check_password(
+                username=form.cleaned_data["username"], password=form.cleaned_data["password"],
+                address=_address(request),
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            request.session.cycle_key()
+            request.session[PENDING_KEY] = operator.pk
+            response = redirect("accounts:code")
+            store_session_unlock(request, response, unlock)
+            request.session[PENDING_BLOB_KEY] = request.session.pop(SESSION_BLOB_KEY)
+            return response
+    return render(request, "accounts/login.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def code_view(request: HttpRequest) -> HttpResponse:
+    pending_id = request.session.get(PENDING_KEY)
+    operator = Operator.objects.filter(pk=pending_id or 0, is_active=True).first()
+    if operator is None:
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.check_code(operator=operator, code=form.cleaned_data["code"],
+                                         address=_address(request))
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            _complete_login(request, operator, device)
+            return redirect("core:home")
+    return render(request, "accounts/code.html", {"form": form, **_enrolment(operator)})
+
+
+def _enrolment(operator: Operator) -> dict[str, Any]:
+    if services.confirmed_device(operator) is not None:
+        return {"enrolling": False}
+    device = services.pending_device(operator)
+    qr = segno.make(device.config_url, error="m")
+    secret = device.config_url.split("secret=")[1].split("&")[0]
+    return {"enrolling": True, "qr_svg": qr.svg_inline(scale=4, dark="#000", light="#fff"),
+            "secret": secret}
+
+
+def _complete_login(request: HttpRequest, operator: Operator, device: Any) -> None:
+    blob = request.session.pop(PENDING_BLOB_KEY, None)
+    request.session.pop(PENDING_KEY, None)
+    login(request, operator, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    request.session[SESSION_BLOB_KEY] = blob
+    request.session[GENERATION_KEY] = operator.session_generation
+    request.session[GLOBAL_GENERATION_KEY] = services.current_global_generation()
+    request.session[LAST_SEEN_KEY] = int(time.time())
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    response = redirect("accounts:login")
+    clear_session_unlock(response)
+    return response
+
+
+@require_POST
+@operator_required()
+def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
+    services.log_out_everywhere(request.user)  # type: ignore[arg-type]
+    logout(request)
+    response = redirect("accounts:login")
+    clear_session_unlock(response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required()
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_own_password(operator=request.user,  # type: ignore[arg-type]
+                                         old_password=form.cleaned_data["old_password"],
+                                         new_password=form.cleaned_data["new_password"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your password was changed."))
+            return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@operator_required(Capability.MANAGE_OPERATORS)
+def operator_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/operator_list.html",
+                  {"operators": Operator.objects.order_by("username")})
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required(Capability.MANAGE_OPERATORS)
+def operator_create_view(request: HttpRequest) -> HttpResponse:
+    form = CreateOperatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password = services.generate_initial_password()
+        operator = services.create_operator(
+            created_by=request.user, username=form.cleaned_data["username"],
+            role=Role(form.cleaned_data["role"]), password=password,
+            on_intake_duty=form.cleaned_data["on_intake_duty"],
+        )
+        return _show_password_once(request, operator, password)
+    return render(request, "accounts/operator_form.html", {"form": form})
+
+
+def _show_password_once(request: HttpRequest, operator: Operator, password: str) -> HttpResponse:
+    # Rendered directly (not redirected) so the password never sits in the session store;
+    # Cache-Control: no-store keeps it out of the browser cache.
+    return render(request, "accounts/operator_password.html",
+                  {"operator": operator, "password": password})
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required(Capability.MANAGE_OPERATORS)
+def operator_edit_view(request: HttpRequest, operator_id: int) -> HttpResponse:
+    operator = get_object_or_404(Operator, pk=operator_id)
+    initial = {"role": operator.role, "is_active": operator.is_active,
+               "on_intake_duty": operator.is_on_intake_duty}
+    form = EditOperatorForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_operator(operator=operator, changed_by=request.user,
+                                 role=Role(form.cleaned_data["role"]),
+                                 is_active=form.cleaned_data["is_active"],
+                                 on_intake_duty=form.cleaned_data["on_intake_duty"])
+        messages.success(request, _("Saved."))
+        return redirect("accounts:operators")
+    return render(request, "accounts/operator_form.html", {"form": form, "operator": operator})
+
+
+@require_POST
+@operator_required(Capability.MANAGE_OPERATORS)
+def operator_reset_view(request: HttpRequest, operator_id: int) -> HttpResponse:
+    operator = get_object_or_404(Operator, pk=operator_id)
+    password = services.generate_initial_password()
+    services.reset_password(operator=operator, reset_by=request.user, new_password=password)
+    return _show_password_once(request, operator, password)

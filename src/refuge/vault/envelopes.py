@@ -1,0 +1,133 @@
+"""Envelopes: one data key per sensitive record, sealed to each reader and to recovery."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.vault import crypto
+from refuge.vault.errors import AccessDenied, UnreadableRecord, VaultError
+from refuge.vault.keyring import current_keyring
+from refuge.vault.models import Envelope, Grant, GrantKind, OperatorKey, Purpose, RecoveryKey
+
+
+def _associated_data(envelope_id: uuid.UUID, label: str) -> bytes:
+    # Binding the envelope and the field's label means a ciphertext copied into another
+    # record or another column fails to authenticate instead of showing the wrong text.
+    return f"refuge:{envelope_id}:{label}".encode()
+
+
+@transaction.atomic
+def create_envelope(*, purpose: Purpose, readers: Iterable[Any] = ()) -> Envelope:
+    """Make a new data key, seal it to each reader and the recovery key, keep it unlocked."""
+    envelope = Envelope.objects.create(purpose=purpose)
+    data_key = crypto.random_key()
+    current_keyring().remember(envelope.pk, data_key)
+    for reader in {reader.pk: reader for reader in readers}.values():
+        _seal_to_operator(envelope, data_key, reader)
+    recovery = RecoveryKey.objects.filter(is_active=True).first()
+    if recovery is not None:
+        Grant.objects.create(
+            envelope=envelope, kind=GrantKind.RECOVERY, recovery_key=recovery,
+            sealed_key=crypto.seal_to(bytes(recovery.public_key), data_key),
+        )
+    return envelope
+
+
+def _seal_to_operator(envelope: Envelope, data_key: bytes, reader: Any) -> Grant | None:
+    key = OperatorKey.objects.filter(operator=reader).first()
+    if key is None:
+        return None  # an operator without a keypair (never logged in) cannot be a reader
+    grant, _ = Grant.objects.update_or_create(
+        envelope=envelope, kind=GrantKind.OPERATOR, operator=reader,
+        defaults={"sealed_key": crypto.seal_to(bytes(key.public_key), data_key)},
+    )
+    return grant
+
+
+def can_read(envelope_id: uuid.UUID | None) -> bool:
+    """Whether the current keyring can open this envelope (no audit, no exception)."""
+    if envelope_id is None:
+        return False
+    try:
+        current_keyring().data_key(envelope_id)
+    except VaultError:
+        return False
+    except crypto.DecryptionError:
+        return False
+    return True
+
+
+def readers_of(envelope_id: uuid.UUID) -> list[int]:
+    """Operator ids holding a grant for this envelope."""
+    return list(
+        Grant.objects.filter(envelope_id=envelope_id, kind=GrantKind.OPERATOR)
+        .values_list("operator_id", flat=True)
+    )
+
+
+@transaction.atomic
+def share(envelope_id: uuid.UUID, *, reader: Any, granted_by: Any) -> None:
+    """Seal the envelope's key to one more operator; the granter must be able to read it."""
+    data_key = current_keyring().data_key(envelope_id)
+    envelope = Envelope.objects.get(pk=envelope_id)
+    if _seal_to_operator(envelope, data_key, reader) is None:
+        raise VaultError("This operator has no key yet: they must log in once first.")
+    record_event(AuditAction.GRANT_ADDED, actor=granted_by, target=envelope,
+                 details={"reader": reader.pk})
+
+
+@transaction.atomic
+def revoke(envelope_id: uuid.UUID, *, reader: Any, revoked_by: Any) -> None:
+    """Drop one operator's grant. What they decrypted before is theirs; nothing new is."""
+    deleted, _ = Grant.objects.filter(
+        envelope_id=envelope_id, kind=GrantKind.OPERATOR, operator=reader
+    ).delete()
+    record_event(AuditAction.GRANT_REVOKED, actor=revoked_by, target_type="vault.Envelope",
+                 target_id=str(envelope_id), details={"reader": reader.pk, "grants": deleted})
+
+
+@transaction.atomic
+def shred(envelope_id: uuid.UUID, *, actor: Any) -> None:
+    """Destroy every grant: the ciphertext stays but no key to it exists any more."""
+    Grant.objects.filter(envelope_id=envelope_id).delete()
+    Envelope.objects.filter(pk=envelope_id).update(shredded_at=timezone.now())
+    record_event(AuditAction.RECORD_DELETED, actor=actor, target_type="vault.Envelope",
+                 target_id=str(envelope_id), details={"shredded": True})
+
+
+def encrypt_bytes(envelope_id: uuid.UUID, plaintext: bytes, *, label: str) -> bytes:
+    data_key = current_keyring().data_key(envelope_id)
+    return crypto.aead_encrypt(
+        data_key, plaintext, associated_data=_associated_data(envelope_id, label)
+    )
+
+
+def decrypt_bytes(envelope_id: uuid.UUID, ciphertext: bytes, *, label: str) -> bytes:
+    """Open a ciphertext of this envelope; raises AccessDenied or UnreadableRecord."""
+    keyring = current_keyring()
+    try:
+        data_key = keyring.data_key(envelope_id)
+        return crypto.aead_decrypt(
+            data_key, ciphertext, associated_data=_associated_data(envelope_id, label)
+        )
+    except crypto.DecryptionError as error:
+        _record_failure(envelope_id, label, "corrupted")
+        raise UnreadableRecord(envelope_id) from error
+    except AccessDenied:
+        _record_failure(envelope_id, label, "no_grant")
+        raise
+
+
+def _record_failure(envelope_id: uuid.UUID, label: str, reason: str) -> None:
+    keyring = current_keyring()
+    record_event(
+        AuditAction.DECRYPTION_FAILED, target_type="vault.Envelope", target_id=str(envelope_id),
+        details={"field": label[:64], "reason": reason, "reader": keyring.operator_id},
+    )

@@ -1,0 +1,95 @@
+"""The keys unlocked for one request or one command, held in a context variable.
+
+A keyring lives only for the request that the KeyringMiddleware activates it for; between
+requests the operator's private key exists only wrapped under a key held in the browser's
+session cookie (see vault.sessions), so a server at rest holds no usable key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from refuge.vault import crypto
+from refuge.vault.errors import AccessDenied, VaultLocked
+
+
+@dataclass(eq=False)
+class Keyring:
+    operator_id: int | None = None
+    private_key: bytes | None = field(default=None, repr=False)
+    recovery_private_key: bytes | None = field(default=None, repr=False)
+    # Data keys opened or created during this request, by envelope id.
+    _data_keys: dict[uuid.UUID, bytes] = field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        return f"Keyring(operator_id={self.operator_id}, keys={len(self._data_keys)})"
+
+    def remember(self, envelope_id: uuid.UUID, data_key: bytes) -> None:
+        self._data_keys[envelope_id] = data_key
+
+    def known_key(self, envelope_id: uuid.UUID) -> bytes | None:
+        return self._data_keys.get(envelope_id)
+
+    def forget_all(self) -> None:
+        self._data_keys.clear()
+        self.private_key = None
+        self.recovery_private_key = None
+
+    def data_key(self, envelope_id: uuid.UUID) -> bytes:
+        """Return the envelope's data key, opening this reader's grant if needed."""
+        cached = self._data_keys.get(envelope_id)
+        if cached is not None:
+            return cached
+        from refuge.vault.models import Grant, GrantKind  # models load after apps are ready
+
+        if self.private_key is not None and self.operator_id is not None:
+            grant = Grant.objects.filter(
+                envelope_id=envelope_id, kind=GrantKind.OPERATOR, operator_id=self.operator_id
+            ).first()
+            if grant is not None:
+                return self._open_grant(envelope_id, self.private_key, bytes(grant.sealed_key))
+        if self.recovery_private_key is not None:
+            grant = Grant.objects.filter(envelope_id=envelope_id, kind=GrantKind.RECOVERY).first()
+            if grant is not None:
+                key = self.recovery_private_key
+                return self._open_grant(envelope_id, key, bytes(grant.sealed_key))
+        if self.private_key is None and self.recovery_private_key is None and not self._data_keys:
+            raise VaultLocked("No key is unlocked.")
+        raise AccessDenied(envelope_id)
+
+    def _open_grant(self, envelope_id: uuid.UUID, private_key: bytes, sealed: bytes) -> bytes:
+        data_key = crypto.open_sealed(private_key, sealed)
+        self._data_keys[envelope_id] = data_key
+        return data_key
+
+
+_current: contextvars.ContextVar[Keyring | None] = contextvars.ContextVar(
+    "refuge_keyring", default=None
+)
+
+
+def current_keyring() -> Keyring:
+    keyring = _current.get()
+    if keyring is None:
+        raise VaultLocked("No keyring is active in this context.")
+    return keyring
+
+
+def current_operator_id() -> int | None:
+    keyring = _current.get()
+    return keyring.operator_id if keyring is not None else None
+
+
+@contextlib.contextmanager
+def activated(keyring: Keyring) -> Iterator[Keyring]:
+    """Make this keyring current for the block; forget every key when it ends."""
+    token = _current.set(keyring)
+    try:
+        yield keyring
+    finally:
+        _current.reset(token)
+        keyring.forget_all()

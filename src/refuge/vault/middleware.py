@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from refuge.vault.keyring import Keyring, activated
+from refuge.vault.operators import SessionUnlock, keyring_from_session
+
+SESSION_BLOB_KEY = "vault_blob"
+COOKIE_NAME = "refuge_unlock"
+
+
+class KeyringMiddleware:
+    """Activate the operator's keyring for this request only; forget it afterwards.
+
+    Anonymous requests get an empty keyring, in which a new report's data key lives for
+    the length of the request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with activated(self._keyring_for(request)):
+            return self.get_response(request)
+
+    @staticmethod
+    def _keyring_for(request: HttpRequest) -> Keyring:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return Keyring()
+        blob = request.session.get(SESSION_BLOB_KEY)
+        cookie = request.COOKIES.get(COOKIE_NAME)
+        if not blob or not cookie:
+            return Keyring(operator_id=user.pk)
+        try:
+            cookie_key = base64.urlsafe_b64decode(cookie)
+            session_blob = base64.b64decode(blob)
+        except (binascii.Error, ValueError):
+            return Keyring(operator_id=user.pk)
+        return keyring_from_session(user, session_blob, cookie_key)
+
+
+def store_session_unlock(request: HttpRequest, response: HttpResponse,
+                         unlock: SessionUnlock) -> None:
+    """Put the wrapped key in the server session and its key in a browser-session cookie."""
+    request.session[SESSION_BLOB_KEY] = base64.b64encode(unlock.session_blob).decode()
+    response.set_cookie(
+        COOKIE_NAME, base64.urlsafe_b64encode(unlock.cookie_key).decode(),
+        max_age=None, expires=None, httponly=True, samesite="Strict",
+        secure=request.is_secure(), path="/",
+    )
+
+
+def clear_session_unlock(response: HttpResponse) -> None:
+    response.delete_cookie(COOKIE_NAME, path="/", samesite="Strict")

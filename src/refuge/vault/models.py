@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Purpose(models.TextChoices):
+    """What an envelope protects; bound into every ciphertext as associated data."""
+
+    REPORT = "report"
+    CONTACT = "contact"
+    PROFILE = "profile"
+    CASE = "case"
+    PERSON = "person"
+    DOCUMENT = "document"
+    EVIDENCE = "evidence"
+    IMPORTED_LIST = "imported_list"
+    BLIND_INDEX = "blind_index"
+    SHELTER = "shelter"
+
+
+class OperatorKey(models.Model):
+    """An operator's X25519 keypair; the private half wrapped under an Argon2id key."""
+
+    operator = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vault_key"
+    )
+    public_key = models.BinaryField()
+    wrapped_private_key = models.BinaryField()
+    kdf_salt = models.BinaryField()
+    kdf_memory_kib = models.PositiveIntegerField()
+    kdf_iterations = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class RecoveryKey(models.Model):
+    """The organisation's recovery public key. Its private half exists only as Shamir shares."""
+
+    public_key = models.BinaryField()
+    threshold = models.PositiveSmallIntegerField()
+    share_count = models.PositiveSmallIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(default=True)
+
+
+class Envelope(models.Model):
+    """One sensitive unit with its own data key. The key itself is stored only in grants."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    purpose = models.CharField(max_length=24, choices=Purpose.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    shredded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"envelope {self.pk}"
+
+
+class GrantKind(models.TextChoices):
+    OPERATOR = "operator"
+    RECOVERY = "recovery"
+    RECEIPT = "receipt"
+
+
+class Grant(models.Model):
+    """The envelope's data key sealed to one reader."""
+
+    envelope = models.ForeignKey(Envelope, on_delete=models.CASCADE, related_name="grants")
+    kind = models.CharField(max_length=10, choices=GrantKind.choices)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="vault_grants",
+    )
+    recovery_key = models.ForeignKey(RecoveryKey, null=True, blank=True, on_delete=models.CASCADE)
+    # For a receipt grant: the Argon2id salt; the receipt itself is never stored.
+    kdf_salt = models.BinaryField(null=True, blank=True)
+    sealed_key = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["envelope", "operator"], condition=models.Q(kind="operator"),
+                name="one_operator_grant_per_envelope",
+            ),
+        ]
