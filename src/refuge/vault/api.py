@@ -30,12 +30,21 @@ from refuge.vault.operators import (
     unlock_for_session,
     unlock_private_key,
 )
+from refuge.vault.receipts import (
+    ReceiptSecrets,
+    add_receipt_grant,
+    derive_receipt_secrets,
+    new_receipt,
+    normalise_receipt,
+    unlock_with_receipt,
+)
 
 __all__ = [
     "AccessDenied",
     "Envelope",
     "Keyring",
     "Purpose",
+    "ReceiptSecrets",
     "SealedTextField",
     "Unreadable",
     "UnreadableRecord",
@@ -43,15 +52,19 @@ __all__ = [
     "VaultLocked",
     "WrongPassword",
     "activated",
+    "add_receipt_grant",
     "can_read",
     "create_envelope",
     "create_operator_key",
     "current_keyring",
     "current_operator_id",
     "decrypt_bytes",
+    "derive_receipt_secrets",
     "encrypt_bytes",
     "has_operator_key",
     "is_readable",
+    "new_receipt",
+    "normalise_receipt",
     "readers_of",
     "revoke",
     "rewrap_operator_key",
@@ -59,4 +72,5 @@ __all__ = [
     "shred",
     "unlock_for_session",
     "unlock_private_key",
+    "unlock_with_receipt",
 ]

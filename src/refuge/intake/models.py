@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from refuge.vault.fields import SealedTextField
+
+
+class Urgency(models.TextChoices):
+    """What the reporter says is happening, most urgent first (see URGENCY_RANK)."""
+
+    IN_DANGER = "in_danger", _("In danger now")
+    DETAINED = "detained", _("Detained, or someone was taken")
+    HIDING = "hiding", _("Hiding")
+    LEAVE_REGION = "leave_region", _("Want to leave the region")
+    TESTIMONY = "testimony", _("Want to tell what happened")
+    OTHER = "other", _("Other")
+
+
+URGENCY_RANK = {urgency: rank for rank, urgency in enumerate(Urgency)}
+
+
+class ReporterKind(models.TextChoices):
+    SELF = "self", _("Myself")
+    OTHER = "other", _("Someone else")
+
+
+class Thread(models.Model):
+    """An anonymous reporter's conversation, reopened with the receipt they remember."""
+
+    envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
+    # A tag derived from the receipt with Argon2id; the receipt itself is never stored.
+    receipt_lookup = models.CharField(max_length=64, unique=True)
+    urgency = models.CharField(max_length=16, choices=Urgency.choices)
+    reporter_kind = models.CharField(max_length=8, choices=ReporterKind.choices)
+    contact_instructions = SealedTextField(envelope_field="envelope", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_reporter_message_at = models.DateTimeField(null=True, blank=True)
+    last_operator_reply_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"thread {self.pk}"
+
+
+class Direction(models.TextChoices):
+    FROM_REPORTER = "in", _("From the reporter")
+    FROM_OPERATOR = "out", _("From the hotline")
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    body = SealedTextField(envelope_field="envelope")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"message {self.pk}"
+
+
+class Attachment(models.Model):
+    """A file sent with a message; its bytes live encrypted under MEDIA_ROOT/intake/."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
+    content_type = models.CharField(max_length=64)
+    size_bytes = models.PositiveIntegerField()
+    stored_name = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
