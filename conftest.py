@@ -10,6 +10,19 @@ import pytest
 from refuge.vault.keyring import Keyring, activated
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the translation catalogues once (in the controller, not in each xdist worker)."""
+    if hasattr(config, "workerinput"):
+        return
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    call_command("compilecatalogues", verbosity=0)
+    # Catalogues looked up before they were compiled are cached as empty: forget them.
+    trans_real._translations.clear()
+    trans_real._default = None
+
+
 @pytest.fixture(autouse=True)
 def _empty_keyring() -> Iterator[Keyring]:
     """Each test starts with an empty keyring, as an anonymous request does."""
