@@ -34,12 +34,23 @@ def static_checks() -> bool:
     return run(bandit) == 0 and ok
 
 
-def supply_chain_check() -> None:
-    code = run([str(BIN / "pip-audit"), "--strict", "-r", "requirements.lock",
-                "--progress-spinner", "off", "--timeout", "20"])
-    if code != 0:
-        print("NOTE: pip-audit did not pass or could not reach the vulnerability database; "
-              "see its output above.", flush=True)
+def supply_chain_check() -> bool:
+    """pip-audit on the lock file; passes, saying so, when the database cannot be reached."""
+    command = [str(BIN / "pip-audit"), "--no-deps", "--disable-pip", "-r", "requirements.lock",
+               "--progress-spinner", "off", "--timeout", "20"]
+    print("$ " + " ".join(command), flush=True)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    output = result.stdout + result.stderr
+    if result.returncode == 0:
+        print(output.strip() or "pip-audit: no known vulnerabilities", flush=True)
+        return True
+    if "known vulnerabilit" in output:
+        print(output, flush=True)
+        return False
+    print("pip-audit: the vulnerability database could not be reached from here "
+          f"({output.strip().splitlines()[-1] if output.strip() else 'no answer'}); "
+          "not audited, passing.", flush=True)
+    return True
 
 
 def postgres_url() -> str | None:
@@ -80,7 +91,7 @@ def totals(report: Path) -> dict[str, int]:
 def main() -> int:
     banner("Static checks: ruff, mypy, bandit (high severity)")
     ok = static_checks()
-    supply_chain_check()
+    ok = supply_chain_check() and ok
     marker = ""
     if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
         banner("NO CHROMIUM: BROWSER TESTS ARE SKIPPED (apt-get install chromium)")
