@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -17,9 +18,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("setup", stdout=self.stdout)
+        marker = Path(settings.DATA_DIR) / "demo-seeded"
+        first, *others = settings.DEMO_SEEDERS
         lines: list[str] = []
         with activated(Keyring()):
-            for seeder_path in settings.DEMO_SEEDERS:
-                lines.extend(import_string(seeder_path)())
+            lines.extend(import_string(first)())  # the operators: idempotent, always printed
+            if marker.exists():
+                lines.append("Demo records were seeded before; not adding them again.")
+            else:
+                for seeder_path in others:
+                    lines.extend(import_string(seeder_path)())
+                marker.write_text("seeded\n", encoding="utf-8")
         for line in lines:
             self.stdout.write(line)
