@@ -7,10 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import chi2
 
 from refuge.analysis.estimation.errors import EstimationError
 from refuge.analysis.estimation.intervals import bootstrap_sum_interval, profile_interval
-from refuge.analysis.estimation.loglinear import Criterion, LoglinearModel, ModelFit, fit_model
+from refuge.analysis.estimation.loglinear import (
+    Criterion,
+    LoglinearModel,
+    ModelFit,
+    fit_model,
+    poisson_log_likelihood,
+)
 from refuge.analysis.estimation.results import EstimateResult, ModelEstimate, StratumResult
 from refuge.analysis.estimation.search import SearchResult, overlapping_pairs, search_models
 from refuge.analysis.estimation.tables import CaptureTable
@@ -24,6 +31,8 @@ FEW_OVERLAPS = 20
 HUGE_FACTOR = 10
 # Models this close in the criterion are about equally supported by the data.
 CLOSE_DELTA_IC = 2.0
+# A deviance this unlikely under the selected model means the model misses real structure.
+POOR_FIT_P_VALUE = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +77,7 @@ def _estimate_single(
     interval = profile_interval(prepared, chosen, level=CONFIDENCE_LEVEL)
     others = tuple(_model_estimate(prepared, fit, chosen, criterion) for fit in search.fits[1 : 1 + alternatives])
     notes += _fit_warnings(search, chosen, interval.high, others)
+    notes += _goodness_of_fit_warnings(prepared, chosen)
     result = EstimateResult(
         estimate=chosen.estimate,
         ci_low=interval.low,
@@ -196,6 +206,23 @@ def _fit_warnings(
                 "the choice of model matters as much as the interval shows"
             )
     return notes
+
+
+def _goodness_of_fit_warnings(table: CaptureTable, chosen: ModelFit) -> list[str]:
+    residual_df = len(table.counts) - chosen.model.parameter_count
+    if residual_df == 0:
+        return [
+            "the model has as many parameters as the table has cells: it fits exactly, so nothing "
+            "in the data can check it"
+        ]
+    counts = np.array(table.counts, dtype=np.float64)
+    deviance = 2.0 * (poisson_log_likelihood(counts, counts) - chosen.log_likelihood)
+    if chi2.sf(deviance, residual_df) < POOR_FIT_P_VALUE:
+        return [
+            f"even the selected model fits the table poorly (deviance {deviance:.1f} on {residual_df} "
+            "degrees of freedom): the lists depend on each other in ways two-way terms do not capture"
+        ]
+    return []
 
 
 def _model_estimate(table: CaptureTable, fit: ModelFit, chosen: ModelFit, criterion: Criterion) -> ModelEstimate:

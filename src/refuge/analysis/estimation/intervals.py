@@ -34,6 +34,8 @@ from refuge.analysis.estimation.tables import CaptureTable, capture_patterns
 
 # Past this many times the observed count an upper bound means nothing: report it as unbounded.
 UNBOUNDED_FACTOR = 1_000
+# Log-linear parameters of counts of people stay far below this unless the fit diverges.
+_DIVERGENT_PARAMETER = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,9 +143,12 @@ def _replicate_estimates(
 def _refit_estimate(design: FloatArray, counts: FloatArray) -> float:
     # A replicate the model cannot fit has no finite estimate: count it as infinite, so that
     # such draws widen the interval instead of silently disappearing.
-    if not mle_exists(design, counts):
-        return math.inf
     poisson = fit_poisson(design, counts)
     if poisson is None:
+        return math.inf
+    # IRLS "converges" towards a missing MLE with parameters running away and fitted counts
+    # vanishing; only then is the (slower) existence check worth running.
+    looks_divergent = np.abs(poisson.parameters).max() > _DIVERGENT_PARAMETER or poisson.fitted.min() < 1e-6
+    if looks_divergent and not mle_exists(design, counts):
         return math.inf
     return float(counts.sum() + math.exp(poisson.parameters[0]))
