@@ -9,7 +9,12 @@ Both errors are refuge.core.errors.DomainError: their messages are safe to show.
 
 from refuge.analysis.estimation.errors import CaptureTableError, EstimationError
 from refuge.analysis.estimation.estimate import estimate_from_table, method_text
-from refuge.analysis.estimation.loglinear import Criterion, LoglinearModel, ModelFit, fit_model
+from refuge.analysis.estimation.loglinear import (
+    Criterion,
+    LoglinearModel,
+    ModelFit,
+    fit_model,
+)
 from refuge.analysis.estimation.results import (
     EstimateResult,
     ModelEstimate,

@@ -10,7 +10,10 @@ import numpy as np
 from scipy.stats import chi2
 
 from refuge.analysis.estimation.errors import EstimationError
-from refuge.analysis.estimation.intervals import bootstrap_sum_interval, profile_interval
+from refuge.analysis.estimation.intervals import (
+    bootstrap_sum_interval,
+    profile_interval,
+)
 from refuge.analysis.estimation.loglinear import (
     Criterion,
     LoglinearModel,
@@ -18,13 +21,23 @@ from refuge.analysis.estimation.loglinear import (
     fit_model,
     poisson_log_likelihood,
 )
-from refuge.analysis.estimation.results import EstimateResult, ModelEstimate, StratumResult
-from refuge.analysis.estimation.search import SearchResult, overlapping_pairs, search_models
+from refuge.analysis.estimation.results import (
+    EstimateResult,
+    ModelEstimate,
+    StratumResult,
+)
+from refuge.analysis.estimation.search import (
+    SearchResult,
+    overlapping_pairs,
+    search_models,
+)
 from refuge.analysis.estimation.tables import CaptureTable
 
 CONFIDENCE_LEVEL = 0.95
 PROFILE_METHOD = "profile likelihood (multinomial, Cormack 1992)"
-BOOTSTRAP_METHOD = "parametric bootstrap of the sum over strata ({replicates} replicates, percentile)"
+BOOTSTRAP_METHOD = (
+    "parametric bootstrap of the sum over strata ({replicates} replicates, percentile)"
+)
 # Fewer people than this on two or more lists: the estimate leans on a handful of overlaps.
 FEW_OVERLAPS = 20
 # An estimate this many times the observed count mostly extrapolates from the model.
@@ -59,12 +72,17 @@ def estimate_from_table(
     cannot support any estimate.
     """
     if table.strata:
-        return _estimate_stratified(table, criterion, model_terms, alternatives, bootstrap_replicates)
+        return _estimate_stratified(
+            table, criterion, model_terms, alternatives, bootstrap_replicates
+        )
     return _estimate_single(table, criterion, model_terms, alternatives).result
 
 
 def _estimate_single(
-    table: CaptureTable, criterion: Criterion, model_terms: Sequence[str] | None, alternatives: int
+    table: CaptureTable,
+    criterion: Criterion,
+    model_terms: Sequence[str] | None,
+    alternatives: int,
 ) -> _SingleTable:
     prepared, notes = _drop_empty_lists(table)
     notes += _overlap_warnings(prepared)
@@ -72,10 +90,18 @@ def _estimate_single(
         search = search_models(prepared, criterion)
     else:
         chosen_model = LoglinearModel.from_terms(prepared.list_names, model_terms)
-        search = SearchResult((fit_model(prepared, chosen_model),), criterion, "model named by the analyst", 0)
+        search = SearchResult(
+            (fit_model(prepared, chosen_model),),
+            criterion,
+            "model named by the analyst",
+            0,
+        )
     chosen = search.best
     interval = profile_interval(prepared, chosen, level=CONFIDENCE_LEVEL)
-    others = tuple(_model_estimate(prepared, fit, chosen, criterion) for fit in search.fits[1 : 1 + alternatives])
+    others = tuple(
+        _model_estimate(prepared, fit, chosen, criterion)
+        for fit in search.fits[1 : 1 + alternatives]
+    )
     notes += _fit_warnings(search, chosen, interval.high, others)
     notes += _goodness_of_fit_warnings(prepared, chosen)
     result = EstimateResult(
@@ -109,19 +135,26 @@ def _estimate_stratified(
     singles = []
     for stratum in table.strata:
         try:
-            singles.append(_estimate_single(stratum.table, criterion, model_terms, alternatives))
+            singles.append(
+                _estimate_single(stratum.table, criterion, model_terms, alternatives)
+            )
         except EstimationError as error:
             raise EstimationError(
                 f"stratum {stratum.name!r}: {error}; merge it with a neighbouring stratum or leave it out"
             ) from None
     interval = bootstrap_sum_interval(
-        [(single.table, single.fit) for single in singles], level=CONFIDENCE_LEVEL, replicates=replicates
+        [(single.table, single.fit) for single in singles],
+        level=CONFIDENCE_LEVEL,
+        replicates=replicates,
     )
     # A stratum without an upper bound leaves the sum without one, whatever the draws say.
     unbounded = any(math.isinf(single.result.ci_high) for single in singles)
     interval_method = BOOTSTRAP_METHOD.format(replicates=replicates)
-    notes = [f"stratum {stratum.name}: {note}" for stratum, single in zip(table.strata, singles, strict=True)
-             for note in single.result.warnings]
+    notes = [
+        f"stratum {stratum.name}: {note}"
+        for stratum, single in zip(table.strata, singles, strict=True)
+        for note in single.result.warnings
+    ]
     return EstimateResult(
         estimate=sum(single.result.estimate for single in singles),
         ci_low=interval.low,
@@ -137,8 +170,13 @@ def _estimate_stratified(
         search="per stratum",
         warnings=tuple(notes),
         alternatives=(),
-        strata=tuple(StratumResult(s.name, single.result) for s, single in zip(table.strata, singles, strict=True)),
-        method=method_text(criterion, "per stratum", PROFILE_METHOD) + " " + _stratified_text(interval_method),
+        strata=tuple(
+            StratumResult(s.name, single.result)
+            for s, single in zip(table.strata, singles, strict=True)
+        ),
+        method=method_text(criterion, "per stratum", PROFILE_METHOD)
+        + " "
+        + _stratified_text(interval_method),
     )
 
 
@@ -147,9 +185,14 @@ def _drop_empty_lists(table: CaptureTable) -> tuple[CaptureTable, list[str]]:
     if table.observed == 0:
         raise EstimationError("no one is on any list")
     totals = table.list_totals()
-    kept = [name for name, total in zip(table.list_names, totals, strict=True) if total > 0]
-    notes = [f"list {name} has no one on it and is left out" for name, total in
-             zip(table.list_names, totals, strict=True) if total == 0]
+    kept = [
+        name for name, total in zip(table.list_names, totals, strict=True) if total > 0
+    ]
+    notes = [
+        f"list {name} has no one on it and is left out"
+        for name, total in zip(table.list_names, totals, strict=True)
+        if total == 0
+    ]
     if len(kept) < 2:
         raise EstimationError(
             f"only {len(kept)} list holds anyone: multiple systems estimation needs at least two lists"
@@ -171,16 +214,24 @@ def _overlap_warnings(table: CaptureTable) -> list[str]:
             "overlaps and can change a lot with a few records"
         )
     overlapping = set(overlapping_pairs(table))
-    apart = [f"{table.list_names[i]}/{table.list_names[j]}"
-             for i in range(len(table.list_names)) for j in range(i + 1, len(table.list_names))
-             if (i, j) not in overlapping]
+    apart = [
+        f"{table.list_names[i]}/{table.list_names[j]}"
+        for i in range(len(table.list_names))
+        for j in range(i + 1, len(table.list_names))
+        if (i, j) not in overlapping
+    ]
     if apart:
-        notes.append(f"lists that share no one, so their interaction cannot be estimated: {', '.join(apart)}")
+        notes.append(
+            f"lists that share no one, so their interaction cannot be estimated: {', '.join(apart)}"
+        )
     return notes
 
 
 def _fit_warnings(
-    search: SearchResult, chosen: ModelFit, upper: float, others: Sequence[ModelEstimate]
+    search: SearchResult,
+    chosen: ModelFit,
+    upper: float,
+    others: Sequence[ModelEstimate],
 ) -> list[str]:
     notes = []
     if search.unsupported:
@@ -194,7 +245,9 @@ def _fit_warnings(
             "beyond the data"
         )
     if math.isinf(upper):
-        notes.append("the data give no upper bound: the interval is open-ended (ci_high is null in JSON)")
+        notes.append(
+            "the data give no upper bound: the interval is open-ended (ci_high is null in JSON)"
+        )
     close = [other for other in others if other.delta_ic <= CLOSE_DELTA_IC]
     if close:
         low = min(chosen.estimate, *(other.estimate for other in close))
@@ -212,20 +265,27 @@ def _goodness_of_fit_warnings(table: CaptureTable, chosen: ModelFit) -> list[str
     residual_df = len(table.counts) - chosen.model.parameter_count
     if residual_df == 0:
         return [
-            "the model has as many parameters as the table has cells: it fits exactly, so nothing "
-            "in the data can check it"
+            (
+                "the model has as many parameters as the table has cells: it fits exactly, so "
+                "nothing in the data can check it"
+            )
         ]
     counts = np.array(table.counts, dtype=np.float64)
     deviance = 2.0 * (poisson_log_likelihood(counts, counts) - chosen.log_likelihood)
     if chi2.sf(deviance, residual_df) < POOR_FIT_P_VALUE:
         return [
-            f"even the selected model fits the table poorly (deviance {deviance:.1f} on {residual_df} "
-            "degrees of freedom): the lists depend on each other in ways two-way terms do not capture"
+            (
+                f"even the selected model fits the table poorly (deviance {deviance:.1f} on "
+                f"{residual_df} degrees of freedom): the lists depend on each other in ways "
+                "two-way terms do not capture"
+            )
         ]
     return []
 
 
-def _model_estimate(table: CaptureTable, fit: ModelFit, chosen: ModelFit, criterion: Criterion) -> ModelEstimate:
+def _model_estimate(
+    table: CaptureTable, fit: ModelFit, chosen: ModelFit, criterion: Criterion
+) -> ModelEstimate:
     interval = profile_interval(table, fit, level=CONFIDENCE_LEVEL)
     ic = fit.information_criterion(criterion)
     return ModelEstimate(

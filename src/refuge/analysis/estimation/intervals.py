@@ -50,7 +50,9 @@ class _MultinomialProfile:
     """Profile log-likelihood of the population size N under one log-linear model."""
 
     def __init__(self, table: CaptureTable, fit: ModelFit) -> None:
-        patterns = np.vstack([np.zeros((1, len(table.list_names)), dtype=np.int8), table.patterns()])
+        patterns = np.vstack(
+            [np.zeros((1, len(table.list_names)), dtype=np.int8), table.patterns()]
+        )
         self.design = fit.model.design(patterns)
         self.counts = np.array([0.0, *table.counts])
         self.observed = table.observed
@@ -60,15 +62,26 @@ class _MultinomialProfile:
         counts = self.counts.copy()
         counts[0] = max(population - self.observed, 0.0)
         # Consecutive calls ask for nearby N, so the last solution is a good start.
-        poisson = fit_poisson(self.design, counts, self.start) or fit_poisson(self.design, counts)
+        poisson = fit_poisson(self.design, counts, self.start) or fit_poisson(
+            self.design, counts
+        )
         if poisson is None:
-            raise EstimationError("the profile likelihood could not be computed for this model")
+            raise EstimationError(
+                "the profile likelihood could not be computed for this model"
+            )
         self.start = poisson.parameters
         # Poisson and multinomial likelihoods differ by the Poisson probability of the total.
-        return poisson.log_likelihood + population - population * math.log(population) + gammaln(population + 1)
+        return float(
+            poisson.log_likelihood
+            + population
+            - population * math.log(population)
+            + gammaln(population + 1)
+        )
 
 
-def profile_interval(table: CaptureTable, fit: ModelFit, *, level: float = 0.95) -> Interval:
+def profile_interval(
+    table: CaptureTable, fit: ModelFit, *, level: float = 0.95
+) -> Interval:
     """Return the profile-likelihood interval for the population size under the fitted model."""
     profile = _MultinomialProfile(table, fit)
     observed = float(table.observed)
@@ -89,13 +102,19 @@ def _profile_maximum(
 ) -> tuple[float, float]:
     """Maximise the profile over N >= observed, near the conditional estimate."""
     upper = observed + 3.0 * (estimate - observed) + 10.0
-    search = minimize_scalar(lambda n: -profile(n), bounds=(observed, upper), method="bounded",
-                             options={"xatol": 1e-3})
+    search = minimize_scalar(
+        lambda n: -profile(n),
+        bounds=(observed, upper),
+        method="bounded",
+        options={"xatol": 1e-3},
+    )
     candidates = [(float(search.x), -float(search.fun)), (estimate, profile(estimate))]
     return max(candidates, key=lambda candidate: candidate[1])
 
 
-def _upper_bound(shortfall: Callable[[float], float], peak_population: float, observed: float) -> float:
+def _upper_bound(
+    shortfall: Callable[[float], float], peak_population: float, observed: float
+) -> float:
     """Find where the profile drops below the threshold above the peak, or report math.inf."""
     step = max(peak_population - observed, 1.0)
     inner = peak_population
@@ -121,8 +140,8 @@ def bootstrap_sum_interval(
         totals += _replicate_estimates(table, fit, rng, replicates)
     totals.sort()
     tail = (1.0 - level) / 2.0
-    low_index = int(math.floor(tail * replicates))
-    high_index = min(int(math.ceil((1.0 - tail) * replicates)) - 1, replicates - 1)
+    low_index = math.floor(tail * replicates)
+    high_index = min(math.ceil((1.0 - tail) * replicates) - 1, replicates - 1)
     return Interval(float(totals[low_index]), float(totals[high_index]))
 
 
@@ -133,22 +152,29 @@ def _replicate_estimates(
     population = max(round(fit.estimate), table.observed)
     expected = np.array([fit.unobserved, *fit.fitted])
     design = fit.model.design(capture_patterns(len(table.list_names)))
+    # Replicates resemble the data, so the data's solution is a good starting point for IRLS.
+    start = np.array(fit.parameters)
     estimates = np.empty(replicates)
     for index in range(replicates):
-        counts = rng.multinomial(population, expected / expected.sum())[1:].astype(np.float64)
-        estimates[index] = _refit_estimate(design, counts)
+        counts = rng.multinomial(population, expected / expected.sum())[1:].astype(
+            np.float64
+        )
+        estimates[index] = _refit_estimate(design, counts, start)
     return estimates
 
 
-def _refit_estimate(design: FloatArray, counts: FloatArray) -> float:
+def _refit_estimate(design: FloatArray, counts: FloatArray, start: FloatArray) -> float:
     # A replicate the model cannot fit has no finite estimate: count it as infinite, so that
     # such draws widen the interval instead of silently disappearing.
-    poisson = fit_poisson(design, counts)
+    poisson = fit_poisson(design, counts, start) or fit_poisson(design, counts)
     if poisson is None:
         return math.inf
     # IRLS "converges" towards a missing MLE with parameters running away and fitted counts
     # vanishing; only then is the (slower) existence check worth running.
-    looks_divergent = np.abs(poisson.parameters).max() > _DIVERGENT_PARAMETER or poisson.fitted.min() < 1e-6
+    looks_divergent = (
+        np.abs(poisson.parameters).max() > _DIVERGENT_PARAMETER
+        or poisson.fitted.min() < 1e-6
+    )
     if looks_divergent and not mle_exists(design, counts):
         return math.inf
     return float(counts.sum() + math.exp(poisson.parameters[0]))

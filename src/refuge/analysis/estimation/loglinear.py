@@ -50,10 +50,14 @@ class LoglinearModel:
     @classmethod
     def all_two_way(cls, list_names: Sequence[str]) -> LoglinearModel:
         """Every two-way interaction: for three lists, the saturated identifiable model."""
-        return cls(tuple(list_names), tuple(itertools.combinations(range(len(list_names)), 2)))
+        return cls(
+            tuple(list_names), tuple(itertools.combinations(range(len(list_names)), 2))
+        )
 
     @classmethod
-    def from_terms(cls, list_names: Sequence[str], terms: Sequence[str]) -> LoglinearModel:
+    def from_terms(
+        cls, list_names: Sequence[str], terms: Sequence[str]
+    ) -> LoglinearModel:
         """Build a model from interaction names like "A:B" (list names joined by a colon)."""
         names = tuple(list_names)
         return cls(names, tuple(_parse_term(names, term) for term in terms))
@@ -61,7 +65,9 @@ class LoglinearModel:
     @property
     def terms(self) -> tuple[str, ...]:
         """Interaction names, e.g. ("A:B", "B:C")."""
-        return tuple(f"{self.list_names[i]}:{self.list_names[j]}" for i, j in self.interactions)
+        return tuple(
+            f"{self.list_names[i]}:{self.list_names[j]}" for i, j in self.interactions
+        )
 
     @property
     def parameter_count(self) -> int:
@@ -86,17 +92,26 @@ class LoglinearModel:
 
     def without_pair(self, pair: Pair) -> LoglinearModel:
         """This model with one interaction removed."""
-        return LoglinearModel(self.list_names, tuple(p for p in self.interactions if p != pair))
+        return LoglinearModel(
+            self.list_names, tuple(p for p in self.interactions if p != pair)
+        )
 
 
 def _parse_term(list_names: tuple[str, ...], term: str) -> Pair:
     # List names may themselves contain ":", so try every split point.
     for position, character in enumerate(term):
         left, right = term[:position].strip(), term[position + 1 :].strip()
-        if character == ":" and left in list_names and right in list_names and left != right:
+        if (
+            character == ":"
+            and left in list_names
+            and right in list_names
+            and left != right
+        ):
             first, second = sorted((list_names.index(left), list_names.index(right)))
             return first, second
-    raise EstimationError(f"{term!r} is not an interaction of two of the lists {list(list_names)}")
+    raise EstimationError(
+        f"{term!r} is not an interaction of two of the lists {list(list_names)}"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +132,7 @@ class ModelFit:
     observed: int
     unobserved: float
     fitted: tuple[float, ...]
+    parameters: tuple[float, ...]
 
     @property
     def estimate(self) -> float:
@@ -134,17 +150,25 @@ def poisson_log_likelihood(counts: FloatArray, fitted: FloatArray) -> float:
     return float(np.sum(xlogy(counts, fitted) - fitted - gammaln(counts + 1.0)))
 
 
-def fit_poisson(design: FloatArray, counts: FloatArray, start: FloatArray | None = None) -> PoissonFit | None:
+def fit_poisson(
+    design: FloatArray, counts: FloatArray, start: FloatArray | None = None
+) -> PoissonFit | None:
     """Fit a Poisson GLM (log link) by IRLS; return None if it does not converge to finite values."""
     with warnings.catch_warnings():
         # Non-convergence and overflow are reported through the return value, not as warnings.
         warnings.simplefilter("ignore")
         try:
-            result = sm.GLM(counts, design, family=sm.families.Poisson()).fit(start_params=start)
+            result = sm.GLM(counts, design, family=sm.families.Poisson()).fit(
+                start_params=start
+            )
         except (ValueError, np.linalg.LinAlgError, FloatingPointError):
             return None
     parameters = np.asarray(result.params, dtype=np.float64)
-    if not result.converged or not np.all(np.isfinite(parameters)) or parameters[0] > _MAX_LOG_COUNT:
+    if (
+        not result.converged
+        or not np.all(np.isfinite(parameters))
+        or parameters[0] > _MAX_LOG_COUNT
+    ):
         return None
     fitted = np.asarray(result.fittedvalues, dtype=np.float64)
     return PoissonFit(parameters, fitted, poisson_log_likelihood(counts, fitted))
@@ -157,6 +181,8 @@ def mle_exists(design: FloatArray, counts: FloatArray) -> bool:
     statistics as the data (design' counts). Zero margins and empty cells can break this, and then
     some parameter runs off to infinity; a linear programme finds out before we fit.
     """
+    if np.all(counts > 0):
+        return True  # the data themselves are such a table
     cells, parameters = design.shape
     # Variables: the table m (cells) and a floor s; maximise s subject to m >= s, design' m = design' y.
     objective = np.r_[np.zeros(cells), -1.0]
@@ -191,11 +217,14 @@ def fit_model(table: CaptureTable, model: LoglinearModel) -> ModelFit:
     counts = np.array(table.counts, dtype=np.float64)
     fit = fit_poisson(model.design(table.patterns()), counts)
     if fit is None:
-        raise EstimationError(f"{model.describe()} did not converge to a finite estimate")
+        raise EstimationError(
+            f"{model.describe()} did not converge to a finite estimate"
+        )
     return ModelFit(
         model=model,
         log_likelihood=fit.log_likelihood,
         observed=table.observed,
         unobserved=math.exp(fit.parameters[0]),
         fitted=tuple(float(value) for value in fit.fitted),
+        parameters=tuple(float(value) for value in fit.parameters),
     )

@@ -85,9 +85,12 @@ def result_as_json(result: EstimateResult) -> dict[str, JsonValue]:
         "ic": _finite(result.ic),
         "search": result.search,
         "warnings": list(result.warnings),
-        "alternatives": [_alternative_as_json(alternative) for alternative in result.alternatives],
+        "alternatives": [
+            _alternative_as_json(alternative) for alternative in result.alternatives
+        ],
         "strata": [
-            {"stratum": stratum.name, **result_as_json(stratum.result)} for stratum in result.strata
+            {"stratum": stratum.name, **result_as_json(stratum.result)}
+            for stratum in result.strata
         ],
         "method": result.method,
     }
@@ -108,8 +111,10 @@ def _alternative_as_json(alternative: ModelEstimate) -> dict[str, JsonValue]:
 def result_as_text(result: EstimateResult) -> str:
     """Return a short plain-text report of the result."""
     lines = [
-        f"Estimated population: {_people(result.estimate)} "
-        f"(95% interval {_people(result.ci_low)} to {_people(result.ci_high)}; {result.interval_method})",
+        (
+            f"Estimated population: {_people(result.estimate)} (95% interval "
+            f"{_people(result.ci_low)} to {_people(result.ci_high)}; {result.interval_method})"
+        ),
         f"Observed on at least one list: {result.observed:,}",
         f"Model: {result.model} ({result.criterion.upper()} {_number(result.ic)}; {result.search})",
     ]

@@ -61,7 +61,12 @@ class _FitCache:
                 "no log-linear model can be fitted: the lists overlap too little "
                 "(empty cells or margins leave every model unidentified)"
             )
-        fitted.sort(key=lambda fit: (fit.information_criterion(criterion), fit.model.parameter_count))
+        fitted.sort(
+            key=lambda fit: (
+                fit.information_criterion(criterion),
+                fit.model.parameter_count,
+            )
+        )
         unsupported = sum(fit is None for fit in self.fits.values())
         return SearchResult(tuple(fitted), criterion, method, unsupported)
 
@@ -92,7 +97,11 @@ def overlapping_pairs(table: CaptureTable) -> list[Pair]:
     patterns = table.patterns()
     pairs = []
     for i, j in itertools.combinations(range(len(table.list_names)), 2):
-        shared = sum(count for row, count in zip(patterns, table.counts, strict=True) if row[i] and row[j])
+        shared = sum(
+            count
+            for row, count in zip(patterns, table.counts, strict=True)
+            if row[i] and row[j]
+        )
         if shared > 0:
             pairs.append((i, j))
     return pairs
@@ -107,12 +116,20 @@ def _stepwise(cache: _FitCache, candidates: list[Pair], criterion: Criterion) ->
     # Each step strictly lowers the criterion, so the loop ends; the bound is a safety net.
     for steps in range(1, 4 * len(candidates) + 1):
         neighbours = [
-            current.model.without_pair(pair) if pair in current.model.interactions else current.model.with_pair(pair)
+            current.model.without_pair(pair)
+            if pair in current.model.interactions
+            else current.model.with_pair(pair)
             for pair in candidates
         ]
         fits = [fit for fit in map(cache.fit, neighbours) if fit is not None]
-        best = min(fits, key=lambda fit: fit.information_criterion(criterion), default=None)
-        if best is None or best.information_criterion(criterion) >= current.information_criterion(criterion) - 1e-9:
+        best = min(
+            fits, key=lambda fit: fit.information_criterion(criterion), default=None
+        )
+        if (
+            best is None
+            or best.information_criterion(criterion)
+            >= current.information_criterion(criterion) - 1e-9
+        ):
             return steps - 1
         current = best
     return steps

@@ -53,11 +53,16 @@ class CoverageSummary:
         return self.covered / self.runs
 
 
-def simulate_captures(design: PopulationDesign, rng: np.random.Generator) -> NDArray[np.int8]:
+def simulate_captures(
+    design: PopulationDesign, rng: np.random.Generator
+) -> NDArray[np.int8]:
     """Return one 0/1 row per person of the population: which lists recorded them."""
     means = np.array(design.capture_means)
-    chances = rng.beta(means * design.concentration, (1 - means) * design.concentration,
-                       size=(design.size, len(means)))
+    chances = rng.beta(
+        means * design.concentration,
+        (1 - means) * design.concentration,
+        size=(design.size, len(means)),
+    )
     first, second = design.dependent_pair
     captures = np.zeros_like(chances, dtype=np.int8)
     captures[:, first] = rng.random(design.size) < chances[:, first]
@@ -71,22 +76,34 @@ def simulate_captures(design: PopulationDesign, rng: np.random.Generator) -> NDA
     return captures
 
 
-def simulate_capture_table(design: PopulationDesign, rng: np.random.Generator) -> CaptureTable:
+def simulate_capture_table(
+    design: PopulationDesign, rng: np.random.Generator
+) -> CaptureTable:
     """Simulate one population and return the capture table of the people observed."""
     captures = simulate_captures(design, rng)
     observed = captures[captures.any(axis=1)]
     patterns, counts = np.unique(observed, axis=0, return_counts=True)
     return CaptureTable.from_patterns(
         design.list_names,
-        {tuple(int(bit) for bit in pattern): int(count) for pattern, count in zip(patterns, counts, strict=True)},
+        {
+            tuple(int(bit) for bit in pattern): int(count)
+            for pattern, count in zip(patterns, counts, strict=True)
+        },
     )
 
 
-def simulate_stratified_table(designs: Mapping[str, PopulationDesign], rng: np.random.Generator) -> CaptureTable:
+def simulate_stratified_table(
+    designs: Mapping[str, PopulationDesign], rng: np.random.Generator
+) -> CaptureTable:
     """Simulate one population per stratum (same lists) and return the stratified table."""
-    strata = tuple(Stratum(name, simulate_capture_table(design, rng)) for name, design in designs.items())
+    strata = tuple(
+        Stratum(name, simulate_capture_table(design, rng))
+        for name, design in designs.items()
+    )
     pooled = np.sum([stratum.table.counts for stratum in strata], axis=0)
-    return CaptureTable(strata[0].table.list_names, tuple(int(count) for count in pooled), strata)
+    return CaptureTable(
+        strata[0].table.list_names, tuple(int(count) for count in pooled), strata
+    )
 
 
 def coverage_study(
@@ -111,8 +128,12 @@ def coverage_study(
         else:
             table = simulate_stratified_table(designs, rng)
         try:
-            result = estimate_from_table(table, criterion=criterion, alternatives=0,
-                                         bootstrap_replicates=bootstrap_replicates)
+            result = estimate_from_table(
+                table,
+                criterion=criterion,
+                alternatives=0,
+                bootstrap_replicates=bootstrap_replicates,
+            )
         except EstimationError:
             failures += 1
             continue

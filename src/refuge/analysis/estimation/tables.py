@@ -80,7 +80,9 @@ class CaptureTable:
         counts = [0] * (2 ** len(list_names) - 1)
         for pattern, count in pattern_counts.items():
             if len(pattern) != len(list_names) or not any(pattern):
-                raise CaptureTableError(f"{pattern} is not a non-empty pattern over {len(list_names)} lists")
+                raise CaptureTableError(
+                    f"{pattern} is not a non-empty pattern over {len(list_names)} lists"
+                )
             counts[pattern_index(pattern)] += int(count)
         return cls(tuple(list_names), tuple(counts))
 
@@ -106,14 +108,19 @@ class CaptureTable:
         """Return the table over only the `keep` lists (people on none of them become unobserved)."""
         unknown = [name for name in keep if name not in self.list_names]
         if unknown or len(set(keep)) != len(keep):
-            raise CaptureTableError(f"cannot keep lists {list(keep)} of {list(self.list_names)}")
+            raise CaptureTableError(
+                f"cannot keep lists {list(keep)} of {list(self.list_names)}"
+            )
         columns = [self.list_names.index(name) for name in keep]
         pooled: dict[Pattern, int] = {}
         for row, count in zip(self.patterns(), self.counts, strict=True):
             pattern = tuple(int(row[column]) for column in columns)
             if any(pattern):
                 pooled[pattern] = pooled.get(pattern, 0) + count
-        strata = tuple(Stratum(stratum.name, stratum.table.collapse(keep)) for stratum in self.strata)
+        strata = tuple(
+            Stratum(stratum.name, stratum.table.collapse(keep))
+            for stratum in self.strata
+        )
         collapsed = CaptureTable.from_patterns(keep, pooled)
         return CaptureTable(collapsed.list_names, collapsed.counts, strata)
 
@@ -178,7 +185,9 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
             if any(field.strip() for field in fields):
                 yield reader.line_num, [field.strip() for field in fields]
     except csv.Error as error:
-        raise CaptureTableError(f"line {reader.line_num}: malformed CSV ({error})") from None
+        raise CaptureTableError(
+            f"line {reader.line_num}: malformed CSV ({error})"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +211,9 @@ def parse_capture_rows(rows: Iterator[tuple[int, list[str]]]) -> CaptureTable:
         stratum, pattern, count = _parse_row(header, line, fields)
         earlier = first_seen.setdefault((stratum, pattern), line)
         if earlier != line:
-            where = f" in stratum {stratum!r}" if header.stratum_column is not None else ""
+            where = (
+                f" in stratum {stratum!r}" if header.stratum_column is not None else ""
+            )
             raise CaptureTableError(
                 f"line {line} repeats the capture pattern of line {earlier}{where}: "
                 "give each pattern once, with its total count"
@@ -226,22 +237,36 @@ def _parse_header(fields: list[str]) -> _Header:
             "expected one 0/1 column per list and a 'count' column"
         )
     count_column = lowered.index(COUNT_COLUMN)
-    stratum_column = lowered.index(STRATUM_COLUMN) if STRATUM_COLUMN in lowered else None
+    stratum_column = (
+        lowered.index(STRATUM_COLUMN) if STRATUM_COLUMN in lowered else None
+    )
     list_columns = tuple(
-        position for position in range(len(fields)) if position not in (count_column, stratum_column)
+        position
+        for position in range(len(fields))
+        if position not in (count_column, stratum_column)
     )
     list_names = tuple(fields[position] for position in list_columns)
     if len(list_names) < 2:
-        found = f"only one list ({list_names[0]!r})" if list_names else "no list columns"
-        raise CaptureTableError(f"{found}: multiple systems estimation needs at least two lists")
+        found = (
+            f"only one list ({list_names[0]!r})" if list_names else "no list columns"
+        )
+        raise CaptureTableError(
+            f"{found}: multiple systems estimation needs at least two lists"
+        )
     if len(list_names) > MAX_LISTS:
-        raise CaptureTableError(f"{len(list_names)} lists: at most {MAX_LISTS} are supported")
+        raise CaptureTableError(
+            f"{len(list_names)} lists: at most {MAX_LISTS} are supported"
+        )
     return _Header(list_names, list_columns, count_column, stratum_column, len(fields))
 
 
-def _parse_row(header: _Header, line: int, fields: list[str]) -> tuple[str, Pattern, int]:
+def _parse_row(
+    header: _Header, line: int, fields: list[str]
+) -> tuple[str, Pattern, int]:
     if len(fields) != header.width:
-        raise CaptureTableError(f"line {line} has {len(fields)} fields, the header has {header.width}")
+        raise CaptureTableError(
+            f"line {line} has {len(fields)} fields, the header has {header.width}"
+        )
     pattern = tuple(
         _parse_membership(fields[column], name, line)
         for column, name in zip(header.list_columns, header.list_names, strict=True)
@@ -261,7 +286,9 @@ def _parse_row(header: _Header, line: int, fields: list[str]) -> tuple[str, Patt
 
 def _parse_membership(value: str, list_name: str, line: int) -> int:
     if value not in ("0", "1"):
-        raise CaptureTableError(f"line {line}, list {list_name!r}: {value[:20]!r} is not 0 or 1")
+        raise CaptureTableError(
+            f"line {line}, list {list_name!r}: {value[:20]!r} is not 0 or 1"
+        )
     return int(value)
 
 
@@ -277,12 +304,17 @@ def _parse_count(value: str, line: int) -> int:
     return int(number)
 
 
-def _build_table(header: _Header, per_stratum: dict[str, dict[Pattern, int]]) -> CaptureTable:
+def _build_table(
+    header: _Header, per_stratum: dict[str, dict[Pattern, int]]
+) -> CaptureTable:
     tables = {
         name: CaptureTable.from_patterns(header.list_names, pattern_counts)
         for name, pattern_counts in per_stratum.items()
     }
-    pooled_counts = tuple(int(sum(column)) for column in zip(*(t.counts for t in tables.values()), strict=True))
+    pooled_counts = tuple(
+        int(sum(column))
+        for column in zip(*(t.counts for t in tables.values()), strict=True)
+    )
     if sum(pooled_counts) == 0:
         raise CaptureTableError("every count is zero: no one is on any list")
     strata: tuple[Stratum, ...] = ()

@@ -27,11 +27,15 @@ class Command(BaseCommand):
         "an optional 'stratum' column asks for an estimate per stratum and their sum."
     )
     # Pure computation on a file: it must run without a database or the app's checks.
-    requires_system_checks: list[str] = []
+    requires_system_checks = ()
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("lists_csv", metavar="LISTS.csv", help="capture table (CSV)")
-        parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+        parser.add_argument(
+            "lists_csv", metavar="LISTS.csv", help="capture table (CSV)"
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="print the result as one JSON object"
+        )
         parser.add_argument(
             "--criterion",
             choices=[criterion.value for criterion in Criterion],
@@ -45,19 +49,31 @@ class Command(BaseCommand):
             "'A:B,B:C', or 'independence'",
         )
         parser.add_argument(
-            "--encoding", help="encoding of a file that is not UTF-8 (e.g. cp1251); UTF-8 is the default"
+            "--encoding",
+            help="encoding of a file that is not UTF-8 (e.g. cp1251); UTF-8 is the default",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            table = read_capture_table(options["lists_csv"], encoding=options["encoding"])
+            table = read_capture_table(
+                options["lists_csv"], encoding=options["encoding"]
+            )
             result = estimate_from_table(
-                table, criterion=Criterion(options["criterion"]), model_terms=_model_terms(options["model"])
+                table,
+                criterion=Criterion(options["criterion"]),
+                model_terms=_model_terms(options["model"]),
             )
         except DomainError as error:
             raise CommandError(str(error), returncode=BAD_INPUT_EXIT_CODE) from None
         if options["json"]:
-            self.stdout.write(json.dumps(result_as_json(result), indent=2, ensure_ascii=False, allow_nan=False))
+            self.stdout.write(
+                json.dumps(
+                    result_as_json(result),
+                    indent=2,
+                    ensure_ascii=False,
+                    allow_nan=False,
+                )
+            )
         else:
             self.stdout.write(result_as_text(result))
 
