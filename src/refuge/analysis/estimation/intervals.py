@@ -91,9 +91,12 @@ def profile_interval(
     def shortfall(population: float) -> float:
         return peak - profile(population) - threshold
 
+    # With no one in the all-zero cell the completed table can sit on the boundary (no MLE);
+    # a millionth of a person more always has one and changes nothing that is reported.
+    lowest = observed + 1e-6
     low = observed
-    if shortfall(observed) > 0:
-        low = brentq(shortfall, observed, peak_population, xtol=1e-3)
+    if shortfall(lowest) > 0:
+        low = brentq(shortfall, lowest, peak_population, xtol=1e-3)
     return Interval(low, _upper_bound(shortfall, peak_population, observed))
 
 

@@ -1,7 +1,8 @@
 """Model search over the hierarchical log-linear models with main effects and two-way terms.
 
-Up to five lists (ten possible interactions, 1,024 models) every model is fitted. Beyond that the
-number of models explodes (six lists: 32,768; eight: 268 million), so a greedy forward-backward
+Only pairs of lists that share someone can interact. With at most ten such pairs (always so with
+five lists or fewer; at most 1,024 models) every model is fitted. Beyond that the number of
+models explodes (six lists: 32,768; eight: 268 million), so a greedy forward-backward
 stepwise search starts from independence and takes, at each step, the single addition or removal
 of an interaction that lowers the criterion most, until none does.
 """
