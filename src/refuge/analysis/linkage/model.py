@@ -331,9 +331,10 @@ def build_linker(
     )
     registered = [db_api.register(table) for table in tables]
     source = registered[0] if len(registered) == 1 else registered
-    return Linker(source, settings, log_level=logging.WARNING)
+    return Linker(source, settings, log_level=None)
 
 
 def quiet_splink() -> None:
-    """Splink logs progress at INFO; a command's stderr gets our own progress instead."""
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    """Splink logs progress at INFO and training notes at WARNING (no data in either);
+    a command's stderr gets our own progress lines instead."""
+    logging.getLogger("splink").setLevel(logging.ERROR)
