@@ -54,7 +54,7 @@ class ScoredPair:
 class LinkageSettings:
     """Thresholds of a run and how it may use the machine."""
 
-    threshold: float = 0.9
+    threshold: float = 0.7
     review_low: float = 0.3
     review_high: float = 0.9
     engine: EngineOptions = field(default_factory=EngineOptions)

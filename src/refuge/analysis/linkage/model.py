@@ -33,7 +33,7 @@ from refuge.analysis.linkage.names import (
 Progress = Callable[[str, float], None]
 FEATURE_COLUMNS = (
     "given_key", "given_fold", "surname_key", "patronymic_key", "name_pair",
-    "birth_min", "birth_max", "birth_date", "place_key", "sex",
+    "birth_min", "birth_max", "birth_date", "place_key", "sex", "surname_skeleton",
 )  # fmt: skip
 
 
@@ -63,6 +63,7 @@ def open_database(options: EngineOptions) -> duckdb.DuckDBPyConnection:
         connection.execute("SET temp_directory = ?", [str(options.spill_directory)])
     connection.execute(f"SET memory_limit = '{_safe_size(options.memory_limit)}'")
     connection.execute("SET preserve_insertion_order = false")
+    connection.execute("SET enable_progress_bar = false")
     if options.threads:
         connection.execute(f"SET threads = {int(options.threads)}")
     return connection
@@ -110,7 +111,16 @@ def features(parts: NameParts) -> dict[str, Any]:
         "birth_date": birth.date,
         "place_key": place_key(parts.place),
         "sex": _sex(raw_surname, parts.patronymic or parts.full_name),
+        "surname_skeleton": _skeleton(surname),
     }
+
+
+def _skeleton(key: str | None) -> str | None:
+    """Consonants of a key: vowel typos and vowel spellings (ie/e, y/i) do not change it."""
+    if not key:
+        return None
+    consonants = "".join(char for char in key if char not in "aeiou")
+    return consonants if len(consonants) >= 3 else key
 
 
 def _sex(raw_surname: str | None, patronymic_text: str | None) -> str | None:
@@ -161,6 +171,15 @@ def _level(
     return level
 
 
+def _dl(column: str, edits: int) -> str:
+    # Levenshtein, not Damerau-Levenshtein: DuckDB's Damerau is ~20x slower, and a
+    # transposition then counts as two edits. The cheap Jaro-Winkler test goes first.
+    return (
+        f"CASE WHEN jaro_winkler_similarity({column}_l, {column}_r) < 0.8 THEN false "
+        f"ELSE levenshtein({column}_l, {column}_r) <= {edits} END"
+    )
+
+
 def _jw(column: str, threshold: float) -> str:
     return f"jaro_winkler_similarity({column}_l, {column}_r) >= {threshold}"
 
@@ -176,8 +195,9 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
                 _level("surname_key_l IS NULL OR surname_key_r IS NULL", "null", null=True),
                 _level("surname_key_l = surname_key_r", "exact key", tf="surname_key"),
                 _level(_SWAPPED, "swapped with given name", fixed_m=0.02),
-                _level(_jw("surname_key", 0.94), "jaro-winkler >= 0.94"),
-                _level(_jw("surname_key", 0.85), "jaro-winkler >= 0.85"),
+                _level(_dl("surname_key", 1), "one edit"),
+                _level(_dl("surname_key", 2), "two edits"),
+                _level(_jw("surname_key", 0.9), "jaro-winkler >= 0.9"),
                 ElseLevel(),
             ],
             output_column_name="surname",
@@ -187,8 +207,8 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
                 _level("given_key_l IS NULL OR given_key_r IS NULL", "null", null=True),
                 _level("given_key_l = given_key_r", "exact key", tf="given_key"),
                 _level(_SWAPPED, "swapped with surname", fixed_m=0.02),
-                _level(_jw("given_key", 0.92), "jaro-winkler >= 0.92"),
-                _level(_jw("given_key", 0.8), "jaro-winkler >= 0.8"),
+                _level(_dl("given_key", 1), "one edit"),
+                _level(_jw("given_key", 0.88), "jaro-winkler >= 0.88"),
                 ElseLevel(),
             ],
             output_column_name="given_name",
@@ -212,6 +232,11 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
                     "same year",
                 ),
                 _level("birth_min_l <= birth_max_r AND birth_min_r <= birth_max_l", "ranges overlap"),
+                _level(
+                    "right(birth_date_l, 5) = right(birth_date_r, 5) "
+                    "AND abs(birth_min_l - birth_min_r) <= 1",
+                    "same day, year off by one",
+                ),
                 _level(
                     "greatest(birth_min_l, birth_min_r) - least(birth_max_l, birth_max_r) <= 2",
                     "within 2 years",
@@ -257,18 +282,21 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
 
 
 def refuge_blocking() -> list[Any]:
-    """Blocking on keys, so that rules survive transliteration and swapped order."""
+    """Blocking on keys, so that rules survive transliteration and swapped order.
+
+    Each rule was kept for the true pairs that only it finds on the generated set, and
+    checked for the pairs it costs at a million records (see docs/analysis-linkage.md).
+    """
     return [
         block_on("name_pair"),
         block_on("given_key", "substr(surname_key, 1, 4)"),
         block_on("given_key", "right(surname_key, 4)", "birth_min"),
-        block_on("given_key", "right(surname_key, 4)", "place_key"),
         block_on("surname_key", "substr(given_key, 1, 3)"),
         block_on("surname_key", "birth_min"),
         block_on("surname_key", "patronymic_key"),
-        block_on("given_key", "patronymic_key", "birth_min"),
         block_on("birth_date", "substr(surname_key, 1, 2)"),
-        block_on("given_key", "birth_date"),
+        block_on("given_key", "surname_skeleton"),
+        block_on("given_key", "birth_min", "substr(surname_key, 1, 2)"),
     ]
 
 
