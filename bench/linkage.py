@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-from splink import comparison_library as cl
+from splink import block_on
 
 from bench.results import record
+from refuge.analysis.linkage.baseline import plain_splink_clusters
 from refuge.analysis.linkage.dedupe import (
     LinkageSettings,
     PersonRecord,
@@ -42,7 +42,6 @@ from refuge.analysis.linkage.model import (
     TrainingPlan,
     features,
     open_database,
-    quiet_splink,
     refuge_blocking,
 )
 from refuge.analysis.linkage.scoring import pairwise_score
@@ -52,7 +51,14 @@ DATA = Path(os.environ.get("REFUGE_SHARED_DATA", "/work/shared/data")) / "linkag
 RU_RECORDS = 40_000
 MILLION = 1_000_000
 THRESHOLD = LinkageSettings().threshold
-FEBRL_EXTRAS = ("soc_sec_id", "postcode", "street_number", "address_1", "address_2", "state")
+FEBRL_EXTRAS = (
+    "soc_sec_id",
+    "postcode",
+    "street_number",
+    "address_1",
+    "address_2",
+    "state",
+)
 
 
 def _read_febrl(name: str) -> pd.DataFrame:
@@ -61,15 +67,19 @@ def _read_febrl(name: str) -> pd.DataFrame:
     table = pd.DataFrame.from_records(
         features(
             NameParts(
-                given=row["given_name"], surname=row["surname"],
-                birth=row["date_of_birth"], place=row["suburb"],
-            )  # fmt: skip
+                given=row["given_name"],
+                surname=row["surname"],
+                birth=row["date_of_birth"],
+                place=row["suburb"],
+            )
         )
         for row in rows
     )
     for column in FEBRL_EXTRAS:
         table[column] = [row[column].strip() or None for row in rows]
-    table.insert(0, "unique_id", [row["rec_id"] for row in rows])  # ids only; never compared
+    table.insert(
+        0, "unique_id", [row["rec_id"] for row in rows]
+    )  # ids only; never compared
     for column in ("birth_min", "birth_max"):
         table[column] = table[column].astype("Int64")
     return table
@@ -85,18 +95,26 @@ def febrl4() -> float:
             truth.add((row["rec_id_a"], row["rec_id_b"]))
     connection = open_database(EngineOptions())
     plan = TrainingPlan(
-        deterministic_rules=("l.name_pair = r.name_pair AND l.birth_date = r.birth_date",),
+        deterministic_rules=(
+            "l.name_pair = r.name_pair AND l.birth_date = r.birth_date",
+        ),
         recall=0.7,
         em_rules=(block_on("given_key", "surname_key"), block_on("birth_date")),
     )
-    blocking = [*refuge_blocking(), block_on("soc_sec_id"), block_on("postcode", "birth_min")]
+    blocking = [
+        *refuge_blocking(),
+        block_on("soc_sec_id"),
+        block_on("postcode", "birth_min"),
+    ]
     _, predictions = predict_pairs(
         [left, right], connection, lowest_probability=THRESHOLD, link_type="link_only",
         extra_columns=FEBRL_EXTRAS, blocking=blocking, plan=plan,
     )  # fmt: skip
     found = set()
     left_ids = set(left["unique_id"])
-    rows = connection.execute(f"SELECT unique_id_l, unique_id_r FROM {predictions}").fetchall()
+    rows = connection.execute(
+        f"SELECT unique_id_l, unique_id_r FROM {predictions}"
+    ).fetchall()
     for id_left, id_right in rows:
         found.add((id_left, id_right) if id_left in left_ids else (id_right, id_left))
     connection.close()
@@ -104,18 +122,26 @@ def febrl4() -> float:
     precision = correct / len(found) if found else 0.0
     recall = correct / len(truth)
     f1 = 2 * precision * recall / (precision + recall) if correct else 0.0
-    print(f"febrl4: P={precision:.4f} R={recall:.4f} in {time.monotonic() - started:.1f}s")
+    print(
+        f"febrl4: P={precision:.4f} R={recall:.4f} in {time.monotonic() - started:.1f}s"
+    )
     return f1
 
 
-def _ru_records(count: int) -> tuple[list[PersonRecord], list[int], list[dict[str, str]]]:
+def _ru_records(
+    count: int,
+) -> tuple[list[PersonRecord], list[int], list[dict[str, str]]]:
     records, truth, raw = [], [], []
     for index, (entity_id, row) in enumerate(generate(count)):
         records.append(
             PersonRecord(
-                f"r{index}", given_name=row["имя"], surname=row["фамилия"],
-                patronymic=row["отчество"], birth=row["год рождения"], place=row["место"],
-            )  # fmt: skip
+                f"r{index}",
+                given_name=row["имя"],
+                surname=row["фамилия"],
+                patronymic=row["отчество"],
+                birth=row["год рождения"],
+                place=row["место"],
+            )
         )
         truth.append(entity_id)
         raw.append(row)
@@ -124,51 +150,11 @@ def _ru_records(count: int) -> tuple[list[PersonRecord], list[int], list[dict[st
 
 def plain_splink_f1(raw: Sequence[dict[str, str]], truth: Sequence[int]) -> float:
     """Plain Splink: default comparisons and blocking on the raw columns."""
-    quiet_splink()
-    table = pd.DataFrame(
-        {
-            "unique_id": range(len(raw)),
-            "given_name": [row["имя"] or None for row in raw],
-            "surname": [row["фамилия"] or None for row in raw],
-            "patronymic": [row["отчество"] or None for row in raw],
-            "birth": [row["год рождения"] or None for row in raw],
-            "place": [row["место"] or None for row in raw],
-        }
-    )
-    connection = open_database(EngineOptions())
-    db_api = DuckDBAPI(connection=connection)
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        comparisons=[
-            cl.NameComparison("given_name"),
-            cl.NameComparison("surname"),
-            cl.NameComparison("patronymic"),
-            cl.ExactMatch("birth"),
-            cl.ExactMatch("place"),
-        ],
-        blocking_rules_to_generate_predictions=[
-            block_on("given_name", "surname"),
-            block_on("surname", "birth"),
-            block_on("given_name", "birth"),
-            block_on("surname", "patronymic"),
-        ],
-    )
-    linker = Linker(db_api.register(table), settings, log_level=None)
-    linker.training.estimate_probability_two_random_records_match(
-        ["l.given_name = r.given_name AND l.surname = r.surname AND l.birth = r.birth"], recall=0.7
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=3e6, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "surname"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("patronymic", "birth"))
-    predictions = linker.inference.predict(threshold_match_probability=THRESHOLD)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, THRESHOLD)
-    labels = list(range(len(raw)))
-    for unique_id, cluster_id in connection.execute(
-        f"SELECT unique_id, cluster_id FROM {clusters.physical_name}"
-    ).fetchall():
-        labels[int(unique_id)] = int(cluster_id)
-    connection.close()
-    return pairwise_score(labels, truth).f1
+    rows = [
+        (row["имя"], row["фамилия"], row["отчество"], row["год рождения"], row["место"])
+        for row in raw
+    ]
+    return pairwise_score(plain_splink_clusters(rows, threshold=THRESHOLD), truth).f1
 
 
 def russian() -> tuple[float, float]:
@@ -185,13 +171,23 @@ def russian() -> tuple[float, float]:
 
 def million() -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="refuge-bench-") as directory:
-        source, destination = Path(directory) / "people.csv", Path(directory) / "clusters.csv"
+        source, destination = (
+            Path(directory) / "people.csv",
+            Path(directory) / "clusters.csv",
+        )
         started = time.monotonic()
         truth = write_csv(source, MILLION)
         print(f"1m: generated in {time.monotonic() - started:.0f}s", flush=True)
         started = time.monotonic()
         subprocess.run(
-            [sys.executable, "-m", "bench.linkage", "--child", str(source), str(destination)],
+            [
+                sys.executable,
+                "-m",
+                "bench.linkage",
+                "--child",
+                str(source),
+                str(destination),
+            ],
             check=True,
         )
         seconds = time.monotonic() - started
@@ -212,13 +208,19 @@ def _child(source: str, destination: str) -> None:
     started = time.monotonic()
 
     def progress(stage: str, fraction: float) -> None:
-        print(f"  [{time.monotonic() - started:6.1f}s] {stage} {fraction:.0%}", file=sys.stderr, flush=True)
+        print(
+            f"  [{time.monotonic() - started:6.1f}s] {stage} {fraction:.0%}",
+            file=sys.stderr,
+            flush=True,
+        )
 
     dedupe_csv(Path(source), Path(destination), id_column="id", progress=progress)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--quick", action="store_true", help="skip the 1M-record run")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)

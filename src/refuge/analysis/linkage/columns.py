@@ -51,7 +51,9 @@ def _normalise_header(header: str) -> str:
     return re.sub(r"[\s.\-/]+", "_", lowered).strip("_")
 
 
-def detect_roles(headers: Sequence[str], *, id_column: str | None = None) -> ColumnRoles:
+def detect_roles(
+    headers: Sequence[str], *, id_column: str | None = None
+) -> ColumnRoles:
     """Guess each column's role from its header; the id column is never given a role."""
     found: dict[str, list[str]] = {}
     for header in headers:
@@ -95,18 +97,19 @@ def resolve_roles(
             raise UnknownColumn(f"Column {column!r} is not in the file.")
     roles = detect_roles(headers, id_column=id_column)
     if overrides.name_columns:
-        roles = replace(roles, full_name=overrides.name_columns, given=None, surname=None)
-    explicit = {
-        "given": overrides.given,
-        "surname": overrides.surname,
-        "patronymic": overrides.patronymic,
-        "birth": overrides.birth,
-        "place": overrides.place,
-    }
-    roles = replace(roles, **{role: column for role, column in explicit.items() if column})
-    if roles.given or roles.surname:
-        if not overrides.name_columns:
-            roles = replace(roles, full_name=())
+        roles = replace(
+            roles, full_name=overrides.name_columns, given=None, surname=None
+        )
+    roles = replace(
+        roles,
+        given=overrides.given or roles.given,
+        surname=overrides.surname or roles.surname,
+        patronymic=overrides.patronymic or roles.patronymic,
+        birth=overrides.birth or roles.birth,
+        place=overrides.place or roles.place,
+    )
+    if (roles.given or roles.surname) and not overrides.name_columns:
+        roles = replace(roles, full_name=())
     if not roles.has_name:
         raise NoNameColumn(
             "No name column found: name one with --name-columns, --given-name-column or "

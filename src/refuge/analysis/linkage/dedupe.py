@@ -102,21 +102,29 @@ def dedupe_records(
         connection.close()
 
 
-def _feature_table(records: Iterable[PersonRecord], report: Progress) -> tuple[list[str], pd.DataFrame]:
+def _feature_table(
+    records: Iterable[PersonRecord], report: Progress
+) -> tuple[list[str], pd.DataFrame]:
     ids: list[str] = []
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     for record in records:
         if record.record_id in seen:
-            raise DuplicateIds(f"Record id {record.record_id!r} appears more than once.")
+            raise DuplicateIds(
+                f"Record id {record.record_id!r} appears more than once."
+            )
         seen.add(record.record_id)
         ids.append(record.record_id)
         rows.append(
             features(
                 NameParts(
-                    record.full_name, record.given_name, record.surname,
-                    record.patronymic, record.birth, record.place,
-                )  # fmt: skip
+                    record.full_name,
+                    record.given_name,
+                    record.surname,
+                    record.patronymic,
+                    record.birth,
+                    record.place,
+                )
             )
         )
         if len(rows) % 100_000 == 0:
@@ -154,7 +162,9 @@ def predict_pairs(
     )
     train(linker, plan or refuge_training(), progress)
     progress("scoring", 0.0)
-    predictions = linker.inference.predict(threshold_match_probability=lowest_probability)
+    predictions = linker.inference.predict(
+        threshold_match_probability=lowest_probability
+    )
     progress("scoring", 1.0)
     return db_api, predictions.physical_name
 
@@ -170,12 +180,18 @@ def _dedupe(
     if len(ids) == 1:
         return LinkageResult({ids[0]: "1"}, (), 1, 0)
     lowest = min(settings.review_low, settings.threshold)
-    db_api, predictions = predict_pairs([table], connection, lowest_probability=lowest, progress=report)
+    db_api, predictions = predict_pairs(
+        [table], connection, lowest_probability=lowest, progress=report
+    )
     report("clustering", 0.0)
     index = {record_id: position for position, record_id in enumerate(ids)}
     accepted, rejected = _decision_pairs(decisions, index)
-    connection.register("refuge_accepted", pd.DataFrame(accepted, columns=["l", "r"], dtype="int64"))
-    connection.register("refuge_rejected", pd.DataFrame(rejected, columns=["l", "r"], dtype="int64"))
+    connection.register(
+        "refuge_accepted", pd.DataFrame(accepted, columns=["l", "r"], dtype="int64")
+    )
+    connection.register(
+        "refuge_rejected", pd.DataFrame(rejected, columns=["l", "r"], dtype="int64")
+    )
     connection.execute(
         f"""
         CREATE TABLE refuge_edges AS
@@ -189,7 +205,10 @@ def _dedupe(
         UNION ALL SELECT l, r, 1.0 FROM refuge_accepted
         """
     )
-    connection.execute("CREATE TABLE refuge_nodes AS SELECT unique_id FROM range(?) t(unique_id)", [len(ids)])
+    connection.execute(
+        "CREATE TABLE refuge_nodes AS SELECT unique_id FROM range(?) t(unique_id)",
+        [len(ids)],
+    )
     clustered = cluster_pairwise_predictions_at_threshold(
         "refuge_nodes", "refuge_edges", db_api, "unique_id",
         threshold_match_probability=settings.threshold,
@@ -206,8 +225,12 @@ def _dedupe(
     report("clustering", 1.0)
     labels = _labels(cluster_of)
     return LinkageResult(
-        clusters={record_id: labels[position] for position, record_id in enumerate(ids)},
-        uncertain_pairs=tuple(ScoredPair(ids[left], ids[right], float(p)) for left, right, p in uncertain),
+        clusters={
+            record_id: labels[position] for position, record_id in enumerate(ids)
+        },
+        uncertain_pairs=tuple(
+            ScoredPair(ids[left], ids[right], float(p)) for left, right, p in uncertain
+        ),
         cluster_count=len(set(labels)),
         pair_count=int(pair_count[0]) if pair_count else 0,
     )
@@ -227,10 +250,14 @@ def _decision_pairs(
     return accepted, rejected
 
 
-def _cluster_array(connection: duckdb.DuckDBPyConnection, table: str, count: int) -> list[int]:
+def _cluster_array(
+    connection: duckdb.DuckDBPyConnection, table: str, count: int
+) -> list[int]:
     cluster_of = list(range(count))
     rows = connection.execute(f"SELECT unique_id, cluster_id FROM {table}").fetchnumpy()
-    for unique_id, cluster_id in zip(rows["unique_id"].tolist(), rows["cluster_id"].tolist(), strict=True):
+    for unique_id, cluster_id in zip(
+        rows["unique_id"].tolist(), rows["cluster_id"].tolist(), strict=True
+    ):
         cluster_of[int(unique_id)] = int(cluster_id)
     return cluster_of
 
@@ -243,7 +270,11 @@ def _split_rejected(
 ) -> None:
     """Re-cluster each cluster holding a rejected pair, adding links best-first and
     skipping any link that would join a rejected pair (greedy constrained clustering)."""
-    broken = {cluster_of[left] for left, right in rejected if cluster_of[left] == cluster_of[right]}
+    broken = {
+        cluster_of[left]
+        for left, right in rejected
+        if cluster_of[left] == cluster_of[right]
+    }
     if not broken:
         return
     members = [node for node, cluster in enumerate(cluster_of) if cluster in broken]
@@ -255,7 +286,9 @@ def _split_rejected(
     ).fetchall()
     parent = {node: node for node in members}
     groups = {node: {node} for node in members}
-    cannot = {(left, right) for left, right in rejected} | {(right, left) for left, right in rejected}
+    cannot = {(left, right) for left, right in rejected} | {
+        (right, left) for left, right in rejected
+    }
 
     def find(node: int) -> int:
         while parent[node] != node:

@@ -133,9 +133,11 @@ def _sex(raw_surname: str | None, patronymic_text: str | None) -> str | None:
             return "F"
         if key.endswith(("vih", "evih")) or (key.endswith("ih") and len(key) > 5):
             return "M"
-    if raw_surname and raw_surname not in KNOWN_GIVEN_KEYS:
-        if raw_surname.endswith(("ova", "eva", "ina", "ska")) and len(raw_surname) > 5:
-            return "F"
+    feminine = raw_surname is not None and raw_surname.endswith(
+        ("ova", "eva", "ina", "ska")
+    )
+    if feminine and raw_surname not in KNOWN_GIVEN_KEYS and len(raw_surname or "") > 5:
+        return "F"
     return None
 
 
@@ -151,14 +153,21 @@ def _unswap(
         return given, surname, raw_surname
     raw_given = "".join(tokens(parts.given))
     given_is_surname = looks_like_surname(raw_given)
-    surname_is_given = raw_surname in KNOWN_GIVEN_KEYS or not looks_like_surname(raw_surname)
+    surname_is_given = raw_surname in KNOWN_GIVEN_KEYS or not looks_like_surname(
+        raw_surname
+    )
     if given_is_surname and surname_is_given:
         return raw_surname, surname_key(parts.given), raw_given
     return given, surname, raw_surname
 
 
 def _level(
-    sql: str, label: str, *, tf: str | None = None, null: bool = False, fixed_m: float | None = None
+    sql: str,
+    label: str,
+    *,
+    tf: str | None = None,
+    null: bool = False,
+    fixed_m: float | None = None,
 ) -> CustomLevel:
     level = CustomLevel(sql, label)
     if fixed_m is not None:
@@ -192,7 +201,9 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
     comparisons = [
         CustomComparison(
             [
-                _level("surname_key_l IS NULL OR surname_key_r IS NULL", "null", null=True),
+                _level(
+                    "surname_key_l IS NULL OR surname_key_r IS NULL", "null", null=True
+                ),
                 _level("surname_key_l = surname_key_r", "exact key", tf="surname_key"),
                 _level(_SWAPPED, "swapped with given name", fixed_m=0.02),
                 _level(_dl("surname_key", 1), "one edit"),
@@ -215,8 +226,16 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
         ),
         CustomComparison(
             [
-                _level("patronymic_key_l IS NULL OR patronymic_key_r IS NULL", "null", null=True),
-                _level("patronymic_key_l = patronymic_key_r", "same father's name", tf="patronymic_key"),
+                _level(
+                    "patronymic_key_l IS NULL OR patronymic_key_r IS NULL",
+                    "null",
+                    null=True,
+                ),
+                _level(
+                    "patronymic_key_l = patronymic_key_r",
+                    "same father's name",
+                    tf="patronymic_key",
+                ),
                 _level(_jw("patronymic_key", 0.88), "jaro-winkler >= 0.88"),
                 ElseLevel(),
             ],
@@ -231,7 +250,10 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
                     "AND birth_min_l = birth_min_r",
                     "same year",
                 ),
-                _level("birth_min_l <= birth_max_r AND birth_min_r <= birth_max_l", "ranges overlap"),
+                _level(
+                    "birth_min_l <= birth_max_r AND birth_min_r <= birth_max_l",
+                    "ranges overlap",
+                ),
                 _level(
                     "right(birth_date_l, 5) = right(birth_date_r, 5) "
                     "AND abs(birth_min_l - birth_min_r) <= 1",
@@ -269,10 +291,20 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
         comparisons.append(
             CustomComparison(
                 [
-                    _level(f'"{column}_l" IS NULL OR "{column}_r" IS NULL', "null", null=True),
+                    _level(
+                        f'"{column}_l" IS NULL OR "{column}_r" IS NULL',
+                        "null",
+                        null=True,
+                    ),
                     _level(f'"{column}_l" = "{column}_r"', "exact"),
-                    _level(f'levenshtein("{column}_l", "{column}_r") <= 1', "levenshtein <= 1"),
-                    _level(f'levenshtein("{column}_l", "{column}_r") <= 2', "levenshtein <= 2"),
+                    _level(
+                        f'levenshtein("{column}_l", "{column}_r") <= 1',
+                        "levenshtein <= 1",
+                    ),
+                    _level(
+                        f'levenshtein("{column}_l", "{column}_r") <= 2',
+                        "levenshtein <= 2",
+                    ),
                     ElseLevel(),
                 ],
                 output_column_name=column,

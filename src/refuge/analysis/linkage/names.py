@@ -73,7 +73,9 @@ _FULL_DATE = (
     re.compile(r"^" + _YEAR + r"(\d\d)(\d\d)$"),
 )
 _RANGE = re.compile(_YEAR + r"\s*(?:-|–|—|/|\.\.|до|to)\s*(\d{2,4})")
-_DECADE = re.compile(r"\b(1[89]\d0|20[0-4]0)(?:-?е|-?x|s)\b|\b([5-9]0)-?е\b", re.IGNORECASE)
+_DECADE = re.compile(
+    r"\b(1[89]\d0|20[0-4]0)(?:-?е|-?x|s)\b|\b([5-9]0)-?е\b", re.IGNORECASE
+)
 _ANY_YEAR = re.compile(_YEAR)
 APPROXIMATE_YEARS = 2
 
@@ -200,7 +202,10 @@ def split_full_name(text: str | None) -> ParsedName:
     if patronymic_indexes and len(keys) > 1:
         index = patronymic_indexes[-1]
         patronymic = patronymic_key(words[index])
-        words, keys = words[:index] + words[index + 1 :], keys[:index] + keys[index + 1 :]
+        words, keys = (
+            words[:index] + words[index + 1 :],
+            keys[:index] + keys[index + 1 :],
+        )
     if not words:
         return ParsedName(None, None, patronymic)
     if len(words) == 1:
@@ -257,7 +262,9 @@ def parse_birth(text: str | None) -> BirthRange:
     span = _RANGE.search(value)
     if span:
         first, second = int(span.group(1)), span.group(2)
-        last = int(second) if len(second) == 4 else first // 100 * 100 + int(second[-2:])
+        last = (
+            int(second) if len(second) == 4 else first // 100 * 100 + int(second[-2:])
+        )
         if first <= last <= first + 30:
             return BirthRange(first, last, None)
     year_match = _ANY_YEAR.search(value)
@@ -275,7 +282,8 @@ _PLACE_PREFIXES = re.compile(
     re.IGNORECASE,
 )
 _PLACE_SUFFIXES = re.compile(
-    r"\s*(район|р-н|district|raion|rayon|city|village|chechnya|чечня|чр)\.?$", re.IGNORECASE
+    r"\s*(район|р-н|district|raion|rayon|city|village|chechnya|чечня|чр)\.?$",
+    re.IGNORECASE,
 )
 
 

@@ -15,32 +15,47 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-MALE = """Ахмед Магомед Ислам Рамзан Хасан Ибрагим Зелимхан Руслан Адам Аслан Муса Хамзат
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+MALE = _words("""Ахмед Магомед Ислам Рамзан Хасан Ибрагим Зелимхан Руслан Адам Аслан Муса Хамзат
 Висита Саид Лема Ризван Шамиль Тимур Ахмат Умар Алихан Анзор Арби Арсен Асланбек Бислан
 Вахид Ваха Джабраил Докка Идрис Иса Исмаил Казбек Мовсар Муслим Резван Салман Сулейман
 Турпал Усман Юсуп Якуб Ильяс Абдул Али Алви Хусейн Мухаммад Лечи Сайд-Хасан Супьян Шарпудин
 Эльдар Юнус Ясин Абубакар Адлан Айндин Алик Апти Бувайсар Вайхан Джамал Ибрахим Зияудин
 Курбан Магомед-Эми Мансур Мурад Нурди Рашид Рустам Саламбек Сайхан Тамерлан Хож-Ахмед
 Ширвани Эмин Юсуф Абдурахман Бекхан Гелани Дауд Жабраил Заурбек Магомедсалах Николай
-Александр Дмитрий Сергей Андрей Алексей Евгений Юрий""".split()
-FEMALE = """Амина Мадина Марьям Хава Зарема Седа Малика Петимат Луиза Милана Хеда Айшат Зулай
+Александр Дмитрий Сергей Андрей Алексей Евгений Юрий""")
+FEMALE = _words("""Амина Мадина Марьям Хава Зарема Седа Малика Петимат Луиза Милана Хеда Айшат Зулай
 Табарик Фатима Хадижат Камила Ясмина Элина Залина Асет Раиса Зура Тамара Разет Альвина
 Лиана Яха Жанна Зайнап Кокаш Лейла Макка Мата Нура Патимат Роза Сацита Тоита Хазман
-Хутмат Эльза Юлиана Ольга Наталья Елена""".split()
-SURNAME_ROOTS = """Кадыр Дуд Масхад Ахмад Иса Хасан Умар Герихан Байсар Бисултан Муса Магомад Алиев
+Хутмат Эльза Юлиана Ольга Наталья Елена""")
+SURNAME_ROOTS = _words("""Кадыр Дуд Масхад Ахмад Иса Хасан Умар Герихан Байсар Бисултан Муса Магомад Алиев
 Гайрбек Даудов Делимхан Закри Ибрагим Идрис Исмаил Каим Мурадов Муцулхан Нохчи Садул
 Тагир Темирхан Турпал Хамзат Цуев Чабаев Шаип Эльмурз Юсуп Ямадаев Абдурахман Айдамир
 Арсанук Астемир Ацаев Бакар Бетиргири Вайсих Гаджи Гапур Давлетмирз Джабраил Жамалд
 Зайнди Ильяс Кагерман Лечхаджи Межид Мовлди Насух Саидахмед Сайпудин Султанбек Тапа
 Умхадж Хазбулат Хож Шамсуд Эдилсултан Юнус Янгулб Абуезид Аламбек Бачаев Висаит Гелисхан
 Джамбек Дуки Заурбек Исрапил Кюри Лабазан Махмуд Муслим Нажуд Осман Рамзан Саламбек Тимур
-Увайс Хамид Хусейн Шарип Эми Ясин Бексолт Вахит Гойсум Джунид Зелимхан""".split()
-SURNAME_SUFFIXES = ("ов", "ев", "аев", "иев", "ханов", "султанов", "гереев", "хаджиев", "алиев")
-PLACES = """Грозный Аргун Гудермес Шали Урус-Мартан Курчалой Ачхой-Мартан Наурская Шелковская
+Увайс Хамид Хусейн Шарип Эми Ясин Бексолт Вахит Гойсум Джунид Зелимхан""")
+SURNAME_SUFFIXES = (
+    "ов",
+    "ев",
+    "аев",
+    "иев",
+    "ханов",
+    "султанов",
+    "гереев",
+    "хаджиев",
+    "алиев",
+)
+PLACES = _words("""Грозный Аргун Гудермес Шали Урус-Мартан Курчалой Ачхой-Мартан Наурская Шелковская
 Ведено Итум-Кали Шатой Серноводское Знаменское Ассиновская Бамут Самашки Алхан-Юрт
 Алхан-Кала Старые-Атаги Новые-Атаги Чечен-Аул Джалка Майртуп Ойсхар Цоци-Юрт Бачи-Юрт
 Гелдаган Мескер-Юрт Автуры Сержень-Юрт Катыр-Юрт Валерик Гойты Гехи Рошни-Чу Кень-Юрт
-Толстой-Юрт Петропавловская Бердыкель""".split()
+Толстой-Юрт Петропавловская Бердыкель""")
 PLACE_PREFIXES = ("г. ", "с. ", "село ", "")
 
 _BASE = {
@@ -79,9 +94,17 @@ def transliterate_with(text: str, system: str) -> str:
     previous = ""
     for char in text:
         lower = char.lower()
-        if lower == "е" and system in ("bgn", "informal") and (not previous or previous in _VOWELS):
+        if (
+            lower == "е"
+            and system in ("bgn", "informal")
+            and (not previous or previous in _VOWELS)
+        ):
             latin = "ye"
-        elif lower == "д" and system == "informal" and text[len(out) : len(out) + 2] == "дж":
+        elif (
+            lower == "д"
+            and system == "informal"
+            and text[len(out) : len(out) + 2] == "дж"
+        ):
             latin = "d"
         elif lower in table:
             latin = table[lower]
@@ -100,7 +123,7 @@ def transliterate_with(text: str, system: str) -> str:
 def _patronymic(father: str, female: bool) -> str:
     stem = father.split("-")[0]
     if stem[-1] in "йь":
-        stem = stem[:-1] + "ев" if stem[-1] == "й" else stem[:-1] + "ев"
+        stem = stem[:-1] + "ев"
     elif stem[-1] in "ао":
         stem = stem[:-1] + "ов"
     elif stem[-1] in "жшчщц":
@@ -127,8 +150,8 @@ class Person:
     place: str
 
 
-SURNAME_PREFIXES = """Аб Ал Ба Би Га Ге Да Ду Ел За Ис Ка Ла Ма Му На Са Су Та Ту Ха Цу Ча Ша Эл
-Юн Яр Ах Бе Ви Гу Дж Ма Ор""".split()
+SURNAME_PREFIXES = _words("""Аб Ал Ба Би Га Ге Да Ду Ел За Ис Ка Ла Ма Му На Са Су Та Ту Ха Цу Ча Ша Эл
+Юн Яр Ах Бе Ви Гу Дж Ма Ор""")
 SURNAME_COUNT = 3000
 
 
@@ -138,7 +161,9 @@ def _surnames(rng: random.Random) -> list[str]:
     surnames = {root + suffix for root in roots for suffix in SURNAME_SUFFIXES}
     while len(surnames) < SURNAME_COUNT:
         root = rng.choice(roots)
-        surnames.add(rng.choice(SURNAME_PREFIXES) + root.lower() + rng.choice(SURNAME_SUFFIXES))
+        surnames.add(
+            rng.choice(SURNAME_PREFIXES) + root.lower() + rng.choice(SURNAME_SUFFIXES)
+        )
     return sorted(surnames)
 
 
@@ -158,7 +183,9 @@ def make_people(count: int, *, seed: int = 7) -> list[Person]:
     people = []
     for entity_id in range(count):
         female = rng.random() < 0.35
-        given = _zipf_choice(rng, FEMALE if female else MALE, female_weights if female else male_weights)
+        given = _zipf_choice(
+            rng, FEMALE if female else MALE, female_weights if female else male_weights
+        )
         father = _zipf_choice(rng, MALE, male_weights)
         people.append(
             Person(
@@ -183,7 +210,11 @@ _LATIN_LETTERS = "abcdefghijklmnoprstuvyz"
 def _typo(rng: random.Random, word: str) -> str:
     if len(word) < 4:
         return word
-    alphabet = _CYRILLIC_LETTERS if any("а" <= c.lower() <= "я" for c in word) else _LATIN_LETTERS
+    alphabet = (
+        _CYRILLIC_LETTERS
+        if any("а" <= c.lower() <= "я" for c in word)
+        else _LATIN_LETTERS
+    )
     position = rng.randrange(1, len(word) - 1)
     kind = rng.randrange(4)
     if kind == 0:
@@ -192,7 +223,12 @@ def _typo(rng: random.Random, word: str) -> str:
         return word[:position] + rng.choice(alphabet) + word[position:]
     if kind == 2:
         return word[:position] + rng.choice(alphabet) + word[position + 1 :]
-    return word[: position - 1] + word[position] + word[position - 1] + word[position + 1 :]
+    return (
+        word[: position - 1]
+        + word[position]
+        + word[position - 1]
+        + word[position + 1 :]
+    )
 
 
 def _birth_text(rng: random.Random, person: Person) -> str:
@@ -223,13 +259,20 @@ def make_record(
     place = person.place if rng.random() < 0.85 else rng.choice(PLACES)
     if rng.random() < 0.15:
         place = ""
-    fields = {"given": person.given, "surname": surname, "patronymic": patronymic, "place": place}
+    fields = {
+        "given": person.given,
+        "surname": surname,
+        "patronymic": patronymic,
+        "place": place,
+    }
     for key in ("given", "surname", "patronymic"):
         if fields[key] and rng.random() < 0.12:
             fields[key] = _typo(rng, fields[key])
     if rng.random() < 0.55:
         system = rng.choice(systems)
-        fields = {key: transliterate_with(value, system) for key, value in fields.items()}
+        fields = {
+            key: transliterate_with(value, system) for key, value in fields.items()
+        }
     if fields["place"]:
         prefix = rng.choice(PLACE_PREFIXES)
         fields["place"] = prefix + fields["place"]
@@ -279,8 +322,10 @@ def write_csv(
 
     In cp1251, systems whose letters it cannot encode (ISO 9 diacritics) are left out.
     """
-    systems = _SYSTEM_NAMES if encoding.replace("-", "").lower().startswith("utf") else (
-        "icao", "bgn", "scholarly", "german", "informal"
+    systems = (
+        _SYSTEM_NAMES
+        if encoding.replace("-", "").lower().startswith("utf")
+        else ("icao", "bgn", "scholarly", "german", "informal")
     )
     truth: dict[str, int] = {}
     with path.open("w", encoding=encoding, newline="") as handle:

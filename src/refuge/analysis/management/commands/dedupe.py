@@ -35,16 +35,28 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("input", type=Path, help="CSV file, UTF-8 (with or without BOM) or cp1251")
-        parser.add_argument("--id-column", required=True, help="column holding each record's id")
-        parser.add_argument("--out", required=True, type=Path, help="where to write ID,cluster_id")
-        parser.add_argument("--name-columns", nargs="+", default=(), help="columns with full names")
+        parser.add_argument(
+            "input", type=Path, help="CSV file, UTF-8 (with or without BOM) or cp1251"
+        )
+        parser.add_argument(
+            "--id-column", required=True, help="column holding each record's id"
+        )
+        parser.add_argument(
+            "--out", required=True, type=Path, help="where to write ID,cluster_id"
+        )
+        parser.add_argument(
+            "--name-columns", nargs="+", default=(), help="columns with full names"
+        )
         parser.add_argument("--given-name-column")
         parser.add_argument("--surname-column")
         parser.add_argument("--patronymic-column")
-        parser.add_argument("--birth-column", help="birth date or year; ranges like 1990-1992 are fine")
+        parser.add_argument(
+            "--birth-column", help="birth date or year; ranges like 1990-1992 are fine"
+        )
         parser.add_argument("--place-column")
-        parser.add_argument("--encoding", help="input encoding (default: UTF-8, else cp1251)")
+        parser.add_argument(
+            "--encoding", help="input encoding (default: UTF-8, else cp1251)"
+        )
         parser.add_argument("--threshold", type=float, default=LinkageSettings().threshold,
                             help="match probability at which two records are linked")  # fmt: skip
         parser.add_argument("--memory-limit", default=EngineOptions().memory_limit)
@@ -53,7 +65,9 @@ class Command(BaseCommand):
             help="let DuckDB spill to this directory when memory runs out; names are written "
             "there in clear, so use an encrypted or RAM-backed directory (default: no spilling)",
         )  # fmt: skip
-        parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        parser.add_argument(
+            "--quiet", action="store_true", help="no progress on stderr"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 0.0 < options["threshold"] < 1.0:
@@ -68,7 +82,10 @@ class Command(BaseCommand):
         )
         settings = LinkageSettings(
             threshold=options["threshold"],
-            engine=EngineOptions(memory_limit=options["memory_limit"], spill_directory=options["spill_dir"]),
+            engine=EngineOptions(
+                memory_limit=options["memory_limit"],
+                spill_directory=options["spill_dir"],
+            ),
         )
         started = time.monotonic()
         last_stage = ""
@@ -90,7 +107,9 @@ class Command(BaseCommand):
         except (LinkageError, ValueError) as error:
             raise CommandError(str(error), returncode=2) from error
         except OSError as error:
-            raise CommandError(f"Cannot write {options['out']}: {error.strerror}", returncode=2) from error
+            raise CommandError(
+                f"Cannot write {options['out']}: {error.strerror}", returncode=2
+            ) from error
         if not options["quiet"]:
             self.stderr.write(
                 f"{run.record_count} records, {run.result.cluster_count} clusters "
