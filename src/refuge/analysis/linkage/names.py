@@ -108,18 +108,22 @@ def phonetic_key(token: str) -> str:
     return _DOUBLED.sub(r"\1", latin)
 
 
-def tokens(text: str | None) -> list[str]:
+def tokens(text: str | None) -> tuple[str, ...]:
     """Split a name field into the phonetic keys of its words (hyphens kept inside)."""
-    if not text:
-        return []
+    return _tokens(text) if text else ()
+
+
+@lru_cache(maxsize=500_000)
+def _tokens(text: str) -> tuple[str, ...]:
     keys = []
     for word in _TOKEN_SPLIT.split(text.strip()):
         key = "".join(phonetic_key(part) for part in word.split("-"))
         if key:
             keys.append(key)
-    return keys
+    return tuple(keys)
 
 
+@lru_cache(maxsize=500_000)
 def name_key(text: str | None) -> str | None:
     """Key of a given name or place: its words' keys joined, or None when empty."""
     keys = tokens(text)
@@ -134,12 +138,14 @@ def _fold_surname(key: str) -> str:
     return key
 
 
+@lru_cache(maxsize=500_000)
 def surname_key(text: str | None) -> str | None:
     """Key of a surname with the feminine ending folded: Кадырова ~ Kadyrov."""
     keys = tokens(text)
     return "".join(_fold_surname(key) for key in keys) if keys else None
 
 
+@lru_cache(maxsize=500_000)
 def patronymic_key(text: str | None) -> str | None:
     """Key of a patronymic reduced to the father's name: Ахмедович, Akhmedovna -> ahmed."""
     keys = tokens(text)
@@ -186,6 +192,7 @@ class ParsedName:
     patronymic: str | None
 
 
+@lru_cache(maxsize=500_000)
 def split_full_name(text: str | None) -> ParsedName:
     """Split "Кадыров Ахмед Магомедович" or "Akhmed Kadyrov" into keyed parts.
 
@@ -287,6 +294,7 @@ _PLACE_SUFFIXES = re.compile(
 )
 
 
+@lru_cache(maxsize=100_000)
 def place_key(text: str | None) -> str | None:
     """Key of a place: prefixes like "г." or "село" dropped, then the phonetic key."""
     if not text:
