@@ -38,8 +38,20 @@ from refuge.vault.receipts import (
     normalise_receipt,
     unlock_with_receipt,
 )
+from refuge.vault.wrapping import (
+    new_wrapping_key,
+    unwrap_envelope_key,
+    unwrap_secret,
+    wrap_envelope_key,
+    wrap_secret,
+)
 
 __all__ = [
+    "wrap_secret",
+    "wrap_envelope_key",
+    "unwrap_secret",
+    "unwrap_envelope_key",
+    "new_wrapping_key",
     "AccessDenied",
     "Envelope",
     "Keyring",
