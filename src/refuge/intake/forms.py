@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from refuge.intake.models import ReporterKind, Urgency
 
-FORM_TOKEN_SALT = "refuge.intake.form"
+FORM_TOKEN_SALT = "refuge.intake.form"  # noqa: S105 - a signing namespace, not a secret
 SPAM_CODE = "not_sent"
 
 

@@ -8,11 +8,11 @@ browser keeps no POST page holding what was typed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from functools import wraps
 from typing import Any
 
 from csp.constants import NONE
-from csp.decorators import csp_replace
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -38,6 +38,8 @@ from refuge.intake.models import ReporterKind, Urgency
 from refuge.vault import api as vault
 
 View = Callable[..., HttpResponse]
+# Public pages: no script at all, no fetches, no images (the favicon is declared as data:).
+PUBLIC_CSP = {"script-src": [NONE], "connect-src": [NONE], "img-src": [NONE]}
 REPORT_FIELDS = ("body", "contact", "reporter_kind", "urgency")
 # Multipart framing and the text fields on top of the files themselves.
 FORM_OVERHEAD_BYTES = 1_000_000
@@ -46,11 +48,12 @@ FORM_OVERHEAD_BYTES = 1_000_000
 def public_page(view: View) -> View:
     """No script at all; the browser key cookie goes out with the first page that needs it."""
 
-    @csp_replace({"script-src": [NONE], "connect-src": [NONE], "img-src": [NONE]})
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         browser_key(request, create=True)
-        return send_new_key(request, view(request, *args, **kwargs))
+        response = send_new_key(request, view(request, *args, **kwargs))
+        response._csp_replace = PUBLIC_CSP  # type: ignore[attr-defined]  # django-csp's hook
+        return response
 
     return wrapped
 
@@ -137,13 +140,11 @@ def _receive_report(request: HttpRequest) -> HttpResponse:
         files = clean_uploads(request.FILES.getlist("attachments"))
     except AttachmentRejected as error:
         return refuse({"attachments": [str(error)]})
-    try:
+    with suppress(DuplicateSubmission):  # the first sending made the report; its receipt follows
         services.submit_report(
             body=form.cleaned_data["body"], reporter_kind=form.cleaned_data["reporter_kind"],
             urgency=form.cleaned_data["urgency"], contact_instructions=form.cleaned_data["contact"],
             attachments=files, form_nonce=form.nonce, receipt_wrapping_key=key)
-    except DuplicateSubmission:
-        pass  # the first sending made the report; its receipt page follows
     return see_other(reverse("intake:receipt", args=[services.form_digest(form.nonce)]))
 
 
@@ -217,11 +218,9 @@ def mailbox_write(request: HttpRequest) -> HttpResponse:
         files = clean_uploads(request.FILES.getlist("attachments"))
     except AttachmentRejected as error:
         return refuse({"attachments": [str(error)]})
-    try:
+    with suppress(DuplicateSubmission):  # the first sending stored it
         services.add_reporter_message(thread=thread, text=form.cleaned_data["body"],
                                       attachments=files, form_nonce=form.nonce)
-    except DuplicateSubmission:
-        pass  # the first sending stored it
     return see_other(reverse("intake:mailbox") + "#sent")
 
 

@@ -47,11 +47,6 @@ from refuge.vault.wrapping import (
 )
 
 __all__ = [
-    "wrap_secret",
-    "wrap_envelope_key",
-    "unwrap_secret",
-    "unwrap_envelope_key",
-    "new_wrapping_key",
     "AccessDenied",
     "Envelope",
     "Keyring",
@@ -76,6 +71,7 @@ __all__ = [
     "has_operator_key",
     "is_readable",
     "new_receipt",
+    "new_wrapping_key",
     "normalise_receipt",
     "readers_of",
     "revoke",
@@ -85,4 +81,8 @@ __all__ = [
     "unlock_for_session",
     "unlock_private_key",
     "unlock_with_receipt",
+    "unwrap_envelope_key",
+    "unwrap_secret",
+    "wrap_envelope_key",
+    "wrap_secret",
 ]

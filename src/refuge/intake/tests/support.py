@@ -1,5 +1,6 @@
 """Helpers for the intake's tests: drive the public pages as a browser would."""
 
+
 from __future__ import annotations
 
 import io

@@ -1,5 +1,6 @@
 """Bad input gets a clear message in the reporter's language, stores nothing, never a 500."""
 
+
 from __future__ import annotations
 
 import io

@@ -1,5 +1,6 @@
 """A real Chromium with JavaScript disabled: report, receipt, mailbox, reply, write again."""
 
+
 from __future__ import annotations
 
 import re

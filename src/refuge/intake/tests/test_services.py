@@ -23,7 +23,7 @@ def test_a_report_is_sealed_and_queued_with_its_urgency(hotline_operator) -> Non
     assert contact.urgency == Urgency.DETAINED
     raw = Thread.objects.filter(pk=submission.thread.pk).values_list(
         "contact_instructions", flat=True).get()
-    assert "22:00".encode() not in bytes(raw)
+    assert b"22:00" not in bytes(raw)
 
 
 def test_the_receipt_reopens_the_thread_and_a_wrong_one_does_not(db) -> None:
