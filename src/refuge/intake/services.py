@@ -55,7 +55,6 @@ def _spend_form(form_nonce: str | None) -> SpentFormToken | None:
         raise DuplicateSubmission(form_digest(form_nonce)) from error
 
 
-@transaction.atomic
 def submit_report(*, body: str, reporter_kind: ReporterKind, urgency: Urgency,
                   contact_instructions: str = "", attachments: Sequence[CleanFile] = (),
                   form_nonce: str | None = None,
@@ -66,9 +65,23 @@ def submit_report(*, body: str, reporter_kind: ReporterKind, urgency: Urgency,
     `receipt_wrapping_key` (held only by the reporter's browser), the receipt waits for its
     page encrypted under that key, so a repeated submit can still show it once.
     """
-    spent = _spend_form(form_nonce)
     receipt = vault.new_receipt()
+    # The deliberate 0.1 s of Argon2id runs before the transaction: SQLite holds its write
+    # lock for a whole transaction, and no report should wait for another's derivation.
     receipt_secrets = vault.derive_receipt_secrets(receipt)
+    with transaction.atomic():
+        return _store_report(
+            receipt=receipt, receipt_secrets=receipt_secrets, body=body,
+            reporter_kind=reporter_kind, urgency=urgency,
+            contact_instructions=contact_instructions, attachments=attachments,
+            form_nonce=form_nonce, receipt_wrapping_key=receipt_wrapping_key)
+
+
+def _store_report(*, receipt: str, receipt_secrets: vault.ReceiptSecrets, body: str,
+                  reporter_kind: ReporterKind, urgency: Urgency, contact_instructions: str,
+                  attachments: Sequence[CleanFile], form_nonce: str | None,
+                  receipt_wrapping_key: bytes | None) -> Submission:
+    spent = _spend_form(form_nonce)
     envelope = vault.create_envelope(purpose=vault.Purpose.REPORT, readers=intake_readers())
     vault.add_receipt_grant(envelope, receipt_secrets)
     thread = Thread.objects.create(
