@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gettext as gettext_module
 import gzip
 import re
 from pathlib import Path
@@ -32,6 +33,7 @@ def _public_settings(settings, tmp_path: Path) -> None:
     call_command("compilecatalogues", verbosity=0)
     trans_real._translations = {}
     trans_real._default = None
+    gettext_module._translations.clear()  # type: ignore[attr-defined]  # its file cache
 
 
 def _public_pages() -> dict[str, tuple[Client, str]]:

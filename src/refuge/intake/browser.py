@@ -82,6 +82,8 @@ def stash(request: HttpRequest, name: str, payload: dict[str, Any]) -> None:
 def pop_stash(request: HttpRequest, name: str) -> dict[str, Any]:
     """The stashed payload, once; empty when there is none or it does not open."""
     blob = _decode(request.session.pop(f"intake_stash_{name}", None))
+    if blob is not None and not request.session.keys():
+        request.session.flush()  # nothing else in it: drop the row, not only the cookie
     key = browser_key(request)
     if blob is None or key is None:
         return {}

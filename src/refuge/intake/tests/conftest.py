@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gettext as gettext_module
 from pathlib import Path
 from typing import Any
 
@@ -22,3 +23,4 @@ def _compiled_catalogues() -> None:
     call_command("compilecatalogues", verbosity=0)
     trans_real._translations = {}  # forget catalogues loaded before they were compiled
     trans_real._default = None
+    gettext_module._translations.clear()  # type: ignore[attr-defined]  # its file cache

@@ -177,6 +177,7 @@ def test_a_missing_csrf_token_is_refused_without_storing(db) -> None:
     response = client.post("/", data)
 
     assert response.status_code == 403
+    assert "Форма устарела или была отправлена" in response.content.decode()
     assert "<script" not in response.content.decode()
     _nothing_stored()
 
