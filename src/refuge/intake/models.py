@@ -76,3 +76,29 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"attachment {self.pk}"
+
+
+class SpentFormToken(models.Model):
+    """A report form that was sent once: a repeat of the same form cannot make a second report.
+
+    `digest` is a hash of the form's random nonce. Until the receipt page shows it, the new
+    receipt waits here encrypted under a key that only the reporter's browser holds (a session
+    cookie), so a double-tapped "send" still reaches its receipt. Rows live for the form's
+    lifetime only (purged by `abuse.purge_expired`).
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    pending_receipt = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class RateCounter(models.Model):
+    """Requests in one fixed window for one bucket (a scope and a keyed hash of an address).
+
+    The address is never stored: `bucket` is HMAC(window key, scope + address), and rows are
+    deleted when their window has passed.
+    """
+
+    bucket = models.CharField(max_length=80, unique=True)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)

@@ -38,6 +38,13 @@ from refuge.vault.receipts import (
     normalise_receipt,
     unlock_with_receipt,
 )
+from refuge.vault.wrapping import (
+    new_wrapping_key,
+    unwrap_envelope_key,
+    unwrap_secret,
+    wrap_envelope_key,
+    wrap_secret,
+)
 
 __all__ = [
     "AccessDenied",
@@ -64,6 +71,7 @@ __all__ = [
     "has_operator_key",
     "is_readable",
     "new_receipt",
+    "new_wrapping_key",
     "normalise_receipt",
     "readers_of",
     "revoke",
@@ -73,4 +81,8 @@ __all__ = [
     "unlock_for_session",
     "unlock_private_key",
     "unlock_with_receipt",
+    "unwrap_envelope_key",
+    "unwrap_secret",
+    "wrap_envelope_key",
+    "wrap_secret",
 ]

@@ -233,3 +233,16 @@ LOGGING = {
 
 # --- Demo data: each app seeds its own (refuge demo) -------------------------------------------
 DEMO_SEEDERS = ["refuge.accounts.demo.seed"]
+
+# --- Intake (anonymous reports; see docs/intake.md) -------------------------------------------
+INTAKE_MIN_FILL_SECONDS = env_int("REFUGE_INTAKE_MIN_FILL_SECONDS", 3)  # faster is a bot
+INTAKE_FORM_MAX_AGE_SECONDS = env_int("REFUGE_INTAKE_FORM_MAX_AGE_SECONDS", 6 * 3600)
+INTAKE_RATE_WINDOW_SECONDS = env_int("REFUGE_INTAKE_RATE_WINDOW_SECONDS", 3600)
+INTAKE_RATE_LIMITS = {  # requests per window; "address" buckets are keyed hashes, never addresses
+    "report:address": env_int("REFUGE_INTAKE_REPORTS_PER_ADDRESS", 10),
+    "report:global": env_int("REFUGE_INTAKE_REPORTS_GLOBAL", 3000),
+    "mailbox:address": env_int("REFUGE_INTAKE_MAILBOX_PER_ADDRESS", 30),
+    "mailbox:global": env_int("REFUGE_INTAKE_MAILBOX_GLOBAL", 6000),
+}
+INTAKE_QUICK_EXIT_URL = env_str("REFUGE_INTAKE_QUICK_EXIT_URL", "https://ya.ru/")
+DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.intake.demo.seed"]

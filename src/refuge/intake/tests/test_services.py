@@ -61,3 +61,18 @@ def test_an_operator_not_on_intake_duty_cannot_read_the_report(operator_factory)
     with vault.activated(keyring_for(outsider)):
         message = Thread.objects.get(pk=submission.thread.pk).messages.get()
         assert not vault.is_readable(message.body)
+
+
+def test_the_demo_seed_queues_russian_reports_and_prints_a_working_receipt(db) -> None:
+    from refuge.intake import demo
+
+    lines = demo.seed()
+
+    assert Thread.objects.count() == len(demo.DEMO_REPORTS)
+    assert Contact.objects.count() == len(demo.DEMO_REPORTS)
+    receipt = lines[-1].rsplit(": ", 1)[1]
+    with vault.activated(vault.Keyring()):
+        thread = services.open_thread_with_receipt(receipt)
+        assert thread is not None
+        assert "друга Ахмеда вчера вечером" in services.messages_of(thread)[0].body
+    assert demo.seed() == ["Intake: demo reports exist already; no new receipt printed."]

@@ -1,0 +1,146 @@
+"""Files sent with a report: checked by content, photos cleaned, stored only encrypted.
+
+Uploads stay in memory (settings' MemoryFileUploadHandler), so no plaintext temp file exists.
+The type is read from the bytes (`filetype`), never from the name or the browser's claim.
+Photos are decoded and re-encoded from their pixels alone with Pillow, which drops EXIF (GPS,
+camera, time), XMP, ICC and comments. PDFs and voice recordings are kept as sent: their own
+metadata (a PDF's author, an audio tag) is not stripped; the form says so.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import filetype
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from refuge.accounts.models import Operator
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.intake.errors import AttachmentRejected
+from refuge.intake.models import Attachment, Message
+from refuge.vault import api as vault
+
+MAX_FILES = 5
+MAX_PIXELS = 50_000_000  # about 8000 x 6000: any phone photo, not a decompression bomb
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+KEPT_TYPES = {"application/pdf", "audio/ogg", "audio/mpeg", "audio/mp4", "audio/amr"}
+
+
+@dataclass(frozen=True, slots=True)
+class CleanFile:
+    content_type: str
+    data: bytes = field(repr=False)
+
+
+def _size_text(size_bytes: int) -> str:
+    return f"{size_bytes / 1_048_576:.1f}"
+
+
+def clean_uploads(uploads: Sequence[UploadedFile]) -> list[CleanFile]:
+    """Check every file and clean photos; raise AttachmentRejected naming what is wrong."""
+    uploads = [upload for upload in uploads if upload.size]
+    if len(uploads) > MAX_FILES:
+        raise AttachmentRejected(_("Send at most %(count)d files at once.") % {"count": MAX_FILES})
+    total = sum(upload.size or 0 for upload in uploads)
+    limit = settings.INTAKE_MAX_ATTACHMENT_BYTES
+    if total > limit:
+        raise AttachmentRejected(
+            _("The files are too large together: %(size)s MB, at most %(limit)s MB.")
+            % {"size": _size_text(total), "limit": _size_text(limit)})
+    return [_clean(upload.read()) for upload in uploads]
+
+
+def _clean(data: bytes) -> CleanFile:
+    kind = filetype.guess(data)
+    mime = kind.mime if kind is not None else ""
+    if mime in IMAGE_TYPES:
+        return _clean_image(data)
+    if mime in KEPT_TYPES:
+        return CleanFile(content_type=mime, data=data)
+    raise AttachmentRejected(_(
+        "One file is of a kind we do not accept (whatever its name says). Accepted: photos "
+        "(JPEG, PNG, WebP), PDF documents and voice recordings (OGG, MP3, M4A, AMR)."))
+
+
+def _clean_image(data: bytes) -> CleanFile:
+    """Keep the pixels, turned upright; drop every other byte of the original file."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise AttachmentRejected(_("One photo has too many pixels to accept."))
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            has_alpha = upright.mode in {"RGBA", "LA", "PA"} or "transparency" in upright.info
+            mode = "RGBA" if has_alpha else "RGB"
+            pixels = upright.convert(mode)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError) as error:
+        raise AttachmentRejected(_("One photo could not be read. Try another file.")) from error
+    clean = Image.frombytes(mode, pixels.size, pixels.tobytes())  # a new image: no metadata
+    output = io.BytesIO()
+    if has_alpha:
+        clean.save(output, format="PNG")
+        return CleanFile(content_type="image/png", data=output.getvalue())
+    clean.save(output, format="JPEG", quality=88)
+    return CleanFile(content_type="image/jpeg", data=output.getvalue())
+
+
+def _directory() -> Path:
+    directory = Path(settings.MEDIA_ROOT) / "intake"
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return directory
+
+
+def _label(stored_name: str) -> str:
+    return f"intake.attachment:{stored_name}"
+
+
+def store_attachments(*, message: Message, files: Iterable[CleanFile]) -> list[Attachment]:
+    """Encrypt each file with the thread's envelope and write it under MEDIA_ROOT/intake/.
+
+    Call inside the message's transaction. If anything fails, the files written so far are
+    removed before the error propagates; a failure of the commit itself can leave a file that
+    no grant can open (its envelope never committed).
+    """
+    written: list[Path] = []
+    stored: list[Attachment] = []
+    try:
+        for clean in files:
+            stored_name = secrets.token_hex(16)
+            ciphertext = vault.encrypt_bytes(message.envelope_id, clean.data,
+                                             label=_label(stored_name))
+            path = _directory() / stored_name
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            written.append(path)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(ciphertext)
+            stored.append(Attachment.objects.create(
+                message=message, envelope_id=message.envelope_id,
+                content_type=clean.content_type, size_bytes=len(clean.data),
+                stored_name=stored_name))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return stored
+
+
+def attachment_bytes(attachment: Attachment) -> bytes:
+    """The decrypted file, for a reader whose keyring opens the thread (the read is audited)."""
+    ciphertext = (_directory() / attachment.stored_name).read_bytes()
+    data = vault.decrypt_bytes(attachment.envelope_id, ciphertext,
+                               label=_label(attachment.stored_name))
+    operator_id = vault.current_operator_id()
+    reader = Operator.objects.filter(pk=operator_id).first() if operator_id else None
+    record_event(AuditAction.RECORD_READ, actor=reader, target=attachment,
+                 details={"thread": attachment.message.thread_id})
+    return data

@@ -1,0 +1,230 @@
+"""Public intake pages. No JavaScript; every POST answers 303 to a GET page.
+
+A form with errors is not re-rendered in the POST's answer: its text waits, encrypted under the
+browser's cookie key (intake.browser), for the GET that shows it with its errors, so the
+browser keeps no POST page holding what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from functools import wraps
+from typing import Any
+
+from csp.constants import NONE
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from refuge.intake import abuse, services
+from refuge.intake.attachments import MAX_FILES, clean_uploads
+from refuge.intake.browser import (
+    browser_key,
+    forget_browser,
+    mailbox_thread,
+    pop_stash,
+    remember_mailbox,
+    send_new_key,
+    stash,
+)
+from refuge.intake.errors import AttachmentRejected, DuplicateSubmission
+from refuge.intake.forms import MessageForm, ReceiptForm, ReportForm, new_form_token
+from refuge.intake.models import ReporterKind, Urgency
+from refuge.vault import api as vault
+
+View = Callable[..., HttpResponse]
+# Public pages: no script at all, no fetches, no images (the favicon is declared as data:).
+PUBLIC_CSP = {"script-src": [NONE], "connect-src": [NONE], "img-src": [NONE]}
+REPORT_FIELDS = ("body", "contact", "reporter_kind", "urgency")
+# Multipart framing and the text fields on top of the files themselves.
+FORM_OVERHEAD_BYTES = 1_000_000
+
+
+def public_page(view: View) -> View:
+    """No script at all; the browser key cookie goes out with the first page that needs it."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        browser_key(request, create=True)
+        response = send_new_key(request, view(request, *args, **kwargs))
+        response._csp_replace = PUBLIC_CSP  # type: ignore[attr-defined]  # django-csp's hook
+        return response
+
+    return wrapped
+
+
+def see_other(url: str) -> HttpResponse:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _page(request: HttpRequest, template: str, context: Mapping[str, Any]) -> HttpResponse:
+    other = "en" if get_language() == "ru" else "ru"
+    return render(request, template, {
+        **context,
+        "quick_exit_url": settings.INTAKE_QUICK_EXIT_URL,
+        "other_language_url": translate_url(request.path, other),
+        "other_language_name": dict(settings.LANGUAGES)[other],
+    })
+
+
+def _errors_of(form: Any) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for name, messages in form.errors.items():
+        key = name if name in REPORT_FIELDS else "form"
+        errors.setdefault(key, []).extend(str(message) for message in messages)
+    return errors
+
+
+def _refuse(request: HttpRequest, name: str, url_name: str, *, values: Mapping[str, Any],
+            errors: Mapping[str, list[str]]) -> HttpResponse:
+    stash(request, name, {"values": dict(values), "errors": dict(errors)})
+    return see_other(reverse(url_name))
+
+
+def _values(request: HttpRequest, fields: tuple[str, ...]) -> dict[str, str]:
+    # Over-long text is kept as typed, so the person can shorten it instead of retyping.
+    return {field: request.POST.get(field, "") for field in fields}
+
+
+def _too_large(request: HttpRequest) -> bool:
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    return declared > settings.INTAKE_MAX_ATTACHMENT_BYTES + FORM_OVERHEAD_BYTES
+
+
+def _files_too_large_message() -> str:
+    return _("The files are too large together: at most %(limit)s MB.") % {
+        "limit": f"{settings.INTAKE_MAX_ATTACHMENT_BYTES / 1_048_576:.1f}"}
+
+
+def _rate_limited_message() -> str:
+    return _("Too many attempts from your connection in the last hour. Please wait and try "
+             "again later.")
+
+
+@require_http_methods(["GET", "POST"])
+@public_page
+def report(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _receive_report(request)
+    stashed = pop_stash(request, "report")
+    return _page(request, "intake/report.html", {
+        "form_token": new_form_token(), "values": stashed.get("values", {}),
+        "errors": stashed.get("errors", {}), "urgencies": Urgency.choices,
+        "reporter_kinds": ReporterKind.choices, "max_files": MAX_FILES,
+        "max_megabytes": settings.INTAKE_MAX_ATTACHMENT_BYTES // 1_048_576,
+    })
+
+
+def _receive_report(request: HttpRequest) -> HttpResponse:
+    values = _values(request, REPORT_FIELDS)
+
+    def refuse(errors: Mapping[str, list[str]]) -> HttpResponse:
+        return _refuse(request, "report", "intake:report", values=values, errors=errors)
+
+    if not abuse.allow(request, "report"):
+        return refuse({"form": [_rate_limited_message()]})
+    if _too_large(request):
+        return refuse({"attachments": [_files_too_large_message()]})
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return refuse(_errors_of(form))
+    key = browser_key(request)
+    try:
+        files = clean_uploads(request.FILES.getlist("attachments"))
+    except AttachmentRejected as error:
+        return refuse({"attachments": [str(error)]})
+    with suppress(DuplicateSubmission):  # the first sending made the report; its receipt follows
+        services.submit_report(
+            body=form.cleaned_data["body"], reporter_kind=form.cleaned_data["reporter_kind"],
+            urgency=form.cleaned_data["urgency"], contact_instructions=form.cleaned_data["contact"],
+            attachments=files, form_nonce=form.nonce, receipt_wrapping_key=key)
+    return see_other(reverse("intake:receipt", args=[services.form_digest(form.nonce)]))
+
+
+@require_GET
+@public_page
+def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    key = browser_key(request)
+    shown = None
+    if key is not None:
+        shown = services.take_pending_receipt(form_reference=reference, receipt_wrapping_key=key)
+    return _page(request, "intake/receipt.html", {"receipt": shown})
+
+
+@require_GET
+@public_page
+def mailbox(request: HttpRequest) -> HttpResponse:
+    stashed = pop_stash(request, "mailbox")
+    thread = mailbox_thread(request)
+    context = {"errors": stashed.get("errors", {}), "values": stashed.get("values", {})}
+    if thread is None:
+        return _page(request, "intake/mailbox_open.html", context)
+    return _page(request, "intake/mailbox.html", {
+        **context, "thread": thread, "thread_messages": services.messages_of(thread),
+        "form_token": new_form_token(), "max_files": MAX_FILES,
+        "max_megabytes": settings.INTAKE_MAX_ATTACHMENT_BYTES // 1_048_576,
+    })
+
+
+@require_POST
+@public_page
+def mailbox_open(request: HttpRequest) -> HttpResponse:
+    def refuse(message: str) -> HttpResponse:
+        return _refuse(request, "mailbox", "intake:mailbox", values={},
+                       errors={"receipt": [message]})
+
+    if not abuse.allow(request, "mailbox"):
+        return refuse(_rate_limited_message())
+    form = ReceiptForm(request.POST)
+    if not form.is_valid():
+        return refuse(_("A receipt is 16 digits, in four groups of four."))
+    typed = form.cleaned_data["receipt"]
+    # Always derive (inside open_thread_with_receipt), so every wrong receipt costs the same.
+    thread = services.open_thread_with_receipt(typed)
+    if vault.normalise_receipt(typed) is None:
+        return refuse(_("A receipt is 16 digits, in four groups of four."))
+    if thread is None:
+        return refuse(_("This receipt does not open a mailbox. Check the digits and try again."))
+    remember_mailbox(request, thread)
+    return see_other(reverse("intake:mailbox"))
+
+
+@require_POST
+@public_page
+def mailbox_write(request: HttpRequest) -> HttpResponse:
+    values = _values(request, ("body",))
+
+    def refuse(errors: Mapping[str, list[str]]) -> HttpResponse:
+        return _refuse(request, "mailbox", "intake:mailbox", values=values, errors=errors)
+
+    thread = mailbox_thread(request)
+    if thread is None:
+        return refuse({"receipt": [_("Your mailbox was closed. Enter your receipt again.")]})
+    if not abuse.allow(request, "report"):
+        return refuse({"form": [_rate_limited_message()]})
+    if _too_large(request):
+        return refuse({"attachments": [_files_too_large_message()]})
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return refuse(_errors_of(form))
+    try:
+        files = clean_uploads(request.FILES.getlist("attachments"))
+    except AttachmentRejected as error:
+        return refuse({"attachments": [str(error)]})
+    with suppress(DuplicateSubmission):  # the first sending stored it
+        services.add_reporter_message(thread=thread, text=form.cleaned_data["body"],
+                                      attachments=files, form_nonce=form.nonce)
+    return see_other(reverse("intake:mailbox") + "#sent")
+
+
+@require_POST
+@public_page
+def mailbox_leave(request: HttpRequest) -> HttpResponse:
+    return forget_browser(request, see_other(reverse("intake:report")))
