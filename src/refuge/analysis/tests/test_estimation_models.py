@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import brentq, minimize_scalar
 from scipy.special import gammaln
 
@@ -225,3 +227,42 @@ def test_aic_never_prefers_a_smaller_model_than_bic() -> None:
     by_bic = search_models(table, Criterion.BIC).best
 
     assert by_aic.model.parameter_count >= by_bic.model.parameter_count
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=500), min_size=7, max_size=7))
+def test_saturated_model_matches_the_closed_form_on_any_positive_table(
+    counts: list[int],
+) -> None:
+    table = CaptureTable(("A", "B", "C"), tuple(counts))
+    n = table.count
+    closed_form = (
+        n((1, 1, 1))
+        * n((1, 0, 0))
+        * n((0, 1, 0))
+        * n((0, 0, 1))
+        / (n((1, 1, 0)) * n((1, 0, 1)) * n((0, 1, 1)))
+    )
+
+    fit = fit_model(table, LoglinearModel.all_two_way(table.list_names))
+
+    assert fit.unobserved == pytest.approx(closed_form, rel=1e-6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=2_000),
+    st.integers(min_value=1, max_value=2_000),
+    st.integers(min_value=1, max_value=2_000),
+)
+def test_two_lists_always_give_lincoln_petersen(
+    both: int, first_only: int, second_only: int
+) -> None:
+    table = CaptureTable.from_patterns(
+        ("A", "B"), {(1, 1): both, (1, 0): first_only, (0, 1): second_only}
+    )
+
+    fit = fit_model(table, LoglinearModel(table.list_names))
+
+    expected = (both + first_only) * (both + second_only) / both
+    assert fit.estimate == pytest.approx(expected, rel=1e-6)
