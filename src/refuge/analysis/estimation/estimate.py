@@ -31,7 +31,7 @@ from refuge.analysis.estimation.search import (
     overlapping_pairs,
     search_models,
 )
-from refuge.analysis.estimation.tables import CaptureTable
+from refuge.analysis.estimation.tables import CaptureTable, Stratum
 
 CONFIDENCE_LEVEL = 0.95
 PROFILE_METHOD = "profile likelihood (multinomial, Cormack 1992)"
@@ -132,16 +132,10 @@ def _estimate_stratified(
     alternatives: int,
     replicates: int,
 ) -> EstimateResult:
-    singles = []
-    for stratum in table.strata:
-        try:
-            singles.append(
-                _estimate_single(stratum.table, criterion, model_terms, alternatives)
-            )
-        except EstimationError as error:
-            raise EstimationError(
-                f"stratum {stratum.name!r}: {error}; merge it with a neighbouring stratum or leave it out"
-            ) from None
+    singles = [
+        _estimate_stratum(stratum, criterion, model_terms, alternatives)
+        for stratum in table.strata
+    ]
     interval = bootstrap_sum_interval(
         [(single.table, single.fit) for single in singles],
         level=CONFIDENCE_LEVEL,
@@ -150,11 +144,11 @@ def _estimate_stratified(
     # A stratum without an upper bound leaves the sum without one, whatever the draws say.
     unbounded = any(math.isinf(single.result.ci_high) for single in singles)
     interval_method = BOOTSTRAP_METHOD.format(replicates=replicates)
-    notes = [
-        f"stratum {stratum.name}: {note}"
+    strata = tuple(
+        StratumResult(stratum.name, single.result)
         for stratum, single in zip(table.strata, singles, strict=True)
-        for note in single.result.warnings
-    ]
+    )
+    search = "in each stratum separately (see each stratum)"
     return EstimateResult(
         estimate=sum(single.result.estimate for single in singles),
         ci_low=interval.low,
@@ -167,17 +161,32 @@ def _estimate_stratified(
         model_terms=(),
         criterion=criterion.value,
         ic=None,
-        search="per stratum",
-        warnings=tuple(notes),
-        alternatives=(),
-        strata=tuple(
-            StratumResult(s.name, single.result)
-            for s, single in zip(table.strata, singles, strict=True)
+        search=search,
+        warnings=tuple(
+            f"stratum {stratum.name}: {note}"
+            for stratum in strata
+            for note in stratum.result.warnings
         ),
-        method=method_text(criterion, "per stratum", PROFILE_METHOD)
-        + " "
-        + _stratified_text(interval_method),
+        alternatives=(),
+        strata=strata,
+        method=f"{method_text(criterion, search, PROFILE_METHOD)} "
+        f"{_stratified_text(interval_method)}",
     )
+
+
+def _estimate_stratum(
+    stratum: Stratum,
+    criterion: Criterion,
+    model_terms: Sequence[str] | None,
+    alternatives: int,
+) -> _SingleTable:
+    try:
+        return _estimate_single(stratum.table, criterion, model_terms, alternatives)
+    except EstimationError as error:
+        raise EstimationError(
+            f"stratum {stratum.name!r}: {error}; merge it with a neighbouring stratum "
+            "or leave it out"
+        ) from None
 
 
 def _drop_empty_lists(table: CaptureTable) -> tuple[CaptureTable, list[str]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import brentq, minimize_scalar
 from scipy.special import gammaln
 
@@ -20,6 +22,18 @@ from refuge.analysis.estimation.intervals import profile_interval
 from refuge.analysis.estimation.search import search_models
 
 TWO_LISTS = CaptureTable.from_patterns(("A", "B"), {(1, 1): 30, (1, 0): 70, (0, 1): 45})
+THREE_LISTS = CaptureTable.from_patterns(
+    ("A", "B", "C"),
+    {
+        (1, 1, 1): 8,
+        (1, 1, 0): 20,
+        (1, 0, 1): 15,
+        (0, 1, 1): 12,
+        (1, 0, 0): 60,
+        (0, 1, 0): 50,
+        (0, 0, 1): 40,
+    },
+)
 
 
 def _lincoln_petersen_profile(
@@ -68,16 +82,7 @@ def test_two_list_interval_matches_the_hand_computed_profile_likelihood() -> Non
 
 
 def test_saturated_three_list_model_equals_the_closed_form() -> None:
-    counts = {
-        (1, 1, 1): 8,
-        (1, 1, 0): 20,
-        (1, 0, 1): 15,
-        (0, 1, 1): 12,
-        (1, 0, 0): 60,
-        (0, 1, 0): 50,
-        (0, 0, 1): 40,
-    }
-    table = CaptureTable.from_patterns(("A", "B", "C"), counts)
+    table = THREE_LISTS
     closed_form = 8 * 60 * 50 * 40 / (20 * 15 * 12)
 
     fit = fit_model(table, LoglinearModel.all_two_way(table.list_names))
@@ -187,18 +192,7 @@ def test_no_overlap_at_all_is_refused() -> None:
 
 
 def test_analyst_can_name_the_model() -> None:
-    table = CaptureTable.from_patterns(
-        ("A", "B", "C"),
-        {
-            (1, 1, 1): 8,
-            (1, 1, 0): 20,
-            (1, 0, 1): 15,
-            (0, 1, 1): 12,
-            (1, 0, 0): 60,
-            (0, 1, 0): 50,
-            (0, 0, 1): 40,
-        },
-    )
+    table = THREE_LISTS
 
     result = estimate_from_table(table, model_terms=["A:B"])
 
@@ -213,18 +207,7 @@ def test_analyst_can_name_the_model() -> None:
 def test_profile_interval_contains_the_estimate_and_starts_at_or_above_observed() -> (
     None
 ):
-    table = CaptureTable.from_patterns(
-        ("A", "B", "C"),
-        {
-            (1, 1, 1): 8,
-            (1, 1, 0): 20,
-            (1, 0, 1): 15,
-            (0, 1, 1): 12,
-            (1, 0, 0): 60,
-            (0, 1, 0): 50,
-            (0, 0, 1): 40,
-        },
-    )
+    table = THREE_LISTS
     for model in (
         LoglinearModel(table.list_names),
         LoglinearModel.all_two_way(table.list_names),
@@ -238,20 +221,48 @@ def test_profile_interval_contains_the_estimate_and_starts_at_or_above_observed(
 
 def test_aic_never_prefers_a_smaller_model_than_bic() -> None:
     # log(n) > 2 whenever more than 7 people are observed, so BIC penalises terms more.
-    table = CaptureTable.from_patterns(
-        ("A", "B", "C"),
-        {
-            (1, 1, 1): 8,
-            (1, 1, 0): 20,
-            (1, 0, 1): 15,
-            (0, 1, 1): 12,
-            (1, 0, 0): 60,
-            (0, 1, 0): 50,
-            (0, 0, 1): 40,
-        },
-    )
+    table = THREE_LISTS
 
     by_aic = search_models(table, Criterion.AIC).best
     by_bic = search_models(table, Criterion.BIC).best
 
     assert by_aic.model.parameter_count >= by_bic.model.parameter_count
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=500), min_size=7, max_size=7))
+def test_saturated_model_matches_the_closed_form_on_any_positive_table(
+    counts: list[int],
+) -> None:
+    table = CaptureTable(("A", "B", "C"), tuple(counts))
+    n = table.count
+    closed_form = (
+        n((1, 1, 1))
+        * n((1, 0, 0))
+        * n((0, 1, 0))
+        * n((0, 0, 1))
+        / (n((1, 1, 0)) * n((1, 0, 1)) * n((0, 1, 1)))
+    )
+
+    fit = fit_model(table, LoglinearModel.all_two_way(table.list_names))
+
+    assert fit.unobserved == pytest.approx(closed_form, rel=1e-6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=2_000),
+    st.integers(min_value=1, max_value=2_000),
+    st.integers(min_value=1, max_value=2_000),
+)
+def test_two_lists_always_give_lincoln_petersen(
+    both: int, first_only: int, second_only: int
+) -> None:
+    table = CaptureTable.from_patterns(
+        ("A", "B"), {(1, 1): both, (1, 0): first_only, (0, 1): second_only}
+    )
+
+    fit = fit_model(table, LoglinearModel(table.list_names))
+
+    expected = (both + first_only) * (both + second_only) / both
+    assert fit.estimate == pytest.approx(expected, rel=1e-6)
