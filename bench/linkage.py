@@ -101,10 +101,14 @@ def febrl4() -> float:
         recall=0.7,
         em_rules=(block_on("given_key", "surname_key"), block_on("birth_date")),
     )
+    # FEBRL corrupts names heavily: also block on the address and the social-security id.
     blocking = [
         *refuge_blocking(),
         block_on("soc_sec_id"),
         block_on("postcode", "birth_min"),
+        block_on("street_number", "address_1"),
+        block_on("street_number", "address_2"),
+        block_on("street_number", "place_key"),
     ]
     _, predictions = predict_pairs(
         [left, right], connection, lowest_probability=THRESHOLD, link_type="link_only",

@@ -322,13 +322,11 @@ def refuge_blocking() -> list[Any]:
     return [
         block_on("name_pair"),
         block_on("given_key", "substr(surname_key, 1, 4)"),
-        block_on("given_key", "right(surname_key, 4)", "birth_min"),
         block_on("surname_key", "substr(given_key, 1, 3)"),
         block_on("surname_key", "birth_min"),
         block_on("surname_key", "patronymic_key"),
         block_on("birth_date", "substr(surname_key, 1, 2)"),
         block_on("given_key", "surname_skeleton"),
-        block_on("given_key", "birth_min", "substr(surname_key, 1, 2)"),
     ]
 
 

@@ -178,6 +178,7 @@ _GIVEN_NAMES = """
 KNOWN_GIVEN_KEYS = frozenset(phonetic_key(name) for name in _GIVEN_NAMES.split())
 
 
+@lru_cache(maxsize=500_000)
 def looks_like_surname(key: str) -> bool:
     if key in KNOWN_GIVEN_KEYS:
         return False

@@ -152,11 +152,11 @@ class Person:
 
 SURNAME_PREFIXES = _words("""Аб Ал Ба Би Га Ге Да Ду Ел За Ис Ка Ла Ма Му На Са Су Та Ту Ха Цу Ча Ша Эл
 Юн Яр Ах Бе Ви Гу Дж Ма Ор""")
-SURNAME_COUNT = 3000
+SURNAME_COUNT = 20_000
 
 
 def _surnames(rng: random.Random) -> list[str]:
-    """About 3,000 surnames: real roots with patronymic-like suffixes, some compounded."""
+    """About 20,000 surnames: real roots with patronymic-like suffixes, some compounded."""
     roots = [root.removesuffix("ов").removesuffix("ев") for root in SURNAME_ROOTS]
     surnames = {root + suffix for root in roots for suffix in SURNAME_SUFFIXES}
     while len(surnames) < SURNAME_COUNT:
