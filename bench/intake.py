@@ -3,7 +3,7 @@
 Page weight: each public page's HTML and its style sheet, gzipped, and the requests a browser
 makes for it. Throughput: `refuge serve` (gunicorn, several workers) on loopback with a fresh
 installation (`refuge setup`, one intake operator, so every report is sealed to someone), then
-the same server process type running a bare Django view that stores the same fields unencrypted
+the same server running a bare Django view that stores the same fields unencrypted
 and does the same Argon2id receipt derivation (bench/bare, loaded through its own settings
 module; never part of the product). Each simulated reporter GETs the form (CSRF cookie and
 token), POSTs it and follows the 303 to the receipt page: one submission. Zero errors expected.
@@ -35,7 +35,8 @@ from bench.results import record
 
 ROOT = Path(__file__).resolve().parents[1]
 CONCURRENCY_LEVELS = (8, 32)
-SECONDS = float(os.environ.get("REFUGE_BENCH_INTAKE_SECONDS", "15"))
+SECONDS = float(os.environ.get("REFUGE_BENCH_INTAKE_SECONDS", "30"))  # per server and level
+ROUNDS = 2
 WORKERS = os.environ.get("REFUGE_BENCH_INTAKE_WORKERS", "4")
 THREADS = os.environ.get("REFUGE_BENCH_INTAKE_THREADS", "8")
 SUBRESOURCE = re.compile(
@@ -227,15 +228,33 @@ def measure_pages(port: int) -> dict[str, tuple[int, int, int]]:
     return weights
 
 
-def _load_all(port: int, label: str) -> dict[int, LoadResult]:
-    run_load(port, 8, 4.0)  # warm-up: every worker thread loads catalogues, templates
-    results = {}
+def _merge(results: list[LoadResult]) -> LoadResult:
+    merged = LoadResult()
+    for result in results:
+        merged.submissions += result.submissions
+        merged.errors += result.errors
+        merged.seconds += result.seconds
+        merged.latencies.extend(result.latencies)
+    return merged
+
+
+def compare(ports: dict[str, int]) -> dict[str, dict[int, LoadResult]]:
+    """Alternate short rounds between the servers, so load from anything else on the machine
+    falls on both alike; merge each server's rounds per concurrency level."""
+    for port in ports.values():
+        run_load(port, 8, 4.0)  # warm-up: every worker thread loads catalogues, templates
+    results: dict[str, dict[int, LoadResult]] = {label: {} for label in ports}
     for concurrency in CONCURRENCY_LEVELS:
-        result = run_load(port, concurrency, SECONDS)
-        results[concurrency] = result
-        print(f"{label:<7} concurrency {concurrency:>2}: {result.per_second:6.2f} submissions/s, "
-              f"p50 {result.percentile(0.50):6.0f} ms, p99 {result.percentile(0.99):6.0f} ms, "
-              f"{result.submissions} ok, {result.errors} errors", flush=True)
+        rounds: dict[str, list[LoadResult]] = {label: [] for label in ports}
+        for _ in range(ROUNDS):
+            for label, port in ports.items():
+                rounds[label].append(run_load(port, concurrency, SECONDS / ROUNDS))
+        for label in ports:
+            result = results[label][concurrency] = _merge(rounds[label])
+            print(f"{label:<7} concurrency {concurrency:>2}: {result.per_second:6.2f} "
+                  f"submissions/s, p50 {result.percentile(0.50):6.0f} ms, "
+                  f"p99 {result.percentile(0.99):6.0f} ms, {result.submissions} ok, "
+                  f"{result.errors} errors", flush=True)
     return results
 
 
@@ -244,16 +263,15 @@ def main() -> None:
         refuge_env = _environment(Path(root) / "refuge", "refuge.config.settings.prod")
         _refuge(refuge_env, "setup")
         _refuge(refuge_env, "createoperator", "bench-intake", "--role", "operator", "--intake")
-        with serving(refuge_env) as port:
-            weights = measure_pages(port)
+        bare_env = _environment(Path(root) / "bare", "bench.bare.settings")
+        _refuge(bare_env, "migrate", "--run-syncdb", "--verbosity", "0")
+        with serving(refuge_env) as refuge_port, serving(bare_env) as bare_port:
+            weights = measure_pages(refuge_port)
             print(f"{'page':<22}{'gzip bytes':>12}{'raw bytes':>11}{'requests':>10}")
             for name, (gzipped, raw, requests) in weights.items():
                 print(f"{name:<22}{gzipped:>12}{raw:>11}{requests:>10}")
-            refuge = _load_all(port, "Refuge")
-        bare_env = _environment(Path(root) / "bare", "bench.bare.settings")
-        _refuge(bare_env, "migrate", "--run-syncdb", "--verbosity", "0")
-        with serving(bare_env) as port:
-            bare = _load_all(port, "bare")
+            results = compare({"Refuge": refuge_port, "bare": bare_port})
+    refuge, bare = results["Refuge"], results["bare"]
     top = CONCURRENCY_LEVELS[-1]
     for concurrency in CONCURRENCY_LEVELS:
         ratio = refuge[concurrency].per_second / max(bare[concurrency].per_second, 1e-9)

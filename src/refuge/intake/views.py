@@ -94,8 +94,14 @@ def _values(request: HttpRequest, fields: tuple[str, ...]) -> dict[str, str]:
 
 
 def _too_large(request: HttpRequest) -> bool:
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    return declared > settings.INTAKE_MAX_ATTACHMENT_BYTES + FORM_OVERHEAD_BYTES
+    """Too large to accept; also past what the in-memory upload handler would keep at all."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    limit = min(settings.INTAKE_MAX_ATTACHMENT_BYTES + FORM_OVERHEAD_BYTES,
+                settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
+    return declared > limit
 
 
 def _files_too_large_message() -> str:

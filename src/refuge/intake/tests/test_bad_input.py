@@ -81,6 +81,17 @@ def test_oversized_files_are_refused_with_the_limit(db, settings) -> None:
     _nothing_stored()
 
 
+def test_a_request_larger_than_the_limit_is_refused_before_reading_files(db, settings) -> None:
+    settings.INTAKE_MAX_ATTACHMENT_BYTES = 2_000
+    client = Client()
+    upload = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * 1_100_000,
+                                content_type="application/pdf")
+    page = follow_303(client, client.post("/", report_data(client, attachments=[upload])))
+
+    assert "Файлы вместе слишком большие: можно не больше" in page.content.decode()
+    _nothing_stored()
+
+
 def test_a_program_renamed_as_a_photo_is_refused(db, settings) -> None:
     client = Client()
     program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from refuge.core.testing import keyring_for
 from refuge.intake import services
@@ -29,6 +30,9 @@ def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     # Playwright's sync API runs an event loop in this thread; the test's own database calls
     # are still plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The live server's request threads must not keep PostgreSQL connections open past the
+    # test (conn_max_age from DATABASE_URL), or the test database cannot be dropped.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
@@ -45,6 +49,9 @@ def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
         finally:
             context.close()
             browser.close()
+            # Playwright's greenlet gives the test its own connection context: close what the
+            # test opened there, or PostgreSQL refuses to drop the test database.
+            connections.close_all()
 
 
 def test_a_reporter_goes_through_report_receipt_mailbox_and_reply_without_javascript(
