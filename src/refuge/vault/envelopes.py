@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.vault import crypto
-from refuge.vault.errors import AccessDenied, UnreadableRecord, VaultError
+from refuge.vault.errors import AccessDenied, UnreadableRecord, VaultError, VaultLocked
 from refuge.vault.keyring import current_keyring
 from refuge.vault.models import Envelope, Grant, GrantKind, OperatorKey, Purpose, RecoveryKey
 
@@ -96,10 +97,30 @@ def revoke(envelope_id: uuid.UUID, *, reader: Any, revoked_by: Any) -> None:
 @transaction.atomic
 def shred(envelope_id: uuid.UUID, *, actor: Any) -> None:
     """Destroy every grant: the ciphertext stays but no key to it exists any more."""
-    Grant.objects.filter(envelope_id=envelope_id).delete()
+    deleted, _ = Grant.objects.filter(envelope_id=envelope_id).delete()
     Envelope.objects.filter(pk=envelope_id).update(shredded_at=timezone.now())
+    with contextlib.suppress(VaultLocked):
+        current_keyring().forget(envelope_id)
     record_event(AuditAction.RECORD_DELETED, actor=actor, target_type="vault.Envelope",
-                 target_id=str(envelope_id), details={"shredded": True})
+                 target_id=str(envelope_id), details={"shredded": True, "grants": deleted})
+    transaction.on_commit(_checkpoint_sqlite)
+
+
+def _checkpoint_sqlite() -> None:
+    """Fold the WAL back into the database so the deleted grants' pages are overwritten.
+
+    With `secure_delete=ON` SQLite zeroes freed content in the main file, but older page
+    images stay in the -wal file until a checkpoint; TRUNCATE empties it.
+    """
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def preload(envelope_ids: Iterable[uuid.UUID | None]) -> None:
+    """Open the current reader's grants for many envelopes at once, before a list renders."""
+    with contextlib.suppress(VaultLocked):
+        current_keyring().preload(envelope_ids)
 
 
 def encrypt_bytes(envelope_id: uuid.UUID, plaintext: bytes, *, label: str) -> bytes:

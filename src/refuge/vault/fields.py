@@ -19,7 +19,6 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext
 
-from refuge.vault import envelopes
 from refuge.vault.errors import AccessDenied, UnreadableRecord, VaultError, VaultLocked
 
 
@@ -57,6 +56,8 @@ class SealedAttribute:
     def __get__(self, instance: models.Model | None, owner: type) -> Any:
         if instance is None:
             return self
+        if self.field.attname not in instance.__dict__ and instance.pk is not None:
+            instance.refresh_from_db(fields=[self.field.attname])  # a deferred column (.only())
         state = instance.__dict__.get(self.field.attname)
         if state is None:
             return None
@@ -79,6 +80,8 @@ class SealedAttribute:
             raise TypeError(f"{self.field.name} takes text, not {type(value).__name__}")
 
     def _open(self, instance: models.Model, ciphertext: bytes) -> str:
+        from refuge.vault import envelopes  # envelopes imports the models, which use this field
+
         envelope_id = self.field.envelope_id_of(instance)
         record_label = f"{instance._meta.label} {instance.pk}"
         try:
@@ -129,6 +132,8 @@ class SealedTextField(models.BinaryField):  # type: ignore[type-arg]
             return None
         if isinstance(state, _Sealed):
             return state.ciphertext
+        from refuge.vault import envelopes
+
         ciphertext = envelopes.encrypt_bytes(
             self.envelope_id_of(model_instance), state.plaintext.encode("utf-8"),
             label=self.label_of(model_instance),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from refuge.vault import crypto
@@ -22,6 +22,9 @@ class Keyring:
     operator_id: int | None = None
     private_key: bytes | None = field(default=None, repr=False)
     recovery_private_key: bytes | None = field(default=None, repr=False)
+    # The blind index key's envelope, and whether its grants were synced (vault.blind).
+    index_envelope_id: uuid.UUID | None = None
+    index_grants_synced: bool = False
     # Data keys opened or created during this request, by envelope id.
     _data_keys: dict[uuid.UUID, bytes] = field(default_factory=dict, repr=False)
 
@@ -33,6 +36,26 @@ class Keyring:
 
     def known_key(self, envelope_id: uuid.UUID) -> bytes | None:
         return self._data_keys.get(envelope_id)
+
+    def forget(self, envelope_id: uuid.UUID) -> None:
+        self._data_keys.pop(envelope_id, None)
+
+    def preload(self, envelope_ids: Iterable[uuid.UUID | None]) -> None:
+        """Open this reader's grants for many envelopes with one query (a list page).
+
+        Grants that do not open are left alone: reading the record reports and audits them.
+        """
+        missing = {i for i in envelope_ids if i is not None and i not in self._data_keys}
+        if not missing or self.private_key is None or self.operator_id is None:
+            return
+        from refuge.vault.models import Grant, GrantKind
+
+        grants = Grant.objects.filter(
+            envelope_id__in=missing, kind=GrantKind.OPERATOR, operator_id=self.operator_id
+        ).values_list("envelope_id", "sealed_key")
+        for envelope_id, sealed_key in grants:
+            with contextlib.suppress(crypto.DecryptionError):
+                self._open_grant(envelope_id, self.private_key, bytes(sealed_key))
 
     def forget_all(self) -> None:
         self._data_keys.clear()
