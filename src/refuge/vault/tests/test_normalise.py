@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - Cyrillic spellings on purpose
+
 """Point 5: normalisation joins spellings of one value and keeps different ones apart."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Cyrillic test values on purpose
 """Point 1: operator keypairs under Argon2id, password change, coordinator reset."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from refuge.vault.tests.helpers import read_as, sealed_note
 
 pytestmark = pytest.mark.django_db
 
-NEW_PASSWORD = "a much longer new passphrase"  # noqa: S105
+NEW_PASSWORD = "a much longer new passphrase"
 
 
 def test_production_kdf_parameters_meet_owasp_minimum() -> None:
