@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from refuge.vault import crypto
+from refuge.vault import crypto, grant_cache
 from refuge.vault.errors import WrongPassword
 from refuge.vault.keyring import Keyring
 from refuge.vault.models import Grant, GrantKind, OperatorKey
@@ -123,4 +123,5 @@ def keyring_from_session(operator: Any, session_blob: bytes, cookie_key: bytes) 
         )
     except crypto.DecryptionError:
         return Keyring(operator_id=operator.pk)
-    return Keyring(operator_id=operator.pk, private_key=private_key)
+    return Keyring(operator_id=operator.pk, private_key=private_key,
+                   session_cache_key=grant_cache.session_cache_key(cookie_key))
