@@ -106,9 +106,18 @@ class SessionUnlock:
 
 def unlock_for_session(operator: Any, password: str) -> SessionUnlock:
     private_key = unlock_private_key(operator, password)
+    _upgrade_wrapping(operator, private_key, password)
     cookie_key = crypto.random_key()
     blob = crypto.aead_encrypt(cookie_key, private_key, associated_data=_session_label(operator))
     return SessionUnlock(session_blob=blob, cookie_key=cookie_key)
+
+
+def _upgrade_wrapping(operator: Any, private_key: bytes, password: str) -> None:
+    """A key wrapped under weaker parameters than today's is re-wrapped at login."""
+    memory_kib, iterations = _kdf_parameters()
+    key = OperatorKey.objects.get(operator=operator)
+    if key.kdf_memory_kib < memory_kib or key.kdf_iterations < iterations:
+        OperatorKey.objects.filter(pk=key.pk).update(**_wrap(operator.pk, private_key, password))
 
 
 def _session_label(operator: Any) -> bytes:

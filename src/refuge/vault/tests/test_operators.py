@@ -121,3 +121,13 @@ def test_session_pieces_alone_open_nothing(operator_factory) -> None:
     assert short.private_key is None
     assert "redacted" in repr(unlock)
     assert unlock.cookie_key.hex() not in repr(good)
+
+
+def test_login_upgrades_a_key_wrapped_under_weaker_parameters(settings, operator_factory) -> None:
+    operator = operator_factory("old_key")
+    settings.VAULT_KDF_MEMORY_KIB = 16_384
+    settings.VAULT_KDF_ITERATIONS = 2
+    vault.unlock_for_session(operator, TEST_PASSWORD)
+    key = OperatorKey.objects.get(operator=operator)
+    assert (key.kdf_memory_kib, key.kdf_iterations) == (16_384, 2)
+    assert vault.unlock_private_key(operator, TEST_PASSWORD)
