@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
@@ -79,7 +80,7 @@ def share(envelope_id: uuid.UUID, *, reader: Any, granted_by: Any) -> None:
     data_key = current_keyring().data_key(envelope_id)
     envelope = Envelope.objects.get(pk=envelope_id)
     if _seal_to_operator(envelope, data_key, reader) is None:
-        raise VaultError("This operator has no key yet: they must log in once first.")
+        raise VaultError(gettext("This operator has no key yet: they must log in once first."))
     record_event(AuditAction.GRANT_ADDED, actor=granted_by, target=envelope,
                  details={"reader": reader.pk})
 

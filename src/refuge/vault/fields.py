@@ -71,7 +71,7 @@ class SealedAttribute:
         if value is None:
             instance.__dict__[self.field.attname] = None
         elif isinstance(value, Unreadable):
-            raise VaultError("An unreadable value cannot be saved back.")
+            raise VaultError(gettext("An unreadable value cannot be saved back."))
         elif isinstance(value, str):
             instance.__dict__[self.field.attname] = _Pending(value)
         elif isinstance(value, bytes | memoryview | bytearray):

@@ -159,3 +159,17 @@ def test_sealed_file_blobs_swapped_between_files_do_not_open(coordinator, settin
     (folder / f"{second.pk}.bin").write_bytes((folder / f"{first.pk}.bin").read_bytes())
     with vault.activated(keyring_for(coordinator)), pytest.raises(vault.UnreadableRecord):
         vault.read_file(SealedFile.objects.get(pk=second.pk))
+
+
+def test_the_unreadable_notice_is_in_russian_by_default(coordinator, operator_factory) -> None:
+    from django.core.management import call_command
+    from django.utils import translation
+
+    call_command("compilecatalogues", verbosity=0)
+    stranger = operator_factory("stranger")
+    note = sealed_note(coordinator, CANARY)
+    with translation.override("ru"):
+        value = read_as(stranger, note)
+    assert "невозможно прочитать" in value
+    assert "доступ вам не предоставлен" in value
+    assert str(note.pk) in value

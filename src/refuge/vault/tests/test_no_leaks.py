@@ -93,7 +93,7 @@ def test_reprs_and_errors_name_ids_never_secrets(coordinator) -> None:
         recover_private_key([setup.shares[0][:-1] + "x"])
     assert setup.shares[0].split()[1] not in str(error.value)
     message = str(vault.UnreadableRecord(envelope.pk))
-    assert message == f"Envelope {envelope.pk} could not be decrypted."
+    assert str(envelope.pk) in message
 
 
 def test_secrets_are_compared_in_constant_time_helper() -> None:
