@@ -77,7 +77,7 @@ def readers_of(envelope_id: uuid.UUID) -> list[int]:
 @transaction.atomic
 def share(envelope_id: uuid.UUID, *, reader: Any, granted_by: Any) -> None:
     """Seal the envelope's key to one more operator; the granter must be able to read it."""
-    data_key = current_keyring().data_key(envelope_id)
+    data_key = _data_key(envelope_id)
     envelope = Envelope.objects.get(pk=envelope_id)
     if _seal_to_operator(envelope, data_key, reader) is None:
         raise VaultError(gettext("This operator has no key yet: they must log in once first."))
@@ -124,8 +124,17 @@ def preload(envelope_ids: Iterable[uuid.UUID | None]) -> None:
         current_keyring().preload(envelope_ids)
 
 
+def _data_key(envelope_id: uuid.UUID) -> bytes:
+    """The key for writing or sharing; a damaged grant is reported like damaged data."""
+    try:
+        return current_keyring().data_key(envelope_id)
+    except crypto.DecryptionError as error:
+        _record_failure(envelope_id, "grant", "corrupted")
+        raise UnreadableRecord(envelope_id) from error
+
+
 def encrypt_bytes(envelope_id: uuid.UUID, plaintext: bytes, *, label: str) -> bytes:
-    data_key = current_keyring().data_key(envelope_id)
+    data_key = _data_key(envelope_id)
     return crypto.aead_encrypt(
         data_key, plaintext, associated_data=_associated_data(envelope_id, label)
     )

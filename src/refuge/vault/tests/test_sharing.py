@@ -75,3 +75,15 @@ def test_recovery_key_can_read_before_shredding(coordinator) -> None:
     note = sealed_note(coordinator, "Спасти")
     with vault.activated(Keyring(recovery_private_key=recover_private_key(setup.shares[2:]))):
         assert SealedFile.objects.get(pk=note.pk).name == "Спасти"
+
+
+def test_a_damaged_grant_is_a_clear_error_not_a_crash(coordinator, operator_factory) -> None:
+    colleague = operator_factory("colleague")
+    note = sealed_note(coordinator, "secret")
+    Grant.objects.filter(envelope_id=note.envelope_id, operator=coordinator).update(
+        sealed_key=b"\x01" * 80)
+    assert not vault.is_readable(read_as(coordinator, note))
+    with vault.activated(keyring_for(coordinator)), pytest.raises(vault.UnreadableRecord) as error:
+        vault.share(note.envelope_id, reader=colleague, granted_by=coordinator)
+    assert str(note.envelope_id) in str(error.value)
+    assert AuditEvent.objects.filter(action=AuditAction.DECRYPTION_FAILED).count() == 2
