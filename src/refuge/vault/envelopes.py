@@ -74,15 +74,17 @@ def readers_of(envelope_id: uuid.UUID) -> list[int]:
     )
 
 
-@transaction.atomic
 def share(envelope_id: uuid.UUID, *, reader: Any, granted_by: Any) -> None:
     """Seal the envelope's key to one more operator; the granter must be able to read it."""
-    data_key = _data_key(envelope_id)
-    envelope = Envelope.objects.get(pk=envelope_id)
-    if _seal_to_operator(envelope, data_key, reader) is None:
-        raise VaultError(gettext("This operator has no key yet: they must log in once first."))
-    record_event(AuditAction.GRANT_ADDED, actor=granted_by, target=envelope,
-                 details={"reader": reader.pk})
+    data_key = _data_key(envelope_id)  # before the transaction: a failure's audit row stays
+    with transaction.atomic():
+        envelope = Envelope.objects.get(pk=envelope_id)
+        if _seal_to_operator(envelope, data_key, reader) is None:
+            raise VaultError(
+                gettext("This operator has no key yet: they must log in once first.")
+            )
+        record_event(AuditAction.GRANT_ADDED, actor=granted_by, target=envelope,
+                     details={"reader": reader.pk})
 
 
 @transaction.atomic
