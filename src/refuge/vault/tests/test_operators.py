@@ -51,9 +51,11 @@ def test_unlock_with_production_parameters_takes_at_most_one_second(settings,
 
     timings = []
     for _ in range(2):
-        started = time.perf_counter()
+        # CPU time: Argon2id is CPU-bound, and wall time on a shared CI machine measures the
+        # other jobs. `python -m bench vault` records the wall-clock figure.
+        started = time.process_time()
         vault.unlock_private_key(operator, TEST_PASSWORD)
-        timings.append(time.perf_counter() - started)
+        timings.append(time.process_time() - started)
 
     assert min(timings) <= 1.0
 
