@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from refuge.audit.models import AuditAction, AuditEvent
 from refuge.core.testing import keyring_for
@@ -173,3 +173,52 @@ def test_the_unreadable_notice_is_in_russian_by_default(coordinator, operator_fa
     assert "невозможно прочитать" in value
     assert "доступ вам не предоставлен" in value
     assert str(note.pk) in value
+
+
+def test_paths_that_skip_encryption_refuse_text(coordinator) -> None:
+    note = sealed_note(coordinator, CANARY)
+    with transaction.atomic(), pytest.raises(TypeError, match="sealed"):
+        SealedFile.objects.filter(pk=note.pk).update(name="plain text")
+    with transaction.atomic(), pytest.raises(TypeError, match="sealed"):
+        list(SealedFile.objects.filter(name=CANARY))
+    with vault.activated(keyring_for(coordinator)):
+        fresh = SealedFile.objects.get(pk=note.pk)
+        assert fresh.name == CANARY
+        SealedFile.objects.bulk_update([fresh], ["name"])  # unchanged: its ciphertext goes back
+        fresh.name = "changed"
+        with transaction.atomic(), pytest.raises(TypeError, match="sealed"):
+            SealedFile.objects.bulk_update([fresh], ["name"])
+    assert read_as(coordinator, note) == CANARY
+    assert CANARY.encode() not in raw_column(note)
+    assert b"plain text" not in raw_column(note)
+
+
+def test_serialisers_carry_ciphertext_and_load_it_back(coordinator) -> None:
+    from django.core import serializers
+
+    note = sealed_note(coordinator, CANARY)
+    with vault.activated(keyring_for(coordinator)):
+        dumped = serializers.serialize("json", SealedFile.objects.filter(pk=note.pk))
+    assert "Канарейкин" not in dumped
+    assert "refuge-sealed:" in dumped
+    SealedFile.objects.filter(pk=note.pk).delete()
+    for restored in serializers.deserialize("json", dumped):
+        restored.save()  # a raw save, as loaddata does, without any key
+    assert read_as(coordinator, note) == CANARY
+
+
+def test_a_raw_save_without_keys_writes_the_ciphertext_back(coordinator) -> None:
+    note = sealed_note(coordinator, CANARY)
+    before = raw_column(note)
+    locked = SealedFile.objects.get(pk=note.pk)
+    assert not vault.is_readable(locked.name)  # no key in this context
+    locked.save_base(raw=True)
+    assert raw_column(note) == before
+    assert read_as(coordinator, note) == CANARY
+
+
+def test_a_record_without_envelope_reads_as_a_notice(coordinator) -> None:
+    note = sealed_note(coordinator, CANARY)
+    note.envelope_id = None
+    note.__dict__["name"].plaintext = None
+    assert not vault.is_readable(note.name)
