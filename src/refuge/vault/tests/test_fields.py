@@ -222,3 +222,19 @@ def test_a_record_without_envelope_reads_as_a_notice(coordinator) -> None:
     note.envelope_id = None
     note.__dict__["name"].plaintext = None
     assert not vault.is_readable(note.name)
+
+
+def test_an_unreadable_value_renders_in_a_console_page(rf, coordinator,
+                                                      operator_factory) -> None:
+    from django.template import engines
+
+    stranger = operator_factory("stranger")
+    note = sealed_note(coordinator, CANARY)
+    request = rf.get("/console/")
+    request.user = stranger
+    template = engines["django"].from_string(
+        '{% extends "core/console_base.html" %}{% block content %}<p>{{ value }}</p>'
+        "{% endblock %}")
+    html = template.render({"value": read_as(stranger, note)}, request)
+    assert str(note.pk) in html
+    assert "Канарейкин" not in html
