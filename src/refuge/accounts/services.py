@@ -109,6 +109,7 @@ def create_operator(*, created_by: Any, username: str, role: Role, password: str
     operator.is_on_intake_duty = on_intake_duty
     operator.save(update_fields=["is_on_intake_duty"])
     vault.create_operator_key(operator, password)
+    vault.sync_blind_index_grants()  # seals the index key to them if the creator holds it
     record_event(AuditAction.OPERATOR_CREATED, actor=created_by, target=operator,
                  details={"role": str(role)})
     return operator
@@ -122,6 +123,7 @@ def reset_password(*, operator: Operator, reset_by: Any, new_password: str) -> N
     operator.session_generation += 1
     operator.save(update_fields=["password", "session_generation"])
     vault.create_operator_key(operator, new_password)
+    vault.sync_blind_index_grants()  # the role's index key, not what they could read
     TOTPDevice.objects.filter(user=operator).delete()
     record_event(AuditAction.PASSWORD_RESET, actor=reset_by, target=operator)
 
@@ -149,5 +151,6 @@ def update_operator(*, operator: Operator, changed_by: Any, role: Role, is_activ
         operator.session_generation += 1
         fields.append("session_generation")
     operator.save(update_fields=fields)
+    vault.sync_blind_index_grants()  # a role change gains or loses the index key
     record_event(AuditAction.OPERATOR_CHANGED, actor=changed_by, target=operator,
                  details={"role": str(role), "active": is_active, "intake": on_intake_duty})

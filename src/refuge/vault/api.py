@@ -3,11 +3,13 @@
 Feature apps use these names and `refuge.vault.fields`; they never see a key.
 """
 
+from refuge.vault.blind import IndexKind, blind_index, normalise, sync_blind_index_grants
 from refuge.vault.envelopes import (
     can_read,
     create_envelope,
     decrypt_bytes,
     encrypt_bytes,
+    preload,
     readers_of,
     revoke,
     share,
@@ -21,8 +23,9 @@ from refuge.vault.errors import (
     WrongPassword,
 )
 from refuge.vault.fields import SealedTextField, Unreadable, is_readable
+from refuge.vault.files import delete_file, read_file, store_file
 from refuge.vault.keyring import Keyring, activated, current_keyring, current_operator_id
-from refuge.vault.models import Envelope, Purpose
+from refuge.vault.models import Envelope, Purpose, SealedFile
 from refuge.vault.operators import (
     create_operator_key,
     has_operator_key,
@@ -49,9 +52,11 @@ from refuge.vault.wrapping import (
 __all__ = [
     "AccessDenied",
     "Envelope",
+    "IndexKind",
     "Keyring",
     "Purpose",
     "ReceiptSecrets",
+    "SealedFile",
     "SealedTextField",
     "Unreadable",
     "UnreadableRecord",
@@ -60,24 +65,31 @@ __all__ = [
     "WrongPassword",
     "activated",
     "add_receipt_grant",
+    "blind_index",
     "can_read",
     "create_envelope",
     "create_operator_key",
     "current_keyring",
     "current_operator_id",
     "decrypt_bytes",
+    "delete_file",
     "derive_receipt_secrets",
     "encrypt_bytes",
     "has_operator_key",
     "is_readable",
     "new_receipt",
     "new_wrapping_key",
+    "normalise",
     "normalise_receipt",
+    "preload",
+    "read_file",
     "readers_of",
     "revoke",
     "rewrap_operator_key",
     "share",
     "shred",
+    "store_file",
+    "sync_blind_index_grants",
     "unlock_for_session",
     "unlock_private_key",
     "unlock_with_receipt",

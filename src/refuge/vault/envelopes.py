@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.vault import crypto
-from refuge.vault.errors import AccessDenied, UnreadableRecord, VaultError
+from refuge.vault.errors import AccessDenied, UnreadableRecord, VaultError, VaultLocked
 from refuge.vault.keyring import current_keyring
 from refuge.vault.models import Envelope, Grant, GrantKind, OperatorKey, Purpose, RecoveryKey
 
@@ -72,15 +74,17 @@ def readers_of(envelope_id: uuid.UUID) -> list[int]:
     )
 
 
-@transaction.atomic
 def share(envelope_id: uuid.UUID, *, reader: Any, granted_by: Any) -> None:
     """Seal the envelope's key to one more operator; the granter must be able to read it."""
-    data_key = current_keyring().data_key(envelope_id)
-    envelope = Envelope.objects.get(pk=envelope_id)
-    if _seal_to_operator(envelope, data_key, reader) is None:
-        raise VaultError("This operator has no key yet: they must log in once first.")
-    record_event(AuditAction.GRANT_ADDED, actor=granted_by, target=envelope,
-                 details={"reader": reader.pk})
+    data_key = _data_key(envelope_id)  # before the transaction: a failure's audit row stays
+    with transaction.atomic():
+        envelope = Envelope.objects.get(pk=envelope_id)
+        if _seal_to_operator(envelope, data_key, reader) is None:
+            raise VaultError(
+                gettext("This operator has no key yet: they must log in once first.")
+            )
+        record_event(AuditAction.GRANT_ADDED, actor=granted_by, target=envelope,
+                     details={"reader": reader.pk})
 
 
 @transaction.atomic
@@ -96,14 +100,43 @@ def revoke(envelope_id: uuid.UUID, *, reader: Any, revoked_by: Any) -> None:
 @transaction.atomic
 def shred(envelope_id: uuid.UUID, *, actor: Any) -> None:
     """Destroy every grant: the ciphertext stays but no key to it exists any more."""
-    Grant.objects.filter(envelope_id=envelope_id).delete()
+    deleted, _ = Grant.objects.filter(envelope_id=envelope_id).delete()
     Envelope.objects.filter(pk=envelope_id).update(shredded_at=timezone.now())
+    with contextlib.suppress(VaultLocked):
+        current_keyring().forget(envelope_id)
     record_event(AuditAction.RECORD_DELETED, actor=actor, target_type="vault.Envelope",
-                 target_id=str(envelope_id), details={"shredded": True})
+                 target_id=str(envelope_id), details={"shredded": True, "grants": deleted})
+    transaction.on_commit(_checkpoint_sqlite)
+
+
+def _checkpoint_sqlite() -> None:
+    """Fold the WAL back into the database so the deleted grants' pages are overwritten.
+
+    With `secure_delete=ON` SQLite zeroes freed content in the main file, but older page
+    images stay in the -wal file until a checkpoint; TRUNCATE empties it.
+    """
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def preload(envelope_ids: Iterable[uuid.UUID | None]) -> None:
+    """Open the current reader's grants for many envelopes at once, before a list renders."""
+    with contextlib.suppress(VaultLocked):
+        current_keyring().preload(envelope_ids)
+
+
+def _data_key(envelope_id: uuid.UUID) -> bytes:
+    """The key for writing or sharing; a damaged grant is reported like damaged data."""
+    try:
+        return current_keyring().data_key(envelope_id)
+    except crypto.DecryptionError as error:
+        _record_failure(envelope_id, "grant", "corrupted")
+        raise UnreadableRecord(envelope_id) from error
 
 
 def encrypt_bytes(envelope_id: uuid.UUID, plaintext: bytes, *, label: str) -> bytes:
-    data_key = current_keyring().data_key(envelope_id)
+    data_key = _data_key(envelope_id)
     return crypto.aead_encrypt(
         data_key, plaintext, associated_data=_associated_data(envelope_id, label)
     )

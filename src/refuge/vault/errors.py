@@ -1,3 +1,5 @@
+from django.utils.translation import gettext
+
 from refuge.core.errors import DomainError
 
 
@@ -13,7 +15,7 @@ class AccessDenied(VaultError):
     """The current reader holds no grant for this envelope."""
 
     def __init__(self, envelope_id: object) -> None:
-        super().__init__(f"No access to envelope {envelope_id}.")
+        super().__init__(gettext("No access to envelope %(id)s.") % {"id": envelope_id})
         self.envelope_id = envelope_id
 
 
@@ -21,7 +23,9 @@ class UnreadableRecord(VaultError):
     """A ciphertext did not open with its key: corrupted or moved."""
 
     def __init__(self, envelope_id: object) -> None:
-        super().__init__(f"Envelope {envelope_id} could not be decrypted.")
+        super().__init__(
+            gettext("Envelope %(id)s could not be decrypted.") % {"id": envelope_id}
+        )
         self.envelope_id = envelope_id
 
 

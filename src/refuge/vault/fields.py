@@ -11,6 +11,7 @@ string (it renders as a notice naming the record) and can never be saved back.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -19,20 +20,29 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext
 
-from refuge.vault import envelopes
 from refuge.vault.errors import AccessDenied, UnreadableRecord, VaultError, VaultLocked
+
+SERIALISED_PREFIX = "refuge-sealed:"
 
 
 class Unreadable(str):
     """Stands in for a value the current reader cannot open."""
 
     is_unreadable = True
+    ciphertext: bytes | None = None  # the stored bytes, kept if a raw save writes them back
 
     def __new__(cls, record_label: str, reason: str) -> Unreadable:
         text = gettext("[cannot be read: %(record)s, %(reason)s]") % {
             "record": record_label, "reason": reason,
         }
         return super().__new__(cls, text)
+
+
+class _Opened(str):
+    """An opened value; remembers its ciphertext so that paths which skip pre_save (raw saves
+    of loaddata, bulk_update of an unchanged field) write the ciphertext back, never the text."""
+
+    ciphertext: bytes
 
 
 @dataclass(slots=True)
@@ -57,20 +67,24 @@ class SealedAttribute:
     def __get__(self, instance: models.Model | None, owner: type) -> Any:
         if instance is None:
             return self
+        if self.field.attname not in instance.__dict__ and instance.pk is not None:
+            instance.refresh_from_db(fields=[self.field.attname])  # a deferred column (.only())
         state = instance.__dict__.get(self.field.attname)
         if state is None:
             return None
         if isinstance(state, _Pending):
             return state.plaintext
         if state.plaintext is None:
-            state.plaintext = self._open(instance, state.ciphertext)
+            opened = self._open(instance, state.ciphertext)
+            opened.ciphertext = state.ciphertext
+            state.plaintext = opened
         return state.plaintext
 
     def __set__(self, instance: models.Model, value: Any) -> None:
         if value is None:
             instance.__dict__[self.field.attname] = None
         elif isinstance(value, Unreadable):
-            raise VaultError("An unreadable value cannot be saved back.")
+            raise VaultError(gettext("An unreadable value cannot be saved back."))
         elif isinstance(value, str):
             instance.__dict__[self.field.attname] = _Pending(value)
         elif isinstance(value, bytes | memoryview | bytearray):
@@ -78,10 +92,12 @@ class SealedAttribute:
         else:
             raise TypeError(f"{self.field.name} takes text, not {type(value).__name__}")
 
-    def _open(self, instance: models.Model, ciphertext: bytes) -> str:
-        envelope_id = self.field.envelope_id_of(instance)
+    def _open(self, instance: models.Model, ciphertext: bytes) -> _Opened | Unreadable:
+        from refuge.vault import envelopes  # envelopes imports the models, which use this field
+
         record_label = f"{instance._meta.label} {instance.pk}"
         try:
+            envelope_id = self.field.envelope_id_of(instance)
             plain = envelopes.decrypt_bytes(
                 envelope_id, ciphertext, label=self.field.label_of(instance)
             )
@@ -91,7 +107,9 @@ class SealedAttribute:
             return Unreadable(record_label, gettext("not shared with you"))
         except VaultLocked:
             return Unreadable(record_label, gettext("keys locked"))
-        return plain.decode("utf-8")
+        except VaultError:  # no envelope on the record
+            return Unreadable(record_label, gettext("damaged"))
+        return _Opened(plain.decode("utf-8"))
 
 
 class SealedTextField(models.BinaryField):  # type: ignore[type-arg]
@@ -129,17 +147,44 @@ class SealedTextField(models.BinaryField):  # type: ignore[type-arg]
             return None
         if isinstance(state, _Sealed):
             return state.ciphertext
+        from refuge.vault import envelopes
+
         ciphertext = envelopes.encrypt_bytes(
             self.envelope_id_of(model_instance), state.plaintext.encode("utf-8"),
             label=self.label_of(model_instance),
         )
-        model_instance.__dict__[self.attname] = _Sealed(ciphertext, state.plaintext)
+        opened = _Opened(state.plaintext)
+        opened.ciphertext = ciphertext
+        model_instance.__dict__[self.attname] = _Sealed(ciphertext, opened)
         return ciphertext
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        # Only ciphertext from pre_save reaches the database. Text arriving here comes from a
+        # path that skips pre_save (QuerySet.update, bulk_update, a lookup): refuse it rather
+        # than store or send plaintext.
+        if isinstance(value, str):
+            ciphertext = getattr(value, "ciphertext", None)  # an unchanged _Opened/Unreadable
+            if ciphertext is None:
+                raise TypeError(f"{self.name} is sealed: assign text to the attribute and "
+                                "save(); it cannot be filtered on or set with update()")
+            value = ciphertext
+        return super().get_db_prep_value(value, connection, prepared)
 
     def value_from_object(self, obj: models.Model) -> Any:
         return getattr(obj, self.attname)
 
+    def value_to_string(self, obj: models.Model) -> str:
+        """Serialisers (dumpdata) get the ciphertext, never the text."""
+        state = obj.__dict__.get(self.attname)
+        if state is None:
+            return ""
+        if not isinstance(state, _Sealed):
+            raise VaultError("Save the record before serialising its sealed fields.")
+        return SERIALISED_PREFIX + base64.b64encode(state.ciphertext).decode("ascii")
+
     def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(SERIALISED_PREFIX):
+            return base64.b64decode(value[len(SERIALISED_PREFIX):])  # loaddata: ciphertext
         return value
 
     def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]

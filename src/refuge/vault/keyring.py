@@ -2,7 +2,7 @@
 
 A keyring lives only for the request that the KeyringMiddleware activates it for; between
 requests the operator's private key exists only wrapped under a key held in the browser's
-session cookie (see vault.sessions), so a server at rest holds no usable key.
+session cookie (vault.middleware, vault.operators), so a server at rest holds no usable key.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from refuge.vault import crypto
+from refuge.vault import crypto, grant_cache
 from refuge.vault.errors import AccessDenied, VaultLocked
 
 
@@ -22,6 +22,11 @@ class Keyring:
     operator_id: int | None = None
     private_key: bytes | None = field(default=None, repr=False)
     recovery_private_key: bytes | None = field(default=None, repr=False)
+    # Derived from the session cookie: wraps opened grants in vault.grant_cache.
+    session_cache_key: bytes | None = field(default=None, repr=False)
+    # The blind index key's envelope, and whether its grants were synced (vault.blind).
+    index_envelope_id: uuid.UUID | None = None
+    index_grants_synced: bool = False
     # Data keys opened or created during this request, by envelope id.
     _data_keys: dict[uuid.UUID, bytes] = field(default_factory=dict, repr=False)
 
@@ -34,10 +39,31 @@ class Keyring:
     def known_key(self, envelope_id: uuid.UUID) -> bytes | None:
         return self._data_keys.get(envelope_id)
 
+    def forget(self, envelope_id: uuid.UUID) -> None:
+        self._data_keys.pop(envelope_id, None)
+
+    def preload(self, envelope_ids: Iterable[uuid.UUID | None]) -> None:
+        """Open this reader's grants for many envelopes with one query (a list page).
+
+        Grants that do not open are left alone: reading the record reports and audits them.
+        """
+        missing = {i for i in envelope_ids if i is not None and i not in self._data_keys}
+        if not missing or self.private_key is None or self.operator_id is None:
+            return
+        from refuge.vault.models import Grant, GrantKind
+
+        grants = Grant.objects.filter(
+            envelope_id__in=missing, kind=GrantKind.OPERATOR, operator_id=self.operator_id
+        ).values_list("envelope_id", "sealed_key")
+        for envelope_id, sealed_key in grants:
+            with contextlib.suppress(crypto.DecryptionError):
+                self._open_grant(envelope_id, self.private_key, bytes(sealed_key))
+
     def forget_all(self) -> None:
         self._data_keys.clear()
         self.private_key = None
         self.recovery_private_key = None
+        self.session_cache_key = None
 
     def data_key(self, envelope_id: uuid.UUID) -> bytes:
         """Return the envelope's data key, opening this reader's grant if needed."""
@@ -62,7 +88,12 @@ class Keyring:
         raise AccessDenied(envelope_id)
 
     def _open_grant(self, envelope_id: uuid.UUID, private_key: bytes, sealed: bytes) -> bytes:
-        data_key = crypto.open_sealed(private_key, sealed)
+        cache_key = self.session_cache_key if private_key is self.private_key else None
+        data_key = grant_cache.lookup(cache_key, sealed) if cache_key else None
+        if data_key is None:
+            data_key = crypto.open_sealed(private_key, sealed)
+            if cache_key:
+                grant_cache.store(cache_key, sealed, data_key)
         self._data_keys[envelope_id] = data_key
         return data_key
 

@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from refuge.vault.fields import SealedTextField
+
 
 class Purpose(models.TextChoices):
     """What an envelope protects; bound into every ciphertext as associated data."""
@@ -86,3 +88,31 @@ class Grant(models.Model):
                 name="one_operator_grant_per_envelope",
             ),
         ]
+
+
+class BlindIndexKey(models.Model):
+    """Points at the envelope whose data key is the HMAC key of every blind index.
+
+    The key itself exists only sealed in that envelope's grants (to each operator who handles
+    contacts or cases, and to the recovery key), so a copy of the database cannot compute or
+    test an index.
+    """
+
+    name = models.CharField(max_length=16, unique=True, default="default")
+    envelope = models.OneToOneField(Envelope, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class SealedFile(models.Model):
+    """A file encrypted under an envelope's data key, kept in REFUGE_DATA_DIR/files/sealed.
+
+    Its name is a sealed field; its content is bound (as associated data) to this row's id, so
+    a blob swapped between files does not open.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    envelope = models.ForeignKey(Envelope, on_delete=models.PROTECT, related_name="files")
+    name = SealedTextField(envelope_field="envelope", blank=True, null=True)
+    content_type = models.CharField(max_length=100, blank=True, default="")
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)

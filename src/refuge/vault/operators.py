@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from refuge.vault import crypto
+from refuge.vault import crypto, grant_cache
 from refuge.vault.errors import WrongPassword
 from refuge.vault.keyring import Keyring
 from refuge.vault.models import Grant, GrantKind, OperatorKey
@@ -106,9 +106,18 @@ class SessionUnlock:
 
 def unlock_for_session(operator: Any, password: str) -> SessionUnlock:
     private_key = unlock_private_key(operator, password)
+    _upgrade_wrapping(operator, private_key, password)
     cookie_key = crypto.random_key()
     blob = crypto.aead_encrypt(cookie_key, private_key, associated_data=_session_label(operator))
     return SessionUnlock(session_blob=blob, cookie_key=cookie_key)
+
+
+def _upgrade_wrapping(operator: Any, private_key: bytes, password: str) -> None:
+    """A key wrapped under weaker parameters than today's is re-wrapped at login."""
+    memory_kib, iterations = _kdf_parameters()
+    key = OperatorKey.objects.get(operator=operator)
+    if key.kdf_memory_kib < memory_kib or key.kdf_iterations < iterations:
+        OperatorKey.objects.filter(pk=key.pk).update(**_wrap(operator.pk, private_key, password))
 
 
 def _session_label(operator: Any) -> bytes:
@@ -123,4 +132,5 @@ def keyring_from_session(operator: Any, session_blob: bytes, cookie_key: bytes) 
         )
     except crypto.DecryptionError:
         return Keyring(operator_id=operator.pk)
-    return Keyring(operator_id=operator.pk, private_key=private_key)
+    return Keyring(operator_id=operator.pk, private_key=private_key,
+                   session_cache_key=grant_cache.session_cache_key(cookie_key))

@@ -1,18 +1,34 @@
-"""The organisation's recovery key: created at setup, printed as Shamir shares, never stored."""
+"""The organisation's recovery key: created at setup, printed as Shamir shares, never stored.
+
+Only the public half rests in the database. `refuge recover` rebuilds the private half in
+memory from k printed shares and re-seals every envelope's data key to a named coordinator.
+"""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
 from refuge.vault import crypto, shamir
 from refuge.vault.errors import VaultError
-from refuge.vault.models import RecoveryKey
+from refuge.vault.models import Grant, GrantKind, OperatorKey, RecoveryKey
 
 SHARE_PREFIX = "RFG1"
+
+
+class ShareError(VaultError):
+    """A printed share is mistyped, from another installation, or there are too few."""
+
+
+class TooFewShares(ShareError):
+    """Fewer distinct shares than the threshold."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,36 +41,66 @@ class RecoverySetup:
         return f"RecoverySetup(fingerprint={self.fingerprint}, shares=<{len(self.shares)}>)"
 
 
+@dataclass(frozen=True, slots=True)
+class DecodedShare:
+    fingerprint: str
+    threshold: int
+    x: int
+    y: bytes
+
+    def __repr__(self) -> str:
+        return f"DecodedShare(fingerprint={self.fingerprint}, x={self.x})"
+
+
 def _fingerprint(public_key: bytes) -> str:
     return hashlib.sha256(public_key).hexdigest()[:16]
 
 
+def _checksum(fingerprint: str, threshold: int, x: int, body: str) -> str:
+    return hashlib.sha256(f"{fingerprint}{threshold}{x}{body}".encode()).hexdigest()[:4]
+
+
 def _encode_share(fingerprint: str, threshold: int, x: int, y: bytes) -> str:
     body = base64.b32encode(y).decode().rstrip("=")
-    check = hashlib.sha256(f"{fingerprint}{threshold}{x}{body}".encode()).hexdigest()[:4]
     groups = " ".join(body[i:i + 4] for i in range(0, len(body), 4))
-    return f"{SHARE_PREFIX}-{fingerprint}-{threshold}-{x} {groups} {check}"
+    return f"{SHARE_PREFIX}-{fingerprint}-{threshold}-{x} {groups} "\
+        f"{_checksum(fingerprint, threshold, x, body)}"
 
 
-def decode_share(text: str) -> tuple[str, int, int, bytes]:
-    """Parse a printed share: (fingerprint, threshold, x, y). Raises VaultError when mistyped."""
+def decode_share(text: str) -> DecodedShare:
+    """Parse a printed share. Raises ShareError naming the share's number, never its value."""
     parts = text.strip().split()
     try:
         prefix, fingerprint, threshold_text, x_text = parts[0].split("-")
         body, check = "".join(parts[1:-1]).upper(), parts[-1]
         threshold, x = int(threshold_text), int(x_text)
     except (ValueError, IndexError) as error:
-        raise VaultError("This recovery share is malformed.") from error
-    expected = hashlib.sha256(f"{fingerprint}{threshold}{x}{body}".encode()).hexdigest()[:4]
-    if prefix != SHARE_PREFIX or not crypto.constant_time_equal(expected, check.lower()):
-        raise VaultError(f"Recovery share {x} has a typing mistake (checksum does not match).")
-    padding = "=" * (-len(body) % 8)
-    return fingerprint, threshold, x, base64.b32decode(body + padding)
+        raise ShareError("A recovery share is malformed: it must look like "
+                         f"'{SHARE_PREFIX}-<fingerprint>-<k>-<n> XXXX ... check'.") from error
+    if prefix.upper() != SHARE_PREFIX or not body:
+        raise ShareError("A recovery share is malformed: it does not start with "
+                         f"'{SHARE_PREFIX}-'.")
+    expected = _checksum(fingerprint.lower(), threshold, x, body)
+    if not crypto.constant_time_equal(expected, check.lower()):
+        raise ShareError(f"Recovery share {x} has a typing mistake (its checksum does not match).")
+    try:
+        y = base64.b32decode(body + "=" * (-len(body) % 8))
+    except (binascii.Error, ValueError) as error:
+        raise ShareError(f"Recovery share {x} has a typing mistake.") from error
+    if not 1 <= x <= 255 or len(y) != crypto.KEY_BYTES:
+        raise ShareError(f"Recovery share {x} has a typing mistake (wrong length or number).")
+    return DecodedShare(fingerprint=fingerprint.lower(), threshold=threshold, x=x, y=y)
+
+
+def active_recovery_key() -> RecoveryKey | None:
+    return RecoveryKey.objects.filter(is_active=True).first()
 
 
 @transaction.atomic
 def create_recovery_key(*, threshold: int, shares: int) -> RecoverySetup:
     """Make the organisation's recovery keypair; return its private half as shares only."""
+    if not 2 <= threshold <= shares <= 255:
+        raise VaultError("Recovery needs 2 <= threshold <= shares <= 255.")
     if RecoveryKey.objects.filter(is_active=True).exists():
         raise VaultError("This installation already has a recovery key.")
     private_key, public_key = crypto.new_keypair()
@@ -69,20 +115,54 @@ def create_recovery_key(*, threshold: int, shares: int) -> RecoverySetup:
 
 
 def recover_private_key(share_texts: list[str]) -> bytes:
-    """Rebuild the recovery private key from printed shares; check it against the stored key."""
-    recovery = RecoveryKey.objects.filter(is_active=True).first()
+    """Rebuild the recovery private key from printed shares; check it against the stored key.
+
+    The key is returned to the caller's memory only; nothing here writes it anywhere.
+    """
+    recovery = active_recovery_key()
     if recovery is None:
-        raise VaultError("This installation has no recovery key.")
+        raise VaultError("This installation has no recovery key (run `refuge setup`).")
     decoded = [decode_share(text) for text in share_texts]
-    if any(fingerprint != recovery.fingerprint for fingerprint, _, _, _ in decoded):
-        raise VaultError("A share belongs to another installation's recovery key.")
-    points = {x: y for _, _, x, y in decoded}
+    for share in decoded:
+        if share.fingerprint != recovery.fingerprint or share.threshold != recovery.threshold:
+            raise ShareError(
+                f"Recovery share {share.x} belongs to another installation's recovery key "
+                f"({share.fingerprint}); this one is {recovery.fingerprint}."
+            )
+    points = {share.x: share.y for share in decoded}
     if len(points) < recovery.threshold:
-        raise VaultError(
-            f"{len(points)} distinct share(s) given; {recovery.threshold} are needed."
+        raise TooFewShares(
+            f"{len(points)} distinct share(s) given; {recovery.threshold} of "
+            f"{recovery.share_count} are needed."
         )
     private_key = shamir.combine(list(points.items()))
     if not crypto.constant_time_equal(crypto.public_from_private(private_key),
                                       bytes(recovery.public_key)):
-        raise VaultError("These shares do not rebuild the recovery key.")
+        raise ShareError("These shares do not rebuild the recovery key: one is mistyped.")
     return private_key
+
+
+@transaction.atomic
+def restore_access(*, operator: Any, recovery_private_key: bytes) -> int:
+    """Seal every envelope the recovery key can open to this operator; return how many.
+
+    Shredded envelopes have no grant left, so they stay unreadable to everyone.
+    """
+    recovery = active_recovery_key()
+    key = OperatorKey.objects.filter(operator=operator).first()
+    if recovery is None or key is None:
+        raise VaultError("This operator has no key yet: they must log in once first.")
+    public_key = bytes(key.public_key)
+    restored = 0
+    grants = Grant.objects.filter(kind=GrantKind.RECOVERY, recovery_key=recovery,
+                                  envelope__shredded_at__isnull=True)
+    for grant in grants.iterator():
+        data_key = crypto.open_sealed(recovery_private_key, bytes(grant.sealed_key))
+        Grant.objects.update_or_create(
+            envelope_id=grant.envelope_id, kind=GrantKind.OPERATOR, operator=operator,
+            defaults={"sealed_key": crypto.seal_to(public_key, data_key)},
+        )
+        restored += 1
+    record_event(AuditAction.RECOVERY_USED, actor=None, target=operator,
+                 details={"envelopes": restored, "recovery_key": recovery.fingerprint})
+    return restored

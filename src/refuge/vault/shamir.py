@@ -56,7 +56,11 @@ def combine(points: list[tuple[int, bytes]]) -> bytes:
     xs = [x for x, _ in points]
     if len(set(xs)) != len(xs) or not points:
         raise ValueError("shares must be distinct")
+    if any(not 1 <= x <= 255 for x in xs):
+        raise ValueError("share numbers run from 1 to 255")
     length = len(points[0][1])
+    if any(len(y) != length for _, y in points):
+        raise ValueError("shares must have the same length")
     secret = bytearray(length)
     for index, (x_i, y_i) in enumerate(points):
         basis = 1

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from refuge.vault.errors import VaultError
 from refuge.vault.models import RecoveryKey
 from refuge.vault.recovery import create_recovery_key
 
@@ -27,7 +28,10 @@ class Command(BaseCommand):
         if RecoveryKey.objects.filter(is_active=True).exists():
             self.stdout.write("The recovery key exists already; no new shares printed.")
             return
-        setup = create_recovery_key(threshold=options["threshold"], shares=options["shares"])
+        try:
+            setup = create_recovery_key(threshold=options["threshold"], shares=options["shares"])
+        except VaultError as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(
             f"\nRECOVERY KEY {setup.fingerprint}: {setup.threshold} of {len(setup.shares)} "
             "shares rebuild it.\nGive each share to a different trustee, on paper. "

@@ -1,0 +1,140 @@
+# ruff: noqa: RUF001 - Cyrillic canaries on purpose
+"""The flows the seized-disk test runs in a separate process, against a fresh data dir.
+
+    python -m tests.seized_disk_flows write   # set up, run every writer, then stop hard
+    python -m tests.seized_disk_flows read    # print what the readers decrypt, as JSON
+
+Apps add a writer (creates records holding canaries through their real services) and a
+reader (returns the decrypted strings) to WRITERS and READERS, and their canaries to
+CANARIES. The write phase ends with os._exit, as a machine seized while running would: the
+SQLite WAL is left on disk for the scan.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+NAMES = ["Зелимхан Канарейкин", "Aslan Canarysson"]
+PHONES = ["+7 928 555-01-23", "+995 555 77 66 55"]
+SENTENCES = [
+    "Меня задержали у мечети в Аргуне, помогите",
+    "They took my brother to the basement on Kanareechnaya street",
+]
+CANARIES = [*NAMES, *PHONES, *SENTENCES]
+# What a leak might look like after normalising: E.164 numbers, digits, folded name parts.
+DERIVED_CANARIES = ["+79285550123", "79285550123", "9285550123", "995557766", "Канарейкин",
+                    "kanareikin", "Canarysson", "canarison", "zelimhan kanareikin"]
+PASSWORD = "seized disk test passphrase"
+
+
+@dataclass
+class Flow:
+    operators: dict[str, Any] = field(default_factory=dict)
+
+    def keyring(self, username: str) -> Any:
+        from refuge.core.testing import keyring_for
+
+        return keyring_for(self.operators[username], PASSWORD)
+
+
+def vault_writer(flow: Flow) -> None:
+    """Sealed records, sealed files, blind indexes, sharing, revoking, a password change."""
+    from refuge.accounts import services as accounts
+    from refuge.vault import api as vault
+
+    with vault.activated(flow.keyring("coord")):
+        for text in CANARIES:
+            envelope = vault.create_envelope(purpose=vault.Purpose.DOCUMENT,
+                                             readers=[flow.operators["coord"]])
+            vault.store_file(envelope_id=envelope.pk, name=text, content=text.encode(),
+                             content_type="text/plain")
+            vault.share(envelope.pk, reader=flow.operators["hotline"],
+                        granted_by=flow.operators["coord"])
+        for name in NAMES:
+            vault.blind_index("name", name)
+        for phone in PHONES:
+            vault.blind_index("phone", phone)
+    with vault.activated(flow.keyring("hotline")):
+        vault.blind_index("phone", PHONES[0])
+    accounts.change_own_password(operator=flow.operators["hotline"], old_password=PASSWORD,
+                                 new_password=PASSWORD)
+
+
+def vault_reader(flow: Flow) -> list[str]:
+    from refuge.vault import api as vault
+
+    values: list[str] = []
+    with vault.activated(flow.keyring("coord")):
+        for sealed in vault.SealedFile.objects.order_by("created_at"):
+            values.append(str(sealed.name))
+            values.append(vault.read_file(sealed).decode())
+    return values
+
+
+def accounts_writer(flow: Flow) -> None:
+    """A real two-factor login through the views: sessions and their wrapped key on disk."""
+    from django.test import Client
+
+    from refuge.core.testing import log_in
+
+    client = Client(HTTP_HOST="localhost")
+    log_in(client, flow.operators["hotline"], PASSWORD)
+    client.get("/")
+
+
+WRITERS: list[Callable[[Flow], None]] = [vault_writer, accounts_writer]
+READERS: list[Callable[[Flow], list[str]]] = [vault_reader]
+
+
+def _create_operators(flow: Flow) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from refuge.accounts.roles import Role
+    from refuge.accounts.services import create_operator
+
+    for username, role in (("coord", Role.COORDINATOR), ("hotline", Role.OPERATOR),
+                           ("caseworker", Role.CASE_WORKER)):
+        operator = create_operator(created_by=None, username=username, role=role,
+                                   password=PASSWORD)
+        TOTPDevice.objects.create(user=operator, name="seized", confirmed=True)
+        flow.operators[username] = operator
+
+
+def _load_operators(flow: Flow) -> None:
+    from refuge.accounts.models import Operator
+
+    flow.operators = {operator.username: operator for operator in Operator.objects.all()}
+
+
+def main(phase: str) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from refuge.vault.keyring import Keyring, activated
+
+    flow = Flow()
+    if phase == "write":
+        call_command("setup", stdout=io.StringIO())
+        with activated(Keyring()):
+            _create_operators(flow)
+            for writer in WRITERS:
+                writer(flow)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)  # stop hard: no checkpoint, the WAL stays as a seized disk would hold it
+    _load_operators(flow)
+    with activated(Keyring()):
+        values = [value for reader in READERS for value in reader(flow)]
+    print(json.dumps({"values": values}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "write")
