@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
+from refuge.accounts.duress import DURESS_SESSION_KEY, stand_in
 from refuge.accounts.services import current_global_generation
 
 LAST_SEEN_KEY = "last_seen"
@@ -27,6 +28,9 @@ class SessionGuardMiddleware:
             logout(request)
         elif user is not None and user.is_authenticated:
             request.session[LAST_SEEN_KEY] = int(time.time())
+            if request.session.get(DURESS_SESSION_KEY):
+                # Below this point the request sees only the empty stand-in (accounts.duress).
+                request.user = stand_in(user)
         return self.get_response(request)
 
     @staticmethod
