@@ -8,7 +8,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from refuge.accounts import duress
 from refuge.accounts.models import CoordinatorAlert, Operator
-from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
 from refuge.core.testing import TEST_PASSWORD, keyring_for, log_in
 from refuge.vault import api as vault

@@ -34,8 +34,8 @@ def test_second_save_from_the_same_version_is_refused(hotline_operator) -> None:
 def test_a_refused_save_writes_nothing_in_its_transaction(hotline_operator) -> None:
     Operator.objects.filter(pk=hotline_operator.pk).update(version=5)
 
+    hotline_operator.is_on_intake_duty = False
     with pytest.raises(StaleRecord), transaction.atomic():
-        hotline_operator.is_on_intake_duty = False
         save_with_version(hotline_operator, ["is_on_intake_duty"], expected_version=4)
 
     assert Operator.objects.get(pk=hotline_operator.pk).is_on_intake_duty
