@@ -3,6 +3,8 @@
 Feature apps use these names and `refuge.vault.fields`; they never see a key.
 """
 
+# Backups (refuge.core.backup): sealed under a passphrase-derived key, bound to the installation.
+from refuge.vault.backup import BackupError, open_backup, seal_backup
 from refuge.vault.envelopes import (
     can_read,
     create_envelope,
@@ -31,7 +33,10 @@ from refuge.vault.operators import (
     unlock_private_key,
 )
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - the backup names are grouped so the vault's own list stays apart
+    "BackupError",
+    "open_backup",
+    "seal_backup",
     "AccessDenied",
     "Envelope",
     "Keyring",
