@@ -197,7 +197,7 @@ def test_a_backup_of_another_installation_is_refused(installation: dict[str, Any
 
 def test_restore_into_a_non_empty_installation_needs_force(installation: dict[str, Any]) -> None:
     backup = _backup(installation)
-    _refused(backup.with_name("missing.backup"), "is not a file")
+    _refused(backup.with_name("missing.backup"), "not a file")
     with pytest.raises(CommandError, match="already holds data"):
         call_command("restore", str(backup))
 

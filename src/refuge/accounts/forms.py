@@ -82,3 +82,10 @@ class EmergencyLockForm(forms.Form):
                 "can be read until each of them logs in again."),
         required=True,
     )
+
+    def clean_confirm(self) -> bool:
+        # An irreversible action: only the browser's own checkbox value ("on") confirms it,
+        # not any non-empty string Django's CheckboxInput would take for "checked".
+        if self.data.get("confirm") != "on":
+            raise forms.ValidationError(_("Tick the box to confirm."))
+        return True

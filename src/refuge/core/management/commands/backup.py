@@ -6,7 +6,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    no_translations,
+)
 
 from refuge.core.backup import create_backup
 from refuge.core.passphrase import MIN_PASSPHRASE_CHARS, read_passphrase
@@ -21,12 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--overwrite", action="store_true",
                             help="replace FILE if it exists")
 
+    @no_translations  # the command line speaks English, like Django's own commands
     def handle(self, *args: Any, **options: Any) -> None:
         target = Path(options["file"])
-        if target.exists() and not options["overwrite"]:
-            raise CommandError(f"{target} exists; pass --overwrite to replace it.", returncode=2)
-        if not target.parent.is_dir():
-            raise CommandError(f"{target.parent} is not a directory.", returncode=2)
+        self._check_target(target, overwrite=options["overwrite"])
         passphrase = read_passphrase(confirm=True)
         if len(passphrase) < MIN_PASSPHRASE_CHARS:
             raise CommandError(f"The backup passphrase needs at least {MIN_PASSPHRASE_CHARS} "
@@ -42,5 +45,17 @@ class Command(BaseCommand):
             os.replace(partial, target)
         except OSError as error:
             partial.unlink(missing_ok=True)
-            raise CommandError(f"Cannot write {target}: {error.strerror}", returncode=2) from None
+            raise CommandError(f"Cannot write the backup: {error.strerror}", returncode=2) from None
         self.stdout.write(f"Backup written to {target} ({len(blob)} bytes).")
+
+    @staticmethod
+    def _check_target(target: Path, *, overwrite: bool) -> None:
+        try:
+            exists = target.exists()
+            parent_is_dir = target.parent.is_dir()
+        except (OSError, ValueError):
+            raise CommandError("This is not a usable file name.", returncode=2) from None
+        if exists and not overwrite:
+            raise CommandError("The file exists; pass --overwrite to replace it.", returncode=2)
+        if not parent_is_dir or not target.name:
+            raise CommandError("The backup's folder does not exist.", returncode=2)

@@ -6,7 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    no_translations,
+)
 
 from refuge.core.backup import RestoreRefused, restore_backup
 from refuge.core.passphrase import read_passphrase
@@ -24,16 +29,17 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true",
                             help="replace the data of an installation that is not empty")
 
+    @no_translations  # the command line speaks English, like Django's own commands
     def handle(self, *args: Any, **options: Any) -> None:
         source = Path(options["file"])
         try:
             if not source.is_file():
-                raise CommandError(f"{source} is not a file.", returncode=2)
+                raise CommandError("This is not a file.", returncode=2)
             if source.stat().st_size > MAX_BACKUP_BYTES:
-                raise CommandError(f"{source} is too large to be a backup.", returncode=2)
+                raise CommandError("This file is too large to be a backup.", returncode=2)
             blob = source.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {source}: {error.strerror}", returncode=2) from None
+        except (OSError, ValueError):
+            raise CommandError("Cannot read this file.", returncode=2) from None
         call_command("migrate", interactive=False, verbosity=0)
         try:
             summary = restore_backup(blob, passphrase=read_passphrase(confirm=False),
