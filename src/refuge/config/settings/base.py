@@ -233,3 +233,10 @@ LOGGING = {
 
 # --- Demo data: each app seeds its own (refuge demo) -------------------------------------------
 DEMO_SEEDERS = ["refuge.accounts.demo.seed"]
+
+# --- Reliability (issue 9) -------------------------------------------------------------------
+# Sessions are saved when they change, not on every request: SessionGuardMiddleware refreshes
+# "last seen" once a minute at most, which also pushes the server-side expiry forward. Saving
+# every request committed (and fsynced, synchronous=FULL) one row per console page view.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = env_int("REFUGE_SESSION_TOUCH_SECONDS", 60)
