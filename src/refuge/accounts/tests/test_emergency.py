@@ -71,3 +71,17 @@ def test_operators_can_log_in_again_after_the_lock(client: Client, coordinator,
     log_in(again, hotline_operator)
 
     assert again.get(HOME).status_code == 200
+
+
+def test_a_session_row_without_the_browser_cookie_opens_nothing(hotline_operator) -> None:
+    client = Client()
+    log_in(client, hotline_operator)
+    cookies = cookies_of(client)
+
+    with_cookie = keyring_from_cookies(cookies)
+    cookies.pop("refuge_unlock")
+    row_only = keyring_from_cookies(cookies)  # what a copy of the database and no browser gives
+
+    assert with_cookie.private_key is not None
+    assert row_only.operator_id == hotline_operator.pk
+    assert row_only.private_key is None
