@@ -112,28 +112,41 @@ def prepare(environment: dict[str, str], operators: int) -> None:
                    env=environment, check=True, timeout=600)
 
 
-@contextlib.contextmanager
-def serving(environment: dict[str, str]) -> Iterator[int]:
-    """Run `refuge serve` until the block ends; stop exactly the process group it started."""
+def start_server(environment: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    """Start `refuge serve` on a free loopback port in its own process group; wait for it."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "refuge.cli", "serve", "--host", "127.0.0.1", "--port",
          str(port), "--workers", WORKERS, "--threads", THREADS],
         env=environment, stdout=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not _answers(port):
+        if server.poll() is not None or time.monotonic() > deadline:
+            stop_server(server, signal.SIGKILL)
+            raise RuntimeError("the server did not start")
+        time.sleep(0.3)
+    return server, port
+
+
+def stop_server(server: subprocess.Popen[bytes], how: signal.Signals = signal.SIGTERM) -> None:
+    """Stop exactly the process group we started (SIGKILL to simulate a crash)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, how)
     try:
-        deadline = time.monotonic() + 90
-        while not _answers(port):
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.3)
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def serving(environment: dict[str, str]) -> Iterator[int]:
+    """Run `refuge serve` until the block ends."""
+    server, port = start_server(environment)
+    try:
         yield port
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
+        stop_server(server)
 
 
 def _answers(port: int) -> bool:
@@ -202,11 +215,12 @@ class Browser:
 
 
 class Reporter(Browser):
-    def submit(self) -> str:
+    def submit(self, body: str = REPORT["body"]) -> str:
         """Send one report; return the receipt shown once."""
         self.cookies.clear()
         page, _ = self.request("GET", "/")
-        _, location = self.request("POST", "/", {**REPORT, **self.hidden_fields(page)},
+        _, location = self.request("POST", "/", {**REPORT, "body": body,
+                                                 **self.hidden_fields(page)},
                                    expect=(302, 303))
         receipt_page, _ = self.request("GET", location)
         found = re.search(r'class="receipt">([^<]+)<', receipt_page)
@@ -219,15 +233,20 @@ class Reporter(Browser):
 class MailboxReader(Reporter):
     receipt = ""
 
-    def step(self) -> None:
-        if not self.receipt:
-            self.receipt = self.submit()
+    def read(self, receipt: str) -> str:
+        """Open the mailbox with a receipt; return the mailbox page."""
         self.cookies.clear()
         page, _ = self.request("GET", "/mailbox/")
         _, location = self.request("POST", "/mailbox/open/",
-                                   {**self.hidden_fields(page), "receipt": self.receipt},
+                                   {**self.hidden_fields(page), "receipt": receipt},
                                    expect=(302, 303))
-        self.request("GET", location)
+        content, _ = self.request("GET", location)
+        return content
+
+    def step(self) -> None:
+        if not self.receipt:
+            self.receipt = self.submit()
+        self.read(self.receipt)
 
 
 class PublicReader(Browser):
