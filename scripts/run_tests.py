@@ -6,6 +6,7 @@ line of totals over every run.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -35,26 +36,32 @@ def static_checks() -> bool:
 
 
 def supply_chain_check() -> bool:
-    """pip-audit on the lock file; passes, saying so, when the database cannot be reached."""
-    command = [str(BIN / "pip-audit"), "--no-deps", "--disable-pip", "-r", "requirements.lock",
-               "--progress-spinner", "off", "--timeout", "20"]
-    print("$ " + " ".join(command), flush=True)
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    output = result.stdout + result.stderr
-    unaudited = output.count("could not be audited")
-    if result.returncode == 0 and unaudited == 0:
-        print("pip-audit: no known vulnerabilities in the locked dependencies", flush=True)
-        return True
-    if result.returncode == 0:
-        print(f"pip-audit: {unaudited} locked packages could not be audited: the vulnerability "
-              "database is not reachable from this machine. Not audited; passing.", flush=True)
-        return True
-    if "known vulnerabilit" in output:
-        print(output, flush=True)
+    """pip-audit on the locked dependencies. A known vulnerability fails the run; a database
+    that cannot be reached (or does not know a package) is said plainly and passes."""
+    report = Path(tempfile.mkstemp(prefix="refuge-pip-audit-", suffix=".json")[1])
+    code = run([str(BIN / "pip-audit"), "--no-deps", "--disable-pip", "-r", "requirements.lock",
+                "--progress-spinner", "off",
+                "--timeout", "20", "--format", "json", "--output", str(report)])
+    try:
+        dependencies = json.loads(report.read_text(encoding="utf-8") or "{}").get(
+            "dependencies", [])
+    except ValueError:
+        dependencies = []
+    vulnerable = [d["name"] for d in dependencies if d.get("vulns")]
+    skipped = [d["name"] for d in dependencies if d.get("skip_reason")]
+    if vulnerable:
+        print(f"pip-audit: KNOWN VULNERABILITIES in {', '.join(vulnerable)}", flush=True)
         return False
-    print("pip-audit: the vulnerability database could not be reached from here "
-          f"({output.strip().splitlines()[-1] if output.strip() else 'no answer'}); "
-          "not audited, passing.", flush=True)
+    if code != 0 or not dependencies:
+        print("pip-audit: the vulnerability database could not be reached; "
+              "dependencies NOT audited (passing).", flush=True)
+    elif skipped:
+        print(f"pip-audit: no known vulnerability; {len(skipped)} of {len(dependencies)} "
+              "dependencies could not be looked up in the vulnerability database "
+              "(NOT audited).", flush=True)
+    else:
+        print(f"pip-audit: no known vulnerability in {len(dependencies)} dependencies.",
+              flush=True)
     return True
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +40,8 @@ class CreateOperatorForm(forms.Form):
 
 
 class EditOperatorForm(forms.Form):
+    # The version the form was rendered from: a save over a newer one is refused.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     is_active = forms.BooleanField(label=_("Active"), required=False)
     on_intake_duty = forms.BooleanField(label=_("Receives new web reports"), required=False)
@@ -49,3 +53,39 @@ class PasswordChangeForm(forms.Form):
     new_password = forms.CharField(label=_("New password"), strip=False, min_length=12,
                                    max_length=256,
                                    widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE))
+
+
+class DuressPasswordForm(forms.Form):
+    current_password = forms.CharField(label=_("Your password"), strip=False, max_length=256,
+                                       widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE))
+    duress_password = forms.CharField(
+        label=_("Duress password"), strip=False, min_length=12, max_length=256,
+        help_text=_("If you are ever forced to log in, type this instead of your password: "
+                    "an empty console opens, your account is locked and the coordinators "
+                    "are alerted."),
+        widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE),
+    )
+    duress_password_again = forms.CharField(label=_("Duress password again"), strip=False,
+                                            max_length=256,
+                                            widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("duress_password") != cleaned.get("duress_password_again"):
+            raise forms.ValidationError(_("The two duress passwords differ."))
+        return cleaned
+
+
+class EmergencyLockForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand: every operator, me included, is logged out at once and nothing "
+                "can be read until each of them logs in again."),
+        required=True,
+    )
+
+    def clean_confirm(self) -> bool:
+        # An irreversible action: only the browser's own checkbox value ("on") confirms it,
+        # not any non-empty string Django's CheckboxInput would take for "checked".
+        if self.data.get("confirm") != "on":
+            raise forms.ValidationError(_("Tick the box to confirm."))
+        return True

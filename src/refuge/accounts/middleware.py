@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
+from refuge.accounts.duress import DURESS_SESSION_KEY, stand_in
 from refuge.accounts.services import current_global_generation
 
 LAST_SEEN_KEY = "last_seen"
@@ -26,7 +27,16 @@ class SessionGuardMiddleware:
         if user is not None and user.is_authenticated and self._must_end(request):
             logout(request)
         elif user is not None and user.is_authenticated:
-            request.session[LAST_SEEN_KEY] = int(time.time())
+            now = int(time.time())
+            # Refreshing "last seen" writes (and fsyncs) the session row: do it at most once
+            # per SESSION_TOUCH_SECONDS, so reading console pages does not queue on the
+            # database's write lock. A session may thus end up to that much before the idle
+            # limit, never after it.
+            if now - int(request.session.get(LAST_SEEN_KEY, 0)) >= settings.SESSION_TOUCH_SECONDS:
+                request.session[LAST_SEEN_KEY] = now
+            if request.session.get(DURESS_SESSION_KEY):
+                # Below this point the request sees only the empty stand-in (accounts.duress).
+                request.user = stand_in(user)
         return self.get_response(request)
 
     @staticmethod

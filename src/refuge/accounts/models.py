@@ -20,6 +20,11 @@ class Operator(AbstractUser):
         help_text=_("New anonymous reports are sealed to operators on intake duty."),
     )
     locked_reason = models.CharField(max_length=32, blank=True, default="")
+    # A second password, hashed like the first: it opens an empty console, locks the account
+    # and alerts the coordinators (see accounts.duress). Empty when none is set.
+    duress_password = models.CharField(max_length=128, blank=True, default="")
+    # Optimistic locking for coordinators' edits (refuge.core.concurrency.save_with_version).
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["username"]
@@ -44,3 +49,24 @@ class GlobalLock(models.Model):
     """A singleton: the emergency-lock generation shared by every app server."""
 
     generation = models.PositiveIntegerField(default=0)
+
+
+class LockReason(models.TextChoices):
+    DURESS = "duress", _("Duress password used")
+
+
+class CoordinatorAlert(models.Model):
+    """Something a coordinator must see at once (a duress login), shown on their home page."""
+
+    class Kind(models.TextChoices):
+        DURESS = "duress", _("Duress password used")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="alerts")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(Operator, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]

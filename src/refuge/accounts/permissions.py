@@ -10,7 +10,8 @@ from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
 def has_capability(operator: Any, capability: Capability) -> bool:
     if operator is None or not getattr(operator, "is_authenticated", False):
         return False
-    if not operator.is_active:
+    if not operator.is_active or getattr(operator, "is_duress", False):
+        # A duress session's stand-in holds no capability: every feature page is refused.
         return False
     return capability in ROLE_CAPABILITIES.get(operator.role, frozenset())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from django.contrib.auth import authenticate
@@ -10,27 +11,45 @@ from django.db import transaction
 from django.db.models import F
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from refuge.accounts import lockout
+from refuge.accounts import duress, lockout
 from refuge.accounts.errors import LoginRefused
 from refuge.accounts.models import GlobalLock, Operator
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability, Role
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.core.concurrency import save_with_version
 from refuge.vault import api as vault
 from refuge.vault.operators import SessionUnlock
 
 
-def check_password(
-    *, username: str, password: str, address: str
-) -> tuple[Operator, SessionUnlock]:
+@dataclass(frozen=True, slots=True)
+class FirstFactor:
+    """The password step's outcome: who, and the key for the session (None under duress)."""
+
+    operator: Operator
+    unlock: SessionUnlock | None
+
+    @property
+    def is_duress(self) -> bool:
+        return self.unlock is None
+
+
+def check_password(*, username: str, password: str, address: str) -> FirstFactor:
     """First factor. Returns the operator and the unlocked key for the session.
 
-    Raises LoginLocked or LoginRefused; every failure counts toward the lockout.
+    The duress password is recognised here (see accounts.duress). A locked account is refused
+    with the same generic message as a wrong password. Raises LoginLocked or LoginRefused;
+    every failure counts toward the lockout.
     """
     lockout.ensure_not_locked(username=username, address=address)
     operator = authenticate(username=username, password=password)
     if not isinstance(operator, Operator):
+        return _duress_or_refuse(username=username, password=password, address=address)
+    duress.burn_equal_time(password)
+    if operator.locked_reason:
+        record_event(AuditAction.LOGIN_LOCKED, target=operator,
+                     details={"reason": operator.locked_reason})
         return _refuse(username=username, address=address)
     if not vault.has_operator_key(operator):
         vault.create_operator_key(operator, password)
@@ -38,7 +57,17 @@ def check_password(
         unlock = vault.unlock_for_session(operator, password)
     except vault.WrongPassword:
         return _refuse(username=username, address=address)
-    return operator, unlock
+    return FirstFactor(operator=operator, unlock=unlock)
+
+
+def _duress_or_refuse(*, username: str, password: str, address: str) -> FirstFactor:
+    candidate = Operator.objects.filter(username=username, is_active=True).first()
+    if candidate is None:
+        duress.burn_equal_time(password)
+    elif duress.matches(candidate, password):
+        duress.enter_duress(candidate)
+        return FirstFactor(operator=candidate, unlock=None)
+    return _refuse(username=username, address=address)
 
 
 def _refuse(*, username: str, address: str) -> NoReturn:
@@ -141,7 +170,8 @@ def change_own_password(*, operator: Operator, old_password: str, new_password: 
 
 @transaction.atomic
 def update_operator(*, operator: Operator, changed_by: Any, role: Role, is_active: bool,
-                    on_intake_duty: bool) -> None:
+                    on_intake_duty: bool, expected_version: int | None = None) -> None:
+    """A coordinator's edit; refused with a ConflictError if someone saved in between."""
     require(changed_by, Capability.MANAGE_OPERATORS)
     operator.role = role
     operator.is_active = is_active
@@ -150,7 +180,8 @@ def update_operator(*, operator: Operator, changed_by: Any, role: Role, is_activ
     if not is_active:
         operator.session_generation += 1
         fields.append("session_generation")
-    operator.save(update_fields=fields)
+    version = operator.version if expected_version is None else expected_version
+    save_with_version(operator, fields, expected_version=version)
     vault.sync_blind_index_grants()  # a role change gains or loses the index key
     record_event(AuditAction.OPERATOR_CHANGED, actor=changed_by, target=operator,
                  details={"role": str(role), "active": is_active, "intake": on_intake_duty})

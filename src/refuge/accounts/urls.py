@@ -13,4 +13,8 @@ urlpatterns = [
     path("operators/new/", views.operator_create_view, name="operator_create"),
     path("operators/<int:operator_id>/", views.operator_edit_view, name="operator_edit"),
     path("operators/<int:operator_id>/reset/", views.operator_reset_view, name="operator_reset"),
+    path("operators/<int:operator_id>/unlock/", views.operator_unlock_view,
+         name="operator_unlock"),
+    path("duress/", views.duress_password_view, name="duress_password"),
+    path("emergency-lock/", views.emergency_lock_view, name="emergency_lock"),
 ]

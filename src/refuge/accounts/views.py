@@ -12,19 +12,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from refuge.accounts import services
+from refuge.accounts import duress, services
 from refuge.accounts.decorators import operator_required
+from refuge.accounts.duress import DURESS_SESSION_KEY
+from refuge.accounts.emergency import emergency_lock
 from refuge.accounts.forms import (
     CodeForm,
     CreateOperatorForm,
+    DuressPasswordForm,
     EditOperatorForm,
+    EmergencyLockForm,
     LoginForm,
     PasswordChangeForm,
 )
 from refuge.accounts.middleware import GENERATION_KEY, GLOBAL_GENERATION_KEY, LAST_SEEN_KEY
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Capability, Role
-from refuge.core.errors import DomainError
+from refuge.core.errors import ConflictError, DomainError
 from refuge.vault.middleware import SESSION_BLOB_KEY, clear_session_unlock, store_session_unlock
 
 PENDING_KEY = "pending_operator_id"
@@ -40,7 +44,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            operator, unlock = services.check_password(
+            first = services.check_password(
                 username=form.cleaned_data["username"], password=form.cleaned_data["password"],
                 address=_address(request),
             )
@@ -48,9 +52,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             request.session.cycle_key()
-            request.session[PENDING_KEY] = operator.pk
+            request.session[PENDING_KEY] = first.operator.pk
+            request.session[DURESS_SESSION_KEY] = first.is_duress
             response = redirect("accounts:code")
-            store_session_unlock(request, response, unlock)
+            # Under duress the cookie and session look the same but hold random bytes.
+            store_session_unlock(request, response, first.unlock or duress.decoy_unlock())
             request.session[PENDING_BLOB_KEY] = request.session.pop(SESSION_BLOB_KEY)
             return response
     return render(request, "accounts/login.html", {"form": form})
@@ -59,8 +65,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def code_view(request: HttpRequest) -> HttpResponse:
     pending_id = request.session.get(PENDING_KEY)
+    is_duress = bool(request.session.get(DURESS_SESSION_KEY))
     operator = Operator.objects.filter(pk=pending_id or 0, is_active=True).first()
-    if operator is None:
+    if operator is None or (operator.locked_reason and not is_duress):
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -87,10 +94,12 @@ def _enrolment(operator: Operator) -> dict[str, Any]:
 
 def _complete_login(request: HttpRequest, operator: Operator, device: Any) -> None:
     blob = request.session.pop(PENDING_BLOB_KEY, None)
+    is_duress = bool(request.session.pop(DURESS_SESSION_KEY, False))
     request.session.pop(PENDING_KEY, None)
     login(request, operator, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
     request.session[SESSION_BLOB_KEY] = blob
+    request.session[DURESS_SESSION_KEY] = is_duress
     request.session[GENERATION_KEY] = operator.session_generation
     request.session[GLOBAL_GENERATION_KEY] = services.current_global_generation()
     request.session[LAST_SEEN_KEY] = int(time.time())
@@ -164,13 +173,18 @@ def _show_password_once(request: HttpRequest, operator: Operator, password: str)
 def operator_edit_view(request: HttpRequest, operator_id: int) -> HttpResponse:
     operator = get_object_or_404(Operator, pk=operator_id)
     initial = {"role": operator.role, "is_active": operator.is_active,
-               "on_intake_duty": operator.is_on_intake_duty}
+               "on_intake_duty": operator.is_on_intake_duty, "version": operator.version}
     form = EditOperatorForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.update_operator(operator=operator, changed_by=request.user,
-                                 role=Role(form.cleaned_data["role"]),
-                                 is_active=form.cleaned_data["is_active"],
-                                 on_intake_duty=form.cleaned_data["on_intake_duty"])
+        try:
+            services.update_operator(operator=operator, changed_by=request.user,
+                                     role=Role(form.cleaned_data["role"]),
+                                     is_active=form.cleaned_data["is_active"],
+                                     on_intake_duty=form.cleaned_data["on_intake_duty"],
+                                     expected_version=form.cleaned_data["version"])
+        except ConflictError as error:
+            messages.error(request, str(error))
+            return redirect("accounts:operator_edit", operator_id=operator.pk)
         messages.success(request, _("Saved."))
         return redirect("accounts:operators")
     return render(request, "accounts/operator_form.html", {"form": form, "operator": operator})
@@ -183,3 +197,42 @@ def operator_reset_view(request: HttpRequest, operator_id: int) -> HttpResponse:
     password = services.generate_initial_password()
     services.reset_password(operator=operator, reset_by=request.user, new_password=password)
     return _show_password_once(request, operator, password)
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required()
+def duress_password_view(request: HttpRequest) -> HttpResponse:
+    form = DuressPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            duress.set_duress_password(operator=request.user,
+                                       current_password=form.cleaned_data["current_password"],
+                                       duress_password=form.cleaned_data["duress_password"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your duress password was saved."))
+            return redirect("core:home")
+    return render(request, "accounts/duress_password.html", {"form": form})
+
+
+@require_POST
+@operator_required(Capability.MANAGE_OPERATORS)
+def operator_unlock_view(request: HttpRequest, operator_id: int) -> HttpResponse:
+    operator = get_object_or_404(Operator, pk=operator_id)
+    duress.unlock_operator(operator=operator, unlocked_by=request.user)
+    messages.success(request, _("The account is unlocked."))
+    return redirect("accounts:operators")
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required(Capability.EMERGENCY_LOCK)
+def emergency_lock_view(request: HttpRequest) -> HttpResponse:
+    form = EmergencyLockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        destroyed = emergency_lock(actor=request.user)
+        logout(request)  # our own session row is gone already; this clears the request too
+        response = render(request, "accounts/emergency_locked.html", {"sessions": destroyed})
+        clear_session_unlock(response)
+        return response
+    return render(request, "accounts/emergency_lock.html", {"form": form})

@@ -4,6 +4,8 @@ Feature apps use these names and `refuge.vault.fields`; they never see a key.
 """
 
 from refuge.vault.blind import IndexKind, blind_index, normalise, sync_blind_index_grants
+# Backups (refuge.core.backup): sealed under a passphrase-derived key, bound to the installation.
+from refuge.vault.backup import BackupError, open_backup, seal_backup
 from refuge.vault.envelopes import (
     can_read,
     create_envelope,
@@ -51,6 +53,7 @@ from refuge.vault.wrapping import (
 
 __all__ = [
     "AccessDenied",
+    "BackupError",
     "Envelope",
     "IndexKind",
     "Keyring",
@@ -81,11 +84,13 @@ __all__ = [
     "new_wrapping_key",
     "normalise",
     "normalise_receipt",
+    "open_backup",
     "preload",
     "read_file",
     "readers_of",
     "revoke",
     "rewrap_operator_key",
+    "seal_backup",
     "share",
     "shred",
     "store_file",

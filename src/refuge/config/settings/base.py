@@ -246,3 +246,9 @@ INTAKE_RATE_LIMITS = {  # requests per window; "address" buckets are keyed hashe
 }
 INTAKE_QUICK_EXIT_URL = env_str("REFUGE_INTAKE_QUICK_EXIT_URL", "https://ya.ru/")
 DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.intake.demo.seed"]
+# --- Reliability (issue 9) -------------------------------------------------------------------
+# Sessions are saved when they change, not on every request: SessionGuardMiddleware refreshes
+# "last seen" once a minute at most, which also pushes the server-side expiry forward. Saving
+# every request committed (and fsynced, synchronous=FULL) one row per console page view.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = env_int("REFUGE_SESSION_TOUCH_SECONDS", 60)

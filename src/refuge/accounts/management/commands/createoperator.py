@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import getpass
+import re
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -8,6 +9,9 @@ from django.db import IntegrityError
 
 from refuge.accounts.roles import Role
 from refuge.accounts.services import create_operator, generate_initial_password
+
+# The same rule as the console's form (accounts.forms.CreateOperatorForm).
+USERNAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 class Command(BaseCommand):
@@ -21,6 +25,9 @@ class Command(BaseCommand):
                             help="type the password instead of generating one")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not USERNAME.fullmatch(options["username"]):
+            raise CommandError("A username is 1 to 64 letters, digits, '.', '_' or '-'.",
+                               returncode=2)
         password = (getpass.getpass("Password: ") if options["ask_password"]
                     else generate_initial_password())
         if len(password) < 12:

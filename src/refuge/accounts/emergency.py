@@ -1,0 +1,37 @@
+"""The coordinator's emergency lock: end every session, everywhere, at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import F
+
+from refuge.accounts.models import GlobalLock
+from refuge.accounts.permissions import require
+from refuge.accounts.roles import Capability
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+
+
+@transaction.atomic
+def emergency_lock(*, actor: Any) -> int:
+    """End every operator session and return how many server-side sessions were destroyed.
+
+    Two things happen in one transaction:
+    - the global generation is bumped, so SessionGuardMiddleware ends any session that
+      began before, on every app server, even one whose row someone restored;
+    - every server-side session row is deleted. The operators' private keys live in those
+      rows, wrapped under a key that only the browser's cookie holds: without the row, a
+      replayed cookie opens nothing. Keys exist in memory only for the length of a request
+      (vault.keyring), so once requests in flight finish, no unlocked key remains anywhere;
+      nothing can be read until operators log in again with their passwords.
+    """
+    require(actor, Capability.EMERGENCY_LOCK)
+    GlobalLock.objects.get_or_create(pk=1)
+    GlobalLock.objects.filter(pk=1).update(generation=F("generation") + 1)
+    destroyed, _ = Session.objects.all().delete()
+    record_event(AuditAction.EMERGENCY_LOCK, actor=actor, target_type="accounts.GlobalLock",
+                 target_id=1, details={"sessions": destroyed})
+    return destroyed

@@ -1,0 +1,213 @@
+"""Issue 9 point 1: `refuge backup` / `refuge restore`, round trip and every refusal."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
+
+from refuge.accounts.models import Operator
+from refuge.accounts.roles import Role
+from refuge.audit.services import verify_chain
+from refuge.core.testing import keyring_for, log_in, make_operator
+from refuge.vault import api as vault
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSPHRASE = "seven tired owls cross the river at dawn"
+PAGES = [reverse("accounts:operators"), reverse("audit:log") + "?action=operator_created"]
+
+RESTORE_AND_READ = r"""
+import json, sys
+import django
+django.setup()
+from django.core.management import call_command
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from refuge.accounts.models import Operator
+from refuge.core.testing import keyring_for, log_in
+from refuge.vault import api as vault
+from refuge.vault.models import Envelope
+
+call_command("restore", sys.argv[1])
+call_command("audit", "verify")
+coordinator = Operator.objects.get(username="keeper")
+# The code used before the backup is remembered as spent; open a fresh 30-second window.
+TOTPDevice.objects.filter(user=coordinator).update(last_t=-1)
+client = Client()
+log_in(client, coordinator)
+pages = [client.get(url).content.decode() for url in sys.argv[2:]]
+operator = Operator.objects.get(username="fieldworker")
+envelope = Envelope.objects.get()
+with vault.activated(keyring_for(operator)):
+    secret = vault.decrypt_bytes(envelope.pk, bytes.fromhex(open(sys.argv[1] + ".ct").read()),
+                                 label="t").decode()
+print(json.dumps({"pages": pages, "secret": secret}))
+"""
+
+
+def _main_of(page: str) -> str:
+    main = page[page.index("<main>"):page.index("</main>")]
+    main = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", main)
+    # The audit page numbers events and shows times: keep only what a restore must keep.
+    return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?", "", main)
+
+
+@pytest.fixture
+def installation(db: Any, tmp_path: Path, settings: Any, monkeypatch: Any) -> dict[str, Any]:
+    settings.MEDIA_ROOT = tmp_path / "files"
+    (tmp_path / "files" / "evidence").mkdir(parents=True)
+    (tmp_path / "files" / "evidence" / "blob.bin").write_bytes(b"\x00sealed bytes\xff")
+    monkeypatch.setenv("REFUGE_BACKUP_PASSPHRASE", PASSPHRASE)
+    coordinator = make_operator("keeper", Role.COORDINATOR)
+    operator = make_operator("fieldworker", Role.OPERATOR)
+    with vault.activated(keyring_for(operator)):
+        envelope = vault.create_envelope(purpose=vault.Purpose.CASE, readers=[operator])
+        ciphertext = vault.encrypt_bytes(envelope.pk, b"the safe house", label="t")
+    return {"coordinator": coordinator, "ciphertext": ciphertext, "tmp": tmp_path}
+
+
+def _pages(coordinator: Operator) -> list[str]:
+    client = Client()
+    log_in(client, coordinator)
+    return [_main_of(client.get(url).content.decode()) for url in PAGES]
+
+
+def _backup(installation: dict[str, Any]) -> Path:
+    target = installation["tmp"] / "refuge.backup"
+    call_command("backup", str(target))
+    return target
+
+
+def _fresh_database_url() -> tuple[str, Any]:
+    """An empty database for the restored installation, and how to drop it afterwards."""
+    url = settings.DATABASE_URL
+    if not url:
+        return "", lambda: None
+    import psycopg
+
+    name = f"refuge_restore_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return url.rsplit("/", 1)[0] + "/" + name, drop
+
+
+@pytest.mark.slow
+def test_round_trip_into_a_fresh_installation(installation: dict[str, Any]) -> None:
+    before = _pages(installation["coordinator"])
+    backup = _backup(installation)
+    Path(str(backup) + ".ct").write_text(installation["ciphertext"].hex())
+    assert b"fieldworker" not in backup.read_bytes()
+    assert b"sealed bytes" not in backup.read_bytes()
+    fresh_dir = installation["tmp"] / "fresh"
+    database_url, drop = _fresh_database_url()
+    env = {**os.environ, "REFUGE_DATA_DIR": str(fresh_dir), "DATABASE_URL": database_url,
+           "REFUGE_SECRET_KEY": settings.SECRET_KEY, "REFUGE_ALLOWED_HOSTS": "testserver",
+           "REFUGE_BACKUP_PASSPHRASE": PASSPHRASE,
+           "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    try:
+        result = subprocess.run([sys.executable, "-c", RESTORE_AND_READ, str(backup), *PAGES],
+                                env=env, capture_output=True, text=True, timeout=240,
+                                check=False)
+    finally:
+        drop()
+    assert result.returncode == 0, result.stderr[-3000:]
+    restored = json.loads(result.stdout.strip().splitlines()[-1])
+    assert [_main_of(page) for page in restored["pages"]] == before
+    assert restored["secret"] == "the safe house"
+    assert (fresh_dir / "files" / "evidence" / "blob.bin").read_bytes() == b"\x00sealed bytes\xff"
+
+
+def test_restore_with_force_replaces_everything_and_the_chain_verifies(
+    installation: dict[str, Any]
+) -> None:
+    backup = _backup(installation)
+    make_operator("added-later", Role.ANALYST)
+
+    call_command("restore", str(backup), "--force")
+
+    assert not Operator.objects.filter(username="added-later").exists()
+    assert Operator.objects.filter(username="fieldworker").exists()
+    assert verify_chain() == []
+
+
+def _refused(path: Path, message: str) -> None:
+    operators = sorted(Operator.objects.values_list("username", "role", "version"))
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(path), "--force")
+    assert sorted(Operator.objects.values_list("username", "role", "version")) == operators
+    assert verify_chain() == []
+
+
+def test_a_corrupted_backup_is_refused(installation: dict[str, Any]) -> None:
+    backup = _backup(installation)
+    data = bytearray(backup.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    backup.write_bytes(bytes(data))
+    _refused(backup, "altered or damaged")
+
+
+def test_a_truncated_backup_is_refused(installation: dict[str, Any]) -> None:
+    backup = _backup(installation)
+    backup.write_bytes(backup.read_bytes()[:-100])
+    _refused(backup, "altered or damaged")
+    backup.write_bytes(backup.read_bytes()[:40])
+    _refused(backup, "truncated")
+
+
+def test_an_empty_or_foreign_file_is_refused(installation: dict[str, Any]) -> None:
+    empty = installation["tmp"] / "empty.backup"
+    empty.write_bytes(b"")
+    _refused(empty, "not a Refuge backup")
+    other = installation["tmp"] / "notes.txt"
+    other.write_text("just some text that is long enough to pass the size check " * 3)
+    _refused(other, "not a Refuge backup")
+
+
+def test_a_wrong_passphrase_is_refused(installation: dict[str, Any], monkeypatch: Any) -> None:
+    backup = _backup(installation)
+    monkeypatch.setenv("REFUGE_BACKUP_PASSPHRASE", "not the passphrase at all")
+    _refused(backup, "passphrase is wrong")
+
+
+def test_a_backup_of_another_installation_is_refused(installation: dict[str, Any],
+                                                     settings: Any) -> None:
+    backup = _backup(installation)
+    settings.SECRET_KEY = "another installation's secret key, entirely different"
+    with pytest.raises(CommandError, match="another installation"):
+        call_command("restore", str(backup), "--force")
+
+
+def test_restore_into_a_non_empty_installation_needs_force(installation: dict[str, Any]) -> None:
+    backup = _backup(installation)
+    _refused(backup.with_name("missing.backup"), "not a file")
+    with pytest.raises(CommandError, match="already holds data"):
+        call_command("restore", str(backup))
+
+
+def test_backup_refuses_a_short_passphrase_and_an_existing_file(
+    installation: dict[str, Any], monkeypatch: Any
+) -> None:
+    backup = _backup(installation)
+    with pytest.raises(CommandError, match="exists"):
+        call_command("backup", str(backup))
+    monkeypatch.setenv("REFUGE_BACKUP_PASSPHRASE", "short")
+    with pytest.raises(CommandError, match="at least"):
+        call_command("backup", str(backup), "--overwrite")
