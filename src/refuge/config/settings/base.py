@@ -232,4 +232,4 @@ LOGGING = {
 }
 
 # --- Demo data: each app seeds its own (refuge demo) -------------------------------------------
-DEMO_SEEDERS = ["refuge.accounts.demo.seed"]
+DEMO_SEEDERS = ["refuge.accounts.demo.seed", "refuge.hotline.demo.seed"]
