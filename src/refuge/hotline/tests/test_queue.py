@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
@@ -93,8 +93,9 @@ def test_two_operators_taking_at_once_one_wins_the_other_is_told(hotline_operato
     response = client_for(coordinator).post(reverse("hotline:take", args=[contact.pk]),
                                             follow=True)
     assert response.status_code == 200
-    assert "Someone else took this contact first" in response.content.decode() or \
-        "Кто-то другой" in response.content.decode()
+    told = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    assert len(told) == 1
+    assert hotline_operator.username in told[0]
     contact.refresh_from_db()
     assert contact.assigned_to == hotline_operator
 
@@ -127,3 +128,29 @@ def test_only_the_holder_hands_over(operator_factory, hotline_operator):
     assert response.status_code == 200
     contact.refresh_from_db()
     assert contact.assigned_to == hotline_operator
+
+
+def test_the_console_pages_answer_in_english_and_russian(hotline_operator):
+    contact = contact_of(web_report())
+    client = client_for(hotline_operator)
+
+    russian = client.get(reverse("hotline:queue")).content.decode()
+    with translation.override("en"):
+        english = client.get(reverse("hotline:queue")).content.decode()
+    call_form = client.get(reverse("hotline:call"))
+
+    assert "Очередь горячей линии" in russian
+    assert "Hotline queue" in english
+    assert call_form.status_code == 200
+    with translation.override("en"):
+        english_contact = reverse("hotline:contact", args=[contact.pk])
+    assert english_contact.startswith("/en/")
+    assert client.get(english_contact).status_code == 200
+
+
+def test_pages_need_login_and_the_capability(operator_factory):
+    analyst = operator_factory("analyst", Role.ANALYST)
+    from django.test import Client
+
+    assert Client().get(reverse("hotline:queue")).status_code == 302
+    assert client_for(analyst).get(reverse("hotline:queue")).status_code == 403
