@@ -23,6 +23,7 @@ from refuge.hotline.models import (
     ProfileFlag,
 )
 from refuge.hotline.selectors import EarlierContact, earlier_contacts
+from refuge.hotline.services.queue import require_visible
 from refuge.intake.services import intake_readers
 from refuge.vault import api as vault
 
@@ -132,7 +133,7 @@ def create_profile(*, operator: Any, pseudonym: str, contact: Contact | None = N
 
 @transaction.atomic
 def link_contact(*, operator: Any, contact: Contact, profile: Profile) -> None:
-    require(operator, Capability.HANDLE_CONTACTS)
+    require_visible(operator, contact)
     Contact.objects.filter(pk=contact.pk).update(profile=profile)
     contact.profile = profile
     record_event(AuditAction.RECORD_CHANGED, actor=operator, target=contact,

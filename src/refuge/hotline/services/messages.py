@@ -16,6 +16,7 @@ from refuge.audit.services import record_event
 from refuge.core.errors import ConflictError
 from refuge.hotline.errors import NoReplyPossible
 from refuge.hotline.models import Contact, Note, ReplyTemplate
+from refuge.hotline.services.queue import require_visible
 from refuge.intake import services as intake
 from refuge.intake.models import Message
 
@@ -28,7 +29,7 @@ def _mark_first_response(contact: Contact) -> None:
 @transaction.atomic
 def reply_to_reporter(*, contact: Contact, operator: Any, text: str) -> Message:
     """Write to the reporter's mailbox (web reports only)."""
-    require(operator, Capability.HANDLE_CONTACTS)
+    require_visible(operator, contact)
     if contact.thread is None:
         raise NoReplyPossible
     message = intake.add_operator_reply(thread=contact.thread, author=operator, text=text)
@@ -40,7 +41,7 @@ def reply_to_reporter(*, contact: Contact, operator: Any, text: str) -> Message:
 @transaction.atomic
 def add_note(*, contact: Contact, operator: Any, text: str) -> Note:
     """An internal note, sealed with the contact, never shown to the reporter."""
-    require(operator, Capability.HANDLE_CONTACTS)
+    require_visible(operator, contact)
     note = Note.objects.create(contact=contact, envelope_id=contact.envelope_id,
                                author=operator, body=text)
     record_event(AuditAction.RECORD_CREATED, actor=operator, target=note,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, F, Value, When
+from django.http import Http404
 from django.utils import timezone
 
 from refuge.accounts.models import Operator
@@ -37,10 +38,17 @@ def open_contact(*, operator: Any, contact_id: int) -> Contact:
     return contact
 
 
+def require_visible(operator: Any, contact: Contact) -> None:
+    """Refuse (as "not found") a contact whose envelope is not sealed to this operator."""
+    require(operator, Capability.HANDLE_CONTACTS)
+    if not contacts_visible_to(operator).filter(pk=contact.pk).exists():
+        raise Http404
+
+
 @transaction.atomic
 def take_contact(*, contact: Contact, operator: Any) -> None:
     """Assign an unassigned open contact to this operator; the first of two at once wins."""
-    require(operator, Capability.HANDLE_CONTACTS)
+    require_visible(operator, contact)
     taken = Contact.objects.filter(
         pk=contact.pk, assigned_to__isnull=True, status__in=OPEN_STATUSES,
     ).update(
@@ -62,6 +70,7 @@ def take_contact(*, contact: Contact, operator: Any) -> None:
 @transaction.atomic
 def hand_over(*, contact: Contact, operator: Any, to: Operator | None) -> None:
     """Pass a contact to a colleague (sharing its envelope) or back to the queue (None)."""
+    require_visible(operator, contact)
     is_supervisor = has_capability(operator, Capability.SUPERVISE_HOTLINE)
     if contact.assigned_to_id != operator.pk and not is_supervisor:
         raise NotYours
@@ -105,7 +114,7 @@ class ContactChanges:
 def update_contact(*, contact: Contact, operator: Any, expected_version: int,
                    changes: ContactChanges) -> None:
     """Save an operator's edit unless the contact changed meanwhile (no lost update)."""
-    require(operator, Capability.HANDLE_CONTACTS)
+    require_visible(operator, contact)
     if contact.status not in OPEN_STATUSES:
         raise ContactClosed
     _claim_version(contact, expected_version)
@@ -125,7 +134,7 @@ def update_contact(*, contact: Contact, operator: Any, expected_version: int,
 def close_contact(*, contact: Contact, operator: Any, reason: CloseReason,
                   expected_version: int) -> None:
     """Close with a coded reason."""
-    require(operator, Capability.HANDLE_CONTACTS)
+    require_visible(operator, contact)
     if contact.status not in OPEN_STATUSES:
         raise ContactClosed
     _claim_version(contact, expected_version)
@@ -139,7 +148,7 @@ def close_contact(*, contact: Contact, operator: Any, reason: CloseReason,
 def merge_contact(*, contact: Contact, operator: Any, into_id: int,
                   expected_version: int) -> Contact:
     """Fold a duplicate into an open contact the operator can read; returns the target."""
-    require(operator, Capability.HANDLE_CONTACTS)
+    require_visible(operator, contact)
     if contact.status not in OPEN_STATUSES:
         raise ContactClosed
     target = (contacts_visible_to(operator).filter(pk=into_id, status__in=OPEN_STATUSES)

@@ -154,3 +154,16 @@ def test_pages_need_login_and_the_capability(operator_factory):
 
     assert Client().get(reverse("hotline:queue")).status_code == 302
     assert client_for(analyst).get(reverse("hotline:queue")).status_code == 403
+
+
+def test_services_refuse_contacts_not_sealed_to_the_operator(operator_factory):
+    from django.http import Http404
+
+    outsider = operator_factory("outsider", Role.OPERATOR, intake=False)
+    contact = contact_of(web_report())
+
+    with pytest.raises(Http404):
+        services.take_contact(contact=contact, operator=outsider)
+    with pytest.raises(Http404):
+        services.add_note(contact=contact, operator=outsider, text="x")
+    assert Contact.objects.get(pk=contact.pk).assigned_to is None
