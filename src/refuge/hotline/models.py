@@ -25,6 +25,41 @@ class ContactStatus(models.TextChoices):
     CASE_OPENED = "case_opened", _("Case opened")
 
 
+OPEN_STATUSES = (ContactStatus.NEW, ContactStatus.IN_PROGRESS, ContactStatus.WAITING)
+
+
+class RiskFlag(models.TextChoices):
+    """Coded, so statistics can count them; they name no one."""
+
+    DETAINED_NOW = "detained_now", _("Detained now")
+    INJURED = "injured", _("Injured")
+    THREATENED_BY_FAMILY = "family_threat", _("Threatened by family")
+    HIDING = "hiding", _("Hiding")
+    NEEDS_TO_LEAVE = "needs_to_leave", _("Needs to leave the region")
+
+
+class CloseReason(models.TextChoices):
+    RESOLVED = "resolved", _("Help given, nothing more needed")
+    REFERRED = "referred", _("Referred to another organisation")
+    NO_ANSWER = "no_answer", _("Person stopped answering")
+    NOT_IN_SCOPE = "not_in_scope", _("Not something we can help with")
+    SUSPECTED_FAKE = "suspected_fake", _("Suspected provocation or fake")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class Profile(models.Model):
+    """One pseudonymous person behind several identifiers (a number, a Telegram handle)."""
+
+    envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
+    pseudonym = SealedTextField(envelope_field="envelope")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"profile {self.pk}"
+
+
 class Contact(models.Model):
     """One entry of the hotline queue, whatever channel it came by."""
 
@@ -42,6 +77,114 @@ class Contact(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=0)
+    # Phone calls: logged while they happen.
+    caller_pseudonym = SealedTextField(envelope_field="envelope", null=True, blank=True)
+    call_started_at = models.DateTimeField(null=True, blank=True)
+    call_ended_at = models.DateTimeField(null=True, blank=True)
+    risk_flags = models.JSONField(default=list, blank=True)
+    next_step = SealedTextField(envelope_field="envelope", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    # Triage.
+    close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True,
+                                    default="")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_contacts")
+    profile = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="contacts")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "urgency", "due_at"], name="hotline_queue_idx"),
+            models.Index(fields=["assigned_to", "status"], name="hotline_load_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"contact {self.pk}"
+
+
+class IdentifierKind(models.TextChoices):
+    PHONE = "phone", _("Phone number")
+    TELEGRAM = "telegram", _("Telegram handle")
+    EMAIL = "email", _("E-mail address")
+    ADDRESS = "address", _("Address")
+    NAME = "name", _("Name or pseudonym")
+
+
+class Identifier(models.Model):
+    """A number, handle, address or name: sealed, and findable only by its blind index."""
+
+    envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=IdentifierKind.choices)
+    value = SealedTextField(envelope_field="envelope")
+    blind_index = models.CharField(max_length=64, db_index=True)
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="identifiers")
+    profile = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="identifiers")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"identifier {self.pk}"
+
+
+class ProfileFlagKind(models.TextChoices):
+    SUSPECTED_INFILTRATOR = "infiltrator", _("Suspected infiltrator")
+    ACCOUNT_COMPROMISED = "compromised", _("Account may be in someone else's hands")
+    RELATIVE_SEARCHING = "relative_searching", _("A relative is searching for this person")
+    DO_NOT_CONTACT = "do_not_contact", _("Do not contact")
+
+
+class ProfileFlag(models.Model):
+    """A warning shown to every operator opening a contact linked to the profile."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(max_length=20, choices=ProfileFlagKind.choices)
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"flag {self.pk}"
+
+
+class Note(models.Model):
+    """An internal note on a contact: sealed with it, never shown to the reporter."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="notes")
+    envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    body = SealedTextField(envelope_field="envelope")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"
+
+
+class TemplateLanguage(models.TextChoices):
+    RUSSIAN = "ru", "Русский"
+    ENGLISH = "en", "English"
+
+
+class ReplyTemplate(models.Model):
+    """Wording coordinators prepare; holds no personal data, so it is stored in clear."""
+
+    title = models.CharField(_("title"), max_length=120)
+    language = models.CharField(_("language"), max_length=2, choices=TemplateLanguage.choices)
+    body = models.TextField(_("text"), max_length=4000)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["language", "title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -252,3 +252,4 @@ DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.intake.demo.seed"]
 # every request committed (and fsynced, synchronous=FULL) one row per console page view.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = env_int("REFUGE_SESSION_TOUCH_SECONDS", 60)
+DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.hotline.demo.seed"]

@@ -1,0 +1,204 @@
+"""Reads for the hotline console. Visibility is decided by vault grants, nothing else."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models.functions import TruncDate
+from django.http import Http404
+from django.utils import timezone
+
+from refuge.hotline.models import OPEN_STATUSES, Contact, Identifier, Profile, ProfileFlag
+from refuge.intake.models import URGENCY_RANK, Urgency
+from refuge.vault.batch import unlock_envelopes
+from refuge.vault.models import Grant, GrantKind
+
+QUEUE_PAGE_SIZE = 50
+
+
+def envelopes_granted_to(operator: Any) -> QuerySet[Grant, Any]:
+    return Grant.objects.filter(kind=GrantKind.OPERATOR, operator=operator).values("envelope_id")
+
+
+def contacts_visible_to(operator: Any) -> QuerySet[Contact]:
+    """Contacts sealed to this operator (intake pool, logged by them, or shared with them)."""
+    return Contact.objects.filter(envelope_id__in=envelopes_granted_to(operator))
+
+
+def profiles_visible_to(operator: Any) -> QuerySet[Profile]:
+    return Profile.objects.filter(envelope_id__in=envelopes_granted_to(operator))
+
+
+def get_contact_for(operator: Any, contact_id: int) -> Contact:
+    """The contact if this operator holds a grant to it; 404 otherwise (never say it exists)."""
+    contact = (contacts_visible_to(operator).select_related("assigned_to", "thread", "profile")
+               .filter(pk=contact_id).first())
+    if contact is None:
+        raise Http404
+    return contact
+
+
+def get_profile_for(operator: Any, profile_id: int) -> Profile:
+    profile = profiles_visible_to(operator).filter(pk=profile_id).first()
+    if profile is None:
+        raise Http404
+    return profile
+
+
+def _urgency_rank() -> Case:
+    return Case(*(When(urgency=urgency, then=Value(rank))
+                  for urgency, rank in URGENCY_RANK.items()),
+                default=Value(len(URGENCY_RANK)), output_field=IntegerField())
+
+
+def open_queue(operator: Any, *, now: datetime | None = None) -> QuerySet[Contact]:
+    """Open contacts: overdue follow-ups first, then by urgency, then the longest waiting."""
+    now = now or timezone.now()
+    overdue = Case(When(due_at__lt=now, then=Value(0)), default=Value(1),
+                   output_field=IntegerField())
+    return (contacts_visible_to(operator).filter(status__in=OPEN_STATUSES)
+            .select_related("assigned_to")
+            .annotate(overdue_order=overdue, urgency_order=_urgency_rank())
+            .order_by("overdue_order", "urgency_order", "created_at", "pk"))
+
+
+@dataclass(frozen=True, slots=True)
+class UrgencyCount:
+    urgency: str
+    label: str
+    count: int
+
+
+def open_counts(operator: Any) -> list[UrgencyCount]:
+    """How many open contacts of each urgency this operator can see (one query)."""
+    rows = dict(contacts_visible_to(operator).filter(status__in=OPEN_STATUSES)
+                .values_list("urgency").annotate(total=Count("pk")).values_list("urgency",
+                                                                                   "total"))
+    return [UrgencyCount(urgency.value, str(urgency.label), rows.get(urgency.value, 0))
+            for urgency in Urgency]
+
+
+class _CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told its total, so it does not run a second COUNT over the queue."""
+
+    def __init__(self, object_list: Any, per_page: int, *, total: int) -> None:
+        super().__init__(object_list, per_page)
+        self._total = total
+
+    @property
+    def count(self) -> int:
+        return self._total
+
+
+def queue_page(operator: Any, page_number: Any, *,
+               counts: list[UrgencyCount] | None = None) -> Page[Contact]:
+    """One page of the queue; its rows' envelopes are opened together (one grant query)."""
+    counts = counts if counts is not None else open_counts(operator)
+    paginator = _CountedPaginator(open_queue(operator), QUEUE_PAGE_SIZE,
+                                  total=sum(count.count for count in counts))
+    page = paginator.get_page(page_number)
+    page.object_list = list(page.object_list)
+    unlock_envelopes(contact.envelope_id for contact in page.object_list)
+    return page
+
+
+def active_flags(profile_id: int | None, *, now: datetime | None = None) -> list[ProfileFlag]:
+    if profile_id is None:
+        return []
+    return list(ProfileFlag.objects.filter(profile_id=profile_id,
+                                           expires_at__gt=now or timezone.now())
+                .order_by("expires_at"))
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierContact:
+    """A contact that shares an identifier: linked only when the viewer may read it."""
+
+    contact_id: int
+    is_visible: bool
+
+
+def earlier_contacts(operator: Any, *, indexes: list[str],
+                     exclude_contact_id: int | None = None) -> list[EarlierContact]:
+    """Contacts that used one of these identifiers before, directly or through a profile."""
+    if not indexes:
+        return []
+    matches = Identifier.objects.filter(blind_index__in=indexes)
+    direct = matches.filter(contact__isnull=False).values_list("contact_id", flat=True)
+    contact_ids: set[int] = {pk for pk in direct if pk is not None}
+    profile_ids = matches.filter(profile__isnull=False).values("profile_id")
+    contact_ids |= set(Contact.objects.filter(profile_id__in=profile_ids)
+                       .values_list("pk", flat=True))
+    if exclude_contact_id is not None:
+        contact_ids.discard(exclude_contact_id)
+    visible = set(contacts_visible_to(operator).filter(pk__in=contact_ids)
+                  .values_list("pk", flat=True))
+    return [EarlierContact(pk, pk in visible) for pk in sorted(contact_ids, reverse=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseTimes:
+    urgency: str
+    label: str
+    answered: int
+    median_minutes: float | None
+    p90_minutes: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorLoad:
+    username: str
+    open_contacts: int
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisorReport:
+    loads: list[OperatorLoad]
+    response_times: list[ResponseTimes]
+    per_day: list[tuple[date, int]]
+    days: int
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile (the value at or below which `fraction` of values lie)."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _response_times(since: datetime) -> list[ResponseTimes]:
+    minutes: dict[str, list[float]] = {urgency.value: [] for urgency in Urgency}
+    rows = (Contact.objects.filter(created_at__gte=since, first_response_at__isnull=False)
+            .values_list("urgency", "created_at", "first_response_at"))
+    for urgency, created_at, first_response_at in rows:
+        if first_response_at is None:
+            continue
+        minutes.setdefault(urgency, []).append(
+            (first_response_at - created_at).total_seconds() / 60)
+    return [ResponseTimes(
+        urgency.value, str(urgency.label), len(minutes[urgency.value]),
+        round(statistics.median(minutes[urgency.value]), 1) if minutes[urgency.value] else None,
+        round(_percentile(minutes[urgency.value], 0.9), 1) if minutes[urgency.value] else None,
+    ) for urgency in Urgency]
+
+
+def supervisor_report(*, days: int = 30) -> SupervisorReport:
+    """Counts and times over every contact: coded fields only, nothing is decrypted."""
+    since = timezone.now() - timedelta(days=days)
+    loads = (Contact.objects.filter(status__in=OPEN_STATUSES, assigned_to__isnull=False)
+             .values_list("assigned_to__username").annotate(total=Count("pk"))
+             .order_by("-total", "assigned_to__username"))
+    unassigned = Contact.objects.filter(status__in=OPEN_STATUSES, assigned_to=None).count()
+    per_day = (Contact.objects.filter(created_at__gte=since)
+               .annotate(day=TruncDate("created_at")).values_list("day")
+               .annotate(total=Count("pk")).order_by("-day"))
+    load_rows = [OperatorLoad(username, total) for username, total in loads]
+    load_rows.append(OperatorLoad("", unassigned))
+    return SupervisorReport(loads=load_rows, response_times=_response_times(since),
+                            per_day=list(per_day), days=days)

@@ -1,0 +1,45 @@
+"""Hotline services: keyword-only, one transaction each, audited in it."""
+
+from refuge.hotline.services.calls import (
+    CallRecord,
+    LoggedCall,
+    add_profile_identifier,
+    contact_indexes,
+    create_profile,
+    flag_profile,
+    link_contact,
+    log_call,
+    reveal_identifier,
+)
+from refuge.hotline.services.messages import add_note, reply_to_reporter, save_template
+from refuge.hotline.services.queue import (
+    ContactChanges,
+    close_contact,
+    hand_over,
+    merge_contact,
+    open_contact,
+    take_contact,
+    update_contact,
+)
+
+__all__ = [
+    "CallRecord",
+    "ContactChanges",
+    "LoggedCall",
+    "add_note",
+    "add_profile_identifier",
+    "close_contact",
+    "contact_indexes",
+    "create_profile",
+    "flag_profile",
+    "hand_over",
+    "link_contact",
+    "log_call",
+    "merge_contact",
+    "open_contact",
+    "reply_to_reporter",
+    "reveal_identifier",
+    "save_template",
+    "take_contact",
+    "update_contact",
+]

@@ -1,0 +1,71 @@
+"""Replies to web reporters, internal notes and the reply templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from refuge.accounts.permissions import require
+from refuge.accounts.roles import Capability
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.core.errors import ConflictError
+from refuge.hotline.errors import NoReplyPossible
+from refuge.hotline.models import Contact, Note, ReplyTemplate
+from refuge.hotline.services.queue import require_visible
+from refuge.intake import services as intake
+from refuge.intake.models import Message
+
+
+def _mark_first_response(contact: Contact) -> None:
+    Contact.objects.filter(pk=contact.pk, first_response_at__isnull=True).update(
+        first_response_at=timezone.now())
+
+
+@transaction.atomic
+def reply_to_reporter(*, contact: Contact, operator: Any, text: str) -> Message:
+    """Write to the reporter's mailbox (web reports only)."""
+    require_visible(operator, contact)
+    if contact.thread is None:
+        raise NoReplyPossible
+    message = intake.add_operator_reply(thread=contact.thread, author=operator, text=text)
+    _mark_first_response(contact)
+    Contact.objects.filter(pk=contact.pk).update(version=F("version") + 1)
+    return message
+
+
+@transaction.atomic
+def add_note(*, contact: Contact, operator: Any, text: str) -> Note:
+    """An internal note, sealed with the contact, never shown to the reporter."""
+    require_visible(operator, contact)
+    note = Note.objects.create(contact=contact, envelope_id=contact.envelope_id,
+                               author=operator, body=text)
+    record_event(AuditAction.RECORD_CREATED, actor=operator, target=note,
+                 details={"contact": contact.pk})
+    return note
+
+
+@transaction.atomic
+def save_template(*, operator: Any, template: ReplyTemplate | None, title: str, language: str,
+                  body: str, expected_version: int = 0) -> ReplyTemplate:
+    """Create or edit a reply template (coordinators)."""
+    require(operator, Capability.EDIT_TEMPLATES)
+    if template is None:
+        template = ReplyTemplate.objects.create(title=title, language=language, body=body,
+                                                updated_by=operator)
+        record_event(AuditAction.RECORD_CREATED, actor=operator, target=template)
+        return template
+    changed = ReplyTemplate.objects.filter(pk=template.pk, version=expected_version).update(
+        title=title, language=language, body=body, updated_by=operator,
+        updated_at=timezone.now(), version=F("version") + 1)
+    if not changed:
+        raise ConflictError(gettext("Someone else changed this template meanwhile. "
+                                    "Nothing was saved."))
+    record_event(AuditAction.RECORD_CHANGED, actor=operator, target=template)
+    template.refresh_from_db()
+    return template
+

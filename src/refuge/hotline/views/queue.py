@@ -1,0 +1,62 @@
+"""The queue, logging a call, and the supervisor's page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from refuge.accounts.decorators import operator_required
+from refuge.accounts.roles import Capability
+from refuge.core.errors import DomainError
+from refuge.hotline import selectors, services
+from refuge.hotline.forms import CallForm
+
+# The queue refreshes itself: <meta http-equiv="refresh"> needs no script, so it works with
+# JavaScript off and under the console's CSP.
+QUEUE_REFRESH_SECONDS = 30
+
+
+@operator_required(Capability.HANDLE_CONTACTS)
+def queue_view(request: HttpRequest) -> HttpResponse:
+    counts = selectors.open_counts(request.user)
+    page = selectors.queue_page(request.user, request.GET.get("page"), counts=counts)
+    return render(request, "hotline/queue.html", {
+        "page": page, "counts": counts, "now": timezone.now(),
+        "refresh_seconds": QUEUE_REFRESH_SECONDS,
+    })
+
+
+@operator_required(Capability.HANDLE_CONTACTS)
+def call_view(request: HttpRequest) -> HttpResponse:
+    form = CallForm(request.POST or None, initial={"started_at": timezone.now()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            logged = services.log_call(operator=request.user, call=services.CallRecord(
+                started_at=data["started_at"], ended_at=data["ended_at"],
+                caller_pseudonym=data["caller_pseudonym"], what_they_said=data["what_they_said"],
+                urgency=data["urgency"], risk_flags=data["risk_flags"],
+                next_step=data["next_step"], next_step_at=data["next_step_at"],
+                callback_number=data["callback_number"],
+            ))
+        except DomainError as error:
+            form.add_error("callback_number", str(error))
+        else:
+            if logged.earlier:
+                messages.warning(request, _("Repeat caller: this number or name was seen "
+                                            "before. See the warning on the contact."))
+            if not logged.is_index_available:
+                messages.warning(request, _("The repeat-caller check is not available to you: "
+                                            "ask a coordinator to share the index key."))
+            messages.success(request, _("Call logged."))
+            return redirect("hotline:contact", contact_id=logged.contact.pk)
+    return render(request, "hotline/call_form.html", {"form": form})
+
+
+@operator_required(Capability.SUPERVISE_HOTLINE)
+def supervisor_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "hotline/supervisor.html",
+                  {"report": selectors.supervisor_report()})
