@@ -38,6 +38,12 @@ from refuge.vault.receipts import (
     normalise_receipt,
     unlock_with_receipt,
 )
+from refuge.vault.referral import (
+    new_partner_keypair,
+    open_partner_package,
+    parse_partner_public_key,
+    seal_for_partner,
+)
 
 __all__ = [
     "AccessDenied",
@@ -63,11 +69,15 @@ __all__ = [
     "encrypt_bytes",
     "has_operator_key",
     "is_readable",
+    "new_partner_keypair",
     "new_receipt",
     "normalise_receipt",
+    "open_partner_package",
+    "parse_partner_public_key",
     "readers_of",
     "revoke",
     "rewrap_operator_key",
+    "seal_for_partner",
     "share",
     "shred",
     "unlock_for_session",

@@ -232,4 +232,9 @@ LOGGING = {
 }
 
 # --- Demo data: each app seeds its own (refuge demo) -------------------------------------------
-DEMO_SEEDERS = ["refuge.accounts.demo.seed"]
+DEMO_SEEDERS = ["refuge.accounts.demo.seed", "refuge.cases.demo.seed"]
+
+# --- Cases ----------------------------------------------------------------------------------
+# Closed cases lose names, numbers and contact details after this many days (refuge
+# purge_cases, run daily from cron); coded anonymous facts stay for statistics.
+CASES_RETENTION_DAYS = env_int("REFUGE_CASES_RETENTION_DAYS", 180)
