@@ -31,7 +31,7 @@ def normalise(kind: str, value: str) -> str:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if kind == IdentifierKind.HANDLE:
         return text.lstrip("@").casefold()
-    return text.casefold().replace("\u0451", "\u0435")  # ё is written as е by many
+    return text.casefold().replace("\u0451", "\u0435")  # "yo" is often written as "ye"
 
 
 def _stand_in_blind_index(kind: str, value: str) -> str:

@@ -35,14 +35,20 @@ def _contact_text(contact: Contact) -> str:
     return ""
 
 
+def readable_contact(contact_id: int) -> Contact:
+    """The contact if the current keyring can read it; 404 otherwise (it does not exist)."""
+    contact = Contact.objects.select_related("thread").filter(pk=contact_id).first()
+    if contact is None or not vault.can_read(contact.envelope_id):
+        raise Http404
+    return contact
+
+
 @transaction.atomic
 def open_case_from_contact(*, contact_id: int, opened_by: Operator, pseudonym: str,
                            case_workers: Sequence[Operator] = ()) -> Case:
     """Open a case carrying the contact over; seal it to the opener and chosen case workers."""
     require(opened_by, Capability.MANAGE_CASES)
-    contact = Contact.objects.select_related("thread").filter(pk=contact_id).first()
-    if contact is None or not vault.can_read(contact.envelope_id):
-        raise Http404  # a contact you cannot read does not exist for you
+    contact = readable_contact(contact_id)
     if contact.status == ContactStatus.CASE_OPENED:
         raise ContactAlreadyHasCase
     updated = Contact.objects.filter(pk=contact.pk, version=contact.version).update(

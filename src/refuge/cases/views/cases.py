@@ -45,6 +45,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @operator_required(MANAGE)
 def open_from_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = opening.readable_contact(contact_id)
     form = OpenCaseForm(request.POST or None, opener=request.user)  # type: ignore[arg-type]
     created: dict[str, Case] = {}
 
@@ -54,7 +55,8 @@ def open_from_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
             pseudonym=data["pseudonym"], case_workers=list(data["case_workers"]))
 
     response = handle_form(request, form, title=_("Open a case"), case=None, apply=apply,
-                           done=_("Case opened."), success_url="cases:list")
+                           done=_("Case opened."), success_url="cases:list",
+                           extra={"contact": contact}, template="cases/open.html")
     if "case" in created:  # go straight to the new case file
         return redirect("cases:detail", created["case"].pk)
     return response
