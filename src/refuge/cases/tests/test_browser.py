@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from refuge.accounts.roles import Role
@@ -38,6 +39,9 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+        # While Playwright's loop runs, the ORM sees another async context and opens its own
+        # connection; close it here or PostgreSQL refuses to drop the test database.
+        connections.close_all()
 
 
 def _submit(page: Any) -> None:
