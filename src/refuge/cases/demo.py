@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from refuge.accounts.demo import DEMO_PASSWORD
 from refuge.accounts.models import Operator
-from refuge.cases.models import Case, Stage, StageCode
+from refuge.cases.models import (
+    Case,
+    ConsentKind,
+    NeedCategory,
+    NeedStatus,
+    SpendingCategory,
+    Stage,
+    StageCode,
+    VerificationCheck,
+)
 from refuge.cases.services import money, movement, persons, plan, referral, stages, tasks
 from refuge.cases.services.opening import open_case_from_contact
 from refuge.intake.models import ReporterKind, Urgency
@@ -58,7 +67,7 @@ def seed() -> list[str]:
                   "where I am. I am staying with a friend for two more nights.", Urgency.HIDING)
     with vault.activated(_as(worker)):
         _move(first, StageCode.VERIFICATION, worker)
-        plan.add_verification_item(case=first, item="voice_or_video",
+        plan.add_verification_item(case=first, item=VerificationCheck.VOICE_OR_VIDEO,
                                    note="Short video call, matches the report",
                                    checked_by=worker)
         tasks.add_task(case=first, title="Second call with a trusted community contact",
@@ -67,7 +76,7 @@ def seed() -> list[str]:
     second = _open(coordinator, worker, "Kestrel", "I was detained for three days. They took "
                    "my phone. I am hiding now.", Urgency.DETAINED)
     with vault.activated(_as(worker)):
-        plan.add_verification_item(case=second, item="trusted_referrer",
+        plan.add_verification_item(case=second, item=VerificationCheck.TRUSTED_REFERRER,
                                    note="Known to a partner lawyer", checked_by=worker)
         _move(second, StageCode.IN_HIDING, worker)
         movement.place_in_shelter(case=second, shelter=shelter, placed_by=worker)
@@ -75,24 +84,26 @@ def seed() -> list[str]:
                                grace_minutes=30, created_by=worker)
         tasks.schedule_checkin(case=second, person=None, due_at=now + timedelta(hours=20),
                                grace_minutes=60, created_by=worker)
-        plan.save_need(case=second, need=None, category="travel_documents", status="needed",
+        plan.save_need(case=second, need=None, category=NeedCategory.TRAVEL_DOCUMENTS,
+                       status=NeedStatus.NEEDED,
                        provider=None, details="Internal passport kept by the family",
                        cost_details="", saved_by=worker)
-        money.request_spending(case=second, category="housing", amount=Decimal("150.00"),
-                               currency="EUR", purpose="Two weeks of food and rent",
+        money.request_spending(case=second, category=SpendingCategory.HOUSING,
+                               amount=Decimal("150.00"), currency="EUR",
+                               purpose="Two weeks of food and rent",
                                requested_by=worker)
 
     third = _open(coordinator, worker, "Heron", "My brother threatened to kill me. "
                   "I need to leave Russia.", Urgency.LEAVE_REGION)
     with vault.activated(_as(worker)):
-        plan.add_verification_item(case=third, item="story_consistent", note="",
+        plan.add_verification_item(case=third, item=VerificationCheck.STORY_CONSISTENT, note="",
                                    checked_by=worker)
         person = persons.save_person(case=third, person=third.persons.get(), pseudonym="Heron",
                                      legal_name="(fictional) Adam Demo", phone="+7 900 000-00-01",
                                      contact_details="Signal", saved_by=worker)
-        persons.record_consent(person=person, kind="share_partners", is_granted=True,
+        persons.record_consent(person=person, kind=ConsentKind.SHARE_PARTNERS, is_granted=True,
                                partners=[partner], recorded_by=worker)
-        persons.record_consent(person=person, kind="phone_contact", is_granted=False,
+        persons.record_consent(person=person, kind=ConsentKind.PHONE_CONTACT, is_granted=False,
                                partners=[], recorded_by=worker)
         request = referral.request_referral(person=person, partner=partner, requested_by=worker)
         for code in (StageCode.LEAVING, StageCode.IN_SAFETY):

@@ -29,14 +29,17 @@ def test_exposure_opens_an_anonymous_urgent_warning_for_each_known_person(
 
     assert report.warnings_opened == 1  # the source's own number is not a target
     warning = Task.objects.get(kind=TaskKind.EXPOSURE_WARNING)
-    assert warning.case == other_case and warning.is_urgent and warning.owner == worker
+    assert warning.case == other_case
+    assert warning.is_urgent
+    assert warning.owner == worker
     with acting_as(outsider):
         title = Task.objects.get(pk=warning.pk).title
     assert "Urgent" in title
     for revealing in ("Swallow", "Islam", case.reference, "detained", "checkpoint"):
         assert revealing not in title
     event = AuditEvent.objects.get(target_type="cases.Task", target_id=str(warning.pk))
-    assert event.actor_id is None and set(event.details) == {"kind"}
+    assert event.actor_id is None
+    assert set(event.details) == {"kind"}
 
 
 def test_exposure_without_matches_opens_nothing(case, worker) -> None:

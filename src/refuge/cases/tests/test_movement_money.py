@@ -37,7 +37,8 @@ def test_a_movement_is_readable_by_the_lead_and_coordinators_only(case, worker, 
     client = Client()
     log_in(client, colleague)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "Mineralnye" not in page and "Movement (lead" not in page
+    assert "Mineralnye" not in page
+    assert "Movement (lead" not in page
 
 
 def test_confirming_arrival_destroys_the_movement(case, worker) -> None:
@@ -48,7 +49,8 @@ def test_confirming_arrival_destroys_the_movement(case, worker) -> None:
 
     assert not Movement.objects.exists()
     envelope = vault.Envelope.objects.get(pk=movement.envelope_id)
-    assert envelope.shredded_at is not None and not envelope.grants.exists()
+    assert envelope.shredded_at is not None
+    assert not envelope.grants.exists()
 
 
 def test_closing_forgets_the_destination_city_and_any_movement(case, worker) -> None:
@@ -75,7 +77,8 @@ def test_the_case_file_names_a_shelter_by_code_only(case, worker, boss) -> None:
     client = Client()
     log_in(client, worker)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "north-3" in page and "Lenina" not in page
+    assert "north-3" in page
+    assert "Lenina" not in page
     assert client.get(reverse("cases:shelters")).status_code == 403
 
 
@@ -93,7 +96,8 @@ def test_spending_needs_a_second_person_before_release(case, worker, colleague) 
     with acting_as(worker):
         release_spending(spending=spending, released_by=worker)
     assert spending.status == SpendingStatus.RELEASED
-    assert spending.decided_by == colleague and spending.currency == "EUR"
+    assert spending.decided_by == colleague
+    assert spending.currency == "EUR"
 
 
 def test_approving_spending_needs_the_capability(case, worker, operator_factory) -> None:

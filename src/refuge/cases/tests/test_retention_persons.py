@@ -41,7 +41,7 @@ def closed_case(case, worker):
 
 def _raw(table: str, column: str, row_id: int) -> object:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [row_id])  # noqa: S608
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [row_id])
         return cursor.fetchone()[0]
 
 
@@ -53,7 +53,8 @@ def test_dry_run_reports_without_removing(closed_case, settings) -> None:
     call_command("purge_cases", "--dry-run", stdout=out)
 
     report = out.getvalue()
-    assert f"{closed_case.reference}" in report and "would remove 1 case contact field(s)" in report
+    assert f"{closed_case.reference}" in report
+    assert "would remove 1 case contact field(s)" in report
     assert "3 person field(s), 2 blind index(es)" in report
     assert "Islam" not in report
     assert PersonIdentifier.objects.count() == 2
@@ -73,7 +74,8 @@ def test_purge_removes_contact_details_and_keeps_coded_facts(closed_case, settin
     assert _raw("cases_case", "code_words", closed_case.pk) is None
     assert not PersonIdentifier.objects.exists()
     purged = Case.objects.get(pk=closed_case.pk)
-    assert purged.threat_police and purged.stage.code == StageCode.CLOSED
+    assert purged.threat_police
+    assert purged.stage.code == StageCode.CLOSED
     assert purged.contact_details_purged_at is not None
     assert purged.stage_changes.count() == 2
 
@@ -90,12 +92,14 @@ def test_removing_a_person_asks_what_to_keep(case, worker) -> None:
     url = reverse("cases:remove_person", args=[case.pk, person.pk])
 
     question = client.get(url).content.decode()
-    assert "anonymised" in question and 'name="keep"' in question
+    assert "anonymised" in question
+    assert 'name="keep"' in question
     assert client.post(url, {}).status_code == 400  # no answer, no removal
     assert client.post(url, {"keep": "anonymised"}).status_code == 302
 
     kept = CasePerson.objects.get(pk=person.pk)
-    assert kept.is_anonymised and not kept.identifiers.exists()
+    assert kept.is_anonymised
+    assert not kept.identifiers.exists()
     assert _raw("cases_caseperson", "legal_name", person.pk) is None
     assert Consent.objects.filter(person=kept).exists()
 

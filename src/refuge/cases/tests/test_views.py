@@ -35,7 +35,8 @@ def test_a_case_worker_opens_a_case_from_a_contact_through_the_page(
     contact.refresh_from_db()
     assert contact.status == ContactStatus.CASE_OPENED
     page = worker_client.get(response["Location"]).content.decode()
-    assert "Heron" in page and "brother" in page
+    assert "Heron" in page
+    assert "brother" in page
 
 
 def test_a_case_not_shared_with_you_does_not_exist(case, outsider) -> None:
@@ -82,7 +83,8 @@ def test_verification_checks_open_the_way_past_verification(worker_client, case,
 
     assert response.status_code == 302
     item = case.verification_items.get()
-    assert item.checked_by == worker and item.checked_at is not None
+    assert item.checked_by == worker
+    assert item.checked_at is not None
 
 
 def test_a_stale_edit_is_refused_instead_of_overwriting(worker_client, case) -> None:
