@@ -54,3 +54,9 @@ class NoKeyYet(CaseError):
 class StageCodeTaken(CaseError):
     def __init__(self) -> None:
         super().__init__(_("A stage with this code exists already."))
+
+
+class IndexKeyUnavailable(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("Your keys cannot open the index of names and numbers: ask a "
+                           "coordinator to share it with you, then try again."))

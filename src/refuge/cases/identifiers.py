@@ -16,6 +16,7 @@ from typing import Any
 import phonenumbers
 from django.db import transaction
 
+from refuge.cases.errors import IndexKeyUnavailable
 from refuge.cases.models import IdentifierKind
 from refuge.vault import api as vault
 
@@ -53,6 +54,10 @@ def _stand_in_blind_index(kind: str, value: str) -> str:
 
 
 def blind_index(kind: str, value: str) -> str:
-    """The keyed index of a normalised identifier (raises vault.AccessDenied without a key)."""
+    """The keyed index of a normalised identifier; IndexKeyUnavailable without the index key."""
     indexer: Callable[[str, str], str] = getattr(vault, "blind_index", _stand_in_blind_index)
-    return indexer(kind, normalise(kind, value))
+    try:
+        return indexer(kind, normalise(kind, value))
+    except vault.VaultError as error:
+        # Refuse loudly: a silently unindexed number would never raise an exposure warning.
+        raise IndexKeyUnavailable from error

@@ -7,6 +7,7 @@ C = "<int:case_id>/"
 urlpatterns = [
     path("", cases.case_list, name="list"),
     path("mine/", cases.my_work, name="my_work"),
+    path("export/anonymised.csv", cases.export_anonymised, name="export_anonymised"),
     path("open/<int:contact_id>/", cases.open_from_contact, name="open_from_contact"),
     path(C, cases.case_detail, name="detail"),
     path(C + "timeline/", cases.case_timeline, name="timeline"),

@@ -155,3 +155,18 @@ def test_completing_a_task_twice_is_a_message_not_an_error(worker_client, case, 
     assert worker_client.post(url).status_code == 302
     assert worker_client.post(url).status_code == 302
     assert Task.objects.get(pk=task.pk).done_at is not None
+
+
+def test_the_hotline_queue_can_show_the_alarm_with_the_inclusion_tag(rf, case, worker,
+                                                                     outsider) -> None:
+    from django.template import Context, Template
+
+    CheckIn.objects.create(case=case, due_at=timezone.now() - timedelta(hours=2),
+                           grace_minutes=30, created_by=worker)
+    template = Template("{% load cases_tags %}{% checkin_alarms %}")
+    request = rf.get("/")
+
+    request.user = worker
+    assert case.reference in template.render(Context({"request": request}))
+    request.user = outsider  # not on the case: no alarm, no hint that the case exists
+    assert template.render(Context({"request": request})).strip() == ""

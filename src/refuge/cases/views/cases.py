@@ -16,7 +16,7 @@ from refuge.cases import selectors
 from refuge.cases.forms import OpenCaseForm, RiskForm, StageForm
 from refuge.cases.models import ON_THE_MOVE_STAGES, Case
 from refuge.cases.permissions import get_case_for
-from refuge.cases.services import opening, plan, stages
+from refuge.cases.services import export, opening, plan, stages
 from refuge.cases.services.movement import can_see_movements
 from refuge.cases.views.common import handle_form
 
@@ -126,3 +126,14 @@ def edit_risk(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return handle_form(request, form, title=_("Risk assessment and safety plan"), case=case,
                        apply=apply, done=_("Safety plan saved."))
+
+
+@require_GET
+@operator_required(MANAGE)
+def export_anonymised(request: HttpRequest) -> HttpResponse:
+    """Coded facts of the cases shared with you, for people who consented to reports."""
+    body = export.export_anonymised_csv(cases=selectors.cases_visible_to(request.user),
+                                        exported_by=request.user)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cases-anonymised.csv"'
+    return response
