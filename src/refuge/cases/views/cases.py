@@ -77,6 +77,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "tasks": [(task, selectors.is_overdue(task)) for task in
                   case.tasks.select_related("owner")],
         "checkins": case.checkins.all(),
+        "missed_checkin_ids": {checkin.pk for checkin in selectors.missed_checkins_for(
+            request.user) if checkin.case_id == case.pk},
         "on_the_move": case.stage.code in ON_THE_MOVE_STAGES,
         "show_movements": show_movements,
         "movements": case.movements.all() if show_movements else [],
