@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,8 @@ from refuge.cases.models import (
     Consent,
     ConsentKind,
     Partner,
+    SpendingCategory,
+    SpendingStatus,
     Task,
 )
 
@@ -115,3 +118,23 @@ def _documents(case: Case) -> list[TimelineEntry]:
                               report.recorded_by.username)
                 for report in case.exposures.select_related("recorded_by")]
     return entries
+
+
+@dataclass(frozen=True, slots=True)
+class SpendingTotal:
+    category: str
+    currency: str
+    committed: Decimal  # approved or released
+    released: Decimal
+
+
+def spending_totals(case: Case) -> list[SpendingTotal]:
+    """Money per category and currency on one case: approved (committed) and paid out."""
+    rows = (case.spendings.filter(status__in=[SpendingStatus.APPROVED, SpendingStatus.RELEASED])
+            .values("category", "currency")
+            .annotate(committed=Sum("amount"),
+                      released=Sum("amount", filter=Q(status=SpendingStatus.RELEASED)))
+            .order_by("category", "currency"))
+    return [SpendingTotal(category=str(SpendingCategory(row["category"]).label),
+                          currency=row["currency"], committed=row["committed"],
+                          released=row["released"] or Decimal(0)) for row in rows]

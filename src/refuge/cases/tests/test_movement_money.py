@@ -110,3 +110,23 @@ def test_approving_spending_needs_the_capability(case, worker, operator_factory)
     with acting_as(lawyer), pytest.raises(PermissionDenied):
         decide_spending(spending=spending, approve=True, decided_by=lawyer)
     assert spending.status == SpendingStatus.REQUESTED
+
+
+def test_spending_is_totalled_per_category(case, worker, colleague) -> None:
+    from refuge.cases.selectors import spending_totals
+
+    with acting_as(worker):
+        first = request_spending(case=case, category="travel", amount=Decimal("100"),
+                                 currency="EUR", purpose="", requested_by=worker)
+        second = request_spending(case=case, category="travel", amount=Decimal("20.50"),
+                                  currency="EUR", purpose="", requested_by=worker)
+        request_spending(case=case, category="food", amount=Decimal("5"), currency="EUR",
+                         purpose="", requested_by=worker)  # never approved: not counted
+    with acting_as(colleague):
+        decide_spending(spending=first, approve=True, decided_by=colleague)
+        decide_spending(spending=second, approve=True, decided_by=colleague)
+        release_spending(spending=first, released_by=colleague)
+
+    [travel] = spending_totals(case)
+    assert (travel.committed, travel.released, travel.currency) == (
+        Decimal("120.50"), Decimal("100"), "EUR")

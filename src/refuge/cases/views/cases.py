@@ -83,6 +83,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "show_movements": show_movements,
         "movements": case.movements.all() if show_movements else [],
         "spendings": case.spendings.select_related("requested_by", "decided_by"),
+        "spending_totals": selectors.spending_totals(case),
         "exposures": case.exposures.all(),
         "referrals": case.referrals.select_related("partner", "person"),
         "notes": case.notes.select_related("author"),
