@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refuge.accounts.models import Operator
+from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.identifiers import blind_index
@@ -102,8 +103,10 @@ def record_exposure(*, exposure: Exposure, recorded_by: Any) -> ExposureReport:
 def open_warning_task(*, target: ExposedTarget) -> Task:
     """An urgent task for the target's workers. It names neither the source case nor anyone
     in it, has its own envelope sealed only to the target's workers, and no creator."""
-    owner = target.case.lead if target.case is not None else target.owners[0]
-    envelope = vault.create_envelope(purpose=vault.Purpose.CASE, readers=target.owners)
+    owners = target.owners or list(Operator.objects.filter(role=Role.COORDINATOR,
+                                                           is_active=True))
+    owner = target.case.lead if target.case is not None else owners[0]
+    envelope = vault.create_envelope(purpose=vault.Purpose.CASE, readers=owners)
     task = Task.objects.create(
         envelope=envelope, case=target.case, kind=TaskKind.EXPOSURE_WARNING, owner=owner,
         created_by=None, due_at=timezone.now() + WARNING_DUE, is_urgent=True,

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.roles import Capability
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
 from refuge.cases import selectors
 from refuge.cases.forms import OpenCaseForm, RiskForm, StageForm
 from refuge.cases.models import ON_THE_MOVE_STAGES, Case
@@ -26,9 +28,12 @@ MANAGE = Capability.MANAGE_CASES
 @require_GET
 @operator_required(MANAGE)
 def case_list(request: HttpRequest) -> HttpResponse:
+    cases = list(selectors.cases_visible_to(request.user))
+    # The list shows each case's pseudonym: one audited read naming how many were listed.
+    record_event(AuditAction.RECORD_READ, actor=request.user, target_type="cases.Case",
+                 target_id="list", details={"count": len(cases)})
     return render(request, "cases/list.html", {
-        "cases": selectors.cases_visible_to(request.user),
-        "alarms": selectors.missed_checkins_for(request.user),
+        "cases": cases, "alarms": selectors.missed_checkins_for(request.user),
     })
 
 
