@@ -1,7 +1,12 @@
-"""Retention: closed cases lose contact details after CASES_RETENTION_DAYS.
+"""Retention: closed cases lose their contact details and free text after
+CASES_RETENTION_DAYS, keeping only coded, anonymous facts for statistics.
 
-What stays is coded and anonymous: stages and their dates, threat flags, need categories and
-statuses, spending categories and amounts, verification codes, consent codes.
+Kept: stages and their dates, threat flags, need categories and statuses, spending categories,
+amounts and statuses, verification and consent codes, exposure flags, task dates. Erased:
+every sealed field of the case and its people (names, numbers, contact details, code words,
+safe times and ways, the testimony, notes, reasons, details), their blind indexes, any
+movement; then the case's envelope is shredded, so whatever ciphertext an erased row left in a
+backup has no key any more in this database.
 """
 
 from __future__ import annotations
@@ -10,18 +15,37 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
-from refuge.cases.models import Case, CasePerson, PersonIdentifier
+from refuge.cases.models import (
+    Case,
+    CaseNote,
+    CasePerson,
+    ExposureReport,
+    Need,
+    PersonIdentifier,
+    Spending,
+    StageChange,
+    VerificationItem,
+)
 from refuge.cases.services.movement import destroy_movements
+from refuge.vault import api as vault
 
-CASE_CONTACT_FIELDS = ["safe_contact_times", "safe_contact_ways", "code_words",
-                       "destination_city"]
-PERSON_CONTACT_FIELDS = ["legal_name", "phone", "contact_details"]
+PERSON_FIELDS = ["pseudonym", "legal_name", "phone", "contact_details"]
+# Sealed, nullable fields of the rows under a case's envelope, by model.
+CASE_TEXT: list[tuple[type[models.Model], list[str]]] = [
+    (StageChange, ["reason"]),
+    (VerificationItem, ["note"]),
+    (Need, ["details", "cost_details"]),
+    (Spending, ["purpose"]),
+    (ExposureReport, ["details"]),
+]
+CASE_FIELDS = ["title", "summary", "threat_details", "safe_contact_times", "safe_contact_ways",
+               "code_words", "safety_plan", "destination_city"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +57,7 @@ class PurgeItem:
     case_fields: int
     person_fields: int
     identifiers: int
+    notes: int
     movements: int
 
 
@@ -41,30 +66,46 @@ def cases_due_for_purge(now: datetime | None = None) -> QuerySet[Case]:
     return Case.objects.filter(closed_at__lt=cutoff, contact_details_purged_at__isnull=True)
 
 
-def _count_set(queryset: QuerySet[Case] | QuerySet[CasePerson], fields: list[str]) -> int:
+def _count_set(queryset: QuerySet[models.Model], fields: list[str]) -> int:
     return sum(queryset.filter(~Q(**{f"{name}__isnull": True})).count() for name in fields)
+
+
+def _case_text_count(case: Case) -> int:
+    count = _count_set(Case.objects.filter(pk=case.pk), CASE_FIELDS)  # type: ignore[arg-type]
+    for model, fields in CASE_TEXT:
+        count += _count_set(model._default_manager.filter(case=case), fields)
+    return count
 
 
 def purge_plan(now: datetime | None = None) -> list[PurgeItem]:
     """The dry run: what a purge would remove now."""
     return [PurgeItem(
         reference=case.reference, closed_at=case.closed_at or timezone.now(),
-        case_fields=_count_set(Case.objects.filter(pk=case.pk), CASE_CONTACT_FIELDS),
-        person_fields=_count_set(case.persons.all(), PERSON_CONTACT_FIELDS),
+        case_fields=_case_text_count(case),
+        person_fields=_count_set(case.persons.all(), PERSON_FIELDS),  # type: ignore[arg-type]
         identifiers=PersonIdentifier.objects.filter(person__case=case).count(),
-        movements=case.movements.count(),
+        notes=case.notes.count(), movements=case.movements.count(),
     ) for case in cases_due_for_purge(now).order_by("closed_at")]
+
+
+def _purge_case(case: Case) -> None:
+    Case.objects.filter(pk=case.pk).update(contact_details_purged_at=timezone.now(),
+                                           **dict.fromkeys(CASE_FIELDS))
+    for model, fields in CASE_TEXT:
+        model._default_manager.filter(case=case).update(**dict.fromkeys(fields))
+    CasePerson.objects.filter(case=case).update(**dict.fromkeys(PERSON_FIELDS))
+    PersonIdentifier.objects.filter(person__case=case).delete()
+    CaseNote.objects.filter(case=case).delete()
+    destroy_movements(case=case, actor=None)
+    # Task titles and anything missed above stay as ciphertext whose key no longer exists.
+    vault.shred(case.envelope_id, actor=None)
 
 
 @transaction.atomic
 def purge_contact_details(now: datetime | None = None) -> list[PurgeItem]:
-    """Remove contact details of closed cases past retention. Needs no key: it only erases."""
+    """Erase what retention says must go. Needs no key: it only erases and shreds."""
     plan = purge_plan(now)
     for case in cases_due_for_purge(now).select_for_update():
-        Case.objects.filter(pk=case.pk).update(
-            contact_details_purged_at=timezone.now(), **dict.fromkeys(CASE_CONTACT_FIELDS))
-        case.persons.update(**dict.fromkeys(PERSON_CONTACT_FIELDS))
-        PersonIdentifier.objects.filter(person__case=case).delete()
-        destroy_movements(case=case, actor=None)
+        _purge_case(case)
         record_event(AuditAction.RECORD_CHANGED, target=case, details={"purged": True})
     return plan

@@ -22,6 +22,7 @@ from refuge.cases.services.persons import record_consent, save_person
 from refuge.cases.services.stages import move_case, save_stage
 from refuge.cases.tests.conftest import acting_as
 from refuge.core.testing import log_in
+from refuge.vault import api as vault
 
 
 @pytest.fixture
@@ -54,8 +55,9 @@ def test_dry_run_reports_without_removing(closed_case, settings) -> None:
 
     report = out.getvalue()
     assert f"{closed_case.reference}" in report
-    assert "would remove 1 case contact field(s)" in report
-    assert "3 person field(s), 2 blind index(es)" in report
+    # title, summary, code words, and the closing stage change's reason
+    assert "would remove 4 sealed case field(s)" in report
+    assert "4 person field(s), 2 blind index(es), 0 note(s)" in report
     assert "Islam" not in report
     assert PersonIdentifier.objects.count() == 2
 
@@ -69,9 +71,12 @@ def test_purge_removes_contact_details_and_keeps_coded_facts(closed_case, settin
         closed_at=timezone.now() - timedelta(days=settings.CASES_RETENTION_DAYS + 1))
     call_command("purge_cases", stdout=StringIO())
 
-    for column in ("legal_name", "phone", "contact_details"):
+    for column in ("pseudonym", "legal_name", "phone", "contact_details"):
         assert _raw("cases_caseperson", column, person.pk) is None
-    assert _raw("cases_case", "code_words", closed_case.pk) is None
+    for column in ("title", "summary", "code_words"):
+        assert _raw("cases_case", column, closed_case.pk) is None
+    assert _raw("cases_stagechange", "reason", closed_case.stage_changes.last().pk) is None
+    assert not vault.Envelope.objects.get(pk=closed_case.envelope_id).grants.exists()
     assert not PersonIdentifier.objects.exists()
     purged = Case.objects.get(pk=closed_case.pk)
     assert purged.threat_police
@@ -145,3 +150,17 @@ def test_the_timeline_shows_contact_stages_tasks_and_notes(case, worker) -> None
 
     for text in ("Contact", "brother", "Stage", "Find a safe flat", "Mother knows nothing."):
         assert text in page
+
+
+def test_a_purged_case_still_opens_for_its_members(closed_case, worker, settings) -> None:
+    Case.objects.filter(pk=closed_case.pk).update(
+        closed_at=timezone.now() - timedelta(days=settings.CASES_RETENTION_DAYS + 1))
+    call_command("purge_cases", stdout=StringIO())
+    client = Client()
+    log_in(client, worker)
+
+    response = client.get(reverse("cases:detail", args=[closed_case.pk]))
+
+    assert response.status_code == 200
+    assert "removed under the retention policy" in response.content.decode()
+    assert client.get(reverse("cases:timeline", args=[closed_case.pk])).status_code == 200

@@ -33,5 +33,6 @@ class Command(BaseCommand):
     def _line(item: PurgeItem, verb: str) -> str:
         # Counts and references only: the report itself must be safe to keep in a log.
         return (f"  {item.reference} closed {item.closed_at:%Y-%m-%d}: {verb} "
-                f"{item.case_fields} case contact field(s), {item.person_fields} person "
-                f"field(s), {item.identifiers} blind index(es), {item.movements} movement(s)")
+                f"{item.case_fields} sealed case field(s), {item.person_fields} person "
+                f"field(s), {item.identifiers} blind index(es), {item.notes} note(s), "
+                f"{item.movements} movement(s); shred the case key")
