@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from refuge.accounts.models import Operator
 from refuge.accounts.permissions import has_capability, require
@@ -54,7 +55,8 @@ def open_case_from_contact(*, contact_id: int, opened_by: Operator, pseudonym: s
     updated = Contact.objects.filter(pk=contact.pk, version=contact.version).update(
         status=ContactStatus.CASE_OPENED, version=F("version") + 1)
     if updated != 1:
-        raise ConflictError(str(ContactAlreadyHasCase()))
+        raise ConflictError(_("The contact changed while you were opening the case. Reload "
+                              "and try again."))
     case = open_case(opened_by=opened_by, pseudonym=pseudonym, case_workers=case_workers,
                      summary=_contact_text(contact), contact=contact)
     for worker in _members(opened_by, case_workers):
