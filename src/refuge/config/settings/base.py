@@ -253,3 +253,9 @@ DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.intake.demo.seed"]
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = env_int("REFUGE_SESSION_TOUCH_SECONDS", 60)
 DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.hotline.demo.seed"]
+DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.cases.demo.seed"]
+
+# --- Cases ----------------------------------------------------------------------------------
+# Closed cases lose names, numbers and contact details after this many days (refuge
+# purge_cases, run daily from cron); coded anonymous facts stay for statistics.
+CASES_RETENTION_DAYS = env_int("REFUGE_CASES_RETENTION_DAYS", 180)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from refuge.core.errors import DomainError
+
+
+class CaseError(DomainError):
+    """Base of the case rules' refusals; the message is safe to show."""
+
+
+class CaseClosed(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("This case is closed."))
+
+
+class VerificationReasonRequired(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("The verification checklist is empty: moving past verification "
+                           "needs a written reason."))
+
+
+class SecondPersonRequired(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("A second person must approve this: you cannot approve your own "
+                           "request."))
+
+
+class WrongState(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("This has already been decided or is not in a state that allows it."))
+
+
+class ConsentMissing(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("The person has not consented to sharing with this partner."))
+
+
+class ContactAlreadyHasCase(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("A case has already been opened from this contact."))
+
+
+class CaseUnreadable(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("You cannot read this record with your keys."))
+
+
+class NoKeyYet(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("This operator has no key yet: they must log in once first."))
+
+
+class StageCodeTaken(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("A stage with this code exists already."))
+
+
+class IndexKeyUnavailable(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("Your keys cannot open the index of names and numbers: ask a "
+                           "coordinator to share it with you, then try again."))

@@ -1,0 +1,41 @@
+"""Who may see and do what with a case. A case not shared with you does not exist for you."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from refuge.accounts.permissions import has_capability, require
+from refuge.accounts.roles import Capability, Role
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.cases.models import Case, CaseMember
+
+
+def can_view_case(operator: Any, case: Case) -> bool:
+    if not has_capability(operator, Capability.MANAGE_CASES):
+        return False
+    return CaseMember.objects.filter(case=case, operator=operator).exists()
+
+
+def get_case_for(operator: Any, case_id: int, *, audit: bool = True) -> Case:
+    """The case if it is shared with this operator (read audited); 404 otherwise."""
+    case = Case.objects.select_related("stage", "shelter", "lead").filter(pk=case_id).first()
+    if case is None or not can_view_case(operator, case):
+        raise Http404
+    if audit:
+        record_event(AuditAction.RECORD_READ, actor=operator, target=case)
+    return case
+
+
+def require_coordinator(operator: Any) -> None:
+    if not getattr(operator, "is_authenticated", False) or operator.role != Role.COORDINATOR:
+        raise PermissionDenied("coordinator")
+
+
+def require_member(operator: Any, case: Case) -> None:
+    require(operator, Capability.MANAGE_CASES)
+    if not CaseMember.objects.filter(case=case, operator=operator).exists():
+        raise Http404

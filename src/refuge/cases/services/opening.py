@@ -1,0 +1,125 @@
+"""Opening a case from a hotline contact, and sharing it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from refuge.accounts.models import Operator
+from refuge.accounts.permissions import has_capability, require
+from refuge.accounts.roles import Capability
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.cases.errors import ContactAlreadyHasCase, NoKeyYet
+from refuge.cases.models import Case, CaseMember, CasePerson, Stage, StageChange, StageCode
+from refuge.cases.permissions import require_member
+from refuge.core.errors import ConflictError
+from refuge.hotline.models import Contact, ContactStatus
+from refuge.vault import api as vault
+
+
+def _contact_text(contact: Contact) -> str:
+    """The contact's summary, or for a web report the reporter's first message."""
+    summary = contact.summary
+    if summary:
+        return str(summary)
+    if contact.thread is not None:
+        first = contact.thread.messages.order_by("created_at", "pk").first()
+        if first is not None:
+            return str(first.body)
+    return ""
+
+
+def readable_contact(contact_id: int) -> Contact:
+    """The contact if the current keyring can read it; 404 otherwise (it does not exist)."""
+    contact = Contact.objects.select_related("thread").filter(pk=contact_id).first()
+    if contact is None or not vault.can_read(contact.envelope_id):
+        raise Http404
+    return contact
+
+
+@transaction.atomic
+def open_case_from_contact(*, contact_id: int, opened_by: Operator, pseudonym: str,
+                           case_workers: Sequence[Operator] = ()) -> Case:
+    """Open a case carrying the contact over; seal it to the opener and chosen case workers."""
+    require(opened_by, Capability.MANAGE_CASES)
+    contact = readable_contact(contact_id)
+    if contact.status == ContactStatus.CASE_OPENED:
+        raise ContactAlreadyHasCase
+    updated = Contact.objects.filter(pk=contact.pk, version=contact.version).update(
+        status=ContactStatus.CASE_OPENED, version=F("version") + 1)
+    if updated != 1:
+        raise ConflictError(_("The contact changed while you were opening the case. Reload "
+                              "and try again."))
+    case = open_case(opened_by=opened_by, pseudonym=pseudonym, case_workers=case_workers,
+                     summary=_contact_text(contact), contact=contact)
+    for worker in _members(opened_by, case_workers):
+        if worker.pk != opened_by.pk:
+            vault.share(contact.envelope_id, reader=worker, granted_by=opened_by)
+    return case
+
+
+def _members(opened_by: Operator, case_workers: Sequence[Operator]) -> list[Operator]:
+    unique = {opened_by.pk: opened_by}
+    for worker in case_workers:
+        if has_capability(worker, Capability.MANAGE_CASES):
+            unique.setdefault(worker.pk, worker)
+    return list(unique.values())
+
+
+@transaction.atomic
+def open_case(*, opened_by: Operator, pseudonym: str, case_workers: Sequence[Operator] = (),
+              summary: str = "", contact: Contact | None = None) -> Case:
+    """Open a case with one pseudonymous person, at the first stage."""
+    require(opened_by, Capability.MANAGE_CASES)
+    members = _members(opened_by, case_workers)
+    envelope = vault.create_envelope(purpose=vault.Purpose.CASE, readers=members)
+    first_stage = Stage.objects.get(code=StageCode.NEW)
+    now = timezone.now()
+    case = Case.objects.create(
+        envelope=envelope, stage=first_stage, opened_from=contact, lead=opened_by,
+        opened_by=opened_by, stage_changed_at=now, title=pseudonym, summary=summary or None,
+    )
+    for member in members:
+        CaseMember.objects.create(case=case, operator=member, added_by=opened_by)
+    CasePerson.objects.create(case=case, envelope=envelope, pseudonym=pseudonym)
+    StageChange.objects.create(case=case, envelope=envelope, to_stage=first_stage,
+                               changed_by=opened_by)
+    record_event(AuditAction.RECORD_CREATED, actor=opened_by, target=case,
+                 details={"contact": contact.pk if contact else None, "members": len(members)})
+    return case
+
+
+@transaction.atomic
+def share_case(*, case: Case, operator: Operator, shared_by: Any) -> None:
+    """Let one more case worker see and read the case (a vault grant and a membership)."""
+    require_member(shared_by, case)
+    require(operator, Capability.MANAGE_CASES)
+    try:
+        vault.share(case.envelope_id, reader=operator, granted_by=shared_by)
+    except vault.VaultError as error:
+        raise NoKeyYet from error
+    if case.opened_from is not None and vault.can_read(case.opened_from.envelope_id):
+        vault.share(case.opened_from.envelope_id, reader=operator, granted_by=shared_by)
+    CaseMember.objects.get_or_create(case=case, operator=operator,
+                                     defaults={"added_by": shared_by})
+    record_event(AuditAction.GRANT_ADDED, actor=shared_by, target=case,
+                 details={"reader": operator.pk})
+
+
+@transaction.atomic
+def unshare_case(*, case: Case, operator: Operator, unshared_by: Any) -> None:
+    """Take the case away from someone: no grant, no membership, the case vanishes for them."""
+    require_member(unshared_by, case)
+    vault.revoke(case.envelope_id, reader=operator, revoked_by=unshared_by)
+    CaseMember.objects.filter(case=case, operator=operator).delete()
+    if case.lead_id == operator.pk:
+        Case.objects.filter(pk=case.pk).update(lead=unshared_by)
+    record_event(AuditAction.GRANT_REVOKED, actor=unshared_by, target=case,
+                 details={"reader": operator.pk})

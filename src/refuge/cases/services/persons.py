@@ -1,0 +1,90 @@
+"""People in a case: details, identifiers, consent, and removal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils.translation import gettext as _
+
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.cases.identifiers import blind_index
+from refuge.cases.models import (
+    Case,
+    CasePerson,
+    Consent,
+    ConsentKind,
+    IdentifierKind,
+    Partner,
+    PersonIdentifier,
+)
+from refuge.cases.services._common import check_open_case
+
+# Sent inside the removal's transaction with `person=` and `keep_anonymised=`: documentation
+# keeps its events pointing at an anonymised person, or unlinks them on deletion.
+person_removing = Signal()
+
+
+@transaction.atomic
+def save_person(*, case: Case, person: CasePerson | None, pseudonym: str, legal_name: str,
+                phone: str, contact_details: str, saved_by: Any) -> CasePerson:
+    """Add or edit a person; their name and number are also indexed for exposure matching."""
+    check_open_case(saved_by, case)
+    if person is None:
+        person = CasePerson(case=case, envelope_id=case.envelope_id)
+    person.pseudonym = pseudonym
+    person.legal_name, person.phone = legal_name or None, phone or None
+    person.contact_details = contact_details or None
+    person.save()
+    identifiers = [(IdentifierKind.NAME, legal_name), (IdentifierKind.PHONE, phone)]
+    index_identifiers(person=person, identifiers=[pair for pair in identifiers if pair[1]])
+    record_event(AuditAction.RECORD_CHANGED, actor=saved_by, target=person,
+                 details={"case": case.pk})
+    return person
+
+
+def index_identifiers(*, person: CasePerson,
+                      identifiers: Sequence[tuple[str, str]]) -> list[PersonIdentifier]:
+    """Replace the person's blind indexes of these kinds."""
+    kinds = {kind for kind, _value in identifiers}
+    person.identifiers.filter(kind__in=kinds).delete()
+    return [PersonIdentifier.objects.get_or_create(
+        person=person, kind=kind, blind_index=blind_index(kind, value))[0]
+        for kind, value in identifiers]
+
+
+@transaction.atomic
+def record_consent(*, person: CasePerson, kind: ConsentKind, is_granted: bool,
+                   partners: Sequence[Partner], recorded_by: Any) -> Consent:
+    """Record the person's answer about one use of their data, with who and when."""
+    check_open_case(recorded_by, person.case)
+    consent = Consent.objects.create(person=person, kind=kind, is_granted=is_granted,
+                                     recorded_by=recorded_by)
+    if kind == ConsentKind.SHARE_PARTNERS and is_granted:
+        consent.partners.set(partners)
+    record_event(AuditAction.RECORD_CHANGED, actor=recorded_by, target=person,
+                 details={"consent": kind, "granted": is_granted})
+    return consent
+
+
+@transaction.atomic
+def remove_person(*, person: CasePerson, keep_anonymised: bool, removed_by: Any) -> None:
+    """Remove a person: either keep an anonymised stand-in (so documentation linked to them
+    still counts one victim), or delete them and everything of theirs in the case."""
+    case = person.case
+    check_open_case(removed_by, case)
+    person_removing.send(sender=CasePerson, person=person, keep_anonymised=keep_anonymised)
+    record_event(AuditAction.RECORD_DELETED, actor=removed_by, target=person,
+                 details={"case": case.pk, "anonymised": keep_anonymised})
+    if not keep_anonymised:
+        person.delete()
+        return
+    person.identifiers.all().delete()
+    person.pseudonym = _("Anonymised person")
+    person.legal_name = person.phone = person.contact_details = None
+    person.is_anonymised = True
+    person.save(update_fields=["pseudonym", "legal_name", "phone", "contact_details",
+                               "is_anonymised"])

@@ -1,0 +1,101 @@
+"""Referrals to partner organisations: consented fields only, sealed to the partner's key,
+after a second person approved."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from refuge.accounts.permissions import require
+from refuge.accounts.roles import Capability
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.cases.errors import ConsentMissing, SecondPersonRequired, WrongState
+from refuge.cases.models import CasePerson, ConsentKind, Partner, Referral, ReferralStatus
+from refuge.cases.selectors import has_consent
+from refuge.cases.services._common import check_open_case
+from refuge.vault import api as vault
+
+PACKAGE_FORMAT = "refuge-referral-1"
+
+
+def consented_person_fields(person: CasePerson, *, partner: Partner) -> dict[str, str]:
+    """The person's fields this partner may receive. A field without consent is absent."""
+    if not has_consent(person, ConsentKind.SHARE_PARTNERS, partner=partner):
+        return {}
+    fields = {"pseudonym": str(person.pseudonym or "")}
+    if person.legal_name:
+        fields["legal_name"] = str(person.legal_name)
+    if has_consent(person, ConsentKind.PHONE_CONTACT):
+        fields.update({name: str(getattr(person, name)) for name in ("phone", "contact_details")
+                       if getattr(person, name)})
+    if has_consent(person, ConsentKind.KEEP_TESTIMONY) and person.case.summary:
+        fields["testimony"] = str(person.case.summary)
+    return fields
+
+
+@transaction.atomic
+def request_referral(*, person: CasePerson, partner: Partner, requested_by: Any) -> Referral:
+    """Ask for a referral; nothing is sealed until a second person approves."""
+    check_open_case(requested_by, person.case)
+    if not has_consent(person, ConsentKind.SHARE_PARTNERS, partner=partner):
+        raise ConsentMissing
+    referral = Referral.objects.create(case=person.case, person=person, partner=partner,
+                                       requested_by=requested_by)
+    record_event(AuditAction.RECORD_CREATED, actor=requested_by, target=referral,
+                 details={"case": person.case_id, "partner": partner.pk})
+    return referral
+
+
+def _package(referral: Referral) -> tuple[bytes, list[str]]:
+    person_fields = consented_person_fields(referral.person, partner=referral.partner)
+    if not person_fields:
+        raise ConsentMissing
+    needs = [{"category": need.category, "status": need.status}
+             for need in referral.case.needs.all()]
+    payload = {"format": PACKAGE_FORMAT, "reference": f"{referral.case.reference}/R{referral.pk}",
+               "partner": referral.partner.name, "sealed_at": timezone.now().isoformat(),
+               "person": person_fields, "needs": needs}
+    return json.dumps(payload, ensure_ascii=False, indent=2).encode(), sorted(person_fields)
+
+
+@transaction.atomic
+def decide_referral(*, referral: Referral, approve: bool, decided_by: Any) -> Referral:
+    """A second person approves (the package is sealed to the partner) or rejects."""
+    check_open_case(decided_by, referral.case)
+    require(decided_by, Capability.APPROVE_SPENDING)
+    if referral.requested_by_id == decided_by.pk:
+        raise SecondPersonRequired
+    if referral.status != ReferralStatus.REQUESTED:
+        raise WrongState
+    referral.decided_by, referral.decided_at = decided_by, timezone.now()
+    referral.status = ReferralStatus.REJECTED
+    if approve:
+        payload, included = _package(referral)
+        referral.package = vault.seal_for_partner(referral.partner.public_key, payload)
+        referral.included_fields, referral.status = included, ReferralStatus.SEALED
+    updated = Referral.objects.filter(pk=referral.pk, status=ReferralStatus.REQUESTED).update(
+        status=referral.status, decided_by=decided_by, decided_at=referral.decided_at,
+        package=referral.package, included_fields=referral.included_fields)
+    if updated != 1:
+        raise WrongState
+    record_event(AuditAction.EXPORT if approve else AuditAction.RECORD_CHANGED,
+                 actor=decided_by, target=referral,
+                 details={"status": referral.status, "fields": len(referral.included_fields)})
+    return referral
+
+
+@transaction.atomic
+def save_partner(*, partner: Partner | None, name: str, public_key: str, is_active: bool,
+                 saved_by: Any) -> Partner:
+    """Add or edit a partner organisation (APPROVE_SPENDING holders)."""
+    require(saved_by, Capability.APPROVE_SPENDING)
+    vault.parse_partner_public_key(public_key)  # raises VaultError on a malformed key
+    partner = partner or Partner()
+    partner.name, partner.public_key, partner.is_active = name, public_key.strip(), is_active
+    partner.save()
+    record_event(AuditAction.SETTINGS_CHANGED, actor=saved_by, target=partner)
+    return partner

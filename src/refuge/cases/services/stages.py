@@ -1,0 +1,68 @@
+"""Moving a case through its stages, and the coordinators' list of stages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.cases.errors import StageCodeTaken, VerificationReasonRequired
+from refuge.cases.models import BEFORE_VERIFIED, Case, Stage, StageChange, StageCode
+from refuge.cases.permissions import require_coordinator
+from refuge.cases.services._common import check_open_case, claim_version
+from refuge.cases.services.movement import destroy_movements
+
+
+def skips_verification(case: Case, stage: Stage) -> bool:
+    """Whether this move leaves the unverified stages with an empty checklist."""
+    return (case.stage.code in BEFORE_VERIFIED and stage.code not in BEFORE_VERIFIED
+            and not case.verification_items.exists())
+
+
+@transaction.atomic
+def move_case(*, case: Case, stage: Stage, moved_by: Any, version: int,
+              reason: str = "") -> StageChange:
+    """Move the case to a stage, recording when and by whom (and why, past verification)."""
+    check_open_case(moved_by, case)
+    skipped = skips_verification(case, stage)
+    if skipped and not reason.strip():
+        raise VerificationReasonRequired
+    claim_version(case, expected=version)
+    previous = case.stage
+    now = timezone.now()
+    case.stage, case.stage_changed_at = stage, now
+    fields = ["stage", "stage_changed_at"]
+    if stage.code == StageCode.CLOSED:
+        # The destination city is not kept once the case closes; nor is any movement.
+        case.closed_at, case.destination_city = now, None
+        fields += ["closed_at", "destination_city"]
+        destroy_movements(case=case, actor=moved_by)
+    case.save(update_fields=fields)
+    change = StageChange.objects.create(
+        case=case, envelope_id=case.envelope_id, from_stage=previous, to_stage=stage,
+        changed_by=moved_by, skipped_verification=skipped, reason=reason.strip() or None,
+    )
+    record_event(AuditAction.RECORD_CHANGED, actor=moved_by, target=case,
+                 details={"stage": stage.code, "skipped_verification": skipped})
+    return change
+
+
+@transaction.atomic
+def save_stage(*, stage: Stage | None, code: str, name: str, order: int, is_active: bool,
+               saved_by: Any) -> Stage:
+    """Add or edit a stage (coordinators). Built-in stages keep their code."""
+    require_coordinator(saved_by)
+    if stage is None:
+        if Stage.objects.filter(code=code).exists():
+            raise StageCodeTaken
+        stage = Stage(code=code)
+    stage.name, stage.order = name, order
+    # "new" and "closed" carry rules (opening and retention): they cannot be retired.
+    stage.is_active = is_active or stage.code in {StageCode.NEW, StageCode.CLOSED}
+    stage.save()
+    record_event(AuditAction.SETTINGS_CHANGED, actor=saved_by, target=stage,
+                 details={"stage": stage.code, "active": stage.is_active})
+    return stage
