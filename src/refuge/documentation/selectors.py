@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from refuge.documentation.corroboration import Corroboration, corroborate
 from refuge.documentation.models import (
@@ -39,9 +39,7 @@ def _place_and_below(place: Place) -> list[int]:
 
 def acts_matching(act_filter: ActFilter) -> QuerySet[Act]:
     """Acts by type, place (with the places inside it), period overlap and perpetrator."""
-    acts = Act.objects.select_related("event", "event__place", "victim").prefetch_related(
-        "sources", Prefetch("actperpetrator_set",
-                            queryset=ActPerpetrator.objects.select_related("perpetrator")))
+    acts = Act.objects.select_related("event", "event__place", "victim")
     if act_filter.violation:
         acts = acts.filter(violation=act_filter.violation)
     if act_filter.place is not None:
@@ -75,11 +73,15 @@ class EventDossier:
     evidence: list[Evidence]
 
 
+def with_links(acts: QuerySet[Act]) -> QuerySet[Act]:
+    return acts.select_related("victim", "verified_by").prefetch_related(
+        "sources", Prefetch("actperpetrator_set",
+                            queryset=ActPerpetrator.objects.select_related("perpetrator")))
+
+
 def act_views(acts: QuerySet[Act]) -> list[ActView]:
     views = []
-    for act in acts.select_related("victim", "verified_by").prefetch_related(
-            "sources", Prefetch("actperpetrator_set",
-                                queryset=ActPerpetrator.objects.select_related("perpetrator"))):
+    for act in with_links(acts):
         sources = list(act.sources.all())
         views.append(ActView(act=act, corroboration=corroborate(act, sources),
                              perpetrator_links=list(act.actperpetrator_set.all()),
@@ -92,7 +94,3 @@ def event_dossier(event: Event) -> EventDossier:
     sources = list(Source.objects.filter(acts__event=event).distinct().order_by("pk"))
     evidence = list(event.evidence.all().order_by("pk"))
     return EventDossier(event=event, acts=acts, sources=sources, evidence=evidence)
-
-
-def event_query(text: str) -> Q:
-    return Q(reference__iexact=text.strip())

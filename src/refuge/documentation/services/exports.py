@@ -25,7 +25,7 @@ from refuge.audit.services import record_event
 from refuge.documentation.choices import PerpetratorKind
 from refuge.documentation.corroboration import corroborate
 from refuge.documentation.models import Act, Place, Victim
-from refuge.documentation.selectors import ActFilter, acts_matching
+from refuge.documentation.selectors import ActFilter, acts_matching, with_links
 from refuge.vault import api as vault
 
 CSV_COLUMNS = [
@@ -128,7 +128,7 @@ def _csv_bytes(document: dict[str, Any]) -> bytes:
 def export_acts(*, actor: Operator, act_filter: ActFilter, file_format: str) -> ExportFile:
     """Export the filtered acts as CSV or JSON, recording the export in the audit log."""
     require(actor, Capability.DOCUMENT)
-    acts = list(acts_matching(act_filter).select_related("victim"))
+    acts = list(with_links(acts_matching(act_filter)))
     document = events_document(acts)
     named = sum(1 for act in acts if victim_name(act.victim))
     record_event(AuditAction.EXPORT, actor=actor, target_type="documentation.Act",

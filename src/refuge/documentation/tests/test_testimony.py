@@ -92,7 +92,7 @@ def test_two_sources_from_the_same_person_are_not_independent(as_lawyer) -> None
 
     corroboration = _confidence(first.acts[0])
     assert corroboration.confidence == Confidence.SINGLE_SOURCE
-    assert any("not counted again" in reason for reason in corroboration.reasons)
+    assert any("повторно не засчитывается" in reason for reason in corroboration.reasons)
 
 
 def test_a_monitor_marks_an_act_verified_with_reasoning(as_lawyer) -> None:
