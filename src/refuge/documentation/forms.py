@@ -42,7 +42,8 @@ class PerpetratorChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class TestimonyForm(forms.Form):
-    """Filled during or after a call: the event (unless given), who, what, by whom, on whose word."""
+    """Filled during or after a call: the event (unless given), who, what, by whom, on whose
+    word."""
 
     event_type = forms.ChoiceField(label=_("What kind of event"), choices=EventType.choices,
                                    required=False)
@@ -98,7 +99,9 @@ class TestimonyForm(forms.Form):
         if event is not None:
             for name in self.EVENT_FIELDS:
                 del self.fields[name]
-            self.fields["victims"].queryset = Victim.objects.filter(acts__event=event).distinct()
+            victims = self.fields["victims"]
+            assert isinstance(victims, LabelledVictims)  # narrows the type for mypy
+            victims.queryset = Victim.objects.filter(acts__event=event).distinct()
         else:
             del self.fields["victims"]
             for name in ("event_type", "start_date", "end_date", "date_precision", "place"):

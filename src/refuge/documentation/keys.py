@@ -28,7 +28,8 @@ def keyed_digest(label: str, value: str) -> str:
 
 def normalise_name(value: str) -> str:
     """Case, accents, punctuation and spacing do not make two sources independent."""
-    text = unicodedata.normalize("NFKC", value).casefold().replace("ё", "е")
+    # Yo and ye are written interchangeably in Russian names.
+    text = unicodedata.normalize("NFKC", value).casefold().replace("\u0451", "\u0435")
     kept = "".join(character if character.isalnum() else " " for character in text)
     return " ".join(kept.split())
 

@@ -60,11 +60,12 @@ def add_evidence(*, actor: Operator, event: Event, content: bytes, file_name: st
         record_event(AuditAction.RECORD_CHANGED, actor=actor, target=held,
                      details={"linked_event": event.pk, "duplicate": True})
         return EvidenceAdded(evidence=held, is_duplicate=True)
-    return EvidenceAdded(evidence=_store_new(actor, event, content, file_sha256, digest_key,
-                                             file_name, description), is_duplicate=False)
+    evidence = _store_new(actor=actor, event=event, content=content, file_sha256=file_sha256,
+                          digest_key=digest_key, file_name=file_name, description=description)
+    return EvidenceAdded(evidence=evidence, is_duplicate=False)
 
 
-def _store_new(actor: Operator, event: Event, content: bytes, file_sha256: str,
+def _store_new(*, actor: Operator, event: Event, content: bytes, file_sha256: str,
                digest_key: str, file_name: str, description: str) -> Evidence:
     envelope = vault.create_envelope(purpose=vault.Purpose.EVIDENCE, readers=team_readers(actor))
     evidence = Evidence(reference=provisional_reference(), envelope=envelope,

@@ -1,4 +1,4 @@
-from refuge.documentation.evidence.models import CustodyEntry, Evidence, EvidenceLink
+from refuge.documentation.models.evidence import CustodyEntry, Evidence, EvidenceLink
 from refuge.documentation.models.places import Place, coarsen
 from refuge.documentation.models.records import (
     Act,

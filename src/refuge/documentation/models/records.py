@@ -134,9 +134,10 @@ class Act(models.Model):
                                     related_name="+")
     verified_at = models.DateTimeField(null=True, blank=True)
     verification_reasoning = SealedTextField(envelope_field="envelope", blank=True, null=True)
-    perpetrators = models.ManyToManyField(Perpetrator, through="ActPerpetrator",
-                                          related_name="acts")
-    sources = models.ManyToManyField(Source, through="ActSource", related_name="acts")
+    perpetrators: models.ManyToManyField[Perpetrator, ActPerpetrator] = models.ManyToManyField(
+        Perpetrator, through="ActPerpetrator", related_name="acts")
+    sources: models.ManyToManyField[Source, ActSource] = models.ManyToManyField(
+        Source, through="ActSource", related_name="acts")
     created_by = models.ForeignKey(OPERATOR, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)

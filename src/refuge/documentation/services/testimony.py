@@ -110,7 +110,7 @@ def record_testimony(*, actor: Operator, testimony: Testimony) -> TestimonyResul
     _check(testimony)
     event = testimony.event
     if event is None:
-        assert testimony.new_event is not None  # noqa: S101 - _check guarantees it
+        assert testimony.new_event is not None  # _check guarantees it
         event = create_event(actor=actor, event=testimony.new_event)
     source = create_source(actor=actor, source=testimony.source)
     perpetrators = _perpetrators(actor, testimony)

@@ -55,8 +55,10 @@ def test_the_same_file_again_is_linked_not_stored_twice(as_lawyer) -> None:
 
     again = add_evidence(actor=as_lawyer, event=second_event, content=PHOTO, file_name="b.png")
 
-    assert again.is_duplicate and again.evidence.pk == first.evidence.pk
-    assert Evidence.objects.count() == 1 and len(_stored_files()) == 1
+    assert again.is_duplicate
+    assert again.evidence.pk == first.evidence.pk
+    assert Evidence.objects.count() == 1
+    assert len(_stored_files()) == 1
     assert set(again.evidence.events.all()) == {first_event, second_event}
     assert [e.action for e in again.evidence.custody.all()] == ["added", "linked"]
 
@@ -87,7 +89,8 @@ def test_a_file_over_the_limit_is_refused_and_nothing_stored(as_lawyer, settings
     with pytest.raises(EvidenceTooLarge):
         add_evidence(actor=as_lawyer, event=event, content=PHOTO, file_name="a.png")
 
-    assert not Evidence.objects.exists() and _stored_files() == []
+    assert not Evidence.objects.exists()
+    assert _stored_files() == []
 
 
 def test_a_third_party_checks_the_export_with_sha256sum_alone(as_lawyer, tmp_path) -> None:
@@ -107,7 +110,8 @@ def test_a_third_party_checks_the_export_with_sha256sum_alone(as_lawyer, tmp_pat
     assert checked.returncode == 0, checked.stdout
     chain = subprocess.run(["sh", "verify-custody.sh"], cwd=tmp_path, capture_output=True,
                            text=True, check=False)
-    assert chain.returncode == 0 and "3 entries" in chain.stdout
+    assert chain.returncode == 0
+    assert "3 entries" in chain.stdout
 
 
 def test_a_tampered_export_fails_the_check(as_lawyer, tmp_path) -> None:

@@ -29,7 +29,8 @@ def test_one_testimony_creates_event_victims_acts_perpetrator_and_source(as_lawy
         violations=[ViolationType.ARBITRARY_DETENTION, ViolationType.TORTURE_ELECTRIC]))
 
     assert result.event.reference == f"E-{result.event.pk:04d}"
-    assert len(result.acts) == 4 and result.created_acts == 4
+    assert len(result.acts) == 4
+    assert result.created_acts == 4
     assert sorted(Victim.objects.values_list("pseudonym", flat=True)) == [
         f"V-{victim.pk:04d}" for victim in Victim.objects.order_by("pseudonym")]
     assert {act.violation for act in result.acts} == {"arbitrary_detention", "torture_electric"}
@@ -63,7 +64,8 @@ def test_records_are_sealed_to_the_documentation_team_only(lawyer, as_lawyer) ->
     readers = set(Grant.objects.filter(envelope_id=event.envelope_id, kind="operator")
                   .values_list("operator_id", flat=True))
     assert readers == {lawyer.pk, caseworker.pk, coordinator.pk}
-    assert hotline.pk not in readers and analyst.pk not in readers
+    assert hotline.pk not in readers
+    assert analyst.pk not in readers
 
 
 def test_second_testimony_from_another_person_corroborates_the_act(as_lawyer) -> None:
@@ -128,8 +130,10 @@ def test_impossible_dates_are_refused_and_nothing_is_stored(as_lawyer, days) -> 
         record_testimony(actor=as_lawyer, testimony=factories.testimony(
             new_event=factories.event_input(start_date=start, end_date=end)))
 
-    assert not Event.objects.exists() and not Victim.objects.exists()
-    assert not Source.objects.exists() and not Perpetrator.objects.exists()
+    assert not Event.objects.exists()
+    assert not Victim.objects.exists()
+    assert not Source.objects.exists()
+    assert not Perpetrator.objects.exists()
 
 
 def test_a_testimony_without_victims_is_refused(as_lawyer) -> None:
@@ -142,7 +146,8 @@ def test_gazetteer_ships_districts_and_towns_in_both_languages(db) -> None:
     grozny = Place.objects.get(name_en="Grozny")
     argun = find_place("Аргун")
 
-    assert grozny.name_ru == "Грозный" and grozny.parent.kind == PlaceKind.DISTRICT
+    assert grozny.name_ru == "Грозный"
+    assert grozny.parent.kind == PlaceKind.DISTRICT
     assert argun.name_en == "Argun"
     assert find_place("shali").name_ru == "Шали"
     assert Place.objects.filter(kind=PlaceKind.DISTRICT).count() >= 17
@@ -166,4 +171,5 @@ def test_custom_places_are_coarsened_unless_facility(as_lawyer) -> None:
         latitude=Decimal("43.29213"), longitude=Decimal("45.87251")))
 
     assert facility.latitude == Decimal("43.29213")
-    assert village.latitude == Decimal("43.3") and village.longitude == Decimal("45.9")
+    assert village.latitude == Decimal("43.3")
+    assert village.longitude == Decimal("45.9")

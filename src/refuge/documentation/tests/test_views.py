@@ -60,10 +60,12 @@ def test_the_testimony_form_records_event_acts_and_source(lawyer_client) -> None
     event = Event.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("documentation:event", args=[event.pk])
-    assert Act.objects.count() == 4 and Source.objects.count() == 1
+    assert Act.objects.count() == 4
+    assert Source.objects.count() == 1
     page = lawyer_client.get(response["Location"]).content.decode()
     assert "Ruslan" not in page  # victims appear by pseudonym on the event page
-    assert "Witness Adam" in page and "Police unit (fictional)" in page
+    assert "Witness Adam" in page
+    assert "Police unit (fictional)" in page
     assert AuditEvent.objects.filter(action=AuditAction.RECORD_READ,
                                      target_type="documentation.Event",
                                      target_id=str(event.pk)).exists()
@@ -85,7 +87,8 @@ def test_a_second_testimony_on_the_event_page_corroborates(lawyer_client) -> Non
 
     assert response.status_code == 302
     page = lawyer_client.get(response["Location"]).content.decode()
-    assert Act.objects.count() == 1 and Source.objects.count() == 2
+    assert Act.objects.count() == 1
+    assert Source.objects.count() == 2
     assert "Подтверждено 2 независимыми источниками" in page
 
 
@@ -105,8 +108,10 @@ def test_bad_testimony_input_gets_a_message_and_stores_nothing(lawyer_client, ov
 
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not Event.objects.exists() and not Victim.objects.exists()
-    assert not Source.objects.exists() and not Perpetrator.objects.exists()
+    assert not Event.objects.exists()
+    assert not Victim.objects.exists()
+    assert not Source.objects.exists()
+    assert not Perpetrator.objects.exists()
 
 
 def test_missing_records_are_404_not_500(lawyer_client) -> None:
@@ -142,7 +147,8 @@ def test_upload_without_a_file_is_a_message(lawyer_client) -> None:
     response = lawyer_client.post(reverse("documentation:evidence_upload", args=[event.pk]),
                                   {"description": "x"}, follow=True)
 
-    assert response.status_code == 200 and not Evidence.objects.exists()
+    assert response.status_code == 200
+    assert not Evidence.objects.exists()
 
 
 def test_evidence_page_download_and_export_are_in_custody(lawyer_client) -> None:
@@ -154,7 +160,8 @@ def test_evidence_page_download_and_export_are_in_custody(lawyer_client) -> None
     download = lawyer_client.post(reverse("documentation:evidence_download", args=[evidence.pk]))
     export = lawyer_client.post(reverse("documentation:evidence_export", args=[evidence.pk]))
 
-    assert page.status_code == 200 and "a.jpg" in page.content.decode()
+    assert page.status_code == 200
+    assert "a.jpg" in page.content.decode()
     assert download.content == b"photo bytes"
     assert download["Content-Disposition"].startswith("attachment")
     assert export["Content-Type"] == "application/zip"
@@ -191,7 +198,8 @@ def test_exports_name_only_victims_who_consented(lawyer_client) -> None:
     json_doc = lawyer_client.get(reverse("documentation:acts_export", args=["json"])).json()
 
     text = csv_text.decode()
-    assert "Ruslan Testov" in text and "Islam Primerov" not in text
+    assert "Ruslan Testov" in text
+    assert "Islam Primerov" not in text
     assert "Police unit (fictional)" in text
     acts = json_doc["events"][0]["acts"]
     names = {act["victim"]["pseudonym"]: act["victim"]["name"] for act in acts}
@@ -212,7 +220,8 @@ def test_verify_form_marks_the_act_and_stale_version_is_a_message(lawyer_client)
     empty = lawyer_client.post(url, {"reasoning": "", "version": 2}, follow=True)
 
     assert "Проверено" in ok.content.decode()
-    assert stale.status_code == 200 and "изменил" in stale.content.decode()
+    assert stale.status_code == 200
+    assert "изменил" in stale.content.decode()
     assert empty.status_code == 200
 
 

@@ -75,7 +75,7 @@ def _testimony(data: dict[str, Any], event: Event | None) -> Testimony:
 
 @operator_required(DOCUMENT)
 @require_http_methods(["GET", "POST"])
-def testimony(request: HttpRequest, event_id: int | None = None) -> HttpResponse:
+def take_testimony(request: HttpRequest, event_id: int | None = None) -> HttpResponse:
     """New event from a call, or (event_id) one more source for an existing event."""
     event = permissions.get_event_for(request.user, event_id) if event_id else None
     form = TestimonyForm(request.POST or None, event=event)

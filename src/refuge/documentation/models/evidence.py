@@ -23,8 +23,8 @@ class Evidence(models.Model):
     description = SealedTextField(envelope_field="envelope", blank=True, null=True)
     size_bytes = models.PositiveBigIntegerField()
     stored_name = models.CharField(max_length=64, unique=True)
-    events = models.ManyToManyField("documentation.Event", through="EvidenceLink",
-                                    related_name="evidence")
+    events = models.ManyToManyField(  # type: ignore[var-annotated]
+        "documentation.Event", through="EvidenceLink", related_name="evidence")
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                  related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
