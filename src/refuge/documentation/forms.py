@@ -167,3 +167,8 @@ class PlaceForm(forms.Form):
                                   max_value=90, decimal_places=5, max_digits=8)
     longitude = forms.DecimalField(label=_("Longitude"), required=False, min_value=-180,
                                    max_value=180, decimal_places=5, max_digits=8)
+
+
+class ImportForm(forms.Form):
+    organisation = forms.CharField(label=_("Organisation whose list this is"), max_length=300)
+    file = forms.FileField(label=_("CSV file (UTF-8)"))

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from refuge.documentation.views import events, evidence, lists
+from refuge.documentation.views import events, evidence, imports, lists
 
 app_name = "documentation"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("acts/<int:act_id>/verify/", events.act_verify, name="act_verify"),
     path("victims/<int:victim_id>/", events.victim_detail, name="victim"),
     path("places/", events.place_list, name="places"),
+    path("import/", imports.import_list, name="import"),
     path("evidence/<int:evidence_id>/", evidence.evidence_detail, name="evidence"),
     path("evidence/<int:evidence_id>/download/", evidence.evidence_download,
          name="evidence_download"),

@@ -93,7 +93,8 @@ def _perpetrators(actor: Operator, testimony: Testimony) -> list[Perpetrator]:
     return perpetrators
 
 
-def _act(actor: Operator, event: Event, victim: Victim, violation: str) -> tuple[Act, bool]:
+def get_or_create_act(actor: Operator, event: Event, victim: Victim,
+                      violation: str) -> tuple[Act, bool]:
     act = Act.objects.filter(event=event, victim=victim, violation=violation).first()
     if act is not None:
         return act, False
@@ -118,7 +119,7 @@ def record_testimony(*, actor: Operator, testimony: Testimony) -> TestimonyResul
     created = 0
     for victim in _victims(actor, testimony):
         for violation in dict.fromkeys(testimony.violations):
-            act, is_new = _act(actor, event, victim, violation)
+            act, is_new = get_or_create_act(actor, event, victim, violation)
             created += int(is_new)
             acts.append(act)
             ActSource.objects.get_or_create(act=act, source=source,

@@ -73,12 +73,18 @@ def _testimony(data: dict[str, Any], event: Event | None) -> Testimony:
     )
 
 
+def _references(request: HttpRequest) -> dict[str, int]:
+    """?contact=12&case=3 from the hotline or a case: the testimony is linked without retyping."""
+    return {field: int(value) for field, name in (("contact_ref", "contact"), ("case_ref", "case"))
+            if (value := request.GET.get(name, "")).isdigit() and len(value) < 12}
+
+
 @operator_required(DOCUMENT)
 @require_http_methods(["GET", "POST"])
 def take_testimony(request: HttpRequest, event_id: int | None = None) -> HttpResponse:
     """New event from a call, or (event_id) one more source for an existing event."""
     event = permissions.get_event_for(request.user, event_id) if event_id else None
-    form = TestimonyForm(request.POST or None, event=event)
+    form = TestimonyForm(request.POST or None, event=event, initial=_references(request))
     if request.method == "POST" and form.is_valid():
         try:
             result = record_testimony(actor=request.user,  # type: ignore[arg-type]
