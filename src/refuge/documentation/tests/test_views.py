@@ -239,3 +239,46 @@ def test_custom_place_form(lawyer_client) -> None:
                                                                "name_ru": "x", "name_en": "x",
                                                                "parent": 99999})
     assert bad.status_code == 200
+
+
+def test_a_late_joiner_sees_a_notice_until_the_team_shares(client, lawyer) -> None:
+    log_in(client, lawyer)
+    client.post(TESTIMONY, _form())
+    event = Event.objects.get()
+    newcomer = make_operator("lawyer-new", Role.LAWYER)
+    other = type(client)()
+    log_in(other, newcomer)
+
+    before = other.get(reverse("documentation:event", args=[event.pk]))
+    client.post(reverse("documentation:event_share", args=[event.pk]))
+    after = other.get(reverse("documentation:event", args=[event.pk]))
+
+    assert before.status_code == 200
+    assert "Witness Adam" not in before.content.decode()
+    assert "Witness Adam" in after.content.decode()
+    assert "Police unit (fictional)" in after.content.decode()
+
+
+def test_every_read_of_the_event_page_is_audited_with_ids(lawyer_client) -> None:
+    lawyer_client.post(TESTIMONY, _form())
+    event = Event.objects.get()
+    source = Source.objects.get()
+
+    lawyer_client.get(reverse("documentation:event", args=[event.pk]))
+    lawyer_client.get(reverse("documentation:victim", args=[Victim.objects.first().pk]))
+
+    reads = AuditEvent.objects.filter(action=AuditAction.RECORD_READ)
+    assert reads.filter(target_type="documentation.Event", target_id=str(event.pk)).exists()
+    assert reads.filter(target_type="documentation.Source", target_id=str(source.pk)).exists()
+    assert reads.filter(target_type="documentation.Victim").exists()
+    assert all("Ruslan" not in str(read.details) for read in reads)
+
+
+def test_the_english_console_pages_work(lawyer_client) -> None:
+    lawyer_client.post(TESTIMONY, _form())
+    event = Event.objects.get()
+
+    page = lawyer_client.get(f"/en{reverse('documentation:event', args=[event.pk])}")
+
+    assert page.status_code == 200
+    assert "Single source" in page.content.decode()

@@ -26,7 +26,9 @@ from refuge.documentation.services.acts import verify_act
 from refuge.documentation.services.common import audit_read
 from refuge.documentation.services.places import PlaceInput, create_custom_place, find_place
 from refuge.documentation.services.records import EventInput, SourceInput, record_consent
+from refuge.documentation.services.sharing import share_event_with_team
 from refuge.documentation.services.testimony import NewPerpetrator, Testimony, record_testimony
+from refuge.vault import api as vault
 
 DOCUMENT = Capability.DOCUMENT
 
@@ -42,6 +44,8 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
     dossier = selectors.event_dossier(event)
     audit_read(request.user, event, acts=len(dossier.acts), sources=len(dossier.sources))
+    for source in dossier.sources:  # their sealed summaries are shown side by side
+        audit_read(request.user, source, event=event.pk)
     return render(request, "documentation/event_detail.html", {
         "dossier": dossier, "event": event, "evidence_form": EvidenceForm(),
     })
@@ -102,6 +106,16 @@ def take_testimony(request: HttpRequest, event_id: int | None = None) -> HttpRes
 
 @operator_required(DOCUMENT)
 @require_POST
+def event_share(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = permissions.get_event_for(request.user, event_id)
+    added = share_event_with_team(actor=request.user, event=event)  # type: ignore[arg-type]
+    messages.success(request, _("Shared with the team: %(count)d new grant(s).")
+                     % {"count": added})
+    return redirect("documentation:event", event_id=event.pk)
+
+
+@operator_required(DOCUMENT)
+@require_POST
 def act_verify(request: HttpRequest, act_id: int) -> HttpResponse:
     act = permissions.get_act_for(request.user, act_id)
     form = VerifyForm(request.POST)
@@ -114,6 +128,8 @@ def act_verify(request: HttpRequest, act_id: int) -> HttpResponse:
                        version=form.cleaned_data["version"])
         except DomainError as error:
             messages.error(request, str(error))
+        except vault.VaultError:
+            messages.error(request, _("This event is not shared with you."))
         else:
             messages.success(request, _("The act is marked verified."))
     return redirect("documentation:event", event_id=act.event_id)

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.roles import Capability
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
 from refuge.documentation.forms import ActFilterForm
 from refuge.documentation.selectors import ActFilter, act_views, acts_matching
 from refuge.documentation.services.exports import export_acts
@@ -27,6 +29,8 @@ def act_list(request: HttpRequest) -> HttpResponse:
     form = ActFilterForm(request.GET or None)
     acts = acts_matching(_act_filter(form)) if not form.errors else acts_matching(ActFilter())
     total = acts.count()
+    record_event(AuditAction.RECORD_READ, actor=request.user, target_type="documentation.Act",
+                 target_id="list", details={"shown": min(total, PAGE_SIZE)})
     return render(request, "documentation/act_list.html", {
         "form": form, "acts": act_views(acts[:PAGE_SIZE]), "total": total,
         "query": request.GET.urlencode(), "page_size": PAGE_SIZE,
