@@ -25,3 +25,13 @@ def as_lawyer(lawyer: Any) -> Iterator[Any]:
 @pytest.fixture(autouse=True)
 def _evidence_dir(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A request to /en/ leaves English active in the test's thread: start each test in ru."""
+    from django.utils import translation
+
+    with translation.override("ru"):
+        yield
+

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from refuge.accounts.roles import Role
@@ -36,6 +37,9 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         context.set_default_timeout(15_000)
         yield context.new_page()
         browser.close()
+        # ORM calls made while Playwright runs use their own connection (greenlet context):
+        # close it, or PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
 
 
 def _log_in(page: Any, base: str, lawyer: Any) -> None:
