@@ -80,11 +80,22 @@ def seed() -> list[str]:
         new_event=_event(grozny, date(2017, 3, 28), date(2017, 3, 28),
                          EventType.INDIVIDUAL_DETENTION, "Taken from a flat, money demanded"),
         new_victim_names=["Demo victim four"], existing_perpetrators=[unit]))
+    station = record_testimony(actor=lawyer, testimony=Testimony(
+        source=_source(SourceKind.TESTIMONY, "Caller C (fictional)", date(2017, 4, 20)),
+        violations=[V.ARBITRARY_DETENTION, V.TORTURE_ELECTRIC, V.THREATS],
+        new_event=_event(grozny, date(2017, 4, 11), date(2017, 4, 14),
+                         EventType.INDIVIDUAL_DETENTION, "Held at a district police station"),
+        new_victim_names=["Demo victim six"], existing_perpetrators=[unit, commander],
+        perpetrator_role=PerpetratorRole.ORDERED))
+    record_testimony(actor=lawyer, testimony=Testimony(
+        source=_source(SourceKind.TESTIMONY, "Cellmate D (fictional)", date(2017, 5, 2)),
+        violations=[V.ARBITRARY_DETENTION, V.TORTURE_ELECTRIC], event=station.event,
+        existing_victims=[station.acts[0].victim]))
     record_testimony(actor=lawyer, testimony=Testimony(
         source=_source(SourceKind.MEDIA_REPORT, "Newspaper (fictional)", date(2017, 4, 15)),
         violations=[V.VIOLENCE_BY_RELATIVES, V.THREATS],
         new_event=_event(Place.objects.get(code="gudermes"), date(2017, 4, 1), date(2017, 4, 30),
                          EventType.FAMILY_VIOLENCE, "Returned to the family after release"),
         new_victim_names=["Demo victim five"]))
-    return ["Documentation demo: 3 fictional events of 2017 (Argun, Grozny, Gudermes), "
-            f"{Event.objects.count()} events, acts with sources; log in as 'lawyer'."]
+    return [f"Documentation demo: {Event.objects.count()} fictional events of 2017 (Argun, "
+            "Grozny, Gudermes) with victims, perpetrators and sources; log in as 'lawyer'."]

@@ -16,8 +16,8 @@ def test_demo_seeds_fictional_events_of_2017_with_corroborated_acts() -> None:
 
     lines = seed()
 
-    assert "3 fictional events" in lines[0]
-    assert Event.objects.filter(start_date__year=2017).count() == 3
+    assert "4 fictional events" in lines[0]
+    assert Event.objects.filter(start_date__year=2017).count() == 4
     confidences = {corroborate(act, act.sources.all()).confidence for act in Act.objects.all()}
     assert {Confidence.VERIFIED, Confidence.CORROBORATED, Confidence.SINGLE_SOURCE} <= confidences
     assert seed() == ["Documentation demo: events already present, nothing added."]

@@ -46,6 +46,9 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     audit_read(request.user, event, acts=len(dossier.acts), sources=len(dossier.sources))
     for source in dossier.sources:  # their sealed summaries are shown side by side
         audit_read(request.user, source, event=event.pk)
+    for perpetrator in {link.perpetrator for view in dossier.acts
+                        for link in view.perpetrator_links}:
+        audit_read(request.user, perpetrator, event=event.pk)
     return render(request, "documentation/event_detail.html", {
         "dossier": dossier, "event": event, "evidence_form": EvidenceForm(),
     })
@@ -99,6 +102,9 @@ def take_testimony(request: HttpRequest, event_id: int | None = None) -> HttpRes
             messages.success(request, _("Recorded %(source)s: %(count)d act(s) linked.")
                              % {"source": result.source.reference, "count": len(result.acts)})
             return redirect("documentation:event", event_id=result.event.pk)
+    if event is not None and request.method == "GET":
+        for victim in form.fields["victims"].queryset:  # type: ignore[attr-defined]
+            audit_read(request.user, victim, event=event.pk)  # names shown as choices
     return render(request, "documentation/testimony_form.html", {
         "form": form, "event": event, "places": Place.objects.all(),
     })
