@@ -172,3 +172,24 @@ class PlaceForm(forms.Form):
 class ImportForm(forms.Form):
     organisation = forms.CharField(label=_("Organisation whose list this is"), max_length=300)
     file = forms.FileField(label=_("CSV file (UTF-8)"))
+
+
+class EventForm(forms.Form):
+    event_type = forms.ChoiceField(label=_("What kind of event"), choices=EventType.choices)
+    title = forms.CharField(label=_("Short title"), max_length=200, required=False)
+    description = forms.CharField(label=_("What happened"), widget=forms.Textarea,
+                                  max_length=20_000, required=False)
+    start_date = forms.DateField(label=_("From"), widget=DATE)
+    end_date = forms.DateField(label=_("Until"), widget=DATE)
+    date_precision = forms.ChoiceField(label=_("How exact are the dates"),
+                                       choices=DatePrecision.choices)
+    place = forms.CharField(label=_("Place (town, district or facility)"), max_length=120,
+                            widget=forms.TextInput(attrs={"list": "places"}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def initial_for(cls, event: Event) -> dict[str, Any]:
+        return {"event_type": event.event_type, "title": event.title,
+                "description": event.description, "start_date": event.start_date,
+                "end_date": event.end_date, "date_precision": event.date_precision,
+                "place": event.place.name_ru, "version": event.version}

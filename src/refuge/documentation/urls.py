@@ -6,6 +6,7 @@ app_name = "documentation"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", events.event_list, name="events"),
     path("events/<int:event_id>/", events.event_detail, name="event"),
+    path("events/<int:event_id>/edit/", events.event_edit, name="event_edit"),
     path("events/<int:event_id>/share/", events.event_share, name="event_share"),
     path("testimony/", events.take_testimony, name="testimony"),
     path("events/<int:event_id>/source/", events.take_testimony, name="event_source"),

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -53,16 +53,26 @@ def add_evidence(*, actor: Operator, event: Event, content: bytes, file_name: st
     file_sha256 = hashlib.sha256(content).hexdigest()
     digest_key = evidence_digest_key(file_sha256)
     held = Evidence.objects.select_for_update().filter(digest_key=digest_key).first()
-    if held is not None:
-        _link(held, event, actor)
-        append_custody(evidence=held, action=CustodyAction.LINKED, actor=actor,
-                       file_sha256=file_sha256)
-        record_event(AuditAction.RECORD_CHANGED, actor=actor, target=held,
-                     details={"linked_event": event.pk, "duplicate": True})
-        return EvidenceAdded(evidence=held, is_duplicate=True)
-    evidence = _store_new(actor=actor, event=event, content=content, file_sha256=file_sha256,
-                          digest_key=digest_key, file_name=file_name, description=description)
-    return EvidenceAdded(evidence=evidence, is_duplicate=False)
+    if held is None:
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent upload may win the race
+                evidence = _store_new(actor=actor, event=event, content=content,
+                                      file_sha256=file_sha256, digest_key=digest_key,
+                                      file_name=file_name, description=description)
+            return EvidenceAdded(evidence=evidence, is_duplicate=False)
+        except IntegrityError:
+            held = Evidence.objects.select_for_update().get(digest_key=digest_key)
+    return EvidenceAdded(evidence=_link_duplicate(held, event, actor, file_sha256),
+                         is_duplicate=True)
+
+
+def _link_duplicate(held: Evidence, event: Event, actor: Operator, file_sha256: str) -> Evidence:
+    _link(held, event, actor)
+    append_custody(evidence=held, action=CustodyAction.LINKED, actor=actor,
+                   file_sha256=file_sha256)
+    record_event(AuditAction.RECORD_CHANGED, actor=actor, target=held,
+                 details={"linked_event": event.pk, "duplicate": True})
+    return held
 
 
 def _store_new(*, actor: Operator, event: Event, content: bytes, file_sha256: str,

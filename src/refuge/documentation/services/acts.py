@@ -28,5 +28,4 @@ def verify_act(*, actor: Operator, act: Act, reasoning: str, version: int) -> Ac
     if updated != 1:
         raise ConflictError(_("Someone changed this act meanwhile. Reload and try again."))
     record_event(AuditAction.RECORD_CHANGED, actor=actor, target=act, details={"verified": True})
-    act.refresh_from_db()
-    return act
+    return Act.objects.get(pk=act.pk)

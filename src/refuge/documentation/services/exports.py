@@ -89,12 +89,14 @@ def events_document(acts: list[Act]) -> dict[str, Any]:
     events: dict[int, dict[str, Any]] = {}
     for act in acts:
         event = act.event
-        entry = events.setdefault(event.pk, {
-            "reference": event.reference, "type": event.event_type,
-            "start_date": event.start_date.isoformat(), "end_date": event.end_date.isoformat(),
-            "date_precision": event.date_precision, "place": _place(event.place), "acts": [],
-        })
-        entry["acts"].append(act_record(act))
+        if event.pk not in events:
+            events[event.pk] = {
+                "reference": event.reference, "type": event.event_type,
+                "start_date": event.start_date.isoformat(),
+                "end_date": event.end_date.isoformat(), "date_precision": event.date_precision,
+                "place": _place(event.place), "acts": [],
+            }
+        events[event.pk]["acts"].append(act_record(act))
     return {"format": "refuge-events/1", "generated_at": timezone.now().isoformat(),
             "events": list(events.values())}
 

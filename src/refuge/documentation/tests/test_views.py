@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import log_in, make_operator
+from refuge.core.testing import keyring_for, log_in, make_operator
 from refuge.documentation.models import Act, Event, Evidence, Perpetrator, Source, Victim
+from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db
 EVENTS = reverse("documentation:events")
@@ -282,3 +283,71 @@ def test_the_english_console_pages_work(lawyer_client) -> None:
 
     assert page.status_code == 200
     assert "Single source" in page.content.decode()
+
+
+def test_an_evidence_file_over_the_limit_is_a_message(lawyer_client, settings) -> None:
+    settings.DOCUMENTATION_MAX_EVIDENCE_BYTES = 100
+    lawyer_client.post(TESTIMONY, _form())
+
+    response = _upload(lawyer_client, Event.objects.get(), content=b"x" * 200)
+
+    assert response.status_code == 200
+    assert "больше" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_an_upload_beyond_the_in_memory_limit_is_refused_without_500(lawyer_client) -> None:
+    lawyer_client.post(TESTIMONY, _form())
+
+    response = _upload(lawyer_client, Event.objects.get(), content=b"x" * (12 * 1024 * 1024))
+
+    assert response.status_code == 200
+    assert not Evidence.objects.exists()
+
+
+def _edit(event, **overrides):
+    data = {"event_type": "raid", "title": "Corrected", "description": "More detail.",
+            "start_date": "2017-03-02", "end_date": "2017-03-04", "date_precision": "day",
+            "place": "Grozny", "version": event.version}
+    data.update(overrides)
+    return data
+
+
+def test_an_event_is_corrected_and_a_stale_form_is_refused(lawyer_client, lawyer) -> None:
+    lawyer_client.post(TESTIMONY, _form())
+    event = Event.objects.get()
+    url = reverse("documentation:event_edit", args=[event.pk])
+
+    assert lawyer_client.get(url).status_code == 200
+    saved = lawyer_client.post(url, _edit(event))
+    stale = lawyer_client.post(url, _edit(event, title="Lost update"))
+
+    event = Event.objects.get(pk=event.pk)
+    assert saved.status_code == 302
+    assert stale.status_code == 200
+    assert "изменил" in stale.content.decode()
+    assert event.version == 2
+    assert event.place.name_en == "Grozny"
+    with vault.activated(keyring_for(lawyer)):
+        assert Event.objects.get(pk=event.pk).title == "Corrected"
+    assert AuditEvent.objects.filter(action=AuditAction.RECORD_CHANGED,
+                                     target_id=str(event.pk)).exists()
+
+
+@pytest.mark.parametrize("overrides", [
+    {"start_date": "2017-03-09", "end_date": "2017-03-01"},
+    {"end_date": str(timezone.localdate() + timedelta(days=1))},
+    {"place": "Nowhere"},
+    {"version": "abc"},
+])
+def test_bad_corrections_change_nothing(lawyer_client, overrides) -> None:
+    lawyer_client.post(TESTIMONY, _form())
+    event = Event.objects.get()
+
+    response = lawyer_client.post(reverse("documentation:event_edit", args=[event.pk]),
+                                  _edit(event, **overrides))
+
+    event = Event.objects.get(pk=event.pk)
+    assert response.status_code == 200
+    assert event.version == 1
+    assert event.place.name_en == "Argun"

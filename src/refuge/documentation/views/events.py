@@ -16,6 +16,7 @@ from refuge.core.errors import DomainError
 from refuge.documentation import permissions, selectors
 from refuge.documentation.forms import (
     ConsentForm,
+    EventForm,
     EvidenceForm,
     PlaceForm,
     TestimonyForm,
@@ -24,6 +25,7 @@ from refuge.documentation.forms import (
 from refuge.documentation.models import Event, Place
 from refuge.documentation.services.acts import verify_act
 from refuge.documentation.services.common import audit_read
+from refuge.documentation.services.events import update_event
 from refuge.documentation.services.places import PlaceInput, create_custom_place, find_place
 from refuge.documentation.services.records import EventInput, SourceInput, record_consent
 from refuge.documentation.services.sharing import share_event_with_team
@@ -108,6 +110,33 @@ def take_testimony(request: HttpRequest, event_id: int | None = None) -> HttpRes
     return render(request, "documentation/testimony_form.html", {
         "form": form, "event": event, "places": Place.objects.all(),
     })
+
+
+@operator_required(DOCUMENT)
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = permissions.get_event_for(request.user, event_id)
+    if not vault.can_read(event.envelope_id):
+        messages.error(request, _("This event is not shared with you."))
+        return redirect("documentation:event", event_id=event.pk)
+    form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changes = EventInput(place=find_place(data["place"]), **{
+                name: data[name] for name in ("event_type", "title", "description",
+                                              "start_date", "end_date", "date_precision")})
+            update_event(actor=request.user, event=event,  # type: ignore[arg-type]
+                         changes=changes, version=data["version"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect("documentation:event", event_id=event.pk)
+    else:
+        audit_read(request.user, event, form="edit")
+    return render(request, "documentation/event_form.html", {
+        "form": form, "event": event, "places": Place.objects.all()})
 
 
 @operator_required(DOCUMENT)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,7 +35,8 @@ def evidence_upload(request: HttpRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a file to upload."))
+        messages.error(request, _("Choose a file to upload (at most %(limit)s).") % {
+            "limit": filesizeformat(settings.DOCUMENTATION_MAX_EVIDENCE_BYTES)})
         return redirect("documentation:event", event_id=event.pk)
     upload = form.cleaned_data["file"]
     try:
