@@ -259,3 +259,7 @@ DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.cases.demo.seed"]
 # Closed cases lose names, numbers and contact details after this many days (refuge
 # purge_cases, run daily from cron); coded anonymous facts stay for statistics.
 CASES_RETENTION_DAYS = env_int("REFUGE_CASES_RETENTION_DAYS", 180)
+# --- Documentation ----------------------------------------------------------------------------
+# Evidence files are read into memory (FILE_UPLOAD_HANDLERS keeps uploads there) and sealed.
+DOCUMENTATION_MAX_EVIDENCE_BYTES = env_int("REFUGE_MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
+DEMO_SEEDERS += ["refuge.documentation.demo.seed"]
