@@ -233,3 +233,8 @@ LOGGING = {
 
 # --- Demo data: each app seeds its own (refuge demo) -------------------------------------------
 DEMO_SEEDERS = ["refuge.accounts.demo.seed"]
+
+# --- Documentation ----------------------------------------------------------------------------
+# Evidence files are read into memory (FILE_UPLOAD_HANDLERS keeps uploads there) and sealed.
+DOCUMENTATION_MAX_EVIDENCE_BYTES = env_int("REFUGE_MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
+DEMO_SEEDERS += ["refuge.documentation.demo.seed"]

@@ -1,0 +1,159 @@
+"""`refuge estimate`: output formats and exit code 2 on bad input (no database needed)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+LINCOLN_PETERSEN_CSV = "A,B,count\n1,1,30\n1,0,70\n0,1,45\n"
+THREE_LISTS_CSV = (
+    "A,B,C,count\n1,1,1,8\n1,1,0,20\n1,0,1,15\n0,1,1,12\n1,0,0,60\n0,1,0,50\n0,0,1,40\n"
+)
+
+
+def _write(tmp_path: Path, text: str, name: str = "lists.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _run(*arguments: str) -> str:
+    out = io.StringIO()
+    call_command("estimate", *arguments, stdout=out)
+    return out.getvalue()
+
+
+def test_json_output_parses_and_has_the_interface_fields(tmp_path: Path) -> None:
+    output = json.loads(_run(str(_write(tmp_path, THREE_LISTS_CSV)), "--json"))
+
+    assert {"estimate", "ci_low", "ci_high", "model", "observed"} <= output.keys()
+    assert output["observed"] == 205
+    assert output["ci_low"] < output["estimate"] < output["ci_high"]
+    assert output["criterion"] == "bic"
+    assert output["interval_method"].startswith("profile likelihood")
+    assert isinstance(output["alternatives"], list)
+    assert {"model", "estimate", "ci_low", "ci_high", "ic", "delta_ic"} <= output[
+        "alternatives"
+    ][0].keys()
+    assert "log-linear" in output["method"]
+
+
+def test_two_lists_json_gives_lincoln_petersen(tmp_path: Path) -> None:
+    output = json.loads(_run(str(_write(tmp_path, LINCOLN_PETERSEN_CSV)), "--json"))
+
+    assert output["estimate"] == 250.0
+    assert output["model"] == "main effects only (independence)"
+    assert output["warnings"]
+
+
+def test_text_output_names_the_estimate_interval_and_model(tmp_path: Path) -> None:
+    output = _run(str(_write(tmp_path, LINCOLN_PETERSEN_CSV)))
+
+    assert "Estimated population: 250 (95% interval" in output
+    assert "Observed on at least one list: 145" in output
+    assert "Warning: only two lists" in output
+
+
+def test_named_model_and_criterion_options(tmp_path: Path) -> None:
+    path = str(_write(tmp_path, THREE_LISTS_CSV))
+
+    saturated = json.loads(_run(path, "--json", "--model", "A:B,A:C,B:C"))
+    independence = json.loads(
+        _run(path, "--json", "--model", "independence", "--criterion", "aic")
+    )
+
+    assert saturated["estimate"] == pytest.approx(
+        205 + 8 * 60 * 50 * 40 / (20 * 15 * 12), abs=0.05
+    )
+    assert independence["model_terms"] == []
+    assert independence["criterion"] == "aic"
+
+
+def test_stratified_json_lists_each_stratum(tmp_path: Path) -> None:
+    text = "stratum,A,B,count\n" + "".join(
+        f"{stratum},{line}\n"
+        for stratum in ("north", "south")
+        for line in ("1,1,30", "1,0,70", "0,1,45")
+    )
+
+    output = json.loads(_run(str(_write(tmp_path, text)), "--json"))
+
+    assert [stratum["stratum"] for stratum in output["strata"]] == ["north", "south"]
+    assert output["estimate"] == 500.0
+    assert output["ci_low"] < 500 < output["ci_high"]
+
+
+def test_unbounded_interval_is_null_in_json(tmp_path: Path) -> None:
+    # One person on both lists: the upper bound runs past 1,000 times the observed count.
+    output = json.loads(
+        _run(str(_write(tmp_path, "A,B,count\n1,1,1\n1,0,400\n0,1,300\n")), "--json")
+    )
+
+    assert output["ci_high"] is None
+    assert any("no upper bound" in warning for warning in output["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("A,count\n1,5\n", "only one list"),
+        ("A,B,total\n1,0,5\n", "no 'count' column"),
+        ("A,B,count\n1,x,5\n", "is not 0 or 1"),
+        ("A,B,count\n1,0,-1\n", "whole non-negative"),
+        ("A,B,count\n1,0,5\n1,0,5\n", "repeats the capture pattern"),
+        ("A,B,count\n0,0,5\n1,0,5\n", "all-zero pattern"),
+        ("", "empty"),
+        ("A,B,count\n1,0,60\n0,1,50\n", "no log-linear model"),
+    ],
+)
+def test_bad_input_exits_with_code_2_and_a_clear_message(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(CommandError, match=message) as raised:
+        _run(str(_write(tmp_path, text)))
+
+    assert raised.value.returncode == 2
+
+
+def test_undeclared_encoding_exits_with_code_2(tmp_path: Path) -> None:
+    path = tmp_path / "cp1251.csv"
+    path.write_bytes("МВД,Мемориал,count\n1,1,4\n1,0,9\n0,1,6\n".encode("cp1251"))
+
+    with pytest.raises(CommandError, match="--encoding cp1251") as raised:
+        _run(str(path))
+    assert raised.value.returncode == 2
+    assert json.loads(_run(str(path), "--json", "--encoding", "cp1251"))["lists"] == [
+        "МВД",
+        "Мемориал",
+    ]
+
+
+def test_command_line_prints_the_error_without_a_traceback(tmp_path: Path) -> None:
+    path = _write(tmp_path, "A,count\n1,5\n")
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get(
+            "DJANGO_SETTINGS_MODULE", "refuge.config.settings.test"
+        ),
+    }
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "django", "estimate", str(path)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+        timeout=120,
+    )
+
+    assert completed.returncode == 2
+    assert "only one list" in completed.stderr
+    assert "Traceback" not in completed.stderr

@@ -1,0 +1,118 @@
+"""Add, open and export evidence files."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from refuge.accounts.models import Operator
+from refuge.accounts.permissions import require
+from refuge.accounts.roles import Capability
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.documentation.choices import CustodyAction
+from refuge.documentation.errors import EvidenceDamaged, EvidenceTooLarge
+from refuge.documentation.evidence import storage
+from refuge.documentation.evidence.custody import append_custody
+from refuge.documentation.keys import evidence_digest_key
+from refuge.documentation.models import Event, Evidence, EvidenceLink
+from refuge.documentation.permissions import team_readers
+from refuge.documentation.services.common import assign_reference, provisional_reference
+from refuge.vault import api as vault
+
+CONTENT_LABEL = "documentation.Evidence.content"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceAdded:
+    evidence: Evidence
+    is_duplicate: bool
+
+
+def _link(evidence: Evidence, event: Event, actor: Operator) -> None:
+    EvidenceLink.objects.get_or_create(evidence=evidence, event=event,
+                                       defaults={"linked_by": actor})
+
+
+@transaction.atomic
+def add_evidence(*, actor: Operator, event: Event, content: bytes, file_name: str,
+                 description: str = "") -> EvidenceAdded:
+    """Hash on arrival; a file already held is linked to the event, never stored twice."""
+    require(actor, Capability.DOCUMENT)
+    limit = settings.DOCUMENTATION_MAX_EVIDENCE_BYTES
+    if len(content) > limit:
+        raise EvidenceTooLarge(_("The file is larger than %(limit)s.")
+                               % {"limit": filesizeformat(limit)})
+    file_sha256 = hashlib.sha256(content).hexdigest()
+    digest_key = evidence_digest_key(file_sha256)
+    held = Evidence.objects.select_for_update().filter(digest_key=digest_key).first()
+    if held is not None:
+        _link(held, event, actor)
+        append_custody(evidence=held, action=CustodyAction.LINKED, actor=actor,
+                       file_sha256=file_sha256)
+        record_event(AuditAction.RECORD_CHANGED, actor=actor, target=held,
+                     details={"linked_event": event.pk, "duplicate": True})
+        return EvidenceAdded(evidence=held, is_duplicate=True)
+    return EvidenceAdded(evidence=_store_new(actor, event, content, file_sha256, digest_key,
+                                             file_name, description), is_duplicate=False)
+
+
+def _store_new(actor: Operator, event: Event, content: bytes, file_sha256: str,
+               digest_key: str, file_name: str, description: str) -> Evidence:
+    envelope = vault.create_envelope(purpose=vault.Purpose.EVIDENCE, readers=team_readers(actor))
+    evidence = Evidence(reference=provisional_reference(), envelope=envelope,
+                        digest_key=digest_key, size_bytes=len(content),
+                        stored_name=f"{uuid.uuid4().hex}.bin", added_by=actor)
+    evidence.sha256 = file_sha256
+    evidence.custody_salt = secrets.token_hex(16)
+    evidence.file_name = file_name[:255]
+    evidence.description = description
+    storage.write_ciphertext(evidence.stored_name,
+                             vault.encrypt_bytes(envelope.pk, content, label=CONTENT_LABEL))
+    try:
+        evidence.save()
+        assign_reference(evidence, "F")
+        _link(evidence, event, actor)
+        append_custody(evidence=evidence, action=CustodyAction.ADDED, actor=actor)
+        record_event(AuditAction.RECORD_CREATED, actor=actor, target=evidence,
+                     details={"event": event.pk, "bytes": len(content)})
+    except BaseException:
+        storage.remove(evidence.stored_name)  # no orphan ciphertext when the row is not saved
+        raise
+    return evidence
+
+
+def _content(evidence: Evidence) -> bytes:
+    content = vault.decrypt_bytes(evidence.envelope_id, storage.read_ciphertext(
+        evidence.stored_name), label=CONTENT_LABEL)
+    if hashlib.sha256(content).hexdigest() != str(evidence.sha256):
+        raise EvidenceDamaged(_("The stored file no longer matches its hash."))
+    return content
+
+
+@transaction.atomic
+def open_evidence(*, actor: Operator, evidence: Evidence) -> bytes:
+    """Decrypt the file for its reader, check its hash, record the view in custody and audit."""
+    require(actor, Capability.DOCUMENT)
+    content = _content(evidence)
+    append_custody(evidence=evidence, action=CustodyAction.VIEWED, actor=actor)
+    record_event(AuditAction.RECORD_READ, actor=actor, target=evidence,
+                 details={"content": True})
+    return content
+
+
+@transaction.atomic
+def content_for_export(*, actor: Operator, evidence: Evidence) -> bytes:
+    """The file for an export, after recording the export in custody and audit."""
+    require(actor, Capability.DOCUMENT)
+    content = _content(evidence)
+    append_custody(evidence=evidence, action=CustodyAction.EXPORTED, actor=actor)
+    record_event(AuditAction.EXPORT, actor=actor, target=evidence, details={"format": "zip"})
+    return content

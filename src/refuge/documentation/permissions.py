@@ -1,0 +1,63 @@
+"""Who may see what. Documentation is one team: every operator holding Capability.DOCUMENT
+(lawyers/monitors, case workers, coordinators) sees every record's coded fields; the sealed
+fields open for those holding a grant (all team members active when the record was made)."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+from refuge.accounts.models import Operator
+from refuge.accounts.permissions import require
+from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
+from refuge.documentation.models import Act, Event, Evidence, Perpetrator, Source, Victim
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
+def documentation_team() -> list[Operator]:
+    """Active operators whose role holds DOCUMENT: the readers sealed to at creation."""
+    roles = [role for role, capabilities in ROLE_CAPABILITIES.items()
+             if Capability.DOCUMENT in capabilities]
+    return list(Operator.objects.filter(is_active=True, role__in=roles))
+
+
+def team_readers(actor: Operator) -> list[Operator]:
+    readers = documentation_team()
+    if actor.pk not in {reader.pk for reader in readers}:
+        readers.append(actor)
+    return readers
+
+
+def _get_for(operator: Any, model: type[ModelT], record_id: int) -> ModelT:
+    require(operator, Capability.DOCUMENT)
+    record = model._default_manager.filter(pk=record_id).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def get_event_for(operator: Any, event_id: int) -> Event:
+    return _get_for(operator, Event, event_id)
+
+
+def get_act_for(operator: Any, act_id: int) -> Act:
+    return _get_for(operator, Act, act_id)
+
+
+def get_victim_for(operator: Any, victim_id: int) -> Victim:
+    return _get_for(operator, Victim, victim_id)
+
+
+def get_perpetrator_for(operator: Any, perpetrator_id: int) -> Perpetrator:
+    return _get_for(operator, Perpetrator, perpetrator_id)
+
+
+def get_source_for(operator: Any, source_id: int) -> Source:
+    return _get_for(operator, Source, source_id)
+
+
+def get_evidence_for(operator: Any, evidence_id: int) -> Evidence:
+    return _get_for(operator, Evidence, evidence_id)

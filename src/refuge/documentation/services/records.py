@@ -1,0 +1,142 @@
+"""Create the records that make up the documentation: events, victims, perpetrators, sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from refuge.accounts.models import Operator
+from refuge.accounts.permissions import require
+from refuge.accounts.roles import Capability
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.documentation.choices import (
+    Affiliation,
+    AgeGroup,
+    DatePrecision,
+    EventType,
+    Gender,
+    PerpetratorKind,
+    SourceKind,
+)
+from refuge.documentation.errors import IncompleteTestimony
+from refuge.documentation.keys import origin_key
+from refuge.documentation.models import Event, Perpetrator, Place, Source, Victim
+from refuge.documentation.permissions import team_readers
+from refuge.documentation.services.common import (
+    assign_reference,
+    audit_created,
+    check_dates,
+    provisional_reference,
+)
+from refuge.vault import api as vault
+
+
+@dataclass(frozen=True, slots=True)
+class EventInput:
+    event_type: EventType
+    title: str
+    description: str
+    start_date: date
+    end_date: date
+    date_precision: DatePrecision
+    place: Place
+
+
+@transaction.atomic
+def create_event(*, actor: Operator, event: EventInput) -> Event:
+    """Record an event, sealed to the documentation team."""
+    require(actor, Capability.DOCUMENT)
+    check_dates(event.start_date, event.end_date)
+    envelope = vault.create_envelope(purpose=vault.Purpose.DOCUMENT, readers=team_readers(actor))
+    record = Event(
+        reference=provisional_reference(), envelope=envelope, event_type=event.event_type,
+        start_date=event.start_date, end_date=event.end_date,
+        date_precision=event.date_precision, place=event.place, created_by=actor,
+    )
+    record.title = event.title
+    record.description = event.description
+    record.save()
+    assign_reference(record, "E")
+    audit_created(actor, record)
+    return record
+
+
+@transaction.atomic
+def create_victim(*, actor: Operator, real_name: str, notes: str = "",
+                  gender: str = Gender.UNKNOWN, age_group: str = AgeGroup.UNKNOWN) -> Victim:
+    """Register a victim under a generated pseudonym; the name is sealed."""
+    require(actor, Capability.DOCUMENT)
+    envelope = vault.create_envelope(purpose=vault.Purpose.PERSON, readers=team_readers(actor))
+    victim = Victim(pseudonym=provisional_reference(), envelope=envelope, gender=gender,
+                    age_group=age_group, created_by=actor)
+    victim.real_name = real_name
+    victim.notes = notes
+    victim.save()
+    victim.pseudonym = f"V-{victim.pk:04d}"
+    victim.save(update_fields=["pseudonym"])
+    audit_created(actor, victim)
+    return victim
+
+
+@transaction.atomic
+def create_perpetrator(*, actor: Operator, kind: PerpetratorKind, name: str,
+                       affiliation: str = Affiliation.UNKNOWN, notes: str = "") -> Perpetrator:
+    """Register a perpetrator (a person or a unit); the name is sealed."""
+    require(actor, Capability.DOCUMENT)
+    envelope = vault.create_envelope(purpose=vault.Purpose.DOCUMENT, readers=team_readers(actor))
+    perpetrator = Perpetrator(reference=provisional_reference(), envelope=envelope, kind=kind,
+                              affiliation=affiliation, created_by=actor)
+    perpetrator.name = name
+    perpetrator.notes = notes
+    perpetrator.save()
+    assign_reference(perpetrator, "P")
+    audit_created(actor, perpetrator)
+    return perpetrator
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInput:
+    kind: SourceKind
+    origin_name: str
+    summary: str
+    received_on: date
+    contact_ref: int | None = None
+    case_ref: int | None = None
+
+
+@transaction.atomic
+def create_source(*, actor: Operator, source: SourceInput) -> Source:
+    """Record who says so: a testimony, a media report or another organisation's report."""
+    require(actor, Capability.DOCUMENT)
+    if not source.origin_name.strip():
+        raise IncompleteTestimony(_("A source must name who gives it."))
+    check_dates(source.received_on, source.received_on)
+    envelope = vault.create_envelope(purpose=vault.Purpose.DOCUMENT, readers=team_readers(actor))
+    record = Source(reference=provisional_reference(), envelope=envelope, kind=source.kind,
+                    origin_key=origin_key(source.origin_name), received_on=source.received_on,
+                    contact_ref=source.contact_ref, case_ref=source.case_ref, created_by=actor)
+    record.origin_name = source.origin_name.strip()
+    record.summary = source.summary
+    record.save()
+    assign_reference(record, "S")
+    audit_created(actor, record)
+    return record
+
+
+@transaction.atomic
+def record_consent(*, actor: Operator, victim: Victim, consents: bool) -> Victim:
+    """Record whether the victim agrees to be named in exports (until cases owns consent)."""
+    require(actor, Capability.DOCUMENT)
+    victim.consent_identified_use = consents
+    victim.consent_recorded_at = timezone.now()
+    victim.consent_recorded_by = actor
+    victim.save(update_fields=["consent_identified_use", "consent_recorded_at",
+                               "consent_recorded_by"])
+    record_event(AuditAction.RECORD_CHANGED, actor=actor, target=victim,
+                 details={"consent_identified_use": consents})
+    return victim

@@ -1,0 +1,147 @@
+"""Events, the testimony form, act verification, victims and places."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from refuge.accounts.decorators import operator_required
+from refuge.accounts.roles import Capability
+from refuge.core.errors import DomainError
+from refuge.documentation import permissions, selectors
+from refuge.documentation.forms import (
+    ConsentForm,
+    EvidenceForm,
+    PlaceForm,
+    TestimonyForm,
+    VerifyForm,
+)
+from refuge.documentation.models import Event, Place
+from refuge.documentation.services.acts import verify_act
+from refuge.documentation.services.common import audit_read
+from refuge.documentation.services.places import PlaceInput, create_custom_place, find_place
+from refuge.documentation.services.records import EventInput, SourceInput, record_consent
+from refuge.documentation.services.testimony import NewPerpetrator, Testimony, record_testimony
+
+DOCUMENT = Capability.DOCUMENT
+
+
+@operator_required(DOCUMENT)
+def event_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "documentation/event_list.html",
+                  {"events": selectors.events_list()[:500]})
+
+
+@operator_required(DOCUMENT)
+def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = permissions.get_event_for(request.user, event_id)
+    dossier = selectors.event_dossier(event)
+    audit_read(request.user, event, acts=len(dossier.acts), sources=len(dossier.sources))
+    return render(request, "documentation/event_detail.html", {
+        "dossier": dossier, "event": event, "evidence_form": EvidenceForm(),
+    })
+
+
+def _new_event(data: dict[str, Any]) -> EventInput | None:
+    if "event_type" not in data:
+        return None
+    return EventInput(event_type=data["event_type"], title=data["title"],
+                      description=data["description"], start_date=data["start_date"],
+                      end_date=data["end_date"], date_precision=data["date_precision"],
+                      place=find_place(data["place"]))
+
+
+def _testimony(data: dict[str, Any], event: Event | None) -> Testimony:
+    name = data["new_perpetrator_name"].strip()
+    return Testimony(
+        source=SourceInput(kind=data["source_kind"], origin_name=data["origin_name"],
+                           summary=data["summary"], received_on=data["received_on"],
+                           contact_ref=data["contact_ref"], case_ref=data["case_ref"]),
+        violations=data["violations"], event=event, new_event=_new_event(data),
+        existing_victims=[*data.get("victims", []), *data["victim_pseudonyms"]],
+        new_victim_names=data["new_victims"],
+        existing_perpetrators=list(data["perpetrators"]),
+        new_perpetrator=NewPerpetrator(name=name, kind=data["new_perpetrator_kind"],
+                                       affiliation=data["new_perpetrator_affiliation"])
+        if name else None,
+        perpetrator_role=data["perpetrator_role"],
+    )
+
+
+@operator_required(DOCUMENT)
+@require_http_methods(["GET", "POST"])
+def testimony(request: HttpRequest, event_id: int | None = None) -> HttpResponse:
+    """New event from a call, or (event_id) one more source for an existing event."""
+    event = permissions.get_event_for(request.user, event_id) if event_id else None
+    form = TestimonyForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = record_testimony(actor=request.user,  # type: ignore[arg-type]
+                                      testimony=_testimony(form.cleaned_data, event))
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Recorded %(source)s: %(count)d act(s) linked.")
+                             % {"source": result.source.reference, "count": len(result.acts)})
+            return redirect("documentation:event", event_id=result.event.pk)
+    return render(request, "documentation/testimony_form.html", {
+        "form": form, "event": event, "places": Place.objects.all(),
+    })
+
+
+@operator_required(DOCUMENT)
+@require_POST
+def act_verify(request: HttpRequest, act_id: int) -> HttpResponse:
+    act = permissions.get_act_for(request.user, act_id)
+    form = VerifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the act is verified."))
+    else:
+        try:
+            verify_act(actor=request.user, act=act,  # type: ignore[arg-type]
+                       reasoning=form.cleaned_data["reasoning"],
+                       version=form.cleaned_data["version"])
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The act is marked verified."))
+    return redirect("documentation:event", event_id=act.event_id)
+
+
+@operator_required(DOCUMENT)
+@require_http_methods(["GET", "POST"])
+def victim_detail(request: HttpRequest, victim_id: int) -> HttpResponse:
+    victim = permissions.get_victim_for(request.user, victim_id)
+    form = ConsentForm(request.POST or None,
+                       initial={"consents": victim.consent_identified_use})
+    if request.method == "POST" and form.is_valid():
+        record_consent(actor=request.user, victim=victim,  # type: ignore[arg-type]
+                       consents=form.cleaned_data["consents"])
+        messages.success(request, _("Consent recorded."))
+        return redirect("documentation:victim", victim_id=victim.pk)
+    audit_read(request.user, victim)
+    acts = selectors.act_views(victim.acts.select_related("event"))
+    return render(request, "documentation/victim_detail.html",
+                  {"victim": victim, "form": form, "acts": acts})
+
+
+@operator_required(DOCUMENT)
+@require_http_methods(["GET", "POST"])
+def place_list(request: HttpRequest) -> HttpResponse:
+    form = PlaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            place = create_custom_place(actor=request.user,  # type: ignore[arg-type]
+                                        place=PlaceInput(**form.cleaned_data))
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Place added: %(name)s") % {"name": place})
+            return redirect("documentation:places")
+    places = Place.objects.select_related("parent").order_by("kind", "name_en")
+    return render(request, "documentation/place_list.html", {"places": places, "form": form})

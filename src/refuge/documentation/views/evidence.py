@@ -1,0 +1,92 @@
+"""Evidence: upload (hash, seal, dedupe), custody page, download, verifiable export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from refuge.accounts.decorators import operator_required
+from refuge.accounts.roles import Capability
+from refuge.core.errors import DomainError
+from refuge.documentation import permissions
+from refuge.documentation.evidence.custody import custody_lines
+from refuge.documentation.evidence.export import export_bundle
+from refuge.documentation.evidence.services import add_evidence, open_evidence
+from refuge.documentation.forms import EvidenceForm
+from refuge.documentation.services.common import audit_read
+from refuge.vault import api as vault
+
+
+def _attachment(content: bytes, file_name: str, content_type: str) -> HttpResponse:
+    # Served as a download, never inline: a sealed HTML file must not run in the console.
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@operator_required(Capability.DOCUMENT)
+@require_POST
+def evidence_upload(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = permissions.get_event_for(request.user, event_id)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("documentation:event", event_id=event.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        added = add_evidence(actor=request.user, event=event,  # type: ignore[arg-type]
+                             content=upload.read(), file_name=upload.name or "",
+                             description=form.cleaned_data["description"])
+    except (DomainError, vault.VaultError) as error:
+        messages.error(request, str(error) if isinstance(error, DomainError)
+                       else _("This file is held but not shared with you."))
+    else:
+        if added.is_duplicate:
+            messages.warning(request, _("This file is already held as %(ref)s: it was linked, "
+                                        "not stored again.") % {"ref": added.evidence.reference})
+        else:
+            messages.success(request, _("Stored as %(ref)s.") % {"ref": added.evidence.reference})
+    return redirect("documentation:event", event_id=event.pk)
+
+
+@operator_required(Capability.DOCUMENT)
+@require_GET
+def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = permissions.get_evidence_for(request.user, evidence_id)
+    audit_read(request.user, evidence)
+    readable = vault.can_read(evidence.envelope_id)
+    return render(request, "documentation/evidence_detail.html", {
+        "evidence": evidence, "readable": readable,
+        "custody": custody_lines(evidence) if readable else [],
+        "events": evidence.events.all(),
+    })
+
+
+@operator_required(Capability.DOCUMENT)
+@require_POST
+def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = permissions.get_evidence_for(request.user, evidence_id)
+    try:
+        content = open_evidence(actor=request.user, evidence=evidence)  # type: ignore[arg-type]
+    except (DomainError, vault.VaultError) as error:
+        messages.error(request, str(error) if isinstance(error, DomainError)
+                       else _("This file is not shared with you."))
+        return redirect("documentation:evidence", evidence_id=evidence.pk)
+    return _attachment(content, f"{evidence.reference}.bin", "application/octet-stream")
+
+
+@operator_required(Capability.DOCUMENT)
+@require_POST
+def evidence_export(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = permissions.get_evidence_for(request.user, evidence_id)
+    try:
+        file_name, content = export_bundle(actor=request.user,  # type: ignore[arg-type]
+                                           evidence=evidence)
+    except (DomainError, vault.VaultError) as error:
+        messages.error(request, str(error) if isinstance(error, DomainError)
+                       else _("This file is not shared with you."))
+        return redirect("documentation:evidence", evidence_id=evidence.pk)
+    return _attachment(content, file_name, "application/zip")

@@ -1,0 +1,48 @@
+"""The act list with its filters, and its CSV/JSON exports."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from refuge.accounts.decorators import operator_required
+from refuge.accounts.roles import Capability
+from refuge.documentation.forms import ActFilterForm
+from refuge.documentation.selectors import ActFilter, act_views, acts_matching
+from refuge.documentation.services.exports import export_acts
+
+PAGE_SIZE = 200
+
+
+def _act_filter(form: ActFilterForm) -> ActFilter:
+    if not form.is_valid():
+        return ActFilter()
+    return ActFilter(**form.cleaned_data)
+
+
+@operator_required(Capability.DOCUMENT)
+@require_GET
+def act_list(request: HttpRequest) -> HttpResponse:
+    form = ActFilterForm(request.GET or None)
+    acts = acts_matching(_act_filter(form)) if not form.errors else acts_matching(ActFilter())
+    total = acts.count()
+    return render(request, "documentation/act_list.html", {
+        "form": form, "acts": act_views(acts[:PAGE_SIZE]), "total": total,
+        "query": request.GET.urlencode(), "page_size": PAGE_SIZE,
+    })
+
+
+@operator_required(Capability.DOCUMENT)
+@require_GET
+def act_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    if file_format not in ("csv", "json"):
+        raise Http404
+    form = ActFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(status=400)
+    export = export_acts(actor=request.user, act_filter=_act_filter(form),  # type: ignore[arg-type]
+                         file_format=file_format)
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
+    return response
