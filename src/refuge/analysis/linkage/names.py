@@ -1,0 +1,297 @@
+"""Normalise Russian and Chechen names, places and birth dates for comparison.
+
+Every name is reduced to a Latin "phonetic key": Cyrillic is transliterated, then the
+spellings that the common systems (GOST 2006 / ICAO 2013 passports, BGN/PCGN, ISO 9 and
+scholarly, German and informal English) give for one Cyrillic letter are folded together:
+Ахмед / Akhmed / Ahmed / Achmed -> "ahmed"; Юсуп / Yusup / Iusup -> "usup".
+
+No transliteration library is installed in this project (and we may not add one here), and
+none of them folds Latin variants back together, which is the part that matters for
+linkage: the table below is small and written for names.
+
+Deliberate lossiness of the key (it is a blocking and comparison aid, not a spelling):
+- Х and Ч share "h": Latin "ch" is Х in German and Polish (Chasan) but Ч in English
+  (Chechen); names rarely differ only there.
+- Ш and Щ share "w"; Ц is "c"; Ы, Й and И are "i".
+- Latin "j" before a vowel is Ж/Дж in English and informal spellings (Jabrail) but Й/Я/Ю
+  in scholarly and German ones (Jasin, Jusup): the key drops it there, as it drops the
+  glide "i" before a vowel (Я ya/ia, Ю yu/iu, Е ye, Ь+vowel), so Jabrail, Dzhabrail,
+  Zhabrail give one key, as do Jasin, Yasin and Iasin (Жанна and Анна collide too).
+- Doubled letters are collapsed (Hassan/Hasan, Mussa/Musa).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u",
+    # Chechen palochka (and the Latin/digit look-alikes typed for it) carries no sound
+    # that other scripts write.
+    "ӏ": "", "Ӏ": "",
+}  # fmt: skip
+
+# ISO 9 and scholarly letters with diacritics, before the diacritics are stripped.
+_DIACRITICS = {
+    "č": "ch", "š": "sh", "ž": "zh", "ŝ": "shch", "û": "yu", "â": "ya", "ǎ": "ya",
+    "ĭ": "y", "ė": "e", "ë": "e", "ü": "yu", "ä": "ya", "ö": "yo", "ß": "ss",
+    "ʹ": "", "ʺ": "", "'": "", "’": "", "`": "", "´": "", "ʼ": "", '"': "",
+}  # fmt: skip
+
+_FOLDS: tuple[tuple[str, str], ...] = (
+    ("x", "ks"), ("w", "v"), ("q", "k"), ("ph", "f"),
+    ("shch", "w"), ("shtch", "w"), ("tsch", "ch"), ("sch", "w"), ("sh", "w"),
+    ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("tch", "ch"),
+    ("kh", "h"), ("ch", "h"), ("cz", "h"), ("gh", "g"),
+    ("ts", "c"), ("tz", "c"), ("y", "i"),
+)  # fmt: skip
+_J_BEFORE_VOWEL = re.compile(r"j(?=[aeou])")
+_J_NOT_BEFORE_VOWEL = re.compile(r"j(?![aeou])")
+_DOUBLED = re.compile(r"(.)\1+")
+_GLIDE = re.compile(r"i(?=[aeou])")
+_NON_LETTER = re.compile(r"[^a-z]+")
+_TOKEN_SPLIT = re.compile(r"[\s,;/()]+")
+
+_SURNAME_FEMININE = (("ova", "ov"), ("eva", "ev"), ("ina", "in"), ("ska", "ski"))
+_SURNAME_ENDINGS = ("ov", "ev", "in", "ski", "enko", "ko", "ian", "uk", "ih", "hanov")
+_PATRONYMIC_ENDINGS = ("ovih", "evih", "ovna", "evna", "ihna", "inihna")
+_APPROXIMATE = re.compile(
+    r"около|ок\.|примерно|приблиз|~|≈|±|approx|circa|\bca\.?|\bc\.|about|around|\?",
+    re.IGNORECASE,
+)
+_YEAR = r"(1[89]\d\d|20[0-4]\d)"
+_FULL_DATE = (
+    re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-]" + _YEAR + r"\b"),
+    re.compile(r"\b" + _YEAR + r"[./-](\d{1,2})[./-](\d{1,2})\b"),
+    re.compile(r"^" + _YEAR + r"(\d\d)(\d\d)$"),
+)
+_RANGE = re.compile(_YEAR + r"\s*(?:-|–|—|/|\.\.|до|to)\s*(\d{2,4})")
+_DECADE = re.compile(
+    r"\b(1[89]\d0|20[0-4]0)(?:-?е|-?x|s)\b|\b([5-9]0)-?е\b", re.IGNORECASE
+)
+_ANY_YEAR = re.compile(_YEAR)
+APPROXIMATE_YEARS = 2
+
+
+def transliterate(text: str) -> str:
+    """Transliterate Cyrillic to lower-case Latin (BGN-like); Latin passes through."""
+    lowered = text.lower()
+    out = []
+    for char in lowered:
+        if char in _CYRILLIC:
+            out.append(_CYRILLIC[char])
+        elif char in _DIACRITICS:
+            out.append(_DIACRITICS[char])
+        else:
+            out.append(char)
+    decomposed = unicodedata.normalize("NFKD", "".join(out))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@lru_cache(maxsize=200_000)
+def phonetic_key(token: str) -> str:
+    """Fold one name or word, in any script or system, to its phonetic key."""
+    latin = _NON_LETTER.sub("", transliterate(token))
+    for source, target in _FOLDS:
+        latin = latin.replace(source, target)
+    latin = _J_BEFORE_VOWEL.sub("", latin)
+    latin = _J_NOT_BEFORE_VOWEL.sub("i", latin)
+    latin = _DOUBLED.sub(r"\1", latin)
+    latin = _GLIDE.sub("", latin)
+    return _DOUBLED.sub(r"\1", latin)
+
+
+def tokens(text: str | None) -> list[str]:
+    """Split a name field into the phonetic keys of its words (hyphens kept inside)."""
+    if not text:
+        return []
+    keys = []
+    for word in _TOKEN_SPLIT.split(text.strip()):
+        key = "".join(phonetic_key(part) for part in word.split("-"))
+        if key:
+            keys.append(key)
+    return keys
+
+
+def name_key(text: str | None) -> str | None:
+    """Key of a given name or place: its words' keys joined, or None when empty."""
+    keys = tokens(text)
+    return "".join(keys) if keys else None
+
+
+@lru_cache(maxsize=200_000)
+def _fold_surname(key: str) -> str:
+    for feminine, masculine in _SURNAME_FEMININE:
+        if key.endswith(feminine) and len(key) > len(feminine) + 1:
+            return key[: -len(feminine)] + masculine
+    return key
+
+
+def surname_key(text: str | None) -> str | None:
+    """Key of a surname with the feminine ending folded: Кадырова ~ Kadyrov."""
+    keys = tokens(text)
+    return "".join(_fold_surname(key) for key in keys) if keys else None
+
+
+def patronymic_key(text: str | None) -> str | None:
+    """Key of a patronymic reduced to the father's name: Ахмедович, Akhmedovna -> ahmed."""
+    keys = tokens(text)
+    if not keys:
+        return None
+    key = "".join(keys)
+    for ending in sorted(_PATRONYMIC_ENDINGS + ("ih",), key=len, reverse=True):
+        if key.endswith(ending) and len(key) > len(ending) + 2:
+            return key[: -len(ending)]
+    return key
+
+
+def looks_like_patronymic(key: str) -> bool:
+    return any(key.endswith(ending) for ending in _PATRONYMIC_ENDINGS) or (
+        key.endswith("ih") and len(key) > 5
+    )
+
+
+# Common given names, so that "Амина Исаева" is not read as two surnames (-ina, -eva).
+_GIVEN_NAMES = """
+Ахмед Магомед Мухаммад Ислам Рамзан Хасан Хусейн Ибрагим Зелимхан Руслан Адам Аслан Муса
+Хамзат Висита Саид Лема Ризван Шамиль Тимур Ахмат Умар Алихан Анзор Арби Арсен Асланбек
+Бислан Вахид Ваха Джабраил Докка Идрис Иса Исмаил Казбек Мовсар Муслим Нохчо Резван
+Салман Сулейман Турпал Усман Хож Юсуп Якуб Ильяс Абдул Али Алви Ибрахим Магомед-Эми
+Александр Алексей Андрей Дмитрий Сергей Иван Николай Михаил Владимир Павел Артём Максим
+Амина Мадина Марьям Хава Зарема Седа Малика Петимат Луиза Милана Хеда Айшат Марина Ирина
+Елена Анна Ольга Наталья Татьяна Зулай Табарик Фатима Хадижат Хадижа Камила Ясмина Элина
+Залина Асет Раиса Зура Мата Тамара Разет Альвина Ангелина Карина Кристина Лиана Яха
+"""
+KNOWN_GIVEN_KEYS = frozenset(phonetic_key(name) for name in _GIVEN_NAMES.split())
+
+
+def looks_like_surname(key: str) -> bool:
+    if key in KNOWN_GIVEN_KEYS:
+        return False
+    folded = _fold_surname(key)
+    return any(folded.endswith(ending) for ending in _SURNAME_ENDINGS)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    given: str | None
+    surname: str | None
+    patronymic: str | None
+
+
+def split_full_name(text: str | None) -> ParsedName:
+    """Split "Кадыров Ахмед Магомедович" or "Akhmed Kadyrov" into keyed parts.
+
+    Patronymics are recognised by their ending; the surname by a surname ending when
+    exactly one remaining word has one, else by order: Cyrillic lists usually put the
+    surname first, Latin ones last. Swapped orders are also caught by the comparisons.
+    """
+    if not text or not text.strip():
+        return ParsedName(None, None, None)
+    words = [word for word in _TOKEN_SPLIT.split(text.strip()) if name_key(word)]
+    keys = [name_key(word) or "" for word in words]
+    patronymic_indexes = [i for i, key in enumerate(keys) if looks_like_patronymic(key)]
+    patronymic = None
+    if patronymic_indexes and len(keys) > 1:
+        index = patronymic_indexes[-1]
+        patronymic = patronymic_key(words[index])
+        words, keys = (
+            words[:index] + words[index + 1 :],
+            keys[:index] + keys[index + 1 :],
+        )
+    if not words:
+        return ParsedName(None, None, patronymic)
+    if len(words) == 1:
+        if looks_like_surname(keys[0]):
+            return ParsedName(None, surname_key(words[0]), patronymic)
+        return ParsedName(keys[0], None, patronymic)
+    surnames = [i for i, key in enumerate(keys) if looks_like_surname(key)]
+    if len(surnames) == 1:
+        surname_index = surnames[0]
+    else:
+        is_cyrillic = any("а" <= char.lower() <= "я" for char in text)
+        surname_index = 0 if is_cyrillic else len(words) - 1
+    given = "".join(key for i, key in enumerate(keys) if i != surname_index)
+    return ParsedName(given or None, surname_key(words[surname_index]), patronymic)
+
+
+@dataclass(frozen=True, slots=True)
+class BirthRange:
+    """Birth year as an inclusive range; `date` is ISO yyyy-mm-dd when a full date is known."""
+
+    year_min: int | None
+    year_max: int | None
+    date: str | None = None
+
+    @property
+    def is_known(self) -> bool:
+        return self.year_min is not None
+
+
+_UNKNOWN_BIRTH = BirthRange(None, None, None)
+
+
+@lru_cache(maxsize=100_000)
+def parse_birth(text: str | None) -> BirthRange:
+    """Read "1990", "1990-1992", "около 1990", "~1990", "1990-е", "12.03.1990", "19900312"."""
+    if not text:
+        return _UNKNOWN_BIRTH
+    value = text.strip()
+    for index, pattern in enumerate(_FULL_DATE):
+        match = pattern.search(value)
+        if match:
+            parts = match.groups()
+            if index == 0:
+                day, month, year = int(parts[0]), int(parts[1]), int(parts[2])
+            else:
+                year, month, day = int(parts[0]), int(parts[1]), int(parts[2])
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                return BirthRange(year, year, f"{year:04d}-{month:02d}-{day:02d}")
+            return BirthRange(year, year, None)
+    decade = _DECADE.search(value)
+    if decade:
+        start = int(decade.group(1)) if decade.group(1) else 1900 + int(decade.group(2))
+        return BirthRange(start, start + 9, None)
+    span = _RANGE.search(value)
+    if span:
+        first, second = int(span.group(1)), span.group(2)
+        last = (
+            int(second) if len(second) == 4 else first // 100 * 100 + int(second[-2:])
+        )
+        if first <= last <= first + 30:
+            return BirthRange(first, last, None)
+    year_match = _ANY_YEAR.search(value)
+    if not year_match:
+        return _UNKNOWN_BIRTH
+    year = int(year_match.group(1))
+    if _APPROXIMATE.search(value):
+        return BirthRange(year - APPROXIMATE_YEARS, year + APPROXIMATE_YEARS, None)
+    return BirthRange(year, year, None)
+
+
+_PLACE_PREFIXES = re.compile(
+    r"^(г\.|гор\.|город|с\.|село|пос\.|посёлок|поселок|ст\.|станица|р-н|район|"
+    r"city of|town of|village of|v\.|st\.)\s*",
+    re.IGNORECASE,
+)
+_PLACE_SUFFIXES = re.compile(
+    r"\s*(район|р-н|district|raion|rayon|city|village|chechnya|чечня|чр)\.?$",
+    re.IGNORECASE,
+)
+
+
+def place_key(text: str | None) -> str | None:
+    """Key of a place: prefixes like "г." or "село" dropped, then the phonetic key."""
+    if not text:
+        return None
+    value = text.strip().split(",")[0]
+    value = _PLACE_PREFIXES.sub("", value)
+    value = _PLACE_SUFFIXES.sub("", value)
+    return name_key(value.replace("-", " "))

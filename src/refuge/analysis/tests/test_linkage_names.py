@@ -1,0 +1,141 @@
+"""Name keys, surname genders, patronymics, full-name splitting, birth ranges, places."""
+
+from __future__ import annotations
+
+import pytest
+
+from refuge.analysis.linkage.names import (
+    BirthRange,
+    parse_birth,
+    patronymic_key,
+    phonetic_key,
+    place_key,
+    split_full_name,
+    surname_key,
+)
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Ахмед", "Akhmed", "Ahmed", "Achmed", "AHMED"),
+        ("Хасан", "Khasan", "Hasan", "Chasan", "Hassan"),
+        ("Юсуп", "Yusup", "Iusup", "Jusup", "Ûsup"),
+        ("Ясин", "Yasin", "Iasin", "Jasin", "Âsin"),
+        ("Ильяс", "Ilyas", "Il'yas", "Ilias", "Ilʹâs"),
+        ("Джабраил", "Dzhabrail", "Jabrail", "Djabrail", "Zhabrail"),
+        ("Шамиль", "Shamil", "Shamil'", "Šamilʹ", "Schamil"),
+        ("Щукин", "Shchukin", "Schukin", "Ŝukin"),
+        ("Цуев", "Tsuev", "Cuev", "Tzuev"),
+        ("Зелимхан", "Zelimkhan", "Zelimhan", "Zelimchan"),
+        ("Дмитрий", "Dmitriy", "Dmitrii", "Dmitry", "Dmitrij"),
+        ("Хамзат", "Khamzat", "Hamzat", "Chamzat"),
+        ("Айшат", "Ayshat", "Aishat", "Ajšat"),
+        ("Эльза", "El'za", "Elza"),
+        ("Мусаев", "Musayev", "Musaev", "Mussaev"),
+    ],
+)
+def test_spellings_of_one_name_share_a_key(spellings: tuple[str, ...]) -> None:
+    keys = {phonetic_key(spelling) for spelling in spellings}
+    assert len(keys) == 1, keys
+
+
+def test_different_names_keep_different_keys() -> None:
+    names = ["Ахмед", "Ахмат", "Магомед", "Муса", "Умар", "Ислам", "Руслан", "Рамзан"]
+    assert len({phonetic_key(name) for name in names}) == len(names)
+
+
+@pytest.mark.parametrize(
+    ("feminine", "masculine"),
+    [
+        ("Кадырова", "Kadyrov"),
+        ("Дудаева", "Dudayev"),
+        ("Масхадова", "Maskhadov"),
+        ("Ильина", "Ilyin"),
+        ("Жуковская", "Zhukovsky"),
+        ("Zhukovskaya", "Жуковский"),
+    ],
+)
+def test_feminine_surnames_match_the_masculine_form(
+    feminine: str, masculine: str
+) -> None:
+    assert surname_key(feminine) == surname_key(masculine)
+
+
+def test_given_names_ending_like_surnames_are_not_folded_as_surnames() -> None:
+    assert phonetic_key("Амина") != phonetic_key("Амин")
+    parsed = split_full_name("Амина Исаева")
+    assert (parsed.given, parsed.surname) == ("amina", surname_key("Исаев"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ахмедович", "Akhmedovich", "Ahmedovna", "Ахмедовна", "Achmedowitsch", "Ахмед"],
+)
+def test_patronymic_reduces_to_the_fathers_name(text: str) -> None:
+    assert patronymic_key(text) == phonetic_key("Ахмед")
+
+
+def test_missing_patronymic_is_none() -> None:
+    assert patronymic_key("") is None
+    assert patronymic_key(None) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Кадыров Ахмед Магомедович",
+        "Ахмед Магомедович Кадыров",
+        "Akhmed Kadyrov",
+        "KADYROV Akhmed",
+    ],
+)
+def test_full_names_split_in_either_order(text: str) -> None:
+    parsed = split_full_name(text)
+    assert parsed.given == phonetic_key("Ахмед")
+    assert parsed.surname == surname_key("Кадыров")
+
+
+def test_full_name_patronymic_is_found() -> None:
+    assert split_full_name("Кадырова Зарема Ахмедовна").patronymic == phonetic_key(
+        "Ахмед"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1990", BirthRange(1990, 1990)),
+        ("1990-1992", BirthRange(1990, 1992)),
+        ("1990–92", BirthRange(1990, 1992)),
+        ("около 1990", BirthRange(1988, 1992)),
+        ("~1990", BirthRange(1988, 1992)),
+        ("ок. 1990 г.р.", BirthRange(1988, 1992)),
+        ("примерно 1990", BirthRange(1988, 1992)),
+        ("c. 1990", BirthRange(1988, 1992)),
+        ("1990-е", BirthRange(1990, 1999)),
+        ("1990s", BirthRange(1990, 1999)),
+        ("12.03.1990", BirthRange(1990, 1990, "1990-03-12")),
+        ("1990-03-12", BirthRange(1990, 1990, "1990-03-12")),
+        ("19900312", BirthRange(1990, 1990, "1990-03-12")),
+        ("", BirthRange(None, None)),
+        ("не известно", BirthRange(None, None)),
+        (None, BirthRange(None, None)),
+    ],
+)
+def test_birth_years_ranges_and_dates_are_parsed(
+    text: str | None, expected: BirthRange
+) -> None:
+    assert parse_birth(text) == expected
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("г. Грозный", "Grozny", "Groznyy", "Groznyj", "город Грозный"),
+        ("Урус-Мартан", "Urus-Martan", "с. Урус-Мартан", "Urus Martan"),
+        ("село Шали", "Shali", "Šali", "Schali"),
+    ],
+)
+def test_place_spellings_share_a_key(spellings: tuple[str, ...]) -> None:
+    assert len({place_key(spelling) for spelling in spellings}) == 1
