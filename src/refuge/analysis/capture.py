@@ -19,8 +19,8 @@ from refuge.analysis.linkage import (
     PersonRecord,
     ScoredPair,
     dedupe_records,
-    name_key,
 )
+from refuge.analysis.linkage.names import tokens
 from refuge.analysis.models import CandidatePair, PairDecision
 from refuge.documentation.models import ActSource, Victim
 from refuge.vault import api as vault
@@ -81,7 +81,7 @@ def cluster_victims(victim_ids: Sequence[int]) -> tuple[dict[int, str], int, str
                              for record_id, cluster in result.clusters.items()})
             return clusters, unnamed, "splink"
     for record in records:
-        key = name_key(record.full_name)
+        key = "".join(sorted(tokens(record.full_name)))
         if key:
             clusters[int(record.record_id)] = "k" + key
     _apply_decisions(clusters)
