@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from refuge.documentation.choices import SourceKind, ViolationType
+
+
+class StatisticsFilterForm(forms.Form):
+    since = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    violations = forms.MultipleChoiceField(label=_("Violations"), required=False,
+                                           choices=ViolationType.choices,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:  # type: ignore[operator]
+            raise forms.ValidationError(_("The end of the period is before its start."))
+        return data
+
+
+class EstimateForm(forms.Form):
+    lists = forms.MultipleChoiceField(
+        label=_("Lists (kinds of source)"), choices=SourceKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each kind of source is one list; choose at least two."),
+    )
+    violations = forms.MultipleChoiceField(label=_("Violations"), required=False,
+                                           choices=ViolationType.choices,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def clean_lists(self) -> list[str]:
+        lists: list[str] = self.cleaned_data["lists"]
+        if len(lists) < 2:
+            raise forms.ValidationError(_("An estimate needs at least two lists."))
+        return lists
+
+
+class PairDecisionForm(forms.Form):
+    same_person = forms.TypedChoiceField(
+        choices=[("yes", _("Same person")), ("no", _("Different people"))],
+        coerce=lambda value: value == "yes",
+    )

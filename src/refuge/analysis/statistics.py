@@ -1,0 +1,135 @@
+"""Counts over coded, non-identifying fields of the documentation (analysis only reads).
+
+Every figure here is also printed by `refuge report`, so a published number can be recomputed
+from the data by the same code (the method is stated in reports.METHOD).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+
+from refuge.documentation.choices import Affiliation, ViolationType
+from refuge.documentation.models import Act, ActPerpetrator, Place
+
+
+@dataclass(frozen=True, slots=True)
+class StatisticsFilter:
+    since: date | None = None
+    until: date | None = None
+    violations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    key: str
+    label: str
+    count: int
+    threshold: int = field(default=5)
+
+    @property
+    def is_suppressed(self) -> bool:
+        """Small cells (1 to threshold-1) could single a person out: they are shown as "<5"."""
+        return 0 < self.count < self.threshold
+
+    @property
+    def shown(self) -> str:
+        return f"<{self.threshold}" if self.is_suppressed else str(self.count)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    acts: int
+    victims: int
+    events: int
+    threshold: int
+
+
+def suppression_threshold() -> int:
+    return int(getattr(settings, "ANALYSIS_MIN_CELL_SIZE", 5))
+
+
+def filtered_acts(statistics_filter: StatisticsFilter) -> QuerySet[Act]:
+    acts = Act.objects.all()
+    if statistics_filter.since:
+        acts = acts.filter(event__end_date__gte=statistics_filter.since)
+    if statistics_filter.until:
+        acts = acts.filter(event__start_date__lte=statistics_filter.until)
+    if statistics_filter.violations:
+        acts = acts.filter(violation__in=statistics_filter.violations)
+    return acts
+
+
+def _rows(pairs: list[tuple[str, str, int]]) -> list[CountRow]:
+    threshold = suppression_threshold()
+    return [CountRow(key, label, count, threshold) for key, label, count in pairs]
+
+
+def summary(statistics_filter: StatisticsFilter) -> Summary:
+    acts = filtered_acts(statistics_filter)
+    return Summary(
+        acts=acts.count(),
+        victims=acts.values("victim_id").distinct().count(),
+        events=acts.values("event_id").distinct().count(),
+        threshold=suppression_threshold(),
+    )
+
+
+def counts_by_month(statistics_filter: StatisticsFilter) -> list[CountRow]:
+    """Acts by the month their event began (events dated by year only fall in January)."""
+    months = (
+        filtered_acts(statistics_filter)
+        .annotate(month=TruncMonth("event__start_date"))
+        .values("month").annotate(count=Count("id")).order_by("month")
+    )
+    return _rows([(row["month"].strftime("%Y-%m"), row["month"].strftime("%Y-%m"),
+                   row["count"]) for row in months])
+
+
+def counts_by_violation(statistics_filter: StatisticsFilter) -> list[CountRow]:
+    labels = dict(ViolationType.choices)
+    counts = (filtered_acts(statistics_filter).values("violation")
+              .annotate(count=Count("id")).order_by("-count", "violation"))
+    return _rows([(row["violation"], str(labels.get(row["violation"], row["violation"])),
+                   row["count"]) for row in counts])
+
+
+def counts_by_place(statistics_filter: StatisticsFilter, *, language: str) -> list[CountRow]:
+    """Acts by district: a town or facility counts toward the district that contains it."""
+    counts = (filtered_acts(statistics_filter).values("event__place_id")
+              .annotate(count=Count("id")))
+    places = {place.pk: place for place in Place.objects.select_related("parent")}
+    by_district: dict[int, int] = {}
+    for row in counts:
+        district = _district_of(places, row["event__place_id"])
+        by_district[district.pk] = by_district.get(district.pk, 0) + row["count"]
+    pairs = [(places[pk].code, _name(places[pk], language), count)
+             for pk, count in by_district.items()]
+    return _rows(sorted(pairs, key=lambda pair: (-pair[2], pair[1])))
+
+
+def _district_of(places: dict[int, Place], place_id: int) -> Place:
+    place = places[place_id]
+    while place.kind not in {"district", "region"} and place.parent_id is not None:
+        place = places[place.parent_id]
+    return place
+
+
+def _name(place: Place, language: str) -> str:
+    return place.name_ru if language == "ru" else place.name_en
+
+
+def counts_by_perpetrator(statistics_filter: StatisticsFilter) -> list[CountRow]:
+    """Acts by the affiliation of those said to have committed them (an act may count twice)."""
+    labels = dict(Affiliation.choices)
+    act_ids = filtered_acts(statistics_filter).values("id")
+    counts = (ActPerpetrator.objects.filter(act_id__in=act_ids)
+              .values("perpetrator__affiliation")
+              .annotate(count=Count("act_id", distinct=True)).order_by("-count"))
+    return _rows([(row["perpetrator__affiliation"],
+                   str(labels.get(row["perpetrator__affiliation"], "")), row["count"])
+                  for row in counts])

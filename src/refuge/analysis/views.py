@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from refuge.accounts.decorators import operator_required
+from refuge.accounts.roles import Capability
+from refuge.analysis import services
+from refuge.analysis.capture import capture_table
+from refuge.analysis.charts import bar_chart_svg
+from refuge.analysis.estimation import EstimationError, estimate_from_table
+from refuge.analysis.forms import EstimateForm, PairDecisionForm, StatisticsFilterForm
+from refuge.analysis.models import CandidatePair
+from refuge.analysis.reports import build_report, method_text, report_csv, report_pdf
+from refuge.analysis.statistics import StatisticsFilter
+from refuge.documentation.models import Victim
+
+
+def _filter_from(request: HttpRequest) -> tuple[StatisticsFilterForm, StatisticsFilter]:
+    form = StatisticsFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        return form, StatisticsFilter(since=data["since"], until=data["until"],
+                                      violations=tuple(data["violations"]))
+    return form, StatisticsFilter()
+
+
+@operator_required(Capability.ANALYSE)
+def home_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "analysis/home.html",
+                  {"candidates": CandidatePair.objects.count()})
+
+
+@operator_required(Capability.ANALYSE)
+def statistics_view(request: HttpRequest) -> HttpResponse:
+    form, statistics_filter = _filter_from(request)
+    report = build_report(statistics_filter, language=translation.get_language() or "ru")
+    charts = [mark_safe(bar_chart_svg(rows, title=title))  # noqa: S308 - labels escaped
+              for title, rows in report.sections]
+    return render(request, "analysis/statistics.html", {
+        "form": form, "report": report, "charts": charts,
+        "method": method_text(report.summary.threshold),
+        "query": request.GET.urlencode(),
+    })
+
+
+@operator_required(Capability.PUBLISH)
+def report_csv_view(request: HttpRequest) -> HttpResponse:
+    _, statistics_filter = _filter_from(request)
+    report = build_report(statistics_filter, language=translation.get_language() or "ru")
+    services.record_export(analyst=request.user, kind="csv")  # type: ignore[arg-type]
+    response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="refuge-report.csv"'
+    return response
+
+
+@operator_required(Capability.PUBLISH)
+def report_pdf_view(request: HttpRequest) -> HttpResponse:
+    _, statistics_filter = _filter_from(request)
+    with translation.override("en"):  # the PDF's built-in fonts have no Cyrillic
+        report = build_report(statistics_filter, language="en")
+        content = report_pdf(report)
+    services.record_export(analyst=request.user, kind="pdf")  # type: ignore[arg-type]
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="refuge-report.pdf"'
+    return response
+
+
+@operator_required(Capability.ANALYSE)
+def estimate_view(request: HttpRequest) -> HttpResponse:
+    form = EstimateForm(request.GET or None)
+    context: dict[str, object] = {"form": form}
+    if form.is_valid():
+        capture = capture_table(list_kinds=form.cleaned_data["lists"],
+                                violations=form.cleaned_data["violations"])
+        context["capture"] = capture
+        context["patterns"] = list(zip(capture.table.patterns().tolist(), capture.table.counts,
+                                       strict=True))
+        try:
+            context["result"] = estimate_from_table(capture.table)
+        except EstimationError as error:
+            context["estimate_error"] = str(error)
+    return render(request, "analysis/estimate.html", context)
+
+
+@operator_required(Capability.ANALYSE)
+def review_view(request: HttpRequest) -> HttpResponse:
+    candidates = list(CandidatePair.objects.all()[:50])
+    victims = Victim.objects.in_bulk(
+        [c.victim_low_id for c in candidates] + [c.victim_high_id for c in candidates]
+    )
+    rows = [(candidate, victims[candidate.victim_low_id], victims[candidate.victim_high_id])
+            for candidate in candidates]
+    return render(request, "analysis/review.html", {"rows": rows})
+
+
+@require_POST
+@operator_required(Capability.ANALYSE)
+def decide_view(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidate = get_object_or_404(CandidatePair, pk=candidate_id)
+    form = PairDecisionForm(request.POST)
+    if form.is_valid():
+        services.decide_pair(analyst=request.user,  # type: ignore[arg-type]
+                             candidate=candidate, same_person=form.cleaned_data["same_person"])
+    return redirect("analysis:review")
