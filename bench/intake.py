@@ -8,7 +8,7 @@ and does the same Argon2id receipt derivation (bench/bare, loaded through its ow
 module; never part of the product). Each simulated reporter GETs the form (CSRF cookie and
 token), POSTs it and follows the 303 to the receipt page: one submission. Zero errors expected.
 """
-# ruff: noqa: RUF001 - the sample report is Russian
+
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - Cyrillic sample text on purpose
+
 """`python -m bench vault`: sealing and opening speed, unlock time, list page overhead.
 
 Every recorded figure is measured in CPU time of this process (time.process_time): the work

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - Cyrillic canaries on purpose
+
 """The flows the seized-disk test runs in a separate process, against a fresh data dir.
 
     python -m tests.seized_disk_flows write   # set up, run every writer, then stop hard

@@ -62,8 +62,12 @@ def _records(victim_ids: Sequence[int]) -> tuple[list[PersonRecord], int]:
 
 
 def _decisions() -> dict[frozenset[str], bool]:
-    return {frozenset({str(low), str(high)}): same for low, high, same in
-            PairDecision.objects.values_list("victim_low_id", "victim_high_id", "same_person")}
+    return {
+        frozenset({str(low), str(high)}): same
+        for low, high, same in PairDecision.objects.values_list(
+            "victim_low_id", "victim_high_id", "same_person"
+        )
+    }
 
 
 def cluster_victims(victim_ids: Sequence[int]) -> tuple[dict[int, str], int, str]:
@@ -77,8 +81,9 @@ def cluster_victims(victim_ids: Sequence[int]) -> tuple[dict[int, str], int, str
             result = None  # fall back to exact keys below, and say so in the method
         if result is not None:
             _keep_uncertain_pairs(result.uncertain_pairs)
-            clusters.update({int(record_id): f"c{cluster}"
-                             for record_id, cluster in result.clusters.items()})
+            clusters.update(
+                {int(record_id): f"c{cluster}" for record_id, cluster in result.clusters.items()}
+            )
             return clusters, unnamed, "splink"
     for record in records:
         key = "".join(sorted(tokens(record.full_name)))
@@ -106,8 +111,9 @@ def _keep_uncertain_pairs(pairs: Sequence[ScoredPair]) -> None:
     for pair in pairs:
         low, high = sorted((int(pair.first_id), int(pair.second_id)))
         if frozenset({str(low), str(high)}) not in decided:
-            CandidatePair.objects.create(victim_low_id=low, victim_high_id=high,
-                                         probability=pair.match_probability)
+            CandidatePair.objects.create(
+                victim_low_id=low, victim_high_id=high, probability=pair.match_probability
+            )
 
 
 def capture_table(*, list_kinds: Sequence[str], violations: Sequence[str]) -> CaptureResult:
@@ -121,5 +127,6 @@ def capture_table(*, list_kinds: Sequence[str], violations: Sequence[str]) -> Ca
     for kinds in people.values():
         patterns[tuple(int(kind in kinds) for kind in list_kinds)] += 1
     table = CaptureTable.from_patterns(list(list_kinds), patterns)
-    return CaptureResult(table=table, victims=len(lists_of), people=len(people),
-                         unnamed=unnamed, method=method)
+    return CaptureResult(
+        table=table, victims=len(lists_of), people=len(people), unnamed=unnamed, method=method
+    )

@@ -29,8 +29,9 @@ def bar_chart_svg(rows: Sequence[CountRow], *, title: str) -> str:
         width = 4 if row.is_suppressed else max(1, round(PLOT_WIDTH * row.count / largest))
         fill = "#999" if row.is_suppressed else "#0b4f8a"
         parts.append(f'<text x="0" y="{y + 13}">{escape(row.label[:34])}</text>')
-        parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width}" height="{BAR_HEIGHT}"'
-                     f' fill="{fill}"/>')
+        parts.append(
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width}" height="{BAR_HEIGHT}" fill="{fill}"/>'
+        )
         parts.append(f'<text x="{LABEL_WIDTH + width + 4}" y="{y + 13}">{escape(row.shown)}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -7,13 +7,18 @@ from refuge.documentation.choices import SourceKind, ViolationType
 
 
 class StatisticsFilterForm(forms.Form):
-    since = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    violations = forms.MultipleChoiceField(label=_("Violations"), required=False,
-                                           choices=ViolationType.choices,
-                                           widget=forms.CheckboxSelectMultiple)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    violations = forms.MultipleChoiceField(
+        label=_("Violations"),
+        required=False,
+        choices=ViolationType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -25,13 +30,17 @@ class StatisticsFilterForm(forms.Form):
 
 class EstimateForm(forms.Form):
     lists = forms.MultipleChoiceField(
-        label=_("Lists (kinds of source)"), choices=SourceKind.choices,
+        label=_("Lists (kinds of source)"),
+        choices=SourceKind.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Each kind of source is one list; choose at least two."),
     )
-    violations = forms.MultipleChoiceField(label=_("Violations"), required=False,
-                                           choices=ViolationType.choices,
-                                           widget=forms.CheckboxSelectMultiple)
+    violations = forms.MultipleChoiceField(
+        label=_("Violations"),
+        required=False,
+        choices=ViolationType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def clean_lists(self) -> list[str]:
         lists: list[str] = self.cleaned_data["lists"]

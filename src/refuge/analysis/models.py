@@ -10,20 +10,26 @@ class PairDecision(models.Model):
     Holds record ids only; later linkage runs apply it before clustering.
     """
 
-    victim_low = models.ForeignKey("documentation.Victim", on_delete=models.CASCADE,
-                                   related_name="+")
-    victim_high = models.ForeignKey("documentation.Victim", on_delete=models.CASCADE,
-                                    related_name="+")
+    victim_low = models.ForeignKey(
+        "documentation.Victim", on_delete=models.CASCADE, related_name="+"
+    )
+    victim_high = models.ForeignKey(
+        "documentation.Victim", on_delete=models.CASCADE, related_name="+"
+    )
     same_person = models.BooleanField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["victim_low", "victim_high"], name="one_decision_per_pair"),
-            models.CheckConstraint(condition=models.Q(victim_low__lt=models.F("victim_high")),
-                                   name="pair_ordered"),
+            models.UniqueConstraint(
+                fields=["victim_low", "victim_high"], name="one_decision_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(victim_low__lt=models.F("victim_high")), name="pair_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -33,17 +39,21 @@ class PairDecision(models.Model):
 class CandidatePair(models.Model):
     """A pair the last linkage run was unsure about, waiting for an analyst's review."""
 
-    victim_low = models.ForeignKey("documentation.Victim", on_delete=models.CASCADE,
-                                   related_name="+")
-    victim_high = models.ForeignKey("documentation.Victim", on_delete=models.CASCADE,
-                                    related_name="+")
+    victim_low = models.ForeignKey(
+        "documentation.Victim", on_delete=models.CASCADE, related_name="+"
+    )
+    victim_high = models.ForeignKey(
+        "documentation.Victim", on_delete=models.CASCADE, related_name="+"
+    )
     probability = models.FloatField()
     found_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-probability"]
         constraints = [
-            models.UniqueConstraint(fields=["victim_low", "victim_high"], name="one_candidate_per_pair"),
+            models.UniqueConstraint(
+                fields=["victim_low", "victim_high"], name="one_candidate_per_pair"
+            ),
         ]
 
     def __str__(self) -> str:

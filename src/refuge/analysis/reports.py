@@ -38,10 +38,10 @@ def method_text(threshold: int) -> str:
         "the period, by the month the event began, by violation type, by district (towns and "
         "facilities count toward their district) and by the affiliation of the perpetrators "
         "named (an act with perpetrators of two affiliations counts under both). Counts from 1 "
-        "to %(limit)d are shown as \"<%(threshold)d\" so that no person can be singled out. "
+        'to %(limit)d are shown as "<%(threshold)d" so that no person can be singled out. '
         "These are documented cases, not the total: the number never reported is estimated "
         "separately, with its interval. Every figure is recomputed from the data by "
-        "\"refuge report\" with the same filters."
+        '"refuge report" with the same filters.'
     ) % {"limit": threshold - 1, "threshold": threshold}
 
 
@@ -52,15 +52,24 @@ def build_report(statistics_filter: StatisticsFilter, *, language: str) -> Repor
         (_("By district"), tuple(counts_by_place(statistics_filter, language=language))),
         (_("By perpetrator"), tuple(counts_by_perpetrator(statistics_filter))),
     )
-    return Report(statistics_filter=statistics_filter, summary=summary(statistics_filter),
-                  sections=sections, generated_at=timezone.now().strftime("%Y-%m-%d %H:%M UTC"))
+    return Report(
+        statistics_filter=statistics_filter,
+        summary=summary(statistics_filter),
+        sections=sections,
+        generated_at=timezone.now().strftime("%Y-%m-%d %H:%M UTC"),
+    )
 
 
 def _summary_rows(report: Report) -> list[tuple[str, str]]:
-    shown = [CountRow("", "", value, report.summary.threshold).shown
-             for value in (report.summary.acts, report.summary.victims, report.summary.events)]
-    return [(_("Documented acts"), shown[0]), (_("Documented victims"), shown[1]),
-            (_("Events"), shown[2])]
+    shown = [
+        CountRow("", "", value, report.summary.threshold).shown
+        for value in (report.summary.acts, report.summary.victims, report.summary.events)
+    ]
+    return [
+        (_("Documented acts"), shown[0]),
+        (_("Documented victims"), shown[1]),
+        (_("Events"), shown[2]),
+    ]
 
 
 def report_csv(report: Report) -> bytes:
@@ -80,13 +89,22 @@ def report_pdf(report: Report) -> bytes:  # built with translation.override("en"
     """A plain PDF (built-in Helvetica: Cyrillic labels need a TTF font, so the PDF is English)."""
     styles = getSampleStyleSheet()
     buffer = io.BytesIO()
-    story: list[object] = [Paragraph("Refuge: documented violations", styles["Title"]),
-                           Paragraph(f"Generated {report.generated_at}", styles["Normal"]),
-                           Spacer(1, 12), Table(_summary_rows(report))]
+    story: list[object] = [
+        Paragraph("Refuge: documented violations", styles["Title"]),
+        Paragraph(f"Generated {report.generated_at}", styles["Normal"]),
+        Spacer(1, 12),
+        Table(_summary_rows(report)),
+    ]
     for title, rows in report.sections:
-        story += [Spacer(1, 12), Paragraph(title, styles["Heading2"]),
-                  Table([[row.key, row.shown] for row in rows] or [["-", "0"]])]
-    story += [Spacer(1, 12), Paragraph("Method", styles["Heading2"]),
-              Paragraph(method_text(report.summary.threshold), styles["Normal"])]
+        story += [
+            Spacer(1, 12),
+            Paragraph(title, styles["Heading2"]),
+            Table([[row.key, row.shown] for row in rows] or [["-", "0"]]),
+        ]
+    story += [
+        Spacer(1, 12),
+        Paragraph("Method", styles["Heading2"]),
+        Paragraph(method_text(report.summary.threshold), styles["Normal"]),
+    ]
     SimpleDocTemplate(buffer, pagesize=A4, title="Refuge report").build(story)
     return buffer.getvalue()

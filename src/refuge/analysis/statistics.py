@@ -84,31 +84,45 @@ def counts_by_month(statistics_filter: StatisticsFilter) -> list[CountRow]:
     months = (
         filtered_acts(statistics_filter)
         .annotate(month=TruncMonth("event__start_date"))
-        .values("month").annotate(count=Count("id")).order_by("month")
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by("month")
     )
-    return _rows([(row["month"].strftime("%Y-%m"), row["month"].strftime("%Y-%m"),
-                   row["count"]) for row in months])
+    return _rows(
+        [
+            (row["month"].strftime("%Y-%m"), row["month"].strftime("%Y-%m"), row["count"])
+            for row in months
+        ]
+    )
 
 
 def counts_by_violation(statistics_filter: StatisticsFilter) -> list[CountRow]:
     labels = dict(ViolationType.choices)
-    counts = (filtered_acts(statistics_filter).values("violation")
-              .annotate(count=Count("id")).order_by("-count", "violation"))
-    return _rows([(row["violation"], str(labels.get(row["violation"], row["violation"])),
-                   row["count"]) for row in counts])
+    counts = (
+        filtered_acts(statistics_filter)
+        .values("violation")
+        .annotate(count=Count("id"))
+        .order_by("-count", "violation")
+    )
+    return _rows(
+        [
+            (row["violation"], str(labels.get(row["violation"], row["violation"])), row["count"])
+            for row in counts
+        ]
+    )
 
 
 def counts_by_place(statistics_filter: StatisticsFilter, *, language: str) -> list[CountRow]:
     """Acts by district: a town or facility counts toward the district that contains it."""
-    counts = (filtered_acts(statistics_filter).values("event__place_id")
-              .annotate(count=Count("id")))
+    counts = filtered_acts(statistics_filter).values("event__place_id").annotate(count=Count("id"))
     places = {place.pk: place for place in Place.objects.select_related("parent")}
     by_district: dict[int, int] = {}
     for row in counts:
         district = _district_of(places, row["event__place_id"])
         by_district[district.pk] = by_district.get(district.pk, 0) + row["count"]
-    pairs = [(places[pk].code, _name(places[pk], language), count)
-             for pk, count in by_district.items()]
+    pairs = [
+        (places[pk].code, _name(places[pk], language), count) for pk, count in by_district.items()
+    ]
     return _rows(sorted(pairs, key=lambda pair: (-pair[2], pair[1])))
 
 
@@ -127,9 +141,19 @@ def counts_by_perpetrator(statistics_filter: StatisticsFilter) -> list[CountRow]
     """Acts by the affiliation of those said to have committed them (an act may count twice)."""
     labels = dict(Affiliation.choices)
     act_ids = filtered_acts(statistics_filter).values("id")
-    counts = (ActPerpetrator.objects.filter(act_id__in=act_ids)
-              .values("perpetrator__affiliation")
-              .annotate(count=Count("act_id", distinct=True)).order_by("-count"))
-    return _rows([(row["perpetrator__affiliation"],
-                   str(labels.get(row["perpetrator__affiliation"], "")), row["count"])
-                  for row in counts])
+    counts = (
+        ActPerpetrator.objects.filter(act_id__in=act_ids)
+        .values("perpetrator__affiliation")
+        .annotate(count=Count("act_id", distinct=True))
+        .order_by("-count")
+    )
+    return _rows(
+        [
+            (
+                row["perpetrator__affiliation"],
+                str(labels.get(row["perpetrator__affiliation"], "")),
+                row["count"],
+            )
+            for row in counts
+        ]
+    )

@@ -23,28 +23,36 @@ def _filter_from(request: HttpRequest) -> tuple[StatisticsFilterForm, Statistics
     form = StatisticsFilterForm(request.GET or None)
     if form.is_valid():
         data = form.cleaned_data
-        return form, StatisticsFilter(since=data["since"], until=data["until"],
-                                      violations=tuple(data["violations"]))
+        return form, StatisticsFilter(
+            since=data["since"], until=data["until"], violations=tuple(data["violations"])
+        )
     return form, StatisticsFilter()
 
 
 @operator_required(Capability.ANALYSE)
 def home_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "analysis/home.html",
-                  {"candidates": CandidatePair.objects.count()})
+    return render(request, "analysis/home.html", {"candidates": CandidatePair.objects.count()})
 
 
 @operator_required(Capability.ANALYSE)
 def statistics_view(request: HttpRequest) -> HttpResponse:
     form, statistics_filter = _filter_from(request)
     report = build_report(statistics_filter, language=translation.get_language() or "ru")
-    charts = [mark_safe(bar_chart_svg(rows, title=title))  # noqa: S308 - labels escaped
-              for title, rows in report.sections]
-    return render(request, "analysis/statistics.html", {
-        "form": form, "report": report, "charts": charts,
-        "method": method_text(report.summary.threshold),
-        "query": request.GET.urlencode(),
-    })
+    charts = [
+        mark_safe(bar_chart_svg(rows, title=title))  # noqa: S308 - labels escaped
+        for title, rows in report.sections
+    ]
+    return render(
+        request,
+        "analysis/statistics.html",
+        {
+            "form": form,
+            "report": report,
+            "charts": charts,
+            "method": method_text(report.summary.threshold),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @operator_required(Capability.PUBLISH)
@@ -74,11 +82,13 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
     form = EstimateForm(request.GET or None)
     context: dict[str, object] = {"form": form}
     if form.is_valid():
-        capture = capture_table(list_kinds=form.cleaned_data["lists"],
-                                violations=form.cleaned_data["violations"])
+        capture = capture_table(
+            list_kinds=form.cleaned_data["lists"], violations=form.cleaned_data["violations"]
+        )
         context["capture"] = capture
-        context["patterns"] = list(zip(capture.table.patterns().tolist(), capture.table.counts,
-                                       strict=True))
+        context["patterns"] = list(
+            zip(capture.table.patterns().tolist(), capture.table.counts, strict=True)
+        )
         try:
             context["result"] = estimate_from_table(capture.table)
         except EstimationError as error:
@@ -92,8 +102,10 @@ def review_view(request: HttpRequest) -> HttpResponse:
     victims = Victim.objects.in_bulk(
         [c.victim_low_id for c in candidates] + [c.victim_high_id for c in candidates]
     )
-    rows = [(candidate, victims[candidate.victim_low_id], victims[candidate.victim_high_id])
-            for candidate in candidates]
+    rows = [
+        (candidate, victims[candidate.victim_low_id], victims[candidate.victim_high_id])
+        for candidate in candidates
+    ]
     return render(request, "analysis/review.html", {"rows": rows})
 
 
@@ -103,6 +115,9 @@ def decide_view(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(CandidatePair, pk=candidate_id)
     form = PairDecisionForm(request.POST)
     if form.is_valid():
-        services.decide_pair(analyst=request.user,  # type: ignore[arg-type]
-                             candidate=candidate, same_person=form.cleaned_data["same_person"])
+        services.decide_pair(
+            analyst=request.user,  # type: ignore[arg-type]
+            candidate=candidate,
+            same_person=form.cleaned_data["same_person"],
+        )
     return redirect("analysis:review")

@@ -59,7 +59,7 @@ def normalise(kind: str, value: str) -> str:
 
 def index_of(kind: str, value: str) -> str:
     """Blind index of a normalised identifier (kinds that may be the same person share one)."""
-    return vault.blind_index(VAULT_KIND[kind], normalise(kind, value))
+    return vault.blind_index(VAULT_KIND[IdentifierKind(kind)], normalise(kind, value))
 
 
 def index_phone(number: str) -> str:

@@ -1,5 +1,5 @@
 """Demo web reports: fictional, in Russian, at different urgencies. DEMO ONLY."""
-# ruff: noqa: RUF001 - Russian text is meant to be Cyrillic
+
 
 from __future__ import annotations
 

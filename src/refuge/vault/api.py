@@ -3,9 +3,8 @@
 Feature apps use these names and `refuge.vault.fields`; they never see a key.
 """
 
-from refuge.vault.blind import IndexKind, blind_index, normalise, sync_blind_index_grants
-# Backups (refuge.core.backup): sealed under a passphrase-derived key, bound to the installation.
 from refuge.vault.backup import BackupError, open_backup, seal_backup
+from refuge.vault.blind import IndexKind, blind_index, normalise, sync_blind_index_grants
 from refuge.vault.envelopes import (
     can_read,
     create_envelope,
@@ -43,21 +42,21 @@ from refuge.vault.receipts import (
     normalise_receipt,
     unlock_with_receipt,
 )
-from refuge.vault.wrapping import (
-    new_wrapping_key,
-    unwrap_envelope_key,
-    unwrap_secret,
-    wrap_envelope_key,
-    wrap_secret,
 from refuge.vault.referral import (
     new_partner_keypair,
     open_partner_package,
     parse_partner_public_key,
     seal_for_partner,
 )
+from refuge.vault.wrapping import (
+    new_wrapping_key,
+    unwrap_envelope_key,
+    unwrap_secret,
+    wrap_envelope_key,
+    wrap_secret,
+)
 
 __all__ = [
-    "(",
     "AccessDenied",
     "BackupError",
     "Envelope",
@@ -84,9 +83,7 @@ __all__ = [
     "delete_file",
     "derive_receipt_secrets",
     "encrypt_bytes",
-    "from",
     "has_operator_key",
-    "import",
     "is_readable",
     "new_partner_keypair",
     "new_receipt",
@@ -99,7 +96,6 @@ __all__ = [
     "preload",
     "read_file",
     "readers_of",
-    "refuge.vault.referral",
     "revoke",
     "rewrap_operator_key",
     "seal_backup",

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF003 - the transliteration table is Cyrillic on purpose
+
 """Normalisation before blind indexing: one spelling per phone number and per name.
 
 Names are folded conservatively, so that the usual Cyrillic/Latin spellings of one name meet

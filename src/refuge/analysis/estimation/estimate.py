@@ -133,8 +133,7 @@ def _estimate_stratified(
     replicates: int,
 ) -> EstimateResult:
     singles = [
-        _estimate_stratum(stratum, criterion, model_terms, alternatives)
-        for stratum in table.strata
+        _estimate_stratum(stratum, criterion, model_terms, alternatives) for stratum in table.strata
     ]
     interval = bootstrap_sum_interval(
         [(single.table, single.fit) for single in singles],
@@ -194,9 +193,7 @@ def _drop_empty_lists(table: CaptureTable) -> tuple[CaptureTable, list[str]]:
     if table.observed == 0:
         raise EstimationError("no one is on any list")
     totals = table.list_totals()
-    kept = [
-        name for name, total in zip(table.list_names, totals, strict=True) if total > 0
-    ]
+    kept = [name for name, total in zip(table.list_names, totals, strict=True) if total > 0]
     notes = [
         f"list {name} has no one on it and is left out"
         for name, total in zip(table.list_names, totals, strict=True)

@@ -62,13 +62,9 @@ class _MultinomialProfile:
         counts = self.counts.copy()
         counts[0] = max(population - self.observed, 0.0)
         # Consecutive calls ask for nearby N, so the last solution is a good start.
-        poisson = fit_poisson(self.design, counts, self.start) or fit_poisson(
-            self.design, counts
-        )
+        poisson = fit_poisson(self.design, counts, self.start) or fit_poisson(self.design, counts)
         if poisson is None:
-            raise EstimationError(
-                "the profile likelihood could not be computed for this model"
-            )
+            raise EstimationError("the profile likelihood could not be computed for this model")
         self.start = poisson.parameters
         # Poisson and multinomial likelihoods differ by the Poisson probability of the total.
         return float(
@@ -79,9 +75,7 @@ class _MultinomialProfile:
         )
 
 
-def profile_interval(
-    table: CaptureTable, fit: ModelFit, *, level: float = 0.95
-) -> Interval:
+def profile_interval(table: CaptureTable, fit: ModelFit, *, level: float = 0.95) -> Interval:
     """Return the profile-likelihood interval for the population size under the fitted model."""
     profile = _MultinomialProfile(table, fit)
     observed = float(table.observed)
@@ -159,9 +153,7 @@ def _replicate_estimates(
     start = np.array(fit.parameters)
     estimates = np.empty(replicates)
     for index in range(replicates):
-        counts = rng.multinomial(population, expected / expected.sum())[1:].astype(
-            np.float64
-        )
+        counts = rng.multinomial(population, expected / expected.sum())[1:].astype(np.float64)
         estimates[index] = _refit_estimate(design, counts, start)
     return estimates
 
@@ -175,8 +167,7 @@ def _refit_estimate(design: FloatArray, counts: FloatArray, start: FloatArray) -
     # IRLS "converges" towards a missing MLE with parameters running away and fitted counts
     # vanishing; only then is the (slower) existence check worth running.
     looks_divergent = (
-        np.abs(poisson.parameters).max() > _DIVERGENT_PARAMETER
-        or poisson.fitted.min() < 1e-6
+        np.abs(poisson.parameters).max() > _DIVERGENT_PARAMETER or poisson.fitted.min() < 1e-6
     )
     if looks_divergent and not mle_exists(design, counts):
         return math.inf

@@ -50,14 +50,10 @@ class LoglinearModel:
     @classmethod
     def all_two_way(cls, list_names: Sequence[str]) -> LoglinearModel:
         """Every two-way interaction: for three lists, the saturated identifiable model."""
-        return cls(
-            tuple(list_names), tuple(itertools.combinations(range(len(list_names)), 2))
-        )
+        return cls(tuple(list_names), tuple(itertools.combinations(range(len(list_names)), 2)))
 
     @classmethod
-    def from_terms(
-        cls, list_names: Sequence[str], terms: Sequence[str]
-    ) -> LoglinearModel:
+    def from_terms(cls, list_names: Sequence[str], terms: Sequence[str]) -> LoglinearModel:
         """Build a model from interaction names like "A:B" (list names joined by a colon)."""
         names = tuple(list_names)
         return cls(names, tuple(_parse_term(names, term) for term in terms))
@@ -65,9 +61,7 @@ class LoglinearModel:
     @property
     def terms(self) -> tuple[str, ...]:
         """Interaction names, e.g. ("A:B", "B:C")."""
-        return tuple(
-            f"{self.list_names[i]}:{self.list_names[j]}" for i, j in self.interactions
-        )
+        return tuple(f"{self.list_names[i]}:{self.list_names[j]}" for i, j in self.interactions)
 
     @property
     def parameter_count(self) -> int:
@@ -92,26 +86,17 @@ class LoglinearModel:
 
     def without_pair(self, pair: Pair) -> LoglinearModel:
         """This model with one interaction removed."""
-        return LoglinearModel(
-            self.list_names, tuple(p for p in self.interactions if p != pair)
-        )
+        return LoglinearModel(self.list_names, tuple(p for p in self.interactions if p != pair))
 
 
 def _parse_term(list_names: tuple[str, ...], term: str) -> Pair:
     # List names may themselves contain ":", so try every split point.
     for position, character in enumerate(term):
         left, right = term[:position].strip(), term[position + 1 :].strip()
-        if (
-            character == ":"
-            and left in list_names
-            and right in list_names
-            and left != right
-        ):
+        if character == ":" and left in list_names and right in list_names and left != right:
             first, second = sorted((list_names.index(left), list_names.index(right)))
             return first, second
-    raise EstimationError(
-        f"{term!r} is not an interaction of two of the lists {list(list_names)}"
-    )
+    raise EstimationError(f"{term!r} is not an interaction of two of the lists {list(list_names)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +143,7 @@ def fit_poisson(
         # Non-convergence and overflow are reported through the return value, not as warnings.
         warnings.simplefilter("ignore")
         try:
-            result = sm.GLM(counts, design, family=sm.families.Poisson()).fit(
-                start_params=start
-            )
+            result = sm.GLM(counts, design, family=sm.families.Poisson()).fit(start_params=start)
         except (ValueError, np.linalg.LinAlgError, FloatingPointError):
             return None
     parameters = np.asarray(result.params, dtype=np.float64)
@@ -217,9 +200,7 @@ def fit_model(table: CaptureTable, model: LoglinearModel) -> ModelFit:
     counts = np.array(table.counts, dtype=np.float64)
     fit = fit_poisson(model.design(table.patterns()), counts)
     if fit is None:
-        raise EstimationError(
-            f"{model.describe()} did not converge to a finite estimate"
-        )
+        raise EstimationError(f"{model.describe()} did not converge to a finite estimate")
     return ModelFit(
         model=model,
         log_likelihood=fit.log_likelihood,

@@ -85,12 +85,9 @@ def result_as_json(result: EstimateResult) -> dict[str, JsonValue]:
         "ic": _finite(result.ic),
         "search": result.search,
         "warnings": list(result.warnings),
-        "alternatives": [
-            _alternative_as_json(alternative) for alternative in result.alternatives
-        ],
+        "alternatives": [_alternative_as_json(alternative) for alternative in result.alternatives],
         "strata": [
-            {"stratum": stratum.name, **result_as_json(stratum.result)}
-            for stratum in result.strata
+            {"stratum": stratum.name, **result_as_json(stratum.result)} for stratum in result.strata
         ],
         "method": result.method,
     }

@@ -99,9 +99,7 @@ def overlapping_pairs(table: CaptureTable) -> list[Pair]:
     pairs = []
     for i, j in itertools.combinations(range(len(table.list_names)), 2):
         shared = sum(
-            count
-            for row, count in zip(patterns, table.counts, strict=True)
-            if row[i] and row[j]
+            count for row, count in zip(patterns, table.counts, strict=True) if row[i] and row[j]
         )
         if shared > 0:
             pairs.append((i, j))
@@ -123,9 +121,7 @@ def _stepwise(cache: _FitCache, candidates: list[Pair], criterion: Criterion) ->
             for pair in candidates
         ]
         fits = [fit for fit in map(cache.fit, neighbours) if fit is not None]
-        best = min(
-            fits, key=lambda fit: fit.information_criterion(criterion), default=None
-        )
+        best = min(fits, key=lambda fit: fit.information_criterion(criterion), default=None)
         if (
             best is None
             or best.information_criterion(criterion)

@@ -57,9 +57,7 @@ class CoverageSummary:
         return self.covered / self.runs
 
 
-def simulate_captures(
-    design: PopulationDesign, rng: np.random.Generator
-) -> NDArray[np.int8]:
+def simulate_captures(design: PopulationDesign, rng: np.random.Generator) -> NDArray[np.int8]:
     """Return one 0/1 row per person of the population: which lists recorded them."""
     means = np.array(design.capture_means)
     chances = rng.beta(
@@ -91,9 +89,7 @@ def _shift_log_odds(
     return 1 / (1 + np.exp(-log_odds))
 
 
-def simulate_capture_table(
-    design: PopulationDesign, rng: np.random.Generator
-) -> CaptureTable:
+def simulate_capture_table(design: PopulationDesign, rng: np.random.Generator) -> CaptureTable:
     """Simulate one population and return the capture table of the people observed."""
     captures = simulate_captures(design, rng)
     observed = captures[captures.any(axis=1)]
@@ -112,13 +108,10 @@ def simulate_stratified_table(
 ) -> CaptureTable:
     """Simulate one population per stratum (same lists) and return the stratified table."""
     strata = tuple(
-        Stratum(name, simulate_capture_table(design, rng))
-        for name, design in designs.items()
+        Stratum(name, simulate_capture_table(design, rng)) for name, design in designs.items()
     )
     pooled = np.sum([stratum.table.counts for stratum in strata], axis=0)
-    return CaptureTable(
-        strata[0].table.list_names, tuple(int(count) for count in pooled), strata
-    )
+    return CaptureTable(strata[0].table.list_names, tuple(int(count) for count in pooled), strata)
 
 
 def coverage_study(

@@ -108,9 +108,7 @@ class CaptureTable:
         """Return the table over only the `keep` lists (people on none of them become unobserved)."""
         unknown = [name for name in keep if name not in self.list_names]
         if unknown or len(set(keep)) != len(keep):
-            raise CaptureTableError(
-                f"cannot keep lists {list(keep)} of {list(self.list_names)}"
-            )
+            raise CaptureTableError(f"cannot keep lists {list(keep)} of {list(self.list_names)}")
         columns = [self.list_names.index(name) for name in keep]
         pooled: dict[Pattern, int] = {}
         for row, count in zip(self.patterns(), self.counts, strict=True):
@@ -118,8 +116,7 @@ class CaptureTable:
             if any(pattern):
                 pooled[pattern] = pooled.get(pattern, 0) + count
         strata = tuple(
-            Stratum(stratum.name, stratum.table.collapse(keep))
-            for stratum in self.strata
+            Stratum(stratum.name, stratum.table.collapse(keep)) for stratum in self.strata
         )
         collapsed = CaptureTable.from_patterns(keep, pooled)
         return CaptureTable(collapsed.list_names, collapsed.counts, strata)
@@ -185,9 +182,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
             if any(field.strip() for field in fields):
                 yield reader.line_num, [field.strip() for field in fields]
     except csv.Error as error:
-        raise CaptureTableError(
-            f"line {reader.line_num}: malformed CSV ({error})"
-        ) from None
+        raise CaptureTableError(f"line {reader.line_num}: malformed CSV ({error})") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,9 +206,7 @@ def parse_capture_rows(rows: Iterator[tuple[int, list[str]]]) -> CaptureTable:
         stratum, pattern, count = _parse_row(header, line, fields)
         earlier = first_seen.setdefault((stratum, pattern), line)
         if earlier != line:
-            where = (
-                f" in stratum {stratum!r}" if header.stratum_column is not None else ""
-            )
+            where = f" in stratum {stratum!r}" if header.stratum_column is not None else ""
             raise CaptureTableError(
                 f"line {line} repeats the capture pattern of line {earlier}{where}: "
                 "give each pattern once, with its total count"
@@ -237,9 +230,7 @@ def _parse_header(fields: list[str]) -> _Header:
             "expected one 0/1 column per list and a 'count' column"
         )
     count_column = lowered.index(COUNT_COLUMN)
-    stratum_column = (
-        lowered.index(STRATUM_COLUMN) if STRATUM_COLUMN in lowered else None
-    )
+    stratum_column = lowered.index(STRATUM_COLUMN) if STRATUM_COLUMN in lowered else None
     list_columns = tuple(
         position
         for position in range(len(fields))
@@ -247,22 +238,14 @@ def _parse_header(fields: list[str]) -> _Header:
     )
     list_names = tuple(fields[position] for position in list_columns)
     if len(list_names) < 2:
-        found = (
-            f"only one list ({list_names[0]!r})" if list_names else "no list columns"
-        )
-        raise CaptureTableError(
-            f"{found}: multiple systems estimation needs at least two lists"
-        )
+        found = f"only one list ({list_names[0]!r})" if list_names else "no list columns"
+        raise CaptureTableError(f"{found}: multiple systems estimation needs at least two lists")
     if len(list_names) > MAX_LISTS:
-        raise CaptureTableError(
-            f"{len(list_names)} lists: at most {MAX_LISTS} are supported"
-        )
+        raise CaptureTableError(f"{len(list_names)} lists: at most {MAX_LISTS} are supported")
     return _Header(list_names, list_columns, count_column, stratum_column, len(fields))
 
 
-def _parse_row(
-    header: _Header, line: int, fields: list[str]
-) -> tuple[str, Pattern, int]:
+def _parse_row(header: _Header, line: int, fields: list[str]) -> tuple[str, Pattern, int]:
     if len(fields) != header.width:
         raise CaptureTableError(
             f"line {line} has {len(fields)} fields, the header has {header.width}"
@@ -286,9 +269,7 @@ def _parse_row(
 
 def _parse_membership(value: str, list_name: str, line: int) -> int:
     if value not in ("0", "1"):
-        raise CaptureTableError(
-            f"line {line}, list {list_name!r}: {value[:20]!r} is not 0 or 1"
-        )
+        raise CaptureTableError(f"line {line}, list {list_name!r}: {value[:20]!r} is not 0 or 1")
     return int(value)
 
 
@@ -304,16 +285,13 @@ def _parse_count(value: str, line: int) -> int:
     return int(number)
 
 
-def _build_table(
-    header: _Header, per_stratum: dict[str, dict[Pattern, int]]
-) -> CaptureTable:
+def _build_table(header: _Header, per_stratum: dict[str, dict[Pattern, int]]) -> CaptureTable:
     tables = {
         name: CaptureTable.from_patterns(header.list_names, pattern_counts)
         for name, pattern_counts in per_stratum.items()
     }
     pooled_counts = tuple(
-        int(sum(column))
-        for column in zip(*(t.counts for t in tables.values()), strict=True)
+        int(sum(column)) for column in zip(*(t.counts for t in tables.values()), strict=True)
     )
     if sum(pooled_counts) == 0:
         raise CaptureTableError("every count is zero: no one is on any list")

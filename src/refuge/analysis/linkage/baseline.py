@@ -17,9 +17,7 @@ from refuge.analysis.linkage.model import EngineOptions, open_database, quiet_sp
 RAW_COLUMNS = ("given_name", "surname", "patronymic", "birth", "place")
 
 
-def plain_splink_clusters(
-    rows: Sequence[Sequence[str | None]], *, threshold: float
-) -> list[int]:
+def plain_splink_clusters(rows: Sequence[Sequence[str | None]], *, threshold: float) -> list[int]:
     """Cluster rows of (given, surname, patronymic, birth, place); returns a label per row."""
     quiet_splink()
     table = pd.DataFrame(
@@ -48,18 +46,14 @@ def plain_splink_clusters(
         linker = Linker(db_api.register(table), settings, log_level=None)
         training = linker.training
         training.estimate_probability_two_random_records_match(
-            [
-                "l.given_name = r.given_name AND l.surname = r.surname AND l.birth = r.birth"
-            ],
+            ["l.given_name = r.given_name AND l.surname = r.surname AND l.birth = r.birth"],
             recall=0.7,
         )
         training.estimate_u_using_random_sampling(max_pairs=3e6, seed=1)
         training.estimate_parameters_using_expectation_maximisation(
             block_on("given_name", "surname")
         )
-        training.estimate_parameters_using_expectation_maximisation(
-            block_on("patronymic", "birth")
-        )
+        training.estimate_parameters_using_expectation_maximisation(block_on("patronymic", "birth"))
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
             predictions, threshold

@@ -51,9 +51,7 @@ def _normalise_header(header: str) -> str:
     return re.sub(r"[\s.\-/]+", "_", lowered).strip("_")
 
 
-def detect_roles(
-    headers: Sequence[str], *, id_column: str | None = None
-) -> ColumnRoles:
+def detect_roles(headers: Sequence[str], *, id_column: str | None = None) -> ColumnRoles:
     """Guess each column's role from its header; the id column is never given a role."""
     found: dict[str, list[str]] = {}
     for header in headers:
@@ -97,9 +95,7 @@ def resolve_roles(
             raise UnknownColumn(f"Column {column!r} is not in the file.")
     roles = detect_roles(headers, id_column=id_column)
     if overrides.name_columns:
-        roles = replace(
-            roles, full_name=overrides.name_columns, given=None, surname=None
-        )
+        roles = replace(roles, full_name=overrides.name_columns, given=None, surname=None)
     roles = replace(
         roles,
         given=overrides.given or roles.given,

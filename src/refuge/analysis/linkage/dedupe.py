@@ -110,9 +110,7 @@ def _feature_table(
     seen: set[str] = set()
     for record in records:
         if record.record_id in seen:
-            raise DuplicateIds(
-                f"Record id {record.record_id!r} appears more than once."
-            )
+            raise DuplicateIds(f"Record id {record.record_id!r} appears more than once.")
         seen.add(record.record_id)
         ids.append(record.record_id)
         rows.append(
@@ -162,14 +160,12 @@ def predict_pairs(
     )
     train(linker, plan or refuge_training(), progress)
     progress("scoring", 0.0)
-    predictions = linker.inference.predict(
-        threshold_match_probability=lowest_probability
-    )
+    predictions = linker.inference.predict(threshold_match_probability=lowest_probability)
     progress("scoring", 1.0)
     return db_api, predictions.physical_name
 
 
-def _dedupe(
+def _dedupe(  # noqa: PLR0917 - internal step of one pipeline
     ids: list[str],
     table: pd.DataFrame,
     connection: duckdb.DuckDBPyConnection,
@@ -225,9 +221,7 @@ def _dedupe(
     report("clustering", 1.0)
     labels = _labels(cluster_of)
     return LinkageResult(
-        clusters={
-            record_id: labels[position] for position, record_id in enumerate(ids)
-        },
+        clusters={record_id: labels[position] for position, record_id in enumerate(ids)},
         uncertain_pairs=tuple(
             ScoredPair(ids[left], ids[right], float(p)) for left, right, p in uncertain
         ),
@@ -250,9 +244,7 @@ def _decision_pairs(
     return accepted, rejected
 
 
-def _cluster_array(
-    connection: duckdb.DuckDBPyConnection, table: str, count: int
-) -> list[int]:
+def _cluster_array(connection: duckdb.DuckDBPyConnection, table: str, count: int) -> list[int]:
     cluster_of = list(range(count))
     rows = connection.execute(f"SELECT unique_id, cluster_id FROM {table}").fetchnumpy()
     for unique_id, cluster_id in zip(
@@ -270,11 +262,7 @@ def _split_rejected(
 ) -> None:
     """Re-cluster each cluster holding a rejected pair, adding links best-first and
     skipping any link that would join a rejected pair (greedy constrained clustering)."""
-    broken = {
-        cluster_of[left]
-        for left, right in rejected
-        if cluster_of[left] == cluster_of[right]
-    }
+    broken = {cluster_of[left] for left, right in rejected if cluster_of[left] == cluster_of[right]}
     if not broken:
         return
     members = [node for node, cluster in enumerate(cluster_of) if cluster in broken]

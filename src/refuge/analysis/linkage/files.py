@@ -78,9 +78,7 @@ def read_table(path: Path, *, encoding: str | None = None) -> CsvTable:
     return CsvTable(headers, rows, used)
 
 
-def records_from_table(
-    table: CsvTable, id_column: str, roles: ColumnRoles
-) -> list[PersonRecord]:
+def records_from_table(table: CsvTable, id_column: str, roles: ColumnRoles) -> list[PersonRecord]:
     """Turn rows into PersonRecords; ids must be present and unique."""
     if id_column not in table.headers:
         raise UnknownColumn(
@@ -105,9 +103,7 @@ def records_from_table(
         raise DuplicateIds(f"Duplicate ids in column {id_column!r}: {shown}.")
     records = []
     for record_id, row in zip(ids, table.rows, strict=True):
-        full = " ".join(
-            value for column in roles.full_name if (value := cell(row, column))
-        )
+        full = " ".join(value for column in roles.full_name if (value := cell(row, column)))
         records.append(
             PersonRecord(
                 record_id=record_id,
@@ -144,9 +140,7 @@ def dedupe_csv(
     if progress:
         progress("reading", 0.0)
     table = read_table(source, encoding=encoding)
-    roles = resolve_roles(
-        table.headers, overrides or RoleOverrides(), id_column=id_column
-    )
+    roles = resolve_roles(table.headers, overrides or RoleOverrides(), id_column=id_column)
     records = records_from_table(table, id_column, roles)
     used_encoding = table.encoding
     del table

@@ -133,9 +133,7 @@ def _sex(raw_surname: str | None, patronymic_text: str | None) -> str | None:
             return "F"
         if key.endswith(("vih", "evih")) or (key.endswith("ih") and len(key) > 5):
             return "M"
-    feminine = raw_surname is not None and raw_surname.endswith(
-        ("ova", "eva", "ina", "ska")
-    )
+    feminine = raw_surname is not None and raw_surname.endswith(("ova", "eva", "ina", "ska"))
     if feminine and raw_surname not in KNOWN_GIVEN_KEYS and len(raw_surname or "") > 5:
         return "F"
     return None
@@ -153,9 +151,7 @@ def _unswap(
         return given, surname, raw_surname
     raw_given = "".join(tokens(parts.given))
     given_is_surname = looks_like_surname(raw_given)
-    surname_is_given = raw_surname in KNOWN_GIVEN_KEYS or not looks_like_surname(
-        raw_surname
-    )
+    surname_is_given = raw_surname in KNOWN_GIVEN_KEYS or not looks_like_surname(raw_surname)
     if given_is_surname and surname_is_given:
         return raw_surname, surname_key(parts.given), raw_given
     return given, surname, raw_surname
@@ -201,9 +197,7 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
     comparisons = [
         CustomComparison(
             [
-                _level(
-                    "surname_key_l IS NULL OR surname_key_r IS NULL", "null", null=True
-                ),
+                _level("surname_key_l IS NULL OR surname_key_r IS NULL", "null", null=True),
                 _level("surname_key_l = surname_key_r", "exact key", tf="surname_key"),
                 _level(_SWAPPED, "swapped with given name", fixed_m=0.02),
                 _level(_dl("surname_key", 1), "one edit"),

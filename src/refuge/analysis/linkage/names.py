@@ -73,9 +73,7 @@ _FULL_DATE = (
     re.compile(r"^" + _YEAR + r"(\d\d)(\d\d)$"),
 )
 _RANGE = re.compile(_YEAR + r"\s*(?:-|–|—|/|\.\.|до|to)\s*(\d{2,4})")
-_DECADE = re.compile(
-    r"\b(1[89]\d0|20[0-4]0)(?:-?е|-?x|s)\b|\b([5-9]0)-?е\b", re.IGNORECASE
-)
+_DECADE = re.compile(r"\b(1[89]\d0|20[0-4]0)(?:-?е|-?x|s)\b|\b([5-9]0)-?е\b", re.IGNORECASE)
 _ANY_YEAR = re.compile(_YEAR)
 APPROXIMATE_YEARS = 2
 
@@ -152,7 +150,7 @@ def patronymic_key(text: str | None) -> str | None:
     if not keys:
         return None
     key = "".join(keys)
-    for ending in sorted(_PATRONYMIC_ENDINGS + ("ih",), key=len, reverse=True):
+    for ending in sorted((*_PATRONYMIC_ENDINGS, "ih"), key=len, reverse=True):
         if key.endswith(ending) and len(key) > len(ending) + 2:
             return key[: -len(ending)]
     return key
@@ -247,7 +245,7 @@ _UNKNOWN_BIRTH = BirthRange(None, None, None)
 
 
 @lru_cache(maxsize=100_000)
-def parse_birth(text: str | None) -> BirthRange:
+def parse_birth(text: str | None) -> BirthRange:  # noqa: PLR0911 - one return per form
     """Read "1990", "1990-1992", "около 1990", "~1990", "1990-е", "12.03.1990", "19900312"."""
     if not text:
         return _UNKNOWN_BIRTH
@@ -270,9 +268,7 @@ def parse_birth(text: str | None) -> BirthRange:
     span = _RANGE.search(value)
     if span:
         first, second = int(span.group(1)), span.group(2)
-        last = (
-            int(second) if len(second) == 4 else first // 100 * 100 + int(second[-2:])
-        )
+        last = int(second) if len(second) == 4 else first // 100 * 100 + int(second[-2:])
         if first <= last <= first + 30:
             return BirthRange(first, last, None)
     year_match = _ANY_YEAR.search(value)

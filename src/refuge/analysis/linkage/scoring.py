@@ -25,9 +25,7 @@ def _pairs(counts: Counter[Hashable]) -> int:
     return sum(n * (n - 1) // 2 for n in counts.values())
 
 
-def pairwise_score(
-    predicted: Sequence[Hashable], truth: Sequence[Hashable]
-) -> PairwiseScore:
+def pairwise_score(predicted: Sequence[Hashable], truth: Sequence[Hashable]) -> PairwiseScore:
     """Score cluster labels against true entity labels, record by record."""
     if len(predicted) != len(truth):
         raise ValueError("predicted and truth must label the same records")

@@ -94,17 +94,9 @@ def transliterate_with(text: str, system: str) -> str:
     previous = ""
     for char in text:
         lower = char.lower()
-        if (
-            lower == "е"
-            and system in ("bgn", "informal")
-            and (not previous or previous in _VOWELS)
-        ):
+        if lower == "е" and system in ("bgn", "informal") and (not previous or previous in _VOWELS):
             latin = "ye"
-        elif (
-            lower == "д"
-            and system == "informal"
-            and text[len(out) : len(out) + 2] == "дж"
-        ):
+        elif lower == "д" and system == "informal" and text[len(out) : len(out) + 2] == "дж":
             latin = "d"
         elif lower in table:
             latin = table[lower]
@@ -121,7 +113,7 @@ def transliterate_with(text: str, system: str) -> str:
 
 
 def _patronymic(father: str, female: bool) -> str:
-    stem = father.split("-")[0]
+    stem = father.split("-", maxsplit=1)[0]
     if stem[-1] in "йь":
         stem = stem[:-1] + "ев"
     elif stem[-1] in "ао":
@@ -161,9 +153,7 @@ def _surnames(rng: random.Random) -> list[str]:
     surnames = {root + suffix for root in roots for suffix in SURNAME_SUFFIXES}
     while len(surnames) < SURNAME_COUNT:
         root = rng.choice(roots)
-        surnames.add(
-            rng.choice(SURNAME_PREFIXES) + root.lower() + rng.choice(SURNAME_SUFFIXES)
-        )
+        surnames.add(rng.choice(SURNAME_PREFIXES) + root.lower() + rng.choice(SURNAME_SUFFIXES))
     return sorted(surnames)
 
 
@@ -210,11 +200,7 @@ _LATIN_LETTERS = "abcdefghijklmnoprstuvyz"
 def _typo(rng: random.Random, word: str) -> str:
     if len(word) < 4:
         return word
-    alphabet = (
-        _CYRILLIC_LETTERS
-        if any("а" <= c.lower() <= "я" for c in word)
-        else _LATIN_LETTERS
-    )
+    alphabet = _CYRILLIC_LETTERS if any("а" <= c.lower() <= "я" for c in word) else _LATIN_LETTERS
     position = rng.randrange(1, len(word) - 1)
     kind = rng.randrange(4)
     if kind == 0:
@@ -223,12 +209,7 @@ def _typo(rng: random.Random, word: str) -> str:
         return word[:position] + rng.choice(alphabet) + word[position:]
     if kind == 2:
         return word[:position] + rng.choice(alphabet) + word[position + 1 :]
-    return (
-        word[: position - 1]
-        + word[position]
-        + word[position - 1]
-        + word[position + 1 :]
-    )
+    return word[: position - 1] + word[position] + word[position - 1] + word[position + 1 :]
 
 
 def _birth_text(rng: random.Random, person: Person) -> str:
@@ -270,9 +251,7 @@ def make_record(
             fields[key] = _typo(rng, fields[key])
     if rng.random() < 0.55:
         system = rng.choice(systems)
-        fields = {
-            key: transliterate_with(value, system) for key, value in fields.items()
-        }
+        fields = {key: transliterate_with(value, system) for key, value in fields.items()}
     if fields["place"]:
         prefix = rng.choice(PLACE_PREFIXES)
         fields["place"] = prefix + fields["place"]

@@ -40,9 +40,9 @@ def test_json_output_parses_and_has_the_interface_fields(tmp_path: Path) -> None
     assert output["criterion"] == "bic"
     assert output["interval_method"].startswith("profile likelihood")
     assert isinstance(output["alternatives"], list)
-    assert {"model", "estimate", "ci_low", "ci_high", "ic", "delta_ic"} <= output[
-        "alternatives"
-    ][0].keys()
+    assert {"model", "estimate", "ci_low", "ci_high", "ic", "delta_ic"} <= output["alternatives"][
+        0
+    ].keys()
     assert "log-linear" in output["method"]
 
 
@@ -66,13 +66,9 @@ def test_named_model_and_criterion_options(tmp_path: Path) -> None:
     path = str(_write(tmp_path, THREE_LISTS_CSV))
 
     saturated = json.loads(_run(path, "--json", "--model", "A:B,A:C,B:C"))
-    independence = json.loads(
-        _run(path, "--json", "--model", "independence", "--criterion", "aic")
-    )
+    independence = json.loads(_run(path, "--json", "--model", "independence", "--criterion", "aic"))
 
-    assert saturated["estimate"] == pytest.approx(
-        205 + 8 * 60 * 50 * 40 / (20 * 15 * 12), abs=0.05
-    )
+    assert saturated["estimate"] == pytest.approx(205 + 8 * 60 * 50 * 40 / (20 * 15 * 12), abs=0.05)
     assert independence["model_terms"] == []
     assert independence["criterion"] == "aic"
 

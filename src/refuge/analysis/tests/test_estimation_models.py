@@ -67,9 +67,7 @@ def test_two_list_interval_matches_the_hand_computed_profile_likelihood() -> Non
     def profile(population: float) -> float:
         return _lincoln_petersen_profile(population, 100, 75, 145)
 
-    peak = minimize_scalar(
-        lambda n: -profile(n), bounds=(145, 1000), method="bounded"
-    ).x
+    peak = minimize_scalar(lambda n: -profile(n), bounds=(145, 1000), method="bounded").x
     drop = 3.841458820694124 / 2
 
     def shortfall(population: float) -> float:
@@ -99,9 +97,7 @@ def test_independent_lists_select_independence_and_recover_the_population() -> N
         {
             pattern: round(
                 10_000
-                * math.prod(
-                    c if bit else 1 - c for bit, c in zip(pattern, chances, strict=True)
-                )
+                * math.prod(c if bit else 1 - c for bit, c in zip(pattern, chances, strict=True))
             )
             for pattern in [(a, b, c) for a in (0, 1) for b in (0, 1) for c in (0, 1)]
             if any(pattern)
@@ -145,9 +141,7 @@ def test_lists_sharing_no_one_get_no_interaction_and_a_warning() -> None:
     result = estimate_from_table(table)
 
     assert "A:B" not in result.model_terms
-    assert any(
-        "share no one" in warning and "A/B" in warning for warning in result.warnings
-    )
+    assert any("share no one" in warning and "A/B" in warning for warning in result.warnings)
     with pytest.raises(EstimationError):
         fit_model(table, LoglinearModel.from_terms(table.list_names, ["A:B"]))
 
@@ -178,10 +172,7 @@ def test_tiny_overlap_warns_of_a_huge_estimate_and_few_overlaps() -> None:
 
     assert result.estimate == pytest.approx(61 * 51)
     assert any("more than 10 times" in warning for warning in result.warnings)
-    assert any(
-        "only 1 people are on more than one list" in warning
-        for warning in result.warnings
-    )
+    assert any("only 1 people are on more than one list" in warning for warning in result.warnings)
 
 
 def test_no_overlap_at_all_is_refused() -> None:
@@ -204,9 +195,7 @@ def test_analyst_can_name_the_model() -> None:
         estimate_from_table(table, model_terms=["A:Z"])
 
 
-def test_profile_interval_contains_the_estimate_and_starts_at_or_above_observed() -> (
-    None
-):
+def test_profile_interval_contains_the_estimate_and_starts_at_or_above_observed() -> None:
     table = THREE_LISTS
     for model in (
         LoglinearModel(table.list_names),

@@ -101,9 +101,7 @@ def test_published_tables_have_the_documented_observed_totals() -> None:
 
 def test_uk_modern_slavery_estimate_is_in_the_published_range() -> None:
     # Silverman (2014): about 10,000 to 13,000 victims in 2013.
-    result = estimate_from_table(
-        _table("uk_modern_slavery_2013_6lists.csv"), alternatives=0
-    )
+    result = estimate_from_table(_table("uk_modern_slavery_2013_6lists.csv"), alternatives=0)
 
     assert "stepwise" in result.search
     assert 10_000 <= result.estimate <= 13_000
@@ -118,6 +116,4 @@ def test_kosovo_estimate_brackets_the_observed_and_reports_alternatives() -> Non
     assert 4_400 < result.ci_low < result.estimate < result.ci_high
     assert 9_000 < result.estimate < 20_000
     assert len(result.alternatives) == 5
-    assert any(
-        9_000 < alternative.estimate < 12_000 for alternative in result.alternatives
-    )
+    assert any(9_000 < alternative.estimate < 12_000 for alternative in result.alternatives)

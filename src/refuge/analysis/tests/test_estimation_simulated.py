@@ -32,12 +32,8 @@ def test_simulated_population_has_the_designed_size_and_dependence() -> None:
     assert rates[[0, 2, 3]] == pytest.approx([0.30, 0.20, 0.30], abs=0.01)
     assert rates[1] > 0.25 + 0.05  # B is raised by the referrals from A
     on_a = captures[:, 0] == 1
-    assert (
-        captures[on_a, 1].mean() > 1.8 * captures[~on_a, 1].mean()
-    )  # the referral A -> B
-    assert captures[on_a, 2].mean() == pytest.approx(
-        captures[~on_a, 2].mean(), abs=0.02
-    )
+    assert captures[on_a, 1].mean() > 1.8 * captures[~on_a, 1].mean()  # the referral A -> B
+    assert captures[on_a, 2].mean() == pytest.approx(captures[~on_a, 2].mean(), abs=0.02)
 
 
 def test_the_selected_model_finds_the_planted_dependence() -> None:
@@ -77,16 +73,12 @@ def _strata_table() -> CaptureTable:
     )
 
 
-def test_stratified_estimate_is_the_sum_of_the_strata_estimates_with_a_wider_interval() -> (
-    None
-):
+def test_stratified_estimate_is_the_sum_of_the_strata_estimates_with_a_wider_interval() -> None:
     table = _strata_table()
 
     result = estimate_from_table(table, bootstrap_replicates=200)
 
-    alone = [
-        estimate_from_table(stratum.table, alternatives=0) for stratum in table.strata
-    ]
+    alone = [estimate_from_table(stratum.table, alternatives=0) for stratum in table.strata]
     assert [stratum.name for stratum in result.strata] == ["north", "south"]
     assert result.estimate == pytest.approx(sum(single.estimate for single in alone))
     assert [s.result.estimate for s in result.strata] == pytest.approx(

@@ -76,9 +76,7 @@ def test_utf16_with_bom_is_read() -> None:
 
 
 def test_stratified_table_keeps_each_stratum_and_pools_them() -> None:
-    table = _read(
-        "stratum,A,B,count\nnorth,1,1,4\nnorth,1,0,9\nsouth,1,1,2\nsouth,0,1,8\n"
-    )
+    table = _read("stratum,A,B,count\nnorth,1,1,4\nnorth,1,0,9\nsouth,1,1,2\nsouth,0,1,8\n")
 
     assert [stratum.name for stratum in table.strata] == ["north", "south"]
     assert table.strata[0].table.count((1, 0)) == 9

@@ -50,9 +50,7 @@ def test_decisions_are_honoured_and_uncertain_pairs_are_offered() -> None:
     accepted = frozenset(strangers)
     settings = LinkageSettings(threshold=0.7, review_low=0.3, review_high=0.9)
 
-    result = dedupe_records(
-        records, decisions={rejected: False, accepted: True}, settings=settings
-    )
+    result = dedupe_records(records, decisions={rejected: False, accepted: True}, settings=settings)
 
     first, second = sorted(rejected)
     assert result.clusters[first] != result.clusters[second]
@@ -69,9 +67,7 @@ def test_decisions_are_honoured_and_uncertain_pairs_are_offered() -> None:
 
 def test_duplicate_record_ids_are_refused() -> None:
     with pytest.raises(DuplicateIds):
-        dedupe_records(
-            [PersonRecord("a", full_name="Ахмед"), PersonRecord("a", full_name="Хасан")]
-        )
+        dedupe_records([PersonRecord("a", full_name="Ахмед"), PersonRecord("a", full_name="Хасан")])
 
 
 def test_no_records_is_refused() -> None:

@@ -91,9 +91,7 @@ def test_overrides_replace_detection() -> None:
 
 
 def test_name_columns_override_makes_full_names() -> None:
-    roles = resolve_roles(
-        ["id", "a", "b"], RoleOverrides(name_columns=("a", "b")), id_column="id"
-    )
+    roles = resolve_roles(["id", "a", "b"], RoleOverrides(name_columns=("a", "b")), id_column="id")
     assert roles.full_name == ("a", "b")
 
 

@@ -60,15 +60,8 @@ def test_dedupe_utf8_finds_people_and_leaves_no_names_on_disk(
 
     with source.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    names = {
-        row[column]
-        for row in rows
-        for column in ("фамилия", "имя")
-        if len(row[column]) > 4
-    }
-    encoded = [name.encode() for name in names] + [
-        name.lower().encode() for name in names
-    ]
+    names = {row[column] for row in rows for column in ("фамилия", "имя") if len(row[column]) > 4}
+    encoded = [name.encode() for name in names] + [name.lower().encode() for name in names]
     for path in tmp_path.rglob("*"):
         if path.is_file():
             content = path.read_bytes()
@@ -91,10 +84,7 @@ def test_refuge_beats_plain_splink_on_the_small_set(
     source, truth = people
     with source.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    raw = [
-        (r["имя"], r["фамилия"], r["отчество"], r["год рождения"], r["место"])
-        for r in rows
-    ]
+    raw = [(r["имя"], r["фамилия"], r["отчество"], r["год рождения"], r["место"]) for r in rows]
     plain = pairwise_score(
         plain_splink_clusters(raw, threshold=0.7), [truth[r["id"]] for r in rows]
     )
@@ -141,9 +131,7 @@ def test_bad_input_is_a_clear_error_with_exit_code_2(
         ]
     )
     with pytest.raises(CommandError, match=message) as raised:
-        call_command(
-            "dedupe", str(source), *arguments, f"--out={tmp_path / 'o.csv'}", "--quiet"
-        )
+        call_command("dedupe", str(source), *arguments, f"--out={tmp_path / 'o.csv'}", "--quiet")
     assert raised.value.returncode == 2
     assert not (tmp_path / "o.csv").exists()
 

@@ -56,9 +56,7 @@ def test_different_names_keep_different_keys() -> None:
         ("Zhukovskaya", "Жуковский"),
     ],
 )
-def test_feminine_surnames_match_the_masculine_form(
-    feminine: str, masculine: str
-) -> None:
+def test_feminine_surnames_match_the_masculine_form(feminine: str, masculine: str) -> None:
     assert surname_key(feminine) == surname_key(masculine)
 
 
@@ -97,9 +95,7 @@ def test_full_names_split_in_either_order(text: str) -> None:
 
 
 def test_full_name_patronymic_is_found() -> None:
-    assert split_full_name("Кадырова Зарема Ахмедовна").patronymic == phonetic_key(
-        "Ахмед"
-    )
+    assert split_full_name("Кадырова Зарема Ахмедовна").patronymic == phonetic_key("Ахмед")
 
 
 @pytest.mark.parametrize(
@@ -123,9 +119,7 @@ def test_full_name_patronymic_is_found() -> None:
         (None, BirthRange(None, None)),
     ],
 )
-def test_birth_years_ranges_and_dates_are_parsed(
-    text: str | None, expected: BirthRange
-) -> None:
+def test_birth_years_ranges_and_dates_are_parsed(text: str | None, expected: BirthRange) -> None:
     assert parse_birth(text) == expected
 
 

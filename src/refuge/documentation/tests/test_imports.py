@@ -33,7 +33,7 @@ def test_a_good_list_becomes_events_acts_and_one_source(as_lawyer) -> None:
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    (b"", "Не хватает столбцов"),  # noqa: RUF001
+    (b"", "Не хватает столбцов"),
     (b"\xff\xfe\x00garbage", "UTF-8"),
     (b"start_date,place\n2017-01-01,Argun\n", "violation"),
     (GOOD + b"2017-13-01,,Argun,beating,Person Three,\n", "строка 5"),

@@ -1,5 +1,5 @@
 """Rate limits (hashed addresses, one window), the JavaScript-free spam trap."""
-# ruff: noqa: RUF001 - Russian text is meant to be Cyrillic
+
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The reporter's path through real requests: report, receipt once, mailbox, write again."""
-# ruff: noqa: RUF001 - Russian text is meant to be Cyrillic
+
 
 from __future__ import annotations
 

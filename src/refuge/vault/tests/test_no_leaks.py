@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - Cyrillic canaries on purpose
+
 """Point 8: key material and plaintext never reach logs, SQL, exceptions or the audit log."""
 
 from __future__ import annotations

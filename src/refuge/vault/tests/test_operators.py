@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - Cyrillic test values on purpose
+
 """Point 1: operator keypairs under Argon2id, password change, coordinator reset."""
 
 from __future__ import annotations

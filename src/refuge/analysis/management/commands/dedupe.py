@@ -28,7 +28,7 @@ _STAGES = {
 
 class Command(BaseCommand):
     # The run touches no database, model or URL: Django's checks would only slow it down.
-    requires_system_checks: list[str] = []  # noqa: RUF012 (Django's own attribute)
+    requires_system_checks: list[str] = []
     help = (
         "Find records of the same person in a CSV (names in Cyrillic or Latin) and write "
         "ID,cluster_id: records sharing a cluster_id are judged the same person."
@@ -38,15 +38,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "input", type=Path, help="CSV file, UTF-8 (with or without BOM) or cp1251"
         )
-        parser.add_argument(
-            "--id-column", required=True, help="column holding each record's id"
-        )
-        parser.add_argument(
-            "--out", required=True, type=Path, help="where to write ID,cluster_id"
-        )
-        parser.add_argument(
-            "--name-columns", nargs="+", default=(), help="columns with full names"
-        )
+        parser.add_argument("--id-column", required=True, help="column holding each record's id")
+        parser.add_argument("--out", required=True, type=Path, help="where to write ID,cluster_id")
+        parser.add_argument("--name-columns", nargs="+", default=(), help="columns with full names")
         parser.add_argument("--given-name-column")
         parser.add_argument("--surname-column")
         parser.add_argument("--patronymic-column")
@@ -54,9 +48,7 @@ class Command(BaseCommand):
             "--birth-column", help="birth date or year; ranges like 1990-1992 are fine"
         )
         parser.add_argument("--place-column")
-        parser.add_argument(
-            "--encoding", help="input encoding (default: UTF-8, else cp1251)"
-        )
+        parser.add_argument("--encoding", help="input encoding (default: UTF-8, else cp1251)")
         parser.add_argument("--threshold", type=float, default=LinkageSettings().threshold,
                             help="match probability at which two records are linked")  # fmt: skip
         parser.add_argument("--memory-limit", default=EngineOptions().memory_limit)
@@ -65,9 +57,7 @@ class Command(BaseCommand):
             help="let DuckDB spill to this directory when memory runs out; names are written "
             "there in clear, so use an encrypted or RAM-backed directory (default: no spilling)",
         )  # fmt: skip
-        parser.add_argument(
-            "--quiet", action="store_true", help="no progress on stderr"
-        )
+        parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 0.0 < options["threshold"] < 1.0:

@@ -30,9 +30,7 @@ class Command(BaseCommand):
     requires_system_checks = ()
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "lists_csv", metavar="LISTS.csv", help="capture table (CSV)"
-        )
+        parser.add_argument("lists_csv", metavar="LISTS.csv", help="capture table (CSV)")
         parser.add_argument(
             "--json", action="store_true", help="print the result as one JSON object"
         )
@@ -55,9 +53,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            table = read_capture_table(
-                options["lists_csv"], encoding=options["encoding"]
-            )
+            table = read_capture_table(options["lists_csv"], encoding=options["encoding"])
             result = estimate_from_table(
                 table,
                 criterion=Criterion(options["criterion"]),

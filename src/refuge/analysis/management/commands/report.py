@@ -42,10 +42,14 @@ class Command(BaseCommand):
                 self.stdout.write(report_csv(report).decode("utf-8"), ending="")
                 return
             document = {
-                "summary": {"acts": report.summary.acts, "victims": report.summary.victims,
-                            "events": report.summary.events},
-                "sections": {title: {row.key: row.shown for row in rows}
-                             for title, rows in report.sections},
+                "summary": {
+                    "acts": report.summary.acts,
+                    "victims": report.summary.victims,
+                    "events": report.summary.events,
+                },
+                "sections": {
+                    title: {row.key: row.shown for row in rows} for title, rows in report.sections
+                },
                 "method": method_text(report.summary.threshold),
             }
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
