@@ -17,9 +17,10 @@ def bar_chart_svg(rows: Sequence[CountRow], *, title: str) -> str:
     """Horizontal bars; suppressed cells are drawn as a hatched stub marked "<5"."""
     height = 30 + len(rows) * (BAR_HEIGHT + GAP)
     largest = max((row.count for row in rows if not row.is_suppressed), default=1) or 1
+    width = LABEL_WIDTH + PLOT_WIDTH + 60
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{LABEL_WIDTH + PLOT_WIDTH + 60}"'
-        f' height="{height}" viewBox="0 0 {LABEL_WIDTH + PLOT_WIDTH + 60} {height}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}"'
+        f' height="{height}" viewBox="0 0 {width} {height}"'
         f' font-family="sans-serif" font-size="12">',
         f"<title>{escape(title)}</title>",
         f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>',

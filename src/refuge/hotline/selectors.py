@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from refuge.hotline.models import OPEN_STATUSES, Contact, Identifier, Profile, ProfileFlag
 from refuge.intake.models import URGENCY_RANK, Urgency
-from refuge.vault.batch import unlock_envelopes
+from refuge.vault import api as vault
 from refuge.vault.models import Grant, GrantKind
 
 QUEUE_PAGE_SIZE = 50
@@ -104,7 +104,7 @@ def queue_page(operator: Any, page_number: Any, *,
                                   total=sum(count.count for count in counts))
     page = paginator.get_page(page_number)
     page.object_list = list(page.object_list)
-    unlock_envelopes(contact.envelope_id for contact in page.object_list)
+    vault.preload(contact.envelope_id for contact in page.object_list)
     return page
 
 

@@ -63,9 +63,10 @@ def known_people_matching(blind_indexes: Sequence[tuple[str, str]], *,
     """THE MATCHER INTERFACE: known people whose (kind, blind index) is among these.
 
     Searches the people of every other case (the source case is excluded: its people gave the
-    data up, they are not its targets). Hotline profiles join here at merge.
+    data up, they are not its targets) and the hotline's profiles and contacts.
     """
-    targets: dict[str, ExposedTarget] = {}
+    targets: dict[str, ExposedTarget] = _hotline_people_matching(
+        [index for _, index in blind_indexes])
     for kind, index in blind_indexes:
         matches = (PersonIdentifier.objects.filter(kind=kind, blind_index=index)
                    .exclude(person__case=exclude_case)
@@ -77,6 +78,24 @@ def known_people_matching(blind_indexes: Sequence[tuple[str, str]], *,
                 targets[key] = ExposedTarget(key=key, owners=case_readers(target_case),
                                              case=target_case)
     return list(targets.values())
+
+
+def _hotline_people_matching(indexes: Sequence[str]) -> dict[str, ExposedTarget]:
+    """Hotline profiles (or lone contacts) holding one of these identifiers."""
+    from refuge.hotline.models import Identifier
+
+    targets: dict[str, ExposedTarget] = {}
+    for identifier in Identifier.objects.filter(blind_index__in=indexes).select_related(
+        "profile", "contact"
+    ):
+        record = identifier.profile or identifier.contact
+        if record is None:
+            continue
+        key = f"{record._meta.model_name}:{record.pk}"
+        readers = Operator.objects.filter(pk__in=vault.readers_of(record.envelope_id),
+                                          is_active=True)
+        targets.setdefault(key, ExposedTarget(key=key, owners=list(readers), case=None))
+    return targets
 
 
 @transaction.atomic

@@ -9,7 +9,6 @@ from refuge.hotline.errors import InvalidIdentifier
 from refuge.hotline.models import Contact, Identifier, IdentifierKind, ProfileFlag, ReplyTemplate
 from refuge.hotline.tests.factories import phone_call
 from refuge.vault import api as vault
-from refuge.vault.batch import unlock_envelopes
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,7 @@ def test_unlocking_a_page_of_envelopes_takes_one_query(hotline_operator,
     contacts = [phone_call(hotline_operator).contact for _ in range(3)]
     with vault.activated(keyring_for(hotline_operator)):
         with django_assert_num_queries(1):
-            assert unlock_envelopes(c.envelope_id for c in contacts) == 3
+            vault.preload(c.envelope_id for c in contacts)
         with django_assert_num_queries(1):
             fresh = list(Contact.objects.filter(pk__in=[c.pk for c in contacts]))
             assert all("friend" in contact.summary for contact in fresh)
