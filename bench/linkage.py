@@ -6,9 +6,8 @@
   deduplicated by Refuge's model and by plain Splink (default string comparisons on the
   raw columns), same training procedure and threshold.
 - dedupe_1m_f1, dedupe_1m_s, dedupe_1m_peak_mb (and dedupe_1m_cpu_s): a 1,000,000-record
-  generated file through
-  the `refuge dedupe` path (dedupe_csv) in a child process; --quick skips it, as does
-  REFUGE_BENCH_LINKAGE_QUICK=1.
+  generated file through the `refuge dedupe` path (dedupe_csv) in a child process;
+  --quick skips it, as does REFUGE_BENCH_LINKAGE_QUICK=1.
 """
 
 from __future__ import annotations
