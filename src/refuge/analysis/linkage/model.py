@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.comparison_level_library import CustomLevel, ElseLevel
 from splink.internals.comparison_library import CustomComparison
+from splink.internals.exceptions import EMTrainingException
 
 from refuge.analysis.linkage.names import (
     KNOWN_GIVEN_KEYS,
@@ -192,10 +194,54 @@ def _jw(column: str, threshold: float) -> str:
 _SWAPPED = "given_fold_l = surname_key_r AND surname_key_l = given_fold_r"
 
 
+# Starting m and u of each non-null level, in order, roughly as trained on 40,000 generated
+# records. Training replaces them; they stand when a list is too small to train on (a few
+# testimonies), so that such a run still links the obvious duplicates.
+_STARTING_M_U: dict[str, tuple[tuple[float, float], ...]] = {
+    "surname": (
+        (0.75, 1e-3),
+        (0.02, 1e-6),
+        (0.15, 8e-4),
+        (0.05, 2e-3),
+        (0.01, 1e-2),
+        (0.02, 0.986),
+    ),
+    "given_name": (
+        (0.8, 1.5e-2),
+        (0.02, 1e-6),
+        (0.12, 5e-3),
+        (0.05, 2e-2),
+        (0.01, 0.96),
+    ),
+    "patronymic": ((0.8, 2.6e-2), (0.18, 8e-3), (0.02, 0.966)),
+    "birth": (
+        (0.05, 1e-5),
+        (0.47, 8e-3),
+        (0.4, 3e-2),
+        (0.01, 1e-5),
+        (0.07, 6e-2),
+        (1e-4, 0.9),
+    ),
+    "place": ((0.72, 7e-2), (1e-3, 1e-5), (0.28, 0.93)),
+    "sex": ((0.99, 0.6), (0.01, 0.4)),
+    "extra": ((0.9, 1e-2), (0.05, 5e-3), (0.02, 1e-2), (0.03, 0.975)),
+}
+
+
+def _comparison(
+    levels: list[Any], output_column_name: str, starting: str | None = None
+) -> CustomComparison:
+    starting_values = iter(_STARTING_M_U[starting or output_column_name])
+    for level in levels[1:]:
+        m, u = next(starting_values)
+        level.configure(m_probability=m, u_probability=u)
+    return CustomComparison(levels, output_column_name=output_column_name)
+
+
 def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparison]:
     """Comparisons on the phonetic keys, aware of swaps, ranges and patronymics."""
     comparisons = [
-        CustomComparison(
+        _comparison(
             [
                 _level("surname_key_l IS NULL OR surname_key_r IS NULL", "null", null=True),
                 _level("surname_key_l = surname_key_r", "exact key", tf="surname_key"),
@@ -207,7 +253,7 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
             ],
             output_column_name="surname",
         ),
-        CustomComparison(
+        _comparison(
             [
                 _level("given_key_l IS NULL OR given_key_r IS NULL", "null", null=True),
                 _level("given_key_l = given_key_r", "exact key", tf="given_key"),
@@ -218,7 +264,7 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
             ],
             output_column_name="given_name",
         ),
-        CustomComparison(
+        _comparison(
             [
                 _level(
                     "patronymic_key_l IS NULL OR patronymic_key_r IS NULL",
@@ -235,7 +281,7 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
             ],
             output_column_name="patronymic",
         ),
-        CustomComparison(
+        _comparison(
             [
                 _level("birth_min_l IS NULL OR birth_min_r IS NULL", "null", null=True),
                 _level("birth_date_l = birth_date_r", "same full date"),
@@ -261,7 +307,7 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
             ],
             output_column_name="birth",
         ),
-        CustomComparison(
+        _comparison(
             [
                 _level("place_key_l IS NULL OR place_key_r IS NULL", "null", null=True),
                 _level("place_key_l = place_key_r", "same place", tf="place_key"),
@@ -272,7 +318,7 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
         ),
     ]
     comparisons.append(
-        CustomComparison(
+        _comparison(
             [
                 _level("sex_l IS NULL OR sex_r IS NULL", "null", null=True),
                 _level("sex_l = sex_r", "same"),
@@ -283,7 +329,7 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
     )
     for column in extra_columns:
         comparisons.append(
-            CustomComparison(
+            _comparison(
                 [
                     _level(
                         f'"{column}_l" IS NULL OR "{column}_r" IS NULL',
@@ -302,6 +348,7 @@ def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparis
                     ElseLevel(),
                 ],
                 output_column_name=column,
+                starting="extra",
             )
         )
     return comparisons
@@ -352,17 +399,33 @@ def refuge_training() -> TrainingPlan:
 def train(linker: Linker, plan: TrainingPlan, progress: Progress) -> None:
     """Estimate the prior, u by random sampling and m by EM; no labels are used."""
     training = linker.training
-    training.estimate_probability_two_random_records_match(
-        list(plan.deterministic_rules), recall=plan.recall
-    )
+    # A step that finds too little data (a handful of records, no pair in a training
+    # block) fails; the starting values then stand for what it would have estimated.
+    settings = linker._settings_obj  # Splink has no public accessor for the prior
+    starting_prior = settings._probability_two_random_records_match
+    with suppress(*_TRAINING_FAILURES):
+        training.estimate_probability_two_random_records_match(
+            list(plan.deterministic_rules), recall=plan.recall
+        )
+    if not 0.0 < settings._probability_two_random_records_match < 1.0:
+        settings._probability_two_random_records_match = (
+            starting_prior  # no pair was found
+        )
     progress("training", 0.2)
-    training.estimate_u_using_random_sampling(max_pairs=plan.u_max_pairs, seed=1)
+    with suppress(*_TRAINING_FAILURES):
+        training.estimate_u_using_random_sampling(max_pairs=plan.u_max_pairs, seed=1)
     for index, rule in enumerate(plan.em_rules):
         progress("training", 0.3 + 0.7 * index / len(plan.em_rules))
-        training.estimate_parameters_using_expectation_maximisation(
-            rule, max_pairs=plan.em_max_pairs, estimate_without_term_frequencies=True
-        )
+        with suppress(*_TRAINING_FAILURES):
+            training.estimate_parameters_using_expectation_maximisation(
+                rule,
+                max_pairs=plan.em_max_pairs,
+                estimate_without_term_frequencies=True,
+            )
     progress("training", 1.0)
+
+
+_TRAINING_FAILURES = (EMTrainingException, ValueError, ZeroDivisionError)
 
 
 def build_linker(
@@ -374,8 +437,11 @@ def build_linker(
     link_type: str = "dedupe_only",
 ) -> Linker:
     """Register the feature tables and create a Linker over them."""
+    records = sum(len(table) for table in tables)
     settings = SettingsCreator(
         link_type=link_type,  # type: ignore[arg-type]
+        # Until training estimates it: about one duplicate per record.
+        probability_two_random_records_match=min(0.5, max(1e-7, 1 / max(records, 1))),
         comparisons=list(comparisons),
         blocking_rules_to_generate_predictions=list(blocking),
         retain_matching_columns=False,

@@ -102,3 +102,18 @@ def test_decoding_tries_utf8_then_cp1251(data: bytes, text: str, encoding: str) 
 def test_undecodable_bytes_are_refused() -> None:
     with pytest.raises(InputUndecodable):
         decode(b"\x98\x98", None)
+
+
+def test_a_few_testimonies_are_linked_without_enough_data_to_train() -> None:
+    result = dedupe_records(
+        [
+            PersonRecord("t1", full_name="Кадыров Ахмед Магомедович", birth="1990"),
+            PersonRecord("t2", full_name="Akhmed Kadyrov", birth="около 1990"),
+            PersonRecord("t3", full_name="Исаева Зарема", birth="1985"),
+            PersonRecord("t4"),
+        ]
+    )
+    assert result.clusters["t1"] == result.clusters["t2"]
+    assert (
+        len({result.clusters["t1"], result.clusters["t3"], result.clusters["t4"]}) == 3
+    )
