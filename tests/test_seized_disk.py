@@ -36,13 +36,14 @@ def installation(tmp_path: Path) -> Iterator[Installation]:
     import psycopg
 
     name = f"refuge_seized_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(database_url, autocommit=True) as connection:
+    base, _, _ = database_url.partition("?")[0].rpartition("/")
+    maintenance_url = f"{base}/postgres"  # the URL's own database need not exist
+    with psycopg.connect(maintenance_url, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = database_url.rpartition("/")
     try:
         yield Installation(tmp_path, database_url=f"{base}/{name}")
     finally:
-        with psycopg.connect(database_url, autocommit=True) as connection:
+        with psycopg.connect(maintenance_url, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

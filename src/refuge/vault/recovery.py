@@ -124,6 +124,11 @@ def recover_private_key(share_texts: list[str]) -> bytes:
         raise VaultError("This installation has no recovery key (run `refuge setup`).")
     decoded = [decode_share(text) for text in share_texts]
     for share in decoded:
+        if RecoveryKey.objects.filter(fingerprint=share.fingerprint, is_active=False).exists():
+            raise ShareError(
+                f"Recovery share {share.x} belongs to a retired recovery key "
+                f"({share.fingerprint}); this installation now uses {recovery.fingerprint}."
+            )
         if share.fingerprint != recovery.fingerprint or share.threshold != recovery.threshold:
             raise ShareError(
                 f"Recovery share {share.x} belongs to another installation's recovery key "
@@ -166,3 +171,37 @@ def restore_access(*, operator: Any, recovery_private_key: bytes) -> int:
     record_event(AuditAction.RECOVERY_USED, actor=None, target=operator,
                  details={"envelopes": restored, "recovery_key": recovery.fingerprint})
     return restored
+
+
+@transaction.atomic
+def rotate_recovery_key(*, recovery_private_key: bytes, threshold: int,
+                        shares: int) -> tuple[RecoverySetup, int]:
+    """Replace the recovery key: re-seal every recovery grant to a new key, retire the old one.
+
+    Returns the new key's shares (printed once, like at setup) and how many envelopes were
+    re-sealed. Once the trustees destroy the old shares, the recovery grants in older backups
+    are useless.
+    """
+    old = RecoveryKey.objects.select_for_update().filter(is_active=True).first()
+    if old is None:
+        raise VaultError("This installation has no recovery key (run `refuge setup`).")
+    if not 2 <= threshold <= shares <= 255:
+        raise VaultError("Recovery needs 2 <= threshold <= shares <= 255.")
+    private_key, public_key = crypto.new_keypair()
+    fingerprint = _fingerprint(public_key)
+    RecoveryKey.objects.filter(pk=old.pk).update(is_active=False)
+    new = RecoveryKey.objects.create(public_key=public_key, threshold=threshold,
+                                     share_count=shares, fingerprint=fingerprint)
+    resealed = 0
+    for grant in Grant.objects.filter(kind=GrantKind.RECOVERY, recovery_key=old).iterator():
+        data_key = crypto.open_sealed(recovery_private_key, bytes(grant.sealed_key))
+        Grant.objects.filter(pk=grant.pk).update(
+            recovery_key=new, sealed_key=crypto.seal_to(public_key, data_key))
+        resealed += 1
+    record_event(AuditAction.RECOVERY_USED, target_type="vault.RecoveryKey", target_id=new.pk,
+                 details={"rotated_from": old.fingerprint, "rotated_to": fingerprint,
+                          "envelopes": resealed})
+    points = shamir.split(private_key, threshold=threshold, shares=shares)
+    setup = RecoverySetup(fingerprint=fingerprint, threshold=threshold,
+                          shares=[_encode_share(fingerprint, threshold, x, y) for x, y in points])
+    return setup, resealed

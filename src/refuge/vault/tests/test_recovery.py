@@ -201,3 +201,45 @@ def test_recover_skips_shredded_envelopes(installation, coordinator) -> None:
     assert "1 envelope(s)" in output
     assert not vault.is_readable(read_as(coordinator, notes[0]))
     assert Grant.objects.filter(kind=GrantKind.OPERATOR, operator=coordinator).count() == 1
+
+
+def rotate(*arguments: str) -> str:
+    output = io.StringIO()
+    call_command("rotaterecovery", *arguments, stdout=output)
+    return output.getvalue()
+
+
+def test_rotation_reseals_to_a_new_key_and_retires_the_old_shares(installation,
+                                                                  coordinator) -> None:
+    from refuge.vault import api as vault
+    from refuge.vault.keyring import Keyring
+
+    setup, _, notes = installation
+    output = rotate("--share", setup.shares[0], "--share", setup.shares[3],
+                    "--share", setup.shares[4], "--threshold", "2", "--shares", "3")
+
+    new_shares = SHARE_LINE.findall(output)
+    assert len(new_shares) == 3
+    assert "2 envelope(s) re-sealed" in output
+    assert RecoveryKey.objects.filter(is_active=True).count() == 1
+    with pytest.raises(CommandError, match="retired recovery key") as error:
+        recover("--operator", coordinator.username,
+                *itertools.chain.from_iterable(("--share", s) for s in setup.shares[:3]))
+    assert error.value.returncode == 2
+    with vault.activated(Keyring(recovery_private_key=recover_private_key(new_shares[1:]))):
+        from refuge.vault.models import SealedFile
+
+        assert [SealedFile.objects.get(pk=n.pk).name for n in notes] == [
+            "Дело Ахмеда", "Evacuation via Tbilisi"]
+    recover("--operator", coordinator.username, "--share", new_shares[0],
+            "--share", new_shares[2])
+    assert read_as(coordinator, notes[1]) == "Evacuation via Tbilisi"
+    assert AuditEvent.objects.filter(action=AuditAction.RECOVERY_USED).count() == 2
+
+
+def test_rotation_needs_enough_current_shares(installation) -> None:
+    setup, _, _ = installation
+    with pytest.raises(CommandError, match="distinct share") as error:
+        rotate("--share", setup.shares[0], "--share", setup.shares[1])
+    assert error.value.returncode == 2
+    assert RecoveryKey.objects.get().is_active
