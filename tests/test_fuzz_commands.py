@@ -103,3 +103,13 @@ def test_the_real_refuge_command_refuses_without_a_traceback(arguments: list[str
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert result.stderr.strip()
+
+
+@pytest.mark.parametrize("name", ["backup", "restore"])
+def test_a_file_name_with_a_null_byte_is_refused(name: str, db: Any, tmp_path: Path,
+                                                  monkeypatch: Any) -> None:
+    # Found by the fuzzer: pathlib's exists() hides "embedded null byte", os.open does not.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REFUGE_BACKUP_PASSPHRASE", "a passphrase long enough for backups")
+    with pytest.raises(CommandError):
+        call_command(name, "\x00")

@@ -110,7 +110,9 @@ def unlock_operator(*, operator: Operator, unlocked_by: Any) -> None:
     """A coordinator lifts a lock; the account's open alerts are marked resolved."""
     require(unlocked_by, Capability.MANAGE_OPERATORS)
     reason = operator.locked_reason
-    Operator.objects.filter(pk=operator.pk).update(locked_reason="")
+    # The empty duress session (if still open) ends too: the person logs in afresh.
+    Operator.objects.filter(pk=operator.pk).update(
+        locked_reason="", session_generation=F("session_generation") + 1)
     CoordinatorAlert.objects.filter(operator=operator, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=unlocked_by
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -43,13 +44,17 @@ class Command(BaseCommand):
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(partial, target)
-        except OSError as error:
-            partial.unlink(missing_ok=True)
-            raise CommandError(f"Cannot write the backup: {error.strerror}", returncode=2) from None
+        except (OSError, ValueError) as error:
+            with contextlib.suppress(OSError, ValueError):
+                partial.unlink(missing_ok=True)
+            reason = getattr(error, "strerror", None) or "invalid file name"
+            raise CommandError(f"Cannot write the backup: {reason}", returncode=2) from None
         self.stdout.write(f"Backup written to {target} ({len(blob)} bytes).")
 
     @staticmethod
     def _check_target(target: Path, *, overwrite: bool) -> None:
+        if "\x00" in str(target):
+            raise CommandError("This is not a usable file name.", returncode=2)
         try:
             exists = target.exists()
             parent_is_dir = target.parent.is_dir()

@@ -32,6 +32,8 @@ class Command(BaseCommand):
     @no_translations  # the command line speaks English, like Django's own commands
     def handle(self, *args: Any, **options: Any) -> None:
         source = Path(options["file"])
+        if "\x00" in str(source):
+            raise CommandError("Cannot read this file.", returncode=2)
         try:
             if not source.is_file():
                 raise CommandError("This is not a file.", returncode=2)
