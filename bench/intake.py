@@ -37,8 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CONCURRENCY_LEVELS = (8, 32)
 SECONDS = float(os.environ.get("REFUGE_BENCH_INTAKE_SECONDS", "30"))  # per server and level
 ROUNDS = 2
-WORKERS = os.environ.get("REFUGE_BENCH_INTAKE_WORKERS", "4")
-THREADS = os.environ.get("REFUGE_BENCH_INTAKE_THREADS", "8")
+# `refuge serve`'s defaults: more threads than cores only queue at SQLite's write lock.
+WORKERS = os.environ.get("REFUGE_BENCH_INTAKE_WORKERS", "3")
+THREADS = os.environ.get("REFUGE_BENCH_INTAKE_THREADS", "4")
 SUBRESOURCE = re.compile(
     r"<(?:script|img|iframe|audio|video|source|embed|object)\b|<link\b(?![^>]*href=\"data:)"
     r"[^>]*>|url\(", re.IGNORECASE)
@@ -139,8 +140,8 @@ class Browser:
             raise RuntimeError(f"form page answered {status}")
         status, location, _ = self.request("POST", "/", urllib.parse.urlencode(
             {**REPORT, **fields}))
-        if status != 303:
-            raise RuntimeError(f"submission answered {status}")
+        if status != 303 or "/receipt/" not in location:
+            raise RuntimeError(f"submission answered {status} to {location or 'nowhere'}")
         status, _, _ = self.request("GET", location)
         if status != 200:
             raise RuntimeError(f"receipt page answered {status}")

@@ -14,6 +14,7 @@ from typing import Any
 
 from csp.constants import NONE
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, translate_url
@@ -109,6 +110,10 @@ def _files_too_large_message() -> str:
         "limit": f"{settings.INTAKE_MAX_ATTACHMENT_BYTES / 1_048_576:.1f}"}
 
 
+def _busy_message() -> str:
+    return _("The service is very busy and nothing was stored. Please send again in a moment.")
+
+
 def _rate_limited_message() -> str:
     return _("Too many attempts from your connection in the last hour. Please wait and try "
              "again later.")
@@ -118,7 +123,12 @@ def _rate_limited_message() -> str:
 @public_page
 def report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        return _receive_report(request)
+        try:
+            return _receive_report(request)
+        except OperationalError:  # the database stayed locked or unreachable: nothing stored
+            return _refuse(request, "report", "intake:report",
+                           values=_values(request, REPORT_FIELDS),
+                           errors={"form": [_busy_message()]})
     stashed = pop_stash(request, "report")
     return _page(request, "intake/report.html", {
         "form_token": new_form_token(), "values": stashed.get("values", {}),
@@ -182,6 +192,14 @@ def mailbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 @public_page
 def mailbox_open(request: HttpRequest) -> HttpResponse:
+    try:
+        return _open_mailbox(request)
+    except OperationalError:
+        return _refuse(request, "mailbox", "intake:mailbox", values={},
+                       errors={"receipt": [_busy_message()]})
+
+
+def _open_mailbox(request: HttpRequest) -> HttpResponse:
     def refuse(message: str) -> HttpResponse:
         return _refuse(request, "mailbox", "intake:mailbox", values={},
                        errors={"receipt": [message]})
@@ -205,6 +223,14 @@ def mailbox_open(request: HttpRequest) -> HttpResponse:
 @require_POST
 @public_page
 def mailbox_write(request: HttpRequest) -> HttpResponse:
+    try:
+        return _write_in_mailbox(request)
+    except OperationalError:
+        return _refuse(request, "mailbox", "intake:mailbox",
+                       values=_values(request, ("body",)), errors={"form": [_busy_message()]})
+
+
+def _write_in_mailbox(request: HttpRequest) -> HttpResponse:
     values = _values(request, ("body",))
 
     def refuse(errors: Mapping[str, list[str]]) -> HttpResponse:
