@@ -63,6 +63,24 @@ def _add_identifier(*, envelope_id: Any, kind: str, value: str, index: str | Non
                                      blind_index=index or "", contact=contact, profile=profile)
 
 
+@dataclass(frozen=True, slots=True)
+class RepeatCheck:
+    earlier: list[EarlierContact]
+    is_index_available: bool
+
+
+def check_repeat_caller(*, operator: Any, number: str, pseudonym: str) -> RepeatCheck:
+    """While the call goes on: was this number or name seen before? Saves nothing."""
+    require(operator, Capability.HANDLE_CONTACTS)
+    if number.strip():
+        identifiers.normalise_phone(number)
+    indexes = [try_index(kind, value) for kind, value in
+               ((IdentifierKind.PHONE, number), (IdentifierKind.NAME, pseudonym)) if value.strip()]
+    found = [index for index in indexes if index]
+    return RepeatCheck(earlier_contacts(operator, indexes=found),
+                       is_index_available=len(found) == len(indexes))
+
+
 @transaction.atomic
 def log_call(*, operator: Any, call: CallRecord) -> LoggedCall:
     """Record a call, sealed to the operator and the intake pool; warn of repeat callers."""
