@@ -11,6 +11,7 @@ from refuge.hotline.services.calls import (
     flag_profile,
     link_contact,
     log_call,
+    open_profile,
     reveal_identifier,
 )
 from refuge.hotline.services.messages import add_note, reply_to_reporter, save_template
@@ -41,6 +42,7 @@ __all__ = [
     "log_call",
     "merge_contact",
     "open_contact",
+    "open_profile",
     "reply_to_reporter",
     "reveal_identifier",
     "save_template",

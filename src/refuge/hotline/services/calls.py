@@ -22,7 +22,7 @@ from refuge.hotline.models import (
     Profile,
     ProfileFlag,
 )
-from refuge.hotline.selectors import EarlierContact, earlier_contacts
+from refuge.hotline.selectors import EarlierContact, earlier_contacts, get_profile_for
 from refuge.hotline.services.queue import require_visible
 from refuge.intake.services import intake_readers
 from refuge.vault import api as vault
@@ -134,6 +134,15 @@ def reveal_identifier(*, operator: Any, identifier: Identifier) -> str:
     record_event(AuditAction.IDENTIFIER_REVEALED, actor=operator, target=identifier,
                  details={"kind": identifier.kind})
     return str(value)
+
+
+@transaction.atomic
+def open_profile(*, operator: Any, profile_id: int) -> Profile:
+    """Fetch a profile this operator may read, and audit the read."""
+    require(operator, Capability.HANDLE_CONTACTS)
+    profile = get_profile_for(operator, profile_id)
+    record_event(AuditAction.RECORD_READ, actor=operator, target=profile)
+    return profile
 
 
 @transaction.atomic

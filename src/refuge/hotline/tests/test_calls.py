@@ -208,3 +208,23 @@ def test_checking_for_a_repeat_caller_during_the_call_saves_nothing(hotline_oper
     bad = client.post(reverse("hotline:call"), {"check": "1", "callback_number": "12"})
     assert bad.status_code == 200
     assert bad.context["form"].errors["callback_number"]
+
+
+def test_a_profile_page_is_audited_and_masks_its_identifiers(hotline_operator, operator_factory):
+    with vault.activated(keyring_for(hotline_operator)):
+        profile = services.create_profile(operator=hotline_operator, pseudonym="Марат")
+        identifier = services.add_profile_identifier(operator=hotline_operator, profile=profile,
+                                                     kind=IdentifierKind.PHONE, value=NUMBER)
+    outsider = operator_factory("outsider", Role.OPERATOR, intake=False)
+    client = client_for(hotline_operator)
+
+    page = client.get(reverse("hotline:profile", args=[profile.pk]))
+
+    assert page.status_code == 200
+    assert "928" not in page.content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.RECORD_READ,
+                                     target_type="hotline.Profile").count() == 1
+    assert NUMBER in client.post(reverse("hotline:reveal", args=[identifier.pk])).content.decode()
+    outsider_client = client_for(outsider)
+    assert outsider_client.get(reverse("hotline:profile", args=[profile.pk])).status_code == 404
+    assert outsider_client.post(reverse("hotline:reveal", args=[identifier.pk])).status_code == 404
