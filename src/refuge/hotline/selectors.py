@@ -51,6 +51,20 @@ def get_profile_for(operator: Any, profile_id: int) -> Profile:
     return profile
 
 
+def get_identifier_for(operator: Any, identifier_id: int) -> Identifier:
+    """An identifier of a contact or profile this operator can read; 404 otherwise."""
+    identifier = Identifier.objects.filter(pk=identifier_id).first()
+    if identifier is None:
+        raise Http404
+    if identifier.contact_id is not None:
+        get_contact_for(operator, identifier.contact_id)
+    elif identifier.profile_id is not None:
+        get_profile_for(operator, identifier.profile_id)
+    else:
+        raise Http404
+    return identifier
+
+
 def _urgency_rank() -> Case:
     return Case(*(When(urgency=urgency, then=Value(rank))
                   for urgency, rank in URGENCY_RANK.items()),

@@ -22,7 +22,7 @@ from refuge.hotline.models import (
     Profile,
     ProfileFlag,
 )
-from refuge.hotline.selectors import EarlierContact, earlier_contacts
+from refuge.hotline.selectors import EarlierContact, earlier_contacts, get_profile_for
 from refuge.hotline.services.queue import require_visible
 from refuge.intake.services import intake_readers
 from refuge.vault import api as vault
@@ -61,6 +61,24 @@ def _add_identifier(*, envelope_id: Any, kind: str, value: str, index: str | Non
                     profile: Profile | None = None) -> Identifier:
     return Identifier.objects.create(envelope_id=envelope_id, kind=kind, value=value.strip(),
                                      blind_index=index or "", contact=contact, profile=profile)
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatCheck:
+    earlier: list[EarlierContact]
+    is_index_available: bool
+
+
+def check_repeat_caller(*, operator: Any, number: str, pseudonym: str) -> RepeatCheck:
+    """While the call goes on: was this number or name seen before? Saves nothing."""
+    require(operator, Capability.HANDLE_CONTACTS)
+    if number.strip():
+        identifiers.normalise_phone(number)
+    indexes = [try_index(kind, value) for kind, value in
+               ((IdentifierKind.PHONE, number), (IdentifierKind.NAME, pseudonym)) if value.strip()]
+    found = [index for index in indexes if index]
+    return RepeatCheck(earlier_contacts(operator, indexes=found),
+                       is_index_available=len(found) == len(indexes))
 
 
 @transaction.atomic
@@ -116,6 +134,15 @@ def reveal_identifier(*, operator: Any, identifier: Identifier) -> str:
     record_event(AuditAction.IDENTIFIER_REVEALED, actor=operator, target=identifier,
                  details={"kind": identifier.kind})
     return str(value)
+
+
+@transaction.atomic
+def open_profile(*, operator: Any, profile_id: int) -> Profile:
+    """Fetch a profile this operator may read, and audit the read."""
+    require(operator, Capability.HANDLE_CONTACTS)
+    profile = get_profile_for(operator, profile_id)
+    record_event(AuditAction.RECORD_READ, actor=operator, target=profile)
+    return profile
 
 
 @transaction.atomic

@@ -164,3 +164,15 @@ def merge_contact(*, contact: Contact, operator: Any, into_id: int,
     record_event(AuditAction.RECORD_CHANGED, actor=operator, target=contact,
                  details={"change": "merged", "into": target.pk})
     return target
+
+
+@transaction.atomic
+def mark_case_opened(*, contact: Contact, operator: Any, case_id: int | str) -> None:
+    """For the cases app: the contact became a case, so it leaves the queue (audited)."""
+    require_visible(operator, contact)
+    moved = Contact.objects.filter(pk=contact.pk, status__in=OPEN_STATUSES).update(
+        status=ContactStatus.CASE_OPENED, closed_at=timezone.now(), version=F("version") + 1)
+    if not moved:
+        raise ContactClosed
+    record_event(AuditAction.RECORD_CHANGED, actor=operator, target=contact,
+                 details={"change": "case_opened", "case": str(case_id)[:64]})

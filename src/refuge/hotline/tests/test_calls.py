@@ -187,3 +187,44 @@ def test_supervisor_page_shows_load_response_times_and_daily_counts(hotline_oper
     assert danger.answered == 1
     assert danger.median_minutes == 0.0
     assert sum(total for _, total in report.per_day) == 2
+
+
+def test_checking_for_a_repeat_caller_during_the_call_saves_nothing(hotline_operator):
+    earlier = phone_call(hotline_operator, number=NUMBER)
+    client = client_for(hotline_operator)
+
+    response = client.post(reverse("hotline:call"), {
+        "check": "1", "callback_number": "8 928 1234567", "caller_pseudonym": "new name",
+        "risk_flags": ["injured"]})
+
+    assert response.status_code == 200
+    assert [item.contact_id for item in response.context["repeat"].earlier] == [
+        earlier.contact.pk]
+    assert response.context["form"].initial["risk_flags"] == ["injured"]
+    assert not response.context["form"].is_bound
+    assert Contact.objects.count() == 1
+    fresh = client.post(reverse("hotline:call"), {"check": "1", "caller_pseudonym": "nobody"})
+    assert fresh.context["repeat"].earlier == []
+    bad = client.post(reverse("hotline:call"), {"check": "1", "callback_number": "12"})
+    assert bad.status_code == 200
+    assert bad.context["form"].errors["callback_number"]
+
+
+def test_a_profile_page_is_audited_and_masks_its_identifiers(hotline_operator, operator_factory):
+    with vault.activated(keyring_for(hotline_operator)):
+        profile = services.create_profile(operator=hotline_operator, pseudonym="Марат")
+        identifier = services.add_profile_identifier(operator=hotline_operator, profile=profile,
+                                                     kind=IdentifierKind.PHONE, value=NUMBER)
+    outsider = operator_factory("outsider", Role.OPERATOR, intake=False)
+    client = client_for(hotline_operator)
+
+    page = client.get(reverse("hotline:profile", args=[profile.pk]))
+
+    assert page.status_code == 200
+    assert "928" not in page.content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.RECORD_READ,
+                                     target_type="hotline.Profile").count() == 1
+    assert NUMBER in client.post(reverse("hotline:reveal", args=[identifier.pk])).content.decode()
+    outsider_client = client_for(outsider)
+    assert outsider_client.get(reverse("hotline:profile", args=[profile.pk])).status_code == 404
+    assert outsider_client.post(reverse("hotline:reveal", args=[identifier.pk])).status_code == 404

@@ -154,3 +154,17 @@ def test_open_case_link_appears_only_when_the_cases_app_provides_it(hotline_oper
     response = client_for(hotline_operator).get(reverse("hotline:contact", args=[contact.pk]))
 
     assert response.status_code == 200  # no NoReverseMatch while cases is not merged
+
+
+def test_the_cases_app_can_mark_a_contact_as_become_a_case(hotline_operator):
+    from refuge.hotline.errors import ContactClosed
+
+    contact = contact_of(web_report())
+
+    services.mark_case_opened(contact=contact, operator=hotline_operator, case_id=7)
+
+    assert Contact.objects.get(pk=contact.pk).status == ContactStatus.CASE_OPENED
+    event = AuditEvent.objects.filter(action=AuditAction.RECORD_CHANGED).latest("sequence")
+    assert event.details == {"change": "case_opened", "case": "7"}
+    with pytest.raises(ContactClosed):
+        services.mark_case_opened(contact=contact, operator=hotline_operator, case_id=8)

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.permissions import has_capability
 from refuge.accounts.roles import Capability
-from refuge.audit.models import AuditAction
-from refuge.audit.services import record_event
 from refuge.core.errors import DomainError
 from refuge.hotline import selectors, services
 from refuge.hotline.forms import FlagForm, IdentifierForm
-from refuge.hotline.models import Identifier
 
 
 @operator_required(Capability.HANDLE_CONTACTS)
 def profile_view(request: HttpRequest, profile_id: int) -> HttpResponse:
-    with transaction.atomic():
-        profile = selectors.get_profile_for(request.user, profile_id)
-        record_event(AuditAction.RECORD_READ, actor=request.user, target=profile)
+    profile = services.open_profile(operator=request.user, profile_id=profile_id)
     contact_ids = list(profile.contacts.values_list("pk", flat=True))
     visible = set(selectors.contacts_visible_to(request.user).filter(pk__in=contact_ids)
                   .values_list("pk", flat=True))
@@ -74,21 +68,10 @@ def add_flag_view(request: HttpRequest, profile_id: int) -> HttpResponse:
     return redirect("hotline:profile", profile_id=profile.pk)
 
 
-def _identifier_for(request: HttpRequest, identifier_id: int) -> Identifier:
-    identifier = get_object_or_404(Identifier, pk=identifier_id)
-    if identifier.contact_id is not None:
-        selectors.get_contact_for(request.user, identifier.contact_id)
-    elif identifier.profile_id is not None:
-        selectors.get_profile_for(request.user, identifier.profile_id)
-    else:
-        raise Http404
-    return identifier
-
-
 @operator_required(Capability.REVEAL_IDENTIFIERS)
 @require_POST
 def reveal_view(request: HttpRequest, identifier_id: int) -> HttpResponse:
     """Show one identifier, on an explicit POST, audited; the page is never cached."""
-    identifier = _identifier_for(request, identifier_id)
+    identifier = selectors.get_identifier_for(request.user, identifier_id)
     value = services.reveal_identifier(operator=request.user, identifier=identifier)
     return render(request, "hotline/revealed.html", {"identifier": identifier, "value": value})

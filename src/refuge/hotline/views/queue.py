@@ -29,31 +29,60 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _check_repeat(request: HttpRequest) -> tuple[CallForm, services.RepeatCheck | None]:
+    """The "check" button: look the number and name up while the caller is on the line.
+
+    Nothing is saved; the form comes back with what was typed, without complaining about
+    fields the operator has not reached yet.
+    """
+    typed = {name: request.POST.getlist(name) if name == "risk_flags" else request.POST.get(name)
+             for name in CallForm.base_fields if name in request.POST}
+    try:
+        repeat = services.check_repeat_caller(
+            operator=request.user, number=str(typed.get("callback_number") or "")[:40],
+            pseudonym=str(typed.get("caller_pseudonym") or "")[:120])
+    except DomainError as error:
+        form = CallForm(request.POST)
+        form.is_valid()
+        form.add_error("callback_number", str(error))
+        return form, None
+    return CallForm(initial=typed), repeat
+
+
+def _save_call(request: HttpRequest, form: CallForm) -> HttpResponse | None:
+    data = form.cleaned_data
+    try:
+        logged = services.log_call(operator=request.user, call=services.CallRecord(
+            started_at=data["started_at"], ended_at=data["ended_at"],
+            caller_pseudonym=data["caller_pseudonym"], what_they_said=data["what_they_said"],
+            urgency=data["urgency"], risk_flags=data["risk_flags"],
+            next_step=data["next_step"], next_step_at=data["next_step_at"],
+            callback_number=data["callback_number"],
+        ))
+    except DomainError as error:
+        form.add_error("callback_number", str(error))
+        return None
+    if logged.earlier:
+        messages.warning(request, _("Repeat caller: this number or name was seen "
+                                    "before. See the warning on the contact."))
+    if not logged.is_index_available:
+        messages.warning(request, _("The repeat-caller check is not available to you: "
+                                    "ask a coordinator to share the index key."))
+    messages.success(request, _("Call logged."))
+    return redirect("hotline:contact", contact_id=logged.contact.pk)
+
+
 @operator_required(Capability.HANDLE_CONTACTS)
 def call_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and "check" in request.POST:
+        form, repeat = _check_repeat(request)
+        return render(request, "hotline/call_form.html", {"form": form, "repeat": repeat})
     form = CallForm(request.POST or None, initial={"started_at": timezone.now()})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            logged = services.log_call(operator=request.user, call=services.CallRecord(
-                started_at=data["started_at"], ended_at=data["ended_at"],
-                caller_pseudonym=data["caller_pseudonym"], what_they_said=data["what_they_said"],
-                urgency=data["urgency"], risk_flags=data["risk_flags"],
-                next_step=data["next_step"], next_step_at=data["next_step_at"],
-                callback_number=data["callback_number"],
-            ))
-        except DomainError as error:
-            form.add_error("callback_number", str(error))
-        else:
-            if logged.earlier:
-                messages.warning(request, _("Repeat caller: this number or name was seen "
-                                            "before. See the warning on the contact."))
-            if not logged.is_index_available:
-                messages.warning(request, _("The repeat-caller check is not available to you: "
-                                            "ask a coordinator to share the index key."))
-            messages.success(request, _("Call logged."))
-            return redirect("hotline:contact", contact_id=logged.contact.pk)
-    return render(request, "hotline/call_form.html", {"form": form})
+        saved = _save_call(request, form)
+        if saved is not None:
+            return saved
+    return render(request, "hotline/call_form.html", {"form": form, "repeat": None})
 
 
 @operator_required(Capability.SUPERVISE_HOTLINE)
