@@ -271,6 +271,7 @@ def test_every_read_of_the_event_page_is_audited_with_ids(lawyer_client) -> None
     reads = AuditEvent.objects.filter(action=AuditAction.RECORD_READ)
     assert reads.filter(target_type="documentation.Event", target_id=str(event.pk)).exists()
     assert reads.filter(target_type="documentation.Source", target_id=str(source.pk)).exists()
+    assert reads.filter(target_type="documentation.Act").count() == Act.objects.count()
     assert reads.filter(target_type="documentation.Victim").exists()
     assert all("Ruslan" not in str(read.details) for read in reads)
 

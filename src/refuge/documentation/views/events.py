@@ -46,6 +46,8 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
     dossier = selectors.event_dossier(event)
     audit_read(request.user, event, acts=len(dossier.acts), sources=len(dossier.sources))
+    for view in dossier.acts:
+        audit_read(request.user, view.act, event=event.pk)
     for source in dossier.sources:  # their sealed summaries are shown side by side
         audit_read(request.user, source, event=event.pk)
     for perpetrator in {link.perpetrator for view in dossier.acts
