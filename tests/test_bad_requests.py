@@ -66,7 +66,7 @@ def test_an_oversized_post_gets_a_translated_400(client: Client, settings: Any) 
     response = client.post(LOGIN, {"username": "x", "password": "y" * 20_000})
 
     assert response.status_code == 400
-    assert "Форма слишком велика" in response.content.decode()
+    assert "Форма слишком большая" in response.content.decode()
 
 
 def test_a_malformed_multipart_post_gets_a_400(client: Client) -> None:

@@ -10,6 +10,7 @@ stores nothing.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import subprocess
 import sys
@@ -63,6 +64,7 @@ def test_command_survives_weird_arguments(name: str, db: Any, tmp_path: Path,
     monkeypatch.chdir(tmp_path)  # anything a command writes lands here
     monkeypatch.setenv("REFUGE_BACKUP_PASSPHRASE", "a passphrase long enough for backups")
     monkeypatch.setattr("getpass.getpass", lambda prompt="": "typed at the fuzzed terminal")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # as under CI: nothing to read
     tokens = st.one_of(st.sampled_from(_own_options(name) or ["--x"]), WEIRD_TEXT,
                        st.sampled_from(["-", "--", ".", "/dev/null", str(tmp_path)]))
 
