@@ -88,8 +88,80 @@ def accounts_writer(flow: Flow) -> None:
     client.get("/")
 
 
-WRITERS: list[Callable[[Flow], None]] = [vault_writer, accounts_writer]
-READERS: list[Callable[[Flow], list[str]]] = [vault_reader]
+def intake_hotline_cases_writer(flow: Flow) -> None:
+    """A web report, a logged phone call, and a case opened from the report with a person."""
+    from django.utils import timezone
+
+    from refuge.cases.services.opening import open_case_from_contact
+    from refuge.cases.services.persons import save_person
+    from refuge.hotline.services.calls import CallRecord, log_call
+    from refuge.intake.models import ReporterKind, Urgency
+    from refuge.intake.services import submit_report
+    from refuge.vault import api as vault
+
+    submission = submit_report(body=SENTENCES[0], reporter_kind=ReporterKind.SELF,
+                               urgency=Urgency.DETAINED, contact_instructions=PHONES[0])
+    with vault.activated(flow.keyring("hotline")):
+        log_call(operator=flow.operators["hotline"], call=CallRecord(
+            started_at=timezone.now(), ended_at=None, caller_pseudonym=NAMES[1],
+            what_they_said=SENTENCES[1], urgency=Urgency.IN_DANGER, risk_flags=[],
+            next_step=SENTENCES[0], next_step_at=None, callback_number=PHONES[1]))
+    with vault.activated(flow.keyring("coord")):
+        case = open_case_from_contact(contact_id=submission.thread.contact.pk,
+                                      opened_by=flow.operators["coord"], pseudonym="P-1")
+        save_person(case=case, person=None, pseudonym="P-2", legal_name=NAMES[0],
+                    phone=PHONES[0], contact_details=SENTENCES[1],
+                    saved_by=flow.operators["coord"])
+
+
+def documentation_analysis_writer(flow: Flow) -> None:
+    """A testimony naming a victim, then an analysis run linking victims across lists."""
+    from datetime import date
+
+    from refuge.analysis.capture import capture_table
+    from refuge.documentation.choices import DatePrecision, EventType, SourceKind
+    from refuge.documentation.models import Place
+    from refuge.documentation.services import testimony as testimonies
+    from refuge.documentation.services.records import EventInput, SourceInput
+    from refuge.vault import api as vault
+
+    place = Place.objects.filter(kind="town").order_by("code").first()
+    with vault.activated(flow.keyring("coord")):
+        for kind, origin in ((SourceKind.TESTIMONY, NAMES[0]), (SourceKind.MEDIA_REPORT, "x")):
+            testimonies.record_testimony(actor=flow.operators["coord"],
+                                         testimony=testimonies.Testimony(
+                source=SourceInput(kind=kind, origin_name=origin, summary=SENTENCES[1],
+                                   received_on=date(2017, 4, 1)),
+                violations=["arbitrary_detention"],
+                new_event=EventInput(event_type=EventType.INDIVIDUAL_DETENTION,
+                                     title=SENTENCES[0], description=SENTENCES[1],
+                                     start_date=date(2017, 3, 1), end_date=date(2017, 3, 2),
+                                     date_precision=DatePrecision.DAY, place=place),
+                new_victim_names=[NAMES[1]]))
+        capture_table(list_kinds=["testimony", "media_report"], violations=[])
+
+
+def feature_reader(flow: Flow) -> list[str]:
+    from refuge.cases.models import CasePerson
+    from refuge.documentation.models import Victim
+    from refuge.hotline.models import Contact
+    from refuge.intake.models import Message
+    from refuge.vault import api as vault
+
+    values: list[str] = []
+    with vault.activated(flow.keyring("coord")):
+        values += [str(message.body) for message in Message.objects.all()]
+        values += [str(person.legal_name) for person in CasePerson.objects.all()]
+        values += [str(victim.real_name) for victim in Victim.objects.all()]
+    with vault.activated(flow.keyring("hotline")):
+        values += [str(contact.summary) for contact in Contact.objects.all()]
+    return values
+
+
+WRITERS: list[Callable[[Flow], None]] = [vault_writer, accounts_writer,
+                                         intake_hotline_cases_writer,
+                                         documentation_analysis_writer]
+READERS: list[Callable[[Flow], list[str]]] = [vault_reader, feature_reader]
 
 
 def _create_operators(flow: Flow) -> None:
@@ -101,7 +173,7 @@ def _create_operators(flow: Flow) -> None:
     for username, role in (("coord", Role.COORDINATOR), ("hotline", Role.OPERATOR),
                            ("caseworker", Role.CASE_WORKER)):
         operator = create_operator(created_by=None, username=username, role=role,
-                                   password=PASSWORD)
+                                   password=PASSWORD, on_intake_duty=username != "caseworker")
         TOTPDevice.objects.create(user=operator, name="seized", confirmed=True)
         flow.operators[username] = operator
 

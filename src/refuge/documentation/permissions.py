@@ -18,9 +18,10 @@ ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 def documentation_team() -> list[Operator]:
-    """Active operators whose role holds DOCUMENT: the readers sealed to at creation."""
+    """Active operators whose role holds DOCUMENT, and analysts (who link victims across
+    lists in memory for the estimates): the readers sealed to at creation."""
     roles = [role for role, capabilities in ROLE_CAPABILITIES.items()
-             if Capability.DOCUMENT in capabilities]
+             if Capability.DOCUMENT in capabilities or Capability.ANALYSE in capabilities]
     return list(Operator.objects.filter(is_active=True, role__in=roles))
 
 

@@ -53,7 +53,8 @@ def test_names_and_descriptions_are_sealed_in_the_database(as_lawyer) -> None:
                                                                       "Islam Primerov"}
 
 
-def test_records_are_sealed_to_the_documentation_team_only(lawyer, as_lawyer) -> None:
+def test_records_are_sealed_to_the_documentation_team_and_analysts_only(lawyer,
+                                                                       as_lawyer) -> None:
     caseworker = make_operator("cw1", Role.CASE_WORKER)
     coordinator = make_operator("coord1", Role.COORDINATOR)
     hotline = make_operator("hot1", Role.OPERATOR)
@@ -63,9 +64,8 @@ def test_records_are_sealed_to_the_documentation_team_only(lawyer, as_lawyer) ->
 
     readers = set(Grant.objects.filter(envelope_id=event.envelope_id, kind="operator")
                   .values_list("operator_id", flat=True))
-    assert readers == {lawyer.pk, caseworker.pk, coordinator.pk}
+    assert readers == {lawyer.pk, caseworker.pk, coordinator.pk, analyst.pk}
     assert hotline.pk not in readers
-    assert analyst.pk not in readers
 
 
 def test_second_testimony_from_another_person_corroborates_the_act(as_lawyer) -> None:
