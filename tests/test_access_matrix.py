@@ -97,6 +97,8 @@ def test_unknown_ids_give_404(name: str, world: World) -> None:
                if role != ANONYMOUS and status not in (403, 404)]
     if not allowed:
         pytest.skip(f"no role may open {name}")
+    if expect.statuses[ANONYMOUS] == 200:
+        pytest.skip(f"{name} is public and answers alike for any reference, by design")
     url = reverse(name, kwargs=unknown_kwargs(ROUTES[name]))
     client = Client()
     log_in(client, world.operators[allowed[0]])

@@ -1,0 +1,41 @@
+"""Access expectations for analysis (merged by tests/test_access_matrix.py).
+
+ANALYSE and PUBLISH belong to the analyst and the coordinator; everyone else gets 403.
+Candidate pairs are shared work of all analysts (no ID_SWAPS): the world's pair links the
+two victims of a testimony recorded by the lawyer, as a linkage run would leave it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from refuge.accounts.roles import Role
+from refuge.analysis.models import CandidatePair
+from refuge.core.access_matrix import World, console
+from refuge.core.testing import keyring_for
+from refuge.documentation.services.testimony import record_testimony
+from refuge.documentation.tests.factories import testimony
+from refuge.vault import api as vault
+
+ANALYSTS = {Role.COORDINATOR, Role.ANALYST}
+
+EXPECTED = {
+    "analysis:home": console(ANALYSTS),
+    "analysis:statistics": console(ANALYSTS),
+    "analysis:report_csv": console(ANALYSTS),
+    "analysis:report_pdf": console(ANALYSTS),
+    "analysis:estimate": console(ANALYSTS),
+    "analysis:review": console(ANALYSTS),
+    # An empty decision is ignored; back to the review list (302).
+    "analysis:decide": console(ANALYSTS, method="post", ok=302),
+}
+
+
+def url_kwargs(world: World) -> dict[str, Any]:
+    lawyer = world.operators[Role.LAWYER.value]
+    with vault.activated(keyring_for(lawyer)):
+        result = record_testimony(actor=lawyer, testimony=testimony())
+    low, high = sorted({act.victim_id for act in result.acts})[:2]
+    pair = CandidatePair.objects.create(victim_low_id=low, victim_high_id=high,
+                                        probability=0.5)
+    return {"candidate_id": pair.pk}

@@ -1,0 +1,138 @@
+"""Access expectations for case management (merged by tests/test_access_matrix.py).
+
+The world's case is opened by the case worker (its lead) and shared with the coordinator:
+both reach every page of it; roles without MANAGE_CASES get 403. Stages are the
+coordinator's (a case worker gets 403), and so is the shelter register (VIEW_SHELTERS).
+cases:open_from_contact uses hotline's contact, shared with both.
+
+`operator_id` (cases:unshare) is the case worker: the coordinator may take the case away from
+them (302); removing oneself is refused as not found (404). The value also serves the
+accounts pages, which only the coordinator opens.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from refuge.accounts.roles import Role
+from refuge.cases.models import Case, Stage
+from refuge.cases.models.choices import (
+    ConsentKind,
+    NeedCategory,
+    NeedStatus,
+    SpendingCategory,
+)
+from refuge.cases.services import money, movement, opening, persons, plan, referral, tasks
+from refuge.core.access_matrix import IdSwap, World, console, custom
+from refuge.core.testing import keyring_for
+from refuge.hotline.tests.access import make_contact
+from refuge.vault import api as vault
+
+MANAGE = {Role.COORDINATOR, Role.CASE_WORKER}
+COORDINATOR = {Role.COORDINATOR}
+
+_GET_PAGES = (
+    "list", "my_work", "export_anonymised", "open_from_contact", "detail", "timeline",
+    "change_stage", "edit_risk", "add_verification", "add_need", "edit_need", "add_note",
+    "add_person", "edit_person", "remove_person", "record_consent", "request_referral",
+    "add_task", "add_checkin", "plan_movement", "place_in_shelter", "request_spending",
+    "record_exposure", "share", "download_package", "referral_guide",
+)
+# One-button actions: done or refused with a message, back to a page (302).
+_POST_ACTIONS = ("complete_task", "confirm_checkin", "decide_spending", "decide_referral")
+
+EXPECTED = {
+    **{f"cases:{name}": console(MANAGE) for name in _GET_PAGES},
+    **{f"cases:{name}": console(MANAGE, method="post", ok=302) for name in _POST_ACTIONS},
+    "cases:unshare": custom(anonymous=302, method="post", coordinator=302, case_worker=404,
+                            operator=403, lawyer=403, analyst=403),
+    # The case worker (lead) confirms first: the route is destroyed, so the coordinator (also
+    # a reader of routes) then finds nothing (404).
+    "cases:confirm_arrival": custom(anonymous=302, method="post", case_worker=302,
+                                    coordinator=404, operator=403, lawyer=403, analyst=403),
+    "cases:stages": console(COORDINATOR),
+    "cases:edit_stage": console(COORDINATOR),
+    "cases:partners": console(MANAGE),
+    "cases:shelters": console(COORDINATOR),
+}
+
+
+def make_case(owner: Any, *, with_: list[Any] | None = None) -> Case:
+    with vault.activated(keyring_for(owner)):
+        return opening.open_case(opened_by=owner, pseudonym="Swallow",
+                                 case_workers=with_ or [])
+
+
+def _fill(case: Case, worker: Any, coordinator: Any) -> dict[str, Any]:
+    """A person with consent and a sealed referral, a need, a task, a check-in, a movement,
+    a spending request: one of everything a case URL can name."""
+    person = case.persons.get()
+    partner_key = vault.new_partner_keypair()[1]
+    partner = referral.save_partner(partner=None, name="Rainbow Railroad",
+                                    public_key=partner_key, is_active=True, saved_by=coordinator)
+    with vault.activated(keyring_for(worker)):
+        persons.save_person(case=case, person=person, pseudonym="Swallow",
+                            legal_name="Islam Dudaev", phone="+7 999 123-45-67",
+                            contact_details="Signal only", saved_by=worker)
+        persons.record_consent(person=person, kind=ConsentKind.SHARE_PARTNERS, is_granted=True,
+                               partners=[partner], recorded_by=worker)
+        pending = referral.request_referral(person=person, partner=partner,
+                                            requested_by=worker)
+        need = plan.save_need(case=case, need=None, category=NeedCategory.SHELTER,
+                              status=NeedStatus.NEEDED, provider=None, details="Two nights",
+                              cost_details="", saved_by=worker)
+        task = tasks.add_task(case=case, title="Call back", owner=worker, due_at=None,
+                              created_by=worker)
+        checkin = tasks.schedule_checkin(case=case, person=None,
+                                         due_at=timezone.now() + timedelta(hours=2),
+                                         grace_minutes=30, created_by=worker)
+        planned = movement.plan_movement(case=case, route="Grozny - Moscow", tickets="Bus",
+                                         departure="Tomorrow", planned_by=worker)
+        spending = money.request_spending(case=case, category=SpendingCategory.TRAVEL,
+                                          amount=Decimal("120.00"), currency="EUR",
+                                          purpose="Bus tickets", requested_by=worker)
+    with vault.activated(keyring_for(coordinator)):
+        referral.decide_referral(referral=pending, approve=True, decided_by=coordinator)
+    return {"person_id": person.pk, "need_id": need.pk, "task_id": task.pk,
+            "checkin_id": checkin.pk, "movement_id": planned.pk, "spending_id": spending.pk,
+            "referral_id": pending.pk}
+
+
+def url_kwargs(world: World) -> dict[str, Any]:
+    worker = world.operators[Role.CASE_WORKER.value]
+    coordinator = world.operators[Role.COORDINATOR.value]
+    case = make_case(worker, with_=[coordinator])
+    return {"case_id": case.pk, **_fill(case, worker, coordinator), "decision": "approve",
+            "operator_id": worker.pk, "stage_id": Stage.objects.order_by("pk")[0].pk}
+
+
+def _person(world: World, owner: Any) -> dict[str, Any]:
+    case = make_case(owner)
+    return {"case_id": case.pk, "person_id": case.persons.get().pk}
+
+
+def _need(world: World, owner: Any) -> dict[str, Any]:
+    case = make_case(owner)
+    with vault.activated(keyring_for(owner)):
+        need = plan.save_need(case=case, need=None, category=NeedCategory.SHELTER,
+                              status=NeedStatus.NEEDED, provider=None, details="",
+                              cost_details="", saved_by=owner)
+    return {"case_id": case.pk, "need_id": need.pk}
+
+
+ID_SWAPS = [
+    IdSwap("cases:detail", role=Role.CASE_WORKER,
+           make=lambda world, owner: {"case_id": make_case(owner).pk}),
+    IdSwap("cases:timeline", role=Role.CASE_WORKER,
+           make=lambda world, owner: {"case_id": make_case(owner).pk}),
+    IdSwap("cases:edit_person", role=Role.CASE_WORKER, make=_person),
+    IdSwap("cases:record_consent", role=Role.CASE_WORKER, make=_person),
+    IdSwap("cases:edit_need", role=Role.CASE_WORKER, make=_need),
+    # A contact sealed to one case worker cannot be opened as a case by another.
+    IdSwap("cases:open_from_contact", role=Role.CASE_WORKER,
+           make=lambda world, owner: {"contact_id": make_contact(owner).pk}),
+]

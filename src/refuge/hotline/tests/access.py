@@ -1,0 +1,104 @@
+"""Access expectations for the hotline console (merged by tests/test_access_matrix.py).
+
+The world's contact and profile are made by the hotline operator and shared (a vault grant)
+with the case worker and the coordinator: every role holding HANDLE_CONTACTS reaches them,
+the others get 403. cases:open_from_contact uses this contact_id too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.utils import timezone
+
+from refuge.accounts.roles import Role
+from refuge.core.access_matrix import IdSwap, World, console
+from refuge.core.testing import keyring_for
+from refuge.hotline import services
+from refuge.hotline.models import Contact, Profile
+from refuge.intake.models import Urgency
+from refuge.vault import api as vault
+
+HANDLERS = {Role.COORDINATOR, Role.OPERATOR, Role.CASE_WORKER}
+COORDINATOR = {Role.COORDINATOR}
+
+
+def _post(ok: int = 302, allowed: set[Role] = HANDLERS) -> Any:
+    return console(allowed, method="post", ok=ok)
+
+
+EXPECTED = {
+    "hotline:queue": console(HANDLERS),
+    "hotline:call": console(HANDLERS),
+    "hotline:supervisor": console(COORDINATOR),
+    "hotline:contact": console(HANDLERS),
+    # Contact actions: an empty form is refused with a message, back to the contact (302).
+    "hotline:take": _post(),
+    "hotline:hand_over": _post(),
+    "hotline:edit": _post(),
+    "hotline:reply": _post(),
+    "hotline:note": _post(),
+    "hotline:close": _post(),
+    "hotline:merge": _post(),
+    "hotline:new_profile": _post(),
+    "hotline:link_profile": _post(),
+    "hotline:profile": console(HANDLERS),
+    "hotline:add_identifier": _post(),
+    "hotline:add_flag": _post(),
+    "hotline:reveal": _post(ok=200),
+    "hotline:templates": console(HANDLERS),
+    "hotline:template_new": console(COORDINATOR),
+    "hotline:template_edit": console(COORDINATOR),
+}
+
+
+def make_contact(owner: Any) -> Contact:
+    """A phone call logged by `owner`, with a callback number (an identifier)."""
+    with vault.activated(keyring_for(owner)):
+        return services.log_call(operator=owner, call=services.CallRecord(
+            started_at=timezone.now(), ended_at=None, caller_pseudonym="Ансар",
+            what_they_said="Hiding at a friend's place.", urgency=Urgency.HIDING,
+            risk_flags=["hiding"], next_step="", next_step_at=None,
+            callback_number="+7 928 123-45-67",
+        )).contact
+
+
+def first_identifier(contact: Contact) -> int:
+    return int(contact.identifiers.order_by("pk").values_list("pk", flat=True)[0])
+
+
+def make_profile(owner: Any) -> Profile:
+    with vault.activated(keyring_for(owner)):
+        return services.create_profile(operator=owner, pseudonym="Ласточка")
+
+
+def _share(envelope_id: UUID, owner: Any, readers: list[Any]) -> None:
+    with vault.activated(keyring_for(owner)):
+        for reader in readers:
+            vault.share(envelope_id, reader=reader, granted_by=owner)
+
+
+def url_kwargs(world: World) -> dict[str, Any]:
+    owner = world.operators[Role.OPERATOR.value]
+    others = [world.operators[Role.CASE_WORKER.value], world.operators[Role.COORDINATOR.value]]
+    contact = make_contact(owner)
+    profile = make_profile(owner)
+    _share(contact.envelope_id, owner, others)
+    _share(profile.envelope_id, owner, others)
+    template = services.save_template(operator=world.operators[Role.COORDINATOR.value],
+                                      template=None, title="Greeting", language="ru",
+                                      body="Здравствуйте. Мы на связи.")
+    return {"contact_id": contact.pk, "profile_id": profile.pk,
+            "identifier_id": first_identifier(contact), "template_id": template.pk}
+
+
+ID_SWAPS = [
+    IdSwap("hotline:contact", role=Role.OPERATOR,
+           make=lambda world, owner: {"contact_id": make_contact(owner).pk}),
+    IdSwap("hotline:profile", role=Role.OPERATOR,
+           make=lambda world, owner: {"profile_id": make_profile(owner).pk}),
+    IdSwap("hotline:reveal", role=Role.OPERATOR, method="post",
+           make=lambda world, owner: {
+               "identifier_id": first_identifier(make_contact(owner))}),
+]
