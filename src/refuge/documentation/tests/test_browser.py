@@ -17,9 +17,19 @@ from refuge.documentation.models import Act, Perpetrator, Source, Victim
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _gazetteer() -> None:
+    """Transactional tests that ran before this one flushed the migration-loaded places."""
+    from refuge.documentation.gazetteer import load_gazetteer
+    from refuge.documentation.models import Place
+
+    if not Place.objects.exists():
+        load_gazetteer(Place)
 
 
 @pytest.fixture
