@@ -24,6 +24,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A request to /en/ leaves English active in the thread: start every test in Russian."""
+    from django.utils import translation
+
+    translation.activate("ru")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_keyring() -> Iterator[Keyring]:
     """Each test starts with an empty keyring, as an anonymous request does."""
     with activated(Keyring()) as keyring:
