@@ -17,6 +17,7 @@ public pages that exist instead (the login page and /healthz), and the output sa
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import hashlib
 import hmac
@@ -166,7 +167,7 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class Browser:
+class Browser(abc.ABC):
     """One client: a keep-alive connection, a cookie jar, every request timed."""
 
     def __init__(self, port: int, tally: Tally) -> None:
@@ -208,9 +209,9 @@ class Browser:
         self.connection.request(method, path, body=body, headers=headers)
         return self.connection.getresponse()
 
+    @abc.abstractmethod
     def step(self) -> None:
         """One unit of this client's work (several requests)."""
-        raise NotImplementedError
 
     def hidden_fields(self, page: str) -> dict[str, str]:
         return dict(re.findall(r'name="(csrfmiddlewaretoken|token)" value="([^"]+)"', page))
