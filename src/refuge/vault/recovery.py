@@ -76,7 +76,8 @@ def decode_share(text: str) -> DecodedShare:
         threshold, x = int(threshold_text), int(x_text)
     except (ValueError, IndexError) as error:
         raise ShareError("A recovery share is malformed: it must look like "
-                         f"'{SHARE_PREFIX}-<fingerprint>-<k>-<n> XXXX ... check'.") from error
+                         f"'{SHARE_PREFIX}-<fingerprint>-<k>-<n> <groups of four letters> "
+                         "<check>'.") from error
     if prefix.upper() != SHARE_PREFIX or not body:
         raise ShareError("A recovery share is malformed: it does not start with "
                          f"'{SHARE_PREFIX}-'.")
