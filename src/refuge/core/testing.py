@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from django.test import Client
@@ -41,3 +43,33 @@ def log_in(client: Client, operator: Operator, password: str = TEST_PASSWORD) ->
 def keyring_for(operator: Operator, password: str = TEST_PASSWORD) -> Keyring:
     """The keyring a logged-in request of this operator would carry."""
     return Keyring(operator_id=operator.pk, private_key=unlock_private_key(operator, password))
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright's own browser download fails here
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@contextlib.contextmanager
+def chromium_page(**context_options: Any) -> Iterator[Any]:
+    """A page of a real (Debian) Chromium driven by Playwright, closed cleanly afterwards.
+
+    Callers set DJANGO_ALLOW_ASYNC_UNSAFE (Playwright's sync API runs an event loop in the
+    test's thread; the test's own ORM calls stay synchronous).
+    """
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="ru-RU", **context_options)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+            # ORM calls made while Playwright's loop runs use a connection of their own:
+            # close it, or PostgreSQL refuses to drop the test database.
+            connections.close_all()

@@ -7,16 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 
 from refuge.accounts.roles import Role
 from refuge.cases.models import Case, StageCode
-from refuge.core.testing import TEST_PASSWORD, current_code, make_operator
+from refuge.core.testing import CHROMIUM, TEST_PASSWORD, chromium_page, current_code, make_operator
 from refuge.intake.models import ReporterKind, Urgency
 from refuge.intake.services import submit_report
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -26,22 +24,9 @@ pytestmark = [
 
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # while it runs are still synchronous and safe.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-        # While Playwright's loop runs, the ORM sees another async context and opens its own
-        # connection; close it here or PostgreSQL refuses to drop the test database.
-        connections.close_all()
+    with chromium_page() as browser_page:
+        yield browser_page
 
 
 def _submit(page: Any) -> None:

@@ -7,14 +7,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 
 from refuge.accounts.roles import Role
-from refuge.core.testing import TEST_PASSWORD, current_code, make_operator
+from refuge.core.testing import CHROMIUM, TEST_PASSWORD, chromium_page, current_code, make_operator
 from refuge.documentation.models import Act, Perpetrator, Source, Victim
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
@@ -34,22 +32,9 @@ def _gazetteer() -> None:
 
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
-    # (creating the lawyer, reading the TOTP code, final checks) are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
-        context = browser.new_context(locale="ru-RU")
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        browser.close()
-        # ORM calls made while Playwright runs use their own connection (greenlet context):
-        # close it, or PostgreSQL refuses to drop the test database at the end.
-        connections.close_all()
+    with chromium_page() as browser_page:
+        yield browser_page
 
 
 def _log_in(page: Any, base: str, lawyer: Any) -> None:

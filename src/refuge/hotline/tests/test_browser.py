@@ -3,47 +3,30 @@ the reporter opens the mailbox with the receipt and reads the reply."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Any
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 
-from refuge.core.testing import TEST_PASSWORD, current_code
+from refuge.core.testing import CHROMIUM, TEST_PASSWORD, chromium_page, current_code
 from refuge.hotline.models import Contact, ContactStatus
 from refuge.hotline.tests.factories import contact_of, web_report
 from refuge.intake.models import Urgency
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
 REPLY = "Мы получили ваше сообщение. Вы в безопасном месте?"
 
 
 @pytest.fixture
 def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from playwright.sync_api import sync_playwright
-
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
-        context = browser.new_context(locale="ru-RU")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            # While Playwright's loop runs, Django keeps this thread's database connections
-            # per context; close them here, or PostgreSQL refuses to drop the test database.
-            connections.close_all()
+    with chromium_page() as page:
+        yield page
 
 
 def _log_in(page: Any, base: str, operator: Any) -> None:

@@ -3,55 +3,36 @@
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connections
 
-from refuge.core.testing import keyring_for
+from refuge.core.testing import CHROMIUM, chromium_page, keyring_for
 from refuge.intake import services
 from refuge.intake.models import Thread
 from refuge.vault import api as vault
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
 
 
 @pytest.fixture
 def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own database calls
-    # are still plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # The live server's request threads must not keep PostgreSQL connections open past the
     # test (conn_max_age from DATABASE_URL), or the test database cannot be dropped.
     monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
-        context = browser.new_context(java_script_enabled=False, locale="ru-RU",
-                                      viewport={"width": 320, "height": 640})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+    with chromium_page(java_script_enabled=False,
+                       viewport={"width": 320, "height": 640}) as page:
         page.requested = []
         page.on("request", lambda request: page.requested.append(request.url))
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            # Playwright's greenlet gives the test its own connection context: close what the
-            # test opened there, or PostgreSQL refuses to drop the test database.
-            connections.close_all()
+        yield page
 
 
 def test_a_reporter_goes_through_report_receipt_mailbox_and_reply_without_javascript(
