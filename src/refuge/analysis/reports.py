@@ -40,8 +40,10 @@ def method_text(threshold: int) -> str:
         "named (an act with perpetrators of two affiliations counts under both). Counts from 1 "
         'to %(limit)d are shown as "<%(threshold)d" so that no person can be singled out. '
         "These are documented cases, not the total: the number never reported is estimated "
-        "separately, with its interval. Every figure is recomputed from the data by "
-        '"refuge report" with the same filters.'
+        "separately, with its interval. People who declined anonymised use of their data in "
+        "reports are left out of every figure; how many is stated (small numbers suppressed "
+        'alike). Every figure is recomputed from the data by "refuge report" with the same '
+        "filters."
     ) % {"limit": threshold - 1, "threshold": threshold}
 
 
@@ -63,12 +65,14 @@ def build_report(statistics_filter: StatisticsFilter, *, language: str) -> Repor
 def _summary_rows(report: Report) -> list[tuple[str, str]]:
     shown = [
         CountRow("", "", value, report.summary.threshold).shown
-        for value in (report.summary.acts, report.summary.victims, report.summary.events)
+        for value in (report.summary.acts, report.summary.victims, report.summary.events,
+                      report.summary.withheld_victims)
     ]
     return [
         (_("Documented acts"), shown[0]),
         (_("Documented victims"), shown[1]),
         (_("Events"), shown[2]),
+        (_("Victims left out at their request"), shown[3]),
     ]
 
 

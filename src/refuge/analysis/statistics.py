@@ -14,6 +14,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
 from refuge.documentation.choices import Affiliation, ViolationType
+from refuge.documentation.consent import withheld_victim_ids
 from refuge.documentation.models import Act, ActPerpetrator, Place
 
 
@@ -47,14 +48,20 @@ class Summary:
     victims: int
     events: int
     threshold: int
+    withheld_victims: int = 0  # matching victims left out at their request (consent)
 
 
 def suppression_threshold() -> int:
     return int(getattr(settings, "ANALYSIS_MIN_CELL_SIZE", 5))
 
 
-def filtered_acts(statistics_filter: StatisticsFilter) -> QuerySet[Act]:
+def filtered_acts(statistics_filter: StatisticsFilter, *,
+                  with_withheld: bool = False) -> QuerySet[Act]:
+    """The acts a figure counts: those matching the filter, less those of victims whose
+    person declined anonymised use in reports (refuge.documentation.consent)."""
     acts = Act.objects.all()
+    if not with_withheld:
+        acts = acts.exclude(victim_id__in=withheld_victim_ids())
     if statistics_filter.since:
         acts = acts.filter(event__end_date__gte=statistics_filter.since)
     if statistics_filter.until:
@@ -71,11 +78,14 @@ def _rows(pairs: list[tuple[str, str, int]]) -> list[CountRow]:
 
 def summary(statistics_filter: StatisticsFilter) -> Summary:
     acts = filtered_acts(statistics_filter)
+    victims = acts.values("victim_id").distinct().count()
+    everyone = filtered_acts(statistics_filter, with_withheld=True)
     return Summary(
         acts=acts.count(),
-        victims=acts.values("victim_id").distinct().count(),
+        victims=victims,
         events=acts.values("event_id").distinct().count(),
         threshold=suppression_threshold(),
+        withheld_victims=everyone.values("victim_id").distinct().count() - victims,
     )
 
 

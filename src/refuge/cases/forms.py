@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
+from refuge.cases.links import KeepChoice
 from refuge.cases.models import (
     ConsentKind,
     ExposureCause,
@@ -112,11 +113,30 @@ class PersonForm(forms.Form):
 
 
 class RemovePersonForm(forms.Form):
-    keep = forms.ChoiceField(label=_("What should be kept?"), widget=forms.RadioSelect, choices=[
+    keep = forms.ChoiceField(label=_("What should be kept of the person?"),
+                             widget=forms.RadioSelect, choices=[
         ("anonymised", _("Keep an anonymised person: documentation still counts them, "
                          "names and numbers are erased")),
         ("delete", _("Delete the person and everything of theirs in this case")),
     ])
+    linked = forms.ChoiceField(label=_("What should become of the records that document them?"),
+                               widget=forms.RadioSelect, choices=KeepChoice.choices)
+
+    def __init__(self, *args: Any, has_linked_records: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_linked_records:
+            del self.fields["linked"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("keep") == "delete" and data.get("linked", KeepChoice.DELETE) != (
+                KeepChoice.DELETE):
+            # Their consent answers go with the person; kept records would lose them.
+            raise forms.ValidationError(_(
+                "Records that document this person are kept only with an anonymised person, "
+                "whose consent answers still govern them. Keep an anonymised person, or "
+                "delete those records too."))
+        return data
 
 
 class ConsentForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refuge.cases import links
 from refuge.cases.models import (
     Case,
     CasePerson,
@@ -61,6 +63,19 @@ def latest_consents(person: CasePerson) -> dict[str, Consent]:
     return answers
 
 
+def latest_answers(kind: ConsentKind,
+                   person_ids: Iterable[int] | None = None) -> dict[int, Consent]:
+    """The latest answer about one use, per person id (of every person, or of these): one
+    query for a whole export instead of one per person."""
+    consents = Consent.objects.filter(kind=kind).order_by("person_id", "-recorded_at", "-pk")
+    if person_ids is not None:
+        consents = consents.filter(person_id__in=list(person_ids))
+    answers: dict[int, Consent] = {}
+    for consent in consents.prefetch_related("partners"):
+        answers.setdefault(consent.person_id, consent)
+    return answers
+
+
 def has_consent(person: CasePerson, kind: ConsentKind, *, partner: Partner | None = None) -> bool:
     """Whether the person's latest answer grants this use (and names this partner)."""
     consent = latest_consents(person).get(kind)
@@ -77,10 +92,12 @@ class TimelineEntry:
     kind: str
     text: str
     who: str = ""
+    url: str = ""
 
 
-def case_timeline(case: Case) -> list[TimelineEntry]:
-    """Everything that happened on the case, oldest first."""
+def case_timeline(case: Case, viewer: Any) -> list[TimelineEntry]:
+    """Everything that happened on the case, oldest first, with what other apps (documentation)
+    link to it as the viewer may see it."""
     entries: list[TimelineEntry] = []
     contact = case.opened_from
     if contact is not None:
@@ -103,6 +120,8 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
     for note in case.notes.select_related("author"):
         entries.append(TimelineEntry(note.created_at, _("Note"), note.body, note.author.username))
     entries += _documents(case)
+    entries += [TimelineEntry(record.at, record.kind, record.text, record.who, record.url)
+                for record in links.case_records(case, viewer)]
     return sorted(entries, key=lambda entry: entry.at)
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from refuge.core.errors import DomainError
 
 
@@ -25,3 +27,11 @@ class EvidenceDamaged(DomainError):
 
 class MalformedImport(DomainError):
     """An imported list that cannot be read; nothing of it was stored."""
+
+
+class ConsentInCaseFile(DomainError):
+    """The victim is a person of a case: consent is recorded there, not here."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This victim is a person of a case: record their consent in the "
+                           "case file."))

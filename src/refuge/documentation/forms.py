@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from refuge.cases.models import Case, CasePerson, Partner
 from refuge.documentation.choices import (
     Affiliation,
     DatePrecision,
@@ -19,6 +20,7 @@ from refuge.documentation.choices import (
     ViolationType,
 )
 from refuge.documentation.models import Event, Perpetrator, Place, Victim
+from refuge.documentation.services.case_links import linkable_cases, linkable_persons
 from refuge.vault import api as vault
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -39,6 +41,18 @@ class LabelledPerpetrators(forms.ModelMultipleChoiceField):  # type: ignore[type
 class PerpetratorChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return LabelledPerpetrators.label_from_instance(self, obj)  # type: ignore[arg-type]
+
+
+class CaseChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        title = obj.title if obj.title and vault.is_readable(obj.title) else ""
+        return f"{obj.reference} — {title}" if title else obj.reference
+
+
+class CasePersonChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.pseudonym if obj.pseudonym and vault.is_readable(obj.pseudonym) else ""
+        return f"{obj.case.reference} — {name or obj.pk}"
 
 
 class TestimonyForm(forms.Form):
@@ -87,15 +101,28 @@ class TestimonyForm(forms.Form):
                               max_length=20_000, required=False)
     received_on = forms.DateField(label=_("Received on"), widget=DATE)
     contact_ref = forms.IntegerField(label=_("Hotline contact no."), min_value=1, required=False)
-    case_ref = forms.IntegerField(label=_("Case no."), min_value=1, required=False)
+    case = CaseChoice(label=_("From case"), required=False, queryset=Case.objects.none(),
+                      help_text=_("Only open cases shared with you are offered."))
+    given_by = CasePersonChoice(
+        label=_("Given by a person of that case"), required=False,
+        queryset=CasePerson.objects.none(),
+        help_text=_("Their consent answers in the case file then govern this testimony."))
+    giver_is_victim = forms.BooleanField(
+        label=_("The person giving it is among the victims"), required=False)
 
     EVENT_FIELDS = ("event_type", "title", "description", "start_date", "end_date",
                     "date_precision", "place")
 
-    def __init__(self, *args: Any, event: Event | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, operator: Any, event: Event | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
         self.fields["received_on"].initial = timezone.localdate()
+        case, given_by = self.fields["case"], self.fields["given_by"]
+        assert isinstance(case, CaseChoice)
+        assert isinstance(given_by, CasePersonChoice)
+        case.queryset = linkable_cases(operator)
+        given_by.queryset = linkable_persons(operator)
         if event is not None:
             for name in self.EVENT_FIELDS:
                 del self.fields[name]
@@ -106,6 +133,17 @@ class TestimonyForm(forms.Form):
             del self.fields["victims"]
             for name in ("event_type", "start_date", "end_date", "date_precision", "place"):
                 self.fields[name].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        case, person = data.get("case"), data.get("given_by")
+        if person is not None and case is not None and person.case_id != case.pk:
+            self.add_error("given_by", _("This person is not in the case chosen above."))
+        elif person is not None:
+            data["case"] = person.case
+        if data.get("giver_is_victim") and person is None:
+            self.add_error("giver_is_victim", _("Choose who gives it first."))
+        return data
 
     def clean_victim_pseudonyms(self) -> list[Victim]:
         wanted = [p.strip().upper() for p in
@@ -130,6 +168,10 @@ class ActFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
     perpetrator = PerpetratorChoice(label=_("Perpetrator"), required=False,
                                     queryset=Perpetrator.objects.all())
+    recipient = forms.ModelChoiceField(
+        label=_("Exports are for"), required=False, queryset=Partner.objects.order_by("name"),
+        empty_label=_("no one outside (names of case persons left out)"),
+        help_text=_("A person of a case is named only to partners they agreed to."))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -147,6 +189,24 @@ class VerifyForm(forms.Form):
 
 class ConsentForm(forms.Form):
     consents = forms.BooleanField(label=_("Consents to be named in exports"), required=False)
+
+
+class VictimLinkForm(forms.Form):
+    person = CasePersonChoice(
+        label=_("This victim is"), required=False, queryset=CasePerson.objects.none(),
+        empty_label=_("no person of a case"),
+        help_text=_("Their consent answers in the case file then govern this record."))
+
+    def __init__(self, *args: Any, operator: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        assert isinstance(person, CasePersonChoice)
+        person.queryset = linkable_persons(operator)
+
+    def has_choices(self) -> bool:
+        person = self.fields["person"]
+        assert isinstance(person, CasePersonChoice)
+        return person.queryset is not None and person.queryset.exists()
 
 
 class EvidenceForm(forms.Form):

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("acts/export.<str:file_format>", lists.act_export, name="acts_export"),
     path("acts/<int:act_id>/verify/", events.act_verify, name="act_verify"),
     path("victims/<int:victim_id>/", events.victim_detail, name="victim"),
+    path("victims/<int:victim_id>/link/", events.victim_link, name="victim_link"),
     path("places/", events.place_list, name="places"),
     path("import/", imports.import_list, name="import"),
     path("evidence/<int:evidence_id>/", evidence.evidence_detail, name="evidence"),

@@ -126,7 +126,7 @@ def test_report_command_reproduces_the_page_figures(chief, capsys) -> None:
         )
     call_command("report", "--format", "json")
     document = json.loads(capsys.readouterr().out)
-    assert document["summary"] == {"acts": 5, "victims": 5, "events": 1}
+    assert document["summary"] == {"acts": 5, "victims": 5, "events": 1, "withheld_victims": 0}
     assert document["sections"]["By violation"]["torture"] == "5"
     assert "<5" in document["method"]
 

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.cases import links
 from refuge.cases.identifiers import blind_index
 from refuge.cases.models import (
     Case,
@@ -22,10 +22,6 @@ from refuge.cases.models import (
     PersonIdentifier,
 )
 from refuge.cases.services._common import check_open_case
-
-# Sent inside the removal's transaction with `person=` and `keep_anonymised=`: documentation
-# keeps its events pointing at an anonymised person, or unlinks them on deletion.
-person_removing = Signal()
 
 
 @transaction.atomic
@@ -71,14 +67,17 @@ def record_consent(*, person: CasePerson, kind: ConsentKind, is_granted: bool,
 
 
 @transaction.atomic
-def remove_person(*, person: CasePerson, keep_anonymised: bool, removed_by: Any) -> None:
-    """Remove a person: either keep an anonymised stand-in (so documentation linked to them
-    still counts one victim), or delete them and everything of theirs in the case."""
+def remove_person(*, person: CasePerson, keep_anonymised: bool, removed_by: Any,
+                  linked: links.KeepChoice = links.KeepChoice.KEEP) -> None:
+    """Remove a person: either keep an anonymised stand-in, or delete them and everything of
+    theirs in the case. `linked` says what becomes of other apps' records about them
+    (documentation's victim record and testimonies); the view asks when there are any."""
     case = person.case
     check_open_case(removed_by, case)
-    person_removing.send(sender=CasePerson, person=person, keep_anonymised=keep_anonymised)
+    links.release_person(person, linked, removed_by)
     record_event(AuditAction.RECORD_DELETED, actor=removed_by, target=person,
-                 details={"case": case.pk, "anonymised": keep_anonymised})
+                 details={"case": case.pk, "anonymised": keep_anonymised,
+                          "linked_records": linked.value})
     if not keep_anonymised:
         person.delete()
         return

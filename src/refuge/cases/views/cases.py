@@ -101,7 +101,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 def case_timeline(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     return render(request, "cases/timeline.html",
-                  {"case": case, "entries": selectors.case_timeline(case)})
+                  {"case": case, "entries": selectors.case_timeline(case, request.user)})
 
 
 @require_http_methods(["GET", "POST"])

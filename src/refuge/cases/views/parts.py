@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Capability
+from refuge.cases import links
 from refuge.cases.forms import (
     CheckInForm,
     ConsentForm,
@@ -85,15 +86,17 @@ def save_person(request: HttpRequest, case_id: int, person_id: int | None = None
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
 def remove_person(request: HttpRequest, case_id: int, person_id: int) -> HttpResponse:
-    """Ask what to keep before removing someone documentation may point at."""
+    """Ask what to keep before removing someone; show what documents them, if anything."""
     case = get_case_for(request.user, case_id)
     person = get_object_or_404(CasePerson, pk=person_id, case=case)
+    linked = links.person_records(person, request.user)
+    form = RemovePersonForm(request.POST or None, has_linked_records=bool(linked))
     return handle_form(
-        request, RemovePersonForm(request.POST or None), title=_("Remove a person"),
-        case=case, done=_("Person removed."), extra={"person": person},
-        template="cases/remove_person.html",
+        request, form, title=_("Remove a person"), case=case, done=_("Person removed."),
+        extra={"person": person, "linked": linked}, template="cases/remove_person.html",
         apply=lambda data: persons.remove_person(
-            person=person, keep_anonymised=data["keep"] == "anonymised", removed_by=request.user))
+            person=person, keep_anonymised=data["keep"] == "anonymised", removed_by=request.user,
+            linked=links.KeepChoice(data.get("linked", links.KeepChoice.KEEP))))
 
 
 @require_http_methods(GET_POST)

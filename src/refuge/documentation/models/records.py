@@ -64,7 +64,11 @@ class Victim(models.Model):
                               default=Gender.UNKNOWN)
     age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices,
                                  default=AgeGroup.UNKNOWN)
-    # Consent belongs to the cases app once it exists; until then it lives here.
+    # The person in a case file this victim is, if any: then their consent is the case's
+    # (refuge.documentation.consent). Victims known only from documentation (a media report,
+    # someone else's testimony) have no case; the team records their consent here.
+    case_person = models.ForeignKey("cases.CasePerson", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="victim_records")
     consent_identified_use = models.BooleanField(_("consents to identified use"), default=False)
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
     consent_recorded_by = models.ForeignKey(OPERATOR, null=True, blank=True,
@@ -108,9 +112,14 @@ class Source(models.Model):
     summary = SealedTextField(envelope_field="envelope", blank=True, null=True)
     origin_key = models.CharField(max_length=64, db_index=True)
     received_on = models.DateField(_("received on"))
-    # Hotline contacts and cases are built in parallel: plain ids until a generic link exists.
+    # A hotline contact number as the operator typed it (contacts are sealed per thread).
     contact_ref = models.PositiveBigIntegerField(_("hotline contact no."), null=True, blank=True)
-    case_ref = models.PositiveBigIntegerField(_("case no."), null=True, blank=True)
+    # The case this testimony came from, and the person in it who gave it: their consent to
+    # keep the testimony decides whether exports carry it.
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="documentation_sources")
+    given_by = models.ForeignKey("cases.CasePerson", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="testimonies")
     created_by = models.ForeignKey(OPERATOR, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,9 +1,10 @@
 """Exports in the shape of the events model (event → acts → victim, perpetrators, sources).
 
-Consent: a victim's name appears only when the victim consented to identified use (and the
-exporting operator can read it); otherwise only the pseudonym. Event titles and descriptions
-are free text that may identify people, so they are never exported. Perpetrators that are
-units are named; persons appear by reference only.
+Consent (refuge.documentation.consent): a victim's name appears only when their consent allows
+it for this export's recipient (and the exporting operator can read it); otherwise only the
+pseudonym. A testimony whose giver has not agreed to keep it is left out. Event titles and
+descriptions are free text that may identify people, so they are never exported. Perpetrators
+that are units are named; persons appear by reference only.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.cases.models import Partner
 from refuge.documentation.choices import PerpetratorKind
+from refuge.documentation.consent import ConsentBook
 from refuge.documentation.corroboration import corroborate
 from refuge.documentation.models import Act, Place, Victim
 from refuge.documentation.selectors import ActFilter, acts_matching, with_links
@@ -44,8 +47,8 @@ class ExportFile:
     act_count: int
 
 
-def victim_name(victim: Victim) -> str:
-    if not victim.consent_identified_use:
+def victim_name(victim: Victim, book: ConsentBook) -> str:
+    if not book.may_name(victim):
         return ""
     name = victim.real_name or ""
     return name if vault.is_readable(name) else ""
@@ -70,12 +73,12 @@ def _perpetrators(act: Act) -> list[dict[str, str]]:
     return rows
 
 
-def act_record(act: Act) -> dict[str, Any]:
-    sources = list(act.sources.all())
+def act_record(act: Act, book: ConsentBook) -> dict[str, Any]:
+    sources = [source for source in act.sources.all() if book.keeps(source)]
     corroboration = corroborate(act, sources)
     return {
         "id": act.pk, "violation": act.violation,
-        "victim": {"pseudonym": act.victim.pseudonym, "name": victim_name(act.victim),
+        "victim": {"pseudonym": act.victim.pseudonym, "name": victim_name(act.victim, book),
                    "gender": act.victim.gender, "age_group": act.victim.age_group},
         "perpetrators": _perpetrators(act),
         "sources": [{"reference": s.reference, "kind": s.kind,
@@ -85,7 +88,7 @@ def act_record(act: Act) -> dict[str, Any]:
     }
 
 
-def events_document(acts: list[Act]) -> dict[str, Any]:
+def events_document(acts: list[Act], book: ConsentBook) -> dict[str, Any]:
     events: dict[int, dict[str, Any]] = {}
     for act in acts:
         event = act.event
@@ -96,7 +99,7 @@ def events_document(acts: list[Act]) -> dict[str, Any]:
                 "end_date": event.end_date.isoformat(), "date_precision": event.date_precision,
                 "place": _place(event.place), "acts": [],
             }
-        events[event.pk]["acts"].append(act_record(act))
+        events[event.pk]["acts"].append(act_record(act, book))
     return {"format": "refuge-events/1", "generated_at": timezone.now().isoformat(),
             "events": list(events.values())}
 
@@ -127,15 +130,21 @@ def _csv_bytes(document: dict[str, Any]) -> bytes:
 
 
 @transaction.atomic
-def export_acts(*, actor: Operator, act_filter: ActFilter, file_format: str) -> ExportFile:
-    """Export the filtered acts as CSV or JSON, recording the export in the audit log."""
+def export_acts(*, actor: Operator, act_filter: ActFilter, file_format: str,
+                partner: Partner | None = None) -> ExportFile:
+    """Export the filtered acts as CSV or JSON (for `partner`, if named), recording the export
+    in the audit log."""
     require(actor, Capability.DOCUMENT)
     acts = list(with_links(acts_matching(act_filter)))
-    document = events_document(acts)
-    named = sum(1 for act in acts if victim_name(act.victim))
+    book = ConsentBook.for_records([act.victim for act in acts],
+                                   [source for act in acts for source in act.sources.all()],
+                                   partner)
+    document = events_document(acts, book)
+    named = sum(1 for act in acts if victim_name(act.victim, book))
     record_event(AuditAction.EXPORT, actor=actor, target_type="documentation.Act",
                  target_id="export", details={"format": file_format, "acts": len(acts),
-                                              "identified_victims": named})
+                                              "identified_victims": named,
+                                              "partner": partner.pk if partner else 0})
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     if file_format == "csv":
         return ExportFile(f"acts-{stamp}.csv", "text/csv; charset=utf-8",

@@ -14,6 +14,7 @@ from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.cases.models import Case, CasePerson
 from refuge.documentation.choices import (
     Affiliation,
     AgeGroup,
@@ -23,10 +24,11 @@ from refuge.documentation.choices import (
     PerpetratorKind,
     SourceKind,
 )
-from refuge.documentation.errors import IncompleteTestimony
+from refuge.documentation.errors import ConsentInCaseFile, IncompleteTestimony
 from refuge.documentation.keys import origin_key
 from refuge.documentation.models import Event, Perpetrator, Place, Source, Victim
 from refuge.documentation.permissions import team_readers
+from refuge.documentation.services.case_links import check_case_link
 from refuge.documentation.services.common import (
     assign_reference,
     audit_created,
@@ -106,7 +108,8 @@ class SourceInput:
     summary: str
     received_on: date
     contact_ref: int | None = None
-    case_ref: int | None = None
+    case: Case | None = None
+    given_by: CasePerson | None = None
 
 
 @transaction.atomic
@@ -116,10 +119,13 @@ def create_source(*, actor: Operator, source: SourceInput) -> Source:
     if not source.origin_name.strip():
         raise IncompleteTestimony(_("A source must name who gives it."))
     check_dates(source.received_on, source.received_on)
+    check_case_link(actor, source.case, source.given_by)
     envelope = vault.create_envelope(purpose=vault.Purpose.DOCUMENT, readers=team_readers(actor))
+    case = source.given_by.case if source.given_by is not None else source.case
     record = Source(reference=provisional_reference(), envelope=envelope, kind=source.kind,
                     origin_key=origin_key(source.origin_name), received_on=source.received_on,
-                    contact_ref=source.contact_ref, case_ref=source.case_ref, created_by=actor)
+                    contact_ref=source.contact_ref, case=case, given_by=source.given_by,
+                    created_by=actor)
     record.origin_name = source.origin_name.strip()
     record.summary = source.summary
     record.save()
@@ -130,8 +136,11 @@ def create_source(*, actor: Operator, source: SourceInput) -> Source:
 
 @transaction.atomic
 def record_consent(*, actor: Operator, victim: Victim, consents: bool) -> Victim:
-    """Record whether the victim agrees to be named in exports (until cases owns consent)."""
+    """Record whether a victim without a case file agrees to be named in exports (a person of
+    a case answers in the case file: refuge.documentation.consent)."""
     require(actor, Capability.DOCUMENT)
+    if victim.case_person_id is not None:
+        raise ConsentInCaseFile
     victim.consent_identified_use = consents
     victim.consent_recorded_at = timezone.now()
     victim.consent_recorded_by = actor

@@ -26,6 +26,7 @@ from refuge.documentation.models import (
     Source,
     Victim,
 )
+from refuge.documentation.services.case_links import victim_for_person
 from refuge.documentation.services.common import audit_created
 from refuge.documentation.services.records import (
     EventInput,
@@ -57,6 +58,7 @@ class Testimony:
     existing_perpetrators: list[Perpetrator] = field(default_factory=list)
     new_perpetrator: NewPerpetrator | None = None
     perpetrator_role: PerpetratorRole = PerpetratorRole.DIRECT
+    giver_is_victim: bool = False  # the source's `given_by` person is a victim too
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,9 @@ class TestimonyResult:
 def _check(testimony: Testimony) -> None:
     if testimony.event is None and testimony.new_event is None:
         raise IncompleteTestimony(_("Say which event this is about, or describe a new one."))
-    if not testimony.existing_victims and not any(n.strip() for n in testimony.new_victim_names):
+    names_victim = testimony.giver_is_victim and testimony.source.given_by is not None
+    if not (testimony.existing_victims or names_victim
+            or any(n.strip() for n in testimony.new_victim_names)):
         raise IncompleteTestimony(_("Name at least one victim."))
     if not testimony.violations:
         raise IncompleteTestimony(_("Choose at least one violation."))
@@ -78,6 +82,11 @@ def _check(testimony: Testimony) -> None:
 
 def _victims(actor: Operator, testimony: Testimony) -> list[Victim]:
     victims = list(testimony.existing_victims)
+    giver = testimony.source.given_by
+    if testimony.giver_is_victim and giver is not None:
+        victim = victim_for_person(actor, giver)
+        if victim not in victims:
+            victims.append(victim)
     for name in testimony.new_victim_names:
         if name.strip():
             victims.append(create_victim(actor=actor, real_name=name.strip()))

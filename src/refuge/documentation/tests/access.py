@@ -30,6 +30,7 @@ EXPECTED = {
     "documentation:event_share": console(TEAM, method="post", ok=302),
     "documentation:evidence_upload": console(TEAM, method="post", ok=302),
     "documentation:act_verify": console(TEAM, method="post", ok=302),
+    "documentation:victim_link": console(TEAM, method="post", ok=302),
     # The file itself (decrypted) and the evidence bundle.
     "documentation:evidence_download": console(TEAM, method="post", ok=200),
     "documentation:evidence_export": console(TEAM, method="post", ok=200),

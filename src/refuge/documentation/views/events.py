@@ -14,6 +14,7 @@ from refuge.accounts.decorators import operator_required
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
 from refuge.documentation import permissions, selectors
+from refuge.documentation.consent import ConsentBook, case_consent_of
 from refuge.documentation.forms import (
     ConsentForm,
     EventForm,
@@ -21,9 +22,11 @@ from refuge.documentation.forms import (
     PlaceForm,
     TestimonyForm,
     VerifyForm,
+    VictimLinkForm,
 )
 from refuge.documentation.models import Event, Place
 from refuge.documentation.services.acts import verify_act
+from refuge.documentation.services.case_links import link_victim, linkable_cases
 from refuge.documentation.services.common import audit_read
 from refuge.documentation.services.events import update_event
 from refuge.documentation.services.places import PlaceInput, create_custom_place, find_place
@@ -53,7 +56,10 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     for perpetrator in {link.perpetrator for view in dossier.acts
                         for link in view.perpetrator_links}:
         audit_read(request.user, perpetrator, event=event.pk)
+    book = ConsentBook.for_records([], dossier.sources)
     return render(request, "documentation/event_detail.html", {
+        "withheld_sources": {source.pk for source in dossier.sources if not book.keeps(source)},
+        "my_cases": set(linkable_cases(request.user).values_list("pk", flat=True)),
         "dossier": dossier, "event": event, "evidence_form": EvidenceForm(),
     })
 
@@ -72,7 +78,8 @@ def _testimony(data: dict[str, Any], event: Event | None) -> Testimony:
     return Testimony(
         source=SourceInput(kind=data["source_kind"], origin_name=data["origin_name"],
                            summary=data["summary"], received_on=data["received_on"],
-                           contact_ref=data["contact_ref"], case_ref=data["case_ref"]),
+                           contact_ref=data["contact_ref"], case=data["case"],
+                           given_by=data["given_by"]),
         violations=data["violations"], event=event, new_event=_new_event(data),
         existing_victims=[*data.get("victims", []), *data["victim_pseudonyms"]],
         new_victim_names=data["new_victims"],
@@ -80,13 +87,15 @@ def _testimony(data: dict[str, Any], event: Event | None) -> Testimony:
         new_perpetrator=NewPerpetrator(name=name, kind=data["new_perpetrator_kind"],
                                        affiliation=data["new_perpetrator_affiliation"])
         if name else None,
-        perpetrator_role=data["perpetrator_role"],
+        perpetrator_role=data["perpetrator_role"], giver_is_victim=data["giver_is_victim"],
     )
 
 
 def _references(request: HttpRequest) -> dict[str, int]:
-    """?contact=12&case=3 from the hotline or a case: the testimony is linked without retyping."""
-    return {field: int(value) for field, name in (("contact_ref", "contact"), ("case_ref", "case"))
+    """?contact=12&case=3&person=5 from the hotline or a case: the testimony is linked without
+    retyping (the form offers only cases shared with the operator)."""
+    fields = (("contact_ref", "contact"), ("case", "case"), ("given_by", "person"))
+    return {field: int(value) for field, name in fields
             if (value := request.GET.get(name, "")).isdigit() and len(value) < 12}
 
 
@@ -95,7 +104,8 @@ def _references(request: HttpRequest) -> dict[str, int]:
 def take_testimony(request: HttpRequest, event_id: int | None = None) -> HttpResponse:
     """New event from a call, or (event_id) one more source for an existing event."""
     event = permissions.get_event_for(request.user, event_id) if event_id else None
-    form = TestimonyForm(request.POST or None, event=event, initial=_references(request))
+    form = TestimonyForm(request.POST or None, operator=request.user, event=event,
+                         initial=_references(request))
     if request.method == "POST" and form.is_valid():
         try:
             result = record_testimony(actor=request.user,  # type: ignore[arg-type]
@@ -179,14 +189,38 @@ def victim_detail(request: HttpRequest, victim_id: int) -> HttpResponse:
     form = ConsentForm(request.POST or None,
                        initial={"consents": victim.consent_identified_use})
     if request.method == "POST" and form.is_valid():
-        record_consent(actor=request.user, victim=victim,  # type: ignore[arg-type]
-                       consents=form.cleaned_data["consents"])
-        messages.success(request, _("Consent recorded."))
+        try:
+            record_consent(actor=request.user, victim=victim,  # type: ignore[arg-type]
+                           consents=form.cleaned_data["consents"])
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Consent recorded."))
         return redirect("documentation:victim", victim_id=victim.pk)
     audit_read(request.user, victim)
     acts = selectors.act_views(victim.acts.select_related("event"))
-    return render(request, "documentation/victim_detail.html",
-                  {"victim": victim, "form": form, "acts": acts})
+    case_consent = case_consent_of(victim, request.user)
+    link_form = VictimLinkForm(operator=request.user, initial={"person": victim.case_person_id})
+    can_link = link_form.has_choices() and (case_consent is None or case_consent.case is not None)
+    return render(request, "documentation/victim_detail.html", {
+        "victim": victim, "form": form, "acts": acts, "case_consent": case_consent,
+        "link_form": link_form if can_link else None,
+    })
+
+
+@operator_required(DOCUMENT)
+@require_POST
+def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
+    """Say which person of a case (shared with the operator) this victim is, or none."""
+    victim = permissions.get_victim_for(request.user, victim_id)
+    form = VictimLinkForm(request.POST, operator=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Choose a person of a case shared with you."))
+    else:
+        link_victim(actor=request.user, victim=victim,  # type: ignore[arg-type]
+                    person=form.cleaned_data["person"])
+        messages.success(request, _("The link to the case file is saved."))
+    return redirect("documentation:victim", victim_id=victim.pk)
 
 
 @operator_required(DOCUMENT)

@@ -20,7 +20,8 @@ PAGE_SIZE = 200
 def _act_filter(form: ActFilterForm) -> ActFilter:
     if not form.is_valid():
         return ActFilter()
-    return ActFilter(**form.cleaned_data)
+    criteria = {name: value for name, value in form.cleaned_data.items() if name != "recipient"}
+    return ActFilter(**criteria)
 
 
 @operator_required(Capability.DOCUMENT)
@@ -45,8 +46,9 @@ def act_export(request: HttpRequest, file_format: str) -> HttpResponse:
     form = ActFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return HttpResponse(status=400)
+    recipient = form.cleaned_data.get("recipient") if form.is_bound else None
     export = export_acts(actor=request.user, act_filter=_act_filter(form),  # type: ignore[arg-type]
-                         file_format=file_format)
+                         file_format=file_format, partner=recipient)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
     return response

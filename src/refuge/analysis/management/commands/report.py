@@ -46,6 +46,7 @@ class Command(BaseCommand):
                     "acts": report.summary.acts,
                     "victims": report.summary.victims,
                     "events": report.summary.events,
+                    "withheld_victims": report.summary.withheld_victims,
                 },
                 "sections": {
                     title: {row.key: row.shown for row in rows} for title, rows in report.sections
