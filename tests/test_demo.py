@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
+from refuge.documentation.models import Source, Victim
 
 
 @pytest.mark.django_db
@@ -24,6 +25,11 @@ def test_demo_creates_one_operator_per_role_and_prints_demo_credentials(settings
     assert "DEMO ONLY" in printed
     assert printed.count("RFG1-") == 5  # the recovery shares, 3 of 5
     assert {operator.role for operator in Operator.objects.all()} == set(Role)
+    # The apps' demos meet: a testimony documented from a case, given by its person.
+    linked = Source.objects.exclude(given_by=None).get()
+    assert linked.case == linked.given_by.case
+    assert Victim.objects.filter(case_person=linked.given_by).count() == 1
+    assert "linked to case C-" in printed
 
     again = io.StringIO()
     call_command("demo", stdout=again)

@@ -9,7 +9,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from refuge.accounts.demo import DEMO_PASSWORD
 from refuge.accounts.models import Operator
+from refuge.cases.models import CasePerson, ConsentKind
+from refuge.cases.services.persons import record_consent
 from refuge.documentation.choices import (
     Affiliation,
     DatePrecision,
@@ -25,6 +28,7 @@ from refuge.documentation.services.acts import verify_act
 from refuge.documentation.services.places import PlaceInput, create_custom_place
 from refuge.documentation.services.records import EventInput, SourceInput, create_perpetrator
 from refuge.documentation.services.testimony import Testimony, record_testimony
+from refuge.vault import api as vault
 
 
 def _facility(actor: Operator) -> Place:
@@ -97,5 +101,29 @@ def seed() -> list[str]:
         new_event=_event(Place.objects.get(code="gudermes"), date(2017, 4, 1), date(2017, 4, 30),
                          EventType.FAMILY_VIOLENCE, "Returned to the family after release"),
         new_victim_names=["Demo victim five"]))
+    linked = _testimony_from_a_case(station.event)
     return [f"Documentation demo: {Event.objects.count()} fictional events of 2017 (Argun, "
-            "Grozny, Gudermes) with victims, perpetrators and sources; log in as 'lawyer'."]
+            "Grozny, Gudermes) with victims, perpetrators and sources; log in as 'lawyer'.",
+            *linked]
+
+
+def _testimony_from_a_case(event: Event) -> list[str]:
+    """The case worker documents Kestrel's detention from the case file: the testimony and the
+    victim record are linked to the case person, whose consent (keep it: yes) governs them."""
+    worker = Operator.objects.get(username="caseworker")
+    keyring = vault.Keyring(operator_id=worker.pk,
+                            private_key=vault.unlock_private_key(worker, DEMO_PASSWORD))
+    with vault.activated(keyring):
+        kestrel = next((person for person in CasePerson.objects.filter(
+            case__members__operator=worker).order_by("pk") if person.pseudonym == "Kestrel"), None)
+        if kestrel is None:
+            return []
+        record_consent(person=kestrel, kind=ConsentKind.KEEP_TESTIMONY, is_granted=True,
+                       partners=[], recorded_by=worker)
+        result = record_testimony(actor=worker, testimony=Testimony(
+            source=SourceInput(kind=SourceKind.TESTIMONY, origin_name="Kestrel",
+                               received_on=date(2017, 4, 22), given_by=kestrel,
+                               summary="Held three days; the phone was taken (fictional)."),
+            violations=[V.ARBITRARY_DETENTION, V.BEATING], event=event, giver_is_victim=True))
+    return [f"Documentation demo: {result.source.reference} is Kestrel's testimony, linked to "
+            f"case {kestrel.case.reference} (log in as 'caseworker' to see both sides)."]
