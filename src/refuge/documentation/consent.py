@@ -84,13 +84,15 @@ class CaseConsent:
 
 
 def case_consent_of(victim: Victim, viewer: Any) -> CaseConsent | None:
+    """The linked person's latest answers. Who recorded them shows only to members of the case:
+    to anyone else it would tell which case worker handles this person."""
     person = victim.case_person
     if person is None:
         return None
+    member = can_view_case(viewer, person.case)
     answers = [CaseAnswer(use=str(ConsentKind(kind).label), answer=consent.is_granted,
                           partners=[partner.name for partner in consent.partners.all()],
                           recorded_at=consent.recorded_at,
-                          recorded_by=consent.recorded_by.username)
+                          recorded_by=consent.recorded_by.username if member else "")
                for kind, consent in sorted(latest_consents(person).items())]
-    return CaseConsent(case=person.case if can_view_case(viewer, person.case) else None,
-                       answers=answers)
+    return CaseConsent(case=person.case if member else None, answers=answers)

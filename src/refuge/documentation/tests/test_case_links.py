@@ -213,3 +213,29 @@ def test_deleting_a_person_and_their_records_spares_what_others_rest_on(worker, 
     with vault.activated(keyring_for(worker)):
         assert Source.objects.get(pk=shared.source.pk).origin_name == "Anonymised person"
     assert Case.objects.filter(pk=person.case_id).exists()
+
+
+def test_the_victim_page_shows_the_case_consent_and_the_case_only_to_its_members(worker,
+                                                                                 person):
+    lawyer = make_operator("lawyer2", Role.LAWYER)
+    with vault.activated(keyring_for(worker)):
+        _testify(worker, person)
+        _consent(person, ConsentKind.MEDIA, False, worker)
+    aslan = Victim.objects.get(case_person=person)
+    url = reverse("documentation:victim", args=[aslan.pk])
+    pages = {}
+    for operator in (worker, lawyer):
+        client = Client()
+        log_in(client, operator)
+        pages[operator.username] = client.get(url).content.decode()
+
+    assert person.case.reference in pages["worker"]
+    assert "recorded by worker" in pages["worker"]
+    assert 'name="person"' in pages["worker"]  # may re-link
+    for page in pages.values():
+        assert "Media: no" in page
+        assert 'name="consents"' not in page  # the documentation flag is not offered
+    assert person.case.reference not in pages["lawyer2"]
+    assert "not shared with you" in pages["lawyer2"]
+    assert "recorded by" not in pages["lawyer2"]
+    assert 'name="person"' not in pages["lawyer2"]
