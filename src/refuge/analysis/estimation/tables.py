@@ -143,6 +143,8 @@ def _read_source(source: Source) -> bytes | str:
         raise CaptureTableError(f"no such file: {path}") from None
     except OSError as error:
         raise CaptureTableError(f"cannot read {path}: {error.strerror}") from None
+    except ValueError:  # a name the operating system cannot take (an embedded NUL)
+        raise CaptureTableError(f"not a file name: {str(source)!r}") from None
 
 
 def _decode(raw: bytes | str, encoding: str | None) -> str:

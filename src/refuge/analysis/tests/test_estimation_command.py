@@ -119,6 +119,15 @@ def test_bad_input_exits_with_code_2_and_a_clear_message(
     assert raised.value.returncode == 2
 
 
+@pytest.mark.parametrize(("name", "message"), [("missing.csv", "no such file"),
+                                              ("lists\x00.csv", "not a file name")])
+def test_unreadable_file_names_exit_with_code_2(tmp_path: Path, name: str, message: str
+                                                ) -> None:
+    with pytest.raises(CommandError, match=message) as raised:
+        _run(str(tmp_path / name))
+    assert raised.value.returncode == 2
+
+
 def test_undeclared_encoding_exits_with_code_2(tmp_path: Path) -> None:
     path = tmp_path / "cp1251.csv"
     path.write_bytes("МВД,Мемориал,count\n1,1,4\n1,0,9\n0,1,6\n".encode("cp1251"))
