@@ -14,13 +14,18 @@ def pytest_configure(config: pytest.Config) -> None:
     """Compile the translation catalogues once (in the controller, not in each xdist worker)."""
     if hasattr(config, "workerinput"):
         return
+    import gettext
+
     from django.core.management import call_command
     from django.utils.translation import trans_real
 
     call_command("compilecatalogues", verbosity=0)
-    # Catalogues looked up before they were compiled are cached as empty: forget them.
+    # Catalogues looked up before they were compiled are cached as empty: forget them. So are
+    # .mo files read then, in gettext's own cache by path: without clearing it too, the first
+    # run after a catalogue changed would still see the previous translations.
     trans_real._translations.clear()
     trans_real._default = None
+    gettext._translations.clear()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

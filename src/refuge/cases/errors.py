@@ -60,3 +60,50 @@ class IndexKeyUnavailable(CaseError):
     def __init__(self) -> None:
         super().__init__(_("Your keys cannot open the index of names and numbers: ask a "
                            "coordinator to share it with you, then try again."))
+
+
+class TaskAlreadyDone(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("This task is done: a done task can no longer be edited."))
+
+
+class OwnerNotOnCase(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("The task's owner must be a case worker the case is shared with."))
+
+
+class LeadNotOnCase(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("The new lead must be a case worker the case is shared with: share "
+                           "the case with them first."))
+
+
+class AlreadyLead(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("This case worker already leads the case."))
+
+
+class MovementsUnreadable(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("Your keys cannot open this case's movement records, so you cannot "
+                           "hand them to a new lead: ask the current lead to do it."))
+
+
+class CaseNotClosed(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("This case is not closed: only a closed case can be reopened."))
+
+
+class ReopenReasonRequired(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("Reopening a case needs a written reason."))
+
+
+class StageNotAllowed(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("Choose a stage in use other than “closed”."))
+
+
+class PartnerNameTaken(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("A partner organisation with this name exists already."))

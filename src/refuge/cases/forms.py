@@ -21,6 +21,7 @@ from refuge.cases.models import (
     Shelter,
     SpendingCategory,
     Stage,
+    StageCode,
     VerificationCheck,
 )
 from refuge.vault import api as vault
@@ -148,15 +149,23 @@ class ConsentForm(forms.Form):
         queryset=Partner.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple)
 
 
+NOT_ON_CASE = _("Choose a case worker the case is shared with.")
+
+
 class TaskForm(forms.Form):
     title = _line(_("Task"), required=True, max_length=300)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Operator.objects.none())
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Operator.objects.none(),
+                                   error_messages={"invalid_choice": NOT_ON_CASE})
     due_at = forms.DateTimeField(label=_("Due"), required=False, widget=DateTimeInput())
     is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members  # type: ignore[attr-defined]
+
+
+class TaskEditForm(VersionedForm, TaskForm):
+    """A task as read at `version`."""
 
 
 class CheckInForm(forms.Form):
@@ -251,3 +260,28 @@ class PartnerForm(forms.Form):
             raise forms.ValidationError(
                 _("This is not an X25519 public key in base64 (44 characters).")) from error
         return key
+
+
+class PartnerEditForm(VersionedForm, PartnerForm):
+    """A partner as read at `version`."""
+
+
+class LeadForm(VersionedForm):
+    lead = forms.ModelChoiceField(label=_("New lead"), queryset=Operator.objects.none(),
+                                  error_messages={"invalid_choice": NOT_ON_CASE})
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = case_workers().filter(  # type: ignore[attr-defined]
+            case_memberships__case=case).exclude(pk=case.lead_id)
+
+
+class ReopenForm(VersionedForm):
+    stage = forms.ModelChoiceField(
+        label=_("Reopen at stage"), empty_label=None,
+        queryset=Stage.objects.filter(is_active=True).exclude(code=StageCode.CLOSED),
+        error_messages={"invalid_choice": _("Choose a stage in use other than “closed”.")})
+    reason = forms.CharField(
+        label=_("Why is the case reopened?"), max_length=TEXT,
+        widget=forms.Textarea(attrs={"rows": 3, **OFF}),
+        error_messages={"required": _("Write down why the case is reopened.")})

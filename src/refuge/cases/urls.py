@@ -12,6 +12,8 @@ urlpatterns = [
     path(C, cases.case_detail, name="detail"),
     path(C + "timeline/", cases.case_timeline, name="timeline"),
     path(C + "stage/", cases.change_stage, name="change_stage"),
+    path(C + "reopen/", cases.reopen, name="reopen"),
+    path(C + "lead/", admin.change_lead, name="change_lead"),
     path(C + "risk/", cases.edit_risk, name="edit_risk"),
     path(C + "verification/", parts.add_verification, name="add_verification"),
     path(C + "needs/new/", parts.save_need, name="add_need"),
@@ -24,6 +26,7 @@ urlpatterns = [
     path(C + "persons/<int:person_id>/referral/", admin.request_referral,
          name="request_referral"),
     path(C + "tasks/new/", parts.add_task, name="add_task"),
+    path(C + "tasks/<int:task_id>/", parts.edit_task, name="edit_task"),
     path("tasks/<int:task_id>/done/", parts.complete_task, name="complete_task"),
     path(C + "checkins/new/", parts.add_checkin, name="add_checkin"),
     path(C + "checkins/<int:checkin_id>/confirm/", parts.confirm_checkin,
@@ -46,5 +49,6 @@ urlpatterns = [
     path("stages/", admin.stage_list, name="stages"),
     path("stages/<int:stage_id>/", admin.stage_list, name="edit_stage"),
     path("partners/", admin.partner_list, name="partners"),
+    path("partners/<int:partner_id>/", admin.partner_list, name="edit_partner"),
     path("shelters/", admin.shelter_list, name="shelters"),
 ]

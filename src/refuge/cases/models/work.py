@@ -19,6 +19,8 @@ class Partner(models.Model):
     public_key = models.CharField(max_length=64)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking for edits (refuge.core.concurrency.save_with_version).
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["name"]
@@ -57,6 +59,8 @@ class Task(models.Model):
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     done_at = models.DateTimeField(null=True, blank=True)
     is_urgent = models.BooleanField(default=False)
+    # Optimistic locking for edits (refuge.core.concurrency.save_with_version).
+    version = models.PositiveIntegerField(default=0)
     title = SealedTextField(envelope_field="envelope")
 
     class Meta:

@@ -11,6 +11,7 @@ from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability, Role
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.cases.errors import MovementsUnreadable
 from refuge.cases.models import Case, Movement, Shelter
 from refuge.cases.services._common import check_open_case
 from refuge.vault import api as vault
@@ -77,6 +78,21 @@ def confirm_arrival(*, movement: Movement, confirmed_by: Any) -> None:
     """The person arrived: shred the movement's envelope and delete its row."""
     check_open_case(confirmed_by, movement.case)
     destroy_movements(case=movement.case, actor=confirmed_by, only=movement)
+
+
+def hand_over_movements(*, case: Case, previous_lead: Operator, handed_by: Any) -> int:
+    """After a change of lead: seal each movement record to the new lead, and take it from
+    the previous lead unless they still read routes (as a coordinator on the case)."""
+    readers = {reader.pk for reader in movement_readers(case)}
+    movements = list(case.movements.all())
+    for record in movements:
+        try:
+            vault.share(record.envelope_id, reader=case.lead, granted_by=handed_by)
+        except vault.AccessDenied as error:
+            raise MovementsUnreadable from error
+        if previous_lead.pk not in readers:
+            vault.revoke(record.envelope_id, reader=previous_lead, revoked_by=handed_by)
+    return len(movements)
 
 
 def destroy_movements(*, case: Case, actor: Any, only: Movement | None = None) -> int:

@@ -16,9 +16,11 @@ from refuge.accounts.permissions import has_capability, require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
-from refuge.cases.errors import ContactAlreadyHasCase, NoKeyYet
+from refuge.cases.errors import AlreadyLead, ContactAlreadyHasCase, LeadNotOnCase, NoKeyYet
 from refuge.cases.models import Case, CaseMember, CasePerson, Stage, StageChange, StageCode
-from refuge.cases.permissions import require_member
+from refuge.cases.permissions import require_lead_or_coordinator, require_member, works_on_case
+from refuge.cases.services._common import check_open_case, claim_version
+from refuge.cases.services.movement import hand_over_movements
 from refuge.core.errors import ConflictError
 from refuge.hotline.models import Contact, ContactStatus
 from refuge.vault import api as vault
@@ -123,3 +125,23 @@ def unshare_case(*, case: Case, operator: Operator, unshared_by: Any) -> None:
         Case.objects.filter(pk=case.pk).update(lead=unshared_by)
     record_event(AuditAction.GRANT_REVOKED, actor=unshared_by, target=case,
                  details={"reader": operator.pk})
+
+
+@transaction.atomic
+def change_lead(*, case: Case, lead: Operator, version: int, changed_by: Any) -> Case:
+    """Hand the case to another case worker it is shared with (its lead or a coordinator
+    decides); the new lead also receives the movement records, which only leads read."""
+    require_lead_or_coordinator(changed_by, case)
+    check_open_case(changed_by, case)
+    if lead.pk == case.lead_id:
+        raise AlreadyLead
+    if not works_on_case(lead, case):
+        raise LeadNotOnCase
+    claim_version(case, expected=version)
+    previous = case.lead
+    case.lead = lead
+    case.save(update_fields=["lead"])
+    hand_over_movements(case=case, previous_lead=previous, handed_by=changed_by)
+    record_event(AuditAction.RECORD_CHANGED, actor=changed_by, target=case,
+                 details={"lead": lead.pk, "previous_lead": previous.pk})
+    return case

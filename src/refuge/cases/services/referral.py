@@ -6,17 +6,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
-from refuge.cases.errors import ConsentMissing, SecondPersonRequired, WrongState
+from refuge.cases.errors import (
+    ConsentMissing,
+    PartnerNameTaken,
+    SecondPersonRequired,
+    WrongState,
+)
 from refuge.cases.models import CasePerson, ConsentKind, Partner, Referral, ReferralStatus
 from refuge.cases.selectors import has_consent
 from refuge.cases.services._common import check_open_case
+from refuge.core.concurrency import save_with_version
 from refuge.vault import api as vault
 
 PACKAGE_FORMAT = "refuge-referral-1"
@@ -90,12 +96,37 @@ def decide_referral(*, referral: Referral, approve: bool, decided_by: Any) -> Re
 
 @transaction.atomic
 def save_partner(*, partner: Partner | None, name: str, public_key: str, is_active: bool,
-                 saved_by: Any) -> Partner:
-    """Add or edit a partner organisation (APPROVE_SPENDING holders)."""
+                 saved_by: Any, version: int | None = None) -> Partner:
+    """Add a partner organisation, or edit one as read at `version` (APPROVE_SPENDING holders).
+
+    A new key applies to referrals approved from now on; packages sealed before stay sealed to
+    the key they were sealed to.
+    """
     require(saved_by, Capability.APPROVE_SPENDING)
     vault.parse_partner_public_key(public_key)  # raises VaultError on a malformed key
-    partner = partner or Partner()
-    partner.name, partner.public_key, partner.is_active = name, public_key.strip(), is_active
-    partner.save()
-    record_event(AuditAction.SETTINGS_CHANGED, actor=saved_by, target=partner)
+    name, public_key = name.strip(), public_key.strip()
+    namesakes = Partner.objects.filter(name__iexact=name)
+    if partner is not None:
+        namesakes = namesakes.exclude(pk=partner.pk)
+    if namesakes.exists():
+        raise PartnerNameTaken
+    key_changed = partner is not None and partner.public_key != public_key
+    try:
+        with transaction.atomic():  # two people adding one name at once: one is told
+            partner = _write_partner(partner, name=name, public_key=public_key,
+                                     is_active=is_active, version=version)
+    except IntegrityError as error:
+        raise PartnerNameTaken from error
+    record_event(AuditAction.SETTINGS_CHANGED, actor=saved_by, target=partner,
+                 details={"active": is_active, "key_changed": key_changed})
+    return partner
+
+
+def _write_partner(partner: Partner | None, *, name: str, public_key: str, is_active: bool,
+                   version: int | None) -> Partner:
+    if partner is None:
+        return Partner.objects.create(name=name, public_key=public_key, is_active=is_active)
+    partner.name, partner.public_key, partner.is_active = name, public_key, is_active
+    save_with_version(partner, ["name", "public_key", "is_active"],
+                      expected_version=partner.version if version is None else version)
     return partner

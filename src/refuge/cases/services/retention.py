@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from refuge.audit.models import AuditAction
@@ -32,6 +32,7 @@ from refuge.cases.models import (
     StageChange,
     VerificationItem,
 )
+from refuge.cases.services._common import case_readers
 from refuge.cases.services.movement import destroy_movements
 from refuge.vault import api as vault
 
@@ -63,7 +64,10 @@ class PurgeItem:
 
 def cases_due_for_purge(now: datetime | None = None) -> QuerySet[Case]:
     cutoff = (now or timezone.now()) - timedelta(days=settings.CASES_RETENTION_DAYS)
-    return Case.objects.filter(closed_at__lt=cutoff, contact_details_purged_at__isnull=True)
+    # A case purged, reopened and closed again is due again: what it gathered since counts.
+    return Case.objects.filter(
+        Q(contact_details_purged_at__isnull=True)
+        | Q(contact_details_purged_at__lt=F("closed_at")), closed_at__lt=cutoff)
 
 
 def _count_set(queryset: QuerySet[models.Model], fields: list[str]) -> int:
@@ -99,6 +103,20 @@ def _purge_case(case: Case) -> None:
     destroy_movements(case=case, actor=None)
     # Task titles and anything missed above stay as ciphertext whose key no longer exists.
     vault.shred(case.envelope_id, actor=None)
+
+
+def renew_purged_envelope(case: Case) -> None:
+    """Give a purged case a new envelope, sealed to its members, so that it can hold sealed
+    text again once reopened: the purge shredded the old one, and nothing can be written under
+    it. Rows the purge emptied move to the new envelope (so people and needs can be edited);
+    task titles stay sealed under the old, keyless one, unreadable as the purge meant."""
+    envelope = vault.create_envelope(purpose=vault.Purpose.CASE, readers=case_readers(case))
+    case.envelope = envelope
+    case.save(update_fields=["envelope"])
+    emptied: list[tuple[type[models.Model], list[str]]] = [*CASE_TEXT, (CasePerson, PERSON_FIELDS)]
+    for model, fields in emptied:
+        model._default_manager.filter(
+            case=case, **{f"{name}__isnull": True for name in fields}).update(envelope=envelope)
 
 
 @transaction.atomic

@@ -9,11 +9,18 @@ from django.utils import timezone
 
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
-from refuge.cases.errors import StageCodeTaken, VerificationReasonRequired
+from refuge.cases.errors import (
+    CaseNotClosed,
+    ReopenReasonRequired,
+    StageCodeTaken,
+    StageNotAllowed,
+    VerificationReasonRequired,
+)
 from refuge.cases.models import BEFORE_VERIFIED, Case, Stage, StageChange, StageCode
-from refuge.cases.permissions import require_coordinator
+from refuge.cases.permissions import require_coordinator, require_member
 from refuge.cases.services._common import check_open_case, claim_version
 from refuge.cases.services.movement import destroy_movements
+from refuge.cases.services.retention import renew_purged_envelope
 
 
 def skips_verification(case: Case, stage: Stage) -> bool:
@@ -47,6 +54,38 @@ def move_case(*, case: Case, stage: Stage, moved_by: Any, version: int,
     )
     record_event(AuditAction.RECORD_CHANGED, actor=moved_by, target=case,
                  details={"stage": stage.code, "skipped_verification": skipped})
+    return change
+
+
+@transaction.atomic
+def reopen_case(*, case: Case, stage: Stage, reason: str, version: int,
+                reopened_by: Any) -> StageChange:
+    """Reopen a closed case at a chosen stage, for a written reason (coordinators only).
+
+    What closing destroyed (the destination city, movements) stays gone, and so does what
+    retention erased; a purged case gets a new envelope so that it can be worked on again.
+    """
+    require_member(reopened_by, case)
+    require_coordinator(reopened_by)
+    if case.closed_at is None:
+        raise CaseNotClosed
+    if not reason.strip():
+        raise ReopenReasonRequired
+    if stage.code == StageCode.CLOSED or not stage.is_active:
+        raise StageNotAllowed
+    claim_version(case, expected=version)
+    purged = case.contact_details_purged_at is not None
+    if purged:
+        renew_purged_envelope(case)
+    previous = case.stage
+    case.stage, case.stage_changed_at, case.closed_at = stage, timezone.now(), None
+    case.save(update_fields=["stage", "stage_changed_at", "closed_at"])
+    change = StageChange.objects.create(
+        case=case, envelope_id=case.envelope_id, from_stage=previous, to_stage=stage,
+        changed_by=reopened_by, reason=reason.strip(),
+    )
+    record_event(AuditAction.RECORD_CHANGED, actor=reopened_by, target=case,
+                 details={"stage": stage.code, "reopened": True, "purged": purged})
     return change
 
 

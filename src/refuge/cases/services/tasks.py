@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
 from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
-from refuge.cases.errors import WrongState
+from refuge.cases.errors import CaseUnreadable, OwnerNotOnCase, TaskAlreadyDone, WrongState
 from refuge.cases.models import Case, CaseMember, CasePerson, CheckIn, Task
+from refuge.cases.permissions import works_on_case
 from refuge.cases.services._common import check_open_case
+from refuge.core.concurrency import save_with_version
+from refuge.vault import api as vault
 
 
 @transaction.atomic
@@ -32,13 +37,72 @@ def add_task(*, case: Case, title: str, owner: Operator, due_at: datetime | None
     return task
 
 
+@dataclass(frozen=True, slots=True)
+class TaskEdit:
+    """What an edit may change on a task."""
+
+    title: str
+    owner: Operator
+    due_at: datetime | None
+    is_urgent: bool
+
+
+def _changed_fields(task: Task, edit: TaskEdit) -> list[str]:
+    return [name for name, changed in (
+        ("title", str(task.title) != edit.title), ("owner", task.owner_id != edit.owner.pk),
+        ("due_at", task.due_at != edit.due_at), ("is_urgent", task.is_urgent != edit.is_urgent),
+    ) if changed]
+
+
+def _let_owner_read(task: Task, owner: Operator, granted_by: Any) -> None:
+    # A warning task has its own envelope, sealed to the case's workers of the day: someone
+    # who joined later needs a grant to read the task they are given.
+    if owner.pk not in vault.readers_of(task.envelope_id):
+        vault.share(task.envelope_id, reader=owner, granted_by=granted_by)
+
+
+@transaction.atomic
+def edit_task(*, task: Task, edit: TaskEdit, version: int, edited_by: Any) -> Task:
+    """Change a task's title, owner, due date or urgency, unless it is done or was changed
+    since `version` was read. Reassigning names both owners in the audit log."""
+    if task.case is None:
+        raise WrongState
+    case = task.case
+    check_open_case(edited_by, case)
+    if task.done_at is not None:
+        raise TaskAlreadyDone
+    if not works_on_case(edit.owner, case):
+        raise OwnerNotOnCase
+    if not vault.can_read(task.envelope_id):
+        raise CaseUnreadable
+    changed = _changed_fields(task, edit)
+    previous_owner_id = task.owner_id
+    if "owner" in changed:
+        _let_owner_read(task, edit.owner, edited_by)
+    task.owner, task.due_at, task.is_urgent = edit.owner, edit.due_at, edit.is_urgent
+    # The conditional UPDATE checks the version and takes the row's lock; the sealed title
+    # cannot be written by an UPDATE, so it follows with a save inside the same transaction.
+    save_with_version(task, ["owner", "due_at", "is_urgent"], expected_version=version)
+    if "title" in changed:
+        task.title = edit.title
+        task.save(update_fields=["title"])
+    details: dict[str, str | int] = {"case": case.pk, "changed": ",".join(changed)}
+    if "owner" in changed:
+        details.update(owner=edit.owner.pk, previous_owner=previous_owner_id)
+    record_event(AuditAction.RECORD_CHANGED, actor=edited_by, target=task, details=details)
+    return task
+
+
 @transaction.atomic
 def complete_task(*, task: Task, completed_by: Any) -> Task:
     """Mark a task done (its owner, or anyone on its case)."""
-    if task.done_at is not None:
+    # Conditional, so that of two clicks only one counts; the version moves on, so that an
+    # edit form opened before the task was done is refused instead of reviving it.
+    updated = Task.objects.filter(pk=task.pk, done_at__isnull=True).update(
+        done_at=timezone.now(), version=F("version") + 1)
+    if updated != 1:
         raise WrongState
-    task.done_at = timezone.now()
-    task.save(update_fields=["done_at"])
+    task.refresh_from_db(fields=["done_at", "version"])
     record_event(AuditAction.RECORD_CHANGED, actor=completed_by, target=task,
                  details={"done": True})
     return task

@@ -5,6 +5,11 @@ both reach every page of it; roles without MANAGE_CASES get 403. Stages are the
 coordinator's (a case worker gets 403), and so is the shelter register (VIEW_SHELTERS).
 cases:open_from_contact uses hotline's contact, shared with both.
 
+The case worker leads the case and the coordinator is on it: both may change its lead
+(cases:change_lead) and edit its task; reopening is the coordinator's alone, and answers 200
+with a refusal in the form for this case, which is open. Partners (and cases:edit_partner) are
+for APPROVE_SPENDING, which case workers and coordinators hold.
+
 `operator_id` (cases:unshare) is the case worker: the coordinator may take the case away from
 them (302); removing oneself is refused as not found (404). The value also serves the
 accounts pages, which only the coordinator opens.
@@ -39,8 +44,9 @@ _GET_PAGES = (
     "list", "my_work", "export_anonymised", "open_from_contact", "detail", "timeline",
     "change_stage", "edit_risk", "add_verification", "add_need", "edit_need", "add_note",
     "add_person", "edit_person", "remove_person", "record_consent", "request_referral",
-    "add_task", "add_checkin", "plan_movement", "place_in_shelter", "request_spending",
-    "record_exposure", "share", "download_package", "referral_guide",
+    "add_task", "edit_task", "add_checkin", "plan_movement", "place_in_shelter",
+    "request_spending", "record_exposure", "share", "change_lead", "download_package",
+    "referral_guide",
 )
 # One-button actions: done or refused with a message, back to a page (302).
 _POST_ACTIONS = ("complete_task", "confirm_checkin", "decide_spending", "decide_referral")
@@ -56,7 +62,9 @@ EXPECTED = {
                                     coordinator=404, operator=403, lawyer=403, analyst=403),
     "cases:stages": console(COORDINATOR),
     "cases:edit_stage": console(COORDINATOR),
+    "cases:reopen": console(COORDINATOR),
     "cases:partners": console(MANAGE),
+    "cases:edit_partner": console(MANAGE),
     "cases:shelters": console(COORDINATOR),
 }
 
@@ -99,7 +107,7 @@ def _fill(case: Case, worker: Any, coordinator: Any) -> dict[str, Any]:
         referral.decide_referral(referral=pending, approve=True, decided_by=coordinator)
     return {"person_id": person.pk, "need_id": need.pk, "task_id": task.pk,
             "checkin_id": checkin.pk, "movement_id": planned.pk, "spending_id": spending.pk,
-            "referral_id": pending.pk}
+            "referral_id": pending.pk, "partner_id": partner.pk}
 
 
 def url_kwargs(world: World) -> dict[str, Any]:
@@ -124,6 +132,18 @@ def _need(world: World, owner: Any) -> dict[str, Any]:
     return {"case_id": case.pk, "need_id": need.pk}
 
 
+def _task(world: World, owner: Any) -> dict[str, Any]:
+    case = make_case(owner)
+    with vault.activated(keyring_for(owner)):
+        task = tasks.add_task(case=case, title="Call back", owner=owner, due_at=None,
+                              created_by=owner)
+    return {"case_id": case.pk, "task_id": task.pk}
+
+
+def _case(world: World, owner: Any) -> dict[str, Any]:
+    return {"case_id": make_case(owner).pk}
+
+
 ID_SWAPS = [
     IdSwap("cases:detail", role=Role.CASE_WORKER,
            make=lambda world, owner: {"case_id": make_case(owner).pk}),
@@ -132,6 +152,9 @@ ID_SWAPS = [
     IdSwap("cases:edit_person", role=Role.CASE_WORKER, make=_person),
     IdSwap("cases:record_consent", role=Role.CASE_WORKER, make=_person),
     IdSwap("cases:edit_need", role=Role.CASE_WORKER, make=_need),
+    IdSwap("cases:edit_task", role=Role.CASE_WORKER, make=_task),
+    IdSwap("cases:change_lead", role=Role.CASE_WORKER, make=_case),
+    IdSwap("cases:reopen", role=Role.COORDINATOR, make=_case),
     # A contact sealed to one case worker cannot be opened as a case by another.
     IdSwap("cases:open_from_contact", role=Role.CASE_WORKER,
            make=lambda world, owner: {"contact_id": make_contact(owner).pk}),

@@ -9,8 +9,9 @@ import threading
 import pytest
 from django.db import connections
 
-from refuge.cases.models import Case
+from refuge.cases.models import Case, Task
 from refuge.cases.services.plan import risk_assessment_of, update_risk_assessment
+from refuge.cases.services.tasks import TaskEdit, add_task, edit_task
 from refuge.cases.tests.conftest import acting_as
 from refuge.core.errors import ConflictError
 
@@ -57,3 +58,42 @@ def test_simultaneous_edits_of_one_version_keep_exactly_one(case, worker, collea
         stored = Case.objects.get(pk=case.pk)
         assert stored.code_words == winner
     assert stored.version == version + 1
+
+
+def test_simultaneous_edits_of_one_task_keep_exactly_one(case, worker, colleague) -> None:
+    with acting_as(worker):
+        task = add_task(case=case, title="Buy the tickets", owner=worker, due_at=None,
+                        created_by=worker)
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def edit(operator, title: str) -> None:
+        try:
+            with acting_as(operator):
+                loaded = Task.objects.select_related("case").get(pk=task.pk)
+                barrier.wait(timeout=10)
+                edit_task(task=loaded, version=0, edited_by=operator,
+                          edit=TaskEdit(title=title, owner=operator, due_at=None,
+                                        is_urgent=False))
+            outcomes[title] = "saved"
+        except ConflictError:
+            outcomes[title] = "conflict"
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            outcomes[title] = repr(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=edit, args=(worker, "Buy the bus tickets")),
+               threading.Thread(target=edit, args=(colleague, "Buy the train tickets"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes.values()) == ["conflict", "saved"]
+    winner = next(title for title, outcome in outcomes.items() if outcome == "saved")
+    with acting_as(worker):
+        stored = Task.objects.get(pk=task.pk)
+        assert stored.title == winner
+    assert stored.owner == (worker if "bus" in winner else colleague)
+    assert stored.version == 1

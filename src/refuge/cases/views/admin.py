@@ -14,9 +14,21 @@ from refuge.accounts.models import Operator
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
-from refuge.cases.forms import PartnerForm, ReferralForm, ShareForm, ShelterForm, StageEditForm
+from refuge.cases.forms import (
+    LeadForm,
+    PartnerEditForm,
+    PartnerForm,
+    ReferralForm,
+    ShareForm,
+    ShelterForm,
+    StageEditForm,
+)
 from refuge.cases.models import CasePerson, Partner, Referral, ReferralStatus, Shelter, Stage
-from refuge.cases.permissions import get_case_for, require_coordinator
+from refuge.cases.permissions import (
+    get_case_for,
+    require_coordinator,
+    require_lead_or_coordinator,
+)
 from refuge.cases.services import movement, opening, referral, stages
 from refuge.cases.views.common import handle_form, run_action
 
@@ -44,6 +56,19 @@ def unshare(request: HttpRequest, case_id: int, operator_id: int) -> HttpRespons
         raise Http404
     return run_action(request, case, lambda: opening.unshare_case(
         case=case, operator=operator, unshared_by=request.user), _("Access removed."))
+
+
+@require_http_methods(GET_POST)
+@operator_required(MANAGE)
+def change_lead(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for(request.user, case_id)
+    require_lead_or_coordinator(request.user, case)
+    form = LeadForm(request.POST or None, case=case, initial={"version": case.version})
+    return handle_form(
+        request, form, title=_("Change the lead"), case=case, done=_("Lead changed."),
+        template="cases/change_lead.html",
+        apply=lambda data: opening.change_lead(case=case, lead=data["lead"],
+                                               version=data["version"], changed_by=request.user))
 
 
 @require_http_methods(GET_POST)
@@ -110,13 +135,20 @@ def stage_list(request: HttpRequest, stage_id: int | None = None) -> HttpRespons
 
 @require_http_methods(GET_POST)
 @operator_required(Capability.APPROVE_SPENDING)
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: HttpRequest, partner_id: int | None = None) -> HttpResponse:
+    partner = get_object_or_404(Partner, pk=partner_id) if partner_id else None
+    form: PartnerForm
+    if partner is None:
+        form = PartnerForm(request.POST or None, initial={"is_active": True})
+    else:
+        form = PartnerEditForm(request.POST or None, initial={
+            "name": partner.name, "public_key": partner.public_key,
+            "is_active": partner.is_active, "version": partner.version})
     return handle_form(
-        request, PartnerForm(request.POST or None, initial={"is_active": True}),
-        title=_("Partner organisations"), case=None, done=_("Partner saved."),
+        request, form, title=_("Partner organisations"), case=None, done=_("Partner saved."),
         success_url="cases:partners", template="cases/partners.html",
-        extra={"partners": Partner.objects.all()},
-        apply=lambda data: referral.save_partner(partner=None, saved_by=request.user, **data))
+        extra={"partners": Partner.objects.all(), "partner": partner},
+        apply=lambda data: referral.save_partner(partner=partner, saved_by=request.user, **data))
 
 
 @require_http_methods(GET_POST)

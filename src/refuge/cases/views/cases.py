@@ -15,9 +15,9 @@ from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases import selectors
-from refuge.cases.forms import OpenCaseForm, RiskForm, StageForm
+from refuge.cases.forms import OpenCaseForm, ReopenForm, RiskForm, StageForm
 from refuge.cases.models import ON_THE_MOVE_STAGES, Case
-from refuge.cases.permissions import get_case_for
+from refuge.cases.permissions import get_case_for, require_coordinator
 from refuge.cases.services import export, opening, plan, stages
 from refuge.cases.services.movement import can_see_movements
 from refuge.cases.views.common import handle_form
@@ -77,7 +77,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "persons": [(person, selectors.latest_consents(person)) for person in case.persons.all()],
         "members": case.members.select_related("operator"),
         "verification": case.verification_items.select_related("checked_by"),
-        "stage_changes": case.stage_changes.select_related("to_stage", "changed_by"),
+        "stage_changes": case.stage_changes.select_related("from_stage", "to_stage",
+                                                           "changed_by"),
         "needs": case.needs.select_related("provider"),
         "tasks": [(task, selectors.is_overdue(task)) for task in
                   case.tasks.select_related("owner")],
@@ -116,6 +117,21 @@ def change_stage(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return handle_form(request, form, title=_("Change the stage"), case=case, apply=apply,
                        done=_("Stage changed."))
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required(MANAGE)
+def reopen(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for(request.user, case_id)
+    require_coordinator(request.user)
+    form = ReopenForm(request.POST or None, initial={"version": case.version})
+
+    def apply(data: dict[str, Any]) -> None:
+        stages.reopen_case(case=case, stage=data["stage"], reason=data["reason"],
+                           version=data["version"], reopened_by=request.user)
+
+    return handle_form(request, form, title=_("Reopen the case"), case=case, apply=apply,
+                       done=_("Case reopened."), template="cases/reopen.html")
 
 
 @require_http_methods(["GET", "POST"])

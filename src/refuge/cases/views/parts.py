@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,6 +21,7 @@ from refuge.cases.forms import (
     NoteForm,
     PersonForm,
     RemovePersonForm,
+    TaskEditForm,
     TaskForm,
     VerificationForm,
 )
@@ -121,6 +124,28 @@ def add_task(request: HttpRequest, case_id: int) -> HttpResponse:
     return handle_form(
         request, form, title=_("Task"), case=case, done=_("Task added."),
         apply=lambda data: tasks.add_task(case=case, created_by=request.user, **data))
+
+
+@require_http_methods(GET_POST)
+@operator_required(MANAGE)
+def edit_task(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
+    case = get_case_for(request.user, case_id)
+    task = get_object_or_404(Task, pk=task_id, case=case)
+    members = Operator.objects.filter(case_memberships__case=case, is_active=True)
+    initial = {"version": task.version, "title": task.title, "owner": task.owner_id,
+               "due_at": task.due_at, "is_urgent": task.is_urgent}
+    form = TaskEditForm(request.POST or None, members=members, initial=initial)
+    from_my_work = request.GET.get("from") == "mine"  # a flag, never a URL: no open redirect
+
+    def apply(data: dict[str, Any]) -> None:
+        edit = tasks.TaskEdit(title=data["title"], owner=data["owner"], due_at=data["due_at"],
+                              is_urgent=data["is_urgent"])
+        tasks.edit_task(task=task, edit=edit, version=data["version"], edited_by=request.user)
+
+    return handle_form(
+        request, form, title=_("Edit the task"), case=case, apply=apply, done=_("Task saved."),
+        success_url="cases:my_work" if from_my_work else None, extra={"task": task},
+        template="cases/edit_task.html")
 
 
 @require_POST
