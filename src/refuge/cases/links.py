@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 class KeepChoice(models.TextChoices):
     """What becomes of another app's records about a person removed from a case."""
 
-    KEEP = "keep", _("Keep them as they are, no longer linked to the case (never named in "
-                     "exports without new consent)")
+    KEEP = "keep", _("Keep them as they are, linked to the anonymised person, whose consent "
+                     "answers still apply")
     ANONYMISE = "anonymise", _("Keep them anonymised: names and notes erased, the acts still "
                                "counted")
     DELETE = "delete", _("Delete them: the person's victim record, its acts, and the "

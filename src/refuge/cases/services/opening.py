@@ -117,12 +117,20 @@ def share_case(*, case: Case, operator: Operator, shared_by: Any) -> None:
 
 @transaction.atomic
 def unshare_case(*, case: Case, operator: Operator, unshared_by: Any) -> None:
-    """Take the case away from someone: no grant, no membership, the case vanishes for them."""
+    """Take the case away from someone: no grant, no membership, the case vanishes for them,
+    and so do the movement records they read as its lead or as a coordinator on it. If they
+    led it, whoever took it away leads it now and receives those records."""
     require_member(unshared_by, case)
+    movement_envelopes = list(case.movements.values_list("envelope_id", flat=True))
     vault.revoke(case.envelope_id, reader=operator, revoked_by=unshared_by)
     CaseMember.objects.filter(case=case, operator=operator).delete()
     if case.lead_id == operator.pk:
-        Case.objects.filter(pk=case.pk).update(lead=unshared_by)
+        case.lead = unshared_by
+        case.save(update_fields=["lead"])
+        hand_over_movements(case=case, previous_lead=operator, handed_by=unshared_by)
+    for envelope_id in movement_envelopes:
+        if operator.pk in vault.readers_of(envelope_id):
+            vault.revoke(envelope_id, reader=operator, revoked_by=unshared_by)
     record_event(AuditAction.GRANT_REVOKED, actor=unshared_by, target=case,
                  details={"reader": operator.pk})
 

@@ -22,7 +22,7 @@ from refuge.cases.errors import (
 )
 from refuge.cases.models import Case, Movement, Stage, StageCode
 from refuge.cases.services.movement import plan_movement
-from refuge.cases.services.opening import change_lead, share_case
+from refuge.cases.services.opening import change_lead, share_case, unshare_case
 from refuge.cases.services.persons import save_person
 from refuge.cases.services.plan import add_note, risk_assessment_of, update_risk_assessment
 from refuge.cases.services.retention import cases_due_for_purge
@@ -144,6 +144,21 @@ def test_the_new_lead_receives_the_movement_records_and_the_old_one_loses_them(
     assert set(vault.readers_of(movement.envelope_id)) == {colleague.pk}
     with acting_as(colleague):
         assert Movement.objects.get(pk=movement.pk).route == "Grozny - Moscow"
+    with acting_as(worker):
+        assert not vault.is_readable(Movement.objects.get(pk=movement.pk).route)
+
+
+def test_taking_the_case_from_its_lead_takes_the_movement_records_too(shared_with_boss, worker,
+                                                                       boss) -> None:
+    with acting_as(worker):
+        movement = plan_movement(case=shared_with_boss, route="Grozny - Moscow", tickets="",
+                                 departure="", planned_by=worker)
+    assert set(vault.readers_of(movement.envelope_id)) == {worker.pk, boss.pk}
+    with acting_as(boss):
+        unshare_case(case=_fresh(shared_with_boss), operator=worker, unshared_by=boss)
+
+    assert _fresh(shared_with_boss).lead == boss
+    assert set(vault.readers_of(movement.envelope_id)) == {boss.pk}
     with acting_as(worker):
         assert not vault.is_readable(Movement.objects.get(pk=movement.pk).route)
 
