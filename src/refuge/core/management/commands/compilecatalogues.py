@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,23 @@ class Command(BaseCommand):
         roots = [Path(settings.PACKAGE_DIR), *map(Path, settings.LOCALE_PATHS)]
         po_paths = {path for root in roots for path in root.glob("**/locale/*/LC_MESSAGES/*.po")}
         for po_path in sorted(po_paths):
-            polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+            _write_atomically(po_path.with_suffix(".mo"), polib.pofile(str(po_path)).to_binary())
             count += 1
         self.stdout.write(f"compiled {count} catalogue(s)")
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    """Replace the file in one step, and only when it changes: a process reading catalogues
+    meanwhile (another server worker, a parallel test) sees the old file or the new, never
+    half of one."""
+    if path.exists() and path.read_bytes() == content:
+        return
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".compiling-", suffix=".mo")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.chmod(temporary, 0o644)  # as a plainly written file would be: not secret
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
