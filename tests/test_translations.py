@@ -19,6 +19,7 @@ def test_every_app_with_pages_has_a_russian_catalogue() -> None:
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda path: path.parts[-5])
 def test_the_russian_catalogue_is_complete(path: Path) -> None:
     catalogue = polib.pofile(str(path))
+    assert catalogue.metadata["Language"] == "ru"
     assert not [entry.msgid for entry in catalogue.untranslated_entries()]
     assert not [entry.msgid for entry in catalogue.fuzzy_entries()]
     plural_forms = catalogue.metadata.get("Plural-Forms", "")
