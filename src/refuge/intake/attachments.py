@@ -1,15 +1,12 @@
-"""Files sent with a report: checked by content, photos cleaned, stored only encrypted.
+"""Files sent with a report: checked by content, cleaned of metadata, stored only encrypted.
 
 Uploads stay in memory (settings' MemoryFileUploadHandler), so no plaintext temp file exists.
 The type is read from the bytes (`filetype`), never from the name or the browser's claim.
-Photos are decoded and re-encoded from their pixels alone with Pillow, which drops EXIF (GPS,
-camera, time), XMP, ICC and comments. PDFs and voice recordings are kept as sent: their own
-metadata (a PDF's author, an audio tag) is not stripped; the form says so.
+What cleaning takes out of photos, PDF documents and recordings: see `scrub`.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import secrets
 from collections.abc import Iterable, Sequence
@@ -20,19 +17,18 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.intake import scrub
 from refuge.intake.errors import AttachmentRejected
 from refuge.intake.models import Attachment, Message
 from refuge.vault import api as vault
 
 MAX_FILES = 5
-MAX_PIXELS = 50_000_000  # about 8000 x 6000: any phone photo, not a decompression bomb
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
-KEPT_TYPES = {"application/pdf", "audio/ogg", "audio/mpeg", "audio/mp4", "audio/amr"}
+AUDIO_TYPES = {"audio/ogg", "audio/mpeg", "audio/mp4", "audio/amr"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,42 +52,23 @@ def clean_uploads(uploads: Sequence[UploadedFile]) -> list[CleanFile]:
         raise AttachmentRejected(
             _("The files are too large together: %(size)s MB, at most %(limit)s MB.")
             % {"size": _size_text(total), "limit": _size_text(limit)})
-    return [_clean(upload.read()) for upload in uploads]
+    return [clean_file(upload.read()) for upload in uploads]
 
 
-def _clean(data: bytes) -> CleanFile:
+def clean_file(data: bytes) -> CleanFile:
+    """The file's type from its bytes, and the file without its hidden details."""
     kind = filetype.guess(data)
     mime = kind.mime if kind is not None else ""
     if mime in IMAGE_TYPES:
-        return _clean_image(data)
-    if mime in KEPT_TYPES:
-        return CleanFile(content_type=mime, data=data)
+        content_type, clean = scrub.clean_image(data)
+        return CleanFile(content_type=content_type, data=clean)
+    if mime == "application/pdf":
+        return CleanFile(content_type=mime, data=scrub.clean_pdf(data))
+    if mime in AUDIO_TYPES:
+        return CleanFile(content_type=mime, data=scrub.clean_audio(data, mime))
     raise AttachmentRejected(_(
         "One file is of a kind we do not accept (whatever its name says). Accepted: photos "
         "(JPEG, PNG, WebP), PDF documents and voice recordings (OGG, MP3, M4A, AMR)."))
-
-
-def _clean_image(data: bytes) -> CleanFile:
-    """Keep the pixels, turned upright; drop every other byte of the original file."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_PIXELS:
-                raise AttachmentRejected(_("One photo has too many pixels to accept."))
-            image.load()
-            upright = ImageOps.exif_transpose(image)
-            has_alpha = upright.mode in {"RGBA", "LA", "PA"} or "transparency" in upright.info
-            mode = "RGBA" if has_alpha else "RGB"
-            pixels = upright.convert(mode)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError) as error:
-        raise AttachmentRejected(_("One photo could not be read. Try another file.")) from error
-    clean = Image.frombytes(mode, pixels.size, pixels.tobytes())  # a new image: no metadata
-    output = io.BytesIO()
-    if has_alpha:
-        clean.save(output, format="PNG")
-        return CleanFile(content_type="image/png", data=output.getvalue())
-    clean.save(output, format="JPEG", quality=88)
-    return CleanFile(content_type="image/jpeg", data=output.getvalue())
 
 
 def _directory() -> Path:

@@ -228,6 +228,10 @@ LOGGING = {
         # django.request logs the URL and, on errors, request details: keep only status lines.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Parsers of files people send (intake/scrub.py) may quote the file in a warning: a
+        # refused file is explained to the sender, nothing of it goes to the log.
+        "pypdf": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "mutagen": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 from django.test import Client
@@ -61,6 +62,36 @@ def jpeg_with_gps() -> bytes:
     output = io.BytesIO()
     image.save(output, format="JPEG", exif=exif.tobytes(), comment=b"secret comment")
     return output.getvalue()
+
+
+def pdf_with_metadata(password: str = "") -> bytes:
+    """A one-page statement whose document info names its author, with a comment whose
+    annotation names its writer; encrypted when a password is given."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import Text
+    from pypdf.generic import NameObject, TextStringObject
+    from reportlab.pdfgen import canvas
+
+    page = io.BytesIO()
+    drawing = canvas.Canvas(page)
+    drawing.drawString(72, 720, "Statement: held three days at the commandant's office")
+    drawing.showPage()
+    drawing.save()
+    writer = PdfWriter(clone_from=PdfReader(page))
+    writer.add_metadata({"/Author": "Ruslan Canary", "/Title": "Argun basement",
+                         "/Creator": "Phone of +79281234567"})
+    annotation = writer.add_annotation(0, Text(rect=(50, 550, 200, 650), text="see page 2"))
+    annotation[NameObject("/T")] = TextStringObject("Ruslan Canary")
+    if password:
+        writer.encrypt(user_password=password, algorithm="AES-128")
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def recording(name: str) -> bytes:
+    """A short tone recorded by ffmpeg, tagged with a name, a place and a phone number."""
+    return (Path(__file__).parent / "data" / name).read_bytes()
 
 
 def errors_in(html: str) -> list[str]:
