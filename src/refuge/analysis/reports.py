@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from refuge.analysis.statistics import (
     CountRow,
@@ -89,26 +92,42 @@ def report_csv(report: Report) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def report_pdf(report: Report) -> bytes:  # built with translation.override("en") by the caller
-    """A plain PDF (built-in Helvetica: Cyrillic labels need a TTF font, so the PDF is English)."""
-    styles = getSampleStyleSheet()
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "DejaVuSans.ttf"
+FONT = "DejaVuSans"  # Cyrillic and Latin; reportlab's built-in fonts have no Cyrillic
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE)))
+    sample = getSampleStyleSheet()
+    return {name: ParagraphStyle(f"refuge-{name}", parent=sample[name], fontName=FONT)
+            for name in ("Title", "Heading2", "Normal")}
+
+
+def _table(rows: list[list[str]]) -> Table:
+    return Table(rows, style=TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT)]))
+
+
+def report_pdf(report: Report) -> bytes:
+    """A plain PDF in the active language, with the DejaVu Sans font embedded."""
+    styles = _styles()
     buffer = io.BytesIO()
     story: list[object] = [
-        Paragraph("Refuge: documented violations", styles["Title"]),
-        Paragraph(f"Generated {report.generated_at}", styles["Normal"]),
+        Paragraph(_("Refuge: documented violations"), styles["Title"]),
+        Paragraph(_("Generated %(when)s") % {"when": report.generated_at}, styles["Normal"]),
         Spacer(1, 12),
-        Table(_summary_rows(report)),
+        _table([list(row) for row in _summary_rows(report)]),
     ]
     for title, rows in report.sections:
         story += [
             Spacer(1, 12),
             Paragraph(title, styles["Heading2"]),
-            Table([[row.key, row.shown] for row in rows] or [["-", "0"]]),
+            _table([[row.label, row.shown] for row in rows] or [["-", "0"]]),
         ]
     story += [
         Spacer(1, 12),
-        Paragraph("Method", styles["Heading2"]),
+        Paragraph(_("Method"), styles["Heading2"]),
         Paragraph(method_text(report.summary.threshold), styles["Normal"]),
     ]
-    SimpleDocTemplate(buffer, pagesize=A4, title="Refuge report").build(story)
+    SimpleDocTemplate(buffer, pagesize=A4, title=_("Refuge report")).build(story)
     return buffer.getvalue()

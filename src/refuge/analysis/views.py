@@ -68,9 +68,8 @@ def report_csv_view(request: HttpRequest) -> HttpResponse:
 @operator_required(Capability.PUBLISH)
 def report_pdf_view(request: HttpRequest) -> HttpResponse:
     _, statistics_filter = _filter_from(request)
-    with translation.override("en"):  # the PDF's built-in fonts have no Cyrillic
-        report = build_report(statistics_filter, language="en")
-        content = report_pdf(report)
+    report = build_report(statistics_filter, language=translation.get_language() or "ru")
+    content = report_pdf(report)
     services.record_export(analyst=request.user, kind="pdf")  # type: ignore[arg-type]
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="refuge-report.pdf"'

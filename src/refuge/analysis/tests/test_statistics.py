@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 
@@ -7,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
 from refuge.accounts.roles import Role
 from refuge.analysis.capture import capture_table
@@ -186,6 +188,9 @@ def test_analyst_pages_render_and_exports_are_audited(
     assert estimate.status_code == 200
     pdf = client.get(reverse("analysis:report_pdf"))
     assert pdf.content.startswith(b"%PDF")
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "Задокументированные нарушения" in text  # Cyrillic, in an embedded font
+    assert "Избиение" in text or "избиение" in text.lower()
     csv_body = client.get(reverse("analysis:report_csv")).content.decode()
     assert "section,key,label,count" in csv_body
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor_id=analyst.pk).count() == 2
