@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("acts/<int:act_id>/verify/", events.act_verify, name="act_verify"),
     path("victims/<int:victim_id>/", events.victim_detail, name="victim"),
     path("victims/<int:victim_id>/link/", events.victim_link, name="victim_link"),
+    path("sources/<int:source_id>/delete/", events.source_delete, name="source_delete"),
     path("places/", events.place_list, name="places"),
     path("import/", imports.import_list, name="import"),
     path("evidence/<int:evidence_id>/", evidence.evidence_detail, name="evidence"),

@@ -26,7 +26,15 @@ from refuge.documentation.choices import (
 )
 from refuge.documentation.errors import ConsentInCaseFile, IncompleteTestimony
 from refuge.documentation.keys import origin_key
-from refuge.documentation.models import Event, Perpetrator, Place, Source, Victim
+from refuge.documentation.models import (
+    Act,
+    ActSource,
+    Event,
+    Perpetrator,
+    Place,
+    Source,
+    Victim,
+)
 from refuge.documentation.permissions import team_readers
 from refuge.documentation.services.case_links import check_case_link
 from refuge.documentation.services.common import (
@@ -149,3 +157,33 @@ def record_consent(*, actor: Operator, victim: Victim, consents: bool) -> Victim
     record_event(AuditAction.RECORD_CHANGED, actor=actor, target=victim,
                  details={"consent_identified_use": consents})
     return victim
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRemoval:
+    """What deleting a source changes: the acts it supported, and those left with none."""
+
+    acts: list[Act]
+    left_without_source: list[Act]
+
+
+def source_removal(source: Source) -> SourceRemoval:
+    acts = list(source.acts.select_related("event", "victim").order_by("event_id", "pk"))
+    alone = [act for act in acts if not act.sources.exclude(pk=source.pk).exists()]
+    return SourceRemoval(acts=acts, left_without_source=alone)
+
+
+@transaction.atomic
+def delete_source(*, actor: Operator, source: Source) -> SourceRemoval:
+    """Delete a source (a testimony whose giver withdrew consent, one recorded by mistake):
+    its links go, its envelope loses every grant, the acts it supported stay, each with the
+    sources it has left (an act left with none shows so)."""
+    require(actor, Capability.DOCUMENT)
+    removal = source_removal(source)
+    record_event(AuditAction.RECORD_DELETED, actor=actor, target=source,
+                 details={"acts": len(removal.acts),
+                          "left_without_source": len(removal.left_without_source)})
+    ActSource.objects.filter(source=source).delete()
+    vault.shred(source.envelope_id, actor=actor)
+    source.delete()
+    return removal

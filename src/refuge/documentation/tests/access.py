@@ -22,6 +22,7 @@ from refuge.vault import api as vault
 TEAM = {Role.COORDINATOR, Role.CASE_WORKER, Role.LAWYER}
 
 _PAGES = ("events", "event", "event_edit", "testimony", "event_source", "acts", "acts_export",
+          "source_delete",
           "victim", "places", "import", "evidence")
 
 EXPECTED = {
@@ -46,4 +47,5 @@ def url_kwargs(world: World) -> dict[str, Any]:
                                 file_name="certificate.pdf").evidence
     act = result.acts[0]
     return {"event_id": result.event.pk, "act_id": act.pk, "victim_id": act.victim_id,
+            "source_id": result.source.pk,
             "evidence_id": evidence.pk, "file_format": "csv"}

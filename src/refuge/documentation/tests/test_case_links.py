@@ -239,3 +239,30 @@ def test_the_victim_page_shows_the_case_consent_and_the_case_only_to_its_members
     assert "not shared with you" in pages["lawyer2"]
     assert "recorded by" not in pages["lawyer2"]
     assert 'name="person"' not in pages["lawyer2"]
+
+
+def test_a_testimony_whose_giver_withdrew_consent_can_be_deleted(worker, person):
+    with vault.activated(keyring_for(worker)):
+        first = _testify(worker, person)
+        second = _testify(worker, person, new_victim_names=[], event=first.event,
+                          new_event=None,
+                          source=factories.source_input(origin="Aslan again", given_by=person))
+        _consent(person, ConsentKind.KEEP_TESTIMONY, False, worker)
+    client = Client()
+    log_in(client, worker)
+    event_page = client.get(reverse("documentation:event", args=[first.event.pk])).content
+    assert b"Left out of exports" in event_page
+    url = reverse("documentation:source_delete", args=[first.source.pk])
+
+    question = client.get(url).content.decode()
+    islam = next(act for act in first.acts if act.victim.case_person_id is None)
+    assert "One act will have no source left" in question
+    assert islam.victim.pseudonym in question  # Aslan's own act still rests on the second one
+    assert client.post(url).status_code == 302
+
+    assert not Source.objects.filter(pk=first.source.pk).exists()
+    assert vault.Envelope.objects.get(pk=first.source.envelope_id).shredded_at is not None
+    assert Act.objects.filter(pk=islam.pk).exists()
+    assert not Act.objects.get(pk=islam.pk).sources.exists()
+    aslan = next(act for act in first.acts if act.victim.case_person_id == person.pk)
+    assert list(Act.objects.get(pk=aslan.pk).sources.all()) == [second.source]

@@ -30,7 +30,13 @@ from refuge.documentation.services.case_links import link_victim, linkable_cases
 from refuge.documentation.services.common import audit_read
 from refuge.documentation.services.events import update_event
 from refuge.documentation.services.places import PlaceInput, create_custom_place, find_place
-from refuge.documentation.services.records import EventInput, SourceInput, record_consent
+from refuge.documentation.services.records import (
+    EventInput,
+    SourceInput,
+    delete_source,
+    record_consent,
+    source_removal,
+)
 from refuge.documentation.services.sharing import share_event_with_team
 from refuge.documentation.services.testimony import NewPerpetrator, Testimony, record_testimony
 from refuge.vault import api as vault
@@ -206,6 +212,24 @@ def victim_detail(request: HttpRequest, victim_id: int) -> HttpResponse:
         "victim": victim, "form": form, "acts": acts, "case_consent": case_consent,
         "link_form": link_form if can_link else None,
     })
+
+
+@operator_required(DOCUMENT)
+@require_http_methods(["GET", "POST"])
+def source_delete(request: HttpRequest, source_id: int) -> HttpResponse:
+    """Say what deleting the source changes; delete it on confirmation."""
+    source = permissions.get_source_for(request.user, source_id)
+    removal = source_removal(source)
+    back = removal.acts[0].event_id if removal.acts else None
+    if request.method == "POST":
+        reference = source.reference
+        delete_source(actor=request.user, source=source)  # type: ignore[arg-type]
+        messages.success(request, _("%(source)s is deleted.") % {"source": reference})
+        return redirect("documentation:event", event_id=back) if back else redirect(
+            "documentation:events")
+    audit_read(request.user, source, form="delete")
+    return render(request, "documentation/source_delete.html",
+                  {"source": source, "removal": removal, "back": back})
 
 
 @operator_required(DOCUMENT)
