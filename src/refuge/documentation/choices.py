@@ -106,3 +106,13 @@ class CustodyAction(models.TextChoices):
     VIEWED = "viewed", _("Viewed")
     EXPORTED = "exported", _("Exported")
     LINKED = "linked", _("Linked (same file uploaded again)")
+    DESTROYED = "destroyed", _("Destroyed")
+
+
+class DestructionReason(models.TextChoices):
+    """Why an evidence file was destroyed: coded, so it can stay in clear after the file."""
+
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("The person withdrew consent")
+    ENDANGERS = "endangers", _("Keeping it endangers someone")
+    MISTAKE = "mistake", _("Added by mistake")
+    RETENTION = "retention", _("No longer needed (retention)")

@@ -35,3 +35,10 @@ class ConsentInCaseFile(DomainError):
     def __init__(self) -> None:
         super().__init__(_("This victim is a person of a case: record their consent in the "
                            "case file."))
+
+
+class EvidenceDestroyed(DomainError):
+    """The file was destroyed: nothing of it can be opened, exported or destroyed again."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This file was destroyed."))

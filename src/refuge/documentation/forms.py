@@ -12,6 +12,7 @@ from refuge.cases.models import Case, CasePerson, Partner
 from refuge.documentation.choices import (
     Affiliation,
     DatePrecision,
+    DestructionReason,
     EventType,
     PerpetratorKind,
     PerpetratorRole,
@@ -212,6 +213,11 @@ class VictimLinkForm(forms.Form):
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("File"))
     description = forms.CharField(label=_("What it shows"), max_length=2000, required=False)
+
+
+class EvidenceDestroyForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why"), choices=DestructionReason.choices)
+    confirm = forms.BooleanField(label=_("I understand that the file cannot be recovered"))
 
 
 class PlaceForm(forms.Form):

@@ -23,4 +23,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("evidence/<int:evidence_id>/download/", evidence.evidence_download,
          name="evidence_download"),
     path("evidence/<int:evidence_id>/export/", evidence.evidence_export, name="evidence_export"),
+    path("evidence/<int:evidence_id>/destroy/", evidence.evidence_destroy,
+         name="evidence_destroy"),
 ]

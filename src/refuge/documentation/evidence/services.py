@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refuge.accounts.models import Operator
@@ -17,8 +18,8 @@ from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
-from refuge.documentation.choices import CustodyAction
-from refuge.documentation.errors import EvidenceDamaged, EvidenceTooLarge
+from refuge.documentation.choices import CustodyAction, DestructionReason
+from refuge.documentation.errors import EvidenceDamaged, EvidenceDestroyed, EvidenceTooLarge
 from refuge.documentation.evidence import storage
 from refuge.documentation.evidence.custody import append_custody
 from refuge.documentation.keys import evidence_digest_key
@@ -101,6 +102,8 @@ def _store_new(*, actor: Operator, event: Event, content: bytes, file_sha256: st
 
 
 def _content(evidence: Evidence) -> bytes:
+    if evidence.destroyed_at is not None:
+        raise EvidenceDestroyed
     content = vault.decrypt_bytes(evidence.envelope_id, storage.read_ciphertext(
         evidence.stored_name), label=CONTENT_LABEL)
     if hashlib.sha256(content).hexdigest() != str(evidence.sha256):
@@ -127,3 +130,31 @@ def content_for_export(*, actor: Operator, evidence: Evidence) -> bytes:
     append_custody(evidence=evidence, action=CustodyAction.EXPORTED, actor=actor)
     record_event(AuditAction.EXPORT, actor=actor, target=evidence, details={"format": "zip"})
     return content
+
+
+@transaction.atomic
+def destroy_evidence(*, actor: Operator, evidence: Evidence,
+                     reason: DestructionReason) -> Evidence:
+    """Destroy a file for good: a last custody entry, the stored file deleted, the envelope
+    shredded (name, description, hash and salt with it), a coded tombstone kept.
+
+    Only someone who can read the file may destroy it: the custody entry needs its hash.
+    Older backups still hold the file sealed to the grants of their day (docs/vault.md).
+    """
+    require(actor, Capability.DOCUMENT)
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if evidence.destroyed_at is not None:
+        raise EvidenceDestroyed
+    if not vault.can_read(evidence.envelope_id):
+        raise vault.AccessDenied(evidence.envelope_id)
+    append_custody(evidence=evidence, action=CustodyAction.DESTROYED, actor=actor)
+    record_event(AuditAction.RECORD_DELETED, actor=actor, target=evidence,
+                 details={"reason": reason.value})
+    evidence.destroyed_at, evidence.destroyed_by = timezone.now(), actor
+    evidence.destroyed_reason = reason
+    evidence.digest_key = f"destroyed-{evidence.pk}"  # the same file may be added anew
+    evidence.save(update_fields=["destroyed_at", "destroyed_by", "destroyed_reason",
+                                 "digest_key"])
+    vault.shred(evidence.envelope_id, actor=actor)
+    transaction.on_commit(lambda: storage.remove(evidence.stored_name))
+    return evidence

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from refuge.documentation.choices import CustodyAction
+from refuge.documentation.choices import CustodyAction, DestructionReason
 from refuge.vault.fields import SealedTextField
 
 
@@ -28,6 +28,13 @@ class Evidence(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                  related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
+    # Destroyed: the stored file is gone and the envelope shredded; the row stays as a coded
+    # tombstone (when, by whom, why) so that event pages and the audit log still make sense.
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+    destroyed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    destroyed_reason = models.CharField(max_length=20, blank=True, default="",
+                                        choices=DestructionReason.choices)
 
     class Meta:
         ordering = ["reference"]

@@ -9,15 +9,21 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
-from refuge.documentation.choices import CustodyAction
-from refuge.documentation.errors import EvidenceTooLarge
+from refuge.documentation.choices import CustodyAction, DestructionReason
+from refuge.documentation.errors import EvidenceDestroyed, EvidenceTooLarge
 from refuge.documentation.evidence.custody import custody_lines
 from refuge.documentation.evidence.export import export_bundle
-from refuge.documentation.evidence.services import add_evidence, open_evidence
+from refuge.documentation.evidence.services import (
+    add_evidence,
+    destroy_evidence,
+    open_evidence,
+)
 from refuge.documentation.models import CustodyEntry, Evidence
 from refuge.documentation.services.testimony import record_testimony
 from refuge.documentation.tests import factories
+from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"bruises on the back, photographed 2017-04-02" * 50
@@ -129,3 +135,51 @@ def test_a_tampered_export_fails_the_check(as_lawyer, tmp_path) -> None:
                           capture_output=True, check=False).returncode == 1
     assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path,
                           capture_output=True, check=False).returncode == 1
+
+
+def test_a_destroyed_file_is_gone_for_good_and_leaves_a_coded_tombstone(
+        as_lawyer, django_capture_on_commit_callbacks) -> None:
+    event = _event(as_lawyer)
+    evidence = add_evidence(actor=as_lawyer, event=event, content=PHOTO,
+                            file_name="back.png", description="Injuries").evidence
+    with django_capture_on_commit_callbacks(execute=True):
+        destroy_evidence(actor=as_lawyer, evidence=evidence, reason=DestructionReason.ENDANGERS)
+
+    assert _stored_files() == []
+    destroyed = Evidence.objects.get(pk=evidence.pk)
+    assert destroyed.destroyed_reason == DestructionReason.ENDANGERS
+    assert destroyed.destroyed_by == as_lawyer
+    assert not vault.is_readable(destroyed.file_name)  # the envelope is shredded
+    assert [e.action for e in destroyed.custody.all()] == ["added", "destroyed"]
+    for action in (open_evidence, export_bundle):
+        with pytest.raises(EvidenceDestroyed):
+            action(actor=as_lawyer, evidence=destroyed)
+    with pytest.raises(EvidenceDestroyed):
+        destroy_evidence(actor=as_lawyer, evidence=destroyed, reason=DestructionReason.MISTAKE)
+    # The same file brought again is a new piece of evidence, not a link to the destroyed one.
+    again = add_evidence(actor=as_lawyer, event=event, content=PHOTO, file_name="back.png")
+    assert not again.is_duplicate
+    assert again.evidence.pk != evidence.pk
+
+
+def test_destroying_needs_a_reason_a_confirmation_and_the_key(as_lawyer, client) -> None:
+    from refuge.accounts.roles import Role
+    from refuge.core.testing import log_in, make_operator
+
+    evidence = add_evidence(actor=as_lawyer, event=_event(as_lawyer), content=PHOTO,
+                            file_name="back.png").evidence
+    url = reverse("documentation:evidence_destroy", args=[evidence.pk])
+    latecomer = make_operator("latecomer", Role.LAWYER)  # joined after the file was sealed
+    log_in(client, latecomer)
+    client.post(url, {"reason": "mistake", "confirm": "on"})
+    assert Evidence.objects.get(pk=evidence.pk).destroyed_at is None
+
+    log_in(client, as_lawyer)
+    assert client.post(url, {"reason": "mistake"}).status_code == 302  # not confirmed
+    assert client.post(url, {"reason": "bogus", "confirm": "on"}).status_code == 302
+    assert Evidence.objects.get(pk=evidence.pk).destroyed_at is None
+    client.post(url, {"reason": "mistake", "confirm": "on"})
+    assert Evidence.objects.get(pk=evidence.pk).destroyed_at is not None
+    page = client.get(reverse("documentation:evidence", args=[evidence.pk])).content.decode()
+    assert "/download/" not in page
+    assert "Added by mistake" in page or "по ошибке" in page

@@ -14,10 +14,11 @@ from refuge.accounts.decorators import operator_required
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
 from refuge.documentation import permissions
+from refuge.documentation.choices import DestructionReason
 from refuge.documentation.evidence.custody import custody_lines
 from refuge.documentation.evidence.export import export_bundle
-from refuge.documentation.evidence.services import add_evidence, open_evidence
-from refuge.documentation.forms import EvidenceForm
+from refuge.documentation.evidence.services import add_evidence, destroy_evidence, open_evidence
+from refuge.documentation.forms import EvidenceDestroyForm, EvidenceForm
 from refuge.documentation.services.common import audit_read
 from refuge.vault import api as vault
 
@@ -62,7 +63,8 @@ def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
     audit_read(request.user, evidence)
     readable = vault.can_read(evidence.envelope_id)
     return render(request, "documentation/evidence_detail.html", {
-        "evidence": evidence, "readable": readable,
+        "evidence": evidence, "readable": readable and evidence.destroyed_at is None,
+        "destroy_form": EvidenceDestroyForm(),
         "custody": custody_lines(evidence) if readable else [],
         "events": evidence.events.all(),
     })
@@ -93,3 +95,23 @@ def evidence_export(request: HttpRequest, evidence_id: int) -> HttpResponse:
                        else _("This file is not shared with you."))
         return redirect("documentation:evidence", evidence_id=evidence.pk)
     return _attachment(content, file_name, "application/zip")
+
+
+@operator_required(Capability.DOCUMENT)
+@require_POST
+def evidence_destroy(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = permissions.get_evidence_for(request.user, evidence_id)
+    form = EvidenceDestroyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why, and confirm that the file cannot be recovered."))
+        return redirect("documentation:evidence", evidence_id=evidence.pk)
+    try:
+        destroy_evidence(actor=request.user, evidence=evidence,  # type: ignore[arg-type]
+                         reason=DestructionReason(form.cleaned_data["reason"]))
+    except (DomainError, vault.VaultError) as error:
+        messages.error(request, str(error) if isinstance(error, DomainError)
+                       else _("This file is not shared with you."))
+    else:
+        messages.success(request, _("%(evidence)s is destroyed.")
+                         % {"evidence": evidence.reference})
+    return redirect("documentation:evidence", evidence_id=evidence.pk)
