@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from refuge.cases.models import Case, ConsentKind, Partner
 from refuge.cases.permissions import can_view_case
 from refuge.cases.selectors import latest_answers, latest_consents
@@ -68,10 +70,11 @@ def withheld_victim_ids() -> set[int]:
 @dataclass(frozen=True, slots=True)
 class CaseAnswer:
     use: str
-    answer: bool
-    partners: list[str]
-    recorded_at: datetime
-    recorded_by: str
+    answer: bool | None  # None: not asked yet
+    partners: list[str] = field(default_factory=list)
+    recorded_at: datetime | None = None
+    recorded_by: str = ""
+    if_unasked: str = ""  # what documentation does while there is no answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +93,31 @@ def case_consent_of(victim: Victim, viewer: Any) -> CaseConsent | None:
     if person is None:
         return None
     member = can_view_case(viewer, person.case)
-    answers = [CaseAnswer(use=str(ConsentKind(kind).label), answer=consent.is_granted,
-                          partners=[partner.name for partner in consent.partners.all()],
-                          recorded_at=consent.recorded_at,
-                          recorded_by=consent.recorded_by.username if member else "")
-               for kind, consent in sorted(latest_consents(person).items())]
-    return CaseConsent(case=person.case if member else None, answers=answers)
+    latest = latest_consents(person)
+    answers = []
+    for kind, if_unasked in _USES_IN_DOCUMENTATION:
+        consent = latest.get(kind)
+        if consent is None:
+            answers.append(CaseAnswer(use=str(kind.label), answer=None, if_unasked=str(if_unasked)))
+            continue
+        answers.append(CaseAnswer(
+            use=str(kind.label), answer=consent.is_granted,
+            partners=[partner.name for partner in consent.partners.all()],
+            recorded_at=consent.recorded_at,
+            recorded_by=consent.recorded_by.username if member else ""))
+    others = [CaseAnswer(use=str(ConsentKind(kind).label), answer=consent.is_granted,
+                         recorded_at=consent.recorded_at,
+                         recorded_by=consent.recorded_by.username if member else "")
+              for kind, consent in sorted(latest.items()) if kind not in _DOCUMENTATION_KINDS]
+    return CaseConsent(case=person.case if member else None, answers=answers + others)
+
+
+# The uses documentation acts on (module docstring), and what it does before anyone asked.
+_USES_IN_DOCUMENTATION = (
+    (ConsentKind.SHARE_PARTNERS, gettext_lazy("not asked yet: the name is never exported")),
+    (ConsentKind.KEEP_TESTIMONY,
+     gettext_lazy("not asked yet: testimonies they gave stay out of exports")),
+    (ConsentKind.ANONYMISED_REPORTS,
+     gettext_lazy("not asked yet: counted in anonymised statistics")),
+)
+_DOCUMENTATION_KINDS = {kind for kind, _if_unasked in _USES_IN_DOCUMENTATION}

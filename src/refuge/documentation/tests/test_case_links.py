@@ -234,6 +234,7 @@ def test_the_victim_page_shows_the_case_consent_and_the_case_only_to_its_members
     assert 'name="person"' in pages["worker"]  # may re-link
     for page in pages.values():
         assert "Media: no" in page
+        assert "Sharing with named partners: not asked yet: the name is never exported" in page
         assert 'name="consents"' not in page  # the documentation flag is not offered
     assert person.case.reference not in pages["lawyer2"]
     assert "not shared with you" in pages["lawyer2"]
