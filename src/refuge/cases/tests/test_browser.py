@@ -58,6 +58,24 @@ def test_a_web_report_becomes_a_case_in_safety(live_server: Any, page: Any) -> N
     page.fill("textarea[name=note]", "Video call, matches the report")
     _submit(page)
 
+    # The person's own testimony, documented from the case file: it joins the timeline.
+    page.click("main table a:text-is('Testimony')")
+    page.select_option("select[name=event_type]", "individual_detention")
+    page.fill("input[name=start_date]", "2017-03-01")
+    page.fill("input[name=end_date]", "2017-03-03")
+    page.select_option("select[name=date_precision]", "day")
+    page.fill("input[name=place]", "Argun")
+    page.check("input[name=violations][value=arbitrary_detention]")
+    page.fill("input[name=origin_name]", "Swift")
+    page.check("input[name=giver_is_victim]")
+    _submit(page)
+    assert "act(s) linked" in page.content()
+    page.goto(base + reverse("cases:timeline", args=[Case.objects.get().pk]))
+    timeline = page.inner_text("main table")
+    assert "Testimony" in timeline
+    assert "1 documented acts" in timeline
+
+    page.goto(base + reverse("cases:detail", args=[Case.objects.get().pk]))
     for stage in ("In hiding", "Leaving the country", "In safety"):
         page.click("text=Change the stage")
         page.select_option("select[name=stage]", label=stage)
