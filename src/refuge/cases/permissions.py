@@ -41,13 +41,6 @@ def require_member(operator: Any, case: Case) -> None:
         raise Http404
 
 
-def works_on_case(operator: Any, case: Case) -> bool:
-    """Whether the operator can hold work on the case (own a task, lead it): an active case
-    worker it is shared with, so that they can read what they are given."""
-    return (has_capability(operator, Capability.MANAGE_CASES)
-            and CaseMember.objects.filter(case=case, operator=operator).exists())
-
-
 def require_lead_or_coordinator(operator: Any, case: Case) -> None:
     """Handing a case to a new lead is for its current lead or a coordinator on the case."""
     require_member(operator, case)

@@ -18,7 +18,7 @@ from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.errors import AlreadyLead, ContactAlreadyHasCase, LeadNotOnCase, NoKeyYet
 from refuge.cases.models import Case, CaseMember, CasePerson, Stage, StageChange, StageCode
-from refuge.cases.permissions import require_lead_or_coordinator, require_member, works_on_case
+from refuge.cases.permissions import can_view_case, require_lead_or_coordinator, require_member
 from refuge.cases.services._common import check_open_case, claim_version
 from refuge.cases.services.movement import hand_over_movements
 from refuge.core.errors import ConflictError
@@ -143,7 +143,7 @@ def change_lead(*, case: Case, lead: Operator, version: int, changed_by: Any) ->
     check_open_case(changed_by, case)
     if lead.pk == case.lead_id:
         raise AlreadyLead
-    if not works_on_case(lead, case):
+    if not can_view_case(lead, case):
         raise LeadNotOnCase
     claim_version(case, expected=version)
     previous = case.lead

@@ -16,7 +16,7 @@ from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.errors import CaseUnreadable, OwnerNotOnCase, TaskAlreadyDone, WrongState
 from refuge.cases.models import Case, CaseMember, CasePerson, CheckIn, Task
-from refuge.cases.permissions import works_on_case
+from refuge.cases.permissions import can_view_case
 from refuge.cases.services._common import check_open_case
 from refuge.core.concurrency import save_with_version
 from refuge.vault import api as vault
@@ -71,7 +71,7 @@ def edit_task(*, task: Task, edit: TaskEdit, version: int, edited_by: Any) -> Ta
     check_open_case(edited_by, case)
     if task.done_at is not None:
         raise TaskAlreadyDone
-    if not works_on_case(edit.owner, case):
+    if not can_view_case(edit.owner, case):
         raise OwnerNotOnCase
     if not vault.can_read(task.envelope_id):
         raise CaseUnreadable
