@@ -24,6 +24,7 @@ from refuge.audit.services import record_event
 from refuge.cases.links import KeepChoice, LinkedRecord
 from refuge.cases.models import Case, CasePerson
 from refuge.cases.permissions import require_member
+from refuge.cases.selectors import cases_visible_to
 from refuge.documentation.models import Act, ActSource, Source, Victim
 from refuge.vault import api as vault
 
@@ -32,7 +33,7 @@ def linkable_cases(operator: Any) -> QuerySet[Case]:
     """Open cases shared with the operator: the only ones they may link records to."""
     if not has_capability(operator, Capability.MANAGE_CASES):
         return Case.objects.none()
-    return Case.objects.filter(members__operator=operator, closed_at__isnull=True).order_by("pk")
+    return cases_visible_to(operator).filter(closed_at__isnull=True).order_by("pk")
 
 
 def linkable_persons(operator: Any) -> QuerySet[CasePerson]:
