@@ -22,7 +22,7 @@ from refuge.analysis.linkage import (
 )
 from refuge.analysis.linkage.names import tokens
 from refuge.analysis.models import CandidatePair, PairDecision
-from refuge.documentation.consent import withheld_victim_ids
+from refuge.documentation.consent import withheld_victims
 from refuge.documentation.models import ActSource, Victim
 from refuge.vault import api as vault
 
@@ -43,7 +43,7 @@ class CaptureResult:
 def victim_lists(*, list_kinds: Sequence[str], violations: Sequence[str]) -> dict[int, set[str]]:
     """For each victim with a chosen violation: the chosen source kinds that document it."""
     links = ActSource.objects.filter(source__kind__in=list_kinds).exclude(
-        act__victim_id__in=withheld_victim_ids())  # declined use in reports
+        act__victim_id__in=withheld_victims())  # declined use in reports
     if violations:
         links = links.filter(act__violation__in=violations)
     found: dict[int, set[str]] = defaultdict(set)

@@ -14,7 +14,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
 from refuge.documentation.choices import Affiliation, ViolationType
-from refuge.documentation.consent import withheld_victim_ids
+from refuge.documentation.consent import withheld_victims
 from refuge.documentation.models import Act, ActPerpetrator, Place
 
 
@@ -61,7 +61,7 @@ def filtered_acts(statistics_filter: StatisticsFilter, *,
     person declined anonymised use in reports (refuge.documentation.consent)."""
     acts = Act.objects.all()
     if not with_withheld:
-        acts = acts.exclude(victim_id__in=withheld_victim_ids())
+        acts = acts.exclude(victim_id__in=withheld_victims())
     if statistics_filter.since:
         acts = acts.filter(event__end_date__gte=statistics_filter.since)
     if statistics_filter.until:

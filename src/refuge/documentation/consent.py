@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy
 
-from refuge.cases.models import Case, ConsentKind, Partner
+from refuge.cases.models import Case, Consent, ConsentKind, Partner
 from refuge.cases.permissions import can_view_case
 from refuge.cases.selectors import latest_answers, latest_consents
 from refuge.documentation.models import Source, Victim
@@ -60,11 +61,15 @@ class ConsentBook:
         return source.given_by_id is None or self._keep.get(source.given_by_id, False)
 
 
-def withheld_victim_ids() -> set[int]:
-    """Victims whose person's latest answer to anonymised use in reports is no."""
-    refusing = [person_id for person_id, consent
-                in latest_answers(ConsentKind.ANONYMISED_REPORTS).items() if not consent.is_granted]
-    return set(Victim.objects.filter(case_person_id__in=refusing).values_list("pk", flat=True))
+def withheld_victims() -> QuerySet[Any, dict[str, Any]]:
+    """Victims whose person's latest answer to anonymised use in reports is no: a subquery,
+    evaluated by the database inside whatever count it filters."""
+    latest = (Consent.objects.filter(person=OuterRef("case_person"),
+                                     kind=ConsentKind.ANONYMISED_REPORTS)
+              .order_by("-recorded_at", "-pk").values("is_granted")[:1])
+    return (Victim.objects.filter(case_person__isnull=False)
+            .annotate(allows_reports=Subquery(latest)).filter(allows_reports=False)
+            .values("pk"))
 
 
 @dataclass(frozen=True, slots=True)
