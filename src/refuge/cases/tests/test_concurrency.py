@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connections
@@ -22,35 +24,53 @@ pytestmark = [
 ]
 
 
-def test_simultaneous_edits_of_one_version_keep_exactly_one(case, worker, colleague) -> None:
-    with acting_as(worker):
-        base = risk_assessment_of(Case.objects.get(pk=case.pk))
-    version = case.version
-    barrier = threading.Barrier(2)
+# Who edits, how they load what they edit, and how they write it.
+Attempt = tuple[Any, Callable[[], Any], Callable[[Any], object]]
+
+
+def _race(attempts: dict[str, Attempt]) -> dict[str, str]:
+    """Run each attempt in its own thread as its operator: every one loads what it edits, then
+    all write at once (a barrier between). Says, per label, "saved", "conflict" or the error."""
+    barrier = threading.Barrier(len(attempts))
     outcomes: dict[str, str] = {}
 
-    def edit(operator, words: str) -> None:
+    def run(label: str, operator: Any, load: Callable[[], Any],
+            write: Callable[[Any], object]) -> None:
         try:
             with acting_as(operator):
-                loaded = Case.objects.select_related("stage").get(pk=case.pk)
+                loaded = load()
                 barrier.wait(timeout=10)
-                update_risk_assessment(
-                    case=loaded, version=version, updated_by=operator,
-                    assessment=dataclasses.replace(base, code_words=words))
-            outcomes[words] = "saved"
+                write(loaded)
+            outcomes[label] = "saved"
         except ConflictError:
-            outcomes[words] = "conflict"
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            outcomes[words] = repr(error)
+            outcomes[label] = "conflict"
+        except Exception as error:  # noqa: BLE001 - reported by the caller's assertion
+            outcomes[label] = repr(error)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=edit, args=(worker, "blue kettle")),
-               threading.Thread(target=edit, args=(colleague, "red door"))]
+    threads = [threading.Thread(target=run, args=(label, *attempt))
+               for label, attempt in attempts.items()]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    return outcomes
+
+
+def test_simultaneous_edits_of_one_version_keep_exactly_one(case, worker, colleague) -> None:
+    with acting_as(worker):
+        base = risk_assessment_of(Case.objects.get(pk=case.pk))
+    version = case.version
+
+    def attempt(operator: Any, words: str) -> Attempt:
+        return (operator, lambda: Case.objects.select_related("stage").get(pk=case.pk),
+                lambda loaded: update_risk_assessment(
+                    case=loaded, version=version, updated_by=operator,
+                    assessment=dataclasses.replace(base, code_words=words)))
+
+    outcomes = _race({"blue kettle": attempt(worker, "blue kettle"),
+                      "red door": attempt(colleague, "red door")})
 
     assert sorted(outcomes.values()) == ["conflict", "saved"]
     winner = next(words for words, outcome in outcomes.items() if outcome == "saved")
@@ -64,31 +84,15 @@ def test_simultaneous_edits_of_one_task_keep_exactly_one(case, worker, colleague
     with acting_as(worker):
         task = add_task(case=case, title="Buy the tickets", owner=worker, due_at=None,
                         created_by=worker)
-    barrier = threading.Barrier(2)
-    outcomes: dict[str, str] = {}
 
-    def edit(operator, title: str) -> None:
-        try:
-            with acting_as(operator):
-                loaded = Task.objects.select_related("case").get(pk=task.pk)
-                barrier.wait(timeout=10)
-                edit_task(task=loaded, version=0, edited_by=operator,
-                          edit=TaskEdit(title=title, owner=operator, due_at=None,
-                                        is_urgent=False))
-            outcomes[title] = "saved"
-        except ConflictError:
-            outcomes[title] = "conflict"
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            outcomes[title] = repr(error)
-        finally:
-            connections.close_all()
+    def attempt(operator: Any, title: str) -> Attempt:
+        return (operator, lambda: Task.objects.select_related("case").get(pk=task.pk),
+                lambda loaded: edit_task(task=loaded, version=0, edited_by=operator,
+                                         edit=TaskEdit(title=title, owner=operator, due_at=None,
+                                                       is_urgent=False)))
 
-    threads = [threading.Thread(target=edit, args=(worker, "Buy the bus tickets")),
-               threading.Thread(target=edit, args=(colleague, "Buy the train tickets"))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = _race({"Buy the bus tickets": attempt(worker, "Buy the bus tickets"),
+                      "Buy the train tickets": attempt(colleague, "Buy the train tickets")})
 
     assert sorted(outcomes.values()) == ["conflict", "saved"]
     winner = next(title for title, outcome in outcomes.items() if outcome == "saved")
