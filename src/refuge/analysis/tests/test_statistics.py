@@ -5,7 +5,7 @@ import json
 from datetime import date
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -216,3 +216,8 @@ def test_bad_period_is_a_form_error_not_a_500(client: Client, operator_factory) 
 def test_other_roles_cannot_open_analysis(client: Client, operator_factory) -> None:
     log_in(client, operator_factory("phone", Role.OPERATOR))
     assert client.get(reverse("analysis:statistics")).status_code == 403
+
+
+def test_report_refuses_a_nul_byte_in_a_violation_code() -> None:
+    with pytest.raises(CommandError, match="NUL byte"):
+        call_command("report", "--violation", "tor\x00ture")

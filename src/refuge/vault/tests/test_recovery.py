@@ -243,3 +243,9 @@ def test_rotation_needs_enough_current_shares(installation) -> None:
         rotate("--share", setup.shares[0], "--share", setup.shares[1])
     assert error.value.returncode == 2
     assert RecoveryKey.objects.get().is_active
+
+
+def test_a_nul_byte_in_the_operator_name_is_refused_before_any_lookup() -> None:
+    # PostgreSQL cannot hold a NUL in a text field and would answer the lookup with an error.
+    with pytest.raises(CommandError, match="NUL byte"):
+        call_command("recover", "--operator", "co\x00ordinator")

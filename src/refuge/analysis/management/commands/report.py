@@ -11,6 +11,7 @@ from django.utils import translation
 
 from refuge.analysis.reports import build_report, method_text, report_csv
 from refuge.analysis.statistics import StatisticsFilter
+from refuge.core.management.arguments import plain_text
 
 
 def _date(text: str) -> date:
@@ -26,7 +27,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--since", type=str)
         parser.add_argument("--until", type=str)
-        parser.add_argument("--violation", action="append", default=[])
+        parser.add_argument("--violation", action="append", default=[], type=plain_text)
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
         parser.add_argument("--language", choices=["ru", "en"], default="en")
 

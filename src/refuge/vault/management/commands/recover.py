@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from refuge.accounts.roles import Role
+from refuge.core.management.arguments import plain_text
 from refuge.vault.errors import VaultError
 from refuge.vault.recovery import ShareError, recover_private_key, restore_access
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     help = "Rebuild the recovery key from trustees' shares and restore a coordinator's access."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--operator", required=True,
+        parser.add_argument("--operator", required=True, type=plain_text,
                             help="username of the coordinator whose access is restored")
         parser.add_argument("--share", action="append", default=[],
                             help="one printed share (repeat); without it, read stdin lines")
