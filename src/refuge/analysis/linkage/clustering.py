@@ -128,7 +128,7 @@ def _components(node_count: int, left: np.ndarray, right: np.ndarray) -> np.ndar
         (np.ones(len(left), dtype=np.int8), (left, right)), shape=(node_count, node_count)
     )
     _, labels = connected_components(graph, directed=False)
-    return labels
+    return np.asarray(labels, dtype=np.int64)
 
 
 def _forbidden(rejected: Sequence[tuple[int, int]], seed_of: np.ndarray) -> dict[int, set[int]]:

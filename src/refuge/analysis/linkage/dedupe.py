@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from refuge.analysis.linkage.clustering import METHOD, Constraints, average_linkage
-from refuge.analysis.linkage.comparisons import IdentifierFeature, refuge_comparisons
+from refuge.analysis.linkage.comparisons import refuge_comparisons
 from refuge.analysis.linkage.engines import Engine, EngineKind, EngineOptions, open_engine
 from refuge.analysis.linkage.errors import DuplicateIds, EmptyInput, LinkageError
 from refuge.analysis.linkage.features import FeatureTable, feature_table
@@ -295,13 +295,13 @@ class _Pairs:
         self.together = clusters[self.left] == clusters[self.right]
 
     def _pair(self, position: int) -> ScoredPair:
-        evidence = tuple(
-            Evidence(column.removeprefix("gamma_"), labels.get(int(self.edges[column][position]), ""))
-            for column, labels in self.gamma.items()
-            if int(self.edges[column][position]) != -1
-        )
+        evidence = []
+        for column, labels in self.gamma.items():
+            level = int(self.edges[column][position])
+            if level != -1:  # -1: a field empty on either side says nothing
+                evidence.append(Evidence(column.removeprefix("gamma_"), labels.get(level, "")))
         first, second = sorted((self.ids[self.left[position]], self.ids[self.right[position]]))
-        return ScoredPair(first, second, float(self.probability[position]), evidence)
+        return ScoredPair(first, second, float(self.probability[position]), tuple(evidence))
 
     def uncertain(
         self, settings: LinkageSettings, decisions: Mapping[frozenset[str], bool]
@@ -315,7 +315,7 @@ class _Pairs:
         )
         chosen = np.flatnonzero(in_band | against)
         order = chosen[np.argsort(np.abs(probability[chosen] - settings.threshold), kind="stable")]
-        pairs = []
+        pairs: list[ScoredPair] = []
         for position in order.tolist():
             if len(pairs) >= settings.review_limit:
                 break

@@ -112,13 +112,15 @@ class SparkEngine:
         self.local_directory: str | None = None
         self.owns_session = options.spark_session is None
         self.spark = options.spark_session or self._start(SparkSession, options)
-        self.db_api = SparkAPI(spark_session=self.spark, break_lineage_method="persist")
+        self.db_api = SparkAPI(  # type: ignore[no-untyped-call]
+            spark_session=self.spark, break_lineage_method="persist"
+        )
 
     def _start(self, session_class: Any, options: EngineOptions) -> Any:
         self.local_directory = tempfile.mkdtemp(prefix="refuge-spark-")
         try:
             return spark_session_builder(session_class, options, self.local_directory).getOrCreate()
-        except Exception as error:  # noqa: BLE001 - the JVM failing to start has many faces
+        except Exception as error:
             shutil.rmtree(self.local_directory, ignore_errors=True)
             raise EngineUnavailable(
                 f"Spark could not start ({type(error).__name__}): is Java 17+ installed "

@@ -173,7 +173,7 @@ def dedupe_csv(
     for path, table in zip(paths[1:], tables[1:], strict=True):
         if set(table.headers) != set(tables[0].headers):
             raise UnknownColumn(f"{path.name} does not have the same columns as {paths[0].name}.")
-    labels = [path.name for path in paths] if len(paths) > 1 else [None]
+    labels: list[str | None] = [path.name for path in paths] if len(paths) > 1 else [None]
     records: list[PersonRecord] = []
     originals: list[str] = []
     for number, (table, label) in enumerate(zip(tables, labels, strict=True)):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -247,9 +248,9 @@ def train(linker: Linker, plan: TrainingPlan, progress: Progress) -> TrainingLog
         max_pairs=plan.u_max_pairs, seed=1))  # fmt: skip
     for index, rule in enumerate(plan.em_rules):
         progress("training", 0.3 + 0.7 * index / len(plan.em_rules))
-        _step(log, f"m by EM session {index + 1}", lambda rule=rule: (
-            training.estimate_parameters_using_expectation_maximisation(
-                rule, max_pairs=plan.em_max_pairs, estimate_without_term_frequencies=True)))
+        _step(log, f"m by EM session {index + 1}", partial(
+            training.estimate_parameters_using_expectation_maximisation, rule,
+            max_pairs=plan.em_max_pairs, estimate_without_term_frequencies=True))  # fmt: skip
     progress("training", 1.0)
     return log
 

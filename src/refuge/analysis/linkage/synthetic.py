@@ -112,9 +112,7 @@ def transliterate_with(text: str, system: str) -> str:
             latin = "ye"
         elif lower == "е" and system in ("polish", "czech") and (not previous or previous in _VOWELS):
             latin = "je"
-        elif lower == "д" and system in ("czech",) and text[len(out) : len(out) + 2].lower() == "дж":
-            latin = "d"
-        elif lower == "д" and system == "informal" and text[len(out) : len(out) + 2] == "дж":
+        elif (lower == "д" and system in ("czech",) and text[len(out) : len(out) + 2].lower() == "дж") or (lower == "д" and system == "informal" and text[len(out) : len(out) + 2] == "дж"):
             latin = "d"
         elif lower in table:
             latin = table[lower]
