@@ -183,6 +183,7 @@ def _link(  # noqa: PLR0917 - internal step of one pipeline
         comparisons=refuge_comparisons(
             identifiers, dialect=engine.dialect, with_age_group=table.has_age_group),
         blocking=refuge_blocking(identifiers), link_type=link_type, record_count=len(records),
+        keep_levels=settings.with_evidence,
     )  # fmt: skip
     training = train(linker, refuge_training(table.filled, identifiers), report)
     report("scoring", 0.0)

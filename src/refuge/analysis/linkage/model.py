@@ -274,6 +274,7 @@ def build_linker(
     blocking: Sequence[Any],
     link_type: str = "dedupe_only",
     record_count: int,
+    keep_levels: bool = False,
 ) -> Linker:
     """Register the feature tables and create a Linker over them."""
     settings = SettingsCreator(
@@ -282,7 +283,9 @@ def build_linker(
         probability_two_random_records_match=min(0.5, max(1e-7, 1 / max(record_count, 1))),
         comparisons=list(comparisons),
         blocking_rules_to_generate_predictions=list(blocking),
-        retain_matching_columns=False,
+        # The comparison levels of each pair (gamma columns) come with the matching columns;
+        # they are kept only when the caller shows evidence (a million-record run does not).
+        retain_matching_columns=keep_levels,
         retain_intermediate_calculation_columns=False,
     )
     source = tables[0] if len(tables) == 1 else list(tables)
