@@ -248,6 +248,13 @@ INTAKE_RATE_LIMITS = {  # requests per window; "address" buckets are keyed hashe
     "mailbox:address": env_int("REFUGE_INTAKE_MAILBOX_PER_ADDRESS", 30),
     "mailbox:global": env_int("REFUGE_INTAKE_MAILBOX_GLOBAL", 6000),
 }
+# PDFs are rebuilt as pixels in a child process bounded in memory, CPU time, pages and output
+# (intake/scrub.py, intake/pdf_render.py); past a bound the file is refused with a reason.
+INTAKE_PDF_MAX_PAGES = env_int("REFUGE_INTAKE_PDF_MAX_PAGES", 100)
+INTAKE_PDF_MAX_PAGE_PIXELS = env_int("REFUGE_INTAKE_PDF_MAX_PAGE_PIXELS", 12_000_000)
+INTAKE_PDF_MAX_OUTPUT_BYTES = env_int("REFUGE_INTAKE_PDF_MAX_OUTPUT_BYTES", 64 * 1024 * 1024)
+INTAKE_PDF_RENDER_MEMORY_MB = env_int("REFUGE_INTAKE_PDF_RENDER_MEMORY_MB", 1024)
+INTAKE_PDF_RENDER_SECONDS = env_int("REFUGE_INTAKE_PDF_RENDER_SECONDS", 60)
 INTAKE_QUICK_EXIT_URL = env_str("REFUGE_INTAKE_QUICK_EXIT_URL", "https://ya.ru/")
 DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.intake.demo.seed"]
 # --- Reliability (issue 9) -------------------------------------------------------------------
