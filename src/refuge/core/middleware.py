@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 class SecurityHeadersMiddleware:
@@ -25,3 +26,36 @@ class SecurityHeadersMiddleware:
         if "Server" in response:
             del response["Server"]
         return response
+
+
+def request_limit_bytes() -> int:
+    """The largest request body any form accepts: its largest file plus the form's fields."""
+    if settings.REQUEST_MAX_BYTES:
+        return int(settings.REQUEST_MAX_BYTES)
+    largest_file = max(settings.FILE_UPLOAD_MAX_MEMORY_SIZE, settings.INTAKE_MAX_ATTACHMENT_BYTES,
+                       settings.DOCUMENTATION_MAX_EVIDENCE_BYTES)
+    return int(largest_file + settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared Content-Length is over the limit, before its body is read.
+
+    Django would otherwise read (and drop) every byte of a 2 GB upload before a view could say
+    no. This answers at once, from the headers: 413 with the limit, or 400 for a length that is
+    not a number. It runs before any middleware or view that touches request.POST (those read
+    the body in process_view or later); forms keep their own, finer limits and messages.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if not declared.isdigit():
+            return render(request, "core/error.html", {"status": 400}, status=400)
+        limit = request_limit_bytes()
+        if int(declared) > limit:
+            return render(request, "core/error.html",
+                          {"status": 413, "limit_megabytes": f"{limit / 1_048_576:.0f}"},
+                          status=413)
+        return self.get_response(request)

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads request.POST: a body declared too large is refused unread.
+    "refuge.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -181,6 +183,9 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REFUGE_MAX_FORM_BYTES", 1_000_000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024  # keep uploads in memory: no plaintext temp file
+# Requests declaring a larger body are refused (413) before it is read; 0 = the largest file
+# limit below plus DATA_UPLOAD_MAX_MEMORY_SIZE (core.middleware.RequestSizeLimitMiddleware).
+REQUEST_MAX_BYTES = env_int("REFUGE_MAX_REQUEST_BYTES", 0)
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 INTAKE_MAX_ATTACHMENT_BYTES = env_int("REFUGE_INTAKE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 INTAKE_MAX_TEXT_CHARS = env_int("REFUGE_INTAKE_MAX_TEXT_CHARS", 20_000)
