@@ -106,7 +106,7 @@ def mp3_frames(data: bytes) -> bytes:
 def ogg_pages(data: bytes) -> bytes:
     kept: list[bytes] = []
     position = data.find(b"OggS")
-    while 0 <= position and position + 27 <= len(data):
+    while position >= 0 and position + 27 <= len(data):
         segments = data[position + 26]
         table_end = position + 27 + segments
         if data[position + 4] != 0 or table_end > len(data):
@@ -240,11 +240,10 @@ _AMR_FRAME_BYTES = {
 
 
 def amr_frames(data: bytes) -> bytes:
-    for magic, sizes in _AMR_FRAME_BYTES.items():
-        if data.startswith(magic):
-            break
-    else:
+    magic = next((magic for magic in _AMR_FRAME_BYTES if data.startswith(magic)), b"")
+    if not magic:
         raise UnreadableAudio("not an AMR stream")
+    sizes = _AMR_FRAME_BYTES[magic]
     position = len(magic)
     while position < len(data):
         header = data[position]

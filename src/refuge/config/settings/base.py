@@ -133,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_MINUTES = env_int("REFUGE_SESSION_IDLE_MINUTES", 30)
+# However active, a session ends this long after its login (accounts.middleware.SessionGuard).
+SESSION_MAX_HOURS = env_int("REFUGE_SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # each request pushes the idle deadline forward
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # no Max-Age/Expires: the cookie dies with the browser
@@ -198,6 +200,9 @@ VAULT_KDF_ITERATIONS = env_int("REFUGE_VAULT_KDF_ITERATIONS", 3)
 VAULT_RECOVERY_THRESHOLD = env_int("REFUGE_RECOVERY_THRESHOLD", 3)
 VAULT_RECOVERY_SHARES = env_int("REFUGE_RECOVERY_SHARES", 5)
 VAULT_ALLOW_WEAK_KDF = False
+# Opened grants kept (wrapped) in a process's memory between a session's requests, at most this
+# long; logout and the emergency lock forget them at once (vault/grant_cache.py).
+VAULT_GRANT_CACHE_SECONDS = env_int("REFUGE_GRANT_CACHE_SECONDS", 15 * 60)
 MEDIA_ROOT = DATA_DIR / "files"
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -215,6 +220,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+
+def _static_file_headers(headers: object, path: str, url: str) -> None:
+    from refuge.core.middleware import static_file_headers
+
+    static_file_headers(headers, path, url)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
 
 # --- Background tasks -----------------------------------------------------------------------
 REDIS_URL = env_str("REFUGE_REDIS_URL", "")

@@ -43,7 +43,8 @@ def test_a_million_page_pdf_is_refused_naming_the_page_limit() -> None:
     assert status == 303
     assert errors == ["В одном из PDF больше 100 страниц. Пришлите только нужные страницы."]
     assert "Меня задержали в Аргуне" in page  # what the person typed is still there
-    assert Attachment.objects.count() == 0 and Message.objects.count() == 0
+    assert Attachment.objects.count() == 0
+    assert Message.objects.count() == 0
 
 
 @pytest.mark.usefixtures("_tight_render_limits")
@@ -56,7 +57,8 @@ def test_a_billion_operation_pdf_is_refused_as_too_complex() -> None:
     assert status == 303
     assert errors == ["Один из PDF слишком сложен, чтобы открыть его безопасно (нужно слишком "
                       "много памяти или времени). Пришлите вместо него фотографии страниц."]
-    assert Attachment.objects.count() == 0 and Message.objects.count() == 0
+    assert Attachment.objects.count() == 0
+    assert Message.objects.count() == 0
 
 
 @pytest.mark.usefixtures("_tight_render_limits")
@@ -82,4 +84,5 @@ def test_the_renderer_gets_none_of_the_servers_environment(monkeypatch) -> None:
 
     monkeypatch.setenv("REFUGE_SECRET_KEY", "do-not-pass-me")
     environment = scrub._child_environment()
-    assert "REFUGE_SECRET_KEY" not in environment and "DATABASE_URL" not in environment
+    assert "REFUGE_SECRET_KEY" not in environment
+    assert "DATABASE_URL" not in environment
