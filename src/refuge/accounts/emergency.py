@@ -13,6 +13,7 @@ from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.vault import api as vault
 
 
 @transaction.atomic
@@ -34,4 +35,8 @@ def emergency_lock(*, actor: Any) -> int:
     destroyed, _ = Session.objects.all().delete()
     record_event(AuditAction.EMERGENCY_LOCK, actor=actor, target_type="accounts.GlobalLock",
                  target_id=1, details={"sessions": destroyed})
+    # Opened grants cached in this process go now (forgetting is never wrong, even if this
+    # transaction were to roll back); other processes notice the new generation at their next
+    # request (SessionGuardMiddleware).
+    vault.forget_cached_grants()
     return destroyed

@@ -25,11 +25,17 @@ from refuge.accounts.forms import (
     LoginForm,
     PasswordChangeForm,
 )
-from refuge.accounts.middleware import GENERATION_KEY, GLOBAL_GENERATION_KEY, LAST_SEEN_KEY
+from refuge.accounts.middleware import (
+    GENERATION_KEY,
+    GLOBAL_GENERATION_KEY,
+    LAST_SEEN_KEY,
+    STARTED_KEY,
+)
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Capability, Role
 from refuge.core.errors import ConflictError, DomainError
-from refuge.vault.middleware import SESSION_BLOB_KEY, clear_session_unlock, store_session_unlock
+from refuge.core.middleware import clear_site_data
+from refuge.vault.middleware import SESSION_BLOB_KEY, end_session_unlock, store_session_unlock
 
 PENDING_KEY = "pending_operator_id"
 PENDING_BLOB_KEY = "pending_vault_blob"
@@ -103,14 +109,15 @@ def _complete_login(request: HttpRequest, operator: Operator, device: Any) -> No
     request.session[GENERATION_KEY] = operator.session_generation
     request.session[GLOBAL_GENERATION_KEY] = services.current_global_generation()
     request.session[LAST_SEEN_KEY] = int(time.time())
+    request.session[STARTED_KEY] = int(time.time())
 
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     response = redirect("accounts:login")
-    clear_session_unlock(response)
-    return response
+    end_session_unlock(request, response)
+    return clear_site_data(response)
 
 
 @require_POST
@@ -119,8 +126,8 @@ def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
     services.log_out_everywhere(request.user)  # type: ignore[arg-type]
     logout(request)
     response = redirect("accounts:login")
-    clear_session_unlock(response)
-    return response
+    end_session_unlock(request, response)
+    return clear_site_data(response)
 
 
 @require_http_methods(["GET", "POST"])
@@ -233,6 +240,6 @@ def emergency_lock_view(request: HttpRequest) -> HttpResponse:
         destroyed = emergency_lock(actor=request.user)
         logout(request)  # our own session row is gone already; this clears the request too
         response = render(request, "accounts/emergency_locked.html", {"sessions": destroyed})
-        clear_session_unlock(response)
-        return response
+        end_session_unlock(request, response)
+        return clear_site_data(response)
     return render(request, "accounts/emergency_lock.html", {"form": form})

@@ -25,6 +25,8 @@ from refuge.vault.errors import (
 )
 from refuge.vault.fields import SealedTextField, Unreadable, is_readable
 from refuge.vault.files import delete_file, read_file, store_file
+from refuge.vault.grant_cache import clear as forget_cached_grants
+from refuge.vault.grant_cache import note_lock_generation
 from refuge.vault.keyring import Keyring, activated, current_keyring, current_operator_id
 from refuge.vault.models import Envelope, Purpose, SealedFile
 from refuge.vault.operators import (
@@ -83,6 +85,7 @@ __all__ = [
     "delete_file",
     "derive_receipt_secrets",
     "encrypt_bytes",
+    "forget_cached_grants",
     "has_operator_key",
     "is_readable",
     "new_partner_keypair",
@@ -90,6 +93,7 @@ __all__ = [
     "new_wrapping_key",
     "normalise",
     "normalise_receipt",
+    "note_lock_generation",
     "open_backup",
     "open_partner_package",
     "parse_partner_public_key",

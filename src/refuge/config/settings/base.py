@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads request.POST: a body declared too large is refused unread.
+    "refuge.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -131,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_MINUTES = env_int("REFUGE_SESSION_IDLE_MINUTES", 30)
+# However active, a session ends this long after its login (accounts.middleware.SessionGuard).
+SESSION_MAX_HOURS = env_int("REFUGE_SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # each request pushes the idle deadline forward
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # no Max-Age/Expires: the cookie dies with the browser
@@ -181,6 +185,9 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REFUGE_MAX_FORM_BYTES", 1_000_000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024  # keep uploads in memory: no plaintext temp file
+# Requests declaring a larger body are refused (413) before it is read; 0 = the largest file
+# limit below plus DATA_UPLOAD_MAX_MEMORY_SIZE (core.middleware.RequestSizeLimitMiddleware).
+REQUEST_MAX_BYTES = env_int("REFUGE_MAX_REQUEST_BYTES", 0)
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 INTAKE_MAX_ATTACHMENT_BYTES = env_int("REFUGE_INTAKE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 INTAKE_MAX_TEXT_CHARS = env_int("REFUGE_INTAKE_MAX_TEXT_CHARS", 20_000)
@@ -193,6 +200,9 @@ VAULT_KDF_ITERATIONS = env_int("REFUGE_VAULT_KDF_ITERATIONS", 3)
 VAULT_RECOVERY_THRESHOLD = env_int("REFUGE_RECOVERY_THRESHOLD", 3)
 VAULT_RECOVERY_SHARES = env_int("REFUGE_RECOVERY_SHARES", 5)
 VAULT_ALLOW_WEAK_KDF = False
+# Opened grants kept (wrapped) in a process's memory between a session's requests, at most this
+# long; logout and the emergency lock forget them at once (vault/grant_cache.py).
+VAULT_GRANT_CACHE_SECONDS = env_int("REFUGE_GRANT_CACHE_SECONDS", 15 * 60)
 MEDIA_ROOT = DATA_DIR / "files"
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -210,6 +220,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+
+def _static_file_headers(headers: object, path: str, url: str) -> None:
+    from refuge.core.middleware import static_file_headers
+
+    static_file_headers(headers, path, url)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
 
 # --- Background tasks -----------------------------------------------------------------------
 REDIS_URL = env_str("REFUGE_REDIS_URL", "")
@@ -248,6 +267,13 @@ INTAKE_RATE_LIMITS = {  # requests per window; "address" buckets are keyed hashe
     "mailbox:address": env_int("REFUGE_INTAKE_MAILBOX_PER_ADDRESS", 30),
     "mailbox:global": env_int("REFUGE_INTAKE_MAILBOX_GLOBAL", 6000),
 }
+# PDFs are rebuilt as pixels in a child process bounded in memory, CPU time, pages and output
+# (intake/scrub.py, intake/pdf_render.py); past a bound the file is refused with a reason.
+INTAKE_PDF_MAX_PAGES = env_int("REFUGE_INTAKE_PDF_MAX_PAGES", 100)
+INTAKE_PDF_MAX_PAGE_PIXELS = env_int("REFUGE_INTAKE_PDF_MAX_PAGE_PIXELS", 12_000_000)
+INTAKE_PDF_MAX_OUTPUT_BYTES = env_int("REFUGE_INTAKE_PDF_MAX_OUTPUT_BYTES", 64 * 1024 * 1024)
+INTAKE_PDF_RENDER_MEMORY_MB = env_int("REFUGE_INTAKE_PDF_RENDER_MEMORY_MB", 1024)
+INTAKE_PDF_RENDER_SECONDS = env_int("REFUGE_INTAKE_PDF_RENDER_SECONDS", 60)
 INTAKE_QUICK_EXIT_URL = env_str("REFUGE_INTAKE_QUICK_EXIT_URL", "https://ya.ru/")
 DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.intake.demo.seed"]
 # --- Reliability (issue 9) -------------------------------------------------------------------
