@@ -2,22 +2,41 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from refuge.accounts.duress import DURESS_SESSION_KEY, stand_in
-from refuge.accounts.services import current_global_generation
+from refuge.accounts.models import GlobalLock
 
 LAST_SEEN_KEY = "last_seen"
 GENERATION_KEY = "generation"
 GLOBAL_GENERATION_KEY = "global_generation"
+_LOCK_STATE = "_refuge_global_lock"
+# While the console is closed after an emergency lock, a logged-in coordinator reaches only
+# these (and the public pages); everything else leads to the page that reopens it.
+OPEN_WHILE_CLOSED = {"accounts:reopen", "accounts:logout", "accounts:logout_everywhere",
+                     "accounts:emergency_lock"}
+PUBLIC_NAMESPACES = {"intake"}
+
+
+def _lock_state(request: HttpRequest) -> dict[str, Any]:
+    """The emergency lock's generation and closing time, read once per request."""
+    state: dict[str, Any] | None = getattr(request, _LOCK_STATE, None)
+    if state is None:
+        row = GlobalLock.objects.filter(pk=1).values("generation", "closed_at").first()
+        state = dict(row) if row is not None else {"generation": 0, "closed_at": None}
+        setattr(request, _LOCK_STATE, state)
+    return state
 
 
 class SessionGuardMiddleware:
     """End a session that was idle too long, or that "log out everywhere", a duress login
-    or an emergency lock has revoked since it began."""
+    or an emergency lock has revoked since it began; while the console is closed after an
+    emergency lock, lead a logged-in coordinator to the page that reopens it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -48,5 +67,17 @@ class SessionGuardMiddleware:
             idle_seconds > settings.SESSION_IDLE_MINUTES * 60
             or not user.is_active
             or session.get(GENERATION_KEY) != getattr(user, "session_generation", None)
-            or session.get(GLOBAL_GENERATION_KEY) != current_global_generation()
+            or session.get(GLOBAL_GENERATION_KEY) != _lock_state(request)["generation"]
         )
+
+    @staticmethod
+    def process_view(request: HttpRequest, view: Any, args: Any, kwargs: Any) -> Any:
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        if user is None or not user.is_authenticated or match is None:
+            return None
+        if match.view_name in OPEN_WHILE_CLOSED or match.namespace in PUBLIC_NAMESPACES:
+            return None
+        if _lock_state(request)["closed_at"] is None:
+            return None
+        return redirect("accounts:reopen")

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from refuge.config.env import env_bool, env_int, env_list, env_str
+from refuge.config.env import env_bool, env_int, env_list, env_networks, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(env_str("REFUGE_DATA_DIR", "./data")).resolve()
@@ -142,9 +142,16 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "refuge.core.views.csrf_failure"
 LANGUAGE_COOKIE_AGE = None
-LOGIN_LOCKOUT_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_FAILURES", 5)
-LOGIN_LOCKOUT_ADDRESS_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_ADDRESS_FAILURES", 20)
-LOGIN_LOCKOUT_MINUTES = env_int("REFUGE_LOGIN_LOCKOUT_MINUTES", 15)
+# Login lockout (accounts/lockout.py): per account, growing delays, never per address alone.
+LOGIN_LOCKOUT_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_FAILURES", 5)  # free, per address
+LOGIN_LOCKOUT_ACCOUNT_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_ACCOUNT_FAILURES", 30)  # all
+LOGIN_DELAY_BASE_SECONDS = env_int("REFUGE_LOGIN_DELAY_BASE_SECONDS", 30)
+LOGIN_DELAY_MAX_SECONDS = env_int("REFUGE_LOGIN_DELAY_MAX_SECONDS", 3600)
+LOGIN_FAILURE_MEMORY_HOURS = env_int("REFUGE_LOGIN_FAILURE_MEMORY_HOURS", 24)
+# Distinct coordinators whose approval lifts a duress lock or reopens the console after an
+# emergency lock (accounts/unlocking.py); 1 lets one coordinator do it alone.
+UNLOCK_COORDINATORS = env_int("REFUGE_UNLOCK_COORDINATORS", 2)
+UNLOCK_APPROVAL_HOURS = env_int("REFUGE_UNLOCK_APPROVAL_HOURS", 24)
 OTP_TOTP_ISSUER = "Refuge"
 
 # --- Security headers -----------------------------------------------------------------------
@@ -158,6 +165,11 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
+# Client addresses (refuge.core.addresses): only these proxies' X-Forwarded-For is believed;
+# addresses in SHARED_ADDRESSES stand for many people (an onion service's Tor daemon, a proxy
+# that is not listed above) and are never limited as one person.
+TRUSTED_PROXIES = env_networks("REFUGE_TRUSTED_PROXIES", [])
+SHARED_ADDRESSES = env_networks("REFUGE_SHARED_ADDRESSES", ["127.0.0.0/8", "::1/128"])
 if env_bool("REFUGE_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
