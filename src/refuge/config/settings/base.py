@@ -254,10 +254,17 @@ DEMO_SEEDERS = ["refuge.accounts.demo.seed"]
 INTAKE_MIN_FILL_SECONDS = env_int("REFUGE_INTAKE_MIN_FILL_SECONDS", 3)  # faster is a bot
 INTAKE_FORM_MAX_AGE_SECONDS = env_int("REFUGE_INTAKE_FORM_MAX_AGE_SECONDS", 6 * 3600)
 INTAKE_RATE_WINDOW_SECONDS = env_int("REFUGE_INTAKE_RATE_WINDOW_SECONDS", 3600)
-INTAKE_RATE_LIMITS = {  # requests per window; "address" buckets are keyed hashes, never addresses
+# Requests per window; buckets are keyed hashes, never addresses. A real address has its own
+# bucket; behind a shared address (refuge.core.addresses) each browser has one, within a
+# budget all shared traffic shares (intake/abuse.py, docs/intake.md "Abuse").
+INTAKE_RATE_LIMITS = {
     "report:address": env_int("REFUGE_INTAKE_REPORTS_PER_ADDRESS", 10),
+    "report:browser": env_int("REFUGE_INTAKE_REPORTS_PER_BROWSER", 10),
+    "report:shared": env_int("REFUGE_INTAKE_REPORTS_SHARED", 300),
     "report:global": env_int("REFUGE_INTAKE_REPORTS_GLOBAL", 3000),
     "mailbox:address": env_int("REFUGE_INTAKE_MAILBOX_PER_ADDRESS", 30),
+    "mailbox:browser": env_int("REFUGE_INTAKE_MAILBOX_PER_BROWSER", 30),
+    "mailbox:shared": env_int("REFUGE_INTAKE_MAILBOX_SHARED", 1000),
     "mailbox:global": env_int("REFUGE_INTAKE_MAILBOX_GLOBAL", 6000),
 }
 INTAKE_QUICK_EXIT_URL = env_str("REFUGE_INTAKE_QUICK_EXIT_URL", "https://ya.ru/")
