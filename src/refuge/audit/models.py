@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     LOCK_LIFT_APPROVED = "lock_lift_approved", _("Coordinator approved lifting a lock")
     CONSOLE_REOPENED = "console_reopened", _("Console reopened after an emergency lock")
     INTAKE_RATE_LIMITED = "intake_rate_limited", _("Intake limit reached")
+    BLIND_INDEX_REKEYED = "blind_index_rekeyed", _("Blind indexes remade under a new key")
 
 
 class AuditEvent(models.Model):

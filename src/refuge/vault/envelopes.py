@@ -26,10 +26,15 @@ def _associated_data(envelope_id: uuid.UUID, label: str) -> bytes:
 
 
 @transaction.atomic
-def create_envelope(*, purpose: Purpose, readers: Iterable[Any] = ()) -> Envelope:
-    """Make a new data key, seal it to each reader and the recovery key, keep it unlocked."""
+def create_envelope(*, purpose: Purpose, readers: Iterable[Any] = (),
+                    data_key: bytes | None = None) -> Envelope:
+    """Make a new data key, seal it to each reader and the recovery key, keep it unlocked.
+
+    `data_key` is for the vault's own use (a re-index computes with the key before the
+    envelope that will hold it exists); everyone else lets the envelope make its key.
+    """
     envelope = Envelope.objects.create(purpose=purpose)
-    data_key = crypto.random_key()
+    data_key = data_key or crypto.random_key()
     current_keyring().remember(envelope.pk, data_key)
     for reader in {reader.pk: reader for reader in readers}.values():
         _seal_to_operator(envelope, data_key, reader)

@@ -205,6 +205,14 @@ VAULT_KDF_ITERATIONS = env_int("REFUGE_VAULT_KDF_ITERATIONS", 3)
 VAULT_RECOVERY_THRESHOLD = env_int("REFUGE_RECOVERY_THRESHOLD", 3)
 VAULT_RECOVERY_SHARES = env_int("REFUGE_RECOVERY_SHARES", 5)
 VAULT_ALLOW_WEAK_KDF = False
+# Blind indexes of phone numbers and names (vault/blind.py): Argon2id per index, libsodium's
+# "interactive" cost (CipherSweet's choice for slow blind indexes), about 80 ms of a core here.
+# Applies to index keys made from now on; `refuge reindex` moves existing indexes to it.
+VAULT_BLIND_INDEX_MEMORY_KIB = env_int("REFUGE_BLIND_INDEX_MEMORY_KIB", 65_536)
+VAULT_BLIND_INDEX_ITERATIONS = env_int("REFUGE_BLIND_INDEX_ITERATIONS", 2)
+# Where blind indexes are stored, for `refuge reindex`: modules with indexed_values() and
+# store_indexes() (vault/reindex.py); each app that stores indexes adds itself.
+VAULT_BLIND_INDEX_SOURCES = ["refuge.hotline.reindex", "refuge.cases.reindex"]
 MEDIA_ROOT = DATA_DIR / "files"
 
 # --- Internationalisation -------------------------------------------------------------------
