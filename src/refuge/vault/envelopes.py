@@ -79,6 +79,12 @@ def readers_of(envelope_id: uuid.UUID) -> list[int]:
     )
 
 
+def granted_envelopes(reader: Any) -> set[uuid.UUID]:
+    """Envelopes this operator holds a grant for."""
+    return set(Grant.objects.filter(kind=GrantKind.OPERATOR, operator=reader)
+               .values_list("envelope_id", flat=True))
+
+
 def share(envelope_id: uuid.UUID, *, reader: Any, granted_by: Any) -> None:
     """Seal the envelope's key to one more operator; the granter must be able to read it."""
     data_key = _data_key(envelope_id)  # before the transaction: a failure's audit row stays
