@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from refuge.accounts.duress import DURESS_SESSION_KEY, stand_in
-from refuge.accounts.services import current_global_generation
+from refuge.accounts.models import GlobalLock
 from refuge.vault import api as vault
 from refuge.vault.middleware import forget_session_grants
 
@@ -16,12 +18,29 @@ LAST_SEEN_KEY = "last_seen"
 STARTED_KEY = "started"
 GENERATION_KEY = "generation"
 GLOBAL_GENERATION_KEY = "global_generation"
+_LOCK_STATE = "_refuge_global_lock"
+# While the console is closed after an emergency lock, a logged-in coordinator reaches only
+# these (and the public pages); everything else leads to the page that reopens it.
+OPEN_WHILE_CLOSED = {"accounts:reopen", "accounts:logout", "accounts:logout_everywhere",
+                     "accounts:emergency_lock"}
+PUBLIC_NAMESPACES = {"intake"}
+
+
+def _lock_state(request: HttpRequest) -> dict[str, Any]:
+    """The emergency lock's generation and closing time, read once per request."""
+    state: dict[str, Any] | None = getattr(request, _LOCK_STATE, None)
+    if state is None:
+        row = GlobalLock.objects.filter(pk=1).values("generation", "closed_at").first()
+        state = dict(row) if row is not None else {"generation": 0, "closed_at": None}
+        setattr(request, _LOCK_STATE, state)
+    return state
 
 
 class SessionGuardMiddleware:
     """End a session that was idle too long, that began more than SESSION_MAX_HOURS ago, or
-    that "log out everywhere", a duress login or an emergency lock has revoked since it began.
-    An ended session's cached grants are forgotten with it."""
+    that "log out everywhere", a duress login or an emergency lock has revoked since it began
+    (its cached grants are forgotten with it); while the console is closed after an emergency
+    lock, lead a logged-in coordinator to the page that reopens it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -51,7 +70,7 @@ class SessionGuardMiddleware:
         now = time.time()
         idle_seconds = now - float(session.get(LAST_SEEN_KEY, 0))
         age_seconds = now - float(session.get(STARTED_KEY, 0))
-        global_generation = current_global_generation()
+        global_generation = _lock_state(request)["generation"]
         # An emergency lock run by another process empties this process's grant cache too.
         vault.note_lock_generation(global_generation)
         return (
@@ -61,3 +80,15 @@ class SessionGuardMiddleware:
             or session.get(GENERATION_KEY) != getattr(user, "session_generation", None)
             or session.get(GLOBAL_GENERATION_KEY) != global_generation
         )
+
+    @staticmethod
+    def process_view(request: HttpRequest, view: Any, args: Any, kwargs: Any) -> Any:
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        if user is None or not user.is_authenticated or match is None:
+            return None
+        if match.view_name in OPEN_WHILE_CLOSED or match.namespace in PUBLIC_NAMESPACES:
+            return None
+        if _lock_state(request)["closed_at"] is None:
+            return None
+        return redirect("accounts:reopen")

@@ -29,6 +29,13 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Export")
     REPORT_RECEIVED = "report_received", _("Anonymous report received")
     SETTINGS_CHANGED = "settings_changed", _("Settings changed")
+    # Lockout, locks and limits (issue 14 item 3, 5): named apart from authorization failures.
+    LOGIN_DELAYED = "login_delayed", _("Login delayed after failed attempts")
+    LOGIN_DELAY_LIFTED = "login_delay_lifted", _("Login delay lifted by a coordinator")
+    LOCK_LIFT_APPROVED = "lock_lift_approved", _("Coordinator approved lifting a lock")
+    CONSOLE_REOPENED = "console_reopened", _("Console reopened after an emergency lock")
+    INTAKE_RATE_LIMITED = "intake_rate_limited", _("Intake limit reached")
+    BLIND_INDEX_REKEYED = "blind_index_rekeyed", _("Blind indexes remade under a new key")
 
 
 class AuditEvent(models.Model):

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from refuge.config.env import env_bool, env_int, env_list, env_str
+from refuge.config.env import env_bool, env_int, env_list, env_networks, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(env_str("REFUGE_DATA_DIR", "./data")).resolve()
@@ -146,9 +146,16 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "refuge.core.views.csrf_failure"
 LANGUAGE_COOKIE_AGE = None
-LOGIN_LOCKOUT_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_FAILURES", 5)
-LOGIN_LOCKOUT_ADDRESS_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_ADDRESS_FAILURES", 20)
-LOGIN_LOCKOUT_MINUTES = env_int("REFUGE_LOGIN_LOCKOUT_MINUTES", 15)
+# Login lockout (accounts/lockout.py): per account, growing delays, never per address alone.
+LOGIN_LOCKOUT_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_FAILURES", 5)  # free, per address
+LOGIN_LOCKOUT_ACCOUNT_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_ACCOUNT_FAILURES", 30)  # all
+LOGIN_DELAY_BASE_SECONDS = env_int("REFUGE_LOGIN_DELAY_BASE_SECONDS", 30)
+LOGIN_DELAY_MAX_SECONDS = env_int("REFUGE_LOGIN_DELAY_MAX_SECONDS", 3600)
+LOGIN_FAILURE_MEMORY_HOURS = env_int("REFUGE_LOGIN_FAILURE_MEMORY_HOURS", 24)
+# Distinct coordinators whose approval lifts a duress lock or reopens the console after an
+# emergency lock (accounts/unlocking.py); 1 lets one coordinator do it alone.
+UNLOCK_COORDINATORS = env_int("REFUGE_UNLOCK_COORDINATORS", 2)
+UNLOCK_APPROVAL_HOURS = env_int("REFUGE_UNLOCK_APPROVAL_HOURS", 24)
 OTP_TOTP_ISSUER = "Refuge"
 
 # --- Security headers -----------------------------------------------------------------------
@@ -162,6 +169,11 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
+# Client addresses (refuge.core.addresses): only these proxies' X-Forwarded-For is believed;
+# addresses in SHARED_ADDRESSES stand for many people (an onion service's Tor daemon, a proxy
+# that is not listed above) and are never limited as one person.
+TRUSTED_PROXIES = env_networks("REFUGE_TRUSTED_PROXIES", [])
+SHARED_ADDRESSES = env_networks("REFUGE_SHARED_ADDRESSES", ["127.0.0.0/8", "::1/128"])
 if env_bool("REFUGE_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -203,6 +215,14 @@ VAULT_ALLOW_WEAK_KDF = False
 # Opened grants kept (wrapped) in a process's memory between a session's requests, at most this
 # long; logout and the emergency lock forget them at once (vault/grant_cache.py).
 VAULT_GRANT_CACHE_SECONDS = env_int("REFUGE_GRANT_CACHE_SECONDS", 15 * 60)
+# Blind indexes of phone numbers and names (vault/blind.py): Argon2id per index, libsodium's
+# "interactive" cost (CipherSweet's choice for slow blind indexes), about 80 ms of a core here.
+# Applies to index keys made from now on; `refuge reindex` moves existing indexes to it.
+VAULT_BLIND_INDEX_MEMORY_KIB = env_int("REFUGE_BLIND_INDEX_MEMORY_KIB", 65_536)
+VAULT_BLIND_INDEX_ITERATIONS = env_int("REFUGE_BLIND_INDEX_ITERATIONS", 2)
+# Where blind indexes are stored, for `refuge reindex`: modules with indexed_values() and
+# store_indexes() (vault/reindex.py); each app that stores indexes adds itself.
+VAULT_BLIND_INDEX_SOURCES = ["refuge.hotline.reindex", "refuge.cases.reindex"]
 MEDIA_ROOT = DATA_DIR / "files"
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -261,10 +281,17 @@ DEMO_SEEDERS = ["refuge.accounts.demo.seed"]
 INTAKE_MIN_FILL_SECONDS = env_int("REFUGE_INTAKE_MIN_FILL_SECONDS", 3)  # faster is a bot
 INTAKE_FORM_MAX_AGE_SECONDS = env_int("REFUGE_INTAKE_FORM_MAX_AGE_SECONDS", 6 * 3600)
 INTAKE_RATE_WINDOW_SECONDS = env_int("REFUGE_INTAKE_RATE_WINDOW_SECONDS", 3600)
-INTAKE_RATE_LIMITS = {  # requests per window; "address" buckets are keyed hashes, never addresses
+# Requests per window; buckets are keyed hashes, never addresses. A real address has its own
+# bucket; behind a shared address (refuge.core.addresses) each browser has one, within a
+# budget all shared traffic shares (intake/abuse.py, docs/intake.md "Abuse").
+INTAKE_RATE_LIMITS = {
     "report:address": env_int("REFUGE_INTAKE_REPORTS_PER_ADDRESS", 10),
+    "report:browser": env_int("REFUGE_INTAKE_REPORTS_PER_BROWSER", 10),
+    "report:shared": env_int("REFUGE_INTAKE_REPORTS_SHARED", 300),
     "report:global": env_int("REFUGE_INTAKE_REPORTS_GLOBAL", 3000),
     "mailbox:address": env_int("REFUGE_INTAKE_MAILBOX_PER_ADDRESS", 30),
+    "mailbox:browser": env_int("REFUGE_INTAKE_MAILBOX_PER_BROWSER", 30),
+    "mailbox:shared": env_int("REFUGE_INTAKE_MAILBOX_SHARED", 1000),
     "mailbox:global": env_int("REFUGE_INTAKE_MAILBOX_GLOBAL", 6000),
 }
 # PDFs are rebuilt as pixels in a child process bounded in memory, CPU time, pages and output

@@ -35,7 +35,7 @@ from refuge.documentation.models import (
     Source,
     Victim,
 )
-from refuge.documentation.permissions import team_readers
+from refuge.documentation.permissions import team_readers, victim_readers
 from refuge.documentation.services.case_links import check_case_link
 from refuge.documentation.services.common import (
     assign_reference,
@@ -81,7 +81,7 @@ def create_victim(*, actor: Operator, real_name: str, notes: str = "",
                   gender: str = Gender.UNKNOWN, age_group: str = AgeGroup.UNKNOWN) -> Victim:
     """Register a victim under a generated pseudonym; the name is sealed."""
     require(actor, Capability.DOCUMENT)
-    envelope = vault.create_envelope(purpose=vault.Purpose.PERSON, readers=team_readers(actor))
+    envelope = vault.create_envelope(purpose=vault.Purpose.PERSON, readers=victim_readers(actor))
     victim = Victim(pseudonym=provisional_reference(), envelope=envelope, gender=gender,
                     age_group=age_group, created_by=actor)
     victim.real_name = real_name
