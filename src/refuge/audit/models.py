@@ -29,6 +29,12 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Export")
     REPORT_RECEIVED = "report_received", _("Anonymous report received")
     SETTINGS_CHANGED = "settings_changed", _("Settings changed")
+    APPROVAL_REQUESTED = "approval_requested", _("Two-person act requested")
+    APPROVAL_CONFIRMED = "approval_confirmed", _("Two-person act confirmed")
+    APPROVAL_REFUSED = "approval_refused", _("Two-person act refused or withdrawn")
+    APPROVAL_EXPIRED = "approval_expired", _("Two-person act expired")
+    ACCESS_DENIED = "access_denied", _("Access refused")
+    RATE_LIMITED = "rate_limited", _("Rate limit reached")
 
 
 class AuditEvent(models.Model):

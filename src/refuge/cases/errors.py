@@ -107,3 +107,17 @@ class StageNotAllowed(CaseError):
 class PartnerNameTaken(CaseError):
     def __init__(self) -> None:
         super().__init__(_("A partner organisation with this name exists already."))
+
+
+class RemovalRefused(CaseError):
+    """Taking someone off a case: only its lead or a coordinator, a coordinator only by
+    another coordinator, nobody themselves."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class NoConfirmerOnCase(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("No coordinator is on this case to confirm the removal: share the "
+                           "case with a coordinator first."))

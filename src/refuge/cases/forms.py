@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
+from refuge.approvals.forms import reason_field
 from refuge.cases.links import KeepChoice
 from refuge.cases.models import (
     ConsentKind,
@@ -122,6 +123,7 @@ class RemovePersonForm(forms.Form):
     ])
     linked = forms.ChoiceField(label=_("What should become of the records that document them?"),
                                widget=forms.RadioSelect, choices=KeepChoice.choices)
+    reason = reason_field()
 
     def __init__(self, *args: Any, has_linked_records: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
