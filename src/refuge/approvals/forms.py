@@ -10,11 +10,11 @@ from refuge.approvals.services import MIN_REASON_CHARS
 OFF = {"autocomplete": "off"}
 
 
-def reason_field(label: Any = None) -> forms.CharField:
+def reason_field(label: Any = None, *, required: bool = True) -> forms.CharField:
     """The written reason every two-person act asks for (sealed; shown to the confirmer)."""
     return forms.CharField(
         label=label or _("Why? (a second person reads this before confirming)"),
-        min_length=MIN_REASON_CHARS, max_length=2000,
+        required=required, min_length=MIN_REASON_CHARS, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, **OFF}),
         error_messages={"required": _("Write down why."),
                         "min_length": _("Write down why, in a sentence.")})

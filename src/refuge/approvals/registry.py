@@ -10,10 +10,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models
-from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 Details = Mapping[str, str | int | bool | None]
 
@@ -29,12 +31,19 @@ class Subject:
 
 
 class ActionHandler(Protocol):
-    kind: str
-    label: str | Promise
-    # Who may confirm, in words ("a coordinator or a lawyer who can read it").
-    confirmer_label: str | Promise
-    # A code the confirmer types back (a key fingerprint), checked by `check_read_back`.
-    needs_read_back: bool
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def label(self) -> str | _StrPromise: ...
+
+    @property
+    def confirmer_label(self) -> str | _StrPromise:
+        """Who may confirm, in words ("a coordinator or a lawyer who can read it")."""
+
+    @property
+    def needs_read_back(self) -> bool:
+        """Whether the confirmer types a code back (a key fingerprint: check_read_back)."""
 
     def find(self, target_id: str) -> models.Model | None: ...
 

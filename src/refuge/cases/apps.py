@@ -8,5 +8,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from refuge.approvals import registry
         from refuge.cases.destruction import PersonRemoval
+        from refuge.cases.partner_keys import PartnerKeyChange
 
         registry.register(PersonRemoval())
+        registry.register(PartnerKeyChange())

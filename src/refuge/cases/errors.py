@@ -121,3 +121,15 @@ class NoConfirmerOnCase(CaseError):
     def __init__(self) -> None:
         super().__init__(_("No coordinator is on this case to confirm the removal: share the "
                            "case with a coordinator first."))
+
+
+class PartnerKeyMissing(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("This partner has no confirmed key yet: nothing can be sealed to it "
+                           "until a second person confirms its key's fingerprint."))
+
+
+class PartnerKeyChangePending(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("A new key for this partner already waits for a second person: "
+                           "confirm or withdraw that request first."))

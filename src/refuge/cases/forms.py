@@ -253,6 +253,9 @@ class PartnerForm(forms.Form):
     name = _line(_("Name"), required=True, max_length=120)
     public_key = _line(_("Public key (X25519, base64)"), required=True, max_length=64)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    reason = reason_field(_("For a new key: where it comes from and why it changes (a second "
+                            "person reads this, then confirms the key's fingerprint with the "
+                            "partner)"), required=False)
 
     def clean_public_key(self) -> str:
         key: str = self.cleaned_data["public_key"].strip()

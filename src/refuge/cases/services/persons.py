@@ -14,6 +14,7 @@ from refuge.approvals.services import request_action
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases import links
+from refuge.cases.destruction import REMOVE_PERSON
 from refuge.cases.identifiers import blind_index
 from refuge.cases.models import (
     Case,
@@ -24,7 +25,6 @@ from refuge.cases.models import (
     Partner,
     PersonIdentifier,
 )
-from refuge.cases.destruction import REMOVE_PERSON
 from refuge.cases.services._common import check_open_case
 from refuge.vault import api as vault
 

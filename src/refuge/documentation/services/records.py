@@ -27,8 +27,8 @@ from refuge.documentation.choices import (
     PerpetratorKind,
     SourceKind,
 )
-from refuge.documentation.errors import ConsentInCaseFile, IncompleteTestimony
 from refuge.documentation.destruction import DELETE_SOURCE
+from refuge.documentation.errors import ConsentInCaseFile, IncompleteTestimony
 from refuge.documentation.keys import origin_key
 from refuge.documentation.models import (
     Act,

@@ -15,9 +15,9 @@ from django.utils import translation
 
 from refuge.accounts.roles import Role
 from refuge.analysis.capture import victim_lists
+from refuge.analysis.statistics import StatisticsFilter, summary
 from refuge.approvals.models import ActionStatus, PendingAction
 from refuge.approvals.tests.support import REASON, confirm_as
-from refuge.analysis.statistics import StatisticsFilter, summary
 from refuge.cases.models import Case, CasePerson, ConsentKind, Partner
 from refuge.cases.selectors import case_timeline
 from refuge.cases.services.opening import open_case
