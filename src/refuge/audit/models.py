@@ -36,6 +36,12 @@ class AuditAction(models.TextChoices):
     CONSOLE_REOPENED = "console_reopened", _("Console reopened after an emergency lock")
     INTAKE_RATE_LIMITED = "intake_rate_limited", _("Intake limit reached")
     BLIND_INDEX_REKEYED = "blind_index_rekeyed", _("Blind indexes remade under a new key")
+    APPROVAL_REQUESTED = "approval_requested", _("Two-person act requested")
+    APPROVAL_CONFIRMED = "approval_confirmed", _("Two-person act confirmed")
+    APPROVAL_REFUSED = "approval_refused", _("Two-person act refused or withdrawn")
+    APPROVAL_EXPIRED = "approval_expired", _("Two-person act expired")
+    ACCESS_DENIED = "access_denied", _("Access refused")
+    RATE_LIMITED = "rate_limited", _("Rate limit reached")
 
 
 class AuditEvent(models.Model):

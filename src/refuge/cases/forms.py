@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
+from refuge.approvals.forms import reason_field
 from refuge.cases.links import KeepChoice
 from refuge.cases.models import (
     ConsentKind,
@@ -122,6 +123,7 @@ class RemovePersonForm(forms.Form):
     ])
     linked = forms.ChoiceField(label=_("What should become of the records that document them?"),
                                widget=forms.RadioSelect, choices=KeepChoice.choices)
+    reason = reason_field()
 
     def __init__(self, *args: Any, has_linked_records: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -251,6 +253,9 @@ class PartnerForm(forms.Form):
     name = _line(_("Name"), required=True, max_length=120)
     public_key = _line(_("Public key (X25519, base64)"), required=True, max_length=64)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    reason = reason_field(_("For a new key: where it comes from and why it changes (a second "
+                            "person reads this, then confirms the key's fingerprint with the "
+                            "partner)"), required=False)
 
     def clean_public_key(self) -> str:
         key: str = self.cleaned_data["public_key"].strip()

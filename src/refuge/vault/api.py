@@ -46,9 +46,11 @@ from refuge.vault.receipts import (
     unlock_with_receipt,
 )
 from refuge.vault.referral import (
+    fingerprints_match,
     new_partner_keypair,
     open_partner_package,
     parse_partner_public_key,
+    partner_key_fingerprint,
     seal_for_partner,
 )
 from refuge.vault.wrapping import (
@@ -88,6 +90,7 @@ __all__ = [
     "encrypt_bytes",
     "forget_cached_grants",
     "granted_envelopes",
+    "fingerprints_match",
     "has_operator_key",
     "is_readable",
     "new_partner_keypair",
@@ -99,6 +102,7 @@ __all__ = [
     "open_backup",
     "open_partner_package",
     "parse_partner_public_key",
+    "partner_key_fingerprint",
     "preload",
     "read_file",
     "readers_of",

@@ -21,6 +21,7 @@ class Purpose(models.TextChoices):
     IMPORTED_LIST = "imported_list"
     BLIND_INDEX = "blind_index"
     SHELTER = "shelter"
+    APPROVAL = "approval"
 
 
 class OperatorKey(models.Model):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "refuge.vault",
     "refuge.accounts",
     "refuge.audit",
+    "refuge.approvals",
     "refuge.intake",
     "refuge.hotline",
     "refuge.cases",
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "refuge.accounts.context_processors.operator_menu",
+                "refuge.approvals.context_processors.approvals",
             ],
         },
     },
@@ -273,6 +275,11 @@ LOGGING = {
         "mutagen": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
+
+# --- Two-person acts (issue 14): destruction and partner keys --------------------------------
+# A request to destroy a record (or change a partner's key) waits this long for a second
+# person; unconfirmed, it expires and nothing is done.
+APPROVALS_CONFIRM_HOURS = env_int("REFUGE_DESTRUCTION_CONFIRM_HOURS", 72)
 
 # --- Demo data: each app seeds its own (refuge demo) -------------------------------------------
 DEMO_SEEDERS = ["refuge.accounts.demo.seed"]
