@@ -29,6 +29,11 @@ from refuge.vault import api as vault
 MAX_FILES = 5
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 AUDIO_TYPES = {"audio/ogg", "audio/mpeg", "audio/mp4", "audio/amr"}
+# The extension a stored file is given when an operator downloads it (its type was read from
+# its content at intake; the sender's own file name is never kept).
+EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp",
+              "application/pdf": ".pdf", "audio/ogg": ".ogg", "audio/mpeg": ".mp3",
+              "audio/mp4": ".m4a", "audio/amr": ".amr"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +116,23 @@ def store_attachments(*, message: Message, files: Iterable[CleanFile]) -> list[A
     return stored
 
 
+def is_image(attachment: Attachment) -> bool:
+    """Shown inline: images were decoded and re-encoded from their pixels at intake."""
+    return attachment.content_type in {"image/jpeg", "image/png"}
+
+
+def download_name(attachment: Attachment, *, prefix: str) -> str:
+    """A safe name that says nothing about the sender: `<prefix>-file-<id>.<type's extension>`."""
+    extension = EXTENSIONS.get(attachment.content_type, ".bin")
+    return f"{prefix}-file-{attachment.pk}{extension}"
+
+
 def attachment_bytes(attachment: Attachment) -> bytes:
     """The decrypted file, for a reader whose keyring opens the thread (the read is audited)."""
-    ciphertext = (_directory() / attachment.stored_name).read_bytes()
+    try:
+        ciphertext = (_directory() / attachment.stored_name).read_bytes()
+    except FileNotFoundError as error:
+        raise vault.UnreadableRecord(attachment.envelope_id) from error
     data = vault.decrypt_bytes(attachment.envelope_id, ciphertext,
                                label=_label(attachment.stored_name))
     operator_id = vault.current_operator_id()

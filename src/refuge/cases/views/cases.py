@@ -18,6 +18,7 @@ from refuge.cases import selectors
 from refuge.cases.forms import OpenCaseForm, ReopenForm, RiskForm, StageForm
 from refuge.cases.models import ON_THE_MOVE_STAGES, Case
 from refuge.cases.permissions import get_case_for, require_coordinator
+from refuge.cases.report import report_of
 from refuge.cases.services import export, opening, plan, stages
 from refuge.cases.services.movement import can_see_movements
 from refuge.cases.views.common import handle_form
@@ -73,7 +74,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     show_movements = can_see_movements(request.user, case)
     return render(request, "cases/detail.html", {
-        "case": case,
+        "case": case, "report": report_of(case, viewer=request.user),
         "persons": [(person, selectors.latest_consents(person)) for person in case.persons.all()],
         "members": case.members.select_related("operator"),
         "verification": case.verification_items.select_related("checked_by"),

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
+from refuge.core.files import file_response
 from refuge.documentation import permissions
 from refuge.documentation.choices import DestructionReason
 from refuge.documentation.evidence.custody import custody_lines
 from refuge.documentation.evidence.export import export_bundle
+from refuge.documentation.evidence.naming import download_name
 from refuge.documentation.evidence.services import add_evidence, destroy_evidence, open_evidence
 from refuge.documentation.forms import EvidenceDestroyForm, EvidenceForm
 from refuge.documentation.services.common import audit_read
@@ -80,7 +82,8 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
         messages.error(request, str(error) if isinstance(error, DomainError)
                        else _("This file is not shared with you."))
         return redirect("documentation:evidence", evidence_id=evidence.pk)
-    return _attachment(content, f"{evidence.reference}.bin", "application/octet-stream")
+    name = download_name(evidence, content)
+    return file_response(content, content_type=name.content_type, file_name=name.file_name)
 
 
 @operator_required(Capability.DOCUMENT)
