@@ -57,7 +57,8 @@ def test_a_follow_up_reopens_a_closed_contact_with_its_history(hotline_operator)
 
     contact.refresh_from_db()
     assert contact.status == ContactStatus.NEW
-    assert contact.assigned_to is None and contact.closed_at is None
+    assert contact.assigned_to is None
+    assert contact.closed_at is None
     assert contact.close_reason == ""
     assert contact.unread_messages == 1
     assert contact.pk in [c.pk for c in selectors.open_queue(hotline_operator)]
@@ -68,7 +69,8 @@ def test_a_follow_up_reopens_a_closed_contact_with_its_history(hotline_operator)
     assert reopened.details["assigned_to"] == hotline_operator.pk
     html = client_for(hotline_operator).get(
         reverse("hotline:contact", args=[contact.pk])).content.decode()
-    assert "Первое сообщение" in html and "Простите, я не мог ответить" in html
+    assert "Первое сообщение" in html
+    assert "Простите, я не мог ответить" in html
 
 
 def test_a_follow_up_reopens_a_merged_contact_where_its_thread_is(hotline_operator):
@@ -120,7 +122,8 @@ def test_queue_and_console_home_count_unread_messages(hotline_operator, operator
 
     assert queue.context["unread"] == selectors.UnreadSummary(contacts=2, messages=3)
     html = queue.content.decode()
-    assert "2 новых сообщения" in html and "1 новое сообщение" in html
+    assert "2 новых сообщения" in html
+    assert "1 новое сообщение" in html
     assert "Новые сообщения от заявителей: <strong>3</strong>" in home
     assert "Обращений с новыми сообщениями: <strong>2</strong>" in home
     outsider = operator_factory("outsider")  # holds no grant: sees no count

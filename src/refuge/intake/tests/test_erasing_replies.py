@@ -53,7 +53,8 @@ def test_the_reporter_erases_read_replies_and_the_receipt_no_longer_opens_them(
     later = _reply(hotline_operator, "Позвоните нам после 22:00")  # ... a new one arrives
 
     up_to = re.search(r'name="up_to" value="(\d+)"', page)
-    assert up_to is not None and int(up_to.group(1)) == first.pk
+    assert up_to is not None
+    assert int(up_to.group(1)) == first.pk
     after = follow_303(client, client.post("/mailbox/erase/", {"up_to": up_to.group(1)}))
 
     html = after.content.decode()
@@ -145,7 +146,8 @@ def test_a_thread_made_before_mailbox_envelopes_still_opens_and_is_answered(
     client = Client()
     page = open_mailbox(client, receipt).content.decode()
 
-    assert "Старое обращение" in page and "Ответ на старое" in page
+    assert "Старое обращение" in page
+    assert "Ответ на старое" in page
     assert 'action="/mailbox/erase/"' not in page
     with pytest.raises(RepliesNotErasable), vault.activated(Keyring()):
         services.erase_read_replies(thread=thread, up_to_message_id=10**6)
