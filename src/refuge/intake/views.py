@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from refuge.intake import abuse, services
@@ -348,15 +349,20 @@ def mailbox_leave(request: HttpRequest) -> HttpResponse:
     return forget_browser(request, see_other(reverse("intake:report")))
 
 
-@require_GET
+@csrf_exempt  # it must work with a stale or missing CSRF cookie; it only ends a visit
+@require_http_methods(["GET", "POST"])
 def quick_exit(request: HttpRequest) -> HttpResponse:
     """The red bar: end the mailbox and every trace this site keeps in the browser, then leave.
 
-    A plain link (no JavaScript): the session row is deleted, the cookies are expired, and
-    Clear-Site-Data asks the browser to drop what it holds for this site, so Back or typing
-    the mailbox's address afterwards shows nothing of the conversation.
+    A form button (no JavaScript): a POST that answers with a redirect leaves no entry of its
+    own in the browser's history, where a link to this step would. The session row is deleted,
+    the cookies are expired, and Clear-Site-Data asks the browser to drop what it holds for
+    this site, so Back or typing the mailbox's address afterwards shows nothing of the
+    conversation. GET works too (an address typed by hand).
     """
     response = forget_browser(request, HttpResponseRedirect(settings.INTAKE_QUICK_EXIT_URL))
+    if request.method == "POST":
+        response.status_code = 303
     response.delete_cookie(settings.CSRF_COOKIE_NAME, path="/", samesite="Strict")
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     response["Referrer-Policy"] = "no-referrer"

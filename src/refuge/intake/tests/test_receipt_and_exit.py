@@ -115,11 +115,11 @@ def test_quick_exit_ends_the_mailbox_and_clears_the_site_then_leaves(db, setting
     open_mailbox(client, submit_report(client))
     assert "Меня задержали в Аргуне" in client.get("/mailbox/").content.decode()
     page = client.get("/mailbox/").content.decode()
-    assert 'class="exit" href="/exit/"' in page
+    assert '<form class="exit" method="post" action="/exit/"' in page
 
-    response = client.get("/exit/")
+    response = client.post("/exit/")  # no CSRF token: it must work with none
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"] == "https://ya.ru/"
     assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
     assert response.headers["Referrer-Policy"] == "no-referrer"
@@ -131,8 +131,9 @@ def test_quick_exit_ends_the_mailbox_and_clears_the_site_then_leaves(db, setting
     assert 'name="receipt"' in after
 
 
-def test_quick_exit_works_without_any_cookie_or_session(db) -> None:
-    response = Client().get("/en/exit/")
+def test_quick_exit_works_without_any_cookie_or_session_and_by_address(db) -> None:
+    checked = Client(enforce_csrf_checks=True)
 
-    assert response.status_code == 302
+    assert checked.post("/en/exit/").status_code == 303
+    assert checked.get("/exit/").status_code == 302
     assert not Session.objects.exists()
