@@ -51,7 +51,7 @@ def journey(live_server: Any, monkeypatch: pytest.MonkeyPatch, settings: Any,
 
 def test_the_persons_journey_every_message_reaches_someone_and_leaves_no_trace(
         journey: Any, live_server: Any, hotline_operator: Any) -> None:
-    reporter, desk, profile = journey
+    reporter, desk, _profile = journey
 
     receipt = reporter.send_report(body=BODY, contact=CONTACT_LINE, photo=jpeg_with_gps())
     reporter.shot("1-receipt")
