@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from refuge.accounts.decorators import operator_required
+from refuge.core.home import home_panels
 
 
 @require_GET
@@ -22,7 +23,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @operator_required()
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    return render(request, "core/home.html", {"panels": home_panels(request)})
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:

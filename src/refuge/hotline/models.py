@@ -93,6 +93,10 @@ class Contact(models.Model):
                                     related_name="merged_contacts")
     profile = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="contacts")
+    # Follow-ups from a web reporter that no operator has opened yet (receivers.py); the
+    # contact view clears them. `unread_since` is when the oldest of them arrived.
+    unread_messages = models.PositiveIntegerField(default=0)
+    unread_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -9,13 +9,31 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
-from refuge.hotline.models import OPEN_STATUSES, Contact, Identifier, Profile, ProfileFlag
-from refuge.intake.models import URGENCY_RANK, Urgency
+from refuge.hotline.models import (
+    OPEN_STATUSES,
+    Contact,
+    ContactStatus,
+    Identifier,
+    Profile,
+    ProfileFlag,
+)
+from refuge.intake.models import URGENCY_RANK, Attachment, Urgency
 from refuge.vault import api as vault
 from refuge.vault.models import Grant, GrantKind
 
@@ -42,6 +60,17 @@ def get_contact_for(operator: Any, contact_id: int) -> Contact:
     if contact is None:
         raise Http404
     return contact
+
+
+def get_attachment_for(operator: Any, attachment_id: int) -> tuple[Contact, Attachment]:
+    """A file sent on a web report and its contact, if the operator may read that contact."""
+    attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    contact = contacts_visible_to(operator).filter(thread_id=attachment.message.thread_id).first()
+    if contact is None:
+        raise Http404
+    return contact, attachment
 
 
 def get_profile_for(operator: Any, profile_id: int) -> Profile:
@@ -71,15 +100,42 @@ def _urgency_rank() -> Case:
                 default=Value(len(URGENCY_RANK)), output_field=IntegerField())
 
 
+ALARM_URGENCIES = (Urgency.IN_DANGER, Urgency.DETAINED)
+
+
+def in_queue() -> Q:
+    """Open contacts, and contacts that became cases while new messages on them are unread."""
+    return Q(status__in=OPEN_STATUSES) | Q(status=ContactStatus.CASE_OPENED,
+                                             unread_messages__gt=0)
+
+
 def open_queue(operator: Any, *, now: datetime | None = None) -> QuerySet[Contact]:
-    """Open contacts: overdue follow-ups first, then by urgency, then the longest waiting."""
+    """The queue, in triage order (docs/hotline.md, "Queue order"):
+
+    1. untaken "in danger now" and "detained" contacts, in that order, longest waiting first;
+    2. overdue follow-ups and contacts with unread messages from the reporter (a person who
+       wrote again is waiting as surely as a follow-up that is late), by urgency, then by
+       how long they have waited since the follow-up fell due or the message arrived;
+    3. everything else by urgency, then waiting time.
+    """
     now = now or timezone.now()
-    overdue = Case(When(due_at__lt=now, then=Value(0)), default=Value(1),
-                   output_field=IntegerField())
-    return (contacts_visible_to(operator).filter(status__in=OPEN_STATUSES)
+    is_overdue = Q(due_at__lt=now)
+    is_unread = Q(unread_messages__gt=0)
+    tier = Case(
+        When(Q(assigned_to__isnull=True, urgency__in=ALARM_URGENCIES, status__in=OPEN_STATUSES),
+             then=Value(0)),
+        When(is_overdue | is_unread, then=Value(1)),
+        default=Value(2), output_field=IntegerField())
+    waiting_since = Case(
+        When(is_overdue & is_unread & Q(due_at__lt=F("unread_since")), then=F("due_at")),
+        When(is_unread, then=F("unread_since")),
+        When(is_overdue, then=F("due_at")),
+        default=F("created_at"), output_field=DateTimeField())
+    return (contacts_visible_to(operator).filter(in_queue())
             .select_related("assigned_to")
-            .annotate(overdue_order=overdue, urgency_order=_urgency_rank())
-            .order_by("overdue_order", "urgency_order", "created_at", "pk"))
+            .annotate(queue_tier=tier, urgency_order=_urgency_rank(),
+                      waiting_since=waiting_since)
+            .order_by("queue_tier", "urgency_order", "waiting_since", "pk"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +146,25 @@ class UrgencyCount:
 
 
 def open_counts(operator: Any) -> list[UrgencyCount]:
-    """How many open contacts of each urgency this operator can see (one query)."""
-    rows = dict(contacts_visible_to(operator).filter(status__in=OPEN_STATUSES)
+    """How many queued contacts of each urgency this operator can see (one query)."""
+    rows = dict(contacts_visible_to(operator).filter(in_queue())
                 .values_list("urgency").annotate(total=Count("pk")).values_list("urgency",
                                                                                    "total"))
     return [UrgencyCount(urgency.value, str(urgency.label), rows.get(urgency.value, 0))
             for urgency in Urgency]
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadSummary:
+    contacts: int
+    messages: int
+
+
+def unread_summary(operator: Any) -> UnreadSummary:
+    """Contacts this operator can read with follow-ups nobody has opened yet, and how many."""
+    totals = contacts_visible_to(operator).filter(unread_messages__gt=0).aggregate(
+        contacts=Count("pk"), messages=Sum("unread_messages"))
+    return UnreadSummary(contacts=totals["contacts"] or 0, messages=totals["messages"] or 0)
 
 
 class _CountedPaginator(Paginator):  # type: ignore[type-arg]

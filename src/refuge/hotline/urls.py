@@ -13,6 +13,7 @@ urlpatterns = [
     path("contacts/<int:contact_id>/edit/", contact.edit_view, name="edit"),
     path("contacts/<int:contact_id>/reply/", contact.reply_view, name="reply"),
     path("contacts/<int:contact_id>/note/", contact.note_view, name="note"),
+    path("files/<int:attachment_id>/", contact.attachment_view, name="attachment"),
     path("contacts/<int:contact_id>/close/", contact.close_view, name="close"),
     path("contacts/<int:contact_id>/merge/", contact.merge_view, name="merge"),
     path("contacts/<int:contact_id>/profile/new/", contact.new_profile_view, name="new_profile"),

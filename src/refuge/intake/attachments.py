@@ -7,6 +7,7 @@ What cleaning takes out of photos, PDF documents and recordings: see `scrub`.
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 from collections.abc import Iterable, Sequence
@@ -17,6 +18,7 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction
@@ -29,6 +31,11 @@ from refuge.vault import api as vault
 MAX_FILES = 5
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 AUDIO_TYPES = {"audio/ogg", "audio/mpeg", "audio/mp4", "audio/amr"}
+# The extension a stored file is given when an operator downloads it (its type was read from
+# its content at intake; the sender's own file name is never kept).
+EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp",
+              "application/pdf": ".pdf", "audio/ogg": ".ogg", "audio/mpeg": ".mp3",
+              "audio/mp4": ".m4a", "audio/amr": ".amr"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +63,24 @@ def clean_uploads(uploads: Sequence[UploadedFile]) -> list[CleanFile]:
 
 
 def clean_file(data: bytes) -> CleanFile:
-    """The file's type from its bytes, and the file without its hidden details."""
+    """The file's type from its bytes, and the file without its hidden details.
+
+    What would be stored is opened again before it is accepted: a file that the cleaning
+    could not write back out (a photo wider than JPEG allows, an encoder error) is refused
+    with a message here, never stored as something no one can open.
+    """
     kind = filetype.guess(data)
     mime = kind.mime if kind is not None else ""
+    try:
+        clean = _cleaned(mime, data)
+    except (OSError, ValueError, SyntaxError, MemoryError) as error:  # re-encoding failed
+        raise AttachmentRejected(_unpreparable_message()) from error
+    if not _opens(clean):
+        raise AttachmentRejected(_unpreparable_message())
+    return clean
+
+
+def _cleaned(mime: str, data: bytes) -> CleanFile:
     if mime in IMAGE_TYPES:
         content_type, clean = scrub.clean_image(data)
         return CleanFile(content_type=content_type, data=clean)
@@ -69,6 +91,24 @@ def clean_file(data: bytes) -> CleanFile:
     raise AttachmentRejected(_(
         "One file is of a kind we do not accept (whatever its name says). Accepted: photos "
         "(JPEG, PNG, WebP), PDF documents and voice recordings (OGG, MP3, M4A, AMR)."))
+
+
+def _unpreparable_message() -> str:
+    return _("One file could not be prepared for safe storage, so nothing was sent. Try "
+             "another file, or send it without this one.")
+
+
+def _opens(clean: CleanFile) -> bool:
+    """Whether the cleaned bytes are a whole file of the type they will be stored as."""
+    if clean.content_type in IMAGE_TYPES:
+        try:
+            with Image.open(io.BytesIO(clean.data)) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            return False
+        return True
+    kind = filetype.guess(clean.data)
+    return kind is not None and kind.mime == clean.content_type
 
 
 def _directory() -> Path:
@@ -111,9 +151,23 @@ def store_attachments(*, message: Message, files: Iterable[CleanFile]) -> list[A
     return stored
 
 
+def is_image(attachment: Attachment) -> bool:
+    """Shown inline: images were decoded and re-encoded from their pixels at intake."""
+    return attachment.content_type in {"image/jpeg", "image/png"}
+
+
+def download_name(attachment: Attachment, *, prefix: str) -> str:
+    """A safe name that says nothing about the sender: `<prefix>-file-<id>.<type's extension>`."""
+    extension = EXTENSIONS.get(attachment.content_type, ".bin")
+    return f"{prefix}-file-{attachment.pk}{extension}"
+
+
 def attachment_bytes(attachment: Attachment) -> bytes:
     """The decrypted file, for a reader whose keyring opens the thread (the read is audited)."""
-    ciphertext = (_directory() / attachment.stored_name).read_bytes()
+    try:
+        ciphertext = (_directory() / attachment.stored_name).read_bytes()
+    except FileNotFoundError as error:
+        raise vault.UnreadableRecord(attachment.envelope_id) from error
     data = vault.decrypt_bytes(attachment.envelope_id, ciphertext,
                                label=_label(attachment.stored_name))
     operator_id = vault.current_operator_id()

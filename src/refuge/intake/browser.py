@@ -94,16 +94,27 @@ def pop_stash(request: HttpRequest, name: str) -> dict[str, Any]:
     return payload if isinstance(payload, dict) else {}
 
 
+def drop_stash(request: HttpRequest, name: str) -> None:
+    """Forget a stashed payload without reading it."""
+    if f"intake_stash_{name}" in request.session:
+        del request.session[f"intake_stash_{name}"]
+
+
 def remember_mailbox(request: HttpRequest, thread: Thread) -> None:
     """Keep the thread open for this browser: its id and data key, wrapped under the cookie."""
     request.session.cycle_key()
     key = browser_key(request, create=True)
     assert key is not None
-    reference = f"{thread.pk}:{thread.envelope_id}".encode()
+    reference = f"{thread.pk}:{thread.receipt_envelope_id}".encode()
     request.session[MAILBOX_SESSION_KEY] = {
         "thread": _encode(vault.wrap_secret(key, reference, purpose="mailbox")),
-        "key": _encode(vault.wrap_envelope_key(thread.envelope_id, key)),
+        "key": _encode(vault.wrap_envelope_key(thread.receipt_envelope_id, key)),
     }
+
+
+def forget_mailbox(request: HttpRequest) -> None:
+    """Close the mailbox in this browser (its wrapped key leaves the session)."""
+    request.session.pop(MAILBOX_SESSION_KEY, None)
 
 
 def mailbox_thread(request: HttpRequest) -> Thread | None:
@@ -119,7 +130,9 @@ def mailbox_thread(request: HttpRequest) -> Thread | None:
     if reference is None:
         return None
     thread_id, envelope_id = reference.decode().split(":", 1)
-    thread = Thread.objects.filter(pk=int(thread_id), envelope_id=uuid.UUID(envelope_id)).first()
-    if thread is None or not vault.unwrap_envelope_key(thread.envelope_id, key, key_blob):
+    thread = Thread.objects.filter(pk=int(thread_id)).first()
+    if thread is None or thread.receipt_envelope_id != uuid.UUID(envelope_id):
+        return None
+    if not vault.unwrap_envelope_key(thread.receipt_envelope_id, key, key_blob):
         return None
     return thread

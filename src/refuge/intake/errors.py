@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from refuge.core.errors import DomainError
 
 
@@ -9,3 +11,18 @@ class DuplicateSubmission(DomainError):
 
 class AttachmentRejected(DomainError):
     """A file was refused (size, type, unreadable); the message says which and why."""
+
+
+class ThreadGone(DomainError):
+    """The hotline destroyed this conversation's keys: a new message could never be read."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This conversation no longer exists at the hotline, so your message "
+                           "was not stored. If you still need help, please send a new report."))
+
+
+class RepliesNotErasable(DomainError):
+    """The thread predates per-reply keys: its replies cannot be taken out of the mailbox."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Replies in this mailbox cannot be erased."))

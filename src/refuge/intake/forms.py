@@ -93,6 +93,12 @@ class MessageForm(_TokenForm):
         return ""
 
 
+class EraseRepliesForm(forms.Form):
+    """The last reply the mailbox page showed: replies up to it were read, later ones not."""
+
+    up_to = forms.IntegerField(min_value=1)
+
+
 class ReceiptForm(forms.Form):
     receipt = forms.CharField(max_length=64, error_messages={
         "required": _("Please enter your receipt: 16 digits."),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +29,19 @@ class ReporterKind(models.TextChoices):
 
 
 class Thread(models.Model):
-    """An anonymous reporter's conversation, reopened with the receipt they remember."""
+    """An anonymous reporter's conversation, reopened with the receipt they remember.
+
+    Two envelopes (see docs/intake.md, "What a receipt opens"): `envelope` is the hotline's
+    (sealed to operators and recovery; it is the contact's envelope too), and
+    `mailbox_envelope`, sealed to the receipt and under the hotline's envelope, holds what the
+    reporter reads and writes. Each operator reply has an envelope of its own under both, so
+    the reporter can drop their receipt's path to it while the hotline keeps its own. Threads
+    made before this split have no mailbox envelope: their receipt opens `envelope`.
+    """
 
     envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
+    mailbox_envelope = models.ForeignKey("vault.Envelope", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
     # A tag derived from the receipt with Argon2id; the receipt itself is never stored.
     receipt_lookup = models.CharField(max_length=64, unique=True)
     urgency = models.CharField(max_length=16, choices=Urgency.choices)
@@ -41,6 +53,15 @@ class Thread(models.Model):
 
     def __str__(self) -> str:
         return f"thread {self.pk}"
+
+    @property
+    def receipt_envelope_id(self) -> uuid.UUID:
+        """The envelope the receipt opens: what the reporter may read and write under."""
+        return self.mailbox_envelope_id or self.envelope_id
+
+    @property
+    def can_erase_replies(self) -> bool:
+        return self.mailbox_envelope_id is not None
 
 
 class Direction(models.TextChoices):
@@ -56,6 +77,8 @@ class Message(models.Model):
                                on_delete=models.SET_NULL, related_name="+")
     body = SealedTextField(envelope_field="envelope")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The reporter erased this reply from what their receipt opens; the hotline still reads it.
+    erased_from_mailbox_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -14,7 +14,7 @@ from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.intake.attachments import CleanFile, store_attachments
-from refuge.intake.errors import DuplicateSubmission
+from refuge.intake.errors import DuplicateSubmission, RepliesNotErasable, ThreadGone
 from refuge.intake.models import (
     Direction,
     Message,
@@ -83,13 +83,16 @@ def _store_report(*, receipt: str, receipt_secrets: vault.ReceiptSecrets, body: 
                   receipt_wrapping_key: bytes | None) -> Submission:
     spent = _spend_form(form_nonce)
     envelope = vault.create_envelope(purpose=vault.Purpose.REPORT, readers=intake_readers())
-    vault.add_receipt_grant(envelope, receipt_secrets)
+    # The receipt opens the mailbox, never the hotline's envelope (notes, summary, contact line).
+    mailbox = vault.create_envelope(purpose=vault.Purpose.REPORT, parents=[envelope.pk])
+    vault.add_receipt_grant(mailbox, receipt_secrets)
     thread = Thread.objects.create(
-        envelope=envelope, receipt_lookup=receipt_secrets.lookup, urgency=urgency,
-        reporter_kind=reporter_kind, contact_instructions=contact_instructions or None,
+        envelope=envelope, mailbox_envelope=mailbox, receipt_lookup=receipt_secrets.lookup,
+        urgency=urgency, reporter_kind=reporter_kind,
+        contact_instructions=contact_instructions or None,
         last_reporter_message_at=timezone.now(),
     )
-    message = Message.objects.create(thread=thread, envelope=envelope,
+    message = Message.objects.create(thread=thread, envelope=mailbox,
                                      direction=Direction.FROM_REPORTER, body=body)
     record_event(AuditAction.REPORT_RECEIVED, target=thread,
                  details={"urgency": urgency, "attachments": len(attachments)})
@@ -124,18 +127,30 @@ def open_thread_with_receipt(receipt: str) -> Thread | None:
     if thread is None or vault.normalise_receipt(receipt) is None:
         return None
     try:
-        vault.unlock_with_receipt(thread.envelope_id, receipt_secrets)
+        vault.unlock_with_receipt(thread.receipt_envelope_id, receipt_secrets)
     except vault.AccessDenied:
         return None
     return thread
 
 
+def is_thread_gone(thread: Thread) -> bool:
+    """Whether the hotline destroyed this conversation's keys (nothing new could be read)."""
+    envelope_ids = {thread.envelope_id, thread.receipt_envelope_id}
+    return vault.Envelope.objects.filter(pk__in=envelope_ids, shredded_at__isnull=False).exists()
+
+
 @transaction.atomic
 def add_reporter_message(*, thread: Thread, text: str, attachments: Sequence[CleanFile] = (),
                          form_nonce: str | None = None) -> Message:
-    """The reporter writes again (their receipt has unlocked the thread in this session)."""
+    """The reporter writes again (their receipt has unlocked the thread in this session).
+
+    Refused with ThreadGone when the thread's keys were shredded: a message nobody can read
+    must not be stored, nor the person told that it was sent.
+    """
+    if is_thread_gone(thread):
+        raise ThreadGone
     _spend_form(form_nonce)
-    message = Message.objects.create(thread=thread, envelope_id=thread.envelope_id,
+    message = Message.objects.create(thread=thread, envelope_id=thread.receipt_envelope_id,
                                      direction=Direction.FROM_REPORTER, body=text)
     Thread.objects.filter(pk=thread.pk).update(last_reporter_message_at=message.created_at)
     record_event(AuditAction.RECORD_CREATED, target=message,
@@ -150,7 +165,9 @@ def add_operator_reply(*, thread: Thread, author: Any, text: str) -> Message:
     """A reply the reporter will read in their mailbox (the author must be able to read it)."""
     if not vault.can_read(thread.envelope_id):
         raise vault.AccessDenied(thread.envelope_id)
-    message = Message.objects.create(thread=thread, envelope_id=thread.envelope_id,
+    if is_thread_gone(thread):
+        raise ThreadGone
+    message = Message.objects.create(thread=thread, envelope=_reply_envelope(thread),
                                      direction=Direction.FROM_OPERATOR, author=author, body=text)
     Thread.objects.filter(pk=thread.pk).update(last_operator_reply_at=message.created_at)
     record_event(AuditAction.RECORD_CREATED, actor=author, target=message,
@@ -158,5 +175,49 @@ def add_operator_reply(*, thread: Thread, author: Any, text: str) -> Message:
     return message
 
 
+def _reply_envelope(thread: Thread) -> vault.Envelope:
+    """A reply's own key, under the hotline's envelope and the mailbox's (which the reporter
+    may later drop); a thread without a mailbox envelope keeps replies in its one envelope."""
+    if thread.mailbox_envelope_id is None:
+        return thread.envelope
+    return vault.create_envelope(purpose=vault.Purpose.REPORT,
+                                 parents=[thread.envelope_id, thread.mailbox_envelope_id])
+
+
+def _erasable_replies(thread: Thread, *, up_to_message_id: int) -> list[Message]:
+    return list(thread.messages.filter(
+        direction=Direction.FROM_OPERATOR, pk__lte=up_to_message_id,
+        erased_from_mailbox_at__isnull=True,
+    ).exclude(envelope_id__in=[thread.envelope_id, thread.receipt_envelope_id]))
+
+
+@transaction.atomic
+def erase_read_replies(*, thread: Thread, up_to_message_id: int) -> int:
+    """Drop the receipt's path to the hotline's replies the reporter has seen (those up to the
+    last one their page showed); the hotline keeps reading them. Returns how many."""
+    if not thread.can_erase_replies:
+        raise RepliesNotErasable
+    replies = _erasable_replies(thread, up_to_message_id=up_to_message_id)
+    now = timezone.now()
+    for reply in replies:
+        vault.drop_parent_grant(reply.envelope_id, parent_id=thread.receipt_envelope_id,
+                                actor=None)
+        vault.current_keyring().forget(reply.envelope_id)
+    Message.objects.filter(pk__in=[reply.pk for reply in replies]).update(
+        erased_from_mailbox_at=now)
+    record_event(AuditAction.RECORD_CHANGED, target=thread,
+                 details={"change": "replies_erased_from_mailbox", "count": len(replies)})
+    return len(replies)
+
+
 def messages_of(thread: Thread) -> list[Message]:
-    return list(thread.messages.order_by("created_at", "pk").prefetch_related("attachments"))
+    """Every message of the thread, as the hotline reads it (their keys opened together)."""
+    messages = list(thread.messages.order_by("created_at", "pk").prefetch_related("attachments"))
+    vault.preload([thread.envelope_id, thread.receipt_envelope_id,
+                   *(message.envelope_id for message in messages)])
+    return messages
+
+
+def mailbox_messages_of(thread: Thread) -> list[Message]:
+    """What the reporter's mailbox shows: the replies they erased are left out."""
+    return [message for message in messages_of(thread) if message.erased_from_mailbox_at is None]

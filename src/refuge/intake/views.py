@@ -7,6 +7,7 @@ browser keeps no POST page holding what was typed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from functools import wraps
@@ -20,22 +21,36 @@ from django.shortcuts import render
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from refuge.intake import abuse, services
 from refuge.intake.attachments import MAX_FILES, clean_uploads
 from refuge.intake.browser import (
     browser_key,
+    drop_stash,
     forget_browser,
+    forget_mailbox,
     mailbox_thread,
     pop_stash,
     remember_mailbox,
     send_new_key,
     stash,
 )
-from refuge.intake.errors import AttachmentRejected, DuplicateSubmission
-from refuge.intake.forms import MessageForm, ReceiptForm, ReportForm, new_form_token
-from refuge.intake.models import ReporterKind, Urgency
+from refuge.intake.errors import (
+    AttachmentRejected,
+    DuplicateSubmission,
+    RepliesNotErasable,
+    ThreadGone,
+)
+from refuge.intake.forms import (
+    EraseRepliesForm,
+    MessageForm,
+    ReceiptForm,
+    ReportForm,
+    new_form_token,
+)
+from refuge.intake.models import Direction, ReporterKind, Urgency
 from refuge.vault import api as vault
 
 View = Callable[..., HttpResponse]
@@ -44,19 +59,32 @@ PUBLIC_CSP = {"script-src": [NONE], "connect-src": [NONE], "img-src": [NONE]}
 REPORT_FIELDS = ("body", "contact", "reporter_kind", "urgency")
 # Multipart framing and the text fields on top of the files themselves.
 FORM_OVERHEAD_BYTES = 1_000_000
+RECEIPT_STASH = "receipt"
+# How long a shown receipt may be shown again by a switch of language on its page.
+RECEIPT_SWITCH_SECONDS = 15 * 60
 
 
-def public_page(view: View) -> View:
-    """No script at all; the browser key cookie goes out with the first page that needs it."""
-
+def _public(view: View, *, keeps_receipt: bool) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         browser_key(request, create=True)
+        if not keeps_receipt:
+            drop_stash(request, RECEIPT_STASH)  # the receipt stays with its own page only
         response = send_new_key(request, view(request, *args, **kwargs))
         response._csp_replace = PUBLIC_CSP  # type: ignore[attr-defined]  # django-csp's hook
         return response
 
     return wrapped
+
+
+def public_page(view: View) -> View:
+    """No script at all; the browser key cookie goes out with the first page that needs it."""
+    return _public(view, keeps_receipt=False)
+
+
+def receipt_page(view: View) -> View:
+    """A public page that may show the receipt waiting for this browser (the first page)."""
+    return _public(view, keeps_receipt=True)
 
 
 def see_other(url: str) -> HttpResponse:
@@ -69,7 +97,6 @@ def _page(request: HttpRequest, template: str, context: Mapping[str, Any]) -> Ht
     other = "en" if get_language() == "ru" else "ru"
     return render(request, template, {
         **context,
-        "quick_exit_url": settings.INTAKE_QUICK_EXIT_URL,
         "other_language_url": translate_url(request.path, other),
         "other_language_name": dict(settings.LANGUAGES)[other],
     })
@@ -124,7 +151,7 @@ def _rate_limited_message(scope: abuse.Scope) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@public_page
+@receipt_page
 def report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
@@ -133,6 +160,9 @@ def report(request: HttpRequest) -> HttpResponse:
             return _refuse(request, "report", "intake:report",
                            values=_values(request, REPORT_FIELDS),
                            errors={"form": [_busy_message()]})
+    receipt_shown = _show_receipt(request)
+    if receipt_shown is not None:
+        return receipt_shown
     stashed = pop_stash(request, "report")
     return _page(request, "intake/report.html", {
         "form_token": new_form_token(), "values": stashed.get("values", {}),
@@ -166,17 +196,39 @@ def _receive_report(request: HttpRequest) -> HttpResponse:
             body=form.cleaned_data["body"], reporter_kind=form.cleaned_data["reporter_kind"],
             urgency=form.cleaned_data["urgency"], contact_instructions=form.cleaned_data["contact"],
             attachments=files, form_nonce=form.nonce, receipt_wrapping_key=key)
-    return see_other(reverse("intake:receipt", args=[services.form_digest(form.nonce)]))
+    # The receipt is shown at the first page's own address: the browser's history gets no
+    # address or title that says a report was made (docs/intake.md, "What history keeps").
+    stash(request, RECEIPT_STASH, {"reference": services.form_digest(form.nonce)})
+    return see_other(reverse("intake:report"))
 
 
-@require_GET
-@public_page
-def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+def _show_receipt(request: HttpRequest) -> HttpResponse | None:
+    """The receipt page, when a receipt waits for this browser; None for the report form.
+
+    Shown once from the encrypted pending row; a switch of language on that page shows it
+    again in the chosen language. Reloading, or any other page, ends it.
+    """
+    pending = pop_stash(request, RECEIPT_STASH)
+    if not pending:
+        return None
+    language = get_language()
+    receipt: str | None = None
     key = browser_key(request)
-    shown = None
-    if key is not None:
-        shown = services.take_pending_receipt(form_reference=reference, receipt_wrapping_key=key)
-    return _page(request, "intake/receipt.html", {"receipt": shown})
+    if isinstance(pending.get("reference"), str) and key is not None:
+        receipt = services.take_pending_receipt(form_reference=pending["reference"],
+                                                receipt_wrapping_key=key)
+    elif _may_show_again(pending, language):
+        receipt = str(pending["receipt"])
+    if receipt is not None:
+        stash(request, RECEIPT_STASH, {"receipt": receipt, "language": language,
+                                       "shown_at": int(time.time())})
+    return _page(request, "intake/receipt.html", {"receipt": receipt})
+
+
+def _may_show_again(pending: Mapping[str, Any], language: str) -> bool:
+    shown_at = pending.get("shown_at")
+    return (isinstance(pending.get("receipt"), str) and pending.get("language") != language
+            and isinstance(shown_at, int) and time.time() - shown_at < RECEIPT_SWITCH_SECONDS)
 
 
 @require_GET
@@ -184,11 +236,20 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
 def mailbox(request: HttpRequest) -> HttpResponse:
     stashed = pop_stash(request, "mailbox")
     thread = mailbox_thread(request)
-    context = {"errors": stashed.get("errors", {}), "values": stashed.get("values", {})}
+    context = {"errors": stashed.get("errors", {}), "values": stashed.get("values", {}),
+               "notice": stashed.get("notice", "")}
+    if thread is not None and services.is_thread_gone(thread):
+        forget_mailbox(request)
+        context["errors"] = {"receipt": [str(ThreadGone())]}
+        thread = None
     if thread is None:
         return _page(request, "intake/mailbox_open.html", context)
+    thread_messages = services.mailbox_messages_of(thread)
+    replies = [message.pk for message in thread_messages
+               if message.direction == Direction.FROM_OPERATOR]
     return _page(request, "intake/mailbox.html", {
-        **context, "thread": thread, "thread_messages": services.messages_of(thread),
+        **context, "thread": thread, "thread_messages": thread_messages,
+        "last_reply_id": max(replies) if replies and thread.can_erase_replies else None,
         "form_token": new_form_token(), "max_files": MAX_FILES,
         "max_megabytes": settings.INTAKE_MAX_ATTACHMENT_BYTES // 1_048_576,
     })
@@ -234,6 +295,10 @@ def mailbox_write(request: HttpRequest) -> HttpResponse:
     except OperationalError:
         return _refuse(request, "mailbox", "intake:mailbox",
                        values=_values(request, ("body",)), errors={"form": [_busy_message()]})
+    except ThreadGone as error:  # nothing was stored: say so, and close the mailbox
+        forget_mailbox(request)
+        return _refuse(request, "mailbox", "intake:mailbox", values={},
+                       errors={"receipt": [str(error)]})
 
 
 def _write_in_mailbox(request: HttpRequest) -> HttpResponse:
@@ -260,10 +325,52 @@ def _write_in_mailbox(request: HttpRequest) -> HttpResponse:
     with suppress(DuplicateSubmission):  # the first sending stored it
         services.add_reporter_message(thread=thread, text=form.cleaned_data["body"],
                                       attachments=files, form_nonce=form.nonce)
-    return see_other(reverse("intake:mailbox") + "#sent")
+    stash(request, "mailbox", {"notice": "sent"})
+    return see_other(reverse("intake:mailbox"))
+
+
+@require_POST
+@public_page
+def mailbox_erase(request: HttpRequest) -> HttpResponse:
+    """Erase the replies the reporter has read from what their receipt opens."""
+    thread = mailbox_thread(request)
+    if thread is None:
+        return _refuse(request, "mailbox", "intake:mailbox", values={}, errors={
+            "receipt": [_("Your mailbox was closed. Enter your receipt again.")]})
+    form = EraseRepliesForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, "mailbox", "intake:mailbox", values={},
+                       errors={"form": [_("Nothing was erased. Please try again.")]})
+    try:
+        services.erase_read_replies(thread=thread, up_to_message_id=form.cleaned_data["up_to"])
+    except RepliesNotErasable as error:
+        return _refuse(request, "mailbox", "intake:mailbox", values={},
+                       errors={"form": [str(error)]})
+    stash(request, "mailbox", {"notice": "erased"})
+    return see_other(reverse("intake:mailbox"))
 
 
 @require_POST
 @public_page
 def mailbox_leave(request: HttpRequest) -> HttpResponse:
     return forget_browser(request, see_other(reverse("intake:report")))
+
+
+@csrf_exempt  # it must work with a stale or missing CSRF cookie; it only ends a visit
+@require_http_methods(["GET", "POST"])
+def quick_exit(request: HttpRequest) -> HttpResponse:
+    """The red bar: end the mailbox and every trace this site keeps in the browser, then leave.
+
+    A form button (no JavaScript): a POST that answers with a redirect leaves no entry of its
+    own in the browser's history, where a link to this step would. The session row is deleted,
+    the cookies are expired, and Clear-Site-Data asks the browser to drop what it holds for
+    this site, so Back or typing the mailbox's address afterwards shows nothing of the
+    conversation. GET works too (an address typed by hand).
+    """
+    response = forget_browser(request, HttpResponseRedirect(settings.INTAKE_QUICK_EXIT_URL))
+    if request.method == "POST":
+        response.status_code = 303
+    response.delete_cookie(settings.CSRF_COOKIE_NAME, path="/", samesite="Strict")
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -15,7 +15,7 @@ from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.vault import crypto
 from refuge.vault.errors import AccessDenied, UnreadableRecord, VaultError, VaultLocked
-from refuge.vault.keyring import current_keyring
+from refuge.vault.keyring import current_keyring, parent_grant_label
 from refuge.vault.models import Envelope, Grant, GrantKind, OperatorKey, Purpose, RecoveryKey
 
 
@@ -27,8 +27,10 @@ def _associated_data(envelope_id: uuid.UUID, label: str) -> bytes:
 
 @transaction.atomic
 def create_envelope(*, purpose: Purpose, readers: Iterable[Any] = (),
+                    parents: Iterable[uuid.UUID] = (),
                     data_key: bytes | None = None) -> Envelope:
-    """Make a new data key, seal it to each reader and the recovery key, keep it unlocked.
+    """Make a new data key, seal it to each reader, under each parent envelope's key (the
+    current keyring must hold it) and to the recovery key; keep it unlocked.
 
     `data_key` is for the vault's own use (a re-index computes with the key before the
     envelope that will hold it exists); everyone else lets the envelope make its key.
@@ -38,6 +40,8 @@ def create_envelope(*, purpose: Purpose, readers: Iterable[Any] = (),
     current_keyring().remember(envelope.pk, data_key)
     for reader in {reader.pk: reader for reader in readers}.values():
         _seal_to_operator(envelope, data_key, reader)
+    for parent_id in dict.fromkeys(parents):
+        _seal_under_parent(envelope, data_key, parent_id)
     recovery = RecoveryKey.objects.filter(is_active=True).first()
     if recovery is not None:
         Grant.objects.create(
@@ -56,6 +60,29 @@ def _seal_to_operator(envelope: Envelope, data_key: bytes, reader: Any) -> Grant
         defaults={"sealed_key": crypto.seal_to(bytes(key.public_key), data_key)},
     )
     return grant
+
+
+def _seal_under_parent(envelope: Envelope, data_key: bytes, parent_id: uuid.UUID) -> Grant:
+    parent_key = _data_key(parent_id)
+    return Grant.objects.create(
+        envelope=envelope, kind=GrantKind.ENVELOPE, parent_id=parent_id,
+        sealed_key=crypto.aead_encrypt(parent_key, data_key,
+                                       associated_data=parent_grant_label(envelope.pk, parent_id)),
+    )
+
+
+@transaction.atomic
+def drop_parent_grant(envelope_id: uuid.UUID, *, parent_id: uuid.UUID, actor: Any) -> int:
+    """Take away the path from one parent envelope to this one (audited); other grants stay.
+
+    Whoever could open this envelope only through that parent can no longer open it, nor
+    anything written to it later. Returns how many grants were dropped (0 or 1).
+    """
+    deleted, _ = Grant.objects.filter(envelope_id=envelope_id, kind=GrantKind.ENVELOPE,
+                                      parent_id=parent_id).delete()
+    record_event(AuditAction.GRANT_REVOKED, actor=actor, target_type="vault.Envelope",
+                 target_id=str(envelope_id), details={"parent": str(parent_id), "grants": deleted})
+    return deleted
 
 
 def can_read(envelope_id: uuid.UUID | None) -> bool:

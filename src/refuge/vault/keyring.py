@@ -17,6 +17,15 @@ from typing import Any
 from refuge.vault import crypto, grant_cache
 from refuge.vault.errors import AccessDenied, VaultLocked
 
+# Envelope grants nest (a message under its mailbox under its thread); a chain longer than
+# this is refused rather than followed, so a loop of grants cannot recurse for ever.
+MAX_PARENT_DEPTH = 4
+
+
+def parent_grant_label(envelope_id: uuid.UUID, parent_id: uuid.UUID) -> bytes:
+    """Associated data of a key sealed under a parent's key: it opens for this pair only."""
+    return f"refuge:envelope-grant:{envelope_id}:{parent_id}".encode()
+
 
 @dataclass(eq=False)
 class Keyring:
@@ -46,21 +55,33 @@ class Keyring:
         self._data_keys.pop(envelope_id, None)
 
     def preload(self, envelope_ids: Iterable[uuid.UUID | None]) -> None:
-        """Open this reader's grants for many envelopes with one query (a list page).
+        """Open this reader's grants for many envelopes with one query (a list page), then
+        the grants under envelopes already open (a thread's messages under the thread).
 
         Grants that do not open are left alone: reading the record reports and audits them.
         """
         missing = {i for i in envelope_ids if i is not None and i not in self._data_keys}
-        if not missing or self.private_key is None or self.operator_id is None:
+        if not missing:
             return
         from refuge.vault.models import Grant, GrantKind
 
-        grants = Grant.objects.filter(
-            envelope_id__in=missing, kind=GrantKind.OPERATOR, operator_id=self.operator_id
-        ).values_list("envelope_id", "sealed_key")
-        for envelope_id, sealed_key in grants:
-            with contextlib.suppress(crypto.DecryptionError):
-                self._open_grant(envelope_id, self.private_key, bytes(sealed_key))
+        if self.private_key is not None and self.operator_id is not None:
+            grants = Grant.objects.filter(
+                envelope_id__in=missing, kind=GrantKind.OPERATOR, operator_id=self.operator_id
+            ).values_list("envelope_id", "sealed_key")
+            for envelope_id, sealed_key in grants:
+                with contextlib.suppress(crypto.DecryptionError):
+                    self._open_grant(envelope_id, self.private_key, bytes(sealed_key))
+        missing -= set(self._data_keys)
+        if not missing or not self._data_keys:
+            return
+        children = Grant.objects.filter(
+            envelope_id__in=missing, kind=GrantKind.ENVELOPE, parent_id__in=list(self._data_keys)
+        ).values_list("envelope_id", "parent_id", "sealed_key")
+        for envelope_id, parent_id, sealed_key in children:
+            if envelope_id not in self._data_keys:
+                with contextlib.suppress(crypto.DecryptionError):
+                    self._open_child(envelope_id, parent_id, bytes(sealed_key))
 
     def forget_all(self) -> None:
         self._data_keys.clear()
@@ -70,8 +91,12 @@ class Keyring:
         self.recovery_private_key = None
         self.session_cache_key = None
 
-    def data_key(self, envelope_id: uuid.UUID) -> bytes:
-        """Return the envelope's data key, opening this reader's grant if needed."""
+    def data_key(self, envelope_id: uuid.UUID, *, _depth: int = 0) -> bytes:
+        """Return the envelope's data key, opening this reader's grant if needed.
+
+        Tried in order: a key already open, the reader's own grant, the recovery grant (during
+        recovery), then grants sealed under a parent envelope that this keyring can open.
+        """
         cached = self._data_keys.get(envelope_id)
         if cached is not None:
             return cached
@@ -90,7 +115,23 @@ class Keyring:
                 return self._open_grant(envelope_id, key, bytes(grant.sealed_key))
         if self.private_key is None and self.recovery_private_key is None and not self._data_keys:
             raise VaultLocked("No key is unlocked.")
+        if _depth < MAX_PARENT_DEPTH:
+            parents = Grant.objects.filter(envelope_id=envelope_id, kind=GrantKind.ENVELOPE
+                                           ).values_list("parent_id", "sealed_key")
+            for parent_id, sealed_key in parents:
+                try:
+                    self.data_key(parent_id, _depth=_depth + 1)
+                except AccessDenied:
+                    continue
+                return self._open_child(envelope_id, parent_id, bytes(sealed_key))
         raise AccessDenied(envelope_id)
+
+    def _open_child(self, envelope_id: uuid.UUID, parent_id: uuid.UUID, sealed: bytes) -> bytes:
+        parent_key = self._data_keys[parent_id]
+        data_key = crypto.aead_decrypt(parent_key, sealed,
+                                       associated_data=parent_grant_label(envelope_id, parent_id))
+        self._data_keys[envelope_id] = data_key
+        return data_key
 
     def _open_grant(self, envelope_id: uuid.UUID, private_key: bytes, sealed: bytes) -> bytes:
         cache_key = self.session_cache_key if private_key is self.private_key else None

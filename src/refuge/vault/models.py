@@ -65,6 +65,9 @@ class GrantKind(models.TextChoices):
     OPERATOR = "operator"
     RECOVERY = "recovery"
     RECEIPT = "receipt"
+    # Sealed under another envelope's data key (`parent`): whoever opens the parent opens this
+    # one. Dropping such a grant takes one path to the key away and leaves the others.
+    ENVELOPE = "envelope"
 
 
 class Grant(models.Model):
@@ -77,6 +80,8 @@ class Grant(models.Model):
         related_name="vault_grants",
     )
     recovery_key = models.ForeignKey(RecoveryKey, null=True, blank=True, on_delete=models.CASCADE)
+    parent = models.ForeignKey(Envelope, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="child_grants")
     # For a receipt grant: the Argon2id salt; the receipt itself is never stored.
     kdf_salt = models.BinaryField(null=True, blank=True)
     sealed_key = models.BinaryField()
@@ -87,6 +92,10 @@ class Grant(models.Model):
             models.UniqueConstraint(
                 fields=["envelope", "operator"], condition=models.Q(kind="operator"),
                 name="one_operator_grant_per_envelope",
+            ),
+            models.UniqueConstraint(
+                fields=["envelope", "parent"], condition=models.Q(kind="envelope"),
+                name="one_parent_grant_per_envelope",
             ),
         ]
 

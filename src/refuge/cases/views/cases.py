@@ -18,6 +18,7 @@ from refuge.cases import selectors
 from refuge.cases.forms import OpenCaseForm, ReopenForm, RiskForm, StageForm
 from refuge.cases.models import ON_THE_MOVE_STAGES, Case
 from refuge.cases.permissions import get_case_for, removal_refusal, require_coordinator
+from refuge.cases.report import report_of
 from refuge.cases.services import export, opening, plan, stages
 from refuge.cases.services.movement import can_see_movements
 from refuge.cases.views.common import handle_form
@@ -74,7 +75,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     show_movements = can_see_movements(request.user, case)
     members = list(case.members.select_related("operator"))
     return render(request, "cases/detail.html", {
-        "case": case,
+        "case": case, "report": report_of(case, viewer=request.user),
         "removable": {member.operator_id for member in members
                       if removal_refusal(request.user, case, member.operator) is None},
         "persons": [(person, selectors.latest_consents(person)) for person in case.persons.all()],

@@ -14,11 +14,13 @@ from refuge.accounts.decorators import operator_required
 from refuge.accounts.roles import Capability
 from refuge.approvals.selectors import pending_request
 from refuge.core.errors import DomainError
+from refuge.core.files import file_response
 from refuge.documentation import permissions
 from refuge.documentation.choices import DestructionReason
 from refuge.documentation.destruction import DESTROY_EVIDENCE
 from refuge.documentation.evidence.custody import custody_lines
 from refuge.documentation.evidence.export import export_bundle
+from refuge.documentation.evidence.naming import download_name
 from refuge.documentation.evidence.services import (
     add_evidence,
     open_evidence,
@@ -87,7 +89,8 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
         messages.error(request, str(error) if isinstance(error, DomainError)
                        else _("This file is not shared with you."))
         return redirect("documentation:evidence", evidence_id=evidence.pk)
-    return _attachment(content, f"{evidence.reference}.bin", "application/octet-stream")
+    name = download_name(evidence, content)
+    return file_response(content, content_type=name.content_type, file_name=name.file_name)
 
 
 @operator_required(Capability.DOCUMENT)

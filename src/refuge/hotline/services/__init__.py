@@ -14,7 +14,13 @@ from refuge.hotline.services.calls import (
     open_profile,
     reveal_identifier,
 )
-from refuge.hotline.services.messages import add_note, reply_to_reporter, save_template
+from refuge.hotline.services.followups import mark_read, receive_follow_up
+from refuge.hotline.services.messages import (
+    add_note,
+    read_attachment,
+    reply_to_reporter,
+    save_template,
+)
 from refuge.hotline.services.queue import (
     ContactChanges,
     close_contact,
@@ -42,9 +48,12 @@ __all__ = [
     "link_contact",
     "log_call",
     "mark_case_opened",
+    "mark_read",
     "merge_contact",
     "open_contact",
     "open_profile",
+    "read_attachment",
+    "receive_follow_up",
     "reply_to_reporter",
     "reveal_identifier",
     "save_template",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -18,7 +19,8 @@ from refuge.hotline.errors import NoReplyPossible
 from refuge.hotline.models import Contact, Note, ReplyTemplate
 from refuge.hotline.services.queue import require_visible
 from refuge.intake import services as intake
-from refuge.intake.models import Message
+from refuge.intake.attachments import attachment_bytes
+from refuge.intake.models import Attachment, Message
 
 
 def _mark_first_response(contact: Contact) -> None:
@@ -36,6 +38,16 @@ def reply_to_reporter(*, contact: Contact, operator: Any, text: str) -> Message:
     _mark_first_response(contact)
     Contact.objects.filter(pk=contact.pk).update(version=F("version") + 1)
     return message
+
+
+@transaction.atomic
+def read_attachment(*, operator: Any, contact: Contact, attachment: Attachment) -> bytes:
+    """A file the reporter sent on this contact, decrypted; the read is audited (in
+    attachment_bytes). Raises vault.VaultError when it cannot be opened."""
+    require_visible(operator, contact)
+    if contact.thread_id is None or attachment.message.thread_id != contact.thread_id:
+        raise Http404
+    return attachment_bytes(attachment)
 
 
 @transaction.atomic

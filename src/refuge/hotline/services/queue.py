@@ -26,15 +26,18 @@ from refuge.hotline.errors import (
 )
 from refuge.hotline.models import OPEN_STATUSES, CloseReason, Contact, ContactStatus
 from refuge.hotline.selectors import contacts_visible_to, get_contact_for
+from refuge.hotline.services.followups import mark_read
 from refuge.vault import api as vault
 
 
 @transaction.atomic
 def open_contact(*, operator: Any, contact_id: int) -> Contact:
-    """Fetch a contact this operator may read, and audit the read."""
+    """Fetch a contact this operator may read, audit the read; its new messages are read now."""
     require(operator, Capability.HANDLE_CONTACTS)
     contact = get_contact_for(operator, contact_id)
-    record_event(AuditAction.RECORD_READ, actor=operator, target=contact)
+    unread = mark_read(contact)
+    record_event(AuditAction.RECORD_READ, actor=operator, target=contact,
+                 details={"unread_read": unread} if unread else None)
     return contact
 
 

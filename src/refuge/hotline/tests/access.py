@@ -17,8 +17,12 @@ from refuge.core.access_matrix import IdSwap, World, console
 from refuge.core.testing import keyring_for
 from refuge.hotline import services
 from refuge.hotline.models import Contact, Profile
-from refuge.intake.models import Urgency
+from refuge.intake.attachments import clean_file
+from refuge.intake.models import Attachment, ReporterKind, Urgency
+from refuge.intake.services import submit_report
+from refuge.intake.tests.support import jpeg_with_gps
 from refuge.vault import api as vault
+from refuge.vault.keyring import Keyring
 
 HANDLERS = {Role.COORDINATOR, Role.OPERATOR, Role.CASE_WORKER}
 COORDINATOR = {Role.COORDINATOR}
@@ -39,6 +43,7 @@ EXPECTED = {
     "hotline:edit": _post(),
     "hotline:reply": _post(),
     "hotline:note": _post(),
+    "hotline:attachment": console(HANDLERS),
     "hotline:close": _post(),
     "hotline:merge": _post(),
     "hotline:new_profile": _post(),
@@ -73,6 +78,18 @@ def make_profile(owner: Any) -> Profile:
         return services.create_profile(operator=owner, pseudonym="Ласточка")
 
 
+def make_photo_report(readers: list[Any]) -> int:
+    """A web report with one photo, sealed to `readers`; returns the photo's id."""
+    with vault.activated(Keyring()):
+        submission = submit_report(
+            body="Фото с места", reporter_kind=ReporterKind.OTHER, urgency=Urgency.DETAINED,
+            attachments=[clean_file(jpeg_with_gps())])
+        for reader in readers:
+            vault.share(submission.thread.envelope_id, reader=reader, granted_by=None)
+    return int(Attachment.objects.filter(message__thread=submission.thread)
+               .values_list("pk", flat=True).get())
+
+
 def _share(envelope_id: UUID, owner: Any, readers: list[Any]) -> None:
     with vault.activated(keyring_for(owner)):
         for reader in readers:
@@ -89,11 +106,14 @@ def url_kwargs(world: World) -> dict[str, Any]:
     template = services.save_template(operator=world.operators[Role.COORDINATOR.value],
                                       template=None, title="Greeting", language="ru",
                                       body="Здравствуйте. Мы на связи.")
-    return {"contact_id": contact.pk, "profile_id": profile.pk,
+    photo_id = make_photo_report([owner, *others])
+    return {"contact_id": contact.pk, "profile_id": profile.pk, "attachment_id": photo_id,
             "identifier_id": first_identifier(contact), "template_id": template.pk}
 
 
 ID_SWAPS = [
+    IdSwap("hotline:attachment", role=Role.OPERATOR,
+           make=lambda world, owner: {"attachment_id": make_photo_report([owner])}),
     IdSwap("hotline:contact", role=Role.OPERATOR,
            make=lambda world, owner: {"contact_id": make_contact(owner).pk}),
     IdSwap("hotline:profile", role=Role.OPERATOR,

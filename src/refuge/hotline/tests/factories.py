@@ -11,15 +11,29 @@ from django.utils import timezone
 from refuge.core.testing import keyring_for, log_in
 from refuge.hotline import services
 from refuge.hotline.models import Contact
-from refuge.intake.models import ReporterKind, Urgency
-from refuge.intake.services import Submission, submit_report
+from refuge.intake.models import Message, ReporterKind, Urgency
+from refuge.intake.services import (
+    Submission,
+    add_reporter_message,
+    open_thread_with_receipt,
+    submit_report,
+)
 from refuge.vault import api as vault
+from refuge.vault.keyring import Keyring
 
 
 def web_report(body: str = "They came to my flat at night.",
                urgency: Urgency = Urgency.IN_DANGER) -> Submission:
     """An anonymous report, sealed to whoever is on intake duty now."""
     return submit_report(body=body, reporter_kind=ReporterKind.SELF, urgency=urgency)
+
+
+def follow_up(submission: Submission, text: str = "Они вернулись.") -> Message:
+    """The reporter opens their mailbox with the receipt and writes again."""
+    with vault.activated(Keyring()):
+        thread = open_thread_with_receipt(submission.receipt)
+        assert thread is not None
+        return add_reporter_message(thread=thread, text=text)
 
 
 def contact_of(submission: Submission) -> Contact:

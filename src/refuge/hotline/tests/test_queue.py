@@ -9,24 +9,51 @@ from refuge.audit.models import AuditAction, AuditEvent
 from refuge.hotline import selectors, services
 from refuge.hotline.errors import ContactAlreadyTaken
 from refuge.hotline.models import Contact, ContactStatus
-from refuge.hotline.tests.factories import client_for, contact_of, phone_call, web_report
+from refuge.hotline.tests.factories import (
+    client_for,
+    contact_of,
+    follow_up,
+    phone_call,
+    web_report,
+)
 from refuge.intake.models import Urgency
 
 pytestmark = pytest.mark.django_db
 
 
-def test_queue_orders_overdue_then_urgency_then_waiting_time(hotline_operator):
-    testimony = contact_of(web_report(urgency=Urgency.TESTIMONY))
+def test_queue_puts_untaken_danger_first_then_late_or_unread_then_urgency_and_waiting(
+        hotline_operator):
+    overdue_testimony = contact_of(web_report(urgency=Urgency.TESTIMONY))
+    hiding = contact_of(web_report(urgency=Urgency.HIDING))
     older_danger = contact_of(web_report(urgency=Urgency.IN_DANGER))
     newer_danger = contact_of(web_report(urgency=Urgency.IN_DANGER))
-    hiding = contact_of(web_report(urgency=Urgency.HIDING))
+    detained = contact_of(web_report(urgency=Urgency.DETAINED))
+    taken_danger = contact_of(web_report(urgency=Urgency.IN_DANGER))
+    wrote_again = web_report(urgency=Urgency.LEAVE_REGION)
+    services.take_contact(contact=taken_danger, operator=hotline_operator)
     Contact.objects.filter(pk=older_danger.pk).update(
         created_at=timezone.now() - timedelta(hours=2))
-    Contact.objects.filter(pk=testimony.pk).update(due_at=timezone.now() - timedelta(minutes=5))
+    Contact.objects.filter(pk=overdue_testimony.pk).update(
+        due_at=timezone.now() - timedelta(minutes=5))
+    follow_up(wrote_again)
 
     ordered = [c.pk for c in selectors.open_queue(hotline_operator)]
 
-    assert ordered == [testimony.pk, older_danger.pk, newer_danger.pk, hiding.pk]
+    assert ordered == [
+        older_danger.pk, newer_danger.pk, detained.pk,  # untaken "in danger now", "detained"
+        contact_of(wrote_again).pk, overdue_testimony.pk,  # unread / overdue, by urgency
+        taken_danger.pk, hiding.pk,  # the rest by urgency, then waiting time
+    ]
+
+
+def test_an_overdue_low_urgency_follow_up_no_longer_passes_an_untaken_danger_report(
+        hotline_operator):
+    overdue_other = contact_of(web_report(urgency=Urgency.OTHER))
+    Contact.objects.filter(pk=overdue_other.pk).update(
+        due_at=timezone.now() - timedelta(days=1))
+    danger = contact_of(web_report(urgency=Urgency.IN_DANGER))
+
+    assert [c.pk for c in selectors.open_queue(hotline_operator)] == [danger.pk, overdue_other.pk]
 
 
 def test_queue_page_shows_counts_refreshes_itself_and_lists_new_reports(hotline_operator):

@@ -7,15 +7,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.permissions import has_capability
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
+from refuge.core.files import file_response
 from refuge.hotline import selectors, services
 from refuge.hotline.forms import (
     CloseForm,
@@ -26,8 +27,13 @@ from refuge.hotline.forms import (
     ProfileForm,
     TextForm,
 )
-from refuge.hotline.models import OPEN_STATUSES, Contact, ReplyTemplate
+from refuge.hotline.models import OPEN_STATUSES, Contact, ContactStatus, ReplyTemplate
+from refuge.intake.attachments import download_name, is_image
 from refuge.intake.services import messages_of
+from refuge.vault import api as vault
+
+# A contact that became a case is still where its reporter is answered.
+REPLYABLE_STATUSES = (*OPEN_STATUSES, ContactStatus.CASE_OPENED)
 
 
 def _edit_form(contact: Contact) -> ContactEditForm:
@@ -49,13 +55,16 @@ def _reply_form(request: HttpRequest) -> TextForm:
 def contact_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = services.open_contact(operator=request.user, contact_id=contact_id)
     indexes = services.contact_indexes(contact)
+    thread_messages = messages_of(contact.thread) if contact.thread else []
     return render(request, "hotline/contact.html", {
         "contact": contact, "is_open": contact.status in OPEN_STATUSES,
+        "can_reply": contact.status in REPLYABLE_STATUSES,
+        "attachment_count": sum(len(message.attachments.all()) for message in thread_messages),
         "flags": selectors.active_flags(contact.profile_id),
         "earlier": selectors.earlier_contacts(request.user, indexes=indexes,
                                               exclude_contact_id=contact.pk),
         "identifiers": list(contact.identifiers.all()),
-        "thread_messages": messages_of(contact.thread) if contact.thread else [],
+        "thread_messages": thread_messages,
         "notes": list(contact.notes.select_related("author")),
         "merged": list(contact.merged_contacts.values_list("pk", flat=True)),
         "templates": list(ReplyTemplate.objects.all()),
@@ -66,6 +75,25 @@ def contact_view(request: HttpRequest, contact_id: int) -> HttpResponse:
         "handover_form": HandOverForm(), "profile_form": ProfileForm(),
         "link_form": LinkProfileForm(),
     })
+
+
+@operator_required(Capability.HANDLE_CONTACTS)
+@require_GET
+def attachment_view(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """One file of a report: a photo inline (re-encoded at intake), anything else as a
+    download with its real type and a name that says nothing. Every read is audited."""
+    contact, attachment = selectors.get_attachment_for(request.user, attachment_id)
+    try:
+        content = services.read_attachment(operator=request.user, contact=contact,
+                                           attachment=attachment)
+    except vault.AccessDenied as error:
+        raise Http404 from error
+    except vault.VaultError:  # damaged or missing: the failure is in the audit log
+        messages.error(request, _("This file could not be decrypted: it is damaged or gone."))
+        return redirect("hotline:contact", contact_id=contact.pk)
+    return file_response(content, content_type=attachment.content_type,
+                         file_name=download_name(attachment, prefix=f"contact-{contact.pk}"),
+                         inline=is_image(attachment))
 
 
 def _contact_action(form_class: type[forms.Form],

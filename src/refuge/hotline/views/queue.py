@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refuge.accounts.decorators import operator_required
+from refuge.accounts.permissions import has_capability
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
 from refuge.hotline import selectors, services
@@ -19,12 +22,20 @@ from refuge.hotline.forms import CallForm
 QUEUE_REFRESH_SECONDS = 30
 
 
+def home_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """The console home's hotline panel: unread follow-ups, for operators who handle contacts."""
+    if not has_capability(request.user, Capability.HANDLE_CONTACTS):
+        return None
+    return {"unread": selectors.unread_summary(request.user)}
+
+
 @operator_required(Capability.HANDLE_CONTACTS)
 def queue_view(request: HttpRequest) -> HttpResponse:
     counts = selectors.open_counts(request.user)
     page = selectors.queue_page(request.user, request.GET.get("page"), counts=counts)
     return render(request, "hotline/queue.html", {
         "page": page, "counts": counts, "now": timezone.now(),
+        "unread": selectors.unread_summary(request.user),
         "refresh_seconds": QUEUE_REFRESH_SECONDS,
     })
 

@@ -140,9 +140,10 @@ def test_a_message_sent_twice_from_the_mailbox_is_stored_once(db) -> None:
     assert Message.objects.filter(body__isnull=False).count() == 2
 
 
-def test_a_stolen_receipt_reference_shows_nothing_to_another_browser(db) -> None:
+def test_the_receipt_waits_for_its_own_browser_only(db) -> None:
     client = Client()
     response = client.post("/", report_data(client))
+    assert response.headers["Location"] == "/"  # no reference in any address
     stranger = Client()
     stranger.get("/")
 

@@ -39,7 +39,7 @@ def test_a_reporter_goes_through_report_receipt_mailbox_and_reply_without_javasc
         browser_page: Any, live_server: Any, hotline_operator: Any) -> None:
     page = browser_page
     page.goto(live_server.url + "/")
-    assert page.locator("a.exit").is_visible()
+    assert page.locator("form.exit button").is_visible()
     page.check("input[name=urgency][value=detained]")
     page.check("input[name=reporter_kind][value=other]")
     page.fill("#body", "Брата забрали вчера вечером, телефон выключен")
