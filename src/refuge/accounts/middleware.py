@@ -5,9 +5,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import translate_url
+from django.utils import timezone, translation
 
 from refuge.accounts.duress import DURESS_SESSION_KEY, stand_in
+from refuge.accounts.preferences import language_codes, operator_language, operator_zone
 from refuge.accounts.services import current_global_generation
 
 LAST_SEEN_KEY = "last_seen"
@@ -50,3 +53,39 @@ class SessionGuardMiddleware:
             or session.get(GENERATION_KEY) != getattr(user, "session_generation", None)
             or session.get(GLOBAL_GENERATION_KEY) != current_global_generation()
         )
+
+
+def is_console_path(path: str) -> bool:
+    """/console/... or /<language>/console/...; public pages are everything else."""
+    parts = path.lstrip("/").split("/", 2)
+    if parts and parts[0] in language_codes():
+        parts = parts[1:]
+    return bool(parts) and parts[0] == "console"
+
+
+class OperatorPreferencesMiddleware:
+    """In the console, work in the operator's own time zone and language (accounts.preferences).
+
+    A page asked for in another language is redirected to the same page in the operator's; a
+    form posted there is answered in the operator's. Public pages keep the installation's zone
+    and their own / and /en/ switch, even in a browser where an operator is logged in.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not is_console_path(request.path_info):
+            return self.get_response(request)
+        language = operator_language(user)
+        if language and language != translation.get_language():
+            if request.method in ("GET", "HEAD"):
+                here = request.get_full_path()
+                there = translate_url(here, language)
+                if there != here:
+                    return HttpResponseRedirect(there)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        with timezone.override(operator_zone(user)):
+            return self.get_response(request)
