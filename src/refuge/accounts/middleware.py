@@ -6,11 +6,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import translate_url
+from django.utils import timezone, translation
 
 from refuge.accounts.duress import DURESS_SESSION_KEY, stand_in
 from refuge.accounts.models import GlobalLock
+from refuge.accounts.preferences import language_codes, operator_language, operator_zone
 from refuge.vault import api as vault
 from refuge.vault.middleware import forget_session_grants
 
@@ -92,3 +95,39 @@ class SessionGuardMiddleware:
         if _lock_state(request)["closed_at"] is None:
             return None
         return redirect("accounts:reopen")
+
+
+def is_console_path(path: str) -> bool:
+    """/console/... or /<language>/console/...; public pages are everything else."""
+    parts = path.lstrip("/").split("/", 2)
+    if parts and parts[0] in language_codes():
+        parts = parts[1:]
+    return bool(parts) and parts[0] == "console"
+
+
+class OperatorPreferencesMiddleware:
+    """In the console, work in the operator's own time zone and language (accounts.preferences).
+
+    A page asked for in another language is redirected to the same page in the operator's; a
+    form posted there is answered in the operator's. Public pages keep the installation's zone
+    and their own / and /en/ switch, even in a browser where an operator is logged in.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not is_console_path(request.path_info):
+            return self.get_response(request)
+        language = operator_language(user)
+        if language and language != translation.get_language():
+            if request.method in ("GET", "HEAD"):
+                here = request.get_full_path()
+                there = translate_url(here, language)
+                if there != here:
+                    return HttpResponseRedirect(there)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        with timezone.override(operator_zone(user)):
+            return self.get_response(request)

@@ -25,6 +25,10 @@ class Operator(AbstractUser):
     duress_password = models.CharField(max_length=128, blank=True, default="")
     # Optimistic locking for coordinators' edits (refuge.core.concurrency.save_with_version).
     version = models.PositiveIntegerField(default=0)
+    # The operator's own console settings (accounts.preferences). Empty: the installation's
+    # zone (REFUGE_TIME_ZONE); the language of the address (Russian at /console/).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
 
     class Meta:
         ordering = ["username"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from refuge.accounts import views
+from refuge.accounts import preference_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -20,4 +20,6 @@ urlpatterns = [
     path("reopen/", views.reopen_view, name="reopen"),
     path("duress/", views.duress_password_view, name="duress_password"),
     path("emergency-lock/", views.emergency_lock_view, name="emergency_lock"),
+    path("settings/", preference_views.preferences_view, name="preferences"),
+    path("language/", preference_views.language_view, name="language"),
 ]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.pdfbase import pdfmetrics
@@ -129,7 +130,7 @@ def report_csv(report: Report) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(["section", "key", "label", "count"])
     for label, value in _summary_rows(report):
-        writer.writerow([_("Summary"), "", label, value])
+        writer.writerow([pgettext("report section", "Summary"), "", label, value])
     for title, rows in report.sections:
         for row in rows:
             writer.writerow([title, row.key, row.label, row.shown])

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOGIN_LOCKED = "login_locked", _("Login refused: locked")
-    LOGOUT = "logout", _("Logged out")
+    # Context: Django's own "Logged out" means "not authorised" in Russian.
+    LOGOUT = "logout", pgettext_lazy("audit action", "Logged out")
     LOGOUT_EVERYWHERE = "logout_everywhere", _("Logged out everywhere")
     TOTP_ENROLLED = "totp_enrolled", _("Second factor enrolled")
     PASSWORD_CHANGED = "password_changed", _("Password changed")

@@ -25,6 +25,7 @@ from refuge.cases.models import (
     StageCode,
     VerificationCheck,
 )
+from refuge.core.timezones import ZonedDateTimeField
 from refuge.vault import api as vault
 
 OFF = {"autocomplete": "off"}
@@ -39,13 +40,6 @@ def _text(label: Any, *, required: bool = False, rows: int = 3) -> forms.CharFie
 def _line(label: Any, *, required: bool = False, max_length: int = 200) -> forms.CharField:
     return forms.CharField(label=label, required=required, max_length=max_length,
                            widget=forms.TextInput(attrs=OFF))
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M")
 
 
 def case_workers() -> Any:
@@ -158,7 +152,7 @@ class TaskForm(forms.Form):
     title = _line(_("Task"), required=True, max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Operator.objects.none(),
                                    error_messages={"invalid_choice": NOT_ON_CASE})
-    due_at = forms.DateTimeField(label=_("Due"), required=False, widget=DateTimeInput())
+    due_at = ZonedDateTimeField(label=_("Due"), required=False)
     is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
@@ -171,7 +165,7 @@ class TaskEditForm(VersionedForm, TaskForm):
 
 
 class CheckInForm(forms.Form):
-    due_at = forms.DateTimeField(label=_("Agreed time (UTC)"), widget=DateTimeInput())
+    due_at = ZonedDateTimeField(label=_("Agreed time"))
     grace_minutes = forms.IntegerField(label=_("Grace (minutes)"), min_value=0, max_value=1440,
                                        initial=30)
 

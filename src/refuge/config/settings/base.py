@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from refuge.config.env import env_bool, env_int, env_list, env_networks, env_str
+from refuge.config.env import env_bool, env_int, env_list, env_networks, env_str, env_time_zone
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(env_str("REFUGE_DATA_DIR", "./data")).resolve()
@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "refuge.accounts.middleware.SessionGuardMiddleware",
+    "refuge.accounts.middleware.OperatorPreferencesMiddleware",
     "refuge.vault.middleware.KeyringMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -95,6 +96,8 @@ TEMPLATES = [
                 "refuge.accounts.context_processors.operator_menu",
                 "refuge.approvals.context_processors.approvals",
             ],
+            # {{ value|zoned }}: a time with its zone, in every template (core.templatetags).
+            "builtins": ["refuge.core.templatetags.zoned_time"],
         },
     },
 ]
@@ -232,8 +235,11 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
+# Times are stored in UTC (USE_TZ). They are shown, and read from forms, in the installation's
+# zone (REFUGE_TIME_ZONE: public pages, commands) or in an operator's own zone (console; see
+# accounts.middleware.OperatorPreferencesMiddleware), always with the zone said beside them.
 USE_TZ = True
-TIME_ZONE = "UTC"
+TIME_ZONE = env_time_zone("REFUGE_TIME_ZONE", "Europe/Moscow")
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
