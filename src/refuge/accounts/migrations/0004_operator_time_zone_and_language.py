@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_duress_alerts_version'),
+        ('accounts', '0003_lockout_delays_and_two_coordinator_unlock'),
     ]
 
     operations = [

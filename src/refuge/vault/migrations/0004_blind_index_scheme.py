@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     """
 
     dependencies = [
-        ('vault', '0002_blind_index_key_and_sealed_file'),
+        ('vault', '0003_approval_purpose'),
     ]
 
     operations = [
