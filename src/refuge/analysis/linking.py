@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
@@ -199,7 +200,7 @@ def split_person(*, analyst: Operator, run: LinkageRun, person: int,
                                                                                 flat=True))
     chosen = set(victim_ids)
     if not chosen or not chosen < members:
-        raise NothingToSplit("Choose some, not all, records of this person to split off.")
+        raise NothingToSplit(_("Choose some, not all, records of this person to split off."))
     for low in chosen:
         for high in members - chosen:
             _decide(analyst, low, high, same=False)
@@ -222,13 +223,13 @@ def merge_people(*, analyst: Operator, run: LinkageRun, person: int, other: int)
     second = list(PersonLink.objects.filter(run=run, person=other).values_list("victim_id",
                                                                                flat=True))
     if not first or not second or person == other:
-        raise NotOnePerson("Name two different people of this run to merge.")
+        raise NotOnePerson(_("Name two different people of this run to merge."))
     rejected = PairDecision.objects.filter(
         same_person=False, victim_low_id__in=first + second, victim_high_id__in=first + second)
     crossing = [d for d in rejected if (d.victim_low_id in first) != (d.victim_high_id in first)]
     if crossing:
-        raise NotOnePerson("An analyst decided that records of these two people are "
-                           "different people: split and merge cannot contradict it.")
+        raise NotOnePerson(_("An analyst decided that records of these two people are "
+                             "different people: a merge cannot contradict it."))
     _decide(analyst, min(first), min(second), same=True)
     PersonLink.objects.filter(run=run, person=other).update(person=person)
     _refresh_people(run)

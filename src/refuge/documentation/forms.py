@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from refuge.cases.models import Case, CasePerson, Partner
 from refuge.documentation.choices import (
     Affiliation,
+    AgeGroup,
     DatePrecision,
     DestructionReason,
     EventType,
+    Gender,
     PerpetratorKind,
     PerpetratorRole,
     PlaceKind,
@@ -79,6 +81,12 @@ class TestimonyForm(forms.Form):
     new_victims = forms.CharField(
         label=_("New victims: one name or description per line"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    new_victims_gender = forms.ChoiceField(
+        label=_("Gender of the new victims"), choices=Gender.choices, initial=Gender.UNKNOWN,
+        required=False)
+    new_victims_age_group = forms.ChoiceField(
+        label=_("Age group of the new victims"), choices=AgeGroup.choices,
+        initial=AgeGroup.UNKNOWN, required=False)
     violations = forms.MultipleChoiceField(label=_("Violations"), choices=ViolationType.choices,
                                            widget=forms.CheckboxSelectMultiple)
     perpetrators = LabelledPerpetrators(label=_("Perpetrators already recorded"),
@@ -190,6 +198,11 @@ class VerifyForm(forms.Form):
 
 class ConsentForm(forms.Form):
     consents = forms.BooleanField(label=_("Consents to be named in exports"), required=False)
+
+
+class VictimAttributesForm(forms.Form):
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    age_group = forms.ChoiceField(label=_("Age group"), choices=AgeGroup.choices)
 
 
 class VictimLinkForm(forms.Form):
