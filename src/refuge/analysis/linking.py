@@ -68,13 +68,21 @@ def decisions() -> dict[frozenset[str], bool]:
     }
 
 
-@transaction.atomic
 def run_linkage(*, analyst: Operator) -> LinkageRun:
-    """Link every documented victim whose name the analyst can read; keep the result."""
+    """Link every documented victim whose name the analyst can read; keep the result.
+
+    The model runs outside any database transaction (it may take a while and must not hold
+    SQLite's write lock); the result is stored in one.
+    """
     require(analyst, Capability.ANALYSE)
     victims = list(Victim.objects.order_by("pk"))
     records, unnamed = victim_records(victims)
-    result = _link(records)
+    return _store_run(analyst, victims, records, unnamed, _link(records))
+
+
+@transaction.atomic
+def _store_run(analyst: Operator, victims: Sequence[Victim], records: Sequence[PersonRecord],
+               unnamed: int, result: LinkageResult | None) -> LinkageRun:  # fmt: skip
     run = LinkageRun.objects.create(
         started_by=analyst, method=result.report.method if result else "none",
         threshold=SETTINGS.threshold, engine=str(SETTINGS.engine.kind),
