@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
@@ -67,13 +68,21 @@ def decisions() -> dict[frozenset[str], bool]:
     }
 
 
-@transaction.atomic
 def run_linkage(*, analyst: Operator) -> LinkageRun:
-    """Link every documented victim whose name the analyst can read; keep the result."""
+    """Link every documented victim whose name the analyst can read; keep the result.
+
+    The model runs outside any database transaction (it may take a while and must not hold
+    SQLite's write lock); the result is stored in one.
+    """
     require(analyst, Capability.ANALYSE)
     victims = list(Victim.objects.order_by("pk"))
     records, unnamed = victim_records(victims)
-    result = _link(records)
+    return _store_run(analyst, victims, records, unnamed, _link(records))
+
+
+@transaction.atomic
+def _store_run(analyst: Operator, victims: Sequence[Victim], records: Sequence[PersonRecord],
+               unnamed: int, result: LinkageResult | None) -> LinkageRun:  # fmt: skip
     run = LinkageRun.objects.create(
         started_by=analyst, method=result.report.method if result else "none",
         threshold=SETTINGS.threshold, engine=str(SETTINGS.engine.kind),
@@ -199,7 +208,7 @@ def split_person(*, analyst: Operator, run: LinkageRun, person: int,
                                                                                 flat=True))
     chosen = set(victim_ids)
     if not chosen or not chosen < members:
-        raise NothingToSplit("Choose some, not all, records of this person to split off.")
+        raise NothingToSplit(_("Choose some, not all, records of this person to split off."))
     for low in chosen:
         for high in members - chosen:
             _decide(analyst, low, high, same=False)
@@ -222,13 +231,13 @@ def merge_people(*, analyst: Operator, run: LinkageRun, person: int, other: int)
     second = list(PersonLink.objects.filter(run=run, person=other).values_list("victim_id",
                                                                                flat=True))
     if not first or not second or person == other:
-        raise NotOnePerson("Name two different people of this run to merge.")
+        raise NotOnePerson(_("Name two different people of this run to merge."))
     rejected = PairDecision.objects.filter(
         same_person=False, victim_low_id__in=first + second, victim_high_id__in=first + second)
     crossing = [d for d in rejected if (d.victim_low_id in first) != (d.victim_high_id in first)]
     if crossing:
-        raise NotOnePerson("An analyst decided that records of these two people are "
-                           "different people: split and merge cannot contradict it.")
+        raise NotOnePerson(_("An analyst decided that records of these two people are "
+                             "different people: a merge cannot contradict it."))
     _decide(analyst, min(first), min(second), same=True)
     PersonLink.objects.filter(run=run, person=other).update(person=person)
     _refresh_people(run)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PairDecision(models.Model):
@@ -61,6 +62,9 @@ class CandidatePair(models.Model):
         return f"{self.victim_low_id}~{self.victim_high_id} ({self.probability:.2f})"
 
 
+_METHODS = {"average linkage": _("average linkage")}
+
+
 class LinkageRun(models.Model):
     """One linkage of the documented victims: which model, what it used, how it clustered.
 
@@ -86,6 +90,10 @@ class LinkageRun(models.Model):
 
     def __str__(self) -> str:
         return f"linkage run {self.pk}"
+
+    @property
+    def method_label(self) -> str:
+        return str(_METHODS.get(self.method, self.method))
 
 
 class PersonLink(models.Model):

@@ -100,8 +100,8 @@ def linkage_basis() -> LinkageBasis:
     run = latest_run()
     if run is None:
         return LinkageBasis(None)
-    return LinkageBasis(run.pk, run.started_at.strftime("%Y-%m-%d %H:%M UTC"), run.method,
-                        run.threshold)  # fmt: skip
+    return LinkageBasis(run.pk, run.started_at.strftime("%Y-%m-%d %H:%M UTC"),
+                        run.method_label, run.threshold)  # fmt: skip
 
 
 def person_keys(victim_ids: list[int]) -> dict[int, str]:

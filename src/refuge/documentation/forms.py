@@ -12,9 +12,11 @@ from refuge.approvals.forms import reason_field
 from refuge.cases.models import Case, CasePerson, Partner
 from refuge.documentation.choices import (
     Affiliation,
+    AgeGroup,
     DatePrecision,
     DestructionReason,
     EventType,
+    Gender,
     PerpetratorKind,
     PerpetratorRole,
     PlaceKind,
@@ -80,6 +82,12 @@ class TestimonyForm(forms.Form):
     new_victims = forms.CharField(
         label=_("New victims: one name or description per line"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    new_victims_gender = forms.ChoiceField(
+        label=_("Gender of the new victims"), choices=Gender.choices, initial=Gender.UNKNOWN,
+        required=False)
+    new_victims_age_group = forms.ChoiceField(
+        label=_("Age group of the new victims"), choices=AgeGroup.choices,
+        initial=AgeGroup.UNKNOWN, required=False)
     violations = forms.MultipleChoiceField(label=_("Violations"), choices=ViolationType.choices,
                                            widget=forms.CheckboxSelectMultiple)
     perpetrators = LabelledPerpetrators(label=_("Perpetrators already recorded"),
@@ -191,6 +199,11 @@ class VerifyForm(forms.Form):
 
 class ConsentForm(forms.Form):
     consents = forms.BooleanField(label=_("Consents to be named in exports"), required=False)
+
+
+class VictimAttributesForm(forms.Form):
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    age_group = forms.ChoiceField(label=_("Age group"), choices=AgeGroup.choices)
 
 
 class VictimLinkForm(forms.Form):

@@ -16,6 +16,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("acts/<int:act_id>/verify/", events.act_verify, name="act_verify"),
     path("victims/<int:victim_id>/", events.victim_detail, name="victim"),
     path("victims/<int:victim_id>/link/", events.victim_link, name="victim_link"),
+    path("victims/<int:victim_id>/attributes/", events.victim_attributes,
+         name="victim_attributes"),
     path("sources/<int:source_id>/delete/", events.source_delete, name="source_delete"),
     path("places/", events.place_list, name="places"),
     path("import/", imports.import_list, name="import"),

@@ -77,8 +77,8 @@ class LinkageSettings:
     uncertain pairs are returned (the closest to the threshold first).
     """
 
-    threshold: float = 0.5
-    review_low: float = 0.2
+    threshold: float = 0.3
+    review_low: float = 0.15
     review_high: float = 0.9
     link_only: bool = False
     with_evidence: bool = False

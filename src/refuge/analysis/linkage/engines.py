@@ -158,8 +158,14 @@ def spark_session_builder(session_class: Any, options: EngineOptions, local_dire
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
     )
     if master.startswith("local"):
-        builder = builder.config("spark.driver.host", "127.0.0.1").config(
-            "spark.driver.bindAddress", "127.0.0.1"
+        # Local mode talks to itself only: never bind or announce another interface.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = (
+            builder.config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            # A busy shared machine stalls heartbeats for minutes; that is not a lost executor.
+            .config("spark.network.timeout", "900s")
+            .config("spark.executor.heartbeatInterval", "60s")
         )
     return builder
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from refuge.accounts.roles import Role
-from refuge.analysis.models import CandidatePair
+from refuge.analysis.models import CandidatePair, LinkageRun, PersonLink
 from refuge.core.access_matrix import World, console
 from refuge.core.testing import keyring_for
 from refuge.documentation.services.testimony import record_testimony
@@ -28,6 +28,12 @@ EXPECTED = {
     "analysis:review": console(ANALYSTS),
     # An empty decision is ignored; back to the review list (302).
     "analysis:decide": console(ANALYSTS, method="post", ok=302),
+    "analysis:clusters": console(ANALYSTS),
+    # Runs the model over the world's victims, then back to the people page.
+    "analysis:run_linkage": console(ANALYSTS, method="post", ok=302),
+    # An empty split or merge is refused with a message on the people page (302).
+    "analysis:split": console(ANALYSTS, method="post", ok=302),
+    "analysis:merge": console(ANALYSTS, method="post", ok=302),
 }
 
 
@@ -38,4 +44,7 @@ def url_kwargs(world: World) -> dict[str, Any]:
     low, high = sorted({act.victim_id for act in result.acts})[:2]
     pair = CandidatePair.objects.create(victim_low_id=low, victim_high_id=high,
                                         probability=0.5)
-    return {"candidate_id": pair.pk}
+    run = LinkageRun.objects.create(started_by=lawyer, method="average linkage", threshold=0.3)
+    PersonLink.objects.bulk_create([PersonLink(run=run, victim_id=low, person=1),
+                                    PersonLink(run=run, victim_id=high, person=1)])
+    return {"candidate_id": pair.pk, "run_id": run.pk, "person": 1}

@@ -2,11 +2,13 @@
 stored; one bad row refuses the whole file with a message naming the lines.
 
 Columns (header row required): start_date, end_date (optional), place, violation, victim,
-perpetrator (optional). Dates are YYYY-MM-DD; place is a gazetteer or custom place name
-(Russian or English) or code; violation is a code such as arbitrary_detention. The list
-becomes one source (another organisation's report) supporting every imported act. Victims
-with the same name within one file are one victim; matching against victims already recorded
-is record linkage, left to the analysis app.
+perpetrator (optional), victim_gender and victim_age_group (optional: a code such as woman or
+18_29, a Russian or English word, or for the age group an age in years). Dates are
+YYYY-MM-DD; place is a gazetteer or custom place name (Russian or English) or code; violation
+is a code such as arbitrary_detention. The list becomes one source (another organisation's
+report) supporting every imported act. Victims with the same name within one file are one
+victim; matching against victims already recorded is record linkage, left to the analysis app
+(where every such merge is listed with its evidence and can be split).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
 from refuge.documentation.choices import (
+    AgeGroup,
     DatePrecision,
     EventType,
+    Gender,
     PerpetratorKind,
     SourceKind,
     ViolationType,
@@ -67,6 +71,8 @@ class ImportRow:
     violation: ViolationType
     victim: str
     perpetrator: str
+    gender: Gender = Gender.UNKNOWN
+    age_group: AgeGroup = AgeGroup.UNKNOWN
 
 
 def _text(content: bytes) -> str:
@@ -86,6 +92,47 @@ def _parse_date(value: str) -> date:
         raise DomainError(_("date %(value)s is not YYYY-MM-DD") % {"value": value[:20]}) from error
 
 
+_GENDER_WORDS = {
+    "м": Gender.MAN, "муж": Gender.MAN, "мужской": Gender.MAN, "мужчина": Gender.MAN,
+    "male": Gender.MAN, "m": Gender.MAN, "ж": Gender.WOMAN, "жен": Gender.WOMAN,
+    "женский": Gender.WOMAN, "женщина": Gender.WOMAN, "female": Gender.WOMAN, "f": Gender.WOMAN,
+    "небинарный": Gender.NON_BINARY, "небинарная": Gender.NON_BINARY,
+    "небинарная персона": Gender.NON_BINARY, "nonbinary": Gender.NON_BINARY,
+    "non-binary": Gender.NON_BINARY, "не указан": Gender.NOT_STATED,
+    "не указано": Gender.NOT_STATED, "not stated": Gender.NOT_STATED,
+    "неизвестно": Gender.UNKNOWN,
+}  # fmt: skip
+_AGE_WORDS = {"до 18": AgeGroup.MINOR, "under 18": AgeGroup.MINOR, "18-29": AgeGroup.AGE_18_29,
+              "30-49": AgeGroup.AGE_30_49, "50+": AgeGroup.AGE_50_PLUS,
+              "неизвестно": AgeGroup.UNKNOWN}  # fmt: skip
+
+
+def _gender(value: str) -> Gender:
+    word = value.strip().lower()
+    if not word:
+        return Gender.UNKNOWN
+    if word in Gender.values:
+        return Gender(word)
+    if word in _GENDER_WORDS:
+        return _GENDER_WORDS[word]
+    raise DomainError(_("unknown gender %(value)s") % {"value": value[:20]})
+
+
+def _age_group(value: str) -> AgeGroup:
+    word = value.strip().lower()
+    if not word:
+        return AgeGroup.UNKNOWN
+    if word in AgeGroup.values:
+        return AgeGroup(word)
+    if word in _AGE_WORDS:
+        return _AGE_WORDS[word]
+    if word.isdigit() and int(word) < 120:
+        age = int(word)
+        return (AgeGroup.MINOR if age < 18 else AgeGroup.AGE_18_29 if age < 30
+                else AgeGroup.AGE_30_49 if age < 50 else AgeGroup.AGE_50_PLUS)  # fmt: skip
+    raise DomainError(_("unknown age group %(value)s") % {"value": value[:20]})
+
+
 def _row(record: dict[str, str | None]) -> ImportRow:
     get = {key: (value or "").strip() for key, value in record.items() if key}
     start = _parse_date(get.get("start_date", ""))
@@ -98,7 +145,9 @@ def _row(record: dict[str, str | None]) -> ImportRow:
         raise DomainError(_("no victim"))
     return ImportRow(start_date=start, end_date=end, place=find_place(get.get("place", "")),
                      violation=ViolationType(get["violation"]), victim=get["victim"],
-                     perpetrator=get.get("perpetrator", ""))
+                     perpetrator=get.get("perpetrator", ""),
+                     gender=_gender(get.get("victim_gender", "")),
+                     age_group=_age_group(get.get("victim_age_group", "")))
 
 
 def parse_rows(content: bytes) -> list[ImportRow]:
@@ -156,10 +205,11 @@ class _Batch:
                 end_date=row.end_date, date_precision=DatePrecision.DAY, place=row.place))
         return self.events[key]
 
-    def victim(self, name: str) -> Victim:
-        key = normalise_name(name)
+    def victim(self, row: ImportRow) -> Victim:
+        key = normalise_name(row.victim)
         if key not in self.victims:
-            self.victims[key] = create_victim(actor=self.actor, real_name=name)
+            self.victims[key] = create_victim(actor=self.actor, real_name=row.victim,
+                                              gender=row.gender, age_group=row.age_group)
         return self.victims[key]
 
     def perpetrator(self, name: str) -> Perpetrator:
@@ -183,7 +233,7 @@ def import_organisation_list(*, actor: Operator, organisation: str,
     batch = _Batch(actor=actor, source=source)
     for row in rows:
         act, _created = get_or_create_act(actor, batch.event(row, organisation),
-                                          batch.victim(row.victim), row.violation)
+                                          batch.victim(row), row.violation)
         ActSource.objects.get_or_create(act=act, source=source, defaults={"linked_by": actor})
         if row.perpetrator:
             ActPerpetrator.objects.get_or_create(act=act,

@@ -98,6 +98,19 @@ def create_victim(*, actor: Operator, real_name: str, notes: str = "",
 
 
 @transaction.atomic
+def update_victim_attributes(*, actor: Operator, victim: Victim, gender: str,
+                             age_group: str) -> Victim:
+    """Record a victim's gender and age group (coded fields, used by the statistics)."""
+    require(actor, Capability.DOCUMENT)
+    victim.gender = Gender(gender)
+    victim.age_group = AgeGroup(age_group)
+    victim.save(update_fields=["gender", "age_group"])
+    record_event(AuditAction.RECORD_CHANGED, actor=actor, target=victim,
+                 details={"gender": victim.gender, "age_group": victim.age_group})
+    return victim
+
+
+@transaction.atomic
 def create_perpetrator(*, actor: Operator, kind: PerpetratorKind, name: str,
                        affiliation: str = Affiliation.UNKNOWN, notes: str = "") -> Perpetrator:
     """Register a perpetrator (a person or a unit); the name is sealed."""

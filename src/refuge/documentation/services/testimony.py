@@ -12,6 +12,8 @@ from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.documentation.choices import (
     Affiliation,
+    AgeGroup,
+    Gender,
     PerpetratorKind,
     PerpetratorRole,
     ViolationType,
@@ -55,6 +57,8 @@ class Testimony:
     new_event: EventInput | None = None
     existing_victims: list[Victim] = field(default_factory=list)
     new_victim_names: list[str] = field(default_factory=list)
+    new_victims_gender: str = Gender.UNKNOWN
+    new_victims_age_group: str = AgeGroup.UNKNOWN
     existing_perpetrators: list[Perpetrator] = field(default_factory=list)
     new_perpetrator: NewPerpetrator | None = None
     perpetrator_role: PerpetratorRole = PerpetratorRole.DIRECT
@@ -89,7 +93,9 @@ def _victims(actor: Operator, testimony: Testimony) -> list[Victim]:
             victims.append(victim)
     for name in testimony.new_victim_names:
         if name.strip():
-            victims.append(create_victim(actor=actor, real_name=name.strip()))
+            victims.append(create_victim(actor=actor, real_name=name.strip(),
+                                         gender=testimony.new_victims_gender,
+                                         age_group=testimony.new_victims_age_group))
     return victims
 
 

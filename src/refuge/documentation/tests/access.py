@@ -32,6 +32,7 @@ EXPECTED = {
     "documentation:evidence_upload": console(TEAM, method="post", ok=302),
     "documentation:act_verify": console(TEAM, method="post", ok=302),
     "documentation:victim_link": console(TEAM, method="post", ok=302),
+    "documentation:victim_attributes": console(TEAM, method="post", ok=302),
     # Without a reason and a confirmation nothing is destroyed: back to the file (302).
     "documentation:evidence_destroy": console(TEAM, method="post", ok=302),
     # The file itself (decrypted) and the evidence bundle.

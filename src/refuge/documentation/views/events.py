@@ -16,6 +16,7 @@ from refuge.approvals.models import ActionStatus, PendingAction
 from refuge.approvals.selectors import pending_request
 from refuge.core.errors import DomainError
 from refuge.documentation import permissions, selectors
+from refuge.documentation.choices import AgeGroup, Gender
 from refuge.documentation.consent import ConsentBook, case_consent_of
 from refuge.documentation.destruction import DELETE_SOURCE, SourceDeletion
 from refuge.documentation.forms import (
@@ -26,6 +27,7 @@ from refuge.documentation.forms import (
     SourceDeleteForm,
     TestimonyForm,
     VerifyForm,
+    VictimAttributesForm,
     VictimLinkForm,
 )
 from refuge.documentation.models import Event, Place
@@ -40,6 +42,7 @@ from refuge.documentation.services.records import (
     record_consent,
     request_source_deletion,
     source_removal,
+    update_victim_attributes,
 )
 from refuge.documentation.services.sharing import share_event_with_team
 from refuge.documentation.services.testimony import NewPerpetrator, Testimony, record_testimony
@@ -93,6 +96,8 @@ def _testimony(data: dict[str, Any], event: Event | None) -> Testimony:
         violations=data["violations"], event=event, new_event=_new_event(data),
         existing_victims=[*data.get("victims", []), *data["victim_pseudonyms"]],
         new_victim_names=data["new_victims"],
+        new_victims_gender=data.get("new_victims_gender") or Gender.UNKNOWN,
+        new_victims_age_group=data.get("new_victims_age_group") or AgeGroup.UNKNOWN,
         existing_perpetrators=list(data["perpetrators"]),
         new_perpetrator=NewPerpetrator(name=name, kind=data["new_perpetrator_kind"],
                                        affiliation=data["new_perpetrator_affiliation"])
@@ -215,6 +220,8 @@ def victim_detail(request: HttpRequest, victim_id: int) -> HttpResponse:
     return render(request, "documentation/victim_detail.html", {
         "victim": victim, "form": form, "acts": acts, "case_consent": case_consent,
         "link_form": link_form if can_link else None,
+        "attributes_form": VictimAttributesForm(initial={"gender": victim.gender,
+                                                         "age_group": victim.age_group}),
     })
 
 
@@ -270,6 +277,22 @@ def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
         link_victim(actor=request.user, victim=victim,  # type: ignore[arg-type]
                     person=form.cleaned_data["person"])
         messages.success(request, _("The link to the case file is saved."))
+    return redirect("documentation:victim", victim_id=victim.pk)
+
+
+@operator_required(DOCUMENT)
+@require_POST
+def victim_attributes(request: HttpRequest, victim_id: int) -> HttpResponse:
+    """Record a victim's gender and age group."""
+    victim = permissions.get_victim_for(request.user, victim_id)
+    form = VictimAttributesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a gender and an age group from the lists."))
+    else:
+        update_victim_attributes(actor=request.user, victim=victim,  # type: ignore[arg-type]
+                                 gender=form.cleaned_data["gender"],
+                                 age_group=form.cleaned_data["age_group"])
+        messages.success(request, _("Gender and age group saved."))
     return redirect("documentation:victim", victim_id=victim.pk)
 
 
