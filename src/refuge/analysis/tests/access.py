@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from refuge.accounts.roles import Role
-from refuge.analysis.models import CandidatePair
+from refuge.analysis.estimation import CaptureTable
+from refuge.analysis.jobs import CaptureCounts, request_estimate
+from refuge.analysis.models import CandidatePair, EstimateMethod
 from refuge.core.access_matrix import World, console
 from refuge.core.testing import keyring_for
 from refuge.documentation.services.testimony import record_testimony
@@ -25,6 +27,7 @@ EXPECTED = {
     "analysis:report_csv": console(ANALYSTS),
     "analysis:report_pdf": console(ANALYSTS),
     "analysis:estimate": console(ANALYSTS),
+    "analysis:estimate_job": console(ANALYSTS),
     "analysis:review": console(ANALYSTS),
     # An empty decision is ignored; back to the review list (302).
     "analysis:decide": console(ANALYSTS, method="post", ok=302),
@@ -38,4 +41,11 @@ def url_kwargs(world: World) -> dict[str, Any]:
     low, high = sorted({act.victim_id for act in result.acts})[:2]
     pair = CandidatePair.objects.create(victim_low_id=low, victim_high_id=high,
                                         probability=0.5)
-    return {"candidate_id": pair.pk}
+    job = request_estimate(
+        analyst=world.operators[Role.ANALYST.value],
+        capture=CaptureCounts(table=CaptureTable(("testimony", "media_report"), (3, 4, 5)),
+                              violations=(), victims=12, people=12, unnamed=0,
+                              linkage_method="exact"),
+        method=EstimateMethod.AUTO,
+    )
+    return {"candidate_id": pair.pk, "estimate_job_id": job.pk}
