@@ -24,8 +24,11 @@ from refuge.analysis.jobs import (
     run_estimate_job,
 )
 from refuge.analysis.models import EstimateJob, EstimateJobStatus, EstimateMethod
+from refuge.analysis.tests.test_statistics import _document
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import log_in
+from refuge.core.testing import keyring_for, log_in
+from refuge.documentation.choices import SourceKind, ViolationType
+from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +76,10 @@ def test_the_worker_runs_a_job_to_both_methods_side_by_side(analyst: Any) -> Non
     assert done.status == EstimateJobStatus.DONE
     assert done.progress == 1.0
     assert done.attempts == 1
-    assert done.started_at is not None and done.finished_at is not None
-    assert seen and seen == sorted(seen)
+    assert done.started_at is not None
+    assert done.finished_at is not None
+    assert seen
+    assert seen == sorted(seen)
     result = done.result
     assert result["observed"] == THREE_LISTS.observed
     assert result["loglinear"]["estimate"] > THREE_LISTS.observed
@@ -138,18 +143,38 @@ def test_the_command_runs_every_waiting_job_oldest_first(analyst: Any) -> None:
         call_command("runestimates", "--job", "99999")
 
 
-def test_the_page_queues_and_never_estimates_in_the_request(client: Client, analyst: Any,
-                                                            monkeypatch: Any) -> None:
+def test_the_page_queues_and_never_estimates_in_the_request(
+    client: Client, analyst: Any, operator_factory: Any, monkeypatch: Any
+) -> None:
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("the request ran the estimator")
 
     monkeypatch.setattr("refuge.analysis.jobs.estimate_by_method", refuse)
     log_in(client, analyst)
-    answer = client.post(reverse("analysis:estimate"), {
-        "lists": ["testimony", "media_report"], "method": "lcmcr"})
-    assert answer.status_code == 200  # nobody documented yet: a form error, no job
-    assert "No documented victim" in answer.content.decode()
+    lists = {"lists": ["testimony", "organisation_report"], "method": "lcmcr"}
+    empty = client.post(reverse("analysis:estimate"), lists)
+    assert empty.status_code == 200  # nobody documented yet: a form error, no job
+    assert empty.context["form"].non_field_errors()
     assert not EstimateJob.objects.exists()
+    chief = operator_factory("chief", Role.COORDINATOR)
+    with vault.activated(keyring_for(chief)):
+        _document(chief, names=["A", "B"], violation=ViolationType.BEATING,
+                  kind=SourceKind.TESTIMONY, origin="x")
+        _document(chief, names=["A"], violation=ViolationType.BEATING,
+                  kind=SourceKind.ORGANISATION_REPORT, origin="org")
+
+    answer = client.post(reverse("analysis:estimate"), lists)
+
+    job = EstimateJob.objects.get()
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("analysis:estimate_job",
+                                         kwargs={"estimate_job_id": job.pk})
+    assert job.status == EstimateJobStatus.QUEUED
+    assert job.method == EstimateMethod.LCMCR
+    assert job.list_names == ["testimony", "organisation_report"]
+    assert job.counts == [1, 0, 1]  # B on testimony only, A on both
+    listing = client.get(reverse("analysis:estimate")).content.decode()
+    assert reverse("analysis:estimate_job", kwargs={"estimate_job_id": job.pk}) in listing
 
 
 def test_the_job_page_shows_progress_then_both_methods(client: Client, analyst: Any) -> None:
