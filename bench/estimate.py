@@ -10,6 +10,16 @@ from a fixed seed, so the figures are reproducible. Figures written to .bench/re
   failure of MSE, measured here so that it is not forgotten (no target).
 - mse_relative_bias*: mean estimate / true size - 1, for the first and the last.
 - mse_seconds_per_estimate: wall time of one 4-list estimate with its alternatives.
+- lcmcr_s_per_10k_iter: wall time of 10,000 sweeps of the latent-class sampler (the default 4
+  chains side by side) on a 5-list table of about 5,000 people observed; the goal is under 10 s.
+  lcmcr_cpu_s_per_10k_iter is the processor time of the same run (less sensitive to a loaded
+  machine), lcmcr_speed_observed the size of the table.
+- lcmcr_coverage: share of 95% credible intervals covering the true size over --lcmcr-runs
+  (default 100) populations drawn from latent-class worlds (the five designs of Manrique-Vallier
+  2016, 2,000 people, five lists); a run whose chains did not converge counts as a miss
+  (lcmcr_unconverged_runs says how many). mse_coverage_latent_class and the median relative
+  errors (lcmcr_median_relative_error, mse_median_relative_error_latent_class) compare the
+  log-linear estimator on the same populations.
 """
 
 from __future__ import annotations
@@ -20,7 +30,13 @@ import time
 import numpy as np
 
 from bench.results import record
-from refuge.analysis.estimation import Criterion, estimate_from_table
+from refuge.analysis.estimation import Criterion, SamplerSettings, estimate_from_table
+from refuge.analysis.estimation.latent_class import WARM_UP, CellData, run_chains
+from refuge.analysis.estimation.latent_simulation import (
+    LatentClassDesign,
+    latent_class_coverage_study,
+    simulate_latent_class_table,
+)
 from refuge.analysis.estimation.simulate import (
     CoverageSummary,
     PopulationDesign,
@@ -51,13 +67,57 @@ def _seconds_per_estimate() -> float:
     return round(time.perf_counter() - started, 3)
 
 
+# About 5,000 of 8,800 people observed on five lists (the third design of Manrique-Vallier 2016
+# with more people): the table of the speed figure.
+SPEED_DESIGN = LatentClassDesign(
+    (7_000, 900, 900),
+    ((0.1, 0.05, 0.15, 0.2, 0.1), (0.5, 0.4, 0.6, 0.4, 0.5), (0.8, 0.9, 0.6, 0.7, 0.7)),
+)
+# Coverage runs: four chains of 15,500 sweeps each (2,000 draws kept per chain).
+COVERAGE_SETTINGS = SamplerSettings(burn_in=3_000, iterations=12_000, thin=6)
+
+
+def _lcmcr_speed() -> dict[str, float | int]:
+    table = simulate_latent_class_table(SPEED_DESIGN, np.random.default_rng(SEED))
+    settings = SamplerSettings(burn_in=0, iterations=10_000 - WARM_UP, thin=10)
+    wall, cpu = time.perf_counter(), time.process_time()
+    run_chains(CellData.from_table(table), settings, np.random.default_rng(SEED))
+    return {
+        "lcmcr_s_per_10k_iter": round(time.perf_counter() - wall, 2),
+        "lcmcr_cpu_s_per_10k_iter": round(time.process_time() - cpu, 2),
+        "lcmcr_speed_observed": table.observed,
+    }
+
+
+def _lcmcr_coverage(runs: int) -> dict[str, float | int]:
+    study = latent_class_coverage_study(runs=runs, seed=SEED + 3, settings=COVERAGE_SETTINGS)
+    return {
+        "lcmcr_coverage": round(study.lcmcr.coverage, 4),
+        "lcmcr_coverage_runs": runs,
+        "lcmcr_unconverged_runs": study.lcmcr.without_estimate,
+        "lcmcr_median_relative_error": round(study.lcmcr.median_relative_error, 4),
+        "mse_coverage_latent_class": round(study.loglinear.coverage, 4),
+        "mse_median_relative_error_latent_class": round(study.loglinear.median_relative_error, 4),
+    }
+
+
 def main() -> None:
     """Run the coverage studies and record their figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--runs", type=int, default=200, help="simulated populations per study"
     )
-    runs = parser.parse_args().runs
+    parser.add_argument("--lcmcr-runs", type=int, default=100,
+                        help="latent-class populations for lcmcr_coverage (at least 100)")
+    parser.add_argument("--only", choices=["lcmcr", "loglinear"],
+                        help="run only the latent-class or only the log-linear figures")
+    options = parser.parse_args()
+    if options.only != "loglinear":
+        record(_lcmcr_speed())
+        record(_lcmcr_coverage(options.lcmcr_runs))
+    if options.only == "lcmcr":
+        return
+    runs = options.runs
     dependent = coverage_study(DEPENDENT, runs=runs, seed=SEED)
     by_aic = coverage_study(DEPENDENT, runs=runs, seed=SEED, criterion=Criterion.AIC)
     stratified = coverage_study(STRATIFIED, runs=max(runs // 2, 1), seed=SEED + 1)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from refuge.analysis.models import EstimateMethod
 from refuge.documentation.choices import SourceKind, ViolationType
 
 
@@ -40,6 +41,15 @@ class EstimateForm(forms.Form):
         required=False,
         choices=ViolationType.choices,
         widget=forms.CheckboxSelectMultiple,
+    )
+
+    method = forms.ChoiceField(
+        label=_("Headline figure"),
+        choices=EstimateMethod.choices,
+        initial=EstimateMethod.AUTO,
+        widget=forms.RadioSelect,
+        help_text=_("Both methods are always computed and shown side by side; this chooses "
+                    "whose figure is the headline."),
     )
 
     def clean_lists(self) -> list[str]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("report.csv", views.report_csv_view, name="report_csv"),
     path("report.pdf", views.report_pdf_view, name="report_pdf"),
     path("estimate/", views.estimate_view, name="estimate"),
+    path("estimate/<int:estimate_job_id>/", views.estimate_job_view, name="estimate_job"),
     path("review/", views.review_view, name="review"),
     path("review/<int:candidate_id>/", views.decide_view, name="decide"),
     path("people/", views.clusters_view, name="clusters"),

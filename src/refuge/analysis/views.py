@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.roles import Capability
-from refuge.analysis import linking, services
-from refuge.analysis.capture import capture_table
+from refuge.analysis import jobs, linking, services
+from refuge.analysis.capture import CaptureResult, capture_table
 from refuge.analysis.charts import bar_chart_svg
-from refuge.analysis.estimation import EstimationError, estimate_from_table
+from refuge.analysis.estimate_page import estimate_page
 from refuge.analysis.forms import (
     EstimateForm,
     MergeForm,
@@ -23,7 +23,7 @@ from refuge.analysis.forms import (
 )
 from refuge.analysis.linkage import LinkageError
 from refuge.analysis.linking import latest_run
-from refuge.analysis.models import CandidatePair, LinkageRun
+from refuge.analysis.models import CandidatePair, EstimateJob, EstimateMethod, LinkageRun
 from refuge.analysis.reports import (
     build_report,
     linkage_text,
@@ -98,21 +98,40 @@ def report_pdf_view(request: HttpRequest) -> HttpResponse:
 
 @operator_required(Capability.ANALYSE)
 def estimate_view(request: HttpRequest) -> HttpResponse:
-    form = EstimateForm(request.GET or None)
-    context: dict[str, object] = {"form": form}
-    if form.is_valid():
-        capture = capture_table(
-            list_kinds=form.cleaned_data["lists"], violations=form.cleaned_data["violations"]
-        )
-        context["capture"] = capture
-        context["patterns"] = list(
-            zip(capture.table.patterns().tolist(), capture.table.counts, strict=True)
-        )
-        try:
-            context["result"] = estimate_from_table(capture.table)
-        except EstimationError as error:
-            context["estimate_error"] = str(error)
-    return render(request, "analysis/estimate.html", context)
+    """Choose lists and a method; POST links the records, counts the patterns and queues the
+    estimate for the worker (a latent-class run takes minutes: never in the request)."""
+    if request.method == "POST":
+        form = EstimateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            capture = capture_table(list_kinds=data["lists"], violations=data["violations"])
+            if capture.table.observed:
+                job = jobs.request_estimate(
+                    analyst=request.user,  # type: ignore[arg-type]
+                    capture=_capture_counts(capture, data["violations"]),
+                    method=EstimateMethod(data["method"]),
+                )
+                return redirect("analysis:estimate_job", estimate_job_id=job.pk)
+            form.add_error(None, _("No documented victim is on the chosen lists."))
+    else:
+        form = EstimateForm(request.GET or None)
+    recent = EstimateJob.objects.select_related("requested_by")[:10]
+    return render(request, "analysis/estimate.html", {"form": form, "jobs": recent})
+
+
+def _capture_counts(capture: CaptureResult, violations: list[str]) -> jobs.CaptureCounts:
+    return jobs.CaptureCounts(
+        table=capture.table, violations=tuple(violations), victims=capture.victims,
+        people=capture.people, unnamed=capture.unnamed, linkage_method=capture.method,
+    )
+
+
+@operator_required(Capability.ANALYSE)
+def estimate_job_view(request: HttpRequest, estimate_job_id: int) -> HttpResponse:
+    """One estimate: its progress while the worker runs it, then both methods side by side."""
+    job = jobs.get_estimate_job_for(request.user, estimate_job_id)  # type: ignore[arg-type]
+    return render(request, "analysis/estimate_job.html",
+                  {"job": job, "page": estimate_page(job)})
 
 
 @operator_required(Capability.ANALYSE)

@@ -182,11 +182,11 @@ def compared_as_text(compared: ComparedEstimate) -> str:
 
 def _details(label: str, side: EstimateResult | LatentClassResult | Refusal) -> list[str]:
     if isinstance(side, Refusal):
-        return [f"{label}: no estimate: {side.message}"]
+        return [f"No estimate ({label}): {side.message}"]
     if isinstance(side, EstimateResult):
         lines = [f"  stratum {stratum.name}: {_people(stratum.result.estimate)}"
                  for stratum in side.strata]
-        return lines + [f"{label} warning: {warning}" for warning in side.warnings]
+        return lines + [f"Warning ({label}): {warning}" for warning in side.warnings]
     diagnostics = side.diagnostics
     lines = [
         f"{label}: {diagnostics.chains} chains x {diagnostics.draws_per_chain:,} draws, "
@@ -196,5 +196,5 @@ def _details(label: str, side: EstimateResult | LatentClassResult | Refusal) -> 
     lines += [f"  stratum {name}: {_people(stratum.estimate)} "
               f"({_people(stratum.ci_low)} to {_people(stratum.ci_high)})"
               for name, stratum in side.strata]
-    lines += [f"{label} NOT CONVERGED: {problem.text}" for problem in diagnostics.problems]
-    return lines + [f"{label} warning: {note.text}" for note in side.warnings]
+    lines += [f"NOT CONVERGED ({label}): {problem.text}" for problem in diagnostics.problems]
+    return lines + [f"Warning ({label}): {note.text}" for note in side.warnings]

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from refuge.accounts.roles import Role
-from refuge.analysis.models import CandidatePair, LinkageRun, PersonLink
+from refuge.analysis.estimation import CaptureTable
+from refuge.analysis.jobs import CaptureCounts, request_estimate
+from refuge.analysis.models import CandidatePair, EstimateMethod, LinkageRun, PersonLink
 from refuge.core.access_matrix import World, console
 from refuge.core.testing import keyring_for
 from refuge.documentation.services.testimony import record_testimony
@@ -25,6 +27,7 @@ EXPECTED = {
     "analysis:report_csv": console(ANALYSTS),
     "analysis:report_pdf": console(ANALYSTS),
     "analysis:estimate": console(ANALYSTS),
+    "analysis:estimate_job": console(ANALYSTS),
     "analysis:review": console(ANALYSTS),
     # An empty decision is ignored; back to the review list (302).
     "analysis:decide": console(ANALYSTS, method="post", ok=302),
@@ -47,4 +50,11 @@ def url_kwargs(world: World) -> dict[str, Any]:
     run = LinkageRun.objects.create(started_by=lawyer, method="average linkage", threshold=0.3)
     PersonLink.objects.bulk_create([PersonLink(run=run, victim_id=low, person=1),
                                     PersonLink(run=run, victim_id=high, person=1)])
-    return {"candidate_id": pair.pk, "run_id": run.pk, "person": 1}
+    job = request_estimate(
+        analyst=world.operators[Role.ANALYST.value],
+        capture=CaptureCounts(table=CaptureTable(("testimony", "media_report"), (3, 4, 5)),
+                              violations=(), victims=12, people=12, unnamed=0,
+                              linkage_method="exact"),
+        method=EstimateMethod.AUTO,
+    )
+    return {"candidate_id": pair.pk, "run_id": run.pk, "person": 1, "estimate_job_id": job.pk}

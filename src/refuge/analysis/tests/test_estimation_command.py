@@ -25,6 +25,10 @@ def _write(tmp_path: Path, text: str, name: str = "lists.csv") -> Path:
     return path
 
 
+# Short latent-class runs: these tests are about the log-linear side and the output.
+QUICK = ("--iterations", "400", "--burn-in", "100", "--thin", "2", "--chains", "2")
+
+
 def _run(*arguments: str) -> str:
     out = io.StringIO()
     call_command("estimate", *arguments, stdout=out)
@@ -32,7 +36,9 @@ def _run(*arguments: str) -> str:
 
 
 def test_json_output_parses_and_has_the_interface_fields(tmp_path: Path) -> None:
-    output = json.loads(_run(str(_write(tmp_path, THREE_LISTS_CSV)), "--json"))
+    output = json.loads(
+        _run(str(_write(tmp_path, THREE_LISTS_CSV)), "--json", "--method", "loglinear", *QUICK)
+    )
 
     assert {"estimate", "ci_low", "ci_high", "model", "observed"} <= output.keys()
     assert output["observed"] == 205
@@ -59,14 +65,17 @@ def test_text_output_names_the_estimate_interval_and_model(tmp_path: Path) -> No
 
     assert "Estimated population: 250 (95% interval" in output
     assert "Observed on at least one list: 145" in output
-    assert "Warning: only two lists" in output
+    assert "Warning (log-linear): only two lists" in output
+    assert "No estimate (latent classes): latent-class estimation needs at least three lists" in output
 
 
 def test_named_model_and_criterion_options(tmp_path: Path) -> None:
     path = str(_write(tmp_path, THREE_LISTS_CSV))
 
-    saturated = json.loads(_run(path, "--json", "--model", "A:B,A:C,B:C"))
-    independence = json.loads(_run(path, "--json", "--model", "independence", "--criterion", "aic"))
+    saturated = json.loads(_run(path, "--json", "--model", "A:B,A:C,B:C", "--method",
+                                "loglinear", *QUICK))
+    independence = json.loads(_run(path, "--json", "--model", "independence", "--criterion", "aic",
+                                   "--method", "loglinear", *QUICK))
 
     assert saturated["estimate"] == pytest.approx(205 + 8 * 60 * 50 * 40 / (20 * 15 * 12), abs=0.05)
     assert independence["model_terms"] == []
@@ -162,3 +171,102 @@ def test_command_line_prints_the_error_without_a_traceback(tmp_path: Path) -> No
     assert completed.returncode == 2
     assert "only one list" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+FOUR_LISTS_CSV = (
+    "A,B,C,D,count\n1,0,0,0,60\n0,1,0,0,50\n0,0,1,0,40\n0,0,0,1,45\n1,1,0,0,20\n1,0,1,0,15\n"
+    "0,1,1,0,12\n0,0,1,1,10\n1,1,1,0,8\n1,1,1,1,3\n"
+)
+CONVERGING = ("--iterations", "4000", "--burn-in", "500", "--thin", "2", "--chains", "3",
+              "--max-classes", "5", "--seed", "7")
+
+
+def test_both_methods_side_by_side_in_json_with_the_latent_class_diagnostics(
+    tmp_path: Path,
+) -> None:
+    output = json.loads(_run(str(_write(tmp_path, FOUR_LISTS_CSV)), "--json", *CONVERGING))
+
+    assert output["method_requested"] == "auto"
+    lcmcr, loglinear = output["lcmcr"], output["loglinear"]
+    assert loglinear["model"].startswith("main effects")
+    diagnostics = lcmcr["diagnostics"]
+    assert {"rhat", "ess_bulk", "ess_tail", "chains", "draws_per_chain", "problems"} <= (
+        diagnostics.keys())
+    assert diagnostics["chains"] == 3
+    assert diagnostics["draws_per_chain"] == 2000
+    assert lcmcr["seed"] == 7
+    assert lcmcr["settings"]["max_classes"] == 5
+    assert "assumptions" in lcmcr
+    assert "assumptions" in loglinear
+    if diagnostics["converged"]:
+        assert output["method_used"] == "lcmcr"
+        assert output["estimate"] == lcmcr["estimate"]
+        assert lcmcr["ci_low"] < lcmcr["estimate"] < lcmcr["ci_high"]
+        assert lcmcr["observed"] == output["observed"] == 263
+    else:  # the rule falls back and says why
+        assert output["method_used"] == "loglinear"
+        assert output["method_choice"]["code"] == "auto_loglinear_unconverged"
+
+
+def test_the_same_seed_repeats_the_latent_class_run(tmp_path: Path) -> None:
+    path = str(_write(tmp_path, FOUR_LISTS_CSV))
+
+    first = json.loads(_run_lenient(path, "--json", "--method", "lcmcr", *QUICK, "--seed", "3"))
+    again = json.loads(_run_lenient(path, "--json", "--method", "lcmcr", *QUICK, "--seed", "3"))
+
+    assert first["lcmcr"]["diagnostics"] == again["lcmcr"]["diagnostics"]
+    assert first["lcmcr"]["estimate"] == again["lcmcr"]["estimate"]
+
+
+def _run_lenient(*arguments: str) -> str:
+    """Run the command and return its output even when it exits with 3 (no estimate)."""
+    out = io.StringIO()
+    try:
+        call_command("estimate", *arguments, stdout=out)
+    except CommandError as error:
+        if error.returncode != 3:
+            raise
+    return out.getvalue()
+
+
+def test_unconverged_latent_classes_asked_for_by_name_give_no_figure_and_exit_3(
+    tmp_path: Path,
+) -> None:
+    path = str(_write(tmp_path, FOUR_LISTS_CSV))
+    out = io.StringIO()
+    arguments = ("--method", "lcmcr", "--iterations", "40", "--thin", "1", "--burn-in", "0",
+                 "--seed", "1")
+
+    with pytest.raises(CommandError, match="did not converge") as raised:
+        call_command("estimate", path, *arguments, stdout=out)
+
+    assert raised.value.returncode == 3
+    text = out.getvalue()
+    assert text.startswith("No estimate can be given")
+    assert "NOT CONVERGED (latent classes)" in text
+    assert "log-linear" in text  # the other method is still shown, for comparison
+    output = json.loads(_run_lenient(path, "--json", *arguments))
+    assert output["estimate"] is None
+    assert output["method_used"] is None
+    assert output["lcmcr"]["estimate"] is None
+    assert output["loglinear"]["estimate"] > 263
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("--chains", "1"), "2 to 16 chains"),
+        (("--iterations", "10", "--thin", "5"), "at least 4 draws"),
+        (("--iterations", "99999999999"), "at most 2,000,000"),
+    ],
+)
+def test_sampler_settings_out_of_bounds_exit_2(tmp_path: Path, arguments: tuple[str, ...],
+                                               message: str) -> None:
+    with pytest.raises(CommandError, match=message) as raised:
+        _run(str(_write(tmp_path, FOUR_LISTS_CSV)), *arguments)
+    assert raised.value.returncode == 2
+
+
+def test_a_sampler_option_that_is_not_a_number_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="not a whole number"):
+        _run(str(_write(tmp_path, FOUR_LISTS_CSV)), "--iterations", "-5")
