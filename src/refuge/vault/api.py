@@ -50,6 +50,10 @@ from refuge.vault.referral import (
     parse_partner_public_key,
     seal_for_partner,
 )
+from refuge.vault.signing import Signature, fingerprint
+from refuge.vault.signing import public_key as signing_public_key
+from refuge.vault.signing import sign as sign_statement
+from refuge.vault.signing import verify as verify_statement
 from refuge.vault.wrapping import (
     new_wrapping_key,
     unwrap_envelope_key,
@@ -68,6 +72,7 @@ __all__ = [
     "ReceiptSecrets",
     "SealedFile",
     "SealedTextField",
+    "Signature",
     "Unreadable",
     "UnreadableRecord",
     "VaultError",
@@ -85,6 +90,7 @@ __all__ = [
     "delete_file",
     "derive_receipt_secrets",
     "encrypt_bytes",
+    "fingerprint",
     "forget_cached_grants",
     "has_operator_key",
     "is_readable",
@@ -106,6 +112,8 @@ __all__ = [
     "seal_for_partner",
     "share",
     "shred",
+    "sign_statement",
+    "signing_public_key",
     "store_file",
     "sync_blind_index_grants",
     "unlock_for_session",
@@ -113,6 +121,7 @@ __all__ = [
     "unlock_with_receipt",
     "unwrap_envelope_key",
     "unwrap_secret",
+    "verify_statement",
     "wrap_envelope_key",
     "wrap_secret",
 ]

@@ -204,6 +204,13 @@ VAULT_ALLOW_WEAK_KDF = False
 # long; logout and the emergency lock forget them at once (vault/grant_cache.py).
 VAULT_GRANT_CACHE_SECONDS = env_int("REFUGE_GRANT_CACHE_SECONDS", 15 * 60)
 MEDIA_ROOT = DATA_DIR / "files"
+# The installation's Ed25519 key (vault/signing.py): signs audit heads and evidence bundles.
+# Outside MEDIA_ROOT, so backups never hold it.
+VAULT_SIGNING_KEY_FILE = env_str("REFUGE_SIGNING_KEY_FILE", str(DATA_DIR / "signing_key"))
+# Signed audit heads are written here (`refuge audit ship`); mount it from another machine.
+AUDIT_WITNESS_DIR = env_str("REFUGE_AUDIT_WITNESS_DIR", "")
+# Also mail each signed head to the active coordinators who have an e-mail address.
+AUDIT_WITNESS_EMAIL = env_bool("REFUGE_AUDIT_WITNESS_EMAIL", default=False)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
