@@ -3,9 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
+# requirements.lock pins every package (the installer and build backend too) with its hashes;
+# `make lock` re-resolves it after a change to pyproject.toml, keeping the other versions.
+LOCK_COMMAND := pip compile pyproject.toml requirements-tools.in --extra dev --generate-hashes \
+	--python-version 3.11 --native-tls --custom-compile-command "make lock" -o requirements.lock
 BENCH ?= all
 
-.PHONY: help install spark demo test lint types bench check messages
+.PHONY: help install lock spark demo test lint types bench check messages
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## / — /'
@@ -14,18 +18,25 @@ $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		(echo "Refuge needs Python 3.11 or newer"; exit 1)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	# Every download is checked against the lock's hashes; a package missing from it fails.
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	# Refuge itself, editable, built with the locked setuptools: nothing fetched unchecked.
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)  ## Create .venv and install the pinned dependencies
+install: $(STAMP)  ## Create .venv and install the pinned dependencies (hashes checked)
+
+lock: install  ## Re-resolve requirements.lock, with hashes, after changing pyproject.toml
+	$(BIN)/uv $(LOCK_COMMAND)
 
 SPARK_STAMP := $(VENV)/.spark-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 $(SPARK_STAMP): $(STAMP)
 	@# The optional Spark extra (a large download): the suite's Spark tests need it and
 	@# skip loudly without it; a failed install here does not stop the tests.
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[spark]' && touch $(SPARK_STAMP) \
+	@# Optional, so outside the hash-checked lock: the versions pyproject's `spark` extra names.
+	$(BIN)/python -m pip install --quiet 'pyspark==4.3.0' 'py4j==0.10.9.9' && touch $(SPARK_STAMP) \
 		|| echo "WARNING: pyspark could not be installed; the Spark tests will be skipped"
 
 spark: $(SPARK_STAMP)  ## Install the optional Spark extra (refuge dedupe --engine spark)

@@ -54,6 +54,10 @@ from refuge.vault.referral import (
     partner_key_fingerprint,
     seal_for_partner,
 )
+from refuge.vault.signing import Signature, fingerprint
+from refuge.vault.signing import public_key as signing_public_key
+from refuge.vault.signing import sign as sign_statement
+from refuge.vault.signing import verify as verify_statement
 from refuge.vault.wrapping import (
     new_wrapping_key,
     unwrap_envelope_key,
@@ -72,6 +76,7 @@ __all__ = [
     "ReceiptSecrets",
     "SealedFile",
     "SealedTextField",
+    "Signature",
     "Unreadable",
     "UnreadableRecord",
     "VaultError",
@@ -90,6 +95,7 @@ __all__ = [
     "derive_receipt_secrets",
     "drop_parent_grant",
     "encrypt_bytes",
+    "fingerprint",
     "forget_cached_grants",
     "granted_envelopes",
     "fingerprints_match",
@@ -114,6 +120,8 @@ __all__ = [
     "seal_for_partner",
     "share",
     "shred",
+    "sign_statement",
+    "signing_public_key",
     "store_file",
     "sync_blind_index_grants",
     "unlock_for_session",
@@ -121,6 +129,7 @@ __all__ = [
     "unlock_with_receipt",
     "unwrap_envelope_key",
     "unwrap_secret",
+    "verify_statement",
     "wrap_envelope_key",
     "wrap_secret",
 ]

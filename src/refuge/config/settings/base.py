@@ -229,6 +229,13 @@ VAULT_BLIND_INDEX_ITERATIONS = env_int("REFUGE_BLIND_INDEX_ITERATIONS", 2)
 # store_indexes() (vault/reindex.py); each app that stores indexes adds itself.
 VAULT_BLIND_INDEX_SOURCES = ["refuge.hotline.reindex", "refuge.cases.reindex"]
 MEDIA_ROOT = DATA_DIR / "files"
+# The installation's Ed25519 key (vault/signing.py): signs audit heads and evidence bundles.
+# Outside MEDIA_ROOT, so backups never hold it.
+VAULT_SIGNING_KEY_FILE = env_str("REFUGE_SIGNING_KEY_FILE", str(DATA_DIR / "signing_key"))
+# Signed audit heads are written here (`refuge audit ship`); mount it from another machine.
+AUDIT_WITNESS_DIR = env_str("REFUGE_AUDIT_WITNESS_DIR", "")
+# Also mail each signed head to the active coordinators who have an e-mail address.
+AUDIT_WITNESS_EMAIL = env_bool("REFUGE_AUDIT_WITNESS_EMAIL", default=False)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
