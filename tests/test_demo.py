@@ -34,4 +34,4 @@ def test_demo_creates_one_operator_per_role_and_prints_demo_credentials(settings
     again = io.StringIO()
     call_command("demo", stdout=again)
     assert "not adding them again" in again.getvalue()
-    assert Operator.objects.count() == len(Role)
+    assert Operator.objects.count() == len(Role) + 1  # a second coordinator: two unlock

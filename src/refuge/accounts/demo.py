@@ -17,6 +17,8 @@ DEMO_OPERATORS = [
     ("caseworker", Role.CASE_WORKER, False),
     ("lawyer", Role.LAWYER, False),
     ("analyst", Role.ANALYST, False),
+    # Lifting a duress lock or reopening after an emergency lock takes two coordinators.
+    ("coordinator2", Role.COORDINATOR, False),
 ]
 
 

@@ -22,6 +22,8 @@ EXPECTED = {
     "accounts:operator_edit": console(COORDINATOR),
     "accounts:operator_reset": console(COORDINATOR, method="post", ok=200),
     "accounts:operator_unlock": console(COORDINATOR, method="post", ok=302),
+    "accounts:operator_lift_delay": console(COORDINATOR, method="post", ok=302),
+    "accounts:reopen": console(COORDINATOR),
     "accounts:emergency_lock": console(COORDINATOR),
     "accounts:preferences": console(),
     # Every operator may switch their own console's language; it answers with the page again.

@@ -112,3 +112,19 @@ def test_the_index_key_follows_a_capability_held_by_the_roles_that_match_identif
                if Capability.MATCH_IDENTIFIERS in capabilities}
 
     assert holders == {Role.COORDINATOR, Role.OPERATOR, Role.CASE_WORKER}
+
+
+def test_a_check_warns_while_indexes_are_made_the_old_way(coordinator) -> None:
+    from refuge.vault.checks import blind_index_scheme
+
+    with vault.activated(keyring_for(coordinator)):
+        vault.blind_index("name", "Ахмед")
+    BlindIndexKey.objects.update(memory_kib=65_536, iterations=2)  # production's cost
+    assert blind_index_scheme(databases=["default"]) == []
+    assert blind_index_scheme() == []  # without --database nothing is queried
+
+    BlindIndexKey.objects.update(scheme=IndexScheme.HMAC_SHA256, memory_kib=0, iterations=0)
+
+    [warning] = blind_index_scheme(databases=["default"])
+    assert warning.id == "refuge.vault.W001"
+    assert "refuge reindex" in warning.hint
