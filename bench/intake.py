@@ -62,6 +62,9 @@ def _environment(data_dir: Path, settings_module: str) -> dict[str, str]:
         "REFUGE_INTAKE_MIN_FILL_SECONDS": "0",
         "REFUGE_INTAKE_REPORTS_PER_ADDRESS": "1000000000",
         "REFUGE_INTAKE_REPORTS_GLOBAL": "1000000000",
+        # Loopback is a shared address (refuge.core.addresses): per browser and shared budgets.
+        "REFUGE_INTAKE_REPORTS_PER_BROWSER": "1000000000",
+        "REFUGE_INTAKE_REPORTS_SHARED": "1000000000",
     })
     return environment
 

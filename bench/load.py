@@ -96,7 +96,13 @@ def _environment(data_dir: Path) -> dict[str, str]:
         "REFUGE_INTAKE_REPORTS_GLOBAL": "1000000000",
         "REFUGE_INTAKE_MAILBOX_PER_ADDRESS": "1000000000",
         "REFUGE_INTAKE_MAILBOX_GLOBAL": "1000000000",
-        "REFUGE_LOGIN_LOCKOUT_ADDRESS_FAILURES": "1000000",
+        # Loopback is a shared address (refuge.core.addresses): per browser and shared budgets.
+        "REFUGE_INTAKE_REPORTS_PER_BROWSER": "1000000000",
+        "REFUGE_INTAKE_REPORTS_SHARED": "1000000000",
+        "REFUGE_INTAKE_MAILBOX_PER_BROWSER": "1000000000",
+        "REFUGE_INTAKE_MAILBOX_SHARED": "1000000000",
+        "REFUGE_LOGIN_LOCKOUT_FAILURES": "1000000",
+        "REFUGE_LOGIN_LOCKOUT_ACCOUNT_FAILURES": "1000000",
     })
     return environment
 

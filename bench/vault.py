@@ -9,6 +9,15 @@ the other jobs. Wall-clock figures are printed beside them.
 vault_seal_per_s / vault_open_per_s  encrypt / decrypt of 1 KB values with an envelope's key
 vault_unlock_s                       unwrapping an operator's key with production Argon2id
                                      parameters (median of 5)
+vault_blind_index_hmac_us            one blind index the way they were made before issue 14 (one
+                                     HMAC-SHA256): the baseline, measured in the same run
+vault_blind_index_argon2id_ms        one blind index now (Argon2id of the keyed HMAC, production
+                                     cost: REFUGE_BLIND_INDEX_MEMORY_KIB / _ITERATIONS), median
+vault_blind_index_cost_ratio         the second divided by the first (issue 14: >= 10,000)
+vault_blind_index_ru_mobiles_hmac_core_hours   what one coerced password plus the database
+vault_blind_index_ru_mobiles_core_hours        cost to index every Russian mobile number (10^9:
+                                     +7 9xx xxx xx xx) and so recover each indexed one, before
+                                     and now, in core-hours of this machine
 vault_list_ratio                     a logged-in GET of a console page listing 50 records, each
                                      in its own envelope (whole middleware stack, session,
                                      keyring, one vault.preload, console template), divided by
@@ -88,6 +97,47 @@ def measure_unlock(operator: Any) -> float:
     print(f"  unlock with Argon2id m={key.kdf_memory_kib} KiB t={key.kdf_iterations}: "
           f"wall {[round(t, 3) for t in timings]} s, CPU {[round(t, 3) for t in cpu_timings]} s")
     return round(statistics.median(cpu_timings), 4)
+
+
+RUSSIAN_MOBILE_NUMBERS = 10**9  # +7 9xx xxx xx xx
+
+
+def measure_blind_index() -> dict[str, float]:
+    """The attacker's inner loop, old and new: key in hand, one candidate number per step."""
+    from django.conf import settings
+
+    from refuge.vault import crypto
+    from refuge.vault.blind import IndexKey, IndexKind, compute_index
+    from refuge.vault.models import IndexScheme
+
+    key = crypto.random_key()
+    old = IndexKey(envelope_id=None, key=key, scheme=IndexScheme.HMAC_SHA256)
+    new = IndexKey(envelope_id=None, key=key, scheme=IndexScheme.ARGON2ID,
+                   memory_kib=settings.VAULT_BLIND_INDEX_MEMORY_KIB,
+                   iterations=settings.VAULT_BLIND_INDEX_ITERATIONS)
+    count = 100_000
+    numbers = [f"+79{n:09d}" for n in range(count)]
+    started = time.process_time()
+    for number in numbers:
+        compute_index(old, IndexKind.PHONE, number)
+    hmac_seconds = (time.process_time() - started) / count
+    slow_timings = []
+    for number in numbers[:9]:
+        started = time.process_time()
+        compute_index(new, IndexKind.PHONE, number)
+        slow_timings.append(time.process_time() - started)
+    slow_seconds = statistics.median(slow_timings)
+    print(f"  blind index: HMAC {hmac_seconds * 1e6:.2f} us, Argon2id m={new.memory_kib} KiB "
+          f"t={new.iterations} {slow_seconds * 1000:.1f} ms (CPU time per index)")
+    return {
+        "vault_blind_index_hmac_us": round(hmac_seconds * 1e6, 3),
+        "vault_blind_index_argon2id_ms": round(slow_seconds * 1000, 2),
+        "vault_blind_index_cost_ratio": round(slow_seconds / hmac_seconds),
+        "vault_blind_index_ru_mobiles_hmac_core_hours": round(
+            RUSSIAN_MOBILE_NUMBERS * hmac_seconds / 3600, 2),
+        "vault_blind_index_ru_mobiles_core_hours": round(
+            RUSSIAN_MOBILE_NUMBERS * slow_seconds / 3600),
+    }
 
 
 def _bench_models() -> tuple[Any, Any]:
@@ -222,6 +272,7 @@ def main() -> None:
     figures: dict[str, float | int] = {}
     figures.update(measure_seal_and_open(operator))
     figures["vault_unlock_s"] = measure_unlock(operator)
+    figures.update(measure_blind_index())
     figures["vault_list_ratio"] = measure_list_ratio(operator)
     record(figures)
 

@@ -41,6 +41,7 @@ def _assert_security_headers(response, path: str) -> None:
     assert response["X-Frame-Options"] == "DENY", path
     assert "geolocation=()" in response["Permissions-Policy"], path
     assert "no-store" in response["Cache-Control"], path
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin", path
     assert "Server" not in response
 
 
@@ -75,6 +76,16 @@ def test_static_assets_may_be_cached_but_pages_may_not(client: Client) -> None:
     assert finders.find("refuge/public.css")
     page = client.get("/console/accounts/login/")
     assert "no-store" in page["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_static_assets_carry_the_cross_origin_resource_policy(settings) -> None:
+    settings.WHITENOISE_USE_FINDERS = True  # serve from the apps' folders, no collectstatic
+    response = Client().get("/static/refuge/public.css")
+
+    assert response.status_code == 200
+    assert "no-store" not in response["Cache-Control"]  # served by WhiteNoise, cacheable
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
 
 
 @pytest.mark.django_db

@@ -92,7 +92,8 @@ def _refuse_save(*args: Any, **kwargs: Any) -> None:
 
 def stand_in(user: Operator) -> Operator:
     """The user a duress session sees: same name and role, no row, no key, no capability."""
-    decoy = Operator(pk=0, username=user.username, role=user.role, is_active=True)
+    decoy = Operator(pk=0, username=user.username, role=user.role, is_active=True,
+                     time_zone=user.time_zone)  # times read as the person's console shows them
     decoy.set_unusable_password()
     decoy.is_duress = True  # type: ignore[attr-defined]
     decoy.save = _refuse_save  # type: ignore[method-assign]

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from refuge.core.errors import DomainError
 
@@ -11,8 +12,25 @@ class LoginRefused(DomainError):
 
 
 class LoginLocked(DomainError):
+    """Too many failures for this account: it must wait before the next try."""
+
     def __init__(self, minutes: int) -> None:
         super().__init__(
-            _("Too many failed attempts. Logging in is blocked for %(minutes)d minutes.")
-            % {"minutes": minutes}
+            ngettext("Too many failed attempts for this account. Try again in %(minutes)d "
+                     "minute.",
+                     "Too many failed attempts for this account. Try again in %(minutes)d "
+                     "minutes.", minutes) % {"minutes": minutes}
         )
+        self.minutes = minutes
+
+
+class ConsoleClosed(DomainError):
+    """After an emergency lock only coordinators log in, to reopen the console."""
+
+    def __init__(self) -> None:
+        super().__init__(_("The console is closed after an emergency lock. A coordinator "
+                           "must reopen it before you can log in."))
+
+
+class LockLiftRefused(DomainError):
+    """A coordinator may not approve lifting this lock (a message says why)."""

@@ -25,6 +25,10 @@ class Operator(AbstractUser):
     duress_password = models.CharField(max_length=128, blank=True, default="")
     # Optimistic locking for coordinators' edits (refuge.core.concurrency.save_with_version).
     version = models.PositiveIntegerField(default=0)
+    # The operator's own console settings (accounts.preferences). Empty: the installation's
+    # zone (REFUGE_TIME_ZONE); the language of the address (Russian at /console/).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
 
     class Meta:
         ordering = ["username"]
@@ -46,9 +50,37 @@ class LoginFailure(models.Model):
 
 
 class GlobalLock(models.Model):
-    """A singleton: the emergency-lock generation shared by every app server."""
+    """A singleton: the emergency-lock generation shared by every app server.
+
+    `closed_at` is set by an emergency lock and cleared when enough coordinators reopen the
+    console (accounts.unlocking): until then only coordinators log in, to reopen it.
+    """
 
     generation = models.PositiveIntegerField(default=0)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+
+class LockLiftApproval(models.Model):
+    """One coordinator's approval to lift a duress lock or to reopen after an emergency lock.
+
+    Approvals count only for the lock they were given under (given after it began) and within
+    REFUGE_UNLOCK_APPROVAL_HOURS; the approval that completes the count lifts the lock, and
+    the approvals are then deleted (the audit log keeps each one).
+    """
+
+    class Kind(models.TextChoices):
+        DURESS = "duress", _("Lift a duress lock")
+        REOPEN = "reopen", _("Reopen the console after an emergency lock")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    # The locked account (DURESS); empty for REOPEN.
+    operator = models.ForeignKey(Operator, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="+")
+    approved_by = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at"]
 
 
 class LockReason(models.TextChoices):

@@ -23,6 +23,9 @@ class Capability(models.TextChoices):
     SUPERVISE_HOTLINE = "supervise_hotline", _("Supervise the hotline")
     EDIT_TEMPLATES = "edit_templates", _("Edit reply templates")
     REVEAL_IDENTIFIERS = "reveal_identifiers", _("Reveal phone numbers and handles")
+    # Holds the blind index key (vault.blind): finds repeat callers and people already known
+    # by their number or name. Only roles whose work matches identifiers hold it.
+    MATCH_IDENTIFIERS = "match_identifiers", _("Match phone numbers and names")
     MANAGE_CASES = "manage_cases", _("Manage cases")
     APPROVE_SPENDING = "approve_spending", _("Approve spending and referrals")
     VIEW_SHELTERS = "view_shelters", _("See the shelter register")
@@ -34,10 +37,11 @@ class Capability(models.TextChoices):
 _ALL = set(Capability)
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.COORDINATOR: frozenset(_ALL),
-    Role.OPERATOR: frozenset({Capability.HANDLE_CONTACTS, Capability.REVEAL_IDENTIFIERS}),
+    Role.OPERATOR: frozenset({Capability.HANDLE_CONTACTS, Capability.REVEAL_IDENTIFIERS,
+                              Capability.MATCH_IDENTIFIERS}),
     Role.CASE_WORKER: frozenset(
         {Capability.HANDLE_CONTACTS, Capability.MANAGE_CASES, Capability.REVEAL_IDENTIFIERS,
-         Capability.APPROVE_SPENDING, Capability.DOCUMENT}
+         Capability.MATCH_IDENTIFIERS, Capability.APPROVE_SPENDING, Capability.DOCUMENT}
     ),
     Role.LAWYER: frozenset({Capability.DOCUMENT}),
     Role.ANALYST: frozenset({Capability.ANALYSE, Capability.PUBLISH}),

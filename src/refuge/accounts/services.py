@@ -18,6 +18,7 @@ from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability, Role
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.core.addresses import ClientAddress
 from refuge.core.concurrency import save_with_version
 from refuge.vault import api as vault
 from refuge.vault.operators import SessionUnlock
@@ -35,7 +36,7 @@ class FirstFactor:
         return self.unlock is None
 
 
-def check_password(*, username: str, password: str, address: str) -> FirstFactor:
+def check_password(*, username: str, password: str, address: ClientAddress) -> FirstFactor:
     """First factor. Returns the operator and the unlocked key for the session.
 
     The duress password is recognised here (see accounts.duress). A locked account is refused
@@ -60,7 +61,7 @@ def check_password(*, username: str, password: str, address: str) -> FirstFactor
     return FirstFactor(operator=operator, unlock=unlock)
 
 
-def _duress_or_refuse(*, username: str, password: str, address: str) -> FirstFactor:
+def _duress_or_refuse(*, username: str, password: str, address: ClientAddress) -> FirstFactor:
     candidate = Operator.objects.filter(username=username, is_active=True).first()
     if candidate is None:
         duress.burn_equal_time(password)
@@ -70,7 +71,7 @@ def _duress_or_refuse(*, username: str, password: str, address: str) -> FirstFac
     return _refuse(username=username, address=address)
 
 
-def _refuse(*, username: str, address: str) -> NoReturn:
+def _refuse(*, username: str, address: ClientAddress) -> NoReturn:
     lockout.register_failure(username=username, address=address)
     known = Operator.objects.filter(username=username).values_list("pk", flat=True).first()
     record_event(AuditAction.LOGIN_FAILED, target_type="accounts.Operator",
@@ -90,7 +91,7 @@ def pending_device(operator: Operator) -> TOTPDevice:
     return device
 
 
-def check_code(*, operator: Operator, code: str, address: str) -> TOTPDevice:
+def check_code(*, operator: Operator, code: str, address: ClientAddress) -> TOTPDevice:
     """Second factor: verify the TOTP code of a confirmed device, or confirm enrolment."""
     lockout.ensure_not_locked(username=operator.username, address=address)
     device = confirmed_device(operator)

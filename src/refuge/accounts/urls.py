@@ -1,6 +1,6 @@
 from django.urls import path
 
-from refuge.accounts import views
+from refuge.accounts import preference_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("operators/<int:operator_id>/reset/", views.operator_reset_view, name="operator_reset"),
     path("operators/<int:operator_id>/unlock/", views.operator_unlock_view,
          name="operator_unlock"),
+    path("operators/<int:operator_id>/lift-delay/", views.operator_lift_delay_view,
+         name="operator_lift_delay"),
+    path("reopen/", views.reopen_view, name="reopen"),
     path("duress/", views.duress_password_view, name="duress_password"),
     path("emergency-lock/", views.emergency_lock_view, name="emergency_lock"),
+    path("settings/", preference_views.preferences_view, name="preferences"),
+    path("language/", preference_views.language_view, name="language"),
 ]

@@ -9,13 +9,15 @@ from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from refuge.accounts import duress, services
+from refuge.accounts import duress, lockout, services, unlocking
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.duress import DURESS_SESSION_KEY
 from refuge.accounts.emergency import emergency_lock
+from refuge.accounts.errors import LockLiftRefused
 from refuge.accounts.forms import (
     CodeForm,
     CreateOperatorForm,
@@ -25,18 +27,21 @@ from refuge.accounts.forms import (
     LoginForm,
     PasswordChangeForm,
 )
-from refuge.accounts.middleware import GENERATION_KEY, GLOBAL_GENERATION_KEY, LAST_SEEN_KEY
+from refuge.accounts.middleware import (
+    GENERATION_KEY,
+    GLOBAL_GENERATION_KEY,
+    LAST_SEEN_KEY,
+    STARTED_KEY,
+)
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Capability, Role
+from refuge.core.addresses import client_address
 from refuge.core.errors import ConflictError, DomainError
-from refuge.vault.middleware import SESSION_BLOB_KEY, clear_session_unlock, store_session_unlock
+from refuge.core.middleware import clear_site_data
+from refuge.vault.middleware import SESSION_BLOB_KEY, end_session_unlock, store_session_unlock
 
 PENDING_KEY = "pending_operator_id"
 PENDING_BLOB_KEY = "pending_vault_blob"
-
-
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,8 +51,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         try:
             first = services.check_password(
                 username=form.cleaned_data["username"], password=form.cleaned_data["password"],
-                address=_address(request),
+                address=client_address(request),
             )
+            unlocking.ensure_console_open_for(first.operator)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -73,7 +79,7 @@ def code_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             device = services.check_code(operator=operator, code=form.cleaned_data["code"],
-                                         address=_address(request))
+                                         address=client_address(request))
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -103,14 +109,15 @@ def _complete_login(request: HttpRequest, operator: Operator, device: Any) -> No
     request.session[GENERATION_KEY] = operator.session_generation
     request.session[GLOBAL_GENERATION_KEY] = services.current_global_generation()
     request.session[LAST_SEEN_KEY] = int(time.time())
+    request.session[STARTED_KEY] = int(time.time())
 
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     response = redirect("accounts:login")
-    clear_session_unlock(response)
-    return response
+    end_session_unlock(request, response)
+    return clear_site_data(response)
 
 
 @require_POST
@@ -119,8 +126,8 @@ def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
     services.log_out_everywhere(request.user)  # type: ignore[arg-type]
     logout(request)
     response = redirect("accounts:login")
-    clear_session_unlock(response)
-    return response
+    end_session_unlock(request, response)
+    return clear_site_data(response)
 
 
 @require_http_methods(["GET", "POST"])
@@ -142,8 +149,13 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 
 @operator_required(Capability.MANAGE_OPERATORS)
 def operator_list_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/operator_list.html",
-                  {"operators": Operator.objects.order_by("username")})
+    operators = list(Operator.objects.order_by("username"))
+    failed_logins = lockout.lockouts(operators)
+    rows = [{"operator": operator, "failed_logins": failed_logins.get(operator.pk),
+             "unlock": (unlocking.duress_unlock_progress(operator)
+                        if operator.locked_reason else None)}
+            for operator in operators]
+    return render(request, "accounts/operator_list.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
@@ -220,9 +232,52 @@ def duress_password_view(request: HttpRequest) -> HttpResponse:
 @operator_required(Capability.MANAGE_OPERATORS)
 def operator_unlock_view(request: HttpRequest, operator_id: int) -> HttpResponse:
     operator = get_object_or_404(Operator, pk=operator_id)
-    duress.unlock_operator(operator=operator, unlocked_by=request.user)
-    messages.success(request, _("The account is unlocked."))
+    try:
+        progress = unlocking.approve_duress_unlock(operator=operator, approved_by=request.user)
+    except LockLiftRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _lift_message(progress, _("The account is unlocked.")))
     return redirect("accounts:operators")
+
+
+def _lift_message(progress: unlocking.LiftProgress, done: str) -> str:
+    if progress.is_complete:
+        return done
+    return ngettext(
+        "Your approval is recorded. %(count)d more coordinator must approve.",
+        "Your approval is recorded. %(count)d more coordinators must approve.",
+        progress.missing) % {"count": progress.missing}
+
+
+@require_POST
+@operator_required(Capability.MANAGE_OPERATORS)
+def operator_lift_delay_view(request: HttpRequest, operator_id: int) -> HttpResponse:
+    operator = get_object_or_404(Operator, pk=operator_id)
+    lockout.lift_login_delay(operator=operator, lifted_by=request.user)
+    messages.success(request, _("%(name)s may log in again at once.")
+                     % {"name": operator.username})
+    return redirect("accounts:operators")
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required(Capability.MANAGE_OPERATORS)
+def reopen_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            progress = unlocking.approve_reopen(approved_by=request.user)
+        except LockLiftRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _lift_message(progress, _("The console is open again.")))
+            if progress.is_complete:
+                return redirect("core:home")
+        return redirect("accounts:reopen")
+    closed_at = unlocking.console_closed_at()
+    return render(request, "accounts/reopen.html", {
+        "closed_at": closed_at,
+        "progress": unlocking.reopen_progress() if closed_at is not None else None,
+    })
 
 
 @require_http_methods(["GET", "POST"])
@@ -232,7 +287,9 @@ def emergency_lock_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         destroyed = emergency_lock(actor=request.user)
         logout(request)  # our own session row is gone already; this clears the request too
-        response = render(request, "accounts/emergency_locked.html", {"sessions": destroyed})
-        clear_session_unlock(response)
-        return response
-    return render(request, "accounts/emergency_lock.html", {"form": form})
+        response = render(request, "accounts/emergency_locked.html", {
+            "sessions": destroyed, "approvals_needed": unlocking.approvals_needed()})
+        end_session_unlock(request, response)
+        return clear_site_data(response)
+    return render(request, "accounts/emergency_lock.html", {
+        "form": form, "approvals_needed": unlocking.approvals_needed()})

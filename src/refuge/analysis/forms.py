@@ -54,3 +54,18 @@ class PairDecisionForm(forms.Form):
         choices=[("yes", _("Same person")), ("no", _("Different people"))],
         coerce=lambda value: value == "yes",
     )
+
+
+class SplitForm(forms.Form):
+    victims = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["victims"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        # Any victim number: the service checks they belong to the person being split.
+        field.valid_value = lambda value: str(value).isdigit()  # type: ignore[method-assign]
+
+
+class MergeForm(forms.Form):
+    other = forms.IntegerField(label=_("Merge with person no."), min_value=1)

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
-from refuge.documentation.choices import Affiliation, ViolationType
+from refuge.analysis.linking import latest_run, people_of
+from refuge.documentation.choices import Affiliation, AgeGroup, Gender, ViolationType
 from refuge.documentation.consent import withheld_victims
-from refuge.documentation.models import Act, ActPerpetrator, Place
+from refuge.documentation.models import Act, ActPerpetrator, Place, Victim
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,24 +32,43 @@ class CountRow:
     label: str
     count: int
     threshold: int = field(default=5)
+    protected: bool = False  # hidden by secondary suppression (see suppression.py)
 
     @property
-    def is_suppressed(self) -> bool:
+    def is_small(self) -> bool:
         """Small cells (1 to threshold-1) could single a person out: they are shown as "<5"."""
         return 0 < self.count < self.threshold
 
     @property
+    def is_suppressed(self) -> bool:
+        return self.is_small or self.protected
+
+    @property
     def shown(self) -> str:
-        return f"<{self.threshold}" if self.is_suppressed else str(self.count)
+        if self.is_small:
+            return f"<{self.threshold}"
+        return "×" if self.protected else str(self.count)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkageBasis:
+    """The linkage run people are counted from (None: no run yet, every record a person)."""
+
+    run_id: int | None
+    finished: str = ""
+    method: str = ""
+    threshold: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class Summary:
     acts: int
-    victims: int
+    victims: int  # victim records
     events: int
     threshold: int
     withheld_victims: int = 0  # matching victims left out at their request (consent)
+    people: int = 0  # linked people (clusters of victim records)
+    linkage: LinkageBasis = field(default_factory=lambda: LinkageBasis(None))
 
 
 def suppression_threshold() -> int:
@@ -76,17 +96,63 @@ def _rows(pairs: list[tuple[str, str, int]]) -> list[CountRow]:
     return [CountRow(key, label, count, threshold) for key, label, count in pairs]
 
 
+def linkage_basis() -> LinkageBasis:
+    run = latest_run()
+    if run is None:
+        return LinkageBasis(None)
+    return LinkageBasis(run.pk, run.started_at.strftime("%Y-%m-%d %H:%M UTC"), run.method,
+                        run.threshold)  # fmt: skip
+
+
+def person_keys(victim_ids: list[int]) -> dict[int, str]:
+    """Each victim's person in the latest linkage run; a victim it did not see is alone."""
+    people = people_of(latest_run())
+    return {victim_id: people.get(victim_id, f"v{victim_id}") for victim_id in victim_ids}
+
+
 def summary(statistics_filter: StatisticsFilter) -> Summary:
     acts = filtered_acts(statistics_filter)
-    victims = acts.values("victim_id").distinct().count()
+    victim_ids = list(acts.values_list("victim_id", flat=True).distinct())
     everyone = filtered_acts(statistics_filter, with_withheld=True)
     return Summary(
         acts=acts.count(),
-        victims=victims,
+        victims=len(victim_ids),
         events=acts.values("event_id").distinct().count(),
         threshold=suppression_threshold(),
-        withheld_victims=everyone.values("victim_id").distinct().count() - victims,
+        withheld_victims=everyone.values("victim_id").distinct().count() - len(victim_ids),
+        people=len(set(person_keys(victim_ids).values())),
+        linkage=linkage_basis(),
     )
+
+
+def _combined(values: set[str], unknown: str, not_stated: str | None = None) -> str:
+    known = values - {unknown} - ({not_stated} if not_stated else set())
+    if len(known) == 1:
+        return known.pop()
+    if not known and not_stated in values:
+        return not_stated
+    return unknown  # none known, or the records disagree
+
+
+def people_by_attribute(statistics_filter: StatisticsFilter, attribute: str) -> list[CountRow]:
+    """People (linked clusters) by gender or age group; a person whose records disagree
+    counts as unknown."""
+    choices = Gender if attribute == "gender" else AgeGroup
+    victims = Victim.objects.filter(
+        pk__in=filtered_acts(statistics_filter).values("victim_id")
+    ).values_list("pk", attribute)
+    keys = person_keys([pk for pk, _ in victims])
+    values: dict[str, set[str]] = {}
+    for pk, value in victims:
+        values.setdefault(keys[pk], set()).add(value)
+    not_stated = Gender.NOT_STATED.value if attribute == "gender" else None
+    counted: dict[str, int] = {}
+    for person_values in values.values():
+        value = _combined(person_values, choices.UNKNOWN.value, not_stated)
+        counted[value] = counted.get(value, 0) + 1
+    labels = dict(choices.choices)
+    return _rows([(value, str(labels[value]), counted[value])
+                  for value in choices.values if counted.get(value)])  # fmt: skip
 
 
 def counts_by_month(statistics_filter: StatisticsFilter) -> list[CountRow]:

@@ -1,21 +1,40 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.roles import Capability
-from refuge.analysis import services
+from refuge.analysis import linking, services
 from refuge.analysis.capture import capture_table
 from refuge.analysis.charts import bar_chart_svg
 from refuge.analysis.estimation import EstimationError, estimate_from_table
-from refuge.analysis.forms import EstimateForm, PairDecisionForm, StatisticsFilterForm
-from refuge.analysis.models import CandidatePair
-from refuge.analysis.reports import build_report, method_text, report_csv, report_pdf
+from refuge.analysis.forms import (
+    EstimateForm,
+    MergeForm,
+    PairDecisionForm,
+    SplitForm,
+    StatisticsFilterForm,
+)
+from refuge.analysis.linkage import LinkageError
+from refuge.analysis.linking import latest_run
+from refuge.analysis.models import CandidatePair, LinkageRun
+from refuge.analysis.reports import (
+    build_report,
+    linkage_text,
+    method_text,
+    report_csv,
+    report_pdf,
+)
 from refuge.analysis.statistics import StatisticsFilter
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.core.errors import DomainError
 from refuge.documentation.models import Victim
 
 
@@ -50,6 +69,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
             "report": report,
             "charts": charts,
             "method": method_text(report.summary.threshold),
+            "linkage": linkage_text(report),
             "query": request.GET.urlencode(),
         },
     )
@@ -105,7 +125,9 @@ def review_view(request: HttpRequest) -> HttpResponse:
         (candidate, victims[candidate.victim_low_id], victims[candidate.victim_high_id])
         for candidate in candidates
     ]
-    return render(request, "analysis/review.html", {"rows": rows})
+    _audit_names_shown(request, len(victims), "review")
+    return render(request, "analysis/review.html",
+                  {"rows": rows, "total": CandidatePair.objects.count(), "run": latest_run()})
 
 
 @require_POST
@@ -120,3 +142,63 @@ def decide_view(request: HttpRequest, candidate_id: int) -> HttpResponse:
             same_person=form.cleaned_data["same_person"],
         )
     return redirect("analysis:review")
+
+
+def _audit_names_shown(request: HttpRequest, count: int, page: str) -> None:
+    record_event(AuditAction.RECORD_READ, actor=request.user, target_type="documentation.Victim",
+                 target_id=page, details={"shown": count})  # fmt: skip
+
+
+@operator_required(Capability.ANALYSE)
+def clusters_view(request: HttpRequest) -> HttpResponse:
+    run = latest_run()
+    people = linking.merged_people(run) if run else []
+    _audit_names_shown(request, sum(len(person.victims) for person in people), "clusters")
+    return render(request, "analysis/clusters.html", {
+        "run": run, "people": people, "error": request.GET.get("error") == "1",
+        "merge_form": MergeForm(),
+    })  # fmt: skip
+
+
+@require_POST
+@operator_required(Capability.ANALYSE)
+def run_linkage_view(request: HttpRequest) -> HttpResponse:
+    try:
+        linking.run_linkage(analyst=request.user)  # type: ignore[arg-type]
+    except LinkageError as error:
+        messages.error(request, str(error))
+    return redirect("analysis:clusters")
+
+
+@require_POST
+@operator_required(Capability.ANALYSE)
+def split_view(request: HttpRequest, run_id: int, person: int) -> HttpResponse:
+    run = get_object_or_404(LinkageRun, pk=run_id)
+    form = SplitForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise linking.NothingToSplit(_("Choose the records to split off."))
+        linking.split_person(analyst=request.user, run=run, person=person,  # type: ignore[arg-type]
+                             victim_ids=form.cleaned_data["victims"])  # fmt: skip
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Split. Later linkage runs keep these records apart."))
+    return redirect("analysis:clusters")
+
+
+@require_POST
+@operator_required(Capability.ANALYSE)
+def merge_view(request: HttpRequest, run_id: int, person: int) -> HttpResponse:
+    run = get_object_or_404(LinkageRun, pk=run_id)
+    form = MergeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise linking.NotOnePerson(_("Give the number of the person to merge with."))
+        linking.merge_people(analyst=request.user, run=run, person=person,  # type: ignore[arg-type]
+                             other=form.cleaned_data["other"])  # fmt: skip
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Merged. Later linkage runs keep these records together."))
+    return redirect("analysis:clusters")

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOGIN_LOCKED = "login_locked", _("Login refused: locked")
-    LOGOUT = "logout", _("Logged out")
+    # Context: Django's own "Logged out" means "not authorised" in Russian.
+    LOGOUT = "logout", pgettext_lazy("audit action", "Logged out")
     LOGOUT_EVERYWHERE = "logout_everywhere", _("Logged out everywhere")
     TOTP_ENROLLED = "totp_enrolled", _("Second factor enrolled")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
@@ -29,6 +31,19 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Export")
     REPORT_RECEIVED = "report_received", _("Anonymous report received")
     SETTINGS_CHANGED = "settings_changed", _("Settings changed")
+    # Lockout, locks and limits (issue 14 item 3, 5): named apart from authorization failures.
+    LOGIN_DELAYED = "login_delayed", _("Login delayed after failed attempts")
+    LOGIN_DELAY_LIFTED = "login_delay_lifted", _("Login delay lifted by a coordinator")
+    LOCK_LIFT_APPROVED = "lock_lift_approved", _("Coordinator approved lifting a lock")
+    CONSOLE_REOPENED = "console_reopened", _("Console reopened after an emergency lock")
+    INTAKE_RATE_LIMITED = "intake_rate_limited", _("Intake limit reached")
+    BLIND_INDEX_REKEYED = "blind_index_rekeyed", _("Blind indexes remade under a new key")
+    APPROVAL_REQUESTED = "approval_requested", _("Two-person act requested")
+    APPROVAL_CONFIRMED = "approval_confirmed", _("Two-person act confirmed")
+    APPROVAL_REFUSED = "approval_refused", _("Two-person act refused or withdrawn")
+    APPROVAL_EXPIRED = "approval_expired", _("Two-person act expired")
+    ACCESS_DENIED = "access_denied", _("Access refused")
+    RATE_LIMITED = "rate_limited", _("Rate limit reached")
 
 
 class AuditEvent(models.Model):

@@ -9,16 +9,20 @@ from django.utils import timezone
 
 from refuge.accounts.demo import DEMO_PASSWORD
 from refuge.accounts.models import Operator
+from refuge.approvals.selectors import pending_request
+from refuge.approvals.services import confirm_action
 from refuge.cases.models import (
     Case,
     ConsentKind,
     NeedCategory,
     NeedStatus,
+    Partner,
     SpendingCategory,
     Stage,
     StageCode,
     VerificationCheck,
 )
+from refuge.cases.partner_keys import CHANGE_PARTNER_KEY, key_fingerprint
 from refuge.cases.services import money, movement, persons, plan, referral, stages, tasks
 from refuge.cases.services.opening import open_case_from_contact
 from refuge.intake.models import ReporterKind, Urgency
@@ -48,6 +52,14 @@ def _move(case: Case, code: StageCode, by: Operator, reason: str = "") -> None:
                      version=case.version, reason=reason)
 
 
+def _confirm_partner_key(partner: Partner, *, public_key: str, by: Operator) -> None:
+    """The demo's second person reads the key's fingerprint back, as a real one would."""
+    action = pending_request(CHANGE_PARTNER_KEY, partner)
+    if action is None:
+        raise RuntimeError("the demo partner's key was not asked for")
+    confirm_action(action=action, confirmed_by=by, read_back=key_fingerprint(public_key))
+
+
 def seed() -> list[str]:
     """Create the demo cases (once); return the lines to print."""
     if Case.objects.exists():
@@ -57,7 +69,9 @@ def seed() -> list[str]:
     now = timezone.now()
     private, public = vault.new_partner_keypair()
     partner = referral.save_partner(partner=None, name="Northern Rainbow Shelter Network",
-                                    public_key=public, is_active=True, saved_by=coordinator)
+                                    public_key=public, is_active=True, saved_by=coordinator,
+                                    reason="Key handed over at the network's office (demo).")
+    _confirm_partner_key(partner, public_key=public, by=worker)
     with vault.activated(_as(coordinator)):
         shelter = movement.register_shelter(code="sever-2", address="(fictional) Sadovaya 14",
                                             notes="Two beds, host speaks Chechen",

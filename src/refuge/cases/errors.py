@@ -107,3 +107,29 @@ class StageNotAllowed(CaseError):
 class PartnerNameTaken(CaseError):
     def __init__(self) -> None:
         super().__init__(_("A partner organisation with this name exists already."))
+
+
+class RemovalRefused(CaseError):
+    """Taking someone off a case: only its lead or a coordinator, a coordinator only by
+    another coordinator, nobody themselves."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class NoConfirmerOnCase(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("No coordinator is on this case to confirm the removal: share the "
+                           "case with a coordinator first."))
+
+
+class PartnerKeyMissing(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("This partner has no confirmed key yet: nothing can be sealed to it "
+                           "until a second person confirms its key's fingerprint."))
+
+
+class PartnerKeyChangePending(CaseError):
+    def __init__(self) -> None:
+        super().__init__(_("A new key for this partner already waits for a second person: "
+                           "confirm or withdraw that request first."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
+from refuge.approvals.forms import reason_field
 from refuge.cases.links import KeepChoice
 from refuge.cases.models import (
     ConsentKind,
@@ -24,6 +25,7 @@ from refuge.cases.models import (
     StageCode,
     VerificationCheck,
 )
+from refuge.core.timezones import ZonedDateTimeField
 from refuge.vault import api as vault
 
 OFF = {"autocomplete": "off"}
@@ -38,13 +40,6 @@ def _text(label: Any, *, required: bool = False, rows: int = 3) -> forms.CharFie
 def _line(label: Any, *, required: bool = False, max_length: int = 200) -> forms.CharField:
     return forms.CharField(label=label, required=required, max_length=max_length,
                            widget=forms.TextInput(attrs=OFF))
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M")
 
 
 def case_workers() -> Any:
@@ -122,6 +117,7 @@ class RemovePersonForm(forms.Form):
     ])
     linked = forms.ChoiceField(label=_("What should become of the records that document them?"),
                                widget=forms.RadioSelect, choices=KeepChoice.choices)
+    reason = reason_field()
 
     def __init__(self, *args: Any, has_linked_records: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -156,7 +152,7 @@ class TaskForm(forms.Form):
     title = _line(_("Task"), required=True, max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Operator.objects.none(),
                                    error_messages={"invalid_choice": NOT_ON_CASE})
-    due_at = forms.DateTimeField(label=_("Due"), required=False, widget=DateTimeInput())
+    due_at = ZonedDateTimeField(label=_("Due"), required=False)
     is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
@@ -169,7 +165,7 @@ class TaskEditForm(VersionedForm, TaskForm):
 
 
 class CheckInForm(forms.Form):
-    due_at = forms.DateTimeField(label=_("Agreed time (UTC)"), widget=DateTimeInput())
+    due_at = ZonedDateTimeField(label=_("Agreed time"))
     grace_minutes = forms.IntegerField(label=_("Grace (minutes)"), min_value=0, max_value=1440,
                                        initial=30)
 
@@ -251,6 +247,9 @@ class PartnerForm(forms.Form):
     name = _line(_("Name"), required=True, max_length=120)
     public_key = _line(_("Public key (X25519, base64)"), required=True, max_length=64)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    reason = reason_field(_("For a new key: where it comes from and why it changes (a second "
+                            "person reads this, then confirms the key's fingerprint with the "
+                            "partner)"), required=False)
 
     def clean_public_key(self) -> str:
         key: str = self.cleaned_data["public_key"].strip()

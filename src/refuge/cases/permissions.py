@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.permissions import has_capability, require
 from refuge.accounts.roles import Capability, Role
@@ -46,3 +47,20 @@ def require_lead_or_coordinator(operator: Any, case: Case) -> None:
     require_member(operator, case)
     if operator.pk != case.lead_id:
         require_coordinator(operator)
+
+
+def removal_refusal(operator: Any, case: Case, member: Any) -> str | None:
+    """Why `operator` may not take `member` off the case, or None when they may.
+
+    Only the lead or a coordinator on the case removes members; only a coordinator removes a
+    coordinator; nobody removes themselves. Removing the lead hands the case to the remover,
+    which the change-lead rule allows only to a coordinator (the lead cannot remove
+    themselves)."""
+    if member.pk == operator.pk:
+        return str(_("You cannot remove yourself from a case: ask its lead or a coordinator."))
+    is_coordinator = operator.role == Role.COORDINATOR
+    if operator.pk != case.lead_id and not is_coordinator:
+        return str(_("Only the case's lead or a coordinator removes people from it."))
+    if member.role == Role.COORDINATOR and not is_coordinator:
+        return str(_("Only another coordinator removes a coordinator from a case."))
+    return None

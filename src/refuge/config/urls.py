@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("console/", include("refuge.core.urls")),
     path("console/accounts/", include("refuge.accounts.urls")),
     path("console/audit/", include("refuge.audit.urls")),
+    path("console/approvals/", include("refuge.approvals.urls")),
     path("console/hotline/", include("refuge.hotline.urls")),
     path("console/cases/", include("refuge.cases.urls")),
     path("console/documentation/", include("refuge.documentation.urls")),

@@ -35,7 +35,11 @@ def current_code(operator: Operator) -> str:
 
 
 def log_in(client: Client, operator: Operator, password: str = TEST_PASSWORD) -> Any:
-    """Log in through the real two-step views; returns the final response."""
+    """Log in through the real two-step views; returns the final response.
+
+    A code is accepted once (replay protection): a test logging the same operator in twice
+    within 30 seconds first forgets the last code used."""
+    TOTPDevice.objects.filter(user=operator).update(last_t=-1)
     client.post(reverse("accounts:login"), {"username": operator.username, "password": password})
     return client.post(reverse("accounts:code"), {"code": current_code(operator)})
 

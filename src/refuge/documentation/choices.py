@@ -52,6 +52,7 @@ class Gender(models.TextChoices):
     MAN = "man", _("Man")
     WOMAN = "woman", _("Woman")
     NON_BINARY = "non_binary", _("Non-binary")
+    NOT_STATED = "not_stated", _("Not stated")
     UNKNOWN = "unknown", _("Unknown")
 
 

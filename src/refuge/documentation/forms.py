@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from refuge.approvals.forms import reason_field
 from refuge.cases.models import Case, CasePerson, Partner
 from refuge.documentation.choices import (
     Affiliation,
@@ -217,7 +218,12 @@ class EvidenceForm(forms.Form):
 
 class EvidenceDestroyForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why"), choices=DestructionReason.choices)
+    explanation = reason_field()
     confirm = forms.BooleanField(label=_("I understand that the file cannot be recovered"))
+
+
+class SourceDeleteForm(forms.Form):
+    reason = reason_field()
 
 
 class PlaceForm(forms.Form):

@@ -17,19 +17,36 @@ from refuge.documentation.models import Act, Event, Evidence, Perpetrator, Sourc
 ModelT = TypeVar("ModelT", bound=models.Model)
 
 
-def documentation_team() -> list[Operator]:
-    """Active operators whose role holds DOCUMENT, and analysts (who link victims across
-    lists in memory for the estimates): the readers sealed to at creation."""
-    roles = [role for role, capabilities in ROLE_CAPABILITIES.items()
-             if Capability.DOCUMENT in capabilities or Capability.ANALYSE in capabilities]
+def _holding(*capabilities: Capability) -> list[Operator]:
+    roles = [role for role, held in ROLE_CAPABILITIES.items() if set(capabilities) & held]
     return list(Operator.objects.filter(is_active=True, role__in=roles))
 
 
-def team_readers(actor: Operator) -> list[Operator]:
-    readers = documentation_team()
+def documentation_team() -> list[Operator]:
+    """Active operators whose role holds DOCUMENT: the readers records are sealed to."""
+    return _holding(Capability.DOCUMENT)
+
+
+def victim_team() -> list[Operator]:
+    """The documentation team and analysts, who link victims' names across lists (in memory)
+    for the estimates. Analysts get nothing else sealed: events, acts, perpetrators, sources
+    and evidence files stay with the documentation team (what one coerced analyst password
+    opens: docs/threat-model.md)."""
+    return _holding(Capability.DOCUMENT, Capability.ANALYSE)
+
+
+def _with_actor(readers: list[Operator], actor: Operator) -> list[Operator]:
     if actor.pk not in {reader.pk for reader in readers}:
         readers.append(actor)
     return readers
+
+
+def team_readers(actor: Operator) -> list[Operator]:
+    return _with_actor(documentation_team(), actor)
+
+
+def victim_readers(actor: Operator) -> list[Operator]:
+    return _with_actor(victim_team(), actor)
 
 
 def _get_for(operator: Any, model: type[ModelT], record_id: int) -> ModelT:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.models import Operator
+from refuge.core.timezones import ZonedDateTimeField
 from refuge.hotline.models import (
     CloseReason,
     ContactStatus,
@@ -20,13 +21,11 @@ from refuge.hotline.models import (
 from refuge.intake.models import Urgency
 
 TEXT_LIMIT = 10_000
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                      format="%Y-%m-%dT%H:%M")
 
 
 def _datetime_field(label: Any, *, required: bool = False) -> forms.DateTimeField:
-    return forms.DateTimeField(label=label, required=required, widget=DATETIME_WIDGET,
-                               input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    # Typed as the operator's wall-clock time, in their zone (core.timezones).
+    return ZonedDateTimeField(label=label, required=required)
 
 
 def _text(label: Any, *, required: bool = False, rows: int = 4) -> forms.CharField:

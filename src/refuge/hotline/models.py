@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from refuge.intake.models import Urgency
 from refuge.vault.fields import SealedTextField
@@ -34,7 +35,8 @@ class RiskFlag(models.TextChoices):
     DETAINED_NOW = "detained_now", _("Detained now")
     INJURED = "injured", _("Injured")
     THREATENED_BY_FAMILY = "family_threat", _("Threatened by family")
-    HIDING = "hiding", _("Hiding")
+    # Context: the intake's "Hiding" is the reporter's own words ("I am hiding").
+    HIDING = "hiding", pgettext_lazy("risk flag", "Hiding")
     NEEDS_TO_LEAVE = "needs_to_leave", _("Needs to leave the region")
 
 

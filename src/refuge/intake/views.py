@@ -143,9 +143,13 @@ def _busy_message() -> str:
     return _("The service is very busy and nothing was stored. Please send again in a moment.")
 
 
-def _rate_limited_message() -> str:
-    return _("Too many attempts from your connection in the last hour. Please wait and try "
-             "again later.")
+def _rate_limited_message(scope: abuse.Scope) -> str:
+    if scope.is_the_senders_own:
+        return _("Too many attempts from your connection in the last hour. Please wait and "
+                 "try again later.")
+    # A budget many people share was used up (behind Tor, or everyone at once): not their doing.
+    return _("The hotline is receiving very many requests right now. Please try again in a "
+             "few minutes.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,8 +180,9 @@ def _receive_report(request: HttpRequest) -> HttpResponse:
     def refuse(errors: Mapping[str, list[str]]) -> HttpResponse:
         return _refuse(request, "report", "intake:report", values=values, errors=errors)
 
-    if not abuse.allow(request, "report"):
-        return refuse({"form": [_rate_limited_message()]})
+    refused_by = abuse.refusal(request, "report")
+    if refused_by is not None:
+        return refuse({"form": [_rate_limited_message(refused_by)]})
     if _too_large(request):
         return refuse({"attachments": [_files_too_large_message()]})
     form = ReportForm(request.POST)
@@ -267,8 +272,9 @@ def _open_mailbox(request: HttpRequest) -> HttpResponse:
         return _refuse(request, "mailbox", "intake:mailbox", values={},
                        errors={"receipt": [message]})
 
-    if not abuse.allow(request, "mailbox"):
-        return refuse(_rate_limited_message())
+    refused_by = abuse.refusal(request, "mailbox")
+    if refused_by is not None:
+        return refuse(_rate_limited_message(refused_by))
     form = ReceiptForm(request.POST)
     if not form.is_valid():
         return refuse(_("A receipt is 16 digits, in four groups of four."))
@@ -306,8 +312,9 @@ def _write_in_mailbox(request: HttpRequest) -> HttpResponse:
     thread = mailbox_thread(request)
     if thread is None:
         return refuse({"receipt": [_("Your mailbox was closed. Enter your receipt again.")]})
-    if not abuse.allow(request, "report"):
-        return refuse({"form": [_rate_limited_message()]})
+    refused_by = abuse.refusal(request, "report")
+    if refused_by is not None:
+        return refuse({"form": [_rate_limited_message(refused_by)]})
     if _too_large(request):
         return refuse({"attachments": [_files_too_large_message()]})
     form = MessageForm(request.POST)

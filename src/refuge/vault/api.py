@@ -11,6 +11,7 @@ from refuge.vault.envelopes import (
     decrypt_bytes,
     drop_parent_grant,
     encrypt_bytes,
+    granted_envelopes,
     preload,
     readers_of,
     revoke,
@@ -26,6 +27,8 @@ from refuge.vault.errors import (
 )
 from refuge.vault.fields import SealedTextField, Unreadable, is_readable
 from refuge.vault.files import delete_file, read_file, store_file
+from refuge.vault.grant_cache import clear as forget_cached_grants
+from refuge.vault.grant_cache import note_lock_generation
 from refuge.vault.keyring import Keyring, activated, current_keyring, current_operator_id
 from refuge.vault.models import Envelope, Purpose, SealedFile
 from refuge.vault.operators import (
@@ -44,9 +47,11 @@ from refuge.vault.receipts import (
     unlock_with_receipt,
 )
 from refuge.vault.referral import (
+    fingerprints_match,
     new_partner_keypair,
     open_partner_package,
     parse_partner_public_key,
+    partner_key_fingerprint,
     seal_for_partner,
 )
 from refuge.vault.wrapping import (
@@ -85,6 +90,9 @@ __all__ = [
     "derive_receipt_secrets",
     "drop_parent_grant",
     "encrypt_bytes",
+    "forget_cached_grants",
+    "granted_envelopes",
+    "fingerprints_match",
     "has_operator_key",
     "is_readable",
     "new_partner_keypair",
@@ -92,9 +100,11 @@ __all__ = [
     "new_wrapping_key",
     "normalise",
     "normalise_receipt",
+    "note_lock_generation",
     "open_backup",
     "open_partner_package",
     "parse_partner_public_key",
+    "partner_key_fingerprint",
     "preload",
     "read_file",
     "readers_of",

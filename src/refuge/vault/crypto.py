@@ -109,6 +109,17 @@ def keyed_hash(key: bytes, message: bytes) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
+def slow_keyed_hash(key: bytes, message: bytes, *, memory_kib: int, iterations: int) -> str:
+    """Argon2id of HMAC-SHA256(key, message), salted by the key (CipherSweet's slow index).
+
+    Without the key nothing can be computed or tested; with it, every guess still costs one
+    Argon2id run of `memory_kib` and `iterations` (hex, 64 characters).
+    """
+    secret = hmac.new(key, message, hashlib.sha256).digest()
+    salt = hmac.new(key, b"refuge-slow-keyed-hash:salt", hashlib.sha256).digest()[:SALT_BYTES]
+    return derive_key(secret, salt, memory_kib=memory_kib, iterations=iterations).hex()
+
+
 def constant_time_equal(left: bytes | str, right: bytes | str) -> bool:
     if isinstance(left, str):
         left = left.encode()

@@ -27,11 +27,16 @@ def _associated_data(envelope_id: uuid.UUID, label: str) -> bytes:
 
 @transaction.atomic
 def create_envelope(*, purpose: Purpose, readers: Iterable[Any] = (),
-                    parents: Iterable[uuid.UUID] = ()) -> Envelope:
+                    parents: Iterable[uuid.UUID] = (),
+                    data_key: bytes | None = None) -> Envelope:
     """Make a new data key, seal it to each reader, under each parent envelope's key (the
-    current keyring must hold it) and to the recovery key; keep it unlocked."""
+    current keyring must hold it) and to the recovery key; keep it unlocked.
+
+    `data_key` is for the vault's own use (a re-index computes with the key before the
+    envelope that will hold it exists); everyone else lets the envelope make its key.
+    """
     envelope = Envelope.objects.create(purpose=purpose)
-    data_key = crypto.random_key()
+    data_key = data_key or crypto.random_key()
     current_keyring().remember(envelope.pk, data_key)
     for reader in {reader.pk: reader for reader in readers}.values():
         _seal_to_operator(envelope, data_key, reader)
@@ -99,6 +104,12 @@ def readers_of(envelope_id: uuid.UUID) -> list[int]:
         Grant.objects.filter(envelope_id=envelope_id, kind=GrantKind.OPERATOR)
         .values_list("operator_id", flat=True)
     )
+
+
+def granted_envelopes(reader: Any) -> set[uuid.UUID]:
+    """Envelopes this operator holds a grant for."""
+    return set(Grant.objects.filter(kind=GrantKind.OPERATOR, operator=reader)
+               .values_list("envelope_id", flat=True))
 
 
 def share(envelope_id: uuid.UUID, *, reader: Any, granted_by: Any) -> None:

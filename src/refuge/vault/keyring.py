@@ -12,6 +12,7 @@ import contextvars
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from refuge.vault import crypto, grant_cache
 from refuge.vault.errors import AccessDenied, VaultLocked
@@ -33,9 +34,11 @@ class Keyring:
     recovery_private_key: bytes | None = field(default=None, repr=False)
     # Derived from the session cookie: wraps opened grants in vault.grant_cache.
     session_cache_key: bytes | None = field(default=None, repr=False)
-    # The blind index key's envelope, and whether its grants were synced (vault.blind).
-    index_envelope_id: uuid.UUID | None = None
+    # The blind index key (a vault.blind.IndexKey), whether its grants were synced, and the
+    # indexes computed during this request (each costs an Argon2id run; vault.blind).
+    index_key: Any = field(default=None, repr=False)
     index_grants_synced: bool = False
+    index_memo: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     # Data keys opened or created during this request, by envelope id.
     _data_keys: dict[uuid.UUID, bytes] = field(default_factory=dict, repr=False)
 
@@ -82,6 +85,8 @@ class Keyring:
 
     def forget_all(self) -> None:
         self._data_keys.clear()
+        self.index_key = None
+        self.index_memo.clear()
         self.private_key = None
         self.recovery_private_key = None
         self.session_cache_key = None

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from refuge.vault import grant_cache
 from refuge.vault.keyring import Keyring, activated
 from refuge.vault.operators import SessionUnlock, keyring_from_session
 
@@ -57,3 +58,21 @@ def store_session_unlock(request: HttpRequest, response: HttpResponse,
 
 def clear_session_unlock(response: HttpResponse) -> None:
     response.delete_cookie(COOKIE_NAME, path="/", samesite="Strict")
+
+
+def forget_session_grants(request: HttpRequest) -> int:
+    """Forget the grants this browser's session opened (kept wrapped in process memory)."""
+    cookie = request.COOKIES.get(COOKIE_NAME)
+    if not cookie:
+        return 0
+    try:
+        cookie_key = base64.urlsafe_b64decode(cookie)
+    except (binascii.Error, ValueError):
+        return 0
+    return grant_cache.forget_session(grant_cache.session_cache_key(cookie_key))
+
+
+def end_session_unlock(request: HttpRequest, response: HttpResponse) -> None:
+    """At logout: forget the session's cached grants and delete the browser's unlock cookie."""
+    forget_session_grants(request)
+    clear_session_unlock(response)

@@ -21,6 +21,7 @@ class Purpose(models.TextChoices):
     IMPORTED_LIST = "imported_list"
     BLIND_INDEX = "blind_index"
     SHELTER = "shelter"
+    APPROVAL = "approval"
 
 
 class OperatorKey(models.Model):
@@ -99,16 +100,31 @@ class Grant(models.Model):
         ]
 
 
-class BlindIndexKey(models.Model):
-    """Points at the envelope whose data key is the HMAC key of every blind index.
+class IndexScheme(models.TextChoices):
+    """How a blind index is computed from the key and the normalised value (vault.blind)."""
 
-    The key itself exists only sealed in that envelope's grants (to each operator who handles
-    contacts or cases, and to the recovery key), so a copy of the database cannot compute or
-    test an index.
+    # Before issue 14: one HMAC-SHA256, about 1.6 us; kept only to read old installations
+    # until `refuge reindex` moves them to ARGON2ID.
+    HMAC_SHA256 = "hmac-sha256"
+    # Argon2id of HMAC(key, value), salted by the key: one slow, memory-hard step per guess.
+    ARGON2ID = "argon2id"
+
+
+class BlindIndexKey(models.Model):
+    """Points at the envelope whose data key keys every blind index, and how indexes are made.
+
+    The key itself exists only sealed in that envelope's grants (to each operator whose role
+    matches identifiers, and to the recovery key), so a copy of the database cannot compute or
+    test an index. The scheme and its Argon2id cost are fixed when the key is made: every index
+    made with one key must be made the same way, so a change of settings takes effect through
+    `refuge reindex`, which makes a new key.
     """
 
     name = models.CharField(max_length=16, unique=True, default="default")
     envelope = models.OneToOneField(Envelope, on_delete=models.PROTECT, related_name="+")
+    scheme = models.CharField(max_length=16, choices=IndexScheme.choices)
+    memory_kib = models.PositiveIntegerField(default=0)
+    iterations = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from dataclasses import dataclass
-from typing import Any
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO
 
 from django.db import transaction
 
@@ -148,40 +150,64 @@ def recover_private_key(share_texts: list[str]) -> bytes:
     return private_key
 
 
-@transaction.atomic
-def restore_access(*, operator: Any, recovery_private_key: bytes) -> int:
-    """Seal every envelope the recovery key can open to this operator; return how many.
+@dataclass(frozen=True, slots=True)
+class Resealed:
+    """What a recovery pass did: how many envelopes it re-sealed, and which it could not."""
 
-    Shredded envelopes have no grant left, so they stay unreadable to everyone.
+    count: int
+    skipped: list[uuid.UUID] = field(default_factory=list)  # their recovery grant is damaged
+
+
+def _open_recovery_grants(grants: Iterable[Grant], recovery_private_key: bytes,
+                          ) -> Iterator[tuple[Grant, bytes | None]]:
+    """Each grant with its data key, or None where the grant does not open (corrupted):
+    one damaged grant must not stop the recovery of every other envelope."""
+    for grant in grants:
+        try:
+            yield grant, crypto.open_sealed(recovery_private_key, bytes(grant.sealed_key))
+        except crypto.DecryptionError:
+            yield grant, None
+
+
+@transaction.atomic
+def restore_access(*, operator: Any, recovery_private_key: bytes) -> Resealed:
+    """Seal every envelope the recovery key can open to this operator.
+
+    Shredded envelopes have no grant left, so they stay unreadable to everyone. A recovery
+    grant that does not open is skipped, named in the result and counted in the audit event.
     """
     recovery = active_recovery_key()
     key = OperatorKey.objects.filter(operator=operator).first()
     if recovery is None or key is None:
         raise VaultError("This operator has no key yet: they must log in once first.")
     public_key = bytes(key.public_key)
-    restored = 0
+    restored, skipped = 0, []
     grants = Grant.objects.filter(kind=GrantKind.RECOVERY, recovery_key=recovery,
                                   envelope__shredded_at__isnull=True)
-    for grant in grants.iterator():
-        data_key = crypto.open_sealed(recovery_private_key, bytes(grant.sealed_key))
+    for grant, data_key in _open_recovery_grants(grants.iterator(), recovery_private_key):
+        if data_key is None:
+            skipped.append(grant.envelope_id)
+            continue
         Grant.objects.update_or_create(
             envelope_id=grant.envelope_id, kind=GrantKind.OPERATOR, operator=operator,
             defaults={"sealed_key": crypto.seal_to(public_key, data_key)},
         )
         restored += 1
     record_event(AuditAction.RECOVERY_USED, actor=None, target=operator,
-                 details={"envelopes": restored, "recovery_key": recovery.fingerprint})
-    return restored
+                 details={"envelopes": restored, "skipped": len(skipped),
+                          "recovery_key": recovery.fingerprint})
+    return Resealed(count=restored, skipped=skipped)
 
 
 @transaction.atomic
 def rotate_recovery_key(*, recovery_private_key: bytes, threshold: int,
-                        shares: int) -> tuple[RecoverySetup, int]:
+                        shares: int) -> tuple[RecoverySetup, Resealed]:
     """Replace the recovery key: re-seal every recovery grant to a new key, retire the old one.
 
-    Returns the new key's shares (printed once, like at setup) and how many envelopes were
-    re-sealed. Once the trustees destroy the old shares, the recovery grants in older backups
-    are useless.
+    Returns the new key's shares (printed once, like at setup) and what was re-sealed. Once
+    the trustees destroy the old shares, the recovery grants in older backups are useless. A
+    grant that does not open stays with the retired key (nothing could open it anyway) and is
+    named in the result.
     """
     old = RecoveryKey.objects.select_for_update().filter(is_active=True).first()
     if old is None:
@@ -193,16 +219,29 @@ def rotate_recovery_key(*, recovery_private_key: bytes, threshold: int,
     RecoveryKey.objects.filter(pk=old.pk).update(is_active=False)
     new = RecoveryKey.objects.create(public_key=public_key, threshold=threshold,
                                      share_count=shares, fingerprint=fingerprint)
-    resealed = 0
-    for grant in Grant.objects.filter(kind=GrantKind.RECOVERY, recovery_key=old).iterator():
-        data_key = crypto.open_sealed(recovery_private_key, bytes(grant.sealed_key))
+    resealed, skipped = 0, []
+    grants = Grant.objects.filter(kind=GrantKind.RECOVERY, recovery_key=old).iterator()
+    for grant, data_key in _open_recovery_grants(grants, recovery_private_key):
+        if data_key is None:
+            skipped.append(grant.envelope_id)
+            continue
         Grant.objects.filter(pk=grant.pk).update(
             recovery_key=new, sealed_key=crypto.seal_to(public_key, data_key))
         resealed += 1
     record_event(AuditAction.RECOVERY_USED, target_type="vault.RecoveryKey", target_id=new.pk,
                  details={"rotated_from": old.fingerprint, "rotated_to": fingerprint,
-                          "envelopes": resealed})
+                          "envelopes": resealed, "skipped": len(skipped)})
     points = shamir.split(private_key, threshold=threshold, shares=shares)
     setup = RecoverySetup(fingerprint=fingerprint, threshold=threshold,
                           shares=[_encode_share(fingerprint, threshold, x, y) for x, y in points])
-    return setup, resealed
+    return setup, Resealed(count=resealed, skipped=skipped)
+
+
+def report_skipped(stream: TextIO | Any, skipped: list[uuid.UUID]) -> None:
+    """Name, for the person running a recovery command, the envelopes it had to skip."""
+    if not skipped:
+        return
+    stream.write(f"{len(skipped)} envelope(s) skipped: their recovery grant is damaged and "
+                 "does not open (the others were done). Envelope ids:")
+    for envelope_id in skipped:
+        stream.write(f"  {envelope_id}")

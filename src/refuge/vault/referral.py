@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 
 from refuge.vault import crypto
 from refuge.vault.errors import VaultError
@@ -25,6 +26,26 @@ def parse_partner_public_key(text: str) -> bytes:
     if len(key) != PUBLIC_KEY_BYTES:
         raise VaultError("an X25519 public key is 32 bytes")
     return key
+
+
+FINGERPRINT_HEX_CHARS = 32  # 128 bits, read aloud as eight groups of four
+
+
+def partner_key_fingerprint(public_key_b64: str) -> str:
+    """What two people read to each other to check a key: the first 128 bits of the SHA-256
+    of the raw public key, in groups of four hex digits (the partner's guide computes it the
+    same way). Raises VaultError for a malformed key."""
+    digest = hashlib.sha256(parse_partner_public_key(public_key_b64)).hexdigest().upper()
+    head = digest[:FINGERPRINT_HEX_CHARS]
+    return " ".join(head[index:index + 4] for index in range(0, FINGERPRINT_HEX_CHARS, 4))
+
+
+def fingerprints_match(expected: str, read_back: str) -> bool:
+    """Compare a fingerprint with what someone typed (spaces, dashes and case ignored)."""
+    def digits(text: str) -> str:
+        return "".join(char for char in text.upper() if char in "0123456789ABCDEF")
+
+    return bool(read_back) and crypto.constant_time_equal(digits(expected), digits(read_back))
 
 
 def seal_for_partner(public_key_b64: str, payload: bytes) -> bytes:

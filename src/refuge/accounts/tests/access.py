@@ -23,6 +23,9 @@ EXPECTED = {
     "accounts:operator_reset": console(COORDINATOR, method="post", ok=200),
     "accounts:operator_unlock": console(COORDINATOR, method="post", ok=302),
     "accounts:emergency_lock": console(COORDINATOR),
+    "accounts:preferences": console(),
+    # Every operator may switch their own console's language; it answers with the page again.
+    "accounts:language": console(method="post", ok=302, data={"language": "en", "next": "/"}),
 }
 
 

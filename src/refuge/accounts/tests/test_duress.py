@@ -8,8 +8,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from refuge.accounts import duress
 from refuge.accounts.models import CoordinatorAlert, Operator
+from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import TEST_PASSWORD, keyring_for, log_in
+from refuge.core.testing import TEST_PASSWORD, keyring_for, log_in, make_operator
 from refuge.vault import api as vault
 
 from .sessions import cookies_of, keyring_from_cookies
@@ -102,6 +103,7 @@ def test_duress_login_locks_the_account_and_alerts_coordinators(
 def test_real_password_is_refused_after_duress_until_a_coordinator_unlocks(
     client: Client, coordinator, hotline_operator
 ) -> None:
+    second_coordinator = make_operator("coord2", Role.COORDINATOR)
     operator = _with_duress_password(hotline_operator)
     log_in(Client(), operator, password=DURESS_PASSWORD)
 
@@ -109,9 +111,10 @@ def test_real_password_is_refused_after_duress_until_a_coordinator_unlocks(
     assert refused.status_code == 200  # the generic message: the lock is not revealed
     assert client.get(HOME).status_code == 302
 
-    coordinator_client = Client()
-    log_in(coordinator_client, coordinator)
-    coordinator_client.post(reverse("accounts:operator_unlock", args=[operator.pk]))
+    for unlocking_coordinator in (coordinator, second_coordinator):
+        coordinator_client = Client()
+        log_in(coordinator_client, unlocking_coordinator)
+        coordinator_client.post(reverse("accounts:operator_unlock", args=[operator.pk]))
 
     operator.refresh_from_db()
     assert operator.locked_reason == ""

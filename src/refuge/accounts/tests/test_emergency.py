@@ -62,15 +62,6 @@ def test_emergency_lock_ends_every_session_and_no_key_opens_again(
     assert event.details["sessions"] >= 2
 
 
-def test_operators_can_log_in_again_after_the_lock(client: Client, coordinator,
-                                                   hotline_operator) -> None:
-    log_in(client, coordinator)
-    client.post(LOCK, {"confirm": "on"})
-    again = Client()
-
-    log_in(again, hotline_operator)
-
-    assert again.get(HOME).status_code == 200
 
 
 def test_a_session_row_without_the_browser_cookie_opens_nothing(hotline_operator) -> None:

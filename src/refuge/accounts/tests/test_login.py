@@ -59,29 +59,17 @@ def test_account_locks_after_repeated_failures_even_with_the_right_password(
 
     response = client.post(LOGIN, {"username": "hotline1", "password": TEST_PASSWORD})
 
-    assert "заблокирован" in response.content.decode()
+    assert "Слишком много неудачных попыток" in response.content.decode()
     assert client.get(HOME).status_code == 302
 
 
-def test_lockout_ends_after_its_window(client: Client, hotline_operator, settings) -> None:
+def test_lockout_ends_after_its_delay(client: Client, hotline_operator, settings) -> None:
     with time_machine.travel("2026-01-01 10:00Z", tick=False):
         for _ in range(settings.LOGIN_LOCKOUT_FAILURES):
             client.post(LOGIN, {"username": "hotline1", "password": "wrong"})
-    with time_machine.travel("2026-01-01 10:16Z", tick=False):
+    with time_machine.travel("2026-01-01 10:01Z", tick=False):
         response = client.post(LOGIN, {"username": "hotline1", "password": TEST_PASSWORD})
     assert response.status_code == 302
-
-
-def test_address_locks_after_failures_across_accounts(client: Client, operator_factory,
-                                                      settings) -> None:
-    settings.LOGIN_LOCKOUT_ADDRESS_FAILURES = 3
-    operator_factory("victim", Role.OPERATOR)
-    for name in ("a", "b", "c"):
-        client.post(LOGIN, {"username": name, "password": "wrong"})
-
-    response = client.post(LOGIN, {"username": "victim", "password": TEST_PASSWORD})
-
-    assert "заблокирован" in response.content.decode()
 
 
 def test_login_gives_a_new_session_key(client: Client, hotline_operator) -> None:

@@ -71,6 +71,9 @@ class CaptureTable:
             )
         if any(count < 0 for count in self.counts):
             raise CaptureTableError("counts must not be negative")
+        if any(isinstance(count, bool) or count != int(count) for count in self.counts):
+            raise CaptureTableError("counts must be whole numbers of people")
+        object.__setattr__(self, "counts", tuple(int(count) for count in self.counts))
 
     @classmethod
     def from_patterns(

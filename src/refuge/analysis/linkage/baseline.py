@@ -12,7 +12,8 @@ import pandas as pd
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink import comparison_library as cl
 
-from refuge.analysis.linkage.model import EngineOptions, open_database, quiet_splink
+from refuge.analysis.linkage.engines import EngineOptions, open_database
+from refuge.analysis.linkage.model import quiet_splink
 
 RAW_COLUMNS = ("given_name", "surname", "patronymic", "birth", "place")
 

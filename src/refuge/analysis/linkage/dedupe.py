@@ -1,36 +1,40 @@
-"""A deduplication run: records in, clusters and pairs for review out."""
+"""A linkage run: records in; clusters, pairs for review, evidence and a report out."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 import duckdb
+import numpy as np
 import pandas as pd
-from splink import DuckDBAPI
-from splink.clustering import cluster_pairwise_predictions_at_threshold
 
+from refuge.analysis.linkage.clustering import METHOD, Constraints, average_linkage
+from refuge.analysis.linkage.comparisons import refuge_comparisons
+from refuge.analysis.linkage.engines import Engine, EngineKind, EngineOptions, open_engine
 from refuge.analysis.linkage.errors import DuplicateIds, EmptyInput, LinkageError
+from refuge.analysis.linkage.features import FeatureTable, feature_table
+from refuge.analysis.linkage.identifiers import IdentifierKind
 from refuge.analysis.linkage.model import (
-    EngineOptions,
-    NameParts,
     Progress,
-    TrainingPlan,
+    TrainingLog,
     build_linker,
-    features,
-    open_database,
     quiet_splink,
     refuge_blocking,
-    refuge_comparisons,
     refuge_training,
     train,
 )
+from refuge.analysis.linkage.report import RunReport
 
 
 @dataclass(frozen=True, slots=True)
 class PersonRecord:
-    """One mention of a person: a testimony, or a row of another organisation's list."""
+    """One mention of a person: a testimony, or a row of another organisation's list.
+
+    `identifiers` holds values in the order of the run's identifier columns; `source` names
+    the list a record came from (needed to link lists; records of one list are never merged
+    with each other in a link-only run).
+    """
 
     record_id: str
     full_name: str | None = None
@@ -39,6 +43,18 @@ class PersonRecord:
     patronymic: str | None = None
     birth: str | None = None
     place: str | None = None
+    sex: str | None = None
+    age_group: str | None = None
+    identifiers: tuple[str | None, ...] = ()
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How one field compared in a pair: the comparison and the level it reached."""
+
+    field: str
+    level: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,26 +64,38 @@ class ScoredPair:
     first_id: str
     second_id: str
     match_probability: float
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class LinkageSettings:
-    """Thresholds of a run and how it may use the machine."""
+    """Thresholds of a run, its mode, and how it may use the machine.
 
-    threshold: float = 0.7
-    review_low: float = 0.3
+    threshold: the mean match probability over all cross pairs at which average linkage
+    still merges two groups. link_only: the inputs are lists that are each already
+    deduplicated; only links across lists are made. review_limit: at most this many
+    uncertain pairs are returned (the closest to the threshold first).
+    """
+
+    threshold: float = 0.5
+    review_low: float = 0.2
     review_high: float = 0.9
+    link_only: bool = False
+    with_evidence: bool = False
+    review_limit: int = 5000
     engine: EngineOptions = field(default_factory=EngineOptions)
 
 
 @dataclass(frozen=True, slots=True)
 class LinkageResult:
-    """Clusters (record id -> cluster id) and the pairs an analyst should look at."""
+    """Clusters (record id -> cluster id), pairs for review, links with evidence, report."""
 
     clusters: Mapping[str, str]
     uncertain_pairs: tuple[ScoredPair, ...]
     cluster_count: int
     pair_count: int
+    report: RunReport
+    linked_pairs: tuple[ScoredPair, ...] = ()
 
 
 def _no_progress(stage: str, fraction: float) -> None:
@@ -77,157 +105,148 @@ def _no_progress(stage: str, fraction: float) -> None:
 def dedupe_records(
     records: Iterable[PersonRecord],
     *,
+    identifiers: Sequence[tuple[str, IdentifierKind]] = (),
     decisions: Mapping[frozenset[str], bool] | None = None,
     settings: LinkageSettings | None = None,
     progress: Progress | None = None,
 ) -> LinkageResult:
     """Cluster records that are one person; analysts' earlier decisions are honoured.
 
-    `decisions` maps a pair of record ids to True (same person) or False (different):
-    an accepted pair is linked whatever the model says; a rejected pair never gets an
-    edge, and if other links still join it, its cluster is split so that it does not.
+    `identifiers` names the identifier columns (label, kind) whose values each record
+    carries in order. `decisions` maps a pair of record ids to True (same person) or
+    False (different): an accepted pair is linked whatever the model says; a rejected
+    pair is never put in one cluster.
     """
     settings = settings or LinkageSettings()
     report = progress or _no_progress
-    ids, table = _feature_table(records, report)
-    connection = open_database(settings.engine)
+    records = list(records)
+    _check_ids(records)
+    table = feature_table(records, identifiers, report)
+    if len(records) == 1:
+        return LinkageResult({records[0].record_id: "1"}, (), 1, 0, _report(table, settings))
+    engine = open_engine(settings.engine)
     try:
-        return _dedupe(ids, table, connection, settings, decisions or {}, report)
+        return _link(records, table, engine, settings, decisions or {}, report)
     except duckdb.OutOfMemoryException as error:
         raise LinkageError(
             "The run needs more memory than allowed: raise the memory limit or allow "
             "spilling to a protected directory."
         ) from error
     finally:
-        connection.close()
+        engine.close()
 
 
-def _feature_table(
-    records: Iterable[PersonRecord], report: Progress
-) -> tuple[list[str], pd.DataFrame]:
-    ids: list[str] = []
-    rows: list[dict[str, Any]] = []
+def _check_ids(records: Sequence[PersonRecord]) -> None:
+    if not records:
+        raise EmptyInput("There are no records to link.")
     seen: set[str] = set()
     for record in records:
         if record.record_id in seen:
             raise DuplicateIds(f"Record id {record.record_id!r} appears more than once.")
         seen.add(record.record_id)
-        ids.append(record.record_id)
-        rows.append(
-            features(
-                NameParts(
-                    record.full_name,
-                    record.given_name,
-                    record.surname,
-                    record.patronymic,
-                    record.birth,
-                    record.place,
-                )
-            )
-        )
-        if len(rows) % 100_000 == 0:
-            report("normalising", 0.0)
-    if not rows:
-        raise EmptyInput("There are no records to link.")
-    table = pd.DataFrame.from_records(rows)
-    table.insert(0, "unique_id", range(len(rows)))
-    for column in ("birth_min", "birth_max"):
-        table[column] = table[column].astype("Int64")
-    report("normalising", 1.0)
-    return ids, table
 
 
-def predict_pairs(
-    tables: Sequence[pd.DataFrame],
-    connection: duckdb.DuckDBPyConnection,
-    *,
-    lowest_probability: float,
-    link_type: str = "dedupe_only",
-    extra_columns: Sequence[str] = (),
-    blocking: Sequence[Any] | None = None,
-    plan: TrainingPlan | None = None,
-    progress: Progress = _no_progress,
-) -> tuple[DuckDBAPI, str]:
-    """Train the Refuge model on these feature tables; return the scored pairs' table."""
-    quiet_splink()
-    db_api = DuckDBAPI(connection=connection)
-    linker = build_linker(
-        tables,
-        db_api,
-        comparisons=refuge_comparisons(extra_columns),
-        blocking=blocking if blocking is not None else refuge_blocking(),
-        link_type=link_type,
+def _report(
+    table: FeatureTable,
+    settings: LinkageSettings,
+    training: TrainingLog | None = None,
+    conflicts: int = 0,
+) -> RunReport:
+    return RunReport(
+        records=len(table.frame),
+        columns=table.columns,
+        training=training.summary() if training else "one record: nothing to train",
+        trained=training.trained if training else False,
+        method=METHOD,
+        threshold=settings.threshold,
+        link_only=settings.link_only,
+        engine=str(settings.engine.kind),
+        conflicts=conflicts,
     )
-    train(linker, plan or refuge_training(), progress)
-    progress("scoring", 0.0)
-    predictions = linker.inference.predict(threshold_match_probability=lowest_probability)
-    progress("scoring", 1.0)
-    return db_api, predictions.physical_name
 
 
-def _dedupe(  # noqa: PLR0917 - internal step of one pipeline
-    ids: list[str],
-    table: pd.DataFrame,
-    connection: duckdb.DuckDBPyConnection,
+def _link(  # noqa: PLR0917 - internal step of one pipeline
+    records: list[PersonRecord],
+    table: FeatureTable,
+    engine: Engine,
     settings: LinkageSettings,
     decisions: Mapping[frozenset[str], bool],
     report: Progress,
 ) -> LinkageResult:
-    if len(ids) == 1:
-        return LinkageResult({ids[0]: "1"}, (), 1, 0)
-    lowest = min(settings.review_low, settings.threshold)
-    db_api, predictions = predict_pairs(
-        [table], connection, lowest_probability=lowest, progress=report
-    )
-    report("clustering", 0.0)
-    index = {record_id: position for position, record_id in enumerate(ids)}
-    accepted, rejected = _decision_pairs(decisions, index)
-    connection.register(
-        "refuge_accepted", pd.DataFrame(accepted, columns=["l", "r"], dtype="int64")
-    )
-    connection.register(
-        "refuge_rejected", pd.DataFrame(rejected, columns=["l", "r"], dtype="int64")
-    )
-    connection.execute(
-        f"""
-        CREATE TABLE refuge_edges AS
-        SELECT least(unique_id_l, unique_id_r) AS unique_id_l,
-               greatest(unique_id_l, unique_id_r) AS unique_id_r, match_probability
-        FROM {predictions} p
-        WHERE NOT EXISTS (
-            SELECT 1 FROM refuge_rejected d
-            WHERE d.l = least(p.unique_id_l, p.unique_id_r)
-              AND d.r = greatest(p.unique_id_l, p.unique_id_r))
-        UNION ALL SELECT l, r, 1.0 FROM refuge_accepted
-        """
-    )
-    connection.execute(
-        "CREATE TABLE refuge_nodes AS SELECT unique_id FROM range(?) t(unique_id)",
-        [len(ids)],
-    )
-    clustered = cluster_pairwise_predictions_at_threshold(
-        "refuge_nodes", "refuge_edges", db_api, "unique_id",
-        threshold_match_probability=settings.threshold,
+    quiet_splink()
+    identifiers = table.identifier_features
+    link_type = _link_type(records, settings)
+    frames = _split_by_source(table.frame, records) if link_type != "dedupe_only" else [
+        table.frame]  # fmt: skip
+    linker = build_linker(
+        frames, engine.db_api,
+        comparisons=refuge_comparisons(
+            identifiers, dialect=engine.dialect, with_age_group=table.has_age_group),
+        blocking=refuge_blocking(identifiers), link_type=link_type, record_count=len(records),
+        keep_levels=settings.with_evidence,
     )  # fmt: skip
-    cluster_of = _cluster_array(connection, clustered.physical_name, len(ids))
-    if rejected:
-        _split_rejected(connection, cluster_of, rejected, settings.threshold)
-    uncertain = connection.execute(
-        "SELECT unique_id_l, unique_id_r, match_probability FROM refuge_edges "
-        "WHERE match_probability >= ? AND match_probability < ? ORDER BY match_probability DESC",
-        [settings.review_low, settings.review_high],
-    ).fetchall()
-    pair_count = connection.execute("SELECT count(*) FROM refuge_edges").fetchone()
-    report("clustering", 1.0)
-    labels = _labels(cluster_of)
-    return LinkageResult(
-        clusters={record_id: labels[position] for position, record_id in enumerate(ids)},
-        uncertain_pairs=tuple(
-            ScoredPair(ids[left], ids[right], float(p)) for left, right, p in uncertain
-        ),
-        cluster_count=len(set(labels)),
-        pair_count=int(pair_count[0]) if pair_count else 0,
+    training = train(linker, refuge_training(table.filled, identifiers), report)
+    report("scoring", 0.0)
+    lowest = min(settings.review_low, settings.threshold)
+    predictions = linker.inference.predict(threshold_match_probability=lowest)
+    report("scoring", 1.0)
+    report("clustering", 0.0)
+    gamma = _gamma_labels(linker) if settings.with_evidence else {}
+    edges = engine.fetch(
+        predictions.physical_name,
+        ("unique_id_l", "unique_id_r", "match_probability", *gamma),
     )
+    index = {record.record_id: position for position, record in enumerate(records)}
+    accepted, rejected = _decision_pairs(decisions, index)
+    left, right, probability = _without_rejected(edges, rejected)
+    groups = _groups(records) if settings.link_only else None
+    clustering = average_linkage(
+        len(records), left, right, probability, threshold=settings.threshold,
+        constraints=Constraints(accepted=accepted, rejected=rejected, groups=groups),
+    )  # fmt: skip
+    labels = _labels(clustering.cluster_of)
+    ids = [record.record_id for record in records]
+    pairs = _Pairs(ids, edges, gamma, clustering.cluster_of)
+    report("clustering", 1.0)
+    return LinkageResult(
+        clusters=dict(zip(ids, labels, strict=True)),
+        uncertain_pairs=pairs.uncertain(settings, decisions),
+        cluster_count=len(set(labels)),
+        pair_count=len(edges["match_probability"]),
+        report=_report(table, settings, training, len(clustering.conflicts)),
+        linked_pairs=pairs.linked() if settings.with_evidence else (),
+    )
+
+
+def _link_type(records: Sequence[PersonRecord], settings: LinkageSettings) -> str:
+    sources = {record.source for record in records}
+    if settings.link_only:
+        if len(sources) < 2:
+            raise LinkageError("Linking lists needs at least two lists.")
+        return "link_only"
+    return "link_and_dedupe" if len(sources) > 1 else "dedupe_only"
+
+
+def _split_by_source(frame: pd.DataFrame, records: Sequence[PersonRecord]) -> list[pd.DataFrame]:
+    sources = pd.Series([record.source or "" for record in records], index=frame.index)
+    return [frame[sources == source].reset_index(drop=True) for source in dict.fromkeys(sources)]
+
+
+def _groups(records: Sequence[PersonRecord]) -> list[int]:
+    numbers: dict[str, int] = {}
+    return [numbers.setdefault(record.source or "", len(numbers)) for record in records]
+
+
+def _gamma_labels(linker: object) -> dict[str, dict[int, str]]:
+    """gamma column -> comparison vector value -> level label, for evidence."""
+    settings = linker._settings_obj  # type: ignore[attr-defined]
+    labels: dict[str, dict[int, str]] = {}
+    for comparison in settings.comparisons:
+        labels[comparison._gamma_column_name] = {
+            level.comparison_vector_value: level.label_for_charts
+            for level in comparison.comparison_levels
+        }
+    return labels
 
 
 def _decision_pairs(
@@ -244,58 +263,70 @@ def _decision_pairs(
     return accepted, rejected
 
 
-def _cluster_array(connection: duckdb.DuckDBPyConnection, table: str, count: int) -> list[int]:
-    cluster_of = list(range(count))
-    rows = connection.execute(f"SELECT unique_id, cluster_id FROM {table}").fetchnumpy()
-    for unique_id, cluster_id in zip(
-        rows["unique_id"].tolist(), rows["cluster_id"].tolist(), strict=True
-    ):
-        cluster_of[int(unique_id)] = int(cluster_id)
-    return cluster_of
+def _without_rejected(
+    edges: Mapping[str, np.ndarray], rejected: Sequence[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    left = edges["unique_id_l"].astype(np.int64)
+    right = edges["unique_id_r"].astype(np.int64)
+    probability = edges["match_probability"].astype(np.float64)
+    if rejected:
+        low, high = np.minimum(left, right), np.maximum(left, right)
+        keys = low * (1 << 32) + high
+        banned = np.array([a * (1 << 32) + b for a, b in rejected], dtype=np.int64)
+        keep = ~np.isin(keys, banned)
+        left, right, probability = left[keep], right[keep], probability[keep]
+    return left, right, probability
 
 
-def _split_rejected(
-    connection: duckdb.DuckDBPyConnection,
-    cluster_of: list[int],
-    rejected: list[tuple[int, int]],
-    threshold: float,
-) -> None:
-    """Re-cluster each cluster holding a rejected pair, adding links best-first and
-    skipping any link that would join a rejected pair (greedy constrained clustering)."""
-    broken = {cluster_of[left] for left, right in rejected if cluster_of[left] == cluster_of[right]}
-    if not broken:
-        return
-    members = [node for node, cluster in enumerate(cluster_of) if cluster in broken]
-    member_set = set(members)
-    edges = connection.execute(
-        "SELECT unique_id_l, unique_id_r, match_probability FROM refuge_edges "
-        "WHERE match_probability >= ? ORDER BY match_probability DESC, unique_id_l, unique_id_r",
-        [threshold],
-    ).fetchall()
-    parent = {node: node for node in members}
-    groups = {node: {node} for node in members}
-    cannot = {(left, right) for left, right in rejected} | {
-        (right, left) for left, right in rejected
-    }
+class _Pairs:
+    """Scored edges turned into pairs for review and links with evidence."""
 
-    def find(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
+    def __init__(
+        self,
+        ids: list[str],
+        edges: Mapping[str, np.ndarray],
+        gamma: Mapping[str, Mapping[int, str]],
+        cluster_of: list[int],
+    ) -> None:
+        self.ids, self.edges, self.gamma = ids, edges, gamma
+        self.left = edges["unique_id_l"].astype(np.int64)
+        self.right = edges["unique_id_r"].astype(np.int64)
+        self.probability = edges["match_probability"].astype(np.float64)
+        clusters = np.asarray(cluster_of, dtype=np.int64)
+        self.together = clusters[self.left] == clusters[self.right]
 
-    for left, right, _ in edges:
-        if left not in member_set or right not in member_set:
-            continue
-        root_left, root_right = find(left), find(right)
-        if root_left == root_right:
-            continue
-        if any((a, b) in cannot for a in groups[root_left] for b in groups[root_right]):
-            continue
-        parent[root_right] = root_left
-        groups[root_left] |= groups.pop(root_right)
-    for node in members:
-        cluster_of[node] = min(groups[find(node)])
+    def _pair(self, position: int) -> ScoredPair:
+        evidence = []
+        for column, labels in self.gamma.items():
+            level = int(self.edges[column][position])
+            if level != -1:  # -1: a field empty on either side says nothing
+                evidence.append(Evidence(column.removeprefix("gamma_"), labels.get(level, "")))
+        first, second = sorted((self.ids[self.left[position]], self.ids[self.right[position]]))
+        return ScoredPair(first, second, float(self.probability[position]), tuple(evidence))
+
+    def uncertain(
+        self, settings: LinkageSettings, decisions: Mapping[frozenset[str], bool]
+    ) -> tuple[ScoredPair, ...]:
+        """Pairs in the doubtful band, and pairs whose clustering went against their own
+        probability (a likely pair kept apart, an unlikely one put together)."""
+        probability = self.probability
+        in_band = (probability >= settings.review_low) & (probability < settings.review_high)
+        against = (self.together & (probability < settings.threshold)) | (
+            ~self.together & (probability >= settings.threshold)
+        )
+        chosen = np.flatnonzero(in_band | against)
+        order = chosen[np.argsort(np.abs(probability[chosen] - settings.threshold), kind="stable")]
+        pairs: list[ScoredPair] = []
+        for position in order.tolist():
+            if len(pairs) >= settings.review_limit:
+                break
+            pair = self._pair(position)
+            if frozenset((pair.first_id, pair.second_id)) not in decisions:
+                pairs.append(pair)
+        return tuple(pairs)
+
+    def linked(self) -> tuple[ScoredPair, ...]:
+        return tuple(self._pair(position) for position in np.flatnonzero(self.together).tolist())
 
 
 def _labels(cluster_of: list[int]) -> list[str]:
@@ -307,3 +338,8 @@ def _labels(cluster_of: list[int]) -> list[str]:
             numbers[cluster] = str(len(numbers) + 1)
         labels.append(numbers[cluster])
     return labels
+
+
+def with_engine(settings: LinkageSettings, kind: EngineKind) -> LinkageSettings:
+    """The same settings on another engine."""
+    return replace(settings, engine=replace(settings.engine, kind=kind))

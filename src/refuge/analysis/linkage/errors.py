@@ -31,3 +31,7 @@ class DuplicateIds(LinkageError):
 
 class NoNameColumn(LinkageError):
     """No column holds a name, so there is nothing to link people on."""
+
+
+class EngineUnavailable(LinkageError):
+    """The chosen engine (Spark) is not installed or could not start."""

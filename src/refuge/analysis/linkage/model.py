@@ -1,25 +1,22 @@
-"""The Splink model: normalised feature columns, comparisons, blocking, EM training.
+"""The Splink model: normalised feature columns, blocking and unsupervised training.
 
-Everything runs in an in-memory DuckDB whose spilling to disk is switched off unless the
-caller names a spill directory (see `open_database`): names must never reach the disk.
+Comparisons are in comparisons.py, the backends (DuckDB in memory, Spark) in engines.py.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from contextlib import suppress
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-import duckdb
 import pandas as pd
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-from splink.internals.comparison_level_library import CustomLevel, ElseLevel
-from splink.internals.comparison_library import CustomComparison
-from splink.internals.exceptions import EMTrainingException
+from splink import Linker, SettingsCreator, block_on
+from splink.internals.exceptions import EMTrainingException, SplinkException
 
+from refuge.analysis.linkage.comparisons import IdentifierFeature
+from refuge.analysis.linkage.identifiers import IdentifierKind, identifier_key
 from refuge.analysis.linkage.names import (
     KNOWN_GIVEN_KEYS,
     looks_like_surname,
@@ -33,48 +30,6 @@ from refuge.analysis.linkage.names import (
 )
 
 Progress = Callable[[str, float], None]
-FEATURE_COLUMNS = (
-    "given_key", "given_fold", "surname_key", "patronymic_key", "name_pair",
-    "birth_min", "birth_max", "birth_date", "place_key", "sex", "surname_skeleton",
-)  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class EngineOptions:
-    """How DuckDB may use the machine.
-
-    spill_directory: None forbids DuckDB to write temporary files (a run that does not
-    fit in memory fails instead); a directory allows spilling there, and it must be
-    one the organisation controls (encrypted, or a RAM-backed tmpfs), since spilled
-    blocks hold names in clear.
-    """
-
-    memory_limit: str = "8GB"
-    threads: int | None = None
-    spill_directory: Path | None = None
-
-
-def open_database(options: EngineOptions) -> duckdb.DuckDBPyConnection:
-    """Open an in-memory DuckDB that keeps names off the disk."""
-    connection = duckdb.connect(":memory:")
-    # DuckDB's in-memory default spills to "./.tmp": always set it explicitly.
-    if options.spill_directory is None:
-        connection.execute("SET temp_directory = ''")
-    else:
-        options.spill_directory.mkdir(parents=True, exist_ok=True)
-        connection.execute("SET temp_directory = ?", [str(options.spill_directory)])
-    connection.execute(f"SET memory_limit = '{_safe_size(options.memory_limit)}'")
-    connection.execute("SET preserve_insertion_order = false")
-    connection.execute("SET enable_progress_bar = false")
-    if options.threads:
-        connection.execute(f"SET threads = {int(options.threads)}")
-    return connection
-
-
-def _safe_size(value: str) -> str:
-    if not all(char.isalnum() or char in ". " for char in value):
-        raise ValueError("memory_limit must look like '8GB'")
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +42,23 @@ class NameParts:
     patronymic: str | None = None
     birth: str | None = None
     place: str | None = None
+    sex: str | None = None
+    age_group: str | None = None
+    identifiers: tuple[tuple[IdentifierKind, str | None], ...] = ()
+
+
+_SEX_WORDS = {
+    "м": "M", "муж": "M", "мужской": "M", "мужчина": "M", "m": "M", "male": "M", "man": "M",
+    "ж": "F", "жен": "F", "женский": "F", "женщина": "F", "f": "F", "female": "F",
+    "woman": "F", "non_binary": "X", "небинарный": "X", "небинарная": "X",
+}  # fmt: skip
+
+
+def sex_from_text(text: str | None) -> str | None:
+    """M, F or X from a gender column's word; None when unstated or unknown."""
+    if not text:
+        return None
+    return _SEX_WORDS.get(text.strip().lower().rstrip("."))
 
 
 def features(parts: NameParts) -> dict[str, Any]:
@@ -102,7 +74,7 @@ def features(parts: NameParts) -> dict[str, Any]:
     given_fold = surname_key(given) if given else None
     birth = parse_birth(parts.birth)
     pair = "|".join(sorted(key for key in (given_fold, surname) if key)) or None
-    return {
+    row: dict[str, Any] = {
         "given_key": given,
         "given_fold": given_fold,
         "surname_key": surname,
@@ -112,9 +84,15 @@ def features(parts: NameParts) -> dict[str, Any]:
         "birth_max": birth.year_max,
         "birth_date": birth.date,
         "place_key": place_key(parts.place),
-        "sex": _sex(raw_surname, parts.patronymic or parts.full_name),
+        "sex": sex_from_text(parts.sex)
+        or _sex(raw_surname, parts.patronymic or parts.full_name),
         "surname_skeleton": _skeleton(surname),
+        "birth_decade": birth.year_min // 10 if birth.year_min is not None else None,
+        "age_group": parts.age_group or None,
     }
+    for index, (kind, text) in enumerate(parts.identifiers):
+        row[f"ident_{index}"] = identifier_key(kind, text)
+    return row
 
 
 def _skeleton(key: str | None) -> str | None:
@@ -159,208 +137,18 @@ def _unswap(
     return given, surname, raw_surname
 
 
-def _level(
-    sql: str,
-    label: str,
-    *,
-    tf: str | None = None,
-    null: bool = False,
-    fixed_m: float | None = None,
-) -> CustomLevel:
-    level = CustomLevel(sql, label)
-    if fixed_m is not None:
-        # Rare levels that EM drives to an m of ~1e-310, which Splink then refuses.
-        level.configure(m_probability=fixed_m, fix_m_probability=True)
-    if tf is not None:
-        level.configure(tf_adjustment_column=tf, tf_adjustment_weight=1.0)
-    if null:
-        level.configure(is_null_level=True)
-    return level
+_STRONG_KINDS = (IdentifierKind.DOCUMENT, IdentifierKind.PHONE, IdentifierKind.EMAIL)
 
 
-def _dl(column: str, edits: int) -> str:
-    # Levenshtein, not Damerau-Levenshtein: DuckDB's Damerau is ~20x slower, and a
-    # transposition then counts as two edits. The cheap Jaro-Winkler test goes first.
-    return (
-        f"CASE WHEN jaro_winkler_similarity({column}_l, {column}_r) < 0.8 THEN false "
-        f"ELSE levenshtein({column}_l, {column}_r) <= {edits} END"
-    )
-
-
-def _jw(column: str, threshold: float) -> str:
-    return f"jaro_winkler_similarity({column}_l, {column}_r) >= {threshold}"
-
-
-_SWAPPED = "given_fold_l = surname_key_r AND surname_key_l = given_fold_r"
-
-
-# Starting m and u of each non-null level, in order, roughly as trained on 40,000 generated
-# records. Training replaces them; they stand when a list is too small to train on (a few
-# testimonies), so that such a run still links the obvious duplicates.
-_STARTING_M_U: dict[str, tuple[tuple[float, float], ...]] = {
-    "surname": (
-        (0.75, 1e-3),
-        (0.02, 1e-6),
-        (0.15, 8e-4),
-        (0.05, 2e-3),
-        (0.01, 1e-2),
-        (0.02, 0.986),
-    ),
-    "given_name": (
-        (0.8, 1.5e-2),
-        (0.02, 1e-6),
-        (0.12, 5e-3),
-        (0.05, 2e-2),
-        (0.01, 0.96),
-    ),
-    "patronymic": ((0.8, 2.6e-2), (0.18, 8e-3), (0.02, 0.966)),
-    "birth": (
-        (0.05, 1e-5),
-        (0.47, 8e-3),
-        (0.4, 3e-2),
-        (0.01, 1e-5),
-        (0.07, 6e-2),
-        (1e-4, 0.9),
-    ),
-    "place": ((0.72, 7e-2), (1e-3, 1e-5), (0.28, 0.93)),
-    "sex": ((0.99, 0.6), (0.01, 0.4)),
-    "extra": ((0.9, 1e-2), (0.05, 5e-3), (0.02, 1e-2), (0.03, 0.975)),
-}
-
-
-def _comparison(
-    levels: list[Any], output_column_name: str, starting: str | None = None
-) -> CustomComparison:
-    starting_values = iter(_STARTING_M_U[starting or output_column_name])
-    for level in levels[1:]:
-        m, u = next(starting_values)
-        level.configure(m_probability=m, u_probability=u)
-    return CustomComparison(levels, output_column_name=output_column_name)
-
-
-def refuge_comparisons(extra_columns: Sequence[str] = ()) -> list[CustomComparison]:
-    """Comparisons on the phonetic keys, aware of swaps, ranges and patronymics."""
-    comparisons = [
-        _comparison(
-            [
-                _level("surname_key_l IS NULL OR surname_key_r IS NULL", "null", null=True),
-                _level("surname_key_l = surname_key_r", "exact key", tf="surname_key"),
-                _level(_SWAPPED, "swapped with given name", fixed_m=0.02),
-                _level(_dl("surname_key", 1), "one edit"),
-                _level(_dl("surname_key", 2), "two edits"),
-                _level(_jw("surname_key", 0.9), "jaro-winkler >= 0.9"),
-                ElseLevel(),
-            ],
-            output_column_name="surname",
-        ),
-        _comparison(
-            [
-                _level("given_key_l IS NULL OR given_key_r IS NULL", "null", null=True),
-                _level("given_key_l = given_key_r", "exact key", tf="given_key"),
-                _level(_SWAPPED, "swapped with surname", fixed_m=0.02),
-                _level(_dl("given_key", 1), "one edit"),
-                _level(_jw("given_key", 0.88), "jaro-winkler >= 0.88"),
-                ElseLevel(),
-            ],
-            output_column_name="given_name",
-        ),
-        _comparison(
-            [
-                _level(
-                    "patronymic_key_l IS NULL OR patronymic_key_r IS NULL",
-                    "null",
-                    null=True,
-                ),
-                _level(
-                    "patronymic_key_l = patronymic_key_r",
-                    "same father's name",
-                    tf="patronymic_key",
-                ),
-                _level(_jw("patronymic_key", 0.88), "jaro-winkler >= 0.88"),
-                ElseLevel(),
-            ],
-            output_column_name="patronymic",
-        ),
-        _comparison(
-            [
-                _level("birth_min_l IS NULL OR birth_min_r IS NULL", "null", null=True),
-                _level("birth_date_l = birth_date_r", "same full date"),
-                _level(
-                    "birth_min_l = birth_max_l AND birth_min_r = birth_max_r "
-                    "AND birth_min_l = birth_min_r",
-                    "same year",
-                ),
-                _level(
-                    "birth_min_l <= birth_max_r AND birth_min_r <= birth_max_l",
-                    "ranges overlap",
-                ),
-                _level(
-                    "right(birth_date_l, 5) = right(birth_date_r, 5) "
-                    "AND abs(birth_min_l - birth_min_r) <= 1",
-                    "same day, year off by one",
-                ),
-                _level(
-                    "greatest(birth_min_l, birth_min_r) - least(birth_max_l, birth_max_r) <= 2",
-                    "within 2 years",
-                ),
-                ElseLevel(),
-            ],
-            output_column_name="birth",
-        ),
-        _comparison(
-            [
-                _level("place_key_l IS NULL OR place_key_r IS NULL", "null", null=True),
-                _level("place_key_l = place_key_r", "same place", tf="place_key"),
-                _level(_jw("place_key", 0.88), "jaro-winkler >= 0.88"),
-                ElseLevel(),
-            ],
-            output_column_name="place",
-        ),
-    ]
-    comparisons.append(
-        _comparison(
-            [
-                _level("sex_l IS NULL OR sex_r IS NULL", "null", null=True),
-                _level("sex_l = sex_r", "same"),
-                ElseLevel(),
-            ],
-            output_column_name="sex",
-        )
-    )
-    for column in extra_columns:
-        comparisons.append(
-            _comparison(
-                [
-                    _level(
-                        f'"{column}_l" IS NULL OR "{column}_r" IS NULL',
-                        "null",
-                        null=True,
-                    ),
-                    _level(f'"{column}_l" = "{column}_r"', "exact"),
-                    _level(
-                        f'levenshtein("{column}_l", "{column}_r") <= 1',
-                        "levenshtein <= 1",
-                    ),
-                    _level(
-                        f'levenshtein("{column}_l", "{column}_r") <= 2',
-                        "levenshtein <= 2",
-                    ),
-                    ElseLevel(),
-                ],
-                output_column_name=column,
-                starting="extra",
-            )
-        )
-    return comparisons
-
-
-def refuge_blocking() -> list[Any]:
+def refuge_blocking(identifiers: Sequence[IdentifierFeature] = ()) -> list[Any]:
     """Blocking on keys, so that rules survive transliteration and swapped order.
 
-    Each rule was kept for the true pairs that only it finds on the generated set, and
+    Each name rule was kept for the true pairs that only it finds on the generated set, and
     checked for the pairs it costs at a million records (see docs/analysis-linkage.md).
+    Strong identifiers (documents, phones, e-mail) block on their own; addresses and
+    postcodes together with the birth year.
     """
-    return [
+    rules = [
         block_on("name_pair"),
         block_on("given_key", "substr(surname_key, 1, 4)"),
         block_on("surname_key", "substr(given_key, 1, 3)"),
@@ -368,7 +156,20 @@ def refuge_blocking() -> list[Any]:
         block_on("surname_key", "patronymic_key"),
         block_on("birth_date", "substr(surname_key, 1, 2)"),
         block_on("given_key", "surname_skeleton"),
+        # For typos and spellings the keys do not fold: partial keys, each with a second
+        # field so that no block grows with the list's most common surname alone.
+        block_on("surname_skeleton", "substr(given_fold, 1, 1)"),
+        block_on("substr(surname_key, 1, 3)", "substr(given_fold, 1, 1)", "birth_decade"),
+        block_on("right(surname_key, 5)", "substr(given_fold, 1, 1)", "birth_min"),
+        block_on("given_key", "place_key", "birth_min"),
+        block_on("given_key", "patronymic_key"),
     ]
+    for feature in identifiers:
+        if feature.kind in _STRONG_KINDS:
+            rules.append(block_on(feature.feature))
+        elif feature.kind in (IdentifierKind.ADDRESS, IdentifierKind.POSTCODE):
+            rules.append(block_on(feature.feature, "birth_min"))
+    return rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,78 +179,126 @@ class TrainingPlan:
     deterministic_rules: tuple[str, ...]
     recall: float
     em_rules: tuple[Any, ...]
-    u_max_pairs: float = 3e6
+    u_max_pairs: float = 1e6
     em_max_pairs: float | None = 2e6
 
 
-def refuge_training() -> TrainingPlan:
-    return TrainingPlan(
-        deterministic_rules=(
-            "l.name_pair = r.name_pair AND l.birth_min = r.birth_min",
-            "l.name_pair = r.name_pair AND l.patronymic_key = r.patronymic_key",
-        ),
-        recall=0.7,
-        em_rules=(
-            block_on("given_key", "surname_key"),
-            block_on("patronymic_key", "birth_min"),
-        ),
-    )
+def refuge_training(
+    filled: dict[str, float], identifiers: Sequence[IdentifierFeature] = ()
+) -> TrainingPlan:
+    """A plan for the columns this list fills (`filled`: feature -> share of records).
+
+    Each EM session estimates the m of every comparison not in its blocking rule, so the
+    sessions block on disjoint columns: names in one, birth or an identifier in another.
+    """
+    strong = [f.feature for f in identifiers if f.kind in _STRONG_KINDS
+              and filled.get(f.feature, 0.0) >= 0.2]  # fmt: skip
+    deterministic = [
+        "l.name_pair = r.name_pair AND l.birth_min = r.birth_min",
+        "l.name_pair = r.name_pair AND l.patronymic_key = r.patronymic_key",
+        *(f"l.{feature} = r.{feature}" for feature in strong),
+    ]
+    em_rules: list[Any] = [block_on("given_key", "surname_key")]
+    if filled.get("birth_date", 0.0) >= 0.3:
+        em_rules.append(block_on("birth_date"))
+    else:
+        em_rules.append(block_on("patronymic_key", "birth_min"))
+    em_rules.extend(block_on(feature) for feature in strong[:1])
+    return TrainingPlan(deterministic_rules=tuple(deterministic), recall=0.7,
+                        em_rules=tuple(em_rules))  # fmt: skip
 
 
-def train(linker: Linker, plan: TrainingPlan, progress: Progress) -> None:
+@dataclass(slots=True)
+class TrainingLog:
+    """What training did; a step that could not run says why, and the starting values stand."""
+
+    steps: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def trained(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        if not self.failed:
+            return "trained without labels: " + "; ".join(self.steps)
+        return (
+            "could not train fully (" + "; ".join(self.failed) + "): linked with the model's "
+            "starting values for what was not estimated"
+        )
+
+
+_TRAINING_FAILURES = (EMTrainingException, SplinkException, ValueError, ZeroDivisionError)
+
+
+def train(linker: Linker, plan: TrainingPlan, progress: Progress) -> TrainingLog:
     """Estimate the prior, u by random sampling and m by EM; no labels are used."""
+    log = TrainingLog()
     training = linker.training
-    # A step that finds too little data (a handful of records, no pair in a training
-    # block) fails; the starting values then stand for what it would have estimated.
     settings = linker._settings_obj  # Splink has no public accessor for the prior
     starting_prior = settings._probability_two_random_records_match
-    with suppress(*_TRAINING_FAILURES):
+    _step(log, "prior from deterministic rules", lambda: (
         training.estimate_probability_two_random_records_match(
-            list(plan.deterministic_rules), recall=plan.recall
-        )
+            list(plan.deterministic_rules), recall=plan.recall)))  # fmt: skip
     if not 0.0 < settings._probability_two_random_records_match < 1.0:
-        settings._probability_two_random_records_match = (
-            starting_prior  # no pair was found
-        )
+        settings._probability_two_random_records_match = starting_prior
+        log.failed.append("no pair matched the deterministic rules")
     progress("training", 0.2)
-    with suppress(*_TRAINING_FAILURES):
-        training.estimate_u_using_random_sampling(max_pairs=plan.u_max_pairs, seed=1)
+    _step(log, "u by random sampling", lambda: training.estimate_u_using_random_sampling(
+        max_pairs=plan.u_max_pairs, seed=1))  # fmt: skip
     for index, rule in enumerate(plan.em_rules):
         progress("training", 0.3 + 0.7 * index / len(plan.em_rules))
-        with suppress(*_TRAINING_FAILURES):
-            training.estimate_parameters_using_expectation_maximisation(
-                rule,
-                max_pairs=plan.em_max_pairs,
-                estimate_without_term_frequencies=True,
-            )
+        _step(log, f"m by EM session {index + 1}", partial(
+            training.estimate_parameters_using_expectation_maximisation, rule,
+            max_pairs=plan.em_max_pairs, estimate_without_term_frequencies=True))  # fmt: skip
     progress("training", 1.0)
+    return log
 
 
-_TRAINING_FAILURES = (EMTrainingException, ValueError, ZeroDivisionError)
+def _step(log: TrainingLog, name: str, action: Callable[[], object]) -> None:
+    # A step that finds too little data (a handful of records, no pair in a training block)
+    # fails; the starting values then stand for what it would have estimated.
+    try:
+        action()
+    except _TRAINING_FAILURES as error:
+        log.failed.append(f"{name}: {type(error).__name__}")
+    else:
+        log.steps.append(name)
 
 
 def build_linker(
-    tables: Sequence[pd.DataFrame],
-    db_api: DuckDBAPI,
+    tables: Sequence[pd.DataFrame] | Sequence[Any],
+    db_api: Any,
     *,
     comparisons: Sequence[Any],
     blocking: Sequence[Any],
     link_type: str = "dedupe_only",
+    record_count: int,
+    keep_levels: bool = False,
 ) -> Linker:
     """Register the feature tables and create a Linker over them."""
-    records = sum(len(table) for table in tables)
     settings = SettingsCreator(
         link_type=link_type,  # type: ignore[arg-type]
         # Until training estimates it: about one duplicate per record.
-        probability_two_random_records_match=min(0.5, max(1e-7, 1 / max(records, 1))),
+        probability_two_random_records_match=min(0.5, max(1e-7, 1 / max(record_count, 1))),
         comparisons=list(comparisons),
         blocking_rules_to_generate_predictions=list(blocking),
-        retain_matching_columns=False,
+        # The comparison levels of each pair (gamma columns) come with the matching columns;
+        # they are kept only when the caller shows evidence (a million-record run does not).
+        retain_matching_columns=keep_levels,
         retain_intermediate_calculation_columns=False,
     )
-    registered = [db_api.register(table) for table in tables]
-    source = registered[0] if len(registered) == 1 else registered
-    return Linker(source, settings, log_level=None)
+    source = tables[0] if len(tables) == 1 else list(tables)
+    return _linker(source, settings, db_api)
+
+
+def _linker(source: Any, settings: SettingsCreator, db_api: Any) -> Linker:
+    registered = (
+        [db_api.register(table) for table in source]
+        if isinstance(source, list)
+        else db_api.register(source)
+    )
+    return Linker(registered, settings, log_level=None)
 
 
 def quiet_splink() -> None:

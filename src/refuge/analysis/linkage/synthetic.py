@@ -83,6 +83,20 @@ SYSTEMS: dict[str, dict[str, str]] = {
     "informal": {"ж": "j", "й": "y", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sch",
                  "ю": "yu", "я": "ya", "ы": "i", "ё": "yo"},
 }  # fmt: skip
+# Systems the name keys were NOT written from (names.py folds the six above): French and
+# Polish spellings, Czech/Slovak háčeks (dž, č), Spanish (j for Х). They keep the
+# benchmark from testing the keys only on their own tables.
+HELD_OUT_SYSTEMS: dict[str, dict[str, str]] = {
+    "french": {"ж": "j", "й": "ï", "х": "kh", "ц": "ts", "ч": "tch", "ш": "ch", "щ": "chtch",
+               "у": "ou", "ю": "iou", "я": "ia", "ы": "y", "э": "e", "ё": "io"},
+    "polish": {"ж": "ż", "й": "j", "х": "ch", "ц": "c", "ч": "cz", "ш": "sz", "щ": "szcz",
+               "ю": "ju", "я": "ja", "ы": "y", "ё": "jo", "ь": ""},
+    "czech": {"ж": "ž", "й": "j", "х": "ch", "ц": "c", "ч": "č", "ш": "š", "щ": "šč",
+              "ю": "ju", "я": "ja", "ы": "y", "ё": "jo"},
+    "spanish": {"ж": "zh", "й": "i", "х": "j", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sch",
+                "ю": "iu", "я": "ia", "ы": "y", "ё": "io"},
+}  # fmt: skip
+SYSTEMS.update(HELD_OUT_SYSTEMS)
 _SYSTEM_NAMES = tuple(SYSTEMS)
 _VOWELS = set("аеёиоуыэюя")
 
@@ -96,7 +110,9 @@ def transliterate_with(text: str, system: str) -> str:
         lower = char.lower()
         if lower == "е" and system in ("bgn", "informal") and (not previous or previous in _VOWELS):
             latin = "ye"
-        elif lower == "д" and system == "informal" and text[len(out) : len(out) + 2] == "дж":
+        elif lower == "е" and system in ("polish", "czech") and (not previous or previous in _VOWELS):
+            latin = "je"
+        elif (lower == "д" and system in ("czech",) and text[len(out) : len(out) + 2].lower() == "дж") or (lower == "д" and system == "informal" and text[len(out) : len(out) + 2] == "дж"):
             latin = "d"
         elif lower in table:
             latin = table[lower]
@@ -266,12 +282,58 @@ def make_record(
     }
 
 
+def _person_identifiers(person: Person, seed: int) -> tuple[str, str]:
+    """A person's mobile number (10 digits after +7) and passport (series + number)."""
+    rng = random.Random(seed * 1_000_003 + person.entity_id)
+    phone = "9" + "".join(rng.choice("0123456789") for _ in range(9))
+    passport = "".join(rng.choice("0123456789") for _ in range(10))
+    return phone, passport
+
+
+def _phone_text(rng: random.Random, phone: str) -> str:
+    roll = rng.random()
+    if roll < 0.02:
+        return phone[:3] + "O" + phone[4:]  # a letter O typed for a zero: unreadable
+    if roll < 0.35:
+        return f"+7 ({phone[:3]}) {phone[3:6]}-{phone[6:8]}-{phone[8:]}"
+    if roll < 0.65:
+        return "8" + phone
+    if roll < 0.85:
+        return f"+7{phone}"
+    return f"8 {phone[:3]} {phone[3:]}"
+
+
+def _passport_text(rng: random.Random, passport: str) -> str:
+    if rng.random() < 0.05:  # one digit mistyped
+        position = rng.randrange(len(passport))
+        passport = passport[:position] + rng.choice("0123456789") + passport[position + 1 :]
+    roll = rng.random()
+    if roll < 0.4:
+        return f"{passport[:2]} {passport[2:4]} {passport[4:]}"
+    if roll < 0.7:
+        return passport
+    return f"{passport[:4]} №{passport[4:]}"
+
+
+def with_identifiers(
+    rng: random.Random, person: Person, record: dict[str, str], seed: int
+) -> dict[str, str]:
+    """Add a phone (45% of records) and a passport number (30%) to a generated record."""
+    phone, passport = _person_identifiers(person, seed)
+    return {
+        **record,
+        "телефон": _phone_text(rng, phone) if rng.random() < 0.45 else "",
+        "паспорт": _passport_text(rng, passport) if rng.random() < 0.3 else "",
+    }
+
+
 def generate(
     records: int,
     *,
     people: int | None = None,
     seed: int = 7,
     systems: tuple[str, ...] = _SYSTEM_NAMES,
+    identifiers: bool = False,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (entity_id, record) pairs: `records` records of about `people` people.
 
@@ -286,7 +348,10 @@ def generate(
     owners = (owners + extra)[:records]
     rng.shuffle(owners)
     for owner in owners:
-        yield owner, make_record(rng, population[owner], systems)
+        record = make_record(rng, population[owner], systems)
+        if identifiers:
+            record = with_identifiers(rng, population[owner], record, seed)
+        yield owner, record
 
 
 def write_csv(
@@ -296,23 +361,26 @@ def write_csv(
     people: int | None = None,
     seed: int = 7,
     encoding: str = "utf-8",
+    identifiers: bool = False,
 ) -> dict[str, int]:
     """Write a generated list to `path` with an `id` column; return id -> entity_id.
 
-    In cp1251, systems whose letters it cannot encode (ISO 9 diacritics) are left out.
+    In cp1251, systems whose letters it cannot encode (ISO 9, Polish and Czech diacritics)
+    are left out. `identifiers` adds phone and passport columns.
     """
     systems = (
         _SYSTEM_NAMES
         if encoding.replace("-", "").lower().startswith("utf")
-        else ("icao", "bgn", "scholarly", "german", "informal")
+        else ("icao", "bgn", "scholarly", "german", "informal", "french", "spanish")
     )
     truth: dict[str, int] = {}
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "фамилия", "имя", "отчество", "год рождения", "место"])
-        for index, (entity_id, record) in enumerate(
-            generate(records, people=people, seed=seed, systems=systems)
-        ):
+        header = ["id", "фамилия", "имя", "отчество", "год рождения", "место"]
+        writer.writerow(header + (["телефон", "паспорт"] if identifiers else []))
+        generated = generate(records, people=people, seed=seed, systems=systems,
+                             identifiers=identifiers)  # fmt: skip
+        for index, (entity_id, record) in enumerate(generated):
             record_id = f"r{index}"
             truth[record_id] = entity_id
             writer.writerow([record_id, *record.values()])

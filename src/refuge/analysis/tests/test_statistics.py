@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from refuge.accounts.roles import Role
 from refuge.analysis.capture import capture_table
 from refuge.analysis.charts import bar_chart_svg
+from refuge.analysis.linking import run_linkage
 from refuge.analysis.statistics import StatisticsFilter, counts_by_violation, summary
 from refuge.core.testing import keyring_for, log_in
 from refuge.documentation.choices import DatePrecision, EventType, SourceKind, ViolationType
@@ -128,7 +129,9 @@ def test_report_command_reproduces_the_page_figures(chief, capsys) -> None:
         )
     call_command("report", "--format", "json")
     document = json.loads(capsys.readouterr().out)
-    assert document["summary"] == {"acts": 5, "victims": 5, "events": 1, "withheld_victims": 0}
+    assert document["summary"] == {
+        "acts": "5", "people": "5", "victims": "5", "events": "<5", "withheld": "0"}
+    assert document["linkage"]["run"] is None
     assert document["sections"]["By violation"]["torture"] == "5"
     assert "<5" in document["method"]
 
@@ -149,8 +152,10 @@ def test_capture_table_links_the_same_name_across_lists(chief) -> None:
             kind=SourceKind.MEDIA_REPORT,
             origin="outlet",
         )
+        run = run_linkage(analyst=chief)
         result = capture_table(list_kinds=["testimony", "media_report"], violations=[])
 
+    assert result.run_id == run.pk
     assert result.victims == 3
     assert result.people == 2
     assert result.table.count((1, 1)) == 1

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StageCode(models.TextChoices):
-    NEW = "new", _("New")
+    # Contexts: a case (дело) is neuter in Russian, a hotline contact is not.
+    NEW = "new", pgettext_lazy("case stage", "New")
     VERIFICATION = "verification", _("Verification")
     IN_DANGER = "in_danger", _("In danger")
     IN_HIDING = "in_hiding", _("In hiding")
     RELOCATING = "relocating", _("Relocating within the country")
     LEAVING = "leaving", _("Leaving the country")
     IN_SAFETY = "in_safety", _("In safety")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("case stage", "Closed")
 
 
 # Stages during which a person may go silent mid-route: check-ins apply.
@@ -89,7 +91,7 @@ class ExposureCause(models.TextChoices):
 
 class IdentifierKind(models.TextChoices):
     PHONE = "phone", _("Phone number")
-    NAME = "name", _("Name")
+    NAME = "name", pgettext_lazy("person", "Name")  # a person's name, not a title
     HANDLE = "handle", _("Messenger handle")
 
 

@@ -60,4 +60,6 @@ class Referral(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     # Codes of the fields the package holds (never their values).
     included_fields = models.JSONField(default=list)
+    # The fingerprint of the partner key the package was sealed to (cases.partner_keys).
+    sealed_to_fingerprint = models.CharField(max_length=48, blank=True, default="")
     package = models.BinaryField(null=True, blank=True)

@@ -16,9 +16,20 @@ from refuge.accounts.permissions import has_capability, require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
-from refuge.cases.errors import AlreadyLead, ContactAlreadyHasCase, LeadNotOnCase, NoKeyYet
+from refuge.cases.errors import (
+    AlreadyLead,
+    ContactAlreadyHasCase,
+    LeadNotOnCase,
+    NoKeyYet,
+    RemovalRefused,
+)
 from refuge.cases.models import Case, CaseMember, CasePerson, Stage, StageChange, StageCode
-from refuge.cases.permissions import can_view_case, require_lead_or_coordinator, require_member
+from refuge.cases.permissions import (
+    can_view_case,
+    removal_refusal,
+    require_lead_or_coordinator,
+    require_member,
+)
 from refuge.cases.services._common import check_open_case, claim_version
 from refuge.cases.services.movement import hand_over_movements
 from refuge.core.errors import ConflictError
@@ -118,16 +129,26 @@ def share_case(*, case: Case, operator: Operator, shared_by: Any) -> None:
 @transaction.atomic
 def unshare_case(*, case: Case, operator: Operator, unshared_by: Any) -> None:
     """Take the case away from someone: no grant, no membership, the case vanishes for them,
-    and so do the movement records they read as its lead or as a coordinator on it. If they
-    led it, whoever took it away leads it now and receives those records."""
+    and so do the movement records they read as its lead or as a coordinator on it.
+
+    Only the lead or a coordinator on the case does this, only a coordinator to a coordinator
+    (permissions.removal_refusal). Removing the lead is a change of lead: a coordinator takes
+    the case over and receives its movement records.
+    """
     require_member(unshared_by, case)
+    refusal = removal_refusal(unshared_by, case, operator)
+    if refusal is not None:
+        raise RemovalRefused(refusal)
     movement_envelopes = list(case.movements.values_list("envelope_id", flat=True))
-    vault.revoke(case.envelope_id, reader=operator, revoked_by=unshared_by)
-    CaseMember.objects.filter(case=case, operator=operator).delete()
     if case.lead_id == operator.pk:
+        check_open_case(unshared_by, case)
         case.lead = unshared_by
         case.save(update_fields=["lead"])
         hand_over_movements(case=case, previous_lead=operator, handed_by=unshared_by)
+        record_event(AuditAction.RECORD_CHANGED, actor=unshared_by, target=case,
+                     details={"lead": unshared_by.pk, "previous_lead": operator.pk})
+    vault.revoke(case.envelope_id, reader=operator, revoked_by=unshared_by)
+    CaseMember.objects.filter(case=case, operator=operator).delete()
     for envelope_id in movement_envelopes:
         if operator.pk in vault.readers_of(envelope_id):
             vault.revoke(envelope_id, reader=operator, revoked_by=unshared_by)

@@ -8,9 +8,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from refuge.approvals.errors import CannotRead
+from refuge.approvals.models import PendingAction
+from refuge.approvals.services import request_action
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases import links
+from refuge.cases.destruction import REMOVE_PERSON
 from refuge.cases.identifiers import blind_index
 from refuge.cases.models import (
     Case,
@@ -22,6 +26,7 @@ from refuge.cases.models import (
     PersonIdentifier,
 )
 from refuge.cases.services._common import check_open_case
+from refuge.vault import api as vault
 
 
 @transaction.atomic
@@ -66,14 +71,30 @@ def record_consent(*, person: CasePerson, kind: ConsentKind, is_granted: bool,
     return consent
 
 
+def request_person_removal(*, person: CasePerson, keep_anonymised: bool, reason: str,
+                           requested_by: Any,
+                           linked: links.KeepChoice = links.KeepChoice.KEEP) -> PendingAction:
+    """Ask for a person to be removed; a coordinator on the case confirms (cases.destruction)
+    and only then is anything erased."""
+    return request_action(
+        kind=REMOVE_PERSON, target=person, reason=reason, requested_by=requested_by,
+        details={"keep": "anonymised" if keep_anonymised else "delete",
+                 "linked": linked.value})
+
+
 @transaction.atomic
 def remove_person(*, person: CasePerson, keep_anonymised: bool, removed_by: Any,
                   linked: links.KeepChoice = links.KeepChoice.KEEP) -> None:
     """Remove a person: either keep an anonymised stand-in, or delete them and everything of
     theirs in the case. `linked` says what becomes of other apps' records about them
-    (documentation's victim record and testimonies); the view asks when there are any."""
+    (documentation's victim record and testimonies); the view asks when there are any.
+
+    Called by a confirmed two-person act (request_person_removal), never from a page; the one
+    who carries it out must be able to read the case."""
     case = person.case
     check_open_case(removed_by, case)
+    if not vault.can_read(case.envelope_id):
+        raise CannotRead
     links.release_person(person, linked, removed_by)
     record_event(AuditAction.RECORD_DELETED, actor=removed_by, target=person,
                  details={"case": case.pk, "anonymised": keep_anonymised,

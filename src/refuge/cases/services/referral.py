@@ -11,15 +11,20 @@ from django.utils import timezone
 
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
+from refuge.approvals.selectors import pending_request
+from refuge.approvals.services import request_action
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.errors import (
     ConsentMissing,
+    PartnerKeyChangePending,
+    PartnerKeyMissing,
     PartnerNameTaken,
     SecondPersonRequired,
     WrongState,
 )
 from refuge.cases.models import CasePerson, ConsentKind, Partner, Referral, ReferralStatus
+from refuge.cases.partner_keys import CHANGE_PARTNER_KEY, key_fingerprint
 from refuge.cases.selectors import has_consent
 from refuge.cases.services._common import check_open_case
 from refuge.core.concurrency import save_with_version
@@ -80,12 +85,18 @@ def decide_referral(*, referral: Referral, approve: bool, decided_by: Any) -> Re
     referral.decided_by, referral.decided_at = decided_by, timezone.now()
     referral.status = ReferralStatus.REJECTED
     if approve:
+        partner_key = Partner.objects.values_list("public_key", flat=True).get(
+            pk=referral.partner_id)  # the key in force now, not as read with the referral
+        if not partner_key:
+            raise PartnerKeyMissing
         payload, included = _package(referral)
-        referral.package = vault.seal_for_partner(referral.partner.public_key, payload)
+        referral.package = vault.seal_for_partner(partner_key, payload)
+        referral.sealed_to_fingerprint = key_fingerprint(partner_key)
         referral.included_fields, referral.status = included, ReferralStatus.SEALED
     updated = Referral.objects.filter(pk=referral.pk, status=ReferralStatus.REQUESTED).update(
         status=referral.status, decided_by=decided_by, decided_at=referral.decided_at,
-        package=referral.package, included_fields=referral.included_fields)
+        package=referral.package, included_fields=referral.included_fields,
+        sealed_to_fingerprint=referral.sealed_to_fingerprint)
     if updated != 1:
         raise WrongState
     record_event(AuditAction.EXPORT if approve else AuditAction.RECORD_CHANGED,
@@ -96,11 +107,13 @@ def decide_referral(*, referral: Referral, approve: bool, decided_by: Any) -> Re
 
 @transaction.atomic
 def save_partner(*, partner: Partner | None, name: str, public_key: str, is_active: bool,
-                 saved_by: Any, version: int | None = None) -> Partner:
+                 saved_by: Any, version: int | None = None, reason: str = "") -> Partner:
     """Add a partner organisation, or edit one as read at `version` (APPROVE_SPENDING holders).
 
-    A new key applies to referrals approved from now on; packages sealed before stay sealed to
-    the key they were sealed to.
+    Name and activity change at once. A new key (for a new partner, or a different one) is
+    only asked for, with `reason`: it is in force once a second person confirmed its
+    fingerprint (cases.partner_keys). Packages sealed before stay sealed to the key they were
+    sealed to.
     """
     require(saved_by, Capability.APPROVE_SPENDING)
     vault.parse_partner_public_key(public_key)  # raises VaultError on a malformed key
@@ -110,23 +123,33 @@ def save_partner(*, partner: Partner | None, name: str, public_key: str, is_acti
         namesakes = namesakes.exclude(pk=partner.pk)
     if namesakes.exists():
         raise PartnerNameTaken
-    key_changed = partner is not None and partner.public_key != public_key
+    key_changed = partner is None or partner.public_key != public_key
     try:
         with transaction.atomic():  # two people adding one name at once: one is told
-            partner = _write_partner(partner, name=name, public_key=public_key,
-                                     is_active=is_active, version=version)
+            partner = _write_partner(partner, name=name, is_active=is_active, version=version)
     except IntegrityError as error:
         raise PartnerNameTaken from error
     record_event(AuditAction.SETTINGS_CHANGED, actor=saved_by, target=partner,
-                 details={"active": is_active, "key_changed": key_changed})
+                 details={"active": is_active, "key_requested": key_changed})
+    if key_changed:
+        _ask_for_key(partner, public_key=public_key, reason=reason, asked_by=saved_by)
     return partner
 
 
-def _write_partner(partner: Partner | None, *, name: str, public_key: str, is_active: bool,
+def _ask_for_key(partner: Partner, *, public_key: str, reason: str, asked_by: Any) -> None:
+    pending = pending_request(CHANGE_PARTNER_KEY, partner)
+    if pending is None:
+        request_action(kind=CHANGE_PARTNER_KEY, target=partner, reason=reason,
+                       requested_by=asked_by, details={"public_key": public_key})
+    elif pending.details.get("public_key") != public_key:
+        raise PartnerKeyChangePending
+
+
+def _write_partner(partner: Partner | None, *, name: str, is_active: bool,
                    version: int | None) -> Partner:
-    if partner is None:
-        return Partner.objects.create(name=name, public_key=public_key, is_active=is_active)
-    partner.name, partner.public_key, partner.is_active = name, public_key, is_active
-    save_with_version(partner, ["name", "public_key", "is_active"],
+    if partner is None:  # no key in force until a second person confirms one
+        return Partner.objects.create(name=name, public_key="", is_active=is_active)
+    partner.name, partner.is_active = name, is_active
+    save_with_version(partner, ["name", "is_active"],
                       expected_version=partner.version if version is None else version)
     return partner

@@ -18,3 +18,11 @@ def checkin_alarms(context: template.Context) -> dict[str, Any]:
     user = getattr(request, "user", None)
     alarms = missed_checkins_for(user) if user is not None and user.is_authenticated else []
     return {"alarms": alarms}
+
+
+@register.filter
+def key_fingerprint(public_key: str) -> str:
+    """{{ partner.public_key|key_fingerprint }}: what the partner reads aloud to check it."""
+    from refuge.cases.partner_keys import key_fingerprint as fingerprint
+
+    return fingerprint(public_key)

@@ -32,6 +32,7 @@ from refuge.cases.models.choices import (
     SpendingCategory,
 )
 from refuge.cases.services import money, movement, opening, persons, plan, referral, tasks
+from refuge.cases.tests.partners import make_partner
 from refuge.core.access_matrix import IdSwap, World, console, custom
 from refuge.core.testing import keyring_for
 from refuge.hotline.tests.access import make_contact
@@ -79,9 +80,7 @@ def _fill(case: Case, worker: Any, coordinator: Any) -> dict[str, Any]:
     """A person with consent and a sealed referral, a need, a task, a check-in, a movement,
     a spending request: one of everything a case URL can name."""
     person = case.persons.get()
-    partner_key = vault.new_partner_keypair()[1]
-    partner = referral.save_partner(partner=None, name="Rainbow Railroad",
-                                    public_key=partner_key, is_active=True, saved_by=coordinator)
+    partner = make_partner("Rainbow Railroad", saved_by=coordinator, confirmed_by=worker)
     with vault.activated(keyring_for(worker)):
         persons.save_person(case=case, person=person, pseudonym="Swallow",
                             legal_name="Islam Dudaev", phone="+7 999 123-45-67",

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from refuge.cases.models import CaseMember, Partner, Referral, ReferralStatus
 from refuge.cases.services.persons import record_consent
-from refuge.cases.services.referral import save_partner
 from refuge.cases.tests.conftest import acting_as
+from refuge.cases.tests.partners import make_partner
 from refuge.core.testing import log_in
 from refuge.vault import api as vault
 
@@ -30,8 +30,8 @@ def test_a_malformed_partner_key_is_a_form_error(worker) -> None:
 def test_referral_through_the_pages_needs_a_second_person(case, worker, colleague,
                                                           boss) -> None:
     private, public = vault.new_partner_keypair()
-    partner = save_partner(partner=None, name="Safe Passage", public_key=public,
-                           is_active=True, saved_by=boss)
+    partner = make_partner("Safe Passage", public_key=public, saved_by=boss,
+                           confirmed_by=colleague)
     person = case.persons.get()
     with acting_as(worker):
         record_consent(person=person, kind="share_partners", is_granted=True,
@@ -46,12 +46,16 @@ def test_referral_through_the_pages_needs_a_second_person(case, worker, colleagu
     assert Referral.objects.get().status == ReferralStatus.REQUESTED
     approver.post(approve)
     assert Referral.objects.get().status == ReferralStatus.SEALED
+    detail = approver.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert f"sealed to the key with fingerprint <code>{vault.partner_key_fingerprint(public)}" in (
+        detail)
 
     download = approver.get(reverse("cases:download_package", args=[case.pk, referral.pk]))
     package = json.loads(vault.open_partner_package(private, download.content))
     assert package["person"] == {"pseudonym": "Swallow"}
     guide = approver.get(reverse("cases:referral_guide")).content.decode()
     assert "SealedBox" in guide
+    assert "hashlib.sha256(bytes(k.public_key)).hexdigest().upper()[:32]" in guide
 
 
 def test_sharing_through_the_page_makes_the_case_appear(case, worker, outsider) -> None:

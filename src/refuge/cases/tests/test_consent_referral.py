@@ -10,6 +10,7 @@ from refuge.cases.models import Partner, ReferralStatus
 from refuge.cases.services.persons import record_consent, save_person
 from refuge.cases.services.referral import decide_referral, request_referral, save_partner
 from refuge.cases.tests.conftest import acting_as
+from refuge.cases.tests.partners import make_partner
 from refuge.vault import api as vault
 
 
@@ -19,9 +20,9 @@ def partner_keys() -> tuple[str, str]:
 
 
 @pytest.fixture
-def partner(boss, partner_keys) -> Partner:
-    return save_partner(partner=None, name="Rainbow Railroad", public_key=partner_keys[1],
-                        is_active=True, saved_by=boss)
+def partner(boss, worker, partner_keys) -> Partner:
+    return make_partner("Rainbow Railroad", public_key=partner_keys[1], saved_by=boss,
+                        confirmed_by=worker)
 
 
 @pytest.fixture
@@ -83,6 +84,7 @@ def test_the_latest_consent_counts(person, partner, partner_keys, worker, collea
     with acting_as(colleague):
         decide_referral(referral=referral, approve=True, decided_by=colleague)
 
+    assert referral.sealed_to_fingerprint == vault.partner_key_fingerprint(partner_keys[1])
     fields = _open(bytes(referral.package), partner_keys[0])["person"]
     assert fields["phone"] == "+7 999 123-45-67"
     assert fields["contact_details"] == "Signal only"

@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from refuge.approvals.models import PendingAction
+from refuge.approvals.tests.support import REASON, confirm_as
 from refuge.cases.models import (
     Case,
     CasePerson,
@@ -18,6 +20,7 @@ from refuge.cases.models import (
     Stage,
     StageCode,
 )
+from refuge.cases.services.opening import share_case
 from refuge.cases.services.persons import record_consent, save_person
 from refuge.cases.services.stages import move_case, save_stage
 from refuge.cases.tests.conftest import acting_as
@@ -85,13 +88,15 @@ def test_purge_removes_contact_details_and_keeps_coded_facts(closed_case, settin
     assert purged.stage_changes.count() == 2
 
 
-def test_removing_a_person_asks_what_to_keep(case, worker) -> None:
+def test_removing_a_person_asks_what_to_keep_and_a_coordinator_confirms(case, worker,
+                                                                        boss) -> None:
     with acting_as(worker):
         person = save_person(case=case, person=None, pseudonym="Sister",
                              legal_name="Aminat", phone="+79990000000",
                              contact_details="", saved_by=worker)
         record_consent(person=person, kind="media", is_granted=False, partners=[],
                        recorded_by=worker)
+        share_case(case=case, operator=boss, shared_by=worker)
     client = Client()
     log_in(client, worker)
     url = reverse("cases:remove_person", args=[case.pk, person.pk])
@@ -99,17 +104,40 @@ def test_removing_a_person_asks_what_to_keep(case, worker) -> None:
     question = client.get(url).content.decode()
     assert "anonymised" in question
     assert 'name="keep"' in question
+    assert 'name="reason"' in question
     assert client.post(url, {}).status_code == 400  # no answer, no removal
-    assert client.post(url, {"keep": "anonymised"}).status_code == 302
+    assert client.post(url, {"keep": "anonymised"}).status_code == 400  # no reason
+    assert client.post(url, {"keep": "anonymised", "reason": REASON}).status_code == 302
+    assert not CasePerson.objects.get(pk=person.pk).is_anonymised  # nothing yet
+    assert confirm_as(worker).status_code == 302  # the requester cannot confirm
+    assert not CasePerson.objects.get(pk=person.pk).is_anonymised
 
+    assert confirm_as(boss).status_code == 302
     kept = CasePerson.objects.get(pk=person.pk)
     assert kept.is_anonymised
     assert not kept.identifiers.exists()
     assert _raw("cases_caseperson", "legal_name", person.pk) is None
     assert Consent.objects.filter(person=kept).exists()
 
-    client.post(url, {"keep": "delete"})
+    client.post(url, {"keep": "delete", "reason": REASON})
+    assert CasePerson.objects.filter(pk=person.pk).exists()
+    confirm_as(boss)
     assert not CasePerson.objects.filter(pk=person.pk).exists()
+
+
+def test_removing_a_person_needs_a_coordinator_on_the_case(case, worker) -> None:
+    with acting_as(worker):
+        person = save_person(case=case, person=None, pseudonym="Sister", legal_name="",
+                             phone="", contact_details="", saved_by=worker)
+    client = Client()
+    log_in(client, worker)
+    url = reverse("cases:remove_person", args=[case.pk, person.pk])
+
+    refused = client.post(url, {"keep": "delete", "reason": REASON})
+
+    assert refused.status_code == 400
+    assert "No coordinator is on this case" in refused.content.decode()
+    assert not PendingAction.objects.exists()
 
 
 def test_coordinators_edit_the_list_of_stages(boss, worker) -> None:

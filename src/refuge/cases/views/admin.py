@@ -14,6 +14,7 @@ from refuge.accounts.models import Operator
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.cases import partner_keys
 from refuge.cases.forms import (
     LeadForm,
     PartnerEditForm,
@@ -137,17 +138,23 @@ def stage_list(request: HttpRequest, stage_id: int | None = None) -> HttpRespons
 @operator_required(Capability.APPROVE_SPENDING)
 def partner_list(request: HttpRequest, partner_id: int | None = None) -> HttpResponse:
     partner = get_object_or_404(Partner, pk=partner_id) if partner_id else None
+    pending = partner_keys.pending_keys()
     form: PartnerForm
     if partner is None:
         form = PartnerForm(request.POST or None, initial={"is_active": True})
     else:
+        asked = pending.get(partner.pk)
         form = PartnerEditForm(request.POST or None, initial={
-            "name": partner.name, "public_key": partner.public_key,
-            "is_active": partner.is_active, "version": partner.version})
+            "name": partner.name, "is_active": partner.is_active, "version": partner.version,
+            "public_key": partner.public_key or (asked.details["public_key"] if asked else "")})
     return handle_form(
-        request, form, title=_("Partner organisations"), case=None, done=_("Partner saved."),
+        request, form, title=_("Partner organisations"), case=None,
+        done=_("Partner saved. A new key is in force once a second person has confirmed its "
+               "fingerprint with the partner."),
         success_url="cases:partners", template="cases/partners.html",
-        extra={"partners": Partner.objects.all(), "partner": partner},
+        extra={"partners": [(item, partner_keys.key_fingerprint(item.public_key),
+                             pending.get(item.pk)) for item in Partner.objects.all()],
+               "partner": partner},
         apply=lambda data: referral.save_partner(partner=partner, saved_by=request.user, **data))
 
 

@@ -17,7 +17,7 @@ from refuge.audit.services import record_event
 from refuge.cases import selectors
 from refuge.cases.forms import OpenCaseForm, ReopenForm, RiskForm, StageForm
 from refuge.cases.models import ON_THE_MOVE_STAGES, Case
-from refuge.cases.permissions import get_case_for, require_coordinator
+from refuge.cases.permissions import get_case_for, removal_refusal, require_coordinator
 from refuge.cases.report import report_of
 from refuge.cases.services import export, opening, plan, stages
 from refuge.cases.services.movement import can_see_movements
@@ -73,10 +73,13 @@ def open_from_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     show_movements = can_see_movements(request.user, case)
+    members = list(case.members.select_related("operator"))
     return render(request, "cases/detail.html", {
         "case": case, "report": report_of(case, viewer=request.user),
+        "removable": {member.operator_id for member in members
+                      if removal_refusal(request.user, case, member.operator) is None},
         "persons": [(person, selectors.latest_consents(person)) for person in case.persons.all()],
-        "members": case.members.select_related("operator"),
+        "members": members,
         "verification": case.verification_items.select_related("checked_by"),
         "stage_changes": case.stage_changes.select_related("from_stage", "to_stage",
                                                            "changed_by"),

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Capability
+from refuge.approvals.selectors import pending_request
 from refuge.cases import links
+from refuge.cases.destruction import REMOVE_PERSON
 from refuge.cases.forms import (
     CheckInForm,
     ConsentForm,
@@ -95,10 +97,15 @@ def remove_person(request: HttpRequest, case_id: int, person_id: int) -> HttpRes
     linked = links.person_records(person, request.user)
     form = RemovePersonForm(request.POST or None, has_linked_records=bool(linked))
     return handle_form(
-        request, form, title=_("Remove a person"), case=case, done=_("Person removed."),
-        extra={"person": person, "linked": linked}, template="cases/remove_person.html",
-        apply=lambda data: persons.remove_person(
-            person=person, keep_anonymised=data["keep"] == "anonymised", removed_by=request.user,
+        request, form, title=_("Remove a person"), case=case,
+        done=_("Removal requested: nothing is erased until a coordinator on the case confirms "
+               "it."),
+        extra={"person": person, "linked": linked,
+               "pending": pending_request(REMOVE_PERSON, person)},
+        template="cases/remove_person.html",
+        apply=lambda data: persons.request_person_removal(
+            person=person, keep_anonymised=data["keep"] == "anonymised", reason=data["reason"],
+            requested_by=request.user,
             linked=links.KeepChoice(data.get("linked", links.KeepChoice.KEEP))))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from refuge.config.env import env_bool, env_int, env_list, env_str
+from refuge.config.env import env_bool, env_int, env_list, env_networks, env_str, env_time_zone
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(env_str("REFUGE_DATA_DIR", "./data")).resolve()
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "refuge.vault",
     "refuge.accounts",
     "refuge.audit",
+    "refuge.approvals",
     "refuge.intake",
     "refuge.hotline",
     "refuge.cases",
@@ -62,11 +63,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads request.POST: a body declared too large is refused unread.
+    "refuge.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "refuge.accounts.middleware.SessionGuardMiddleware",
+    "refuge.accounts.middleware.OperatorPreferencesMiddleware",
     "refuge.vault.middleware.KeyringMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -90,7 +94,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "refuge.accounts.context_processors.operator_menu",
+                "refuge.approvals.context_processors.approvals",
             ],
+            # {{ value|zoned }}: a time with its zone, in every template (core.templatetags).
+            "builtins": ["refuge.core.templatetags.zoned_time"],
         },
     },
 ]
@@ -131,6 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_MINUTES = env_int("REFUGE_SESSION_IDLE_MINUTES", 30)
+# However active, a session ends this long after its login (accounts.middleware.SessionGuard).
+SESSION_MAX_HOURS = env_int("REFUGE_SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # each request pushes the idle deadline forward
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # no Max-Age/Expires: the cookie dies with the browser
@@ -142,9 +151,16 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "refuge.core.views.csrf_failure"
 LANGUAGE_COOKIE_AGE = None
-LOGIN_LOCKOUT_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_FAILURES", 5)
-LOGIN_LOCKOUT_ADDRESS_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_ADDRESS_FAILURES", 20)
-LOGIN_LOCKOUT_MINUTES = env_int("REFUGE_LOGIN_LOCKOUT_MINUTES", 15)
+# Login lockout (accounts/lockout.py): per account, growing delays, never per address alone.
+LOGIN_LOCKOUT_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_FAILURES", 5)  # free, per address
+LOGIN_LOCKOUT_ACCOUNT_FAILURES = env_int("REFUGE_LOGIN_LOCKOUT_ACCOUNT_FAILURES", 30)  # all
+LOGIN_DELAY_BASE_SECONDS = env_int("REFUGE_LOGIN_DELAY_BASE_SECONDS", 30)
+LOGIN_DELAY_MAX_SECONDS = env_int("REFUGE_LOGIN_DELAY_MAX_SECONDS", 3600)
+LOGIN_FAILURE_MEMORY_HOURS = env_int("REFUGE_LOGIN_FAILURE_MEMORY_HOURS", 24)
+# Distinct coordinators whose approval lifts a duress lock or reopens the console after an
+# emergency lock (accounts/unlocking.py); 1 lets one coordinator do it alone.
+UNLOCK_COORDINATORS = env_int("REFUGE_UNLOCK_COORDINATORS", 2)
+UNLOCK_APPROVAL_HOURS = env_int("REFUGE_UNLOCK_APPROVAL_HOURS", 24)
 OTP_TOTP_ISSUER = "Refuge"
 
 # --- Security headers -----------------------------------------------------------------------
@@ -158,6 +174,11 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
+# Client addresses (refuge.core.addresses): only these proxies' X-Forwarded-For is believed;
+# addresses in SHARED_ADDRESSES stand for many people (an onion service's Tor daemon, a proxy
+# that is not listed above) and are never limited as one person.
+TRUSTED_PROXIES = env_networks("REFUGE_TRUSTED_PROXIES", [])
+SHARED_ADDRESSES = env_networks("REFUGE_SHARED_ADDRESSES", ["127.0.0.0/8", "::1/128"])
 if env_bool("REFUGE_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -181,6 +202,9 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REFUGE_MAX_FORM_BYTES", 1_000_000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024  # keep uploads in memory: no plaintext temp file
+# Requests declaring a larger body are refused (413) before it is read; 0 = the largest file
+# limit below plus DATA_UPLOAD_MAX_MEMORY_SIZE (core.middleware.RequestSizeLimitMiddleware).
+REQUEST_MAX_BYTES = env_int("REFUGE_MAX_REQUEST_BYTES", 0)
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 INTAKE_MAX_ATTACHMENT_BYTES = env_int("REFUGE_INTAKE_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 INTAKE_MAX_TEXT_CHARS = env_int("REFUGE_INTAKE_MAX_TEXT_CHARS", 20_000)
@@ -193,6 +217,17 @@ VAULT_KDF_ITERATIONS = env_int("REFUGE_VAULT_KDF_ITERATIONS", 3)
 VAULT_RECOVERY_THRESHOLD = env_int("REFUGE_RECOVERY_THRESHOLD", 3)
 VAULT_RECOVERY_SHARES = env_int("REFUGE_RECOVERY_SHARES", 5)
 VAULT_ALLOW_WEAK_KDF = False
+# Opened grants kept (wrapped) in a process's memory between a session's requests, at most this
+# long; logout and the emergency lock forget them at once (vault/grant_cache.py).
+VAULT_GRANT_CACHE_SECONDS = env_int("REFUGE_GRANT_CACHE_SECONDS", 15 * 60)
+# Blind indexes of phone numbers and names (vault/blind.py): Argon2id per index, libsodium's
+# "interactive" cost (CipherSweet's choice for slow blind indexes), about 80 ms of a core here.
+# Applies to index keys made from now on; `refuge reindex` moves existing indexes to it.
+VAULT_BLIND_INDEX_MEMORY_KIB = env_int("REFUGE_BLIND_INDEX_MEMORY_KIB", 65_536)
+VAULT_BLIND_INDEX_ITERATIONS = env_int("REFUGE_BLIND_INDEX_ITERATIONS", 2)
+# Where blind indexes are stored, for `refuge reindex`: modules with indexed_values() and
+# store_indexes() (vault/reindex.py); each app that stores indexes adds itself.
+VAULT_BLIND_INDEX_SOURCES = ["refuge.hotline.reindex", "refuge.cases.reindex"]
 MEDIA_ROOT = DATA_DIR / "files"
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -200,8 +235,11 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
+# Times are stored in UTC (USE_TZ). They are shown, and read from forms, in the installation's
+# zone (REFUGE_TIME_ZONE: public pages, commands) or in an operator's own zone (console; see
+# accounts.middleware.OperatorPreferencesMiddleware), always with the zone said beside them.
 USE_TZ = True
-TIME_ZONE = "UTC"
+TIME_ZONE = env_time_zone("REFUGE_TIME_ZONE", "Europe/Moscow")
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -210,6 +248,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+
+def _static_file_headers(headers: object, path: str, url: str) -> None:
+    from refuge.core.middleware import static_file_headers
+
+    static_file_headers(headers, path, url)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
 
 # --- Background tasks -----------------------------------------------------------------------
 REDIS_URL = env_str("REFUGE_REDIS_URL", "")
@@ -235,6 +282,11 @@ LOGGING = {
     },
 }
 
+# --- Two-person acts (issue 14): destruction and partner keys --------------------------------
+# A request to destroy a record (or change a partner's key) waits this long for a second
+# person; unconfirmed, it expires and nothing is done.
+APPROVALS_CONFIRM_HOURS = env_int("REFUGE_DESTRUCTION_CONFIRM_HOURS", 72)
+
 # --- Demo data: each app seeds its own (refuge demo) -------------------------------------------
 DEMO_SEEDERS = ["refuge.accounts.demo.seed"]
 
@@ -242,12 +294,26 @@ DEMO_SEEDERS = ["refuge.accounts.demo.seed"]
 INTAKE_MIN_FILL_SECONDS = env_int("REFUGE_INTAKE_MIN_FILL_SECONDS", 3)  # faster is a bot
 INTAKE_FORM_MAX_AGE_SECONDS = env_int("REFUGE_INTAKE_FORM_MAX_AGE_SECONDS", 6 * 3600)
 INTAKE_RATE_WINDOW_SECONDS = env_int("REFUGE_INTAKE_RATE_WINDOW_SECONDS", 3600)
-INTAKE_RATE_LIMITS = {  # requests per window; "address" buckets are keyed hashes, never addresses
+# Requests per window; buckets are keyed hashes, never addresses. A real address has its own
+# bucket; behind a shared address (refuge.core.addresses) each browser has one, within a
+# budget all shared traffic shares (intake/abuse.py, docs/intake.md "Abuse").
+INTAKE_RATE_LIMITS = {
     "report:address": env_int("REFUGE_INTAKE_REPORTS_PER_ADDRESS", 10),
+    "report:browser": env_int("REFUGE_INTAKE_REPORTS_PER_BROWSER", 10),
+    "report:shared": env_int("REFUGE_INTAKE_REPORTS_SHARED", 300),
     "report:global": env_int("REFUGE_INTAKE_REPORTS_GLOBAL", 3000),
     "mailbox:address": env_int("REFUGE_INTAKE_MAILBOX_PER_ADDRESS", 30),
+    "mailbox:browser": env_int("REFUGE_INTAKE_MAILBOX_PER_BROWSER", 30),
+    "mailbox:shared": env_int("REFUGE_INTAKE_MAILBOX_SHARED", 1000),
     "mailbox:global": env_int("REFUGE_INTAKE_MAILBOX_GLOBAL", 6000),
 }
+# PDFs are rebuilt as pixels in a child process bounded in memory, CPU time, pages and output
+# (intake/scrub.py, intake/pdf_render.py); past a bound the file is refused with a reason.
+INTAKE_PDF_MAX_PAGES = env_int("REFUGE_INTAKE_PDF_MAX_PAGES", 100)
+INTAKE_PDF_MAX_PAGE_PIXELS = env_int("REFUGE_INTAKE_PDF_MAX_PAGE_PIXELS", 12_000_000)
+INTAKE_PDF_MAX_OUTPUT_BYTES = env_int("REFUGE_INTAKE_PDF_MAX_OUTPUT_BYTES", 64 * 1024 * 1024)
+INTAKE_PDF_RENDER_MEMORY_MB = env_int("REFUGE_INTAKE_PDF_RENDER_MEMORY_MB", 1024)
+INTAKE_PDF_RENDER_SECONDS = env_int("REFUGE_INTAKE_PDF_RENDER_SECONDS", 60)
 INTAKE_QUICK_EXIT_URL = env_str("REFUGE_INTAKE_QUICK_EXIT_URL", "https://ya.ru/")
 DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.intake.demo.seed"]
 # --- Reliability (issue 9) -------------------------------------------------------------------

@@ -10,6 +10,8 @@ from refuge.config.settings.base import *  # noqa: F403
 VAULT_KDF_MEMORY_KIB = 8_192
 VAULT_KDF_ITERATIONS = 1
 VAULT_ALLOW_WEAK_KDF = True
+VAULT_BLIND_INDEX_MEMORY_KIB = 256
+VAULT_BLIND_INDEX_ITERATIONS = 1
 PASSWORD_HASHERS = ["refuge.accounts.hashers.FastTestArgon2PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -16,9 +16,13 @@ from django.utils.translation import gettext as _
 from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
+from refuge.approvals.errors import CannotRead
+from refuge.approvals.models import PendingAction
+from refuge.approvals.services import request_action
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.documentation.choices import CustodyAction, DestructionReason
+from refuge.documentation.destruction import DESTROY_EVIDENCE
 from refuge.documentation.errors import EvidenceDamaged, EvidenceDestroyed, EvidenceTooLarge
 from refuge.documentation.evidence import storage
 from refuge.documentation.evidence.custody import append_custody
@@ -132,12 +136,21 @@ def content_for_export(*, actor: Operator, evidence: Evidence) -> bytes:
     return content
 
 
+def request_evidence_destruction(*, actor: Operator, evidence: Evidence,
+                                 reason: DestructionReason, explanation: str) -> PendingAction:
+    """Ask for a file to be destroyed, with a coded reason and a written one; a coordinator
+    or a lawyer who can read it confirms (refuge.documentation.destruction)."""
+    return request_action(kind=DESTROY_EVIDENCE, target=evidence, reason=explanation,
+                          requested_by=actor, details={"reason": reason.value})
+
+
 @transaction.atomic
 def destroy_evidence(*, actor: Operator, evidence: Evidence,
                      reason: DestructionReason) -> Evidence:
     """Destroy a file for good: a last custody entry, the stored file deleted, the envelope
     shredded (name, description, hash and salt with it), a coded tombstone kept.
 
+    Called by a confirmed two-person act (request_evidence_destruction), never from a page.
     Only someone who can read the file may destroy it: the custody entry needs its hash.
     Older backups still hold the file sealed to the grants of their day (docs/vault.md).
     """
@@ -146,7 +159,7 @@ def destroy_evidence(*, actor: Operator, evidence: Evidence,
     if evidence.destroyed_at is not None:
         raise EvidenceDestroyed
     if not vault.can_read(evidence.envelope_id):
-        raise vault.AccessDenied(evidence.envelope_id)
+        raise CannotRead
     append_custody(evidence=evidence, action=CustodyAction.DESTROYED, actor=actor)
     record_event(AuditAction.RECORD_DELETED, actor=actor, target=evidence,
                  details={"reason": reason.value})

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
+from refuge.approvals.errors import CannotRead
+from refuge.approvals.models import PendingAction
+from refuge.approvals.services import request_action
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.models import Case, CasePerson
@@ -24,6 +27,7 @@ from refuge.documentation.choices import (
     PerpetratorKind,
     SourceKind,
 )
+from refuge.documentation.destruction import DELETE_SOURCE
 from refuge.documentation.errors import ConsentInCaseFile, IncompleteTestimony
 from refuge.documentation.keys import origin_key
 from refuge.documentation.models import (
@@ -35,7 +39,7 @@ from refuge.documentation.models import (
     Source,
     Victim,
 )
-from refuge.documentation.permissions import team_readers
+from refuge.documentation.permissions import team_readers, victim_readers
 from refuge.documentation.services.case_links import check_case_link
 from refuge.documentation.services.common import (
     assign_reference,
@@ -81,7 +85,7 @@ def create_victim(*, actor: Operator, real_name: str, notes: str = "",
                   gender: str = Gender.UNKNOWN, age_group: str = AgeGroup.UNKNOWN) -> Victim:
     """Register a victim under a generated pseudonym; the name is sealed."""
     require(actor, Capability.DOCUMENT)
-    envelope = vault.create_envelope(purpose=vault.Purpose.PERSON, readers=team_readers(actor))
+    envelope = vault.create_envelope(purpose=vault.Purpose.PERSON, readers=victim_readers(actor))
     victim = Victim(pseudonym=provisional_reference(), envelope=envelope, gender=gender,
                     age_group=age_group, created_by=actor)
     victim.real_name = real_name
@@ -173,12 +177,24 @@ def source_removal(source: Source) -> SourceRemoval:
     return SourceRemoval(acts=acts, left_without_source=alone)
 
 
+def request_source_deletion(*, actor: Operator, source: Source, reason: str) -> PendingAction:
+    """Ask for a source to be deleted; a coordinator or a lawyer who can read it confirms
+    (refuge.documentation.destruction). A withdrawal of consent on record is done at once."""
+    return request_action(kind=DELETE_SOURCE, target=source, reason=reason, requested_by=actor)
+
+
 @transaction.atomic
 def delete_source(*, actor: Operator, source: Source) -> SourceRemoval:
     """Delete a source (a testimony whose giver withdrew consent, one recorded by mistake):
     its links go, its envelope loses every grant, the acts it supported stay, each with the
-    sources it has left (an act left with none shows so)."""
+    sources it has left (an act left with none shows so).
+
+    Called by a confirmed two-person act (request_source_deletion), never from a page; the
+    one who carries it out must be able to read the source.
+    """
     require(actor, Capability.DOCUMENT)
+    if not vault.can_read(source.envelope_id):
+        raise CannotRead
     removal = source_removal(source)
     record_event(AuditAction.RECORD_DELETED, actor=actor, target=source,
                  details={"acts": len(removal.acts),

@@ -16,6 +16,8 @@ from django.utils import translation
 from refuge.accounts.roles import Role
 from refuge.analysis.capture import victim_lists
 from refuge.analysis.statistics import StatisticsFilter, summary
+from refuge.approvals.models import ActionStatus, PendingAction
+from refuge.approvals.tests.support import REASON, confirm_as
 from refuge.cases.models import Case, CasePerson, ConsentKind, Partner
 from refuge.cases.selectors import case_timeline
 from refuge.cases.services.opening import open_case
@@ -50,9 +52,14 @@ def outsider(db: Any) -> Any:
 
 
 @pytest.fixture
-def person(worker: Any) -> CasePerson:
+def boss(db: Any) -> Any:
+    return make_operator("boss", Role.COORDINATOR)
+
+
+@pytest.fixture
+def person(worker: Any, boss: Any) -> CasePerson:
     with vault.activated(keyring_for(worker)):
-        case = open_case(opened_by=worker, pseudonym="Swallow")
+        case = open_case(opened_by=worker, pseudonym="Swallow", case_workers=[boss])
         return save_person(case=case, person=None, pseudonym="Swallow",
                            legal_name="Aslan Testov", phone="", contact_details="",
                            saved_by=worker)
@@ -165,7 +172,7 @@ def test_exports_and_statistics_follow_the_consent_in_the_case_file(worker, pers
     assert len(lists) == 1
 
 
-def test_removing_a_documented_person_asks_what_becomes_of_the_records(worker, person):
+def test_removing_a_documented_person_asks_what_becomes_of_the_records(worker, person, boss):
     with vault.activated(keyring_for(worker)):
         result = _testify(worker, person)
     aslan = Victim.objects.get(case_person=person)
@@ -180,9 +187,14 @@ def test_removing_a_documented_person_asks_what_becomes_of_the_records(worker, p
     refused = client.post(url, {"keep": "delete", "linked": "keep"})
     assert refused.status_code == 400
     assert "anonymised person" in refused.content.decode()
-    assert client.post(url, {"keep": "anonymised"}).status_code == 400  # linked unanswered
+    assert client.post(url, {"keep": "anonymised", "reason": REASON}
+                       ).status_code == 400  # linked unanswered
 
-    assert client.post(url, {"keep": "anonymised", "linked": "anonymise"}).status_code == 302
+    assert client.post(url, {"keep": "anonymised", "linked": "anonymise",
+                             "reason": REASON}).status_code == 302
+    with vault.activated(keyring_for(worker)):
+        assert vault.is_readable(Victim.objects.get(pk=aslan.pk).real_name)  # not yet
+    confirm_as(boss)
     with vault.activated(keyring_for(worker)):
         kept = Victim.objects.get(pk=aslan.pk)
         assert kept.real_name is None
@@ -191,7 +203,7 @@ def test_removing_a_documented_person_asks_what_becomes_of_the_records(worker, p
     assert Act.objects.filter(victim=aslan).count() == 1
 
 
-def test_deleting_a_person_and_their_records_spares_what_others_rest_on(worker, person):
+def test_deleting_a_person_and_their_records_spares_what_others_rest_on(worker, person, boss):
     with vault.activated(keyring_for(worker)):
         shared = _testify(worker, person)  # also supports Islam's act
         alone = _testify(worker, person, new_victim_names=[],
@@ -200,7 +212,10 @@ def test_deleting_a_person_and_their_records_spares_what_others_rest_on(worker, 
     client = Client()
     log_in(client, worker)
     url = reverse("cases:remove_person", args=[person.case_id, person.pk])
-    assert client.post(url, {"keep": "delete", "linked": "delete"}).status_code == 302
+    assert client.post(url, {"keep": "delete", "linked": "delete",
+                             "reason": REASON}).status_code == 302
+    assert Victim.objects.filter(pk=aslan.pk).exists()  # until a coordinator confirms
+    confirm_as(boss)
 
     assert not CasePerson.objects.filter(pk=person.pk).exists()
     assert not Victim.objects.filter(pk=aslan.pk).exists()
@@ -259,8 +274,13 @@ def test_a_testimony_whose_giver_withdrew_consent_can_be_deleted(worker, person)
     islam = next(act for act in first.acts if act.victim.case_person_id is None)
     assert "One act will have no source left" in question
     assert islam.victim.pseudonym in question  # Aslan's own act still rests on the second one
-    assert client.post(url).status_code == 302
+    assert "withdrew consent to keep it (recorded in their case file)" in question
+    assert client.post(url, {"reason": "He withdrew consent by phone"}).status_code == 302
 
+    # The withdrawal is on record in the case file: the one fast path, no second person.
+    [action] = PendingAction.objects.all()
+    assert action.status == ActionStatus.DONE_AT_ONCE
+    assert action.details["fast_path"] == "consent_withdrawn"
     assert not Source.objects.filter(pk=first.source.pk).exists()
     assert vault.Envelope.objects.get(pk=first.source.envelope_id).shredded_at is not None
     assert Act.objects.filter(pk=islam.pk).exists()

@@ -162,24 +162,34 @@ def test_a_destroyed_file_is_gone_for_good_and_leaves_a_coded_tombstone(
     assert again.evidence.pk != evidence.pk
 
 
-def test_destroying_needs_a_reason_a_confirmation_and_the_key(as_lawyer, client) -> None:
+def test_destroying_takes_a_reason_the_key_and_a_second_reader(as_lawyer, client) -> None:
     from refuge.accounts.roles import Role
+    from refuge.approvals.tests.support import REASON, confirm_as, latest_request
     from refuge.core.testing import log_in, make_operator
 
+    colleague = make_operator("colleague", Role.LAWYER)  # on the team when the file is sealed
     evidence = add_evidence(actor=as_lawyer, event=_event(as_lawyer), content=PHOTO,
                             file_name="back.png").evidence
     url = reverse("documentation:evidence_destroy", args=[evidence.pk])
     latecomer = make_operator("latecomer", Role.LAWYER)  # joined after the file was sealed
     log_in(client, latecomer)
-    client.post(url, {"reason": "mistake", "confirm": "on"})
-    assert Evidence.objects.get(pk=evidence.pk).destroyed_at is None
+    client.post(url, {"reason": "mistake", "explanation": REASON, "confirm": "on"})
+    assert latest_request() is None  # cannot read it, cannot ask
 
     log_in(client, as_lawyer)
-    assert client.post(url, {"reason": "mistake"}).status_code == 302  # not confirmed
-    assert client.post(url, {"reason": "bogus", "confirm": "on"}).status_code == 302
+    ask = {"reason": "mistake", "explanation": REASON, "confirm": "on"}
+    assert client.post(url, {**ask, "confirm": ""}).status_code == 302  # not ticked
+    assert client.post(url, {**ask, "reason": "bogus"}).status_code == 302
+    assert client.post(url, {**ask, "explanation": "oops"}).status_code == 302  # no reason
+    assert latest_request() is None
+    client.post(url, ask)
+    assert Evidence.objects.get(pk=evidence.pk).destroyed_at is None  # asked, not done
+    assert confirm_as(latecomer).status_code == 404  # cannot read it: not theirs to confirm
     assert Evidence.objects.get(pk=evidence.pk).destroyed_at is None
-    client.post(url, {"reason": "mistake", "confirm": "on"})
+
+    confirm_as(colleague)
     assert Evidence.objects.get(pk=evidence.pk).destroyed_at is not None
+    assert Evidence.objects.get(pk=evidence.pk).destroyed_by == colleague
     page = client.get(reverse("documentation:evidence", args=[evidence.pk])).content.decode()
     assert "/download/" not in page
     assert "Added by mistake" in page or "по ошибке" in page

@@ -53,19 +53,24 @@ def test_names_and_descriptions_are_sealed_in_the_database(as_lawyer) -> None:
                                                                       "Islam Primerov"}
 
 
-def test_records_are_sealed_to_the_documentation_team_and_analysts_only(lawyer,
-                                                                       as_lawyer) -> None:
+def test_records_are_sealed_to_the_documentation_team_and_victims_to_analysts_too(
+        lawyer, as_lawyer) -> None:
     caseworker = make_operator("cw1", Role.CASE_WORKER)
     coordinator = make_operator("coord1", Role.COORDINATOR)
     hotline = make_operator("hot1", Role.OPERATOR)
     analyst = make_operator("an1", Role.ANALYST)
 
-    event = record_testimony(actor=as_lawyer, testimony=factories.testimony()).event
+    recorded = record_testimony(actor=as_lawyer, testimony=factories.testimony())
 
-    readers = set(Grant.objects.filter(envelope_id=event.envelope_id, kind="operator")
-                  .values_list("operator_id", flat=True))
-    assert readers == {lawyer.pk, caseworker.pk, coordinator.pk, analyst.pk}
-    assert hotline.pk not in readers
+    def readers(envelope_id) -> set[int]:
+        return set(Grant.objects.filter(envelope_id=envelope_id, kind="operator")
+                   .values_list("operator_id", flat=True))
+
+    team = {lawyer.pk, caseworker.pk, coordinator.pk}
+    assert readers(recorded.event.envelope_id) == team
+    assert readers(recorded.source.envelope_id) == team
+    assert readers(recorded.acts[0].victim.envelope_id) == team | {analyst.pk}
+    assert hotline.pk not in readers(recorded.acts[0].victim.envelope_id)
 
 
 def test_second_testimony_from_another_person_corroborates_the_act(as_lawyer) -> None:

@@ -12,14 +12,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.roles import Capability
+from refuge.approvals.models import ActionStatus, PendingAction
+from refuge.approvals.selectors import pending_request
 from refuge.core.errors import DomainError
 from refuge.documentation import permissions, selectors
 from refuge.documentation.consent import ConsentBook, case_consent_of
+from refuge.documentation.destruction import DELETE_SOURCE, SourceDeletion
 from refuge.documentation.forms import (
     ConsentForm,
     EventForm,
     EvidenceForm,
     PlaceForm,
+    SourceDeleteForm,
     TestimonyForm,
     VerifyForm,
     VictimLinkForm,
@@ -33,8 +37,8 @@ from refuge.documentation.services.places import PlaceInput, create_custom_place
 from refuge.documentation.services.records import (
     EventInput,
     SourceInput,
-    delete_source,
     record_consent,
+    request_source_deletion,
     source_removal,
 )
 from refuge.documentation.services.sharing import share_event_with_team
@@ -217,19 +221,41 @@ def victim_detail(request: HttpRequest, victim_id: int) -> HttpResponse:
 @operator_required(DOCUMENT)
 @require_http_methods(["GET", "POST"])
 def source_delete(request: HttpRequest, source_id: int) -> HttpResponse:
-    """Say what deleting the source changes; delete it on confirmation."""
+    """Say what deleting the source changes; ask for it, with a reason (a second person
+    confirms, refuge.approvals)."""
     source = permissions.get_source_for(request.user, source_id)
     removal = source_removal(source)
     back = removal.acts[0].event_id if removal.acts else None
-    if request.method == "POST":
-        reference = source.reference
-        delete_source(actor=request.user, source=source)  # type: ignore[arg-type]
-        messages.success(request, _("%(source)s is deleted.") % {"source": reference})
+    form = SourceDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = request_source_deletion(actor=request.user,  # type: ignore[arg-type]
+                                             source=source, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            return _after_request(request, action, back)
+    if request.method == "GET":
+        audit_read(request.user, source, form="delete")
+    return render(request, "documentation/source_delete.html", {
+        "source": source, "removal": removal, "form": form, "back": back,
+        "readable": vault.can_read(source.envelope_id),
+        "pending": pending_request(DELETE_SOURCE, source),
+        "consent_withdrawn": SourceDeletion().fast_path(request.user, source, {}) is not None,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _after_request(request: HttpRequest, action: PendingAction, back: int | None
+                   ) -> HttpResponse:
+    if action.status == ActionStatus.DONE_AT_ONCE:
+        messages.success(request, _("%(source)s is deleted: its giver withdrew consent to keep "
+                                    "it.") % {"source": action.reference})
         return redirect("documentation:event", event_id=back) if back else redirect(
             "documentation:events")
-    audit_read(request.user, source, form="delete")
-    return render(request, "documentation/source_delete.html",
-                  {"source": source, "removal": removal, "back": back})
+    messages.success(request, _("Deletion of %(source)s requested: nothing is deleted until a "
+                                "coordinator or a lawyer confirms it.")
+                     % {"source": action.reference})
+    return redirect("approvals:detail", action_id=action.pk)
 
 
 @operator_required(DOCUMENT)

@@ -12,14 +12,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.roles import Capability
+from refuge.approvals.selectors import pending_request
 from refuge.core.errors import DomainError
 from refuge.core.files import file_response
 from refuge.documentation import permissions
 from refuge.documentation.choices import DestructionReason
+from refuge.documentation.destruction import DESTROY_EVIDENCE
 from refuge.documentation.evidence.custody import custody_lines
 from refuge.documentation.evidence.export import export_bundle
 from refuge.documentation.evidence.naming import download_name
-from refuge.documentation.evidence.services import add_evidence, destroy_evidence, open_evidence
+from refuge.documentation.evidence.services import (
+    add_evidence,
+    open_evidence,
+    request_evidence_destruction,
+)
 from refuge.documentation.forms import EvidenceDestroyForm, EvidenceForm
 from refuge.documentation.services.common import audit_read
 from refuge.vault import api as vault
@@ -67,6 +73,7 @@ def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
     return render(request, "documentation/evidence_detail.html", {
         "evidence": evidence, "readable": readable and evidence.destroyed_at is None,
         "destroy_form": EvidenceDestroyForm(),
+        "pending": pending_request(DESTROY_EVIDENCE, evidence),
         "custody": custody_lines(evidence) if readable else [],
         "events": evidence.events.all(),
     })
@@ -103,18 +110,22 @@ def evidence_export(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @operator_required(Capability.DOCUMENT)
 @require_POST
 def evidence_destroy(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    """Ask for the file to be destroyed; a second person confirms (refuge.approvals)."""
     evidence = permissions.get_evidence_for(request.user, evidence_id)
     form = EvidenceDestroyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why, and confirm that the file cannot be recovered."))
+        messages.error(request, _("Say why, in a sentence, and confirm that the file cannot be "
+                                  "recovered."))
         return redirect("documentation:evidence", evidence_id=evidence.pk)
     try:
-        destroy_evidence(actor=request.user, evidence=evidence,  # type: ignore[arg-type]
-                         reason=DestructionReason(form.cleaned_data["reason"]))
-    except (DomainError, vault.VaultError) as error:
-        messages.error(request, str(error) if isinstance(error, DomainError)
-                       else _("This file is not shared with you."))
-    else:
-        messages.success(request, _("%(evidence)s is destroyed.")
-                         % {"evidence": evidence.reference})
-    return redirect("documentation:evidence", evidence_id=evidence.pk)
+        action = request_evidence_destruction(
+            actor=request.user, evidence=evidence,  # type: ignore[arg-type]
+            reason=DestructionReason(form.cleaned_data["reason"]),
+            explanation=form.cleaned_data["explanation"])
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("documentation:evidence", evidence_id=evidence.pk)
+    messages.success(request, _("Destruction of %(evidence)s requested: nothing is destroyed "
+                                "until a coordinator or a lawyer confirms it.")
+                     % {"evidence": evidence.reference})
+    return redirect("approvals:detail", action_id=action.pk)

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('intake', '0002_abuse_and_repeats'),
-        ('vault', '0003_envelope_parent_grants'),
+        ('vault', '0005_envelope_parent_grants'),
     ]
 
     operations = [

@@ -70,16 +70,17 @@ def _stored(operator) -> bytes:
         return attachment_bytes(Attachment.objects.get())
 
 
-def test_a_pdf_keeps_its_page_and_loses_its_author_and_comment_writer(hotline_operator) -> None:
+def test_a_pdf_is_rebuilt_from_its_pixels_without_author_or_comments(hotline_operator) -> None:
     assert all(canary in PDF for canary in CANARIES)  # the test document carries them
     _send(Client(), SimpleUploadedFile("statement.pdf", PDF, content_type="application/pdf"))
 
     stored = _stored(hotline_operator)
     assert not [canary for canary in CANARIES if canary in stored]
     document = PdfReader(io.BytesIO(stored))
-    assert "held three days" in document.pages[0].extract_text()
+    assert len(document.pages) == 1
+    assert document.pages[0].extract_text() == ""  # the page is a picture (test_file_canaries)
     assert not document.metadata
-    assert document.pages[0]["/Annots"][0].get_object()["/Contents"] == "see page 2"
+    assert "/Annots" not in document.pages[0]
 
 
 @pytest.mark.parametrize("name", ["voice.ogg", "voice.mp3", "voice.m4a"])
@@ -169,8 +170,9 @@ def test_too_many_files_are_refused(db) -> None:
 
 
 @hypothesis_settings(max_examples=300, deadline=None)
-@given(header=st.sampled_from([b"%PDF-1.7\n", b"ID3\x04\x00\x00\x00\x00\x00\x00", b"OggS\x00\x02",
-                               b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00", b"\xff\xfb\x90\x64"]),
+@given(header=st.sampled_from([b"ID3\x04\x00\x00\x00\x00\x00\x00", b"OggS\x00\x02",
+                               b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00", b"\xff\xfb\x90\x64",
+                               b"#!AMR\n"]),
        body=st.binary(max_size=3000))
 def test_garbage_behind_a_known_header_is_refused_or_cleaned_never_a_crash(header, body) -> None:
     try:
@@ -178,3 +180,14 @@ def test_garbage_behind_a_known_header_is_refused_or_cleaned_never_a_crash(heade
     except AttachmentRejected:
         return
     assert cleaned.data  # whatever passed was cleaned into something storable
+
+
+# Each PDF is rendered in a child process (about a second): fewer examples.
+@hypothesis_settings(max_examples=25, deadline=None)
+@given(body=st.binary(max_size=3000))
+def test_garbage_behind_a_pdf_header_is_refused_or_rebuilt_never_a_crash(body) -> None:
+    try:
+        cleaned = clean_file(b"%PDF-1.7\n" + body)
+    except AttachmentRejected:
+        return
+    assert cleaned.data.startswith(b"%PDF-")

@@ -70,3 +70,54 @@ def test_entries_hold_no_data_key_and_serve_no_other_session(coordinator) -> Non
     second = session_reader(coordinator)  # another login: another cookie key
     assert read(second, note) == "secret"
     assert len(grant_cache._entries) == 2
+
+
+def test_an_entry_lives_no_longer_than_its_time_to_live(coordinator, settings,
+                                                       monkeypatch) -> None:
+    settings.VAULT_GRANT_CACHE_SECONDS = 600
+    now = [1000.0]
+    monkeypatch.setattr(grant_cache.time, "monotonic", lambda: now[0])
+    note = sealed_note(coordinator, "Убежище в Тбилиси", readers=[coordinator])
+    reader = session_reader(coordinator)
+    assert read(reader, note) == "Убежище в Тбилиси"
+    (slot,) = grant_cache._entries
+    cache_key = reader().session_cache_key
+    sealed = bytes(note_grant(note, coordinator))
+
+    now[0] += 599
+    assert grant_cache.lookup(cache_key, sealed) is not None
+    now[0] += 2
+
+    assert grant_cache.lookup(cache_key, sealed) is None
+    assert slot not in grant_cache._entries
+    assert read(reader, note) == "Убежище в Тбилиси"  # opened again from the grant
+
+
+def test_expired_entries_are_swept_without_being_looked_up(coordinator, settings,
+                                                          monkeypatch) -> None:
+    settings.VAULT_GRANT_CACHE_SECONDS = 60
+    now = [5000.0]
+    monkeypatch.setattr(grant_cache.time, "monotonic", lambda: now[0])
+    grant_cache.store(b"k" * 32, b"first grant", b"d" * 32)
+    now[0] += grant_cache.SWEEP_EVERY_SECONDS + 61
+
+    grant_cache.store(b"k" * 32, b"second grant", b"d" * 32)
+
+    assert len(grant_cache._entries) == 1
+
+
+def test_forgetting_a_session_keeps_the_others() -> None:
+    grant_cache.store(b"a" * 32, b"grant", b"d" * 32)
+    grant_cache.store(b"b" * 32, b"grant", b"d" * 32)
+
+    assert grant_cache.forget_session(b"a" * 32) == 1
+
+    assert grant_cache.lookup(b"a" * 32, b"grant") is None
+    assert grant_cache.lookup(b"b" * 32, b"grant") == b"d" * 32
+
+
+def note_grant(note, operator):
+    from refuge.vault.models import Grant, GrantKind
+
+    return Grant.objects.get(envelope_id=note.envelope_id, kind=GrantKind.OPERATOR,
+                             operator=operator).sealed_key

@@ -249,3 +249,50 @@ def test_a_nul_byte_in_the_operator_name_is_refused_before_any_lookup() -> None:
     # PostgreSQL cannot hold a NUL in a text field and would answer the lookup with an error.
     with pytest.raises(CommandError, match="NUL byte"):
         call_command("recover", "--operator", "co\x00ordinator")
+
+
+def _damage_recovery_grant(note) -> None:
+    grant = Grant.objects.get(envelope_id=note.envelope_id, kind=GrantKind.RECOVERY)
+    damaged = bytearray(grant.sealed_key)
+    damaged[-1] ^= 0xFF  # one flipped byte: the sealed box no longer authenticates
+    Grant.objects.filter(pk=grant.pk).update(sealed_key=bytes(damaged))
+
+
+def test_one_damaged_grant_does_not_stop_recover_for_the_rest(installation,
+                                                              coordinator) -> None:
+    setup, _, notes = installation
+    _damage_recovery_grant(notes[0])
+    errors = io.StringIO()
+
+    output = io.StringIO()
+    call_command("recover", "--operator", coordinator.username, "--share", setup.shares[0],
+                 "--share", setup.shares[1], "--share", setup.shares[2],
+                 stdout=output, stderr=errors)
+
+    assert "1 envelope(s) sealed" in output.getvalue()
+    assert "1 envelope(s) skipped: their recovery grant is damaged" in errors.getvalue()
+    assert str(notes[0].envelope_id) in errors.getvalue()
+    assert read_as(coordinator, notes[1]) == "Evacuation via Tbilisi"
+    event = AuditEvent.objects.get(action=AuditAction.RECOVERY_USED)
+    assert event.details["envelopes"] == 1
+    assert event.details["skipped"] == 1
+
+
+def test_one_damaged_grant_does_not_stop_rotation_for_the_rest(installation,
+                                                               coordinator) -> None:
+    setup, _, notes = installation
+    _damage_recovery_grant(notes[1])
+    errors = io.StringIO()
+
+    output = io.StringIO()
+    call_command("rotaterecovery", "--share", setup.shares[0], "--share", setup.shares[3],
+                 "--share", setup.shares[4], stdout=output, stderr=errors)
+
+    assert "1 envelope(s) re-sealed" in output.getvalue()
+    assert str(notes[1].envelope_id) in errors.getvalue()
+    new_shares = SHARE_LINE.findall(output.getvalue())
+    recover("--operator", coordinator.username,
+            *itertools.chain.from_iterable(("--share", s) for s in new_shares[:3]))
+    assert read_as(coordinator, notes[0]) == "Дело Ахмеда"
+    assert AuditEvent.objects.filter(action=AuditAction.RECOVERY_USED,
+                                     details__skipped=1).count() == 1

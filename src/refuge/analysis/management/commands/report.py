@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from refuge.analysis.reports import build_report, method_text, report_csv
+from refuge.analysis.reports import build_report, linkage_text, method_text, report_csv
 from refuge.analysis.statistics import StatisticsFilter
 from refuge.core.management.arguments import plain_text
 
@@ -43,15 +43,12 @@ class Command(BaseCommand):
                 self.stdout.write(report_csv(report).decode("utf-8"), ending="")
                 return
             document = {
-                "summary": {
-                    "acts": report.summary.acts,
-                    "victims": report.summary.victims,
-                    "events": report.summary.events,
-                    "withheld_victims": report.summary.withheld_victims,
-                },
+                "summary": {row.key: row.shown for row in report.summary_rows},
                 "sections": {
                     title: {row.key: row.shown for row in rows} for title, rows in report.sections
                 },
                 "method": method_text(report.summary.threshold),
+                "linkage": {"run": report.summary.linkage.run_id,
+                            "text": linkage_text(report)},
             }
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))

@@ -16,7 +16,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from refuge.accounts.roles import Role
 from refuge.core.management.arguments import plain_text
 from refuge.vault.errors import VaultError
-from refuge.vault.recovery import ShareError, recover_private_key, restore_access
+from refuge.vault.recovery import (
+    ShareError,
+    recover_private_key,
+    report_skipped,
+    restore_access,
+)
 
 EXIT_BAD_SHARES = 2
 
@@ -47,9 +52,10 @@ class Command(BaseCommand):
         finally:
             del private_key
         self.stdout.write(
-            f"Recovery key rebuilt in memory; {restored} envelope(s) sealed to "
+            f"Recovery key rebuilt in memory; {restored.count} envelope(s) sealed to "
             f"{coordinator.get_username()}. The key was not stored."
         )
+        report_skipped(self.stderr, restored.skipped)
 
     @staticmethod
     def _coordinator(username: str) -> Any:

@@ -14,7 +14,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from refuge.vault.errors import VaultError
-from refuge.vault.recovery import ShareError, recover_private_key, rotate_recovery_key
+from refuge.vault.recovery import (
+    ShareError,
+    recover_private_key,
+    report_skipped,
+    rotate_recovery_key,
+)
 
 EXIT_BAD_SHARES = 2
 
@@ -48,10 +53,12 @@ class Command(BaseCommand):
             del old_private_key
         self.stdout.write(
             f"\nNEW RECOVERY KEY {setup.fingerprint}: {setup.threshold} of {len(setup.shares)} "
-            f"shares rebuild it; {resealed} envelope(s) re-sealed, the old key is retired.\n"
+            f"shares rebuild it; {resealed.count} envelope(s) re-sealed, the old key is "
+            "retired.\n"
             "Give each share to a different trustee, on paper, and have the old shares "
             "destroyed. These lines are the only copy.\n"
         )
         for share in setup.shares:
             self.stdout.write(f"  {share}")
         self.stdout.write("")
+        report_skipped(self.stderr, resealed.skipped)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vault', '0002_blind_index_key_and_sealed_file'),
+        ('vault', '0004_blind_index_scheme'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

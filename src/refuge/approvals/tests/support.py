@@ -1,0 +1,30 @@
+"""Test helpers: confirm a two-person request the way a person does, through its page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from refuge.approvals.models import ActionStatus, PendingAction
+from refuge.core.testing import log_in
+
+REASON = "The person asked us on the phone to erase it."
+
+
+def latest_request() -> PendingAction:
+    return PendingAction.objects.order_by("-pk").first()  # type: ignore[return-value]
+
+
+def confirm_as(operator: Any, action: PendingAction | None = None, **data: str) -> Any:
+    """Log `operator` in and confirm the request (the latest one by default)."""
+    action = action or latest_request()
+    client = Client()
+    log_in(client, operator)
+    return client.post(reverse("approvals:confirm", args=[action.pk]),
+                       {"confirm": "on", **data})
+
+
+def is_pending(action: PendingAction) -> bool:
+    return PendingAction.objects.get(pk=action.pk).status == ActionStatus.PENDING
