@@ -212,7 +212,8 @@ def erase_read_replies(*, thread: Thread, up_to_message_id: int) -> int:
 
 def messages_of(thread: Thread) -> list[Message]:
     """Every message of the thread, as the hotline reads it (their keys opened together)."""
-    messages = list(thread.messages.order_by("created_at", "pk").prefetch_related("attachments"))
+    messages = list(thread.messages.order_by("created_at", "pk").select_related("author")
+                    .prefetch_related("attachments"))
     vault.preload([thread.envelope_id, thread.receipt_envelope_id,
                    *(message.envelope_id for message in messages)])
     return messages

@@ -1,4 +1,6 @@
-"""Public intake pages. No JavaScript; every POST answers 303 to a GET page.
+"""Public intake pages. No JavaScript; every POST answers 303 to a GET page (the quick exit's,
+to the page it leaves for). Every page has one neutral title, and no address says that a
+report was made: the receipt is shown at "/" itself (docs/intake.md).
 
 A form with errors is not re-rendered in the POST's answer: its text waits, encrypted under the
 browser's cookie key (intake.browser), for the GET that shows it with its errors, so the

@@ -173,7 +173,7 @@ def journey_browsers(base: str, *, profile_dir: Path) -> Iterator[tuple[Reporter
         reporter_page = reporter_context.new_page()
         desk_page = desk_context.new_page()
         for page in (reporter_page, desk_page):
-            page.set_default_timeout(20_000)
+            page.set_default_timeout(60_000)  # a loaded machine answers slowly
         try:
             yield Reporter(reporter_page, base), Desk(desk_page, base)
         finally:

@@ -47,7 +47,7 @@ def _reporter_reads_reply(page: Any, base: str, receipt: str) -> str:
     reporter = context.new_page()
     reporter.goto(base + mailbox_url)
     reporter.fill("#receipt", receipt)
-    reporter.click("button[type=submit]")
+    reporter.click("main button[type=submit]")
     reporter.wait_for_selector(".msg.out")
     text = str(reporter.inner_text(".msg.out"))
     context.close()

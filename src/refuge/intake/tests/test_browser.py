@@ -44,7 +44,7 @@ def test_a_reporter_goes_through_report_receipt_mailbox_and_reply_without_javasc
     page.check("input[name=reporter_kind][value=other]")
     page.fill("#body", "Брата забрали вчера вечером, телефон выключен")
     page.fill("#contact", "звонить после 21:00")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
     page.wait_for_selector(".receipt")
     receipt = page.inner_text(".receipt").strip()
@@ -58,7 +58,7 @@ def test_a_reporter_goes_through_report_receipt_mailbox_and_reply_without_javasc
 
     page.goto(live_server.url + "/mailbox/")
     page.fill("#receipt", receipt)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_selector(".msg.out")
     assert "Брата забрали вчера вечером" in page.inner_text("main")
     assert "Мы получили. Вы можете говорить сейчас?" in page.inner_text(".msg.out")
