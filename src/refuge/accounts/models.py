@@ -25,6 +25,9 @@ class Operator(AbstractUser):
     duress_password = models.CharField(max_length=128, blank=True, default="")
     # Optimistic locking for coordinators' edits (refuge.core.concurrency.save_with_version).
     version = models.PositiveIntegerField(default=0)
+    # Set when a coordinator issues a one-time password (new account, reset): nothing but
+    # the password change opens until the operator chose their own.
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["username"]

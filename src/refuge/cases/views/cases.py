@@ -73,7 +73,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     show_movements = can_see_movements(request.user, case)
     return render(request, "cases/detail.html", {
-        "case": case,
+        "case": case, "flag_matches": selectors.case_flags(case, request.user),
         "persons": [(person, selectors.latest_consents(person)) for person in case.persons.all()],
         "members": case.members.select_related("operator"),
         "verification": case.verification_items.select_related("checked_by"),
@@ -116,7 +116,8 @@ def change_stage(request: HttpRequest, case_id: int) -> HttpResponse:
                          version=data["version"], reason=data["reason"])
 
     return handle_form(request, form, title=_("Change the stage"), case=case, apply=apply,
-                       done=_("Stage changed."))
+                       done=_("Stage changed."),
+                       extra={"flag_matches": selectors.case_flags(case, request.user)})
 
 
 @require_http_methods(["GET", "POST"])

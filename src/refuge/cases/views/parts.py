@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Capability
-from refuge.cases import links
+from refuge.cases import links, selectors
 from refuge.cases.forms import (
     CheckInForm,
     ConsentForm,
@@ -43,7 +43,8 @@ def add_verification(request: HttpRequest, case_id: int) -> HttpResponse:
         request, VerificationForm(request.POST or None), title=_("Verification check"),
         case=case, done=_("Check recorded."),
         apply=lambda data: plan.add_verification_item(
-            case=case, item=data["item"], note=data["note"], checked_by=request.user))
+            case=case, item=data["item"], note=data["note"], checked_by=request.user),
+        extra={"flag_matches": selectors.case_flags(case, request.user)})
 
 
 @require_http_methods(GET_POST)

@@ -16,7 +16,7 @@ from refuge.accounts.decorators import operator_required
 from refuge.accounts.permissions import has_capability
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
-from refuge.hotline import selectors, services
+from refuge.hotline import flags, selectors, services
 from refuge.hotline.forms import (
     CloseForm,
     ContactEditForm,
@@ -48,10 +48,12 @@ def _reply_form(request: HttpRequest) -> TextForm:
 @operator_required(Capability.HANDLE_CONTACTS)
 def contact_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = services.open_contact(operator=request.user, contact_id=contact_id)
+    services.index_contact_line(contact=contact, operator=request.user)
     indexes = services.contact_indexes(contact)
     return render(request, "hotline/contact.html", {
         "contact": contact, "is_open": contact.status in OPEN_STATUSES,
-        "flags": selectors.active_flags(contact.profile_id),
+        "flag_matches": flags.flags_for_contact(request.user, contact),
+        "exposure_alerts": services.alerts_for_contact(contact),
         "earlier": selectors.earlier_contacts(request.user, indexes=indexes,
                                               exclude_contact_id=contact.pk),
         "identifiers": list(contact.identifiers.all()),
