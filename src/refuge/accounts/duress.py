@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.errors import LoginRefused
 from refuge.accounts.models import CoordinatorAlert, LockReason, Operator
+from refuge.accounts.passwords import check_password_rules
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
@@ -64,6 +65,7 @@ def set_duress_password(*, operator: Any, current_password: str, duress_password
         raise LoginRefused
     if operator.check_password(duress_password):
         raise DuressPasswordRefused(_("The duress password must differ from your password."))
+    check_password_rules(duress_password, operator=operator)
     operator.duress_password = make_password(duress_password)
     operator.save(update_fields=["duress_password"])
     record_event(AuditAction.PASSWORD_CHANGED, actor=operator, target=operator,

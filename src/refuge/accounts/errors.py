@@ -34,3 +34,18 @@ class ConsoleClosed(DomainError):
 
 class LockLiftRefused(DomainError):
     """A coordinator may not approve lifting this lock (a message says why)."""
+
+
+class PasswordRejected(DomainError):
+    """A new password that Django's validators (or the one-time rule) refuse."""
+
+    SAME_AS_OLD = _("The new password must differ from the current one.")
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(" ".join(reasons))
+
+
+class InactiveOperator(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("This account is deactivated: reactivate it first."))

@@ -29,6 +29,9 @@ class Operator(AbstractUser):
     # zone (REFUGE_TIME_ZONE); the language of the address (Russian at /console/).
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
     language = models.CharField(_("language"), max_length=8, blank=True, default="")
+    # Set when a coordinator issues a one-time password (new account, reset): nothing but
+    # the password change opens until the operator chose their own.
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["username"]

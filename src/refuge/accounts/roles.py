@@ -46,3 +46,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.LAWYER: frozenset({Capability.DOCUMENT}),
     Role.ANALYST: frozenset({Capability.ANALYSE, Capability.PUBLISH}),
 }
+
+
+def roles_with(capability: Capability) -> list[str]:
+    """The roles granting a capability (for filtering operators in SQL)."""
+    return [role for role, capabilities in ROLE_CAPABILITIES.items() if capability in capabilities]

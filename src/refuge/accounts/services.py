@@ -12,10 +12,12 @@ from django.db.models import F
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from refuge.accounts import duress, lockout
-from refuge.accounts.errors import LoginRefused
+from refuge.accounts.errors import InactiveOperator, LoginRefused, PasswordRejected
 from refuge.accounts.models import GlobalLock, Operator
+from refuge.accounts.passwords import check_password_rules
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability, Role
+from refuge.accounts.signals import intake_duty_started
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.core.addresses import ClientAddress
@@ -131,17 +133,24 @@ def generate_initial_password() -> str:
 
 @transaction.atomic
 def create_operator(*, created_by: Any, username: str, role: Role, password: str,
-                    on_intake_duty: bool = False) -> Operator:
-    """Create an account with its keypair; the TOTP factor is enrolled at first login."""
+                    on_intake_duty: bool = False, is_one_time: bool = False) -> Operator:
+    """Create an account with its keypair; the TOTP factor is enrolled at first login.
+
+    `is_one_time`: the password was issued by someone else (a coordinator, the command) and
+    must be changed at first login.
+    """
     if created_by is not None:
         require(created_by, Capability.MANAGE_OPERATORS)
     operator = Operator.objects.create_user(username=username, password=password, role=role)
     operator.is_on_intake_duty = on_intake_duty
-    operator.save(update_fields=["is_on_intake_duty"])
+    operator.must_change_password = is_one_time
+    operator.save(update_fields=["is_on_intake_duty", "must_change_password"])
     vault.create_operator_key(operator, password)
     vault.sync_blind_index_grants()  # seals the index key to them if the creator holds it
     record_event(AuditAction.OPERATOR_CREATED, actor=created_by, target=operator,
-                 details={"role": str(role)})
+                 details={"role": str(role), "intake": on_intake_duty})
+    if on_intake_duty:
+        intake_duty_started.send(sender=Operator, operator=operator, granted_by=created_by)
     return operator
 
 
@@ -151,7 +160,8 @@ def reset_password(*, operator: Operator, reset_by: Any, new_password: str) -> N
     require(reset_by, Capability.MANAGE_OPERATORS)
     operator.set_password(new_password)
     operator.session_generation += 1
-    operator.save(update_fields=["password", "session_generation"])
+    operator.must_change_password = True  # a password someone else knows: theirs at login
+    operator.save(update_fields=["password", "session_generation", "must_change_password"])
     vault.create_operator_key(operator, new_password)
     vault.sync_blind_index_grants()  # the role's index key, not what they could read
     TOTPDevice.objects.filter(user=operator).delete()
@@ -160,12 +170,20 @@ def reset_password(*, operator: Operator, reset_by: Any, new_password: str) -> N
 
 @transaction.atomic
 def change_own_password(*, operator: Operator, old_password: str, new_password: str) -> None:
-    """The operator's own change: the same keypair is wrapped under the new password."""
+    """The operator's own change: the same keypair is wrapped under the new password.
+
+    The new password passes Django's validators and differs from the old one (a one-time
+    password issued by a coordinator cannot be "changed" into itself).
+    """
     if not operator.check_password(old_password):
         raise LoginRefused
+    if new_password == old_password:
+        raise PasswordRejected([str(PasswordRejected.SAME_AS_OLD)])
+    check_password_rules(new_password, operator=operator)
     vault.rewrap_operator_key(operator, old_password=old_password, new_password=new_password)
     operator.set_password(new_password)
-    operator.save(update_fields=["password"])
+    operator.must_change_password = False
+    operator.save(update_fields=["password", "must_change_password"])
     record_event(AuditAction.PASSWORD_CHANGED, actor=operator, target=operator)
 
 
@@ -174,6 +192,7 @@ def update_operator(*, operator: Operator, changed_by: Any, role: Role, is_activ
                     on_intake_duty: bool, expected_version: int | None = None) -> None:
     """A coordinator's edit; refused with a ConflictError if someone saved in between."""
     require(changed_by, Capability.MANAGE_OPERATORS)
+    starts_duty = on_intake_duty and is_active and not operator.is_on_intake_duty
     operator.role = role
     operator.is_active = is_active
     operator.is_on_intake_duty = on_intake_duty
@@ -186,3 +205,16 @@ def update_operator(*, operator: Operator, changed_by: Any, role: Role, is_activ
     vault.sync_blind_index_grants()  # a role change gains or loses the index key
     record_event(AuditAction.OPERATOR_CHANGED, actor=changed_by, target=operator,
                  details={"role": str(role), "active": is_active, "intake": on_intake_duty})
+    if starts_duty:
+        intake_duty_started.send(sender=Operator, operator=operator, granted_by=changed_by)
+
+
+@transaction.atomic
+def set_intake_duty(*, operator: Operator, on_duty: bool, changed_by: Any) -> None:
+    """Put an operator on intake duty (new web reports are sealed to them, and the open
+    contacts now) or take them off it (what they already hold stays theirs)."""
+    require(changed_by, Capability.MANAGE_OPERATORS)
+    if on_duty and not operator.is_active:
+        raise InactiveOperator
+    update_operator(operator=operator, changed_by=changed_by, role=Role(operator.role),
+                    is_active=operator.is_active, on_intake_duty=on_duty)

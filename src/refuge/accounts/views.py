@@ -5,7 +5,7 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -84,6 +84,8 @@ def code_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             _complete_login(request, operator, device)
+            if operator.must_change_password and not is_duress:
+                return redirect("accounts:password_change")
             return redirect("core:home")
     return render(request, "accounts/code.html", {"form": form, **_enrolment(operator)})
 
@@ -121,7 +123,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@operator_required()
+@operator_required(before_password_change=True)
 def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
     services.log_out_everywhere(request.user)  # type: ignore[arg-type]
     logout(request)
@@ -131,7 +133,7 @@ def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@operator_required()
+@operator_required(before_password_change=True)
 def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -142,9 +144,13 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, str(error))
         else:
+            # The session outlives the change (Django would end it with the old hash); the
+            # key in it is the same keypair, now wrapped under the new password.
+            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
             messages.success(request, _("Your password was changed."))
             return redirect("core:home")
-    return render(request, "accounts/password_change.html", {"form": form})
+    return render(request, "accounts/password_change.html", {
+        "form": form, "is_one_time": getattr(request.user, "must_change_password", False)})
 
 
 @operator_required(Capability.MANAGE_OPERATORS)
@@ -167,7 +173,7 @@ def operator_create_view(request: HttpRequest) -> HttpResponse:
         operator = services.create_operator(
             created_by=request.user, username=form.cleaned_data["username"],
             role=Role(form.cleaned_data["role"]), password=password,
-            on_intake_duty=form.cleaned_data["on_intake_duty"],
+            on_intake_duty=form.cleaned_data["on_intake_duty"], is_one_time=True,
         )
         return _show_password_once(request, operator, password)
     return render(request, "accounts/operator_form.html", {"form": form})

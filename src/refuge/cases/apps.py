@@ -12,3 +12,9 @@ class CasesConfig(AppConfig):
 
         registry.register(PersonRemoval())
         registry.register(PartnerKeyChange())
+        from refuge.cases.services.opening import members_of_cases_from
+        from refuge.hotline.services.intake import register_access_keeper
+
+        # Members of a case keep the contact it came from when intake grants lapse.
+        register_access_keeper(members_of_cases_from)
+        from refuge.cases import console  # noqa: F401 - registers the check-in alarms

@@ -133,3 +133,18 @@ class PartnerKeyChangePending(CaseError):
     def __init__(self) -> None:
         super().__init__(_("A new key for this partner already waits for a second person: "
                            "confirm or withdraw that request first."))
+class FlagContradictsCheck(CaseError):
+    """"No signs of an infiltrator" recorded while a matching profile is flagged as one."""
+
+    def __init__(self, flags: str) -> None:
+        super().__init__(_("A safety flag stands on a hotline profile matching this case "
+                           "(%(flags)s): “no signs of an infiltrator” cannot be recorded "
+                           "while it does. Lift the flag with a reason if it is wrong, or record "
+                           "the checks that were actually made.") % {"flags": flags})
+
+
+class FlagReasonRequired(CaseError):
+    def __init__(self, flags: str) -> None:
+        super().__init__(_("A safety flag stands on a hotline profile matching this case "
+                           "(%(flags)s): moving past verification needs a written reason.")
+                         % {"flags": flags})

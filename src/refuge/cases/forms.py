@@ -66,7 +66,8 @@ class VersionedForm(forms.Form):
 class StageForm(VersionedForm):
     stage = forms.ModelChoiceField(label=_("New stage"), queryset=Stage.objects.filter(
         is_active=True), empty_label=None)
-    reason = _text(_("Reason (required to move past verification without checks)"))
+    reason = _text(_("Reason (required to move past verification without checks or while a "
+                     "safety flag stands)"))
 
 
 class VerificationForm(forms.Form):

@@ -20,10 +20,12 @@ from refuge.cases.models import (
     Consent,
     ConsentKind,
     Partner,
+    PersonIdentifier,
     SpendingCategory,
     SpendingStatus,
     Task,
 )
+from refuge.hotline.flags import FlagMatch, contact_indexes, flags_matching
 
 
 def cases_visible_to(operator: Any) -> QuerySet[Case]:
@@ -49,10 +51,23 @@ def missed_checkins_for(operator: Any) -> list[CheckIn]:
     """
     now = timezone.now()
     due = (CheckIn.objects.filter(case__members__operator=operator, confirmed_at__isnull=True,
-                                  case__closed_at__isnull=True, due_at__lt=now)
+                                  ended_at__isnull=True, case__closed_at__isnull=True,
+                                  due_at__lt=now)
            .select_related("case").order_by("due_at"))
     return [checkin for checkin in due
             if checkin.due_at + timedelta(minutes=checkin.grace_minutes) < now]
+
+
+def case_flags(case: Case, viewer: Any) -> list[FlagMatch]:
+    """Standing hotline flags this case meets: through its people's numbers, names and
+    handles, and through the contact it was opened from (its identifiers and profile)."""
+    indexes = list(PersonIdentifier.objects.filter(person__case=case)
+                   .values_list("blind_index", flat=True))
+    contact = case.opened_from
+    if contact is not None:
+        indexes += contact_indexes(contact)
+    return flags_matching(viewer, indexes=indexes,
+                          profile_ids=[contact.profile_id if contact is not None else None])
 
 
 def latest_consents(person: CasePerson) -> dict[str, Consent]:

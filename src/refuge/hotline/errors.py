@@ -55,3 +55,13 @@ class InvalidIdentifier(DomainError):
     def __init__(self, *, kind: str) -> None:
         self.kind = kind
         super().__init__(_("This does not look like a valid value for this kind of identifier."))
+
+
+class LiftReasonRequired(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("Say why the flag is lifted before its time."))
+
+
+class FlagNotStanding(DomainError):
+    def __init__(self) -> None:
+        super().__init__(_("This flag has already expired or been lifted."))

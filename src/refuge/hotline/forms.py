@@ -116,12 +116,21 @@ class IdentifierForm(forms.Form):
 class FlagForm(forms.Form):
     kind = forms.ChoiceField(label=_("flag"), choices=ProfileFlagKind.choices)
     expires_at = _datetime_field(_("valid until"), required=True)
+    note = _text(_("why (sealed: only those who can read the profile see it)"), rows=2)
 
     def clean_expires_at(self) -> Any:
         value = self.cleaned_data["expires_at"]
         if value <= timezone.now():
             raise forms.ValidationError(_("The expiry must be in the future."))
         return value
+
+
+class LiftFlagForm(forms.Form):
+    reason = _text(_("why it no longer applies"), required=True, rows=2)
+
+
+class IntakeDutyForm(forms.Form):
+    on_duty = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
 
 
 class TemplateForm(forms.ModelForm):  # type: ignore[type-arg]

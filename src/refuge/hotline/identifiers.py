@@ -6,6 +6,7 @@ HMAC: the hotline never holds the index key).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import phonenumbers
@@ -60,6 +61,24 @@ def normalise(kind: str, value: str) -> str:
 def index_of(kind: str, value: str) -> str:
     """Blind index of a normalised identifier (kinds that may be the same person share one)."""
     return vault.blind_index(VAULT_KIND[IdentifierKind(kind)], normalise(kind, value))
+
+
+# A handle written "@name" or "t.me/name" (not the "@" inside an e-mail address).
+_HANDLE = re.compile(r"(?:(?<![\w.@])@|\bt\.me/)([A-Za-z][A-Za-z0-9_]{3,31})\b")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+
+
+def identifiers_in_text(text: str) -> list[tuple[str, str]]:
+    """Phone numbers, e-mail addresses and messenger handles written in free text (a web
+    report's "safe way to contact you" line), as (kind, value), each once."""
+    found: dict[tuple[str, str], None] = {}
+    for number in phonenumbers.PhoneNumberMatcher(text, DEFAULT_REGION):
+        found[(IdentifierKind.PHONE, number.raw_string)] = None
+    for email in _EMAIL.finditer(text):
+        found[(IdentifierKind.EMAIL, email.group(0))] = None
+    for handle in _HANDLE.finditer(text):
+        found[(IdentifierKind.TELEGRAM, handle.group(1))] = None
+    return list(found)
 
 
 def index_phone(number: str) -> str:

@@ -99,6 +99,9 @@ class Contact(models.Model):
     # contact view clears them. `unread_since` is when the oldest of them arrived.
     unread_messages = models.PositiveIntegerField(default=0)
     unread_since = models.DateTimeField(null=True, blank=True)
+    # A web report's contact line is blind-indexed when an operator first reads it (the
+    # anonymous request that brought it holds no index key).
+    contact_line_indexed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -142,8 +145,19 @@ class ProfileFlagKind(models.TextChoices):
     DO_NOT_CONTACT = "do_not_contact", _("Do not contact")
 
 
+# Flags that speak against the person being who they say: verification on a case cannot pass
+# them silently (cases.services.plan/stages).
+VERIFICATION_FLAGS = frozenset({ProfileFlagKind.SUSPECTED_INFILTRATOR,
+                                ProfileFlagKind.ACCOUNT_COMPROMISED})
+
+
 class ProfileFlag(models.Model):
-    """A warning shown to every operator opening a contact linked to the profile."""
+    """A warning shown wherever the person turns up: a contact linked to the profile, and any
+    call, web report or case person sharing one of its identifiers (by blind index).
+
+    The kind (the reason, coded), who set it and until when stay in clear, so that an operator
+    who cannot read the profile is still warned; the note in words is sealed with the profile.
+    """
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="flags")
     kind = models.CharField(max_length=20, choices=ProfileFlagKind.choices)
@@ -151,9 +165,64 @@ class ProfileFlag(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The profile's envelope: the note and the lifting reason are sealed with the profile.
+    envelope = models.ForeignKey("vault.Envelope", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    note = SealedTextField(envelope_field="envelope", null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    lift_reason = SealedTextField(envelope_field="envelope", null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["profile", "expires_at"], name="hotline_flag_idx")]
 
     def __str__(self) -> str:
         return f"flag {self.pk}"
+
+    @property
+    def blocks_verification(self) -> bool:
+        return self.kind in VERIFICATION_FLAGS
+
+
+class IntakeGrant(models.Model):
+    """Marks an operator's grant on a contact that exists because they were on intake duty.
+
+    Such grants lapse once the contact has been closed for REFUGE_INTAKE_GRANT_DAYS
+    (`services.intake.lapse_intake_grants`); grants given by hand (hand-over, a case) stay.
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="intake_grants")
+    operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                 related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "operator"],
+                                               name="one_intake_grant_per_operator")]
+
+    def __str__(self) -> str:
+        return f"intake grant {self.pk}"
+
+
+class ExposureAlert(models.Model):
+    """Someone's identifier turned up in an exposure (a detention, a seized phone).
+
+    Coded only: it says neither where the exposure came from nor who recorded it. Shown on the
+    contact or profile it concerns and at the top of the queue until someone has warned them.
+    """
+
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="exposure_alerts")
+    profile = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="exposure_alerts")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"exposure alert {self.pk}"
 
 
 class Note(models.Model):

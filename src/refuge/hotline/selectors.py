@@ -31,7 +31,6 @@ from refuge.hotline.models import (
     ContactStatus,
     Identifier,
     Profile,
-    ProfileFlag,
 )
 from refuge.intake.models import URGENCY_RANK, Attachment, Urgency
 from refuge.vault import api as vault
@@ -191,14 +190,6 @@ def queue_page(operator: Any, page_number: Any, *,
     return page
 
 
-def active_flags(profile_id: int | None, *, now: datetime | None = None) -> list[ProfileFlag]:
-    if profile_id is None:
-        return []
-    return list(ProfileFlag.objects.filter(profile_id=profile_id,
-                                           expires_at__gt=now or timezone.now())
-                .order_by("expires_at"))
-
-
 @dataclass(frozen=True, slots=True)
 class EarlierContact:
     """A contact that shares an identifier: linked only when the viewer may read it."""
@@ -262,8 +253,10 @@ def _response_times(since: datetime) -> list[ResponseTimes]:
     for urgency, created_at, first_response_at in rows:
         if first_response_at is None:
             continue
-        minutes.setdefault(urgency, []).append(
-            (first_response_at - created_at).total_seconds() / 60)
+        # From when the contact reached the system: a call typed in with an earlier start
+        # time was answered on arrival (0), never before it (a negative time).
+        waited = max((first_response_at - created_at).total_seconds(), 0.0)
+        minutes.setdefault(urgency, []).append(waited / 60)
     return [ResponseTimes(
         urgency.value, str(urgency.label), len(minutes[urgency.value]),
         round(statistics.median(minutes[urgency.value]), 1) if minutes[urgency.value] else None,

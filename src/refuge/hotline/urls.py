@@ -1,6 +1,6 @@
 from django.urls import path
 
-from refuge.hotline.views import contact, profiles, queue, templates
+from refuge.hotline.views import contact, intake, profiles, queue, templates
 
 app_name = "hotline"
 urlpatterns = [
@@ -23,6 +23,11 @@ urlpatterns = [
     path("profiles/<int:profile_id>/identifiers/", profiles.add_identifier_view,
          name="add_identifier"),
     path("profiles/<int:profile_id>/flags/", profiles.add_flag_view, name="add_flag"),
+    path("flags/<int:flag_id>/lift/", profiles.lift_flag_view, name="lift_flag"),
+    path("exposure-alerts/<int:alert_id>/warned/", profiles.resolve_alert_view,
+         name="resolve_alert"),
+    path("intake-duty/", intake.intake_duty_view, name="intake_duty"),
+    path("intake-duty/<int:operator_id>/", intake.set_intake_duty_view, name="set_intake_duty"),
     path("identifiers/<int:identifier_id>/reveal/", profiles.reveal_view, name="reveal"),
     path("templates/", templates.template_list_view, name="templates"),
     path("templates/new/", templates.template_edit_view, name="template_new"),

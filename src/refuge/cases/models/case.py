@@ -132,6 +132,8 @@ class StageChange(models.Model):
     changed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
     skipped_verification = models.BooleanField(default=False)
+    # Moved past verification while a safety flag of a matching hotline profile stood.
+    overrode_flags = models.BooleanField(default=False)
     reason = SealedTextField(envelope_field="envelope", null=True, blank=True)
 
     class Meta:

@@ -1,8 +1,10 @@
 """Exposure: someone detained or a phone lost may have given others up.
 
 Matching goes through one interface function, `known_people_matching`, which takes blind
-indexes and returns who may now be targeted. Today it searches the people of other cases; at
-merge it is pointed at the hotline's profiles too (see docs/cases.md).
+indexes and returns the people of other cases who may now be targeted (one urgent task each).
+The hotline's profiles and contacts (web reporters included, by their contact line) are
+checked too: the hotline raises its own alert on them (`hotline.services.exposure`). Neither
+names the source. The source's own identifiers and records are never targets.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from refuge.cases.models import (
     TaskKind,
 )
 from refuge.cases.services._common import case_readers, check_open_case
+from refuge.hotline.models import Contact
+from refuge.hotline.services.exposure import raise_exposure_alerts
 from refuge.vault import api as vault
 
 WARNING_DUE = timedelta(hours=2)
@@ -60,13 +64,10 @@ class Exposure:
 
 def known_people_matching(blind_indexes: Sequence[tuple[str, str]], *,
                           exclude_case: Case) -> list[ExposedTarget]:
-    """THE MATCHER INTERFACE: known people whose (kind, blind index) is among these.
-
-    Searches the people of every other case (the source case is excluded: its people gave the
-    data up, they are not its targets) and the hotline's profiles and contacts.
-    """
-    targets: dict[str, ExposedTarget] = _hotline_people_matching(
-        [index for _, index in blind_indexes])
+    """THE MATCHER INTERFACE: people of other open cases whose (kind, blind index) is among
+    these (the source case is excluded: its people gave the data up, they are not its
+    targets)."""
+    targets: dict[str, ExposedTarget] = {}
     for kind, index in blind_indexes:
         matches = (PersonIdentifier.objects.filter(kind=kind, blind_index=index)
                    .exclude(person__case=exclude_case)
@@ -78,24 +79,6 @@ def known_people_matching(blind_indexes: Sequence[tuple[str, str]], *,
                 targets[key] = ExposedTarget(key=key, owners=case_readers(target_case),
                                              case=target_case)
     return list(targets.values())
-
-
-def _hotline_people_matching(indexes: Sequence[str]) -> dict[str, ExposedTarget]:
-    """Hotline profiles (or lone contacts) holding one of these identifiers."""
-    from refuge.hotline.models import Identifier
-
-    targets: dict[str, ExposedTarget] = {}
-    for identifier in Identifier.objects.filter(blind_index__in=indexes).select_related(
-        "profile", "contact"
-    ):
-        record = identifier.profile or identifier.contact
-        if record is None:
-            continue
-        key = f"{record._meta.model_name}:{record.pk}"
-        readers = Operator.objects.filter(pk__in=vault.readers_of(record.envelope_id),
-                                          is_active=True)
-        targets.setdefault(key, ExposedTarget(key=key, owners=list(readers), case=None))
-    return targets
 
 
 @transaction.atomic
@@ -112,11 +95,22 @@ def record_exposure(*, exposure: Exposure, recorded_by: Any) -> ExposureReport:
     targets = known_people_matching(indexes, exclude_case=case)
     for target in targets:
         open_warning_task(target=target)
-    report.warnings_opened = len(targets)
+    report.warnings_opened = len(targets) + _alert_the_hotline(case, indexes)
     report.save(update_fields=["warnings_opened"])
     record_event(AuditAction.RECORD_CREATED, actor=recorded_by, target=report,
                  details={"case": case.pk, "cause": exposure.cause})
     return report
+
+
+def _alert_the_hotline(case: Case, indexes: Sequence[tuple[str, str]]) -> int:
+    """Alerts on hotline records these indexes reach, leaving out the source's own: its
+    people's identifiers, the contact the case came from and that contact's profile."""
+    own = set(PersonIdentifier.objects.filter(person__case=case)
+              .values_list("blind_index", flat=True))
+    own_profiles = Contact.objects.filter(cases=case).values_list("profile_id", flat=True)
+    return raise_exposure_alerts(
+        indexes=[index for _, index in indexes if index not in own],
+        exclude_contact_ids=[case.opened_from_id], exclude_profile_ids=list(own_profiles))
 
 
 def open_warning_task(*, target: ExposedTarget) -> Task:

@@ -66,7 +66,7 @@ def open_case_from_contact(*, contact_id: int, opened_by: Operator, pseudonym: s
     if contact.status == ContactStatus.CASE_OPENED:
         raise ContactAlreadyHasCase
     updated = Contact.objects.filter(pk=contact.pk, version=contact.version).update(
-        status=ContactStatus.CASE_OPENED, version=F("version") + 1)
+        status=ContactStatus.CASE_OPENED, closed_at=timezone.now(), version=F("version") + 1)
     if updated != 1:
         raise ConflictError(_("The contact changed while you were opening the case. Reload "
                               "and try again."))
@@ -76,6 +76,13 @@ def open_case_from_contact(*, contact_id: int, opened_by: Operator, pseudonym: s
         if worker.pk != opened_by.pk:
             vault.share(contact.envelope_id, reader=worker, granted_by=opened_by)
     return case
+
+
+def members_of_cases_from(contact_ids: Sequence[int]) -> set[tuple[int, int]]:
+    """(contact id, operator id) for every member of a case opened from these contacts: they
+    keep the contact when its intake-duty grants lapse (hotline.services.intake)."""
+    return set(CaseMember.objects.filter(case__opened_from_id__in=list(contact_ids))
+               .values_list("case__opened_from_id", "operator_id"))
 
 
 def _members(opened_by: Operator, case_workers: Sequence[Operator]) -> list[Operator]:

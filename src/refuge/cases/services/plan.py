@@ -9,6 +9,7 @@ from django.db import transaction
 
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.cases.errors import FlagContradictsCheck
 from refuge.cases.models import (
     Case,
     CaseNote,
@@ -20,13 +21,22 @@ from refuge.cases.models import (
     VerificationItem,
 )
 from refuge.cases.services._common import check_open_case, claim_version
+from refuge.cases.services.flags import describe, verification_flags
 
 
 @transaction.atomic
 def add_verification_item(*, case: Case, item: VerificationCheck, note: str,
                           checked_by: Any) -> VerificationItem:
-    """Record one check of the person's identity, with who checked it and when."""
+    """Record one check of the person's identity, with who checked it and when.
+
+    "No signs of an infiltrator" is refused while a matching hotline profile is flagged as
+    one (or as an account in someone else's hands): the flag is lifted first, with a reason.
+    """
     check_open_case(checked_by, case)
+    if item == VerificationCheck.NO_RED_FLAGS:
+        standing = verification_flags(case, checked_by)
+        if standing:
+            raise FlagContradictsCheck(describe(standing))
     verification = VerificationItem.objects.create(
         case=case, envelope_id=case.envelope_id, item=item, checked_by=checked_by,
         note=note or None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -11,14 +12,16 @@ from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.errors import (
     CaseNotClosed,
+    FlagReasonRequired,
     ReopenReasonRequired,
     StageCodeTaken,
     StageNotAllowed,
     VerificationReasonRequired,
 )
-from refuge.cases.models import BEFORE_VERIFIED, Case, Stage, StageChange, StageCode
+from refuge.cases.models import BEFORE_VERIFIED, Case, CheckIn, Stage, StageChange, StageCode
 from refuge.cases.permissions import require_coordinator, require_member
 from refuge.cases.services._common import check_open_case, claim_version
+from refuge.cases.services.flags import describe, verification_flags
 from refuge.cases.services.movement import destroy_movements
 from refuge.cases.services.retention import renew_purged_envelope
 
@@ -29,14 +32,22 @@ def skips_verification(case: Case, stage: Stage) -> bool:
             and not case.verification_items.exists())
 
 
+def leaves_verification(case: Case, stage: Stage) -> bool:
+    return case.stage.code in BEFORE_VERIFIED and stage.code not in BEFORE_VERIFIED
+
+
 @transaction.atomic
 def move_case(*, case: Case, stage: Stage, moved_by: Any, version: int,
               reason: str = "") -> StageChange:
-    """Move the case to a stage, recording when and by whom (and why, past verification)."""
+    """Move the case to a stage, recording when and by whom (and why, past verification
+    without checks or past a standing safety flag of a matching hotline profile)."""
     check_open_case(moved_by, case)
     skipped = skips_verification(case, stage)
     if skipped and not reason.strip():
         raise VerificationReasonRequired
+    flags = verification_flags(case, moved_by) if leaves_verification(case, stage) else []
+    if flags and not reason.strip():
+        raise FlagReasonRequired(describe(flags))
     claim_version(case, expected=version)
     previous = case.stage
     now = timezone.now()
@@ -50,11 +61,30 @@ def move_case(*, case: Case, stage: Stage, moved_by: Any, version: int,
     case.save(update_fields=fields)
     change = StageChange.objects.create(
         case=case, envelope_id=case.envelope_id, from_stage=previous, to_stage=stage,
-        changed_by=moved_by, skipped_verification=skipped, reason=reason.strip() or None,
+        changed_by=moved_by, skipped_verification=skipped, overrode_flags=bool(flags),
+        reason=reason.strip() or None,
     )
+    ended = end_checkins(case) if stage.code in CHECKINS_END else 0
     record_event(AuditAction.RECORD_CHANGED, actor=moved_by, target=case,
-                 details={"stage": stage.code, "skipped_verification": skipped})
+                 details={"stage": stage.code, "skipped_verification": skipped,
+                          "overrode_flags": len(flags), "checkins_ended": ended})
     return change
+
+
+# Once the person is safe (or the case closed), agreed check-ins are over: none may raise an
+# alarm later.
+CHECKINS_END = frozenset({StageCode.IN_SAFETY, StageCode.CLOSED})
+
+
+def end_checkins(case: Case) -> int:
+    """End the case's check-ins still to come. A check-in already missed stays an alarm until
+    someone confirms the person got in touch: moving the stage does not silence it."""
+    now = timezone.now()
+    pending = CheckIn.objects.filter(case=case, confirmed_at__isnull=True,
+                                     ended_at__isnull=True)
+    upcoming = [checkin.pk for checkin in pending
+                if checkin.due_at + timedelta(minutes=checkin.grace_minutes) >= now]
+    return CheckIn.objects.filter(pk__in=upcoming).update(ended_at=now)
 
 
 @transaction.atomic

@@ -76,6 +76,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     members = list(case.members.select_related("operator"))
     return render(request, "cases/detail.html", {
         "case": case, "report": report_of(case, viewer=request.user),
+        "flag_matches": selectors.case_flags(case, request.user),
         "removable": {member.operator_id for member in members
                       if removal_refusal(request.user, case, member.operator) is None},
         "persons": [(person, selectors.latest_consents(person)) for person in case.persons.all()],
@@ -120,7 +121,8 @@ def change_stage(request: HttpRequest, case_id: int) -> HttpResponse:
                          version=data["version"], reason=data["reason"])
 
     return handle_form(request, form, title=_("Change the stage"), case=case, apply=apply,
-                       done=_("Stage changed."))
+                       done=_("Stage changed."),
+                       extra={"flag_matches": selectors.case_flags(case, request.user)})
 
 
 @require_http_methods(["GET", "POST"])

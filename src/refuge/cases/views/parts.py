@@ -14,7 +14,7 @@ from refuge.accounts.decorators import operator_required
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Capability
 from refuge.approvals.selectors import pending_request
-from refuge.cases import links
+from refuge.cases import links, selectors
 from refuge.cases.destruction import REMOVE_PERSON
 from refuge.cases.forms import (
     CheckInForm,
@@ -45,7 +45,8 @@ def add_verification(request: HttpRequest, case_id: int) -> HttpResponse:
         request, VerificationForm(request.POST or None), title=_("Verification check"),
         case=case, done=_("Check recorded."),
         apply=lambda data: plan.add_verification_item(
-            case=case, item=data["item"], note=data["note"], checked_by=request.user))
+            case=case, item=data["item"], note=data["note"], checked_by=request.user),
+        extra={"flag_matches": selectors.case_flags(case, request.user)})
 
 
 @require_http_methods(GET_POST)

@@ -131,10 +131,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Passwords and sessions -----------------------------------------------------------------
 PASSWORD_HASHERS = ["refuge.accounts.hashers.RefugeArgon2PasswordHasher"]
+# Every password an operator sets (their own, a duress password, `createoperator
+# --ask-password`) passes these (accounts.passwords.check_password_rules).
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
      "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_MINUTES = env_int("REFUGE_SESSION_IDLE_MINUTES", 30)
@@ -330,6 +334,11 @@ DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.intake.demo.seed"]
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = env_int("REFUGE_SESSION_TOUCH_SECONDS", 60)
 DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.hotline.demo.seed"]
+# --- Hotline --------------------------------------------------------------------------------
+# Grants that intake duty gave on a contact lapse once it has been closed this many days
+# (refuge lapse_intake_grants, daily): long enough for the person to write back after a close,
+# short enough that one coerced password does not open every report its owner ever received.
+HOTLINE_INTAKE_GRANT_DAYS = env_int("REFUGE_INTAKE_GRANT_DAYS", 30)
 DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.cases.demo.seed"]
 
 # --- Cases ----------------------------------------------------------------------------------

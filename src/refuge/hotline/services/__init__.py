@@ -1,12 +1,12 @@
 """Hotline services: keyword-only, one transaction each, audited in it."""
 
+from refuge.hotline.flags import contact_indexes
 from refuge.hotline.services.calls import (
     CallRecord,
     LoggedCall,
     RepeatCheck,
     add_profile_identifier,
     check_repeat_caller,
-    contact_indexes,
     create_profile,
     flag_profile,
     link_contact,
@@ -14,7 +14,21 @@ from refuge.hotline.services.calls import (
     open_profile,
     reveal_identifier,
 )
+from refuge.hotline.services.exposure import (
+    alerts_for_contact,
+    alerts_visible_to,
+    raise_exposure_alerts,
+    resolve_alert,
+)
+from refuge.hotline.services.flags import index_contact_line, lift_flag
 from refuge.hotline.services.followups import mark_read, receive_follow_up
+from refuge.hotline.services.intake import (
+    complete_intake_grants,
+    intake_duty_overview,
+    lapse_intake_grants,
+    seal_open_contacts_to,
+    waiting_out_of_reach,
+)
 from refuge.hotline.services.messages import (
     add_note,
     read_attachment,
@@ -39,12 +53,19 @@ __all__ = [
     "RepeatCheck",
     "add_note",
     "add_profile_identifier",
+    "alerts_for_contact",
+    "alerts_visible_to",
     "check_repeat_caller",
     "close_contact",
+    "complete_intake_grants",
     "contact_indexes",
     "create_profile",
     "flag_profile",
     "hand_over",
+    "index_contact_line",
+    "intake_duty_overview",
+    "lapse_intake_grants",
+    "lift_flag",
     "link_contact",
     "log_call",
     "mark_case_opened",
@@ -52,11 +73,15 @@ __all__ = [
     "merge_contact",
     "open_contact",
     "open_profile",
+    "raise_exposure_alerts",
     "read_attachment",
     "receive_follow_up",
     "reply_to_reporter",
+    "resolve_alert",
     "reveal_identifier",
     "save_template",
+    "seal_open_contacts_to",
     "take_contact",
     "update_contact",
+    "waiting_out_of_reach",
 ]

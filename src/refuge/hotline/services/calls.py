@@ -13,6 +13,7 @@ from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.hotline import identifiers
+from refuge.hotline.flags import FlagMatch, flags_matching
 from refuge.hotline.models import (
     Channel,
     Contact,
@@ -23,6 +24,7 @@ from refuge.hotline.models import (
     ProfileFlag,
 )
 from refuge.hotline.selectors import EarlierContact, earlier_contacts, get_profile_for
+from refuge.hotline.services.intake import mark_intake_grants
 from refuge.hotline.services.queue import require_visible
 from refuge.intake.services import intake_readers
 from refuge.vault import api as vault
@@ -46,6 +48,7 @@ class LoggedCall:
     contact: Contact
     earlier: list[EarlierContact]
     is_index_available: bool
+    flags: list[FlagMatch] = field(default_factory=list)
 
 
 def try_index(kind: str, value: str) -> str | None:
@@ -67,6 +70,7 @@ def _add_identifier(*, envelope_id: Any, kind: str, value: str, index: str | Non
 class RepeatCheck:
     earlier: list[EarlierContact]
     is_index_available: bool
+    flags: list[FlagMatch] = field(default_factory=list)
 
 
 def check_repeat_caller(*, operator: Any, number: str, pseudonym: str) -> RepeatCheck:
@@ -78,7 +82,8 @@ def check_repeat_caller(*, operator: Any, number: str, pseudonym: str) -> Repeat
                ((IdentifierKind.PHONE, number), (IdentifierKind.NAME, pseudonym)) if value.strip()]
     found = [index for index in indexes if index]
     return RepeatCheck(earlier_contacts(operator, indexes=found),
-                       is_index_available=len(found) == len(indexes))
+                       is_index_available=len(found) == len(indexes),
+                       flags=flags_matching(operator, indexes=found))
 
 
 @transaction.atomic
@@ -87,14 +92,16 @@ def log_call(*, operator: Any, call: CallRecord) -> LoggedCall:
     require(operator, Capability.HANDLE_CONTACTS)
     if call.callback_number:
         identifiers.normalise_phone(call.callback_number)  # refuse a malformed number early
-    envelope = vault.create_envelope(purpose=vault.Purpose.CONTACT,
-                                     readers=[operator, *intake_readers()])
+    pool = intake_readers()
+    envelope = vault.create_envelope(purpose=vault.Purpose.CONTACT, readers=[operator, *pool])
+    # The call reached the organisation when it was logged: a call typed in afterwards with
+    # an earlier start time was still answered at once, never "before it arrived".
     contact = Contact.objects.create(
         envelope=envelope, channel=Channel.PHONE, urgency=call.urgency,
         status=ContactStatus.IN_PROGRESS, assigned_to=operator, created_by=operator,
         summary=call.what_they_said, caller_pseudonym=call.caller_pseudonym or None,
         call_started_at=call.started_at, call_ended_at=call.ended_at,
-        first_response_at=call.started_at, risk_flags=sorted(call.risk_flags),
+        risk_flags=sorted(call.risk_flags),
         next_step=call.next_step or None, due_at=call.next_step_at,
     )
     wanted = [(IdentifierKind.PHONE, call.callback_number),
@@ -110,18 +117,15 @@ def log_call(*, operator: Any, call: CallRecord) -> LoggedCall:
             indexes.append(index)
         _add_identifier(envelope_id=envelope.pk, kind=kind, value=value, index=index,
                         contact=contact)
+    contact.first_response_at = contact.created_at
+    Contact.objects.filter(pk=contact.pk).update(first_response_at=contact.created_at)
+    mark_intake_grants(contact=contact, operators=[reader for reader in pool
+                                                   if reader.pk != operator.pk])
     record_event(AuditAction.RECORD_CREATED, actor=operator, target=contact,
                  details={"channel": Channel.PHONE, "urgency": call.urgency})
     earlier = earlier_contacts(operator, indexes=indexes, exclude_contact_id=contact.pk)
-    return LoggedCall(contact, earlier, is_index_available)
-
-
-def contact_indexes(contact: Contact) -> list[str]:
-    """Blind indexes of the contact's own identifiers and of its profile's."""
-    query = Identifier.objects.filter(contact=contact)
-    if contact.profile_id:
-        query = query | Identifier.objects.filter(profile_id=contact.profile_id)
-    return [index for index in query.values_list("blind_index", flat=True) if index]
+    return LoggedCall(contact, earlier, is_index_available,
+                      flags=flags_matching(operator, indexes=indexes))
 
 
 @transaction.atomic
@@ -183,11 +187,13 @@ def add_profile_identifier(*, operator: Any, profile: Profile, kind: str,
 
 
 @transaction.atomic
-def flag_profile(*, operator: Any, profile: Profile, kind: str,
-                 expires_at: datetime) -> ProfileFlag:
+def flag_profile(*, operator: Any, profile: Profile, kind: str, expires_at: datetime,
+                 note: str = "") -> ProfileFlag:
+    """Warn whoever meets this person again, until `expires_at`; the note is sealed."""
     require(operator, Capability.HANDLE_CONTACTS)
     flag = ProfileFlag.objects.create(profile=profile, kind=kind, expires_at=expires_at,
-                                      created_by=operator)
+                                      created_by=operator, envelope_id=profile.envelope_id,
+                                      note=note.strip() or None)
     record_event(AuditAction.RECORD_CREATED, actor=operator, target=flag,
                  details={"profile": profile.pk, "kind": kind})
     return flag

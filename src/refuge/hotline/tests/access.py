@@ -7,6 +7,7 @@ the others get 403. cases:open_from_contact uses this contact_id too.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from refuge.accounts.roles import Role
 from refuge.core.access_matrix import IdSwap, World, console
 from refuge.core.testing import keyring_for
 from refuge.hotline import services
-from refuge.hotline.models import Contact, Profile
+from refuge.hotline.models import Contact, ExposureAlert, Profile, ProfileFlagKind
 from refuge.intake.attachments import clean_file
 from refuge.intake.models import Attachment, ReporterKind, Urgency
 from refuge.intake.services import submit_report
@@ -51,6 +52,12 @@ EXPECTED = {
     "hotline:profile": console(HANDLERS),
     "hotline:add_identifier": _post(),
     "hotline:add_flag": _post(),
+    # An empty form is refused with a message (302); a non-reader of the profile gets 404
+    # (test_flags.py, test_exposure.py).
+    "hotline:lift_flag": _post(),
+    "hotline:resolve_alert": _post(),
+    "hotline:intake_duty": console(COORDINATOR),
+    "hotline:set_intake_duty": _post(allowed=COORDINATOR),
     "hotline:reveal": _post(ok=200),
     "hotline:templates": console(HANDLERS),
     "hotline:template_new": console(COORDINATOR),
@@ -107,8 +114,14 @@ def url_kwargs(world: World) -> dict[str, Any]:
                                       template=None, title="Greeting", language="ru",
                                       body="Здравствуйте. Мы на связи.")
     photo_id = make_photo_report([owner, *others])
+    with vault.activated(keyring_for(owner)):
+        flag = services.flag_profile(operator=owner, profile=profile,
+                                     kind=ProfileFlagKind.DO_NOT_CONTACT,
+                                     expires_at=timezone.now() + timedelta(days=7))
+    alert = ExposureAlert.objects.create(contact=contact)
     return {"contact_id": contact.pk, "profile_id": profile.pk, "attachment_id": photo_id,
-            "identifier_id": first_identifier(contact), "template_id": template.pk}
+            "identifier_id": first_identifier(contact), "template_id": template.pk,
+            "flag_id": flag.pk, "alert_id": alert.pk}
 
 
 ID_SWAPS = [

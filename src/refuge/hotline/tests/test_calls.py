@@ -145,7 +145,8 @@ def test_profile_flags_warn_every_operator_opening_a_linked_contact(hotline_oper
 
     page = client_for(coordinator).get(reverse("hotline:contact", args=[logged.contact.pk]))
 
-    assert [flag.kind for flag in page.context["flags"]] == [ProfileFlagKind.RELATIVE_SEARCHING]
+    assert [match.flag.kind for match in page.context["flag_matches"]] == [
+        ProfileFlagKind.RELATIVE_SEARCHING]
     assert 'role="alert"' in page.content.decode()
     later = phone_call(coordinator, pseudonym="x")
     assert later.earlier == []

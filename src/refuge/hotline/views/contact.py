@@ -17,7 +17,7 @@ from refuge.accounts.permissions import has_capability
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
 from refuge.core.files import file_response
-from refuge.hotline import selectors, services
+from refuge.hotline import flags, selectors, services
 from refuge.hotline.forms import (
     CloseForm,
     ContactEditForm,
@@ -54,13 +54,15 @@ def _reply_form(request: HttpRequest) -> TextForm:
 @operator_required(Capability.HANDLE_CONTACTS)
 def contact_view(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = services.open_contact(operator=request.user, contact_id=contact_id)
+    services.index_contact_line(contact=contact, operator=request.user)
     indexes = services.contact_indexes(contact)
     thread_messages = messages_of(contact.thread) if contact.thread else []
     return render(request, "hotline/contact.html", {
         "contact": contact, "is_open": contact.status in OPEN_STATUSES,
         "can_reply": contact.status in REPLYABLE_STATUSES,
         "attachment_count": sum(len(message.attachments.all()) for message in thread_messages),
-        "flags": selectors.active_flags(contact.profile_id),
+        "flag_matches": flags.flags_for_contact(request.user, contact),
+        "exposure_alerts": services.alerts_for_contact(contact),
         "earlier": selectors.earlier_contacts(request.user, indexes=indexes,
                                               exclude_contact_id=contact.pk),
         "identifiers": list(contact.identifiers.all()),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,8 +12,9 @@ from refuge.accounts.decorators import operator_required
 from refuge.accounts.permissions import has_capability
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
-from refuge.hotline import selectors, services
-from refuge.hotline.forms import FlagForm, IdentifierForm
+from refuge.hotline import flags, selectors, services
+from refuge.hotline.forms import FlagForm, IdentifierForm, LiftFlagForm
+from refuge.hotline.models import ProfileFlag
 
 
 @operator_required(Capability.HANDLE_CONTACTS)
@@ -24,10 +25,15 @@ def profile_view(request: HttpRequest, profile_id: int) -> HttpResponse:
                   .values_list("pk", flat=True))
     return render(request, "hotline/profile.html", {
         "profile": profile, "identifiers": list(profile.identifiers.all()),
-        "flags": selectors.active_flags(profile.pk),
+        "flag_matches": flags.flags_matching(request.user, indexes=[],
+                                             profile_ids=[profile.pk]),
+        "exposure_alerts": list(profile.exposure_alerts.filter(resolved_at__isnull=True)),
+        "lifted_flags": list(profile.flags.filter(lifted_at__isnull=False)
+                             .select_related("created_by", "lifted_by")),
         "contacts": [(pk, pk in visible) for pk in contact_ids],
         "may_reveal": has_capability(request.user, Capability.REVEAL_IDENTIFIERS),
         "identifier_form": IdentifierForm(), "flag_form": FlagForm(),
+        "lift_form": LiftFlagForm(),
     })
 
 
@@ -58,14 +64,47 @@ def add_flag_view(request: HttpRequest, profile_id: int) -> HttpResponse:
     if form.is_valid():
         services.flag_profile(operator=request.user, profile=profile,
                               kind=form.cleaned_data["kind"],
-                              expires_at=form.cleaned_data["expires_at"])
-        messages.success(request, _("Flag added: every operator opening a linked contact "
-                                    "will see it."))
+                              expires_at=form.cleaned_data["expires_at"],
+                              note=form.cleaned_data["note"])
+        messages.success(request, _("Flag added: whoever meets this person again (a call or "
+                                    "report from one of these identifiers, a case) sees it."))
     else:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
     return redirect("hotline:profile", profile_id=profile.pk)
+
+
+@operator_required(Capability.HANDLE_CONTACTS)
+@require_POST
+def lift_flag_view(request: HttpRequest, flag_id: int) -> HttpResponse:
+    """End a flag early, for a reason; only readers of its profile (404 for the others)."""
+    flag = ProfileFlag.objects.filter(pk=flag_id).first()
+    if flag is None:
+        raise Http404
+    profile = selectors.get_profile_for(request.user, flag.profile_id)
+    form = LiftFlagForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the flag is lifted before its time."))
+        return redirect("hotline:profile", profile_id=profile.pk)
+    try:
+        services.lift_flag(flag=flag, operator=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The flag is lifted."))
+    return redirect("hotline:profile", profile_id=profile.pk)
+
+
+@operator_required(Capability.HANDLE_CONTACTS)
+@require_POST
+def resolve_alert_view(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Someone warned the exposed person: the alert stops showing (404 unless readable)."""
+    alert = services.resolve_alert(alert_id=alert_id, operator=request.user)
+    messages.success(request, _("Marked as warned."))
+    if alert.contact_id is not None:
+        return redirect("hotline:contact", contact_id=alert.contact_id)
+    return redirect("hotline:profile", profile_id=alert.profile_id)
 
 
 @operator_required(Capability.REVEAL_IDENTIFIERS)

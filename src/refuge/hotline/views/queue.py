@@ -31,12 +31,16 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 @operator_required(Capability.HANDLE_CONTACTS)
 def queue_view(request: HttpRequest) -> HttpResponse:
+    # Colleagues put on intake duty receive what this viewer holds (see services.intake).
+    services.complete_intake_grants(viewer=request.user)
     counts = selectors.open_counts(request.user)
     page = selectors.queue_page(request.user, request.GET.get("page"), counts=counts)
     return render(request, "hotline/queue.html", {
         "page": page, "counts": counts, "now": timezone.now(),
         "unread": selectors.unread_summary(request.user),
         "refresh_seconds": QUEUE_REFRESH_SECONDS,
+        "out_of_reach": services.waiting_out_of_reach(request.user),
+        "exposure_alerts": list(services.alerts_visible_to(request.user)[:50]),
     })
 
 
@@ -73,6 +77,9 @@ def _save_call(request: HttpRequest, form: CallForm) -> HttpResponse | None:
     except DomainError as error:
         form.add_error("callback_number", str(error))
         return None
+    if logged.flags:
+        messages.error(request, _("Safety flag: this number or name belongs to a flagged "
+                                  "profile. Read the warning on the contact."))
     if logged.earlier:
         messages.warning(request, _("Repeat caller: this number or name was seen "
                                     "before. See the warning on the contact."))

@@ -7,6 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError
 
+from refuge.accounts.errors import PasswordRejected
+from refuge.accounts.passwords import check_password_rules
 from refuge.accounts.roles import Role
 from refuge.accounts.services import create_operator, generate_initial_password
 
@@ -30,14 +32,19 @@ class Command(BaseCommand):
                                returncode=2)
         password = (getpass.getpass("Password: ") if options["ask_password"]
                     else generate_initial_password())
-        if len(password) < 12:
-            raise CommandError("The password must have at least 12 characters.", returncode=2)
         try:
+            check_password_rules(password)
+        except PasswordRejected as error:
+            raise CommandError(f"Password refused: {error}", returncode=2) from error
+        try:
+            # A generated password is seen by whoever runs the command: it is one-time.
             create_operator(created_by=None, username=options["username"],
                             role=Role(options["role"]), password=password,
-                            on_intake_duty=options["intake"])
+                            on_intake_duty=options["intake"],
+                            is_one_time=not options["ask_password"])
         except IntegrityError as error:
             raise CommandError("This username is taken.", returncode=2) from error
         self.stdout.write(f"Created {options['username']} ({options['role']}).")
         if not options["ask_password"]:
-            self.stdout.write(f"Initial password (shown once): {password}")
+            self.stdout.write(f"Initial password (shown once, to be changed at first login): "
+                              f"{password}")
