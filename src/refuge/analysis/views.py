@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -13,6 +14,7 @@ from refuge.analysis import jobs, services
 from refuge.analysis.capture import CaptureResult, capture_table
 from refuge.analysis.charts import bar_chart_svg
 from refuge.analysis.estimate_page import estimate_page
+from refuge.analysis.estimation import SamplerSettings
 from refuge.analysis.forms import EstimateForm, PairDecisionForm, StatisticsFilterForm
 from refuge.analysis.models import CandidatePair, EstimateJob, EstimateMethod
 from refuge.analysis.reports import build_report, method_text, report_csv, report_pdf
@@ -91,6 +93,7 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
                     analyst=request.user,  # type: ignore[arg-type]
                     capture=_capture_counts(capture, data["violations"]),
                     method=EstimateMethod(data["method"]),
+                    settings=SamplerSettings(**settings.ANALYSIS_LCMCR_SAMPLER),
                 )
                 return redirect("analysis:estimate_job", estimate_job_id=job.pk)
             form.add_error(None, _("No documented victim is on the chosen lists."))
