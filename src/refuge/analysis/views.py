@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +15,7 @@ from refuge.analysis import jobs, linking, services
 from refuge.analysis.capture import CaptureResult, capture_table
 from refuge.analysis.charts import bar_chart_svg
 from refuge.analysis.estimate_page import estimate_page
+from refuge.analysis.estimation import SamplerSettings
 from refuge.analysis.forms import (
     EstimateForm,
     MergeForm,
@@ -110,6 +112,7 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
                     analyst=request.user,  # type: ignore[arg-type]
                     capture=_capture_counts(capture, data["violations"]),
                     method=EstimateMethod(data["method"]),
+                    settings=SamplerSettings(**settings.ANALYSIS_LCMCR_SAMPLER),
                 )
                 return redirect("analysis:estimate_job", estimate_job_id=job.pk)
             form.add_error(None, _("No documented victim is on the chosen lists."))

@@ -46,6 +46,9 @@ HUGE_FACTOR = 10
 CLOSE_DELTA_IC = 2.0
 # A deviance this unlikely under the selected model means the model misses real structure.
 POOR_FIT_P_VALUE = 0.01
+# Past this many lists the table has thousands of cells and the stepwise search refits a model
+# of that size hundreds of times: minutes to hours. The latent-class model has no such limit.
+MAX_LOGLINEAR_LISTS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +205,12 @@ def _drop_empty_lists(table: CaptureTable) -> tuple[CaptureTable, list[str]]:
     if len(kept) < 2:
         raise EstimationError(
             f"only {len(kept)} list holds anyone: multiple systems estimation needs at least two lists"
+        )
+    if len(kept) > MAX_LOGLINEAR_LISTS:
+        raise EstimationError(
+            f"{len(kept)} lists: log-linear models over them have {2 ** len(kept) - 1:,} cells and "
+            f"the model search would take hours, so they are limited to {MAX_LOGLINEAR_LISTS} "
+            "lists; merge lists, or rely on the latent-class estimate"
         )
     return (table.collapse(kept) if notes else table), notes
 

@@ -10,9 +10,12 @@ from refuge.analysis.estimation import (
     CaptureTable,
     CaptureTableError,
     EstimationError,
+    LatentClassResult,
     NoteError,
+    Refusal,
     SamplerSettings,
     Stratum,
+    estimate_by_method,
     estimate_latent_class,
     read_capture_table,
 )
@@ -142,7 +145,7 @@ def test_tables_that_cannot_support_latent_classes_are_refused_with_a_reason(
     assert raised.value.note.code == code
 
 
-def test_fifteen_lists_run_quickly_with_a_warning() -> None:
+def test_fifteen_lists_run_quickly_with_a_warning_and_log_linear_declines() -> None:
     rng = np.random.default_rng(15)
     names = tuple(f"L{index}" for index in range(15))
     rows = (rng.random((3_000, 15)) < np.where(rng.random((3_000, 1)) < 0.3, 0.3, 0.05))
@@ -150,11 +153,15 @@ def test_fifteen_lists_run_quickly_with_a_warning() -> None:
     patterns, counts = np.unique(rows, axis=0, return_counts=True)
     table = CaptureTable.from_patterns(names, {tuple(map(int, p)): int(c)
                                                for p, c in zip(patterns, counts, strict=True)})
-
     brief = SamplerSettings(max_classes=5, chains=2, burn_in=0, iterations=100, thin=1)
 
-    result = estimate_latent_class(table, settings=brief, seed=1)
+    compared = estimate_by_method(table, settings=brief, seed=1)
 
+    assert isinstance(compared.loglinear, Refusal)
+    assert "15 lists" in compared.loglinear.message
+    assert "limited to 10 lists" in compared.loglinear.message
+    result = compared.lcmcr
+    assert isinstance(result, LatentClassResult)
     note = next(note for note in result.warnings if note.code == "many_lists")
     assert note.values["lists"] == 15
     assert note.values["cells"] == 32_767

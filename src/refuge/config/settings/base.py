@@ -349,3 +349,7 @@ CASES_RETENTION_DAYS = env_int("REFUGE_CASES_RETENTION_DAYS", 180)
 # Evidence files are read into memory (FILE_UPLOAD_HANDLERS keeps uploads there) and sealed.
 DOCUMENTATION_MAX_EVIDENCE_BYTES = env_int("REFUGE_MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
 DEMO_SEEDERS += ["refuge.documentation.demo.seed"]
+# --- Analysis: estimates on the page (issue 20) -----------------------------------------------
+# Overrides of the latent-class sampler's settings for estimates queued from the page, e.g.
+# {"iterations": 100000}; empty means the command line's defaults. Tests shorten the runs.
+ANALYSIS_LCMCR_SAMPLER: dict[str, int] = {}
