@@ -109,25 +109,39 @@ class OperatorPreferencesMiddleware:
     """In the console, work in the operator's own time zone and language (accounts.preferences).
 
     A page asked for in another language is redirected to the same page in the operator's; a
-    form posted there is answered in the operator's. Public pages keep the installation's zone
-    and their own / and /en/ switch, even in a browser where an operator is logged in.
+    form posted there is answered in the operator's (activated once the address has been
+    resolved: the language prefix decides which addresses exist). Public pages keep the
+    installation's zone and their own / and /en/ switch, even where an operator is logged in.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not is_console_path(request.path_info):
+        user = _console_operator(request)
+        if user is None:
             return self.get_response(request)
-        language = operator_language(user)
-        if language and language != translation.get_language():
-            if request.method in ("GET", "HEAD"):
-                here = request.get_full_path()
-                there = translate_url(here, language)
-                if there != here:
-                    return HttpResponseRedirect(there)
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
         with timezone.override(operator_zone(user)):
             return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Callable[..., HttpResponse],
+                     args: Any, kwargs: Any) -> HttpResponse | None:
+        user = _console_operator(request)
+        language = operator_language(user)
+        if user is None or not language or language == translation.get_language():
+            return None
+        if request.method in ("GET", "HEAD"):
+            here = request.get_full_path()
+            there = translate_url(here, language)
+            if there != here:
+                return HttpResponseRedirect(there)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        return None
+
+
+def _console_operator(request: HttpRequest) -> Any:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not is_console_path(request.path_info):
+        return None
+    return user
