@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from refuge.accounts.roles import Role
 from refuge.analysis import linking
@@ -65,7 +66,8 @@ def test_a_small_list_is_linked_by_the_model_and_statistics_count_people(ten_rec
     figures = summary(StatisticsFilter())
     assert (figures.people, figures.victims) == (9, 10)
     assert figures.linkage.run_id == run.pk
-    assert f"run {run.pk}" in linkage_text(build_report(StatisticsFilter(), language="en"))
+    with translation.override("en"):
+        assert f"run {run.pk}" in linkage_text(build_report(StatisticsFilter(), language="en"))
 
 
 def test_every_merge_is_listed_with_its_evidence(ten_records) -> None:
@@ -140,7 +142,8 @@ def test_people_by_gender_count_people_and_disagreement_is_unknown(ten_records) 
                                                   age_group=AgeGroup.AGE_30_49)
         Victim.objects.filter(pk=second.pk).update(gender=Gender.MAN)
         linking.run_linkage(analyst=chief)
-    report = build_report(StatisticsFilter(), language="en")
+    with translation.override("en"):
+        report = build_report(StatisticsFilter(), language="en")
     sections = dict(report.sections)
     gender = {row.key: row.count for row in sections["People by gender"]}
     assert gender == {"man": 1, "unknown": 8}

@@ -8,6 +8,7 @@ from datetime import date
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from refuge.analysis.reports import SUMMARY, build_report
 from refuge.analysis.statistics import StatisticsFilter
@@ -134,7 +135,8 @@ def test_published_report_cannot_be_recomputed(operator_factory) -> None:
                   origin="a", day=date(2017, 3, 10))
         _document(chief, names=["Alone", "Other"], violation=ViolationType.KILLING,
                   kind=SourceKind.TESTIMONY, origin="b", day=date(2017, 4, 10))
-    report = build_report(StatisticsFilter(), language="en")
+    with translation.override("en"):
+        report = build_report(StatisticsFilter(), language="en")
     shown = {(SUMMARY, row.key): row for row in report.summary_rows}
     titles = {"By month": "month", "By violation": "violation", "By district": "district"}
     equations = []
