@@ -181,11 +181,11 @@ def _upper(value: float | None) -> str:
 def _headline(result: Mapping[str, Any]) -> str | None:
     if result.get("estimate") is None or result.get("method_used") is None:
         return None
-    return _("About %(estimate)s people in all (95%% interval %(low)s to %(high)s), by %(method)s; "
+    return _("%(method)s: about %(estimate)s people in all (95%% interval %(low)s to %(high)s); "
              "%(observed)s are documented.") % {
         "estimate": people(result["estimate"]), "low": people(result["ci_low"]),
         "high": _upper(result["ci_high"]),
-        "method": str(METHOD_NAMES[result["method_used"]]).lower(),
+        "method": METHOD_NAMES[result["method_used"]],
         "observed": people(result["observed"]),
     }
 
