@@ -9,7 +9,7 @@ LOCK_COMMAND := pip compile pyproject.toml requirements-tools.in --extra dev --g
 	--python-version 3.11 --native-tls --custom-compile-command "make lock" -o requirements.lock
 BENCH ?= all
 
-.PHONY: help install lock spark demo test lint types bench check messages
+.PHONY: help install lock spark demo test test-spark lint types bench check messages
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## / — /'
@@ -33,8 +33,8 @@ lock: install  ## Re-resolve requirements.lock, with hashes, after changing pypr
 
 SPARK_STAMP := $(VENV)/.spark-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 $(SPARK_STAMP): $(STAMP)
-	@# The optional Spark extra (a large download): the suite's Spark tests need it and
-	@# skip loudly without it; a failed install here does not stop the tests.
+	@# The optional Spark extra (a large download) for `make test-spark`; a failed install
+	@# here does not stop it: the Spark tests then skip loudly.
 	@# Optional, so outside the hash-checked lock: the versions pyproject's `spark` extra names.
 	$(BIN)/python -m pip install --quiet 'pyspark==4.3.0' 'py4j==0.10.9.9' && touch $(SPARK_STAMP) \
 		|| echo "WARNING: pyspark could not be installed; the Spark tests will be skipped"
@@ -45,8 +45,11 @@ demo: install  ## Install, set up, seed demo data and serve on http://127.0.0.1:
 	$(BIN)/refuge demo
 	$(BIN)/refuge serve --host 127.0.0.1 --port 8000
 
-test: install $(SPARK_STAMP)  ## Lint, type-check, and run the suite on SQLite, then PostgreSQL if present
+test: install  ## Lint, type-check, and run the suite on SQLite and PostgreSQL if present
 	$(BIN)/python scripts/run_tests.py
+
+test-spark: $(SPARK_STAMP)  ## The Spark engine's tests (over ten minutes on two cores; not in make test)
+	REFUGE_TEST_SPARK=1 $(BIN)/pytest -n 0 src/refuge/analysis/tests/test_linkage_febrl.py -k spark
 
 lint: install  ## Ruff and bandit
 	$(BIN)/ruff check src tests bench scripts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,6 +27,59 @@ def pytest_configure(config: pytest.Config) -> None:
     trans_real._translations.clear()
     trans_real._default = None
     gettext._translations.clear()  # type: ignore[attr-defined]
+
+
+#: Fixtures through which a test reaches the database (pytest-django's, and the live server's).
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences",
+                               "django_db_serialized_rollback", "live_server"})
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """Whether a test touches the database: a `django_db` or `database` mark, or a fixture
+    (directly or through another fixture) that opens it."""
+    if item.get_closest_marker("django_db") or item.get_closest_marker("database"):
+        return True
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With REFUGE_TEST_DATABASE_ONLY=1 (the second database's run of `make test`), keep only
+    the tests that touch the database: the others do not depend on it and ran on the first."""
+    if os.environ.get("REFUGE_TEST_DATABASE_ONLY") != "1":
+        return
+    kept = [item for item in items if uses_database(item)]
+    deselected = [item for item in items if not uses_database(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _migration_seeds(request: pytest.FixtureRequest) -> None:
+    """A transactional test empties every table when it ends, the rows the migrations seed
+    (case stages, the gazetteer) included: put them back before each transactional test, so
+    that none depends on which tests ran before it on its worker. (Django's serialized
+    rollback would do it too, but breaks as soon as one transactional test does not use it.)"""
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    from refuge.documentation.gazetteer import load_gazetteer
+
+    importlib.import_module("refuge.cases.migrations.0002_seed_stages").seed_stages(apps, None)
+    place = apps.get_model("documentation", "Place")
+    if not place.objects.exists():
+        load_gazetteer(place)
 
 
 @pytest.fixture(autouse=True)

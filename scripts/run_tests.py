@@ -1,7 +1,11 @@
-"""`make test`: static checks, then the suite on SQLite and, when one answers, PostgreSQL.
+"""`make test`: static checks, and the suite on SQLite and, when one answers, PostgreSQL.
 
-Prints which databases the suite ran on, says loudly what it skipped, and ends with one
-line of totals over every run.
+The three run side by side (each database's suite with its own workers, data directory and
+test database): on two cores most of a browser test's time is spent waiting, and the machine's
+other load takes less of the run's share. On the second database only the tests that touch the
+database run again (REFUGE_TEST_DATABASE_ONLY, see conftest.py): the others do not depend on it.
+Each line of output says which run printed it. Prints which databases the suite ran on, says
+loudly what it skipped, and ends with one line of totals over every run.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -23,16 +28,30 @@ def banner(text: str) -> None:
     print("\n" + "#" * 78 + f"\n# {text}\n" + "#" * 78, flush=True)
 
 
-def run(command: list[str], env: dict[str, str] | None = None) -> int:
-    print("$ " + " ".join(command), flush=True)
-    return subprocess.call(command, env=env)
+PRINT_LOCK = threading.Lock()
+
+
+def say(label: str, line: str) -> None:
+    with PRINT_LOCK:
+        print(f"[{label}] {line}" if label else line, flush=True)
+
+
+def run(command: list[str], env: dict[str, str] | None = None, label: str = "") -> int:
+    """Run a command, each line of its output prefixed by the run's label."""
+    say(label, "$ " + " ".join(command))
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, errors="replace")
+    assert process.stdout is not None
+    for line in process.stdout:
+        say(label, line.rstrip("\n"))
+    return process.wait()
 
 
 def static_checks() -> bool:
-    ok = run([str(BIN / "ruff"), "check", "src", "tests", "bench", "scripts"]) == 0
-    ok = run([str(BIN / "mypy")]) == 0 and ok
+    ok = run([str(BIN / "ruff"), "check", "src", "tests", "bench", "scripts"], label="static") == 0
+    ok = run([str(BIN / "mypy")], label="static") == 0 and ok
     bandit = [str(BIN / "bandit"), "-q", "-c", "pyproject.toml", "-r", "src", "-lll"]
-    return run(bandit) == 0 and ok
+    return run(bandit, label="static") == 0 and ok
 
 
 def supply_chain_check() -> bool:
@@ -41,7 +60,7 @@ def supply_chain_check() -> bool:
     report = Path(tempfile.mkstemp(prefix="refuge-pip-audit-", suffix=".json")[1])
     code = run([str(BIN / "pip-audit"), "--no-deps", "--disable-pip", "-r", "requirements.lock",
                 "--progress-spinner", "off",
-                "--timeout", "20", "--format", "json", "--output", str(report)])
+                "--timeout", "20", "--format", "json", "--output", str(report)], label="static")
     try:
         dependencies = json.loads(report.read_text(encoding="utf-8") or "{}").get(
             "dependencies", [])
@@ -50,18 +69,16 @@ def supply_chain_check() -> bool:
     vulnerable = [d["name"] for d in dependencies if d.get("vulns")]
     skipped = [d["name"] for d in dependencies if d.get("skip_reason")]
     if vulnerable:
-        print(f"pip-audit: KNOWN VULNERABILITIES in {', '.join(vulnerable)}", flush=True)
+        say("static", f"pip-audit: KNOWN VULNERABILITIES in {', '.join(vulnerable)}")
         return False
     if code != 0 or not dependencies:
-        print("pip-audit: the vulnerability database could not be reached; "
-              "dependencies NOT audited (passing).", flush=True)
+        say("static", "pip-audit: the vulnerability database could not be reached; "
+            "dependencies NOT audited (passing).")
     elif skipped:
-        print(f"pip-audit: no known vulnerability; {len(skipped)} of {len(dependencies)} "
-              "dependencies could not be looked up in the vulnerability database "
-              "(NOT audited).", flush=True)
+        say("static", f"pip-audit: no known vulnerability; {len(skipped)} of {len(dependencies)} "
+            "dependencies could not be looked up in the vulnerability database (NOT audited).")
     else:
-        print(f"pip-audit: no known vulnerability in {len(dependencies)} dependencies.",
-              flush=True)
+        say("static", f"pip-audit: no known vulnerability in {len(dependencies)} dependencies.")
     return True
 
 
@@ -85,7 +102,7 @@ def pytest_run(label: str, extra_env: dict[str, str], marker: str) -> tuple[int,
                f"--junitxml={report}"]
     if marker:
         command += ["-m", marker]
-    code = run(command, env=env)
+    code = run(command, env=env, label=label)
     return code, totals(report)
 
 
@@ -101,22 +118,37 @@ def totals(report: Path) -> dict[str, int]:
 
 
 def main() -> int:
-    banner("Static checks: ruff, mypy, bandit (high severity)")
-    ok = static_checks()
-    ok = supply_chain_check() and ok
+    banner("Static checks (ruff, mypy, bandit, pip-audit) and the suite, side by side")
     marker = ""
     if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
         banner("NO CHROMIUM: BROWSER TESTS ARE SKIPPED (apt-get install chromium)")
         marker = "not browser"
-    results: dict[str, tuple[int, dict[str, int]]] = {}
-    banner("Suite on SQLite")
-    results["sqlite"] = pytest_run("sqlite", {"DATABASE_URL": ""}, marker)
+    runs: dict[str, dict[str, str]] = {"sqlite": {"DATABASE_URL": ""}}
     url = postgres_url()
     if url:
-        banner(f"Suite on PostgreSQL ({url})")
-        results["postgresql"] = pytest_run("postgresql", {"DATABASE_URL": url}, marker)
+        runs["postgresql"] = {"DATABASE_URL": url, "REFUGE_TEST_DATABASE_ONLY": "1"}
+        say("", f"PostgreSQL at {url}: the tests that touch the database run there too.")
     else:
         banner("POSTGRESQL NOT AVAILABLE: the suite ran on SQLite only")
+    if os.environ.get("REFUGE_TEST_SPARK") != "1":
+        banner("NOT RUN HERE: the Spark engine's tests (over ten minutes on two cores): "
+               "make test-spark")
+    results: dict[str, tuple[int, dict[str, int]]] = {}
+    checks: dict[str, bool] = {}
+
+    def suite(label: str, extra_env: dict[str, str]) -> None:
+        results[label] = pytest_run(label, extra_env, marker)
+
+    def static() -> None:
+        checks["static"] = supply_chain_check() and static_checks()
+
+    threads = [threading.Thread(target=static)]
+    threads += [threading.Thread(target=suite, args=item) for item in runs.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ok = checks.get("static", False)
     summary = {key: sum(result[1][key] for result in results.values())
                for key in ("tests", "failures", "errors", "skipped")}
     failed = summary["failures"] + summary["errors"]

@@ -81,6 +81,7 @@ def _load_then_kill(environment: dict[str, str], seconds: float) -> dict[str, st
 
 @pytest.mark.slow
 @pytest.mark.skipif(not _intake_installed(), reason="the intake is not installed in this tree")
+@pytest.mark.database  # its child processes use the suite's database
 def test_every_answered_report_survives_sigkill_of_the_server(tmp_path: Path) -> None:
     environment = _environment(tmp_path / "data")
     database_url, drop = _fresh_database_url()

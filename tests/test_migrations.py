@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from .test_backup import _fresh_database_url
@@ -52,6 +53,7 @@ print(json.dumps({"case": case.pk, "links": dict(
 """
 
 
+@pytest.mark.database  # its child processes use the suite's database
 def test_typed_case_numbers_become_links_to_cases_that_exist(tmp_path: Path) -> None:
     database_url, drop = _fresh_database_url()
     environment = {**os.environ, "REFUGE_DATA_DIR": str(tmp_path), "DATABASE_URL": database_url,

@@ -67,6 +67,7 @@ def test_scanner_finds_canaries_in_every_encoding(tmp_path: Path) -> None:
                                                       "json.txt"]
 
 
+@pytest.mark.database  # its child processes use the suite's database
 def test_a_seized_disk_reveals_no_canary(installation: Installation) -> None:
     written = installation.run_phase("write")
     assert written.returncode == 0, installation.log_text()[-3000:]

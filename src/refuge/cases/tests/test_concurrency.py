@@ -18,7 +18,7 @@ from refuge.cases.tests.conftest import acting_as
 from refuge.core.errors import ConflictError
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
                        reason="needs PostgreSQL: SQLite's test database is one in-memory file"),
 ]
