@@ -165,16 +165,15 @@ READERS: list[Callable[[Flow], list[str]]] = [vault_reader, feature_reader]
 
 
 def _create_operators(flow: Flow) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from refuge.accounts.roles import Role
     from refuge.accounts.services import create_operator
+    from refuge.core.testing import enrol_test_device
 
     for username, role in (("coord", Role.COORDINATOR), ("hotline", Role.OPERATOR),
                            ("caseworker", Role.CASE_WORKER)):
         operator = create_operator(created_by=None, username=username, role=role,
                                    password=PASSWORD, on_intake_duty=username != "caseworker")
-        TOTPDevice.objects.create(user=operator, name="seized", confirmed=True)
+        enrol_test_device(operator)
         flow.operators[username] = operator
 
 

@@ -13,7 +13,7 @@ from refuge.accounts.roles import Role
 from refuge.analysis.estimation import CaptureTable
 from refuge.analysis.jobs import CaptureCounts, request_estimate
 from refuge.analysis.models import CandidatePair, EstimateMethod, LinkageRun, PersonLink
-from refuge.core.access_matrix import World, console
+from refuge.core.access_matrix import Effect, World, console
 from refuge.core.testing import keyring_for
 from refuge.documentation.services.testimony import record_testimony
 from refuge.documentation.tests.factories import testimony
@@ -58,3 +58,12 @@ def url_kwargs(world: World) -> dict[str, Any]:
         method=EstimateMethod.AUTO,
     )
     return {"candidate_id": pair.pk, "run_id": run.pk, "person": 1, "estimate_job_id": job.pk}
+
+
+PAGE = "a page: a POST shows it (or its file) and writes nothing"
+EFFECTS = {
+    **{f"analysis:{name}": Effect.read_only(PAGE)
+       for name in ("home", "statistics", "report_csv", "report_pdf", "estimate", "review")},
+    "analysis:decide": Effect(data={"same_person": "yes"}, outsider=False,
+                              reason="candidate pairs are the shared work of all analysts"),
+}
