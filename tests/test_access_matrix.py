@@ -287,3 +287,91 @@ def test_a_refused_post_changes_nothing(name: str, world: World, db: Any) -> Non
                          "not do what the route is for, so its refusals prove nothing")
     else:
         assert not changed, f"POST {url} as {performer} changed {changed} ({effect.reason})"
+
+
+# The duress console (issue 14, item 5) ------------------------------------------------------
+
+DURESS_PASSWORD = "forced at the checkpoint 7"
+MENU = {  # the route each role's menu links to, as console_base.html draws it
+    Role.COORDINATOR: ["hotline:queue", "cases:list", "documentation:events", "analysis:home",
+                       "accounts:operators", "audit:log"],
+    Role.OPERATOR: ["hotline:queue"],
+    Role.CASE_WORKER: ["hotline:queue", "cases:list", "documentation:events"],
+    Role.LAWYER: ["documentation:events"],
+    Role.ANALYST: ["analysis:home"],
+}
+
+
+def _world_markers(world: World, role: str) -> list[str]:
+    """Strings of the world's records a page must not show a duress session."""
+    from refuge.cases.models import Case, Partner, Shelter
+    from refuge.documentation.models import Event, Evidence, Source, Victim
+    from refuge.hotline.models import ReplyTemplate
+
+    markers = [operator.username for name, operator in world.operators.items() if name != role]
+    markers += [case.reference for case in Case.objects.all()]
+    for model in (Event, Source, Evidence):
+        markers += list(model.objects.values_list("reference", flat=True))
+    markers += list(Victim.objects.values_list("pseudonym", flat=True))
+    markers += list(Partner.objects.values_list("name", flat=True))
+    markers += list(Shelter.objects.values_list("code", flat=True))
+    markers += list(ReplyTemplate.objects.values_list("title", flat=True))
+    return markers
+
+
+def _duress_client(world: World, role: str) -> Client:
+    from refuge.accounts import duress
+    from refuge.core.testing import keyring_for
+
+    operator = world.operators[role]
+    with activated(keyring_for(operator)):
+        duress.set_duress_password(operator=operator, current_password="correct horse "
+                                   "battery staple", duress_password=DURESS_PASSWORD)
+    client = Client()
+    log_in(client, operator, password=DURESS_PASSWORD)
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_duress_console_shows_the_usual_menu_and_empty_pages(role: str, world: World,
+                                                              db: Any) -> None:
+    client = _duress_client(world, role)
+    markers = _world_markers(world, role)
+    home = client.get(reverse("core:home")).content.decode()
+    for name in MENU[Role(role)]:
+        assert reverse(name) in home, f"{role}: the menu lacks {name}"
+    wrong = []
+    for name in sorted(name for name in ROUTES if _console(name)):
+        expect = EXPECTED[name]
+        if expect.method != "get" or expect.statuses[role] != 200:
+            continue
+        response = client.get(_url(world, name))
+        page = response.content.decode(errors="replace")
+        names_objects = any(type(converter).__name__ == "IntConverter"
+                            for converter in ROUTES[name].converters.values())
+        wanted = 404 if names_objects else 200
+        if response.status_code != wanted and not (
+                wanted == 404 and response.status_code == 302):
+            wrong.append(f"{name}: {response.status_code}, expected {wanted}")
+        shown = [marker for marker in markers if marker and marker in page]
+        if shown:
+            wrong.append(f"{name} shows {shown}")
+    assert not wrong, f"duress console of {role}: " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize("name", ["cases:add_note", "documentation:source_delete",
+                                  "hotline:note", "accounts:password_change",
+                                  "accounts:operator_create", "approvals:confirm"])
+def test_a_duress_console_writes_nothing(name: str, world: World, db: Any) -> None:
+    effect = EFFECTS[name]
+    role = _performer(name, EXPECTED[name], effect)
+    client = _duress_client(world, role)
+    before = snapshot()
+
+    response = client.post(_url(world, name, dict(effect.params)), effect.form_data(world),
+                           follow=True)
+
+    assert response.status_code == 200
+    assert "nothing was saved" in response.content.decode() or (
+        "ничего не сохранено" in response.content.decode())
+    assert not changed_tables(before, snapshot())

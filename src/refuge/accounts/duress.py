@@ -1,5 +1,7 @@
 """The duress password: an operator forced to log in gives it instead of the real one.
 
+(The console it opens: accounts.duress_console.)
+
 What happens, at the password step (so the alarm is raised even if the code is never typed):
 - the account is locked (`locked_reason="duress"`): the real password is refused with the
   usual generic message until a coordinator unlocks it;
@@ -7,8 +9,11 @@ What happens, at the password step (so the alarm is raised even if the code is n
 - coordinators see an alert at the top of their home page; the audit log gets DURESS_LOGIN.
 The code step then looks exactly as usual (the same TOTP code is asked for), and the console
 that opens is empty: the session is flagged, carries no usable key (a random blob that opens
-nothing), and its user is a stand-in with no database row and no capability, so every feature
-page is refused and nothing can be decrypted. The stand-in can never be saved.
+nothing), and its user is a stand-in with no database row, holding its role's capabilities
+over an empty view of the data (accounts.duress_console): the usual menu, empty lists, nothing
+decrypted, nothing written. The stand-in can never be saved. The password step spends the
+same key derivation as a real login (on the duress copy of the TOTP seed), so the two take
+the same time.
 """
 
 from __future__ import annotations
@@ -136,6 +141,7 @@ def stand_in(user: Operator) -> Operator:
                      time_zone=user.time_zone)  # times read as the person's console shows them
     decoy.set_unusable_password()
     decoy.is_duress = True  # type: ignore[attr-defined]
+    decoy.duress_of = user.pk  # type: ignore[attr-defined]  # audit rows name the account
     decoy.save = _refuse_save  # type: ignore[method-assign]
     decoy.otp_device = getattr(user, "otp_device", None)  # type: ignore[attr-defined]
     decoy.is_verified = lambda: True  # type: ignore[attr-defined]
