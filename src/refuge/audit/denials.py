@@ -23,12 +23,16 @@ from refuge.core import views as core_views
 URL_OBJECTS: dict[str, str] = {
     "act_id": "documentation.Act",
     "action_id": "approvals.PendingAction",
+    "alert_id": "hotline.ExposureAlert",
+    "attachment_id": "intake.Attachment",
     "candidate_id": "analysis.CandidatePair",
     "case_id": "cases.Case",
     "checkin_id": "cases.CheckIn",
     "contact_id": "hotline.Contact",
+    "estimate_job_id": "analysis.EstimateJob",
     "event_id": "documentation.Event",
     "evidence_id": "documentation.Evidence",
+    "flag_id": "hotline.ProfileFlag",
     "identifier_id": "hotline.Identifier",
     "movement_id": "cases.Movement",
     "need_id": "cases.Need",
@@ -37,6 +41,7 @@ URL_OBJECTS: dict[str, str] = {
     "person_id": "cases.CasePerson",
     "profile_id": "hotline.Profile",
     "referral_id": "cases.Referral",
+    "run_id": "analysis.LinkageRun",
     "source_id": "documentation.Source",
     "spending_id": "cases.Spending",
     "stage_id": "cases.Stage",
@@ -44,6 +49,10 @@ URL_OBJECTS: dict[str, str] = {
     "template_id": "hotline.ReplyTemplate",
     "victim_id": "documentation.Victim",
 }
+# Numbers in a console URL that are not a row's id: nothing to look up for the audit.
+URL_NUMBERS = frozenset({
+    "person",  # a person's number within a linkage run (analysis:split, analysis:merge)
+})
 CODE = re.compile(r"^[a-z_]{1,32}$")
 
 

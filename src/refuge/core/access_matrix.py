@@ -117,6 +117,9 @@ class Effect:
     also_allowed: tuple[str, ...] = ()
     outsider: bool = True
     changes: bool = True
+    # The allowed POST answers with the login page by design (it ends the session, or there
+    # is no login step pending): not taken for the performer having been logged out.
+    to_login: bool = False
     reason: str = ""
 
     @classmethod

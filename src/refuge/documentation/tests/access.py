@@ -114,6 +114,7 @@ EFFECTS = {
     "documentation:evidence_upload": Effect(data=_upload),
     "documentation:act_verify": Effect(data=_verify),
     "documentation:victim": Effect(data={"consents": "on"}),
+    "documentation:victim_attributes": Effect(data={"gender": "woman", "age_group": "30_49"}),
     "documentation:victim_link": Effect(data={"person": ""}, changes=False,
                                         reason="the world's victim is linked to no one yet"),
     "documentation:source_delete": Effect(data={"reason": "Recorded twice by mistake."}),
