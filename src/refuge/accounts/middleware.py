@@ -73,11 +73,9 @@ class SessionGuardMiddleware:
 
     def _as_duress(self, request: HttpRequest, user: Any) -> HttpResponse:
         # Below this point the request sees only the stand-in (accounts.duress) and an empty
-        # view of the data (accounts.duress_console).
+        # view of the data (accounts.duress_console); its POSTs are refused in process_view,
+        # once the messages middleware has run.
         request.user = stand_in(user)
-        refused = refuse_post(request)
-        if refused is not None:
-            return refused
         with empty_database_view():
             return self.get_response(request)
 
@@ -111,6 +109,9 @@ class SessionGuardMiddleware:
         match = request.resolver_match
         if user is None or not user.is_authenticated or match is None:
             return None
+        refused = refuse_post(request) if getattr(user, "is_duress", False) else None
+        if refused is not None:
+            return refused
         if match.view_name in OPEN_WHILE_CLOSED or match.namespace in PUBLIC_NAMESPACES:
             return None
         if _lock_state(request)["closed_at"] is None:

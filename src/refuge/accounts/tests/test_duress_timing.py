@@ -44,8 +44,8 @@ def _derivations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def test_a_duress_password_step_spends_the_derivation_a_real_one_does(
         db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_one = make_operator("real-one", Role.CASE_WORKER)
-    coerced = _with_duress(make_operator("coerced", Role.CASE_WORKER))
+    make_operator("real-one", Role.CASE_WORKER)
+    _with_duress(make_operator("coerced", Role.CASE_WORKER))
     calls = _derivations(monkeypatch)
 
     services.check_password(username="real-one", password=TEST_PASSWORD, address="1.2.3.4")
@@ -63,7 +63,7 @@ def test_a_duress_password_step_spends_the_derivation_a_real_one_does(
 def test_a_duress_login_takes_the_time_of_a_real_one(db: Any, settings: Any) -> None:
     # A cost near production's, so the derivation dominates as it does there.
     settings.VAULT_KDF_MEMORY_KIB, settings.VAULT_KDF_ITERATIONS = 32_768, 2
-    real_one = make_operator("real-one", Role.LAWYER)
+    make_operator("real-one", Role.LAWYER)
     coerced = _with_duress(make_operator("coerced", Role.LAWYER))
     coordinator = make_operator("boss", Role.COORDINATOR)
     real, forced = [], []

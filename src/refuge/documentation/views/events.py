@@ -288,8 +288,9 @@ def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
 @operator_required(DOCUMENT)
 @require_POST
 def victim_attributes(request: HttpRequest, victim_id: int) -> HttpResponse:
-    """Record a victim's gender and age group."""
+    """Record a victim's gender and age group (only someone the victim is sealed to)."""
     victim = permissions.get_victim_for(request.user, victim_id)
+    permissions.require_readable(victim)
     form = VictimAttributesForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a gender and an age group from the lists."))
