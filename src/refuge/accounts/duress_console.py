@@ -41,7 +41,8 @@ APP_TABLE = re.compile(
 READ_AS_IS = frozenset({"audit_audithead"})
 # Written as is: the audit log.
 WRITTEN_AS_IS = frozenset({"audit_auditevent", "audit_audithead"})
-POSTS_ALLOWED = frozenset({"accounts:logout"})
+# Logging out, and switching the language (the stand-in saves no choice: preference_views).
+POSTS_ALLOWED = frozenset({"accounts:logout", "accounts:language"})
 
 
 class DuressWrite(Exception):

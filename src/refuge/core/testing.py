@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from base64 import b32decode
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,6 +57,23 @@ def log_in(client: Client, operator: Operator, password: str = TEST_PASSWORD) ->
 def keyring_for(operator: Operator, password: str = TEST_PASSWORD) -> Keyring:
     """The keyring a logged-in request of this operator would carry."""
     return Keyring(operator_id=operator.pk, private_key=unlock_private_key(operator, password))
+
+
+def enrolment_secret(code_page: str) -> bytes:
+    """The TOTP seed the enrolment page shows (what a person types into their app)."""
+    shown = code_page.split('<code class="secret">')[1].split("</code>", maxsplit=1)[0]
+    return b32decode(shown.replace(" ", ""))
+
+
+def set_duress_password(operator: Operator, duress_password: str) -> None:
+    """Set a duress password as the logged-in operator's request does: their keyring opens
+    the TOTP seed, of which the duress password keeps its own copy."""
+    from refuge.accounts import duress
+    from refuge.vault.keyring import activated
+
+    with activated(keyring_for(operator)):
+        duress.set_duress_password(operator=operator, current_password=TEST_PASSWORD,
+                                   duress_password=duress_password)
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright's own browser download fails here

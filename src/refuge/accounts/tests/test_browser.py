@@ -10,11 +10,17 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from refuge.accounts import duress
 from refuge.accounts.models import LoginFailure, Operator
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import CHROMIUM, TEST_PASSWORD, chromium_page, current_code, make_operator
+from refuge.core.testing import (
+    CHROMIUM,
+    TEST_PASSWORD,
+    chromium_page,
+    current_code,
+    make_operator,
+    set_duress_password,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,7 +52,7 @@ def _log_in(page: Any, base: str, operator: Operator) -> None:
 
 
 def _log_out(page: Any) -> None:
-    page.click("header.top form button")
+    page.click("header.top form[action$='/logout/'] button")  # not the language switch
     page.wait_for_selector("input[name=username]")
 
 
@@ -70,8 +76,7 @@ def test_a_coordinator_lets_a_delayed_operator_in_and_two_lift_a_duress_lock(
     stranger = Client(REMOTE_ADDR="198.51.100.9")
     for _ in range(settings.LOGIN_LOCKOUT_FAILURES):
         stranger.post(reverse("accounts:login"), {"username": "hotline1", "password": "guess"})
-    duress.set_duress_password(operator=coerced, current_password=TEST_PASSWORD,
-                               duress_password=DURESS_PASSWORD)
+    set_duress_password(coerced, DURESS_PASSWORD)
     Client().post(reverse("accounts:login"), {"username": "hotline2",
                                               "password": DURESS_PASSWORD})
     page, base = phone, live_server.url

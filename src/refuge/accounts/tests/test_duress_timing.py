@@ -14,7 +14,14 @@ from django.urls import reverse
 from refuge.accounts import duress, services, totp
 from refuge.accounts.models import SealedTOTPDevice
 from refuge.accounts.roles import Role
-from refuge.core.testing import TEST_PASSWORD, current_code, keyring_for, make_operator
+from refuge.core.addresses import ClientAddress
+from refuge.core.testing import (
+    TEST_PASSWORD,
+    current_code,
+    keyring_for,
+    make_operator,
+    set_duress_password,
+)
 from refuge.vault import api as vault
 from refuge.vault import crypto
 
@@ -22,10 +29,12 @@ DURESS_PASSWORD = "forced at the checkpoint 7"
 LOGIN, CODE = reverse("accounts:login"), reverse("accounts:code")
 
 
+def _at(ip: str) -> ClientAddress:
+    return ClientAddress(ip, is_shared=False)
+
+
 def _with_duress(operator: Any) -> Any:
-    with vault.activated(keyring_for(operator)):
-        duress.set_duress_password(operator=operator, current_password=TEST_PASSWORD,
-                                   duress_password=DURESS_PASSWORD)
+    set_duress_password(operator, DURESS_PASSWORD)
     return operator
 
 
@@ -48,11 +57,11 @@ def test_a_duress_password_step_spends_the_derivation_a_real_one_does(
     _with_duress(make_operator("coerced", Role.CASE_WORKER))
     calls = _derivations(monkeypatch)
 
-    services.check_password(username="real-one", password=TEST_PASSWORD, address="1.2.3.4")
+    services.check_password(username="real-one", password=TEST_PASSWORD, address=_at("1.2.3.4"))
     real = list(calls)
     calls.clear()
     first = services.check_password(username="coerced", password=DURESS_PASSWORD,
-                                    address="1.2.3.5")
+                                    address=_at("1.2.3.5"))
 
     assert first.is_duress
     assert real == calls  # the same number of derivations, at the same memory cost
@@ -69,10 +78,11 @@ def test_a_duress_login_takes_the_time_of_a_real_one(db: Any, settings: Any) -> 
     real, forced = [], []
     for _ in range(4):
         started = time.perf_counter()
-        services.check_password(username="real-one", password=TEST_PASSWORD, address="1.1.1.1")
+        services.check_password(username="real-one", password=TEST_PASSWORD, address=_at("1.1.1.1"))
         real.append(time.perf_counter() - started)
         started = time.perf_counter()
-        services.check_password(username="coerced", password=DURESS_PASSWORD, address="1.1.1.2")
+        services.check_password(username="coerced", password=DURESS_PASSWORD,
+                                address=_at("1.1.1.2"))
         forced.append(time.perf_counter() - started)
         duress.unlock_operator(operator=coerced, unlocked_by=coordinator)
 
