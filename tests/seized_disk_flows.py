@@ -31,6 +31,7 @@ CANARIES = [*NAMES, *PHONES, *SENTENCES]
 DERIVED_CANARIES = ["+79285550123", "79285550123", "9285550123", "995557766", "Канарейкин",
                     "kanareikin", "Canarysson", "canarison", "zelimhan kanareikin"]
 PASSWORD = "seized disk test passphrase"
+INTERIM_PASSWORD = "lantern orchard velvet pebble"
 
 
 @dataclass
@@ -62,8 +63,11 @@ def vault_writer(flow: Flow) -> None:
             vault.blind_index("phone", phone)
     with vault.activated(flow.keyring("hotline")):
         vault.blind_index("phone", PHONES[0])
-    accounts.change_own_password(operator=flow.operators["hotline"], old_password=PASSWORD,
-                                 new_password=PASSWORD)
+    # The key is rewrapped twice (changed, then back): the readers open it with PASSWORD, and
+    # a password cannot be "changed" into itself.
+    for old, new in ((PASSWORD, INTERIM_PASSWORD), (INTERIM_PASSWORD, PASSWORD)):
+        accounts.change_own_password(operator=flow.operators["hotline"], old_password=old,
+                                     new_password=new)
 
 
 def vault_reader(flow: Flow) -> list[str]:
