@@ -57,15 +57,15 @@ MAKE_OPERATORS = """
 import sys
 import django
 django.setup()
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from refuge.accounts import totp
 from refuge.accounts.roles import Role
 from refuge.accounts.services import create_operator
 password, count = sys.argv[1], int(sys.argv[2])
 for index in range(count):
     operator = create_operator(created_by=None, username=f"bench{index}", role=Role.OPERATOR,
                                password=password, on_intake_duty=index == 0)
-    TOTPDevice.objects.create(user=operator, name="bench", confirmed=True,
-                              key=(f"bench{index}".encode().ljust(20, b"0")[:20]).hex())
+    totp.enrol(operator, seed=f"bench{index}".encode().ljust(20, b"0")[:20], name="bench",
+               confirmed=True)
 """
 
 

@@ -219,11 +219,10 @@ def _serve_pages(plain_model: Any, sealed_model: Any) -> None:
 
 def _logged_in_client(operator: Any) -> Any:
     from django.test import Client
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from refuge.core.testing import log_in
+    from refuge.core.testing import enrol_test_device, log_in
 
-    TOTPDevice.objects.create(user=operator, name="bench", confirmed=True)
+    enrol_test_device(operator)
     client = Client(HTTP_HOST="localhost")
     log_in(client, operator, PASSWORD)
     return client

@@ -31,6 +31,7 @@ CANARIES = [*NAMES, *PHONES, *SENTENCES]
 DERIVED_CANARIES = ["+79285550123", "79285550123", "9285550123", "995557766", "Канарейкин",
                     "kanareikin", "Canarysson", "canarison", "zelimhan kanareikin"]
 PASSWORD = "seized disk test passphrase"
+INTERIM_PASSWORD = "lantern orchard velvet pebble"
 
 
 @dataclass
@@ -62,8 +63,11 @@ def vault_writer(flow: Flow) -> None:
             vault.blind_index("phone", phone)
     with vault.activated(flow.keyring("hotline")):
         vault.blind_index("phone", PHONES[0])
-    accounts.change_own_password(operator=flow.operators["hotline"], old_password=PASSWORD,
-                                 new_password=PASSWORD)
+    # The key is rewrapped twice (changed, then back): the readers open it with PASSWORD, and
+    # a password cannot be "changed" into itself.
+    for old, new in ((PASSWORD, INTERIM_PASSWORD), (INTERIM_PASSWORD, PASSWORD)):
+        accounts.change_own_password(operator=flow.operators["hotline"], old_password=old,
+                                     new_password=new)
 
 
 def vault_reader(flow: Flow) -> list[str]:
@@ -165,16 +169,15 @@ READERS: list[Callable[[Flow], list[str]]] = [vault_reader, feature_reader]
 
 
 def _create_operators(flow: Flow) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from refuge.accounts.roles import Role
     from refuge.accounts.services import create_operator
+    from refuge.core.testing import enrol_test_device
 
     for username, role in (("coord", Role.COORDINATOR), ("hotline", Role.OPERATOR),
                            ("caseworker", Role.CASE_WORKER)):
         operator = create_operator(created_by=None, username=username, role=role,
                                    password=PASSWORD, on_intake_duty=username != "caseworker")
-        TOTPDevice.objects.create(user=operator, name="seized", confirmed=True)
+        enrol_test_device(operator)
         flow.operators[username] = operator
 
 

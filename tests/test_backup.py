@@ -34,7 +34,7 @@ import django
 django.setup()
 from django.core.management import call_command
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from refuge.accounts import totp
 from refuge.accounts.models import Operator
 from refuge.core.testing import keyring_for, log_in
 from refuge.vault import api as vault
@@ -44,7 +44,7 @@ call_command("restore", sys.argv[1])
 call_command("audit", "verify")
 coordinator = Operator.objects.get(username="keeper")
 # The code used before the backup is remembered as spent; open a fresh 30-second window.
-TOTPDevice.objects.filter(user=coordinator).update(last_t=-1)
+totp.restart_window(coordinator)
 client = Client()
 log_in(client, coordinator)
 pages = [client.get(url).content.decode() for url in sys.argv[2:]]

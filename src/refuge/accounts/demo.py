@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
+from refuge.accounts import totp
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.accounts.services import create_operator
@@ -27,22 +26,32 @@ def demo_totp_secret(username: str) -> bytes:
     return username.encode().ljust(20, b"0")[:20]
 
 
+def foreign_operators() -> list[str]:
+    """Usernames of operators `refuge demo` did not make: their presence makes it refuse."""
+    return list(Operator.objects.filter(created_for_demo=False)
+                .values_list("username", flat=True))
+
+
+def _create(username: str, role: Role, intake: bool) -> Operator:
+    operator = create_operator(created_by=None, username=username, role=role,
+                               password=DEMO_PASSWORD, on_intake_duty=intake)
+    Operator.objects.filter(pk=operator.pk).update(created_for_demo=True)
+    totp.enrol(operator, seed=demo_totp_secret(username), name="demo", confirmed=True)
+    return operator
+
+
 def seed() -> list[str]:
-    """Create the demo operators; return the lines to print."""
+    """Create the demo operators that are missing (those made before are left as they are);
+    return the lines to print."""
     lines = [
         "=" * 72,
         "DEMO ONLY - these accounts and secrets are public. Never use them for real work.",
         "=" * 72,
     ]
     for username, role, intake in DEMO_OPERATORS:
-        operator = Operator.objects.filter(username=username).first()
-        if operator is None:
-            operator = create_operator(created_by=None, username=username, role=role,
-                                       password=DEMO_PASSWORD, on_intake_duty=intake)
-        secret = demo_totp_secret(username)
-        TOTPDevice.objects.filter(user=operator).delete()
-        TOTPDevice.objects.create(user=operator, name="demo", key=secret.hex(), confirmed=True)
-        base32 = base64.b32encode(secret).decode()
+        if not Operator.objects.filter(username=username, created_for_demo=True).exists():
+            _create(username, role, intake)
+        base32 = base64.b32encode(demo_totp_secret(username)).decode()
         lines.append(f"  {username:<12} role={role:<12} password={DEMO_PASSWORD}  "
                      f"TOTP secret={base32}")
     lines.append("  Current codes: .venv/bin/refuge democode USERNAME")

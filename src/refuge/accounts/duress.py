@@ -1,5 +1,7 @@
 """The duress password: an operator forced to log in gives it instead of the real one.
 
+(The console it opens: accounts.duress_console.)
+
 What happens, at the password step (so the alarm is raised even if the code is never typed):
 - the account is locked (`locked_reason="duress"`): the real password is refused with the
   usual generic message until a coordinator unlocks it;
@@ -7,12 +9,16 @@ What happens, at the password step (so the alarm is raised even if the code is n
 - coordinators see an alert at the top of their home page; the audit log gets DURESS_LOGIN.
 The code step then looks exactly as usual (the same TOTP code is asked for), and the console
 that opens is empty: the session is flagged, carries no usable key (a random blob that opens
-nothing), and its user is a stand-in with no database row and no capability, so every feature
-page is refused and nothing can be decrypted. The stand-in can never be saved.
+nothing), and its user is a stand-in with no database row, holding its role's capabilities
+over an empty view of the data (accounts.duress_console): the usual menu, empty lists, nothing
+decrypted, nothing written. The stand-in can never be saved. The password step spends the
+same key derivation as a real login (on the duress copy of the TOTP seed), so the two take
+the same time.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import secrets
 from typing import Any
@@ -20,17 +26,21 @@ from typing import Any
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.errors import LoginRefused
-from refuge.accounts.models import CoordinatorAlert, LockReason, Operator
+from refuge.accounts.models import CoordinatorAlert, LockReason, Operator, SealedTOTPDevice
 from refuge.accounts.passwords import check_password_rules
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
+from refuge.accounts.totp import SEED_BYTES, confirmed_device, keep_duress_copy, open_seed
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.core.errors import DomainError
+from refuge.vault import api as vault
+from refuge.vault.middleware import secret_unlock, session_secret
 from refuge.vault.operators import SessionUnlock
 
 DURESS_SESSION_KEY = "duress"
@@ -66,10 +76,24 @@ def set_duress_password(*, operator: Any, current_password: str, duress_password
     if operator.check_password(duress_password):
         raise DuressPasswordRefused(_("The duress password must differ from your password."))
     check_password_rules(duress_password, operator=operator)
+    device = confirmed_device(operator)
+    seed = _own_seed(device)
+    if device is None or seed is None:  # only the operator's own keyring opens the seed
+        raise DuressPasswordRefused(_("Log out and in again, then set the duress password."))
+    keep_duress_copy(device, seed, duress_password)
     operator.duress_password = make_password(duress_password)
     operator.save(update_fields=["duress_password"])
     record_event(AuditAction.PASSWORD_CHANGED, actor=operator, target=operator,
                  details={"kind": "duress"})
+
+
+def _own_seed(device: SealedTOTPDevice | None) -> bytes | None:
+    if device is None:
+        return None
+    try:
+        return open_seed(device, vault.current_keyring())
+    except vault.VaultError:
+        return None
 
 
 @transaction.atomic
@@ -83,9 +107,28 @@ def enter_duress(operator: Operator) -> None:
     operator.refresh_from_db(fields=["locked_reason", "session_generation"])
 
 
-def decoy_unlock() -> SessionUnlock:
-    """Random bytes shaped like a real session unlock: the cookie looks the same, opens nothing."""
-    return SessionUnlock(session_blob=secrets.token_bytes(72), cookie_key=secrets.token_bytes(32))
+SEED_PURPOSE = "duress-totp-seed"
+_NO_SEED = bytes(32)
+
+
+def seed_unlock(seed: bytes | None) -> SessionUnlock:
+    """What a duress login leaves between the password and the code step: the seed the
+    duress password opened (or a marker: no copy was kept), wrapped exactly like a real
+    login's key (same sizes, session and cookie halves)."""
+    padded = seed.ljust(32, b"\0") if seed is not None else _NO_SEED
+    return secret_unlock(padded, purpose=SEED_PURPOSE)
+
+
+def opened_seed(request: HttpRequest, *, session_key: str) -> bytes | None:
+    padded = session_secret(request, session_key=session_key, purpose=SEED_PURPOSE)
+    if padded is None or padded == _NO_SEED:
+        return None
+    return padded[:SEED_BYTES]
+
+
+def decoy_blob() -> str:
+    """A logged-in duress session's server half: random bytes the size of a real one."""
+    return base64.b64encode(secrets.token_bytes(72)).decode()
 
 
 def _refuse_save(*args: Any, **kwargs: Any) -> None:
@@ -98,6 +141,7 @@ def stand_in(user: Operator) -> Operator:
                      time_zone=user.time_zone)  # times read as the person's console shows them
     decoy.set_unusable_password()
     decoy.is_duress = True  # type: ignore[attr-defined]
+    decoy.duress_of = user.pk  # type: ignore[attr-defined]  # audit rows name the account
     decoy.save = _refuse_save  # type: ignore[method-assign]
     decoy.otp_device = getattr(user, "otp_device", None)  # type: ignore[attr-defined]
     decoy.is_verified = lambda: True  # type: ignore[attr-defined]

@@ -12,6 +12,12 @@ from django.urls import translate_url
 from django.utils import timezone, translation
 
 from refuge.accounts.duress import DURESS_SESSION_KEY, stand_in
+from refuge.accounts.duress_console import (
+    DuressWrite,
+    empty_database_view,
+    refuse_post,
+    unavailable,
+)
 from refuge.accounts.models import GlobalLock
 from refuge.accounts.preferences import language_codes, operator_language, operator_zone
 from refuge.vault import api as vault
@@ -62,9 +68,22 @@ class SessionGuardMiddleware:
             if now - int(request.session.get(LAST_SEEN_KEY, 0)) >= settings.SESSION_TOUCH_SECONDS:
                 request.session[LAST_SEEN_KEY] = now
             if request.session.get(DURESS_SESSION_KEY):
-                # Below this point the request sees only the empty stand-in (accounts.duress).
-                request.user = stand_in(user)
+                return self._as_duress(request, user)
         return self.get_response(request)
+
+    def _as_duress(self, request: HttpRequest, user: Any) -> HttpResponse:
+        # Below this point the request sees only the stand-in (accounts.duress) and an empty
+        # view of the data (accounts.duress_console); its POSTs are refused in process_view,
+        # once the messages middleware has run.
+        request.user = stand_in(user)
+        with empty_database_view():
+            return self.get_response(request)
+
+    @staticmethod
+    def process_exception(request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DuressWrite):
+            return unavailable(request)
+        return None
 
     @staticmethod
     def _must_end(request: HttpRequest) -> bool:
@@ -90,6 +109,9 @@ class SessionGuardMiddleware:
         match = request.resolver_match
         if user is None or not user.is_authenticated or match is None:
             return None
+        refused = refuse_post(request) if getattr(user, "is_duress", False) else None
+        if refused is not None:
+            return refused
         if match.view_name in OPEN_WHILE_CLOSED or match.namespace in PUBLIC_NAMESPACES:
             return None
         if _lock_state(request)["closed_at"] is None:

@@ -10,9 +10,10 @@ from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
 def has_capability(operator: Any, capability: Capability) -> bool:
     if operator is None or not getattr(operator, "is_authenticated", False):
         return False
-    if not operator.is_active or getattr(operator, "is_duress", False):
-        # A duress session's stand-in holds no capability: every feature page is refused.
+    if not operator.is_active:
         return False
+    # A duress session's stand-in holds its role's capabilities, so its menu and pages look
+    # as usual; it reads an empty view of the data and writes nothing (duress_console).
     return capability in ROLE_CAPABILITIES.get(operator.role, frozenset())
 
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import F
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from refuge.accounts import duress, lockout
+from refuge.accounts import duress, lockout, totp
 from refuge.accounts.errors import InactiveOperator, LoginRefused, PasswordRejected
-from refuge.accounts.models import GlobalLock, Operator
+from refuge.accounts.models import GlobalLock, Operator, SealedTOTPDevice
 from refuge.accounts.passwords import check_password_rules
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability, Role
@@ -28,10 +27,14 @@ from refuge.vault.operators import SessionUnlock
 
 @dataclass(frozen=True, slots=True)
 class FirstFactor:
-    """The password step's outcome: who, and the key for the session (None under duress)."""
+    """The password step's outcome: who, and the key for the session (None under duress).
+
+    Under duress there is no key; `duress_seed` is the TOTP seed the duress password opened
+    (None when no copy was kept), so that the code step checks the code as usual."""
 
     operator: Operator
     unlock: SessionUnlock | None
+    duress_seed: bytes | None = field(default=None, repr=False)
 
     @property
     def is_duress(self) -> bool:
@@ -69,7 +72,10 @@ def _duress_or_refuse(*, username: str, password: str, address: ClientAddress) -
         duress.burn_equal_time(password)
     elif duress.matches(candidate, password):
         duress.enter_duress(candidate)
-        return FirstFactor(operator=candidate, unlock=None)
+        # The derivation a real login spends unlocking the key, spent on the duress copy of
+        # the seed: the two take the same time.
+        return FirstFactor(operator=candidate, unlock=None,
+                           duress_seed=totp.open_duress_copy(candidate, password))
     return _refuse(username=username, address=address)
 
 
@@ -81,36 +87,61 @@ def _refuse(*, username: str, address: ClientAddress) -> NoReturn:
     raise LoginRefused
 
 
-def confirmed_device(operator: Operator) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=operator, confirmed=True).first()
-
-
-def pending_device(operator: Operator) -> TOTPDevice:
-    """The unconfirmed TOTP device an operator is enrolling (created on first need)."""
-    device = TOTPDevice.objects.filter(user=operator, confirmed=False).first()
+def check_code(*, operator: Operator, code: str, address: ClientAddress,
+               keyring: vault.Keyring) -> SealedTOTPDevice:
+    """Second factor: the code against the seed the pending login's keyring opens (a
+    confirmed device's, or the one being enrolled, which is confirmed by its first code)."""
+    lockout.ensure_not_locked(username=operator.username, address=address)
+    device = totp.confirmed_device(operator)
+    enrolling = device is None
     if device is None:
-        device = TOTPDevice.objects.create(user=operator, name="totp", confirmed=False)
+        device = totp.pending_device(operator)
+    seed = totp.open_seed(device, keyring)
+    if seed is None or not totp.verify(device, seed, code):
+        _refuse_code(operator, address)
+    if enrolling:
+        SealedTOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        device.confirmed = True
+        record_event(AuditAction.TOTP_ENROLLED, actor=operator, target=operator)
+    _code_accepted(operator, device)
     return device
 
 
-def check_code(*, operator: Operator, code: str, address: ClientAddress) -> TOTPDevice:
-    """Second factor: verify the TOTP code of a confirmed device, or confirm enrolment."""
+def check_duress_code(*, operator: Operator, code: str, address: ClientAddress,
+                      seed: bytes | None) -> SealedTOTPDevice | None:
+    """The code step of a duress login: the code is checked against the seed the duress
+    password opened, as a real login's is. Without such a copy (a duress password set
+    before seeds were sealed, docs/backup-and-emergency.md) any six digits pass: a coerced
+    person must never be stuck at a code their coercer sees refused."""
     lockout.ensure_not_locked(username=operator.username, address=address)
-    device = confirmed_device(operator)
-    enrolling = device is None
-    if device is None:
-        device = pending_device(operator)
-    if not code.isdigit() or not device.verify_token(code):
-        lockout.register_failure(username=operator.username, address=address)
-        record_event(AuditAction.LOGIN_FAILED, target=operator, details={"step": "code"})
-        raise LoginRefused
-    if enrolling:
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        record_event(AuditAction.TOTP_ENROLLED, actor=operator, target=operator)
+    device = totp.confirmed_device(operator)
+    if seed is None:
+        accepted = code.isdigit() and len(code) == 6
+    else:
+        accepted = device is not None and totp.verify(device, seed, code)
+    if not accepted:
+        _refuse_code(operator, address)
+    return _code_accepted(operator, device)
+
+
+def _refuse_code(operator: Operator, address: ClientAddress) -> NoReturn:
+    lockout.register_failure(username=operator.username, address=address)
+    record_event(AuditAction.LOGIN_FAILED, target=operator, details={"step": "code"})
+    raise LoginRefused
+
+
+def _code_accepted(operator: Operator,
+                   device: SealedTOTPDevice | None) -> SealedTOTPDevice | None:
     lockout.clear_failures(username=operator.username)
     record_event(AuditAction.LOGIN, actor=operator, target=operator)
     return device
+
+
+def enrolment_seed(operator: Operator, keyring: vault.Keyring) -> bytes | None:
+    """The seed of the device being enrolled, to show as a QR code (None: none to show)."""
+    if totp.confirmed_device(operator) is not None:
+        return None
+    return totp.open_seed(totp.pending_device(operator), keyring)
 
 
 def current_global_generation() -> int:
@@ -164,7 +195,10 @@ def reset_password(*, operator: Operator, reset_by: Any, new_password: str) -> N
     operator.save(update_fields=["password", "session_generation", "must_change_password"])
     vault.create_operator_key(operator, new_password)
     vault.sync_blind_index_grants()  # the role's index key, not what they could read
-    TOTPDevice.objects.filter(user=operator).delete()
+    # The seed was sealed to the old key, the duress copy to the old seed: both go, the
+    # operator enrols a new device and sets a new duress password.
+    totp.forget_devices(operator)
+    Operator.objects.filter(pk=operator.pk).update(duress_password="")
     record_event(AuditAction.PASSWORD_RESET, actor=reset_by, target=operator)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from base64 import b32encode
 from typing import Any
 
 import segno
@@ -13,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from refuge.accounts import duress, lockout, services, unlocking
+from refuge.accounts import duress, lockout, services, totp, unlocking
 from refuge.accounts.decorators import operator_required
 from refuge.accounts.duress import DURESS_SESSION_KEY
 from refuge.accounts.emergency import emergency_lock
@@ -38,7 +39,12 @@ from refuge.accounts.roles import Capability, Role
 from refuge.core.addresses import client_address
 from refuge.core.errors import ConflictError, DomainError
 from refuge.core.middleware import clear_site_data
-from refuge.vault.middleware import SESSION_BLOB_KEY, end_session_unlock, store_session_unlock
+from refuge.vault.middleware import (
+    SESSION_BLOB_KEY,
+    end_session_unlock,
+    session_keyring,
+    store_session_unlock,
+)
 
 PENDING_KEY = "pending_operator_id"
 PENDING_BLOB_KEY = "pending_vault_blob"
@@ -61,8 +67,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_KEY] = first.operator.pk
             request.session[DURESS_SESSION_KEY] = first.is_duress
             response = redirect("accounts:code")
-            # Under duress the cookie and session look the same but hold random bytes.
-            store_session_unlock(request, response, first.unlock or duress.decoy_unlock())
+            # Under duress the cookie and session look the same, but hold the TOTP seed the
+            # duress password opened (to check the code) instead of the operator's key.
+            store_session_unlock(request, response,
+                                 first.unlock or duress.seed_unlock(first.duress_seed))
             request.session[PENDING_BLOB_KEY] = request.session.pop(SESSION_BLOB_KEY)
             return response
     return render(request, "accounts/login.html", {"form": form})
@@ -78,8 +86,7 @@ def code_view(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device = services.check_code(operator=operator, code=form.cleaned_data["code"],
-                                         address=client_address(request))
+            device = _check_code(request, operator, form.cleaned_data["code"], is_duress)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -87,17 +94,35 @@ def code_view(request: HttpRequest) -> HttpResponse:
             if operator.must_change_password and not is_duress:
                 return redirect("accounts:password_change")
             return redirect("core:home")
-    return render(request, "accounts/code.html", {"form": form, **_enrolment(operator)})
+    return render(request, "accounts/code.html",
+                  {"form": form, **_enrolment(request, operator, is_duress)})
 
 
-def _enrolment(operator: Operator) -> dict[str, Any]:
-    if services.confirmed_device(operator) is not None:
+def _check_code(request: HttpRequest, operator: Operator, code: str, is_duress: bool) -> Any:
+    """The seed opens only with what the password step left: the operator's key (or, under
+    duress, the seed the duress password opened), split between session and cookie."""
+    if is_duress:
+        return services.check_duress_code(
+            operator=operator, code=code, address=client_address(request),
+            seed=duress.opened_seed(request, session_key=PENDING_BLOB_KEY))
+    keyring = session_keyring(request, operator, session_key=PENDING_BLOB_KEY)
+    return services.check_code(operator=operator, code=code, address=client_address(request),
+                               keyring=keyring)
+
+
+def _enrolment(request: HttpRequest, operator: Operator, is_duress: bool) -> dict[str, Any]:
+    if is_duress:
+        # A duress login has no key to open a seed with; one enrolling (rare: the duress
+        # password is set once enrolled) is shown a seed of no use, and any code passes.
+        seed = None if totp.confirmed_device(operator) else totp.new_seed()
+    else:
+        seed = services.enrolment_seed(
+            operator, session_keyring(request, operator, session_key=PENDING_BLOB_KEY))
+    if seed is None:
         return {"enrolling": False}
-    device = services.pending_device(operator)
-    qr = segno.make(device.config_url, error="m")
-    secret = device.config_url.split("secret=")[1].split("&")[0]
+    qr = segno.make(totp.config_url(operator, seed), error="m")
     return {"enrolling": True, "qr_svg": qr.svg_inline(scale=4, dark="#000", light="#fff"),
-            "secret": secret}
+            "secret": b32encode(seed).decode()}
 
 
 def _complete_login(request: HttpRequest, operator: Operator, device: Any) -> None:
@@ -105,8 +130,10 @@ def _complete_login(request: HttpRequest, operator: Operator, device: Any) -> No
     is_duress = bool(request.session.pop(DURESS_SESSION_KEY, False))
     request.session.pop(PENDING_KEY, None)
     login(request, operator, backend="django.contrib.auth.backends.ModelBackend")
-    otp_login(request, device)
-    request.session[SESSION_BLOB_KEY] = blob
+    if device is not None:
+        otp_login(request, device)
+    # A duress session keeps no seed: its blob is random bytes of the same size.
+    request.session[SESSION_BLOB_KEY] = duress.decoy_blob() if is_duress else blob
     request.session[DURESS_SESSION_KEY] = is_duress
     request.session[GENERATION_KEY] = operator.session_generation
     request.session[GLOBAL_GENERATION_KEY] = services.current_global_generation()

@@ -65,6 +65,9 @@ def record_event(
         target_type = target._meta.label
         target_id = target.pk
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
+    if getattr(actor, "is_duress", False):  # a duress session: the coerced account, marked
+        actor_id = getattr(actor, "duress_of", None)
+        details = {**(details or {}), "duress": True}
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(

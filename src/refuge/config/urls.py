@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
 )
 
 handler400 = "refuge.core.views.bad_request"
-handler403 = "refuge.core.views.permission_denied"
-handler404 = "refuge.core.views.page_not_found"
+# Refusals are audited (a 403, a 404 on an existing object), then shown as usual.
+handler403 = "refuge.audit.denials.permission_denied"
+handler404 = "refuge.audit.denials.page_not_found"
 handler500 = "refuge.core.views.server_error"

@@ -21,10 +21,23 @@ Used by tests only (tests/test_access_matrix.py). Each app states its expectatio
     ]
 
 A URL name without an entry fails the suite with "add an entry for <name>".
+
+Effects (issue 14, item 2): every route that accepts a POST also has an `Effect` in its app's
+`EFFECTS`: form data with which an allowed role changes the database. The matrix then posts
+the same data as every visitor the table refuses, and as an operator who holds the capability
+but cannot read the object (a fresh peer, sealed to nothing), and checks that the database did
+not change (`snapshot`: row count and checksum of every table but the log's and sessions').
+
+    EFFECTS = {
+        "cases:add_note": Effect(data={"body": "Called back"}),
+        "cases:stages": Effect(data=..., outsider=False, reason="stages have no owner"),
+        "audit:log": Effect.read_only("a filter form: nothing is written"),
+    }
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import uuid
@@ -81,6 +94,40 @@ def public(status: int = 200, *, method: str = "get",
 def custom(*, anonymous: int, method: str = "get", data: Mapping[str, str] | None = None,
            **roles: int) -> Expect:
     return Expect({ANONYMOUS: anonymous, **roles}, method=method, data=dict(data or {}))
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a state-changing route changes, for the effects check of the matrix.
+
+    `data` (or `data(world)`) is what `by` (a role; default: the first the table allows) posts
+    to change the database. `outsider=False` (with a `reason`) when holding the capability is
+    all the route asks (no object, or one every holder may act on). `changes=False` for a
+    route that takes a POST and writes nothing (a filter form).
+    """
+
+    data: Mapping[str, Any] | Callable[[World], Mapping[str, Any]] = field(
+        default_factory=dict)
+    by: str | None = None
+    # URL parameters taken from other world values (e.g. {"referral_id": "open_referral_id"}):
+    # an object the change applies to when the table's one does not allow it (decided).
+    params: Mapping[str, str] = field(default_factory=dict)
+    # Roles the table refuses only because an earlier visitor already did the deed (the
+    # object is gone by their turn): they may do it, so they are not tried as refused.
+    also_allowed: tuple[str, ...] = ()
+    outsider: bool = True
+    changes: bool = True
+    # The allowed POST answers with the login page by design (it ends the session, or there
+    # is no login step pending): not taken for the performer having been logged out.
+    to_login: bool = False
+    reason: str = ""
+
+    @classmethod
+    def read_only(cls, reason: str) -> Effect:
+        return cls(outsider=False, changes=False, reason=reason)
+
+    def form_data(self, world: World) -> dict[str, Any]:
+        return dict(self.data(world) if callable(self.data) else self.data)
 
 
 @dataclass
@@ -169,6 +216,53 @@ def collect_url_kwargs(world: World) -> dict[str, Any]:
         if provider is not None:
             values.update(provider(world))
     return values
+
+
+def collect_effects() -> dict[str, Effect]:
+    merged: dict[str, Effect] = {}
+    for module in app_access_modules():
+        for name, effect in getattr(module, "EFFECTS", {}).items():
+            if name in merged:
+                raise ValueError(f"{name} has an effect in two access.py modules")
+            merged[name] = effect
+    return merged
+
+
+# Tables a refused request may legitimately write: the audit log (refusals are audited),
+# sessions, and counters of logins and anonymous forms.
+SNAPSHOT_EXCLUDED = frozenset({
+    "audit.AuditEvent", "audit.AuditHead", "sessions.Session", "accounts.LoginFailure",
+    "intake.RateCounter", "intake.SpentFormToken",
+})
+
+
+def _row_text(value: Any) -> str:
+    if isinstance(value, memoryview | bytes | bytearray):
+        return bytes(value).hex()
+    return repr(value)
+
+
+def snapshot() -> dict[str, tuple[int, str]]:
+    """Row count and checksum of every table (but SNAPSHOT_EXCLUDED), by model label."""
+    tables: dict[str, tuple[int, str]] = {}
+    for model in apps.get_models():
+        label = model._meta.label
+        if label in SNAPSHOT_EXCLUDED or model._meta.proxy:
+            continue
+        digest = hashlib.sha256()
+        count = 0
+        for row in model._default_manager.order_by("pk").values_list():
+            digest.update("\x1f".join(_row_text(value) for value in row).encode())
+            digest.update(b"\x1e")
+            count += 1
+        tables[label] = (count, digest.hexdigest())
+    return tables
+
+
+def changed_tables(before: Mapping[str, tuple[int, str]],
+                   after: Mapping[str, tuple[int, str]]) -> list[str]:
+    return sorted(label for label in set(before) | set(after)
+                  if before.get(label) != after.get(label))
 
 
 def collect_id_swaps() -> list[IdSwap]:

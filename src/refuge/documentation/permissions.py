@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -13,6 +14,7 @@ from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
 from refuge.documentation.models import Act, Event, Evidence, Perpetrator, Source, Victim
+from refuge.vault import api as vault
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -55,6 +57,13 @@ def _get_for(operator: Any, model: type[ModelT], record_id: int) -> ModelT:
     if record is None:
         raise Http404
     return record
+
+
+def require_readable(record: Any) -> None:
+    """Changing a record asks that one can read it (issue 14): the team sees every record's
+    coded fields, but only those it is sealed to change it. A 403, audited."""
+    if not vault.can_read(record.envelope_id):
+        raise PermissionDenied("not_shared")
 
 
 def get_event_for(operator: Any, event_id: int) -> Event:

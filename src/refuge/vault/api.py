@@ -38,6 +38,13 @@ from refuge.vault.operators import (
     unlock_for_session,
     unlock_private_key,
 )
+from refuge.vault.personal import (
+    open_for_operator,
+    seal_for_operator,
+    seal_to_public_key,
+    unwrap_with_password,
+    wrap_with_password,
+)
 from refuge.vault.receipts import (
     ReceiptSecrets,
     add_receipt_grant,
@@ -108,6 +115,7 @@ __all__ = [
     "normalise_receipt",
     "note_lock_generation",
     "open_backup",
+    "open_for_operator",
     "open_partner_package",
     "parse_partner_public_key",
     "partner_key_fingerprint",
@@ -117,7 +125,9 @@ __all__ = [
     "revoke",
     "rewrap_operator_key",
     "seal_backup",
+    "seal_for_operator",
     "seal_for_partner",
+    "seal_to_public_key",
     "share",
     "shred",
     "sign_statement",
@@ -129,7 +139,9 @@ __all__ = [
     "unlock_with_receipt",
     "unwrap_envelope_key",
     "unwrap_secret",
+    "unwrap_with_password",
     "verify_statement",
     "wrap_envelope_key",
     "wrap_secret",
+    "wrap_with_password",
 ]

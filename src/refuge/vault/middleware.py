@@ -3,12 +3,14 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
 from refuge.vault import grant_cache
 from refuge.vault.keyring import Keyring, activated
 from refuge.vault.operators import SessionUnlock, keyring_from_session
+from refuge.vault.wrapping import new_wrapping_key, unwrap_secret, wrap_secret
 
 SESSION_BLOB_KEY = "vault_blob"
 COOKIE_NAME = "refuge_unlock"
@@ -33,16 +35,43 @@ class KeyringMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return Keyring()
-        blob = request.session.get(SESSION_BLOB_KEY)
-        cookie = request.COOKIES.get(COOKIE_NAME)
-        if not blob or not cookie:
-            return Keyring(operator_id=user.pk)
-        try:
-            cookie_key = base64.urlsafe_b64decode(cookie)
-            session_blob = base64.b64decode(blob)
-        except (binascii.Error, ValueError):
-            return Keyring(operator_id=user.pk)
-        return keyring_from_session(user, session_blob, cookie_key)
+        return session_keyring(request, user, session_key=SESSION_BLOB_KEY)
+
+
+def session_keyring(request: HttpRequest, operator: Any, *, session_key: str) -> Keyring:
+    """The keyring the session (under `session_key`) and the cookie rebuild together; an
+    empty one when either is missing or they do not fit. The login's code step uses it with
+    the pending blob: the private key exists there only after the password step."""
+    blob = request.session.get(session_key)
+    cookie = request.COOKIES.get(COOKIE_NAME)
+    if not blob or not cookie:
+        return Keyring(operator_id=operator.pk)
+    try:
+        cookie_key = base64.urlsafe_b64decode(cookie)
+        session_blob = base64.b64decode(blob)
+    except (binascii.Error, ValueError):
+        return Keyring(operator_id=operator.pk)
+    return keyring_from_session(operator, session_blob, cookie_key)
+
+
+def session_secret(request: HttpRequest, *, session_key: str, purpose: str) -> bytes | None:
+    """A secret wrapped like the session key (server half + cookie half), or None."""
+    blob = request.session.get(session_key)
+    cookie = request.COOKIES.get(COOKIE_NAME)
+    if not blob or not cookie:
+        return None
+    try:
+        return unwrap_secret(base64.urlsafe_b64decode(cookie), base64.b64decode(blob),
+                             purpose=purpose)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def secret_unlock(secret: bytes, *, purpose: str) -> SessionUnlock:
+    """Wrap a secret the way a session's key is wrapped: the same sizes, the same places."""
+    cookie_key = new_wrapping_key()
+    return SessionUnlock(session_blob=wrap_secret(cookie_key, secret, purpose=purpose),
+                         cookie_key=cookie_key)
 
 
 def store_session_unlock(request: HttpRequest, response: HttpResponse,

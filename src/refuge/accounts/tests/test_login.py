@@ -112,10 +112,10 @@ def test_log_out_everywhere_ends_other_sessions(hotline_operator) -> None:
 
 def test_first_login_enrols_totp_with_a_server_rendered_qr_code(client: Client,
                                                                 coordinator) -> None:
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
+    from refuge.accounts import totp
+    from refuge.accounts.models import SealedTOTPDevice
     from refuge.accounts.services import create_operator
+    from refuge.core.testing import enrolment_secret
 
     create_operator(created_by=coordinator, username="newbie", role=Role.LAWYER,
                     password=TEST_PASSWORD)
@@ -124,9 +124,11 @@ def test_first_login_enrols_totp_with_a_server_rendered_qr_code(client: Client,
     assert "<svg" in page
     assert "<script" not in page
 
-    device = TOTPDevice.objects.get(user__username="newbie")
-    client.post(CODE, {"code": f"{totp(device.bin_key):06d}"})
+    # The person types the secret shown on the page into their app, which shows a code.
+    secret = enrolment_secret(page)
+    client.post(CODE, {"code": totp.current_code(secret)})
 
-    device.refresh_from_db()
+    device = SealedTOTPDevice.objects.get(user__username="newbie")
     assert device.confirmed
+    assert secret not in bytes(device.sealed_seed)
     assert client.get(HOME).status_code == 200

@@ -6,13 +6,11 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from refuge.accounts import duress
 from refuge.accounts.models import LockLiftApproval, Operator
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import TEST_PASSWORD, log_in, make_operator
+from refuge.core.testing import TEST_PASSWORD, log_in, make_operator, set_duress_password
 
 pytestmark = pytest.mark.django_db
 DURESS_PASSWORD = "blue bicycle under the bridge"
@@ -23,16 +21,13 @@ CLOSED = "Консоль закрыта после экстренной блок
 
 
 def _console(operator: Operator) -> Client:
-    # A TOTP code is accepted once; a second login in the same 30 s needs a fresh window.
-    TOTPDevice.objects.filter(user=operator).update(last_t=-1)
-    client = Client()
+    client = Client()  # log_in restarts the code window: a second login in 30 s works
     log_in(client, operator)
     return client
 
 
 def _duress_locked(operator: Operator) -> Operator:
-    duress.set_duress_password(operator=operator, current_password=TEST_PASSWORD,
-                               duress_password=DURESS_PASSWORD)
+    set_duress_password(operator, DURESS_PASSWORD)
     log_in(Client(), operator, password=DURESS_PASSWORD)
     operator.refresh_from_db()
     assert operator.locked_reason == "duress"

@@ -1,8 +1,10 @@
 """Access expectations for the audit log (merged by tests/test_access_matrix.py)."""
 
 from refuge.accounts.roles import Role
-from refuge.core.access_matrix import console
+from refuge.core.access_matrix import Effect, console
 
 EXPECTED = {
     "audit:log": console({Role.COORDINATOR}),
 }
+
+EFFECTS = {"audit:log": Effect.read_only("a filter form over the log: nothing is written")}

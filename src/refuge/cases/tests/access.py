@@ -30,11 +30,21 @@ from refuge.cases.models.choices import (
     NeedCategory,
     NeedStatus,
     SpendingCategory,
+    StageCode,
 )
-from refuge.cases.services import money, movement, opening, persons, plan, referral, tasks
+from refuge.cases.services import (
+    money,
+    movement,
+    opening,
+    persons,
+    plan,
+    referral,
+    stages,
+    tasks,
+)
 from refuge.cases.tests.partners import make_partner
-from refuge.core.access_matrix import IdSwap, World, console, custom
-from refuge.core.testing import keyring_for
+from refuge.core.access_matrix import Effect, IdSwap, World, console, custom
+from refuge.core.testing import keyring_for, make_operator
 from refuge.hotline.tests.access import make_contact
 from refuge.vault import api as vault
 
@@ -102,19 +112,34 @@ def _fill(case: Case, worker: Any, coordinator: Any) -> dict[str, Any]:
         spending = money.request_spending(case=case, category=SpendingCategory.TRAVEL,
                                           amount=Decimal("120.00"), currency="EUR",
                                           purpose="Bus tickets", requested_by=worker)
+        still_open = referral.request_referral(person=person, partner=partner,
+                                               requested_by=worker)
     with vault.activated(keyring_for(coordinator)):
         referral.decide_referral(referral=pending, approve=True, decided_by=coordinator)
+        shelter = movement.register_shelter(code="matrix-1", address="Somewhere 1", notes="",
+                                            registered_by=coordinator)
     return {"person_id": person.pk, "need_id": need.pk, "task_id": task.pk,
             "checkin_id": checkin.pk, "movement_id": planned.pk, "spending_id": spending.pk,
-            "referral_id": pending.pk, "partner_id": partner.pk}
+            "referral_id": pending.pk, "partner_id": partner.pk,
+            "open_referral_id": still_open.pk, "shelter_pk": shelter.pk}
+
+
+def _closed_case(worker: Any, coordinator: Any) -> Case:
+    case = make_case(worker, with_=[coordinator])
+    with vault.activated(keyring_for(worker)):
+        stages.move_case(case=case, stage=Stage.objects.get(code=StageCode.CLOSED),
+                         moved_by=worker, version=case.version, reason="Safe abroad")
+    return case
 
 
 def url_kwargs(world: World) -> dict[str, Any]:
     worker = world.operators[Role.CASE_WORKER.value]
     coordinator = world.operators[Role.COORDINATOR.value]
     case = make_case(worker, with_=[coordinator])
+    spare = make_operator("matrix-spare-worker", Role.CASE_WORKER)  # one to share the case with
     return {"case_id": case.pk, **_fill(case, worker, coordinator), "decision": "approve",
-            "operator_id": worker.pk, "stage_id": Stage.objects.order_by("pk")[0].pk}
+            "operator_id": worker.pk, "stage_id": Stage.objects.order_by("pk")[0].pk,
+            "closed_case_id": _closed_case(worker, coordinator).pk, "spare_pk": spare.pk}
 
 
 def _person(world: World, owner: Any) -> dict[str, Any]:
@@ -158,3 +183,93 @@ ID_SWAPS = [
     IdSwap("cases:open_from_contact", role=Role.CASE_WORKER,
            make=lambda world, owner: {"contact_id": make_contact(owner).pk}),
 ]
+
+
+# Effects (issue 14, item 2): what each form posts to change the world's case. The refused
+# roles, and a case worker or coordinator the case is not shared with (the outsider), post
+# the same and must change nothing.
+
+def _kwargs(world: World) -> dict[str, Any]:
+    return world.extra["kwargs"]  # type: ignore[no-any-return]
+
+
+def _case_version(world: World, key: str = "case_id") -> int:
+    return Case.objects.get(pk=_kwargs(world)[key]).version
+
+
+def _stage_pk(code: StageCode) -> int:
+    return Stage.objects.get(code=code).pk
+
+
+def _versioned(**values: Any) -> Any:
+    return lambda world: {"version": _case_version(world), **values}
+
+
+def _task(world: World) -> dict[str, Any]:
+    from refuge.cases.models import Task
+
+    task = Task.objects.get(pk=_kwargs(world)["task_id"])
+    return {"version": task.version, "title": "Call back tonight", "owner": task.owner_id}
+
+
+def _partner(world: World) -> dict[str, Any]:
+    from refuge.cases.models import Partner
+
+    partner = Partner.objects.get(pk=_kwargs(world)["partner_id"])
+    return {"name": "Rainbow Railroad Berlin", "public_key": partner.public_key,
+            "is_active": "on", "version": partner.version}
+
+
+REASON = "The person asked for it on the phone."
+NO_OWNER = "every holder of the capability works on it: it has no owner"
+EFFECTS = {
+    "cases:open_from_contact": Effect(data={"pseudonym": "Wren"}),
+    "cases:change_stage": Effect(data=lambda world: {
+        "version": _case_version(world), "stage": _stage_pk(StageCode.VERIFICATION),
+        "reason": ""}),
+    "cases:reopen": Effect(params={"case_id": "closed_case_id"}, data=lambda world: {
+        "version": _case_version(world, "closed_case_id"),
+        "stage": _stage_pk(StageCode.IN_HIDING), "reason": "Threatened again"}),
+    "cases:change_lead": Effect(data=lambda world: {
+        "version": _case_version(world),
+        "lead": world.operators[Role.COORDINATOR.value].pk}),
+    "cases:edit_risk": Effect(data=_versioned(threat_police="on", code_words="blue kettle")),
+    "cases:add_verification": Effect(data={"item": "voice_or_video", "note": "Video call"}),
+    "cases:add_need": Effect(data={"category": "shelter", "status": "needed"}),
+    "cases:edit_need": Effect(data={"category": "shelter", "status": "arranged"}),
+    "cases:add_note": Effect(data={"body": "Called back, safe tonight"}),
+    "cases:add_person": Effect(data={"pseudonym": "Brother"}),
+    "cases:edit_person": Effect(data={"pseudonym": "Swallow", "legal_name": "Islam D."}),
+    "cases:remove_person": Effect(data={"keep": "anonymised", "reason": REASON}),
+    "cases:record_consent": Effect(data={"kind": "media", "is_granted": "no"}),
+    "cases:request_referral": Effect(data=lambda world: {
+        "partner": _kwargs(world)["partner_id"]}),
+    "cases:add_task": Effect(data=lambda world: {
+        "title": "Find a lawyer", "owner": world.operators[Role.CASE_WORKER.value].pk}),
+    "cases:edit_task": Effect(data=_task),
+    "cases:complete_task": Effect(),
+    "cases:add_checkin": Effect(data={"due_at": "2099-01-01T10:00", "grace_minutes": "30"}),
+    "cases:confirm_checkin": Effect(),
+    "cases:plan_movement": Effect(data={"route": "Moscow - Tbilisi", "tickets": "Train"}),
+    # The table's 404 for the coordinator is the order of its visitors (the case worker has
+    # confirmed first); a coordinator on the case may confirm an arrival too.
+    "cases:confirm_arrival": Effect(also_allowed=(Role.COORDINATOR.value,)),
+    "cases:place_in_shelter": Effect(data=lambda world: {"shelter": _kwargs(world)["shelter_pk"]}),
+    "cases:request_spending": Effect(data={"category": "travel", "amount": "40.00",
+                                           "currency": "EUR", "purpose": "Train"}),
+    "cases:decide_spending": Effect(by=Role.COORDINATOR.value),  # not the requester
+    "cases:record_exposure": Effect(data={"cause": "detained", "exposed_names": "on"}),
+    "cases:share": Effect(data=lambda world: {"operator": _kwargs(world)["spare_pk"]}),
+    "cases:unshare": Effect(by=Role.COORDINATOR.value),
+    "cases:decide_referral": Effect(by=Role.COORDINATOR.value,
+                                    params={"referral_id": "open_referral_id"}),
+    "cases:stages": Effect(data={"code": "awaiting_visa", "name": "Awaiting visa",
+                                 "order": "65", "is_active": "on"}),
+    "cases:edit_stage": Effect(data={"code": "x", "name": "Just opened", "order": "1",
+                                     "is_active": "on"}, outsider=False, reason=NO_OWNER),
+    "cases:partners": Effect(data=lambda world: {
+        "name": "Safe Passage", "public_key": vault.new_partner_keypair()[1],
+        "is_active": "on", "reason": "Key handed over in person."}),
+    "cases:edit_partner": Effect(data=_partner, outsider=False, reason=NO_OWNER),
+    "cases:shelters": Effect(data={"code": "matrix-2", "address": "Elsewhere 2"}),
+}

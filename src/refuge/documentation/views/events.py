@@ -119,6 +119,8 @@ def _references(request: HttpRequest) -> dict[str, int]:
 def take_testimony(request: HttpRequest, event_id: int | None = None) -> HttpResponse:
     """New event from a call, or (event_id) one more source for an existing event."""
     event = permissions.get_event_for(request.user, event_id) if event_id else None
+    if event is not None and request.method == "POST":
+        permissions.require_readable(event)
     form = TestimonyForm(request.POST or None, operator=request.user, event=event,
                          initial=_references(request))
     if request.method == "POST" and form.is_valid():
@@ -201,6 +203,8 @@ def act_verify(request: HttpRequest, act_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def victim_detail(request: HttpRequest, victim_id: int) -> HttpResponse:
     victim = permissions.get_victim_for(request.user, victim_id)
+    if request.method == "POST":
+        permissions.require_readable(victim)
     form = ConsentForm(request.POST or None,
                        initial={"consents": victim.consent_identified_use})
     if request.method == "POST" and form.is_valid():
@@ -270,6 +274,7 @@ def _after_request(request: HttpRequest, action: PendingAction, back: int | None
 def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
     """Say which person of a case (shared with the operator) this victim is, or none."""
     victim = permissions.get_victim_for(request.user, victim_id)
+    permissions.require_readable(victim)
     form = VictimLinkForm(request.POST, operator=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose a person of a case shared with you."))
@@ -283,8 +288,9 @@ def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
 @operator_required(DOCUMENT)
 @require_POST
 def victim_attributes(request: HttpRequest, victim_id: int) -> HttpResponse:
-    """Record a victim's gender and age group."""
+    """Record a victim's gender and age group (only someone the victim is sealed to)."""
     victim = permissions.get_victim_for(request.user, victim_id)
+    permissions.require_readable(victim)
     form = VictimAttributesForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a gender and an age group from the lists."))

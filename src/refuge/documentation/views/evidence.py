@@ -42,6 +42,7 @@ def _attachment(content: bytes, file_name: str, content_type: str) -> HttpRespon
 @require_POST
 def evidence_upload(request: HttpRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
+    permissions.require_readable(event)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload (at most %(limit)s).") % {

@@ -13,8 +13,9 @@ from uuid import UUID
 
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
-from refuge.core.access_matrix import IdSwap, World, console
+from refuge.core.access_matrix import Effect, IdSwap, World, console
 from refuge.core.testing import keyring_for
 from refuge.hotline import services
 from refuge.hotline.models import Contact, ExposureAlert, Profile, ProfileFlagKind
@@ -121,7 +122,23 @@ def url_kwargs(world: World) -> dict[str, Any]:
     alert = ExposureAlert.objects.create(contact=contact)
     return {"contact_id": contact.pk, "profile_id": profile.pk, "attachment_id": photo_id,
             "identifier_id": first_identifier(contact), "template_id": template.pk,
-            "flag_id": flag.pk, "alert_id": alert.pk}
+            "flag_id": flag.pk, "alert_id": alert.pk, **_more_contacts(owner, others)}
+
+
+def _more_contacts(owner: Any, others: list[Any]) -> dict[str, Any]:
+    """For the effects check: one back in the queue (to take), one to merge into, one web
+    report with a mailbox (to reply to)."""
+    queued, other = make_contact(owner), make_contact(owner)
+    with vault.activated(keyring_for(owner)):
+        services.hand_over(contact=queued, operator=owner, to=None)
+    Operator.objects.filter(pk=owner.pk).update(is_on_intake_duty=True)
+    report = submit_report(body="They took my brother.", reporter_kind=ReporterKind.OTHER,
+                           urgency=Urgency.DETAINED).thread.contact
+    Operator.objects.filter(pk=owner.pk).update(is_on_intake_duty=False)
+    for contact in (queued, other, report):
+        _share(contact.envelope_id, owner, others)
+    return {"queued_contact_id": queued.pk, "other_contact_id": other.pk,
+            "report_contact_id": report.pk}
 
 
 ID_SWAPS = [
@@ -135,3 +152,55 @@ ID_SWAPS = [
            make=lambda world, owner: {
                "identifier_id": first_identifier(make_contact(owner))}),
 ]
+
+
+# Effects (issue 14, item 2): the data each form posts. The refused roles, and an operator
+# the contact or profile is not sealed to (the outsider), post the same and change nothing.
+
+def _version(world: World, key: str = "contact_id") -> int:
+    return Contact.objects.get(pk=world.extra["kwargs"][key]).version
+
+
+PAGE = "a page: a POST shows it and writes nothing (its read is audited, outside the snapshot)"
+OPERATOR = Role.OPERATOR.value
+EFFECTS = {
+    "hotline:queue": Effect.read_only(PAGE),
+    "hotline:supervisor": Effect.read_only(PAGE),
+    "hotline:contact": Effect.read_only(PAGE),
+    "hotline:profile": Effect.read_only(PAGE),
+    "hotline:templates": Effect.read_only(PAGE),
+    "hotline:intake_duty": Effect.read_only(PAGE),
+    "hotline:set_intake_duty": Effect(data={"on_duty": "1"}, outsider=False,
+                                      reason="coordinators put any operator on intake duty"),
+    "hotline:lift_flag": Effect(by=OPERATOR, data={"reason": "She moved away."}),
+    "hotline:resolve_alert": Effect(by=OPERATOR),
+    "hotline:call": Effect(data={"started_at": "2026-01-01T10:00", "urgency": "hiding",
+                                 "what_they_said": "Needs a safe place tonight"}),
+    "hotline:take": Effect(by=OPERATOR, params={"contact_id": "queued_contact_id"}),
+    "hotline:hand_over": Effect(by=OPERATOR, data=lambda world: {
+        "to": world.operators[Role.CASE_WORKER.value].pk}),
+    "hotline:edit": Effect(by=OPERATOR, data=lambda world: {
+        "version": _version(world), "urgency": "in_danger", "status": "in_progress",
+        "summary": "Called back"}),
+    "hotline:reply": Effect(by=OPERATOR, params={"contact_id": "report_contact_id"},
+                            data={"text": "Мы на связи."}),
+    "hotline:note": Effect(by=OPERATOR, data={"text": "Called back"}),
+    "hotline:close": Effect(by=OPERATOR, data=lambda world: {
+        "version": _version(world), "reason": "resolved"}),
+    "hotline:merge": Effect(by=OPERATOR, data=lambda world: {
+        "version": _version(world), "into": world.extra["kwargs"]["other_contact_id"]}),
+    "hotline:new_profile": Effect(by=OPERATOR, data={"pseudonym": "Кестрел"}),
+    "hotline:link_profile": Effect(by=OPERATOR, data=lambda world: {
+        "profile": world.extra["kwargs"]["profile_id"]}),
+    "hotline:add_identifier": Effect(by=OPERATOR, data={"kind": "telegram", "value": "@kestrel"}),
+    "hotline:add_flag": Effect(by=OPERATOR, data={"kind": "do_not_contact",
+                                                  "expires_at": "2099-01-01T10:00"}),
+    # Revealing writes only its audit row; the outsider's attempt is a 404, audited too.
+    "hotline:reveal": Effect(by=OPERATOR, changes=False,
+                             reason="a reveal is only read and audited"),
+    "hotline:template_new": Effect(data={"title": "Bye", "language": "ru",
+                                         "body": "До связи."}),
+    "hotline:template_edit": Effect(data={"title": "Greeting", "language": "ru",
+                                          "body": "Здравствуйте!", "version": "0"},
+                                    outsider=False, reason="templates have no owner"),
+}

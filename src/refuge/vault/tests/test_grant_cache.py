@@ -96,7 +96,9 @@ def test_an_entry_lives_no_longer_than_its_time_to_live(coordinator, settings,
 def test_expired_entries_are_swept_without_being_looked_up(coordinator, settings,
                                                           monkeypatch) -> None:
     settings.VAULT_GRANT_CACHE_SECONDS = 60
-    now = [5000.0]
+    # The fake clock starts at the real one: the cache remembers when it last swept (an
+    # earlier test's store), and a monotonic clock never goes back to before that.
+    now = [grant_cache.time.monotonic()]
     monkeypatch.setattr(grant_cache.time, "monotonic", lambda: now[0])
     grant_cache.store(b"k" * 32, b"first grant", b"d" * 32)
     now[0] += grant_cache.SWEEP_EVERY_SECONDS + 61
