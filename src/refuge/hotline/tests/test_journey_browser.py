@@ -126,7 +126,7 @@ def test_the_persons_journey_every_message_reaches_someone_and_leaves_no_trace(
     case = Case.objects.get()
     assert desk.page.url.endswith(f"/cases/{case.pk}/")
     assert FLAG in desk.flag()
-    assert "coord" in desk.flag()  # who set it
+    assert re.search(r"coord, действует до \d\d\.\d\d\.\d{4} \d\d:\d\d MSK", desk.flag())
     assert CONTACT_LINE in case_file  # what the report carried, in the case file
     assert desk.photos_shown() == [64]
     assert desk.fits_the_screen()
