@@ -91,6 +91,11 @@ class Contact(models.Model):
     close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True,
                                     default="")
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Who closed or merged it: they keep their key when intake-duty grants lapse, so that a
+    # reporter's follow-up reopening it reaches the operators on duty through them
+    # (services.intake).
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="merged_contacts")
     profile = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.SET_NULL,

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,6 +49,7 @@ def case_from_call(worker: Any, number: str = NUMBER) -> Any:
                                       pseudonym="Crane")
 
 
+@time_machine.travel("2026-12-06 22:30:00+00:00", tick=True)  # already the 7th in Moscow
 def test_a_case_opened_from_a_flagged_call_shows_the_flag(worker, boss, client) -> None:
     flag = flag_number(boss)
     case = case_from_call(worker)
@@ -57,7 +59,7 @@ def test_a_case_opened_from_a_flagged_call_shows_the_flag(worker, boss, client) 
 
     assert "Suspected infiltrator" in html
     assert "boss" in html
-    assert flag.expires_at.strftime("%d.%m.%Y") in html
+    assert timezone.localtime(flag.expires_at).strftime("%d.%m.%Y %H:%M") in html  # as shown
 
 
 def test_a_person_added_later_with_a_flagged_number_brings_the_flag(case, worker, boss) -> None:

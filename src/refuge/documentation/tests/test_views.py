@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
+from refuge.core.middleware import request_limit_bytes
 from refuge.core.testing import keyring_for, log_in, make_operator
 from refuge.documentation.models import Act, Event, Evidence, Perpetrator, Source, Victim
 from refuge.vault import api as vault
@@ -297,12 +298,18 @@ def test_an_evidence_file_over_the_limit_is_a_message(lawyer_client, settings) -
     assert not Evidence.objects.exists()
 
 
-def test_an_upload_beyond_the_in_memory_limit_is_refused_without_500(lawyer_client) -> None:
+def test_an_upload_beyond_the_in_memory_limit_is_refused_without_500(lawyer_client,
+                                                                     settings) -> None:
+    # Over the in-memory limit but under the whole request's (core.middleware, which answers
+    # 413 before reading a larger body): the file is dropped unread and the form says so.
     lawyer_client.post(TESTIMONY, _form())
+    content = b"x" * (settings.FILE_UPLOAD_MAX_MEMORY_SIZE + 1024)
+    assert len(content) + 10_000 < request_limit_bytes()
 
-    response = _upload(lawyer_client, Event.objects.get(), content=b"x" * (12 * 1024 * 1024))
+    response = _upload(lawyer_client, Event.objects.get(), content=content)
 
     assert response.status_code == 200
+    assert "Выберите файл для загрузки (не больше" in response.content.decode()
     assert not Evidence.objects.exists()
 
 

@@ -27,6 +27,7 @@ from refuge.hotline.services.intake import (
     intake_duty_overview,
     lapse_intake_grants,
     seal_open_contacts_to,
+    seal_reopened_contact,
     waiting_out_of_reach,
 )
 from refuge.hotline.services.messages import (
@@ -81,6 +82,7 @@ __all__ = [
     "reveal_identifier",
     "save_template",
     "seal_open_contacts_to",
+    "seal_reopened_contact",
     "take_contact",
     "update_contact",
     "waiting_out_of_reach",

@@ -8,7 +8,9 @@ queue shows.
   queue (selectors.open_queue).
 - A closed or merged contact is reopened: back in the queue as new and unassigned, so anyone
   on duty can take it, with its whole conversation and notes. What it was (closed with which
-  reason, merged into which contact) is kept in the audit log.
+  reason, merged into which contact) is kept in the audit log. Its intake-duty grants may
+  have lapsed meanwhile: it is sealed to the operators on duty again
+  (intake.seal_reopened_contact).
 - A contact that became a case stays with the case (its team reads the conversation from the
   case page) and is listed in the queue while its new messages are unread, so a message
   reaches the hotline on duty as well as the case team.
@@ -23,6 +25,7 @@ from django.db.models.functions import Coalesce
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.hotline.models import Channel, Contact, ContactStatus
+from refuge.hotline.services.intake import seal_reopened_contact
 from refuge.intake.models import Message, Thread
 
 REOPENED_BY_FOLLOW_UP = (ContactStatus.CLOSED, ContactStatus.MERGED)
@@ -57,6 +60,8 @@ def receive_follow_up(*, thread: Thread, message: Message) -> Contact:
             "reason": contact.close_reason, "merged_into": contact.merged_into_id or "",
             "assigned_to": contact.assigned_to_id or ""})
     contact.refresh_from_db()
+    if reopened:
+        seal_reopened_contact(contact=contact)
     return contact
 
 

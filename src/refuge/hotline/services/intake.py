@@ -13,8 +13,10 @@ An operator on intake duty reads every open contact:
 Every grant given because of duty is marked with an `IntakeGrant`. Once a contact has been
 closed for `HOTLINE_INTAKE_GRANT_DAYS` (env REFUGE_INTAKE_GRANT_DAYS), `lapse_intake_grants`
 revokes those grants, so that one coerced password no longer opens every report its owner ever
-received on duty. The operator who held the contact, who logged it, and anyone another app
-names as needing it (the members of a case opened from it) keep theirs.
+received on duty. The operator who held the contact, who logged it, who closed it, and anyone
+another app names as needing it (the members of a case opened from it) keep theirs. When a
+reporter's follow-up reopens a contact, those keepers seal it to the operators on duty again
+(`seal_reopened_contact`, then `complete_intake_grants`).
 """
 
 from __future__ import annotations
@@ -130,6 +132,32 @@ def complete_intake_grants(*, viewer: Any) -> int:
     return added
 
 
+@transaction.atomic
+def seal_reopened_contact(*, contact: Contact) -> DutySealing:
+    """A closed contact is back in the queue (its reporter wrote again): seal it again to the
+    operators on intake duty who cannot read it, as a new report is, audited.
+
+    Whoever holds the contact's key does the sealing. The reporter's own request cannot: their
+    receipt opens the mailbox, never the hotline's envelope. Then the operators who kept the
+    key when the intake grants lapsed (whoever closed, held or logged it) seal it to everyone
+    on duty at their next queue or home page (`complete_intake_grants`); until then the queue
+    tells those on duty that a waiting contact is out of their reach.
+    """
+    lacking = list(on_duty().exclude(pk__in=vault.readers_of(contact.envelope_id)))
+    if not lacking:
+        return DutySealing(0, 0)
+    if not vault.can_read(contact.envelope_id):
+        record_event(AuditAction.GRANT_ADDED, target=contact, details={
+            "intake_duty": 0, "reopened": True, "out_of_reach": len(lacking)})
+        return DutySealing(0, len(lacking))
+    granter = Operator.objects.filter(pk=vault.current_operator_id()).first()
+    for operator in lacking:
+        _seal([contact], operator=operator, granted_by=granter)
+    record_event(AuditAction.GRANT_ADDED, actor=granter, target=contact,
+                 details={"intake_duty": len(lacking), "reopened": True})
+    return DutySealing(len(lacking), 0)
+
+
 @dataclass(frozen=True, slots=True)
 class OutOfReach:
     """Untaken open contacts the viewer cannot read, and who can change that."""
@@ -182,9 +210,9 @@ def _keepers_of(contact_ids: Sequence[int]) -> set[tuple[int, int]]:
     kept: set[tuple[int, int]] = set()
     for keeper in _keepers:
         kept |= keeper(contact_ids)
-    for pk, assigned, created in Contact.objects.filter(pk__in=contact_ids).values_list(
-            "pk", "assigned_to_id", "created_by_id"):
-        kept |= {(pk, operator_id) for operator_id in (assigned, created) if operator_id}
+    for pk, *holders in Contact.objects.filter(pk__in=contact_ids).values_list(
+            "pk", "assigned_to_id", "created_by_id", "closed_by_id"):
+        kept |= {(pk, operator_id) for operator_id in holders if operator_id}
     return kept
 
 

@@ -142,7 +142,8 @@ def close_contact(*, contact: Contact, operator: Any, reason: CloseReason,
         raise ContactClosed
     _claim_version(contact, expected_version)
     Contact.objects.filter(pk=contact.pk).update(
-        status=ContactStatus.CLOSED, close_reason=reason, closed_at=timezone.now())
+        status=ContactStatus.CLOSED, close_reason=reason, closed_at=timezone.now(),
+        closed_by=operator)
     record_event(AuditAction.RECORD_CHANGED, actor=operator, target=contact,
                  details={"change": "closed", "reason": reason})
 
@@ -161,7 +162,7 @@ def merge_contact(*, contact: Contact, operator: Any, into_id: int,
     _claim_version(contact, expected_version)
     Contact.objects.filter(pk=contact.pk).update(
         status=ContactStatus.MERGED, merged_into=target, close_reason=CloseReason.DUPLICATE,
-        closed_at=timezone.now())
+        closed_at=timezone.now(), closed_by=operator)
     if contact.profile_id and not target.profile_id:
         Contact.objects.filter(pk=target.pk).update(profile_id=contact.profile_id)
     record_event(AuditAction.RECORD_CHANGED, actor=operator, target=contact,

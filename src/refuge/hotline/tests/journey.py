@@ -122,6 +122,30 @@ class Desk:
         self.page.click("button[type=submit]")
         self.page.wait_for_selector("header.top")
 
+    def switch_to(self, operator: Any) -> None:
+        """The same phone handed to a colleague: the session ends, the other logs in."""
+        self.page.context.clear_cookies()
+        self.log_in(operator)
+
+    def open_case(self, contact_id: int, *, pseudonym: str) -> str:
+        """From the contact's page, open a case for the person; returns the case file's text."""
+        self.open_contact(contact_id)
+        self.page.click(f"main a[href$='/cases/open/{contact_id}/']")
+        self.page.wait_for_selector("input[name=pseudonym]")
+        self.page.fill("input[name=pseudonym]", pseudonym)
+        self.page.click("main form button[type=submit]")
+        self.page.wait_for_selector("section.report")
+        return self.text()
+
+    def flag(self) -> str:
+        """The safety flag a page shows ("" if none)."""
+        flags = self.page.locator("section.flag")
+        return str(flags.inner_text()) if flags.count() else ""
+
+    def fits_the_screen(self) -> bool:
+        return bool(self.page.evaluate(
+            "document.documentElement.scrollWidth <= window.innerWidth + 1"))
+
     def home(self) -> str:
         self.page.goto(self.base + reverse("core:home"))
         return self.text()

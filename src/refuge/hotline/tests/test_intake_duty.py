@@ -15,9 +15,15 @@ from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
 from refuge.core.testing import keyring_for
 from refuge.hotline import services
-from refuge.hotline.models import Contact, ContactStatus, IntakeGrant
+from refuge.hotline.models import CloseReason, Contact, ContactStatus, IntakeGrant
 from refuge.hotline.selectors import contacts_visible_to
-from refuge.hotline.tests.factories import client_for, contact_of, phone_call, web_report
+from refuge.hotline.tests.factories import (
+    client_for,
+    contact_of,
+    follow_up,
+    phone_call,
+    web_report,
+)
 from refuge.intake.models import Urgency
 from refuge.vault import api as vault
 
@@ -187,3 +193,60 @@ def test_open_contacts_never_lapse(coordinator, settings):
 
     assert services.lapse_intake_grants().grants == 0
     assert contacts_visible_to(coordinator).filter(pk=contact.pk).exists()
+
+
+def _lapse_now() -> None:
+    services.lapse_intake_grants(now=timezone.now() + timedelta(days=1), days=0)
+
+
+def test_a_follow_up_reopening_a_lapsed_contact_reaches_the_operators_on_duty_again(
+        coordinator, hotline_operator, newbie):
+    submission = web_report(urgency=Urgency.DETAINED)
+    contact = contact_of(submission)  # sealed to coord and hotline1, on duty
+    with vault.activated(keyring_for(hotline_operator)):  # closed without being taken
+        services.close_contact(contact=contact, operator=hotline_operator,
+                               reason=CloseReason.RESOLVED, expected_version=contact.version)
+    _lapse_now()
+    assert not contacts_visible_to(coordinator).filter(pk=contact.pk).exists()
+    assert contacts_visible_to(hotline_operator).filter(pk=contact.pk).exists()  # closed it
+    _put_on_duty(client_for(coordinator), newbie)  # joins while it is closed
+
+    follow_up(submission, "Его снова забрали")  # the reporter's request: no hotline key
+
+    assert contact_of(submission).status == ContactStatus.NEW
+    waiting = AuditEvent.objects.get(action=AuditAction.GRANT_ADDED,
+                                     target_type="hotline.Contact", target_id=str(contact.pk))
+    assert waiting.details == {"intake_duty": 0, "reopened": True, "out_of_reach": 2}
+    assert client_for(newbie).get(reverse("hotline:queue")).context["out_of_reach"].urgent == 1
+
+    client_for(hotline_operator).get(reverse("core:home"))  # the one who closed it logs in
+
+    for operator in (coordinator, newbie):
+        assert contacts_visible_to(operator).filter(pk=contact.pk).exists()
+        assert IntakeGrant.objects.filter(contact=contact, operator=operator).exists()
+        assert AuditEvent.objects.filter(action=AuditAction.GRANT_ADDED,
+                                         target_type="vault.Envelope",
+                                         target_id=str(contact.envelope_id),
+                                         details={"reader": operator.pk}).exists()
+    page = client_for(newbie).get(reverse("hotline:contact", args=[contact.pk]))
+    assert "Его снова забрали" in page.content.decode()
+
+
+def test_a_reopened_contact_is_sealed_at_once_when_the_request_holds_its_key(
+        coordinator, hotline_operator, newbie):
+    contact = contact_of(web_report())
+    with vault.activated(keyring_for(hotline_operator)):
+        services.close_contact(contact=contact, operator=hotline_operator,
+                               reason=CloseReason.RESOLVED, expected_version=contact.version)
+    _lapse_now()
+    Operator.objects.filter(pk=newbie.pk).update(is_on_intake_duty=True)
+
+    with vault.activated(keyring_for(hotline_operator)):
+        sealing = services.seal_reopened_contact(contact=contact)
+
+    assert (sealing.shared, sealing.out_of_reach) == (2, 0)
+    assert contacts_visible_to(newbie).filter(pk=contact.pk).exists()
+    assert contacts_visible_to(coordinator).filter(pk=contact.pk).exists()
+    event = AuditEvent.objects.get(action=AuditAction.GRANT_ADDED, actor_id=hotline_operator.pk,
+                                   target_type="hotline.Contact")
+    assert event.details == {"intake_duty": 2, "reopened": True}

@@ -26,6 +26,8 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
     """The console home's hotline panel: unread follow-ups, for operators who handle contacts."""
     if not has_capability(request.user, Capability.HANDLE_CONTACTS):
         return None
+    # As the queue does: a reopened contact reaches those on duty as soon as a holder logs in.
+    services.complete_intake_grants(viewer=request.user)
     return {"unread": selectors.unread_summary(request.user)}
 
 
