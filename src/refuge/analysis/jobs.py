@@ -48,7 +48,11 @@ UNEXPECTED_FAILURE = "the estimate stopped on an unexpected error (see the serve
 
 @dataclass(frozen=True, slots=True)
 class CaptureCounts:
-    """What the analyst asked to estimate, already reduced to counts per capture pattern."""
+    """What the analyst asked to estimate, already reduced to counts per capture pattern.
+
+    People are the clusters of linkage run `run_id`; `not_in_run` victims were documented
+    after it and each count as one person.
+    """
 
     table: CaptureTable
     violations: tuple[str, ...]
@@ -56,6 +60,8 @@ class CaptureCounts:
     people: int
     unnamed: int
     linkage_method: str
+    run_id: int | None = None
+    not_in_run: int = 0
 
 
 @transaction.atomic
@@ -71,7 +77,8 @@ def request_estimate(*, analyst: Operator, capture: CaptureCounts, method: Estim
         counts=list(capture.table.counts),
         violations=list(capture.violations),
         linkage={"victims": capture.victims, "people": capture.people,
-                 "unnamed": capture.unnamed, "method": capture.linkage_method},
+                 "unnamed": capture.unnamed, "method": capture.linkage_method,
+                 "run": capture.run_id, "not_in_run": capture.not_in_run},
         seed=new_seed(),
         chains=settings.chains,
         burn_in=settings.burn_in,
@@ -80,7 +87,8 @@ def request_estimate(*, analyst: Operator, capture: CaptureCounts, method: Estim
         max_classes=settings.max_classes,
     )
     record_event(AuditAction.RECORD_CREATED, actor=analyst, target=job,
-                 details={"method": method.value, "lists": len(capture.table.list_names)})
+                 details={"method": method.value, "lists": len(capture.table.list_names),
+                          "linkage_run": capture.run_id})
     return job
 
 

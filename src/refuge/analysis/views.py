@@ -107,7 +107,12 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             capture = capture_table(list_kinds=data["lists"], violations=data["violations"])
-            if capture.table.observed:
+            if capture.run_id is None:
+                form.add_error(None, _(
+                    "No linkage run yet: link the records on the people page first. Without "
+                    "linkage one person on two lists counts as two people, the lists never "
+                    "overlap, and no estimate can be made."))
+            elif capture.table.observed:
                 job = jobs.request_estimate(
                     analyst=request.user,  # type: ignore[arg-type]
                     capture=_capture_counts(capture, data["violations"]),
@@ -115,7 +120,8 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
                     settings=SamplerSettings(**settings.ANALYSIS_LCMCR_SAMPLER),
                 )
                 return redirect("analysis:estimate_job", estimate_job_id=job.pk)
-            form.add_error(None, _("No documented victim is on the chosen lists."))
+            else:
+                form.add_error(None, _("No documented victim is on the chosen lists."))
     else:
         form = EstimateForm(request.GET or None)
     recent = EstimateJob.objects.select_related("requested_by")[:10]
@@ -126,6 +132,7 @@ def _capture_counts(capture: CaptureResult, violations: list[str]) -> jobs.Captu
     return jobs.CaptureCounts(
         table=capture.table, violations=tuple(violations), victims=capture.victims,
         people=capture.people, unnamed=capture.unnamed, linkage_method=capture.method,
+        run_id=capture.run_id, not_in_run=capture.not_in_run,
     )
 
 

@@ -64,9 +64,12 @@ def phone_key(text: str) -> str | None:
 
 @lru_cache(maxsize=200_000)
 def document_key(text: str) -> str | None:
-    """Series and number without spaces or dashes, Cyrillic look-alikes read as Latin."""
-    value = text.strip().upper().translate(_LOOKALIKES)
-    key = _NOT_ALNUM.sub("", transliterate(value))
+    """Series and number without spaces, dashes or "№", Cyrillic look-alikes read as Latin.
+
+    Lower-cased after transliteration: the series letters are part of the key.
+    """
+    value = text.strip().upper().translate(_LOOKALIKES).replace("№", " ")
+    key = _NOT_ALNUM.sub("", transliterate(value).lower())
     return key or None
 
 

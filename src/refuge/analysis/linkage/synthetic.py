@@ -354,6 +354,20 @@ def generate(
         yield owner, record
 
 
+def systems_encodable_in(encoding: str) -> tuple[str, ...]:
+    """The transliteration systems whose every letter (either case) `encoding` can hold."""
+
+    def holds(letters: str) -> bool:
+        try:
+            (letters + letters.upper()).encode(encoding)
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    return tuple(name for name, table in SYSTEMS.items()
+                 if holds("".join(table.values()) + "".join(_BASE.values())))
+
+
 def write_csv(
     path: Path,
     records: int,
@@ -365,14 +379,10 @@ def write_csv(
 ) -> dict[str, int]:
     """Write a generated list to `path` with an `id` column; return id -> entity_id.
 
-    In cp1251, systems whose letters it cannot encode (ISO 9, Polish and Czech diacritics)
-    are left out. `identifiers` adds phone and passport columns.
+    Systems whose letters the encoding cannot hold are left out (in cp1251: ISO 9, BGN's ë,
+    French ï, Polish and Czech diacritics). `identifiers` adds phone and passport columns.
     """
-    systems = (
-        _SYSTEM_NAMES
-        if encoding.replace("-", "").lower().startswith("utf")
-        else ("icao", "bgn", "scholarly", "german", "informal", "french", "spanish")
-    )
+    systems = systems_encodable_in(encoding)
     truth: dict[str, int] = {}
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle)

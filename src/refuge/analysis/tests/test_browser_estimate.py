@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from refuge.accounts.roles import Role
 from refuge.analysis.jobs import run_estimate_job
+from refuge.analysis.linking import run_linkage
 from refuge.analysis.models import EstimateJob, EstimateJobStatus
 from refuge.analysis.tests.test_statistics import _document
 from refuge.core.testing import (
@@ -53,9 +54,10 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         yield browser_page
 
 
-def _documented_on_three_lists() -> None:
+def _documented_on_three_lists_and_linked() -> int:
     """48 people: every testimony, media report and other organisation's report names some of
-    them, overlapping the way independent lists would."""
+    them, overlapping the way independent lists would; a linkage run joins each person's
+    records (its id is returned)."""
     chief = make_operator("chief", Role.COORDINATOR)
     lists = {
         SourceKind.TESTIMONY: PEOPLE[0:30],
@@ -66,6 +68,7 @@ def _documented_on_three_lists() -> None:
         for kind, names in lists.items():
             _document(chief, names=names, violation=ViolationType.ARBITRARY_DETENTION, kind=kind,
                       origin=str(kind))
+        return run_linkage(analyst=chief).pk
 
 
 def _log_in(page: Any, base: str, analyst: Any) -> None:
@@ -86,9 +89,10 @@ def _fits_the_screen(page: Any) -> bool:
 def test_analyst_watches_a_latent_class_estimate_and_reads_both_methods(
     page: Any, live_server: Any, settings: Any
 ) -> None:
-    settings.ANALYSIS_LCMCR_SAMPLER = {"chains": 4, "burn_in": 1_000, "iterations": 8_000,
-                                       "thin": 4, "max_classes": 5}
-    _documented_on_three_lists()
+    # Short chains: the page is under test here, not the sampler (test_lcmcr_* check that).
+    settings.ANALYSIS_LCMCR_SAMPLER = {"chains": 2, "burn_in": 500, "iterations": 2_000,
+                                       "thin": 2, "max_classes": 5}
+    run = _documented_on_three_lists_and_linked()
     analyst = make_operator("numbers", Role.ANALYST)
     _log_in(page, live_server.url, analyst)
 
@@ -104,6 +108,8 @@ def test_analyst_watches_a_latent_class_estimate_and_reads_both_methods(
     page.screenshot(path="/tmp/lcmcr-2-queued.png", full_page=True)
     job = EstimateJob.objects.get()
     assert sum(job.counts) == 44
+    assert job.linkage["run"] == run
+    assert f"по прогону сопоставления {run} " in page.inner_text("p.linkage-basis")
 
     looked: list[str] = []
 

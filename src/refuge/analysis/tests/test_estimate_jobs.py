@@ -23,6 +23,7 @@ from refuge.analysis.jobs import (
     request_estimate,
     run_estimate_job,
 )
+from refuge.analysis.linking import run_linkage
 from refuge.analysis.models import EstimateJob, EstimateJobStatus, EstimateMethod
 from refuge.analysis.tests.test_statistics import _document
 from refuge.audit.models import AuditAction, AuditEvent
@@ -64,7 +65,7 @@ def test_requesting_an_estimate_queues_counts_only_and_is_audited(analyst: Any) 
     assert job.seed >= 0
     event = AuditEvent.objects.get(action=AuditAction.RECORD_CREATED, target_id=str(job.pk))
     assert event.actor_id == analyst.pk
-    assert event.details == {"method": "auto", "lists": 3}
+    assert event.details == {"method": "auto", "lists": 3, "linkage_run": None}
 
 
 def test_the_worker_runs_a_job_to_both_methods_side_by_side(analyst: Any) -> None:
@@ -158,10 +159,17 @@ def test_the_page_queues_and_never_estimates_in_the_request(
     assert not EstimateJob.objects.exists()
     chief = operator_factory("chief", Role.COORDINATOR)
     with vault.activated(keyring_for(chief)):
-        _document(chief, names=["A", "B"], violation=ViolationType.BEATING,
+        _document(chief, names=["Ахмед Исаев", "Руслан Умаров"], violation=ViolationType.BEATING,
                   kind=SourceKind.TESTIMONY, origin="x")
-        _document(chief, names=["A"], violation=ViolationType.BEATING,
+        _document(chief, names=["Akhmed Isaev"], violation=ViolationType.BEATING,
                   kind=SourceKind.ORGANISATION_REPORT, origin="org")
+    unlinked = client.post(reverse("analysis:estimate"), lists)
+    assert "Сопоставление ещё не проводилось" in unlinked.context["form"].non_field_errors()[0]
+    assert not EstimateJob.objects.exists()  # unlinked records would never overlap
+    with vault.activated(keyring_for(chief)):
+        run = run_linkage(analyst=chief)
+        _document(chief, names=["Ислам Шаипов"], violation=ViolationType.BEATING,
+                  kind=SourceKind.ORGANISATION_REPORT, origin="later")
 
     answer = client.post(reverse("analysis:estimate"), lists)
 
@@ -172,9 +180,15 @@ def test_the_page_queues_and_never_estimates_in_the_request(
     assert job.status == EstimateJobStatus.QUEUED
     assert job.method == EstimateMethod.LCMCR
     assert job.list_names == ["testimony", "organisation_report"]
-    assert job.counts == [1, 0, 1]  # B on testimony only, A on both
+    # Umarov on testimony only, Isaev (linked by the run) on both, Shaipov (after the run) apart
+    assert job.counts == [1, 1, 1]
+    assert job.linkage == {"victims": 4, "people": 3, "unnamed": 0, "method": "splink",
+                           "run": run.pk, "not_in_run": 1}
     listing = client.get(reverse("analysis:estimate")).content.decode()
     assert reverse("analysis:estimate_job", kwargs={"estimate_job_id": job.pk}) in listing
+    basis = client.get(answer["Location"]).content.decode()
+    assert f"Люди посчитаны по прогону сопоставления {run.pk} " in basis
+    assert "1 запись, добавленная позже, считается одним человеком" in basis
 
 
 def test_the_job_page_shows_progress_then_both_methods(client: Client, analyst: Any) -> None:

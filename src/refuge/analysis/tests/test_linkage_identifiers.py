@@ -36,7 +36,8 @@ def test_phone_numbers_with_letters_or_too_short_are_unreadable(text: str) -> No
 
 def test_document_numbers_ignore_spacing_and_lookalike_letters() -> None:
     assert document_key("96 05 №123456") == document_key("9605123456") == "9605123456"
-    assert document_key("АВ 1234") == document_key("AB1234")
+    assert document_key("АВ 1234") == document_key("AB1234") == "ab1234"
+    assert document_key("АВ 1234") != document_key("КС 1234")  # the series counts
     assert email_key("Someone@Example.org ") == "someone@example.org"
     assert email_key("not an address") is None
 
