@@ -140,7 +140,8 @@ def main() -> int:
         results[label] = pytest_run(label, extra_env, marker)
 
     def static() -> None:
-        checks["static"] = supply_chain_check() and static_checks()
+        audited = supply_chain_check()
+        checks["static"] = static_checks() and audited
 
     threads = [threading.Thread(target=static)]
     threads += [threading.Thread(target=suite, args=item) for item in runs.items()]
