@@ -150,7 +150,8 @@ def seal_reopened_contact(*, contact: Contact) -> DutySealing:
         record_event(AuditAction.GRANT_ADDED, target=contact, details={
             "intake_duty": 0, "reopened": True, "out_of_reach": len(lacking)})
         return DutySealing(0, len(lacking))
-    granter = Operator.objects.filter(pk=vault.current_operator_id()).first()
+    granter_id = vault.current_operator_id()
+    granter = Operator.objects.filter(pk=granter_id).first() if granter_id is not None else None
     for operator in lacking:
         _seal([contact], operator=operator, granted_by=granter)
     record_event(AuditAction.GRANT_ADDED, actor=granter, target=contact,
