@@ -151,7 +151,7 @@ def seal_reopened_contact(*, contact: Contact) -> DutySealing:
             "intake_duty": 0, "reopened": True, "out_of_reach": len(lacking)})
         return DutySealing(0, len(lacking))
     granter_id = vault.current_operator_id()
-    granter = Operator.objects.filter(pk=granter_id).first() if granter_id else None
+    granter = Operator.objects.filter(pk=granter_id).first() if granter_id is not None else None
     for operator in lacking:
         _seal([contact], operator=operator, granted_by=granter)
     record_event(AuditAction.GRANT_ADDED, actor=granter, target=contact,

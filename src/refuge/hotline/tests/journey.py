@@ -130,10 +130,11 @@ class Desk:
     def open_case(self, contact_id: int, *, pseudonym: str) -> str:
         """From the contact's page, open a case for the person; returns the case file's text."""
         self.open_contact(contact_id)
-        self.page.click(f"main a[href$='/cases/open/{contact_id}/']")
-        self.page.wait_for_selector("input[name=pseudonym]")
+        with self.page.expect_navigation():
+            self.page.click(f"main a[href$='/cases/open/{contact_id}/']")
         self.page.fill("input[name=pseudonym]", pseudonym)
-        self.page.click("main form button[type=submit]")
+        with self.page.expect_navigation():  # until loaded, the report's photo too
+            self.page.click("main form button[type=submit]")
         self.page.wait_for_selector("section.report")
         return self.text()
 
