@@ -125,7 +125,8 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
     else:
         form = EstimateForm(request.GET or None)
     recent = EstimateJob.objects.select_related("requested_by")[:10]
-    return render(request, "analysis/estimate.html", {"form": form, "jobs": recent})
+    return render(request, "analysis/estimate.html",
+                  {"form": form, "jobs": recent, "run": latest_run()})
 
 
 def _capture_counts(capture: CaptureResult, violations: list[str]) -> jobs.CaptureCounts:

@@ -186,6 +186,7 @@ def test_the_page_queues_and_never_estimates_in_the_request(
                            "run": run.pk, "not_in_run": 1}
     listing = client.get(reverse("analysis:estimate")).content.decode()
     assert reverse("analysis:estimate_job", kwargs={"estimate_job_id": job.pk}) in listing
+    assert f"Люди посчитаны по прогону сопоставления {run.pk} " in listing
     basis = client.get(answer["Location"]).content.decode()
     assert f"Люди посчитаны по прогону сопоставления {run.pk} " in basis
     assert "1 запись, добавленная позже, считается одним человеком" in basis
