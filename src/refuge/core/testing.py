@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from refuge.accounts import totp
+from refuge.accounts.demo import demo_totp_secret
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.accounts.services import create_operator
@@ -41,6 +42,9 @@ def make_operator(username: str, role: Role = Role.OPERATOR, *, intake: bool = F
 
 
 def current_code(operator: Operator) -> str:
+    """The code the operator's app shows now (a demo operator's: from the demo's secret)."""
+    if operator.created_for_demo:
+        return totp.current_code(demo_totp_secret(operator.username))
     return totp.current_code(test_seed(operator))
 
 
