@@ -6,11 +6,12 @@ every page, or a page missing from the menu, would tell them the password was a 
 So the stand-in user (accounts.duress) holds its role's capabilities, and every request of a
 duress session runs against an empty view of the data:
 
-- each SELECT that reads the application's tables is wrapped so that it returns no row
+- each read of the application's tables (SELECT, WITH) is wrapped so that it returns no row
   (`SELECT * FROM (<query>) WHERE 1 = 0`: same columns, nothing in them; counts read 0); only
   the audit chain's head is read as is, so the session's page views are still audited;
-- a write to the application's tables other than the audit log is refused (a page that
-  writes when read is shown as "temporarily unavailable", never an error page);
+- a write to the application's tables other than the audit log, and any other statement on
+  them, is refused (a page that writes when read is shown as "temporarily unavailable", never
+  an error page);
 - a POST (other than logging out) is answered with a neutral "not saved, try again" and
   writes nothing.
 
@@ -55,12 +56,16 @@ def _tables(sql: str) -> set[str]:
 
 def _empty_view(execute: Callable[..., Any], sql: str, params: Any, many: bool,
                 context: Any) -> Any:
+    """Fail closed: a read of the application's tables (SELECT, or WITH ... SELECT) returns no
+    row; a write is refused but to the audit log; any other statement on them is refused."""
     tables = _tables(sql)
-    statement = sql.lstrip()[:6].upper()
-    if statement == "SELECT" and tables - READ_AS_IS:
-        sql = f"SELECT * FROM ({sql}) duress_empty WHERE 1 = 0"  # noqa: S608 - our own SQL
-    elif statement in {"INSERT", "UPDATE", "DELETE"} and tables - WRITTEN_AS_IS:
-        raise DuressWrite
+    if tables:
+        statement = sql.lstrip().split(None, 1)[0].upper()
+        if statement in {"SELECT", "WITH"}:
+            if tables - READ_AS_IS:
+                sql = f"SELECT * FROM ({sql}) duress_empty WHERE 1 = 0"  # noqa: S608 - our own SQL
+        elif statement not in {"INSERT", "UPDATE", "DELETE"} or tables - WRITTEN_AS_IS:
+            raise DuressWrite
     return execute(sql, params, many, context)
 
 

@@ -159,3 +159,22 @@ def test_wrong_password_with_a_duress_password_set_is_an_ordinary_failure(
     operator.refresh_from_db()
     assert operator.locked_reason == ""
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_empty_view_fails_closed_on_every_kind_of_statement() -> None:
+    from django.db import connection
+
+    from refuge.accounts.duress_console import DuressWrite, empty_database_view
+
+    make_operator("hotline1", Role.OPERATOR)
+    with empty_database_view(), connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM accounts_operator")
+        assert cursor.fetchall() == []
+        cursor.execute("WITH o AS (SELECT id FROM accounts_operator) SELECT id FROM o")
+        assert cursor.fetchall() == []
+        with pytest.raises(DuressWrite):
+            cursor.execute("UPDATE accounts_operator SET is_active = FALSE")
+        with pytest.raises(DuressWrite):
+            cursor.execute("DROP TABLE accounts_operator")
+    assert Operator.objects.filter(is_active=True).count() == 1
