@@ -109,7 +109,7 @@ def test_a_second_person_who_can_read_it_confirms_and_only_then_it_is_gone(team,
 def test_the_requester_cannot_confirm_their_own_request(team, source) -> None:
     action = _ask(source, team["lawyer"])
 
-    with pytest.raises(SecondPersonRequired, match="another person must confirm"):
+    with pytest.raises(SecondPersonRequired, match="подтвердить должен другой человек"):
         _confirm(action, team["lawyer"])
 
     assert _exists(source)
@@ -122,7 +122,7 @@ def test_a_replayed_confirmation_is_refused_and_does_nothing_more(team, source) 
     deletions = AuditEvent.objects.filter(action=AuditAction.RECORD_DELETED).count()
 
     for again in (team["lawyer"], team["boss"]):
-        with pytest.raises(AlreadyDecided, match="already decided"):
+        with pytest.raises(AlreadyDecided, match="уже решили"):
             _confirm(action, again)
 
     assert AuditEvent.objects.filter(action=AuditAction.RECORD_DELETED).count() == deletions
@@ -135,7 +135,7 @@ def test_only_a_coordinator_or_a_lawyer_confirms_documentation(team, source) -> 
         vault.share(source.envelope_id, reader=colleague, granted_by=team["worker"])
     action = _ask(source, team["lawyer"])
 
-    with pytest.raises(NotAConfirmer, match="a coordinator or a lawyer"):
+    with pytest.raises(NotAConfirmer, match="координатор или юрист"):
         _confirm(action, colleague)  # can read it, but is a case worker
     assert _exists(source)
 
