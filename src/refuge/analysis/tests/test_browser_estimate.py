@@ -103,13 +103,15 @@ def test_analyst_watches_a_latent_class_estimate_and_reads_both_methods(
     page.screenshot(path="/tmp/lcmcr-1-form.png", full_page=True)
     page.click("form.estimate button[type=submit]")
     page.wait_for_selector("progress")
-    assert "Ждёт фонового обработчика" in page.inner_text("section.progress")
+    # Read the waiting page at once: it reloads itself after five seconds.
+    waiting, basis = page.inner_text("section.progress"), page.inner_text("p.linkage-basis")
+    assert "Ждёт фонового обработчика" in waiting
+    assert f"по прогону сопоставления {run} " in basis
     assert page.locator('meta[http-equiv="refresh"]').count() == 1
     page.screenshot(path="/tmp/lcmcr-2-queued.png", full_page=True)
     job = EstimateJob.objects.get()
     assert sum(job.counts) == 44
     assert job.linkage["run"] == run
-    assert f"по прогону сопоставления {run} " in page.inner_text("p.linkage-basis")
 
     looked: list[str] = []
 

@@ -1,4 +1,9 @@
-"""Simulated populations of known size: coverage of the interval, and stratified sums."""
+"""Simulated populations of known size: the model found, intervals covering, stratified sums.
+
+Coverage as a rate over many populations (200 plain, 100 stratified) is measured by the bench
+(`make bench BENCH=estimate`: mse_coverage, mse_coverage_stratified), too long for the suite;
+here single seeded populations, and ten small three-list ones, go through the same code.
+"""
 
 from __future__ import annotations
 
@@ -45,14 +50,6 @@ def test_the_selected_model_finds_the_planted_dependence() -> None:
     assert result.ci_low <= 2_000 <= result.ci_high
 
 
-def test_interval_covers_the_true_size_in_at_least_90_percent_of_runs() -> None:
-    summary = coverage_study({"all": PopulationDesign()}, runs=40, seed=SEED)
-
-    assert summary.failures == 0
-    assert summary.coverage >= 0.9
-    assert summary.mean_estimate == pytest.approx(2_000, rel=0.03)
-
-
 def test_three_list_population_is_covered_too() -> None:
     design = PopulationDesign(size=3_000, capture_means=(0.3, 0.25, 0.35))
 
@@ -87,20 +84,10 @@ def test_stratified_estimate_is_the_sum_of_the_strata_estimates_with_a_wider_int
     assert result.observed == table.observed
     assert "bootstrap" in result.interval_method
     assert result.ci_low < result.estimate < result.ci_high
+    assert result.ci_low <= 1_500 + 800 <= result.ci_high  # the true total
     # Uncertainties add up: the sum is less certain than either of its parts.
     total_width = result.ci_high - result.ci_low
     assert all(total_width > single.ci_high - single.ci_low for single in alone)
-
-
-def test_stratified_interval_covers_the_true_total() -> None:
-    designs = {
-        "north": PopulationDesign(size=1_500),
-        "south": PopulationDesign(size=800, capture_means=(0.15, 0.2, 0.25, 0.1)),
-    }
-
-    summary = coverage_study(designs, runs=10, seed=SEED, bootstrap_replicates=100)
-
-    assert summary.coverage >= 0.9
 
 
 def test_a_stratum_that_cannot_be_estimated_is_named() -> None:

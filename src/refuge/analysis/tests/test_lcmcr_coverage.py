@@ -19,7 +19,7 @@ from refuge.analysis.estimation.latent_simulation import (
 
 pytestmark = pytest.mark.slow
 
-SHORT_CHAINS = SamplerSettings(chains=4, burn_in=1_000, iterations=4_000, thin=4)
+SHORT_CHAINS = SamplerSettings(chains=4, burn_in=500, iterations=2_500, thin=2)
 
 
 def test_the_latent_class_interval_covers_a_population_log_linear_misses() -> None:
