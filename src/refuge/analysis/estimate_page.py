@@ -47,6 +47,25 @@ NOTES: Mapping[str, Any] = {
     "huge": gettext_lazy(
         "The estimate is more than %(factor)s times the number observed: it extrapolates far "
         "beyond the data."),
+    "two_lists": gettext_lazy(
+        "Only two lists: the estimate assumes that being on one list does not change the chance "
+        "of being on the other (independence), and two lists cannot check that."),
+    "lists_apart": gettext_lazy(
+        "Lists that share no one, so their interaction cannot be estimated: %(pairs)s."),
+    "unsupported_models": gettext_lazy(
+        "%(count)s candidate models were left out: empty cells or margins leave them without a "
+        "finite estimate."),
+    "open_ended": gettext_lazy(
+        "The data give no upper bound: the interval is open-ended."),
+    "close_models": gettext_lazy(
+        "Models almost as well supported (within %(delta)s of the best %(criterion)s) estimate "
+        "from %(low)s to %(high)s: the choice of model matters as much as the interval shows."),
+    "saturated": gettext_lazy(
+        "The model has as many parameters as the table has cells: it fits exactly, so nothing "
+        "in the data can check it."),
+    "poor_fit": gettext_lazy(
+        "Even the selected model fits the table poorly (deviance %(deviance)s on %(df)s degrees "
+        "of freedom): the lists depend on each other in ways two-way terms do not capture."),
     "rhat": gettext_lazy(
         "The chains disagree (R-hat %(value)s; it must be below %(limit)s): the sampler has not "
         "settled on one answer, so its numbers are not shown. Run it longer."),
@@ -205,7 +224,8 @@ def _loglinear_column(side: Mapping[str, Any]) -> MethodColumn:
         side["model"],
         _("profile likelihood; model chosen by %(criterion)s") % {
             "criterion": str(side["criterion"]).upper()},
-        True, [str(warning) for warning in side.get("warnings", [])],
+        True, [note_text(note) for note in side.get("notes", [])]
+        or [str(warning) for warning in side.get("warnings", [])],
     )
 
 

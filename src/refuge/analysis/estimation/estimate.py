@@ -21,6 +21,7 @@ from refuge.analysis.estimation.loglinear import (
     fit_model,
     poisson_log_likelihood,
 )
+from refuge.analysis.estimation.notes import Note
 from refuge.analysis.estimation.results import (
     EstimateResult,
     ModelEstimate,
@@ -165,9 +166,7 @@ def _estimate_stratified(
         ic=None,
         search=search,
         warnings=tuple(
-            f"stratum {stratum.name}: {note}"
-            for stratum in strata
-            for note in stratum.result.warnings
+            note.in_stratum(stratum.name) for stratum in strata for note in stratum.result.warnings
         ),
         alternatives=(),
         strata=strata,
@@ -191,14 +190,14 @@ def _estimate_stratum(
         ) from None
 
 
-def _drop_empty_lists(table: CaptureTable) -> tuple[CaptureTable, list[str]]:
+def _drop_empty_lists(table: CaptureTable) -> tuple[CaptureTable, list[Note]]:
     """Leave out lists that hold no one (their main effect would be minus infinity)."""
     if table.observed == 0:
         raise EstimationError("no one is on any list")
     totals = table.list_totals()
     kept = [name for name, total in zip(table.list_names, totals, strict=True) if total > 0]
     notes = [
-        f"list {name} has no one on it and is left out"
+        Note("empty_list", {"list": name})
         for name, total in zip(table.list_names, totals, strict=True)
         if total == 0
     ]
@@ -215,19 +214,13 @@ def _drop_empty_lists(table: CaptureTable) -> tuple[CaptureTable, list[str]]:
     return (table.collapse(kept) if notes else table), notes
 
 
-def _overlap_warnings(table: CaptureTable) -> list[str]:
+def _overlap_warnings(table: CaptureTable) -> list[Note]:
     notes = []
     if len(table.list_names) == 2:
-        notes.append(
-            "only two lists: the estimate assumes that being on one list does not change the chance "
-            "of being on the other (independence), and two lists cannot check that"
-        )
+        notes.append(Note("two_lists", {}))
     on_several = total_on_several_lists(table)
     if on_several < FEW_OVERLAPS:
-        notes.append(
-            f"only {on_several} people are on more than one list: the estimate rests on very few "
-            "overlaps and can change a lot with a few records"
-        )
+        notes.append(Note("few_overlaps", {"count": on_several}))
     overlapping = set(overlapping_pairs(table))
     apart = [
         f"{table.list_names[i]}/{table.list_names[j]}"
@@ -236,9 +229,7 @@ def _overlap_warnings(table: CaptureTable) -> list[str]:
         if (i, j) not in overlapping
     ]
     if apart:
-        notes.append(
-            f"lists that share no one, so their interaction cannot be estimated: {', '.join(apart)}"
-        )
+        notes.append(Note("lists_apart", {"pairs": ", ".join(apart)}))
     return notes
 
 
@@ -247,54 +238,33 @@ def _fit_warnings(
     chosen: ModelFit,
     upper: float,
     others: Sequence[ModelEstimate],
-) -> list[str]:
+) -> list[Note]:
     notes = []
     if search.unsupported:
-        notes.append(
-            f"{search.unsupported} candidate models were left out: empty cells or margins leave them "
-            "without a finite estimate"
-        )
+        notes.append(Note("unsupported_models", {"count": search.unsupported}))
     if chosen.estimate > HUGE_FACTOR * chosen.observed:
-        notes.append(
-            f"the estimate is more than {HUGE_FACTOR} times the number observed: it extrapolates far "
-            "beyond the data"
-        )
+        notes.append(Note("huge", {"factor": HUGE_FACTOR}))
     if math.isinf(upper):
-        notes.append(
-            "the data give no upper bound: the interval is open-ended (ci_high is null in JSON)"
-        )
+        notes.append(Note("open_ended", {}))
     close = [other for other in others if other.delta_ic <= CLOSE_DELTA_IC]
     if close:
         low = min(chosen.estimate, *(other.estimate for other in close))
         high = max(chosen.estimate, *(other.estimate for other in close))
         if high > 1.25 * low:
-            notes.append(
-                f"models almost as well supported (within {CLOSE_DELTA_IC:g} of the best "
-                f"{search.criterion.value.upper()}) estimate from {low:,.0f} to {high:,.0f}: "
-                "the choice of model matters as much as the interval shows"
-            )
+            notes.append(Note("close_models", {
+                "delta": CLOSE_DELTA_IC, "criterion": search.criterion.value.upper(),
+                "low": low, "high": high}))
     return notes
 
 
-def _goodness_of_fit_warnings(table: CaptureTable, chosen: ModelFit) -> list[str]:
+def _goodness_of_fit_warnings(table: CaptureTable, chosen: ModelFit) -> list[Note]:
     residual_df = len(table.counts) - chosen.model.parameter_count
     if residual_df == 0:
-        return [
-            (
-                "the model has as many parameters as the table has cells: it fits exactly, so "
-                "nothing in the data can check it"
-            )
-        ]
+        return [Note("saturated", {})]
     counts = np.array(table.counts, dtype=np.float64)
     deviance = 2.0 * (poisson_log_likelihood(counts, counts) - chosen.log_likelihood)
     if chi2.sf(deviance, residual_df) < POOR_FIT_P_VALUE:
-        return [
-            (
-                f"even the selected model fits the table poorly (deviance {deviance:.1f} on "
-                f"{residual_df} degrees of freedom): the lists depend on each other in ways "
-                "two-way terms do not capture"
-            )
-        ]
+        return [Note("poor_fit", {"deviance": float(deviance), "df": residual_df})]
     return []
 
 

@@ -61,6 +61,33 @@ TEXTS: Mapping[str, str] = {
         "the estimate is more than {factor} times the number observed: it extrapolates far "
         "beyond the data"
     ),
+    # warnings of the log-linear models
+    "two_lists": (
+        "only two lists: the estimate assumes that being on one list does not change the chance "
+        "of being on the other (independence), and two lists cannot check that"
+    ),
+    "lists_apart": "lists that share no one, so their interaction cannot be estimated: {pairs}",
+    "unsupported_models": (
+        "{count} candidate models were left out: empty cells or margins leave them without a "
+        "finite estimate"
+    ),
+    "open_ended": (
+        "the data give no upper bound: the interval is open-ended (ci_high is null in JSON)"
+    ),
+    "close_models": (
+        "models almost as well supported (within {delta:g} of the best {criterion}) estimate "
+        "from {low:,.0f} to {high:,.0f}: the choice of model matters as much as the interval "
+        "shows"
+    ),
+    "saturated": (
+        "the model has as many parameters as the table has cells: it fits exactly, so nothing "
+        "in the data can check it"
+    ),
+    "poor_fit": (
+        "even the selected model fits the table poorly (deviance {deviance:.1f} on {df} "
+        "degrees of freedom): the lists depend on each other in ways two-way terms do not "
+        "capture"
+    ),
     # failed convergence checks
     "rhat": (
         "the chains disagree (R-hat {value}; it must be below {limit}): the sampler has not "

@@ -186,7 +186,7 @@ def _details(label: str, side: EstimateResult | LatentClassResult | Refusal) -> 
     if isinstance(side, EstimateResult):
         lines = [f"  stratum {stratum.name}: {_people(stratum.result.estimate)}"
                  for stratum in side.strata]
-        return lines + [f"Warning ({label}): {warning}" for warning in side.warnings]
+        return lines + [f"Warning ({label}): {note.text}" for note in side.warnings]
     diagnostics = side.diagnostics
     lines = [
         f"{label}: {diagnostics.chains} chains x {diagnostics.draws_per_chain:,} draws, "

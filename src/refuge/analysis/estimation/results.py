@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from refuge.analysis.estimation.notes import Note
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +51,7 @@ class EstimateResult:
     criterion: str
     ic: float | None
     search: str
-    warnings: tuple[str, ...]
+    warnings: tuple[Note, ...]
     alternatives: tuple[ModelEstimate, ...]
     strata: tuple[StratumResult, ...]
     method: str
@@ -84,7 +88,8 @@ def result_as_json(result: EstimateResult) -> dict[str, JsonValue]:
         "criterion": result.criterion,
         "ic": _finite(result.ic),
         "search": result.search,
-        "warnings": list(result.warnings),
+        "warnings": [note.text for note in result.warnings],
+        "notes": [note.as_json() for note in result.warnings],
         "alternatives": [_alternative_as_json(alternative) for alternative in result.alternatives],
         "strata": [
             {"stratum": stratum.name, **result_as_json(stratum.result)} for stratum in result.strata
@@ -128,7 +133,7 @@ def result_as_text(result: EstimateResult) -> str:
             f"delta {result.criterion.upper()} {a.delta_ic:.1f}: {a.model}"
             for a in result.alternatives
         ]
-    lines += [f"Warning: {warning}" for warning in result.warnings]
+    lines += [f"Warning: {note.text}" for note in result.warnings]
     return "\n".join(lines)
 
 

@@ -60,7 +60,7 @@ def test_two_lists_give_the_lincoln_petersen_estimate() -> None:
 
     assert result.estimate == pytest.approx(100 * 75 / 30)
     assert result.model_terms == ()
-    assert any("only two lists" in warning for warning in result.warnings)
+    assert any("only two lists" in warning for warning in (note.text for note in result.warnings))
 
 
 def test_two_list_interval_matches_the_hand_computed_profile_likelihood() -> None:
@@ -141,7 +141,7 @@ def test_lists_sharing_no_one_get_no_interaction_and_a_warning() -> None:
     result = estimate_from_table(table)
 
     assert "A:B" not in result.model_terms
-    assert any("share no one" in warning and "A/B" in warning for warning in result.warnings)
+    assert any("share no one" in warning and "A/B" in warning for warning in (note.text for note in result.warnings))
     with pytest.raises(EstimationError):
         fit_model(table, LoglinearModel.from_terms(table.list_names, ["A:B"]))
 
@@ -155,7 +155,7 @@ def test_a_list_with_no_one_is_left_out_with_a_warning() -> None:
 
     assert result.list_names == ("A", "B")
     assert result.estimate == pytest.approx(250)
-    assert any("list C has no one" in warning for warning in result.warnings)
+    assert any("list C has no one" in warning for warning in (note.text for note in result.warnings))
 
 
 def test_one_populated_list_is_refused() -> None:
@@ -171,8 +171,8 @@ def test_tiny_overlap_warns_of_a_huge_estimate_and_few_overlaps() -> None:
     result = estimate_from_table(table)
 
     assert result.estimate == pytest.approx(61 * 51)
-    assert any("more than 10 times" in warning for warning in result.warnings)
-    assert any("only 1 people are on more than one list" in warning for warning in result.warnings)
+    assert any("more than 10 times" in warning for warning in (note.text for note in result.warnings))
+    assert any("only 1 people are on more than one list" in warning for warning in (note.text for note in result.warnings))
 
 
 def test_no_overlap_at_all_is_refused() -> None:
@@ -255,3 +255,14 @@ def test_two_lists_always_give_lincoln_petersen(
 
     expected = (both + first_only) * (both + second_only) / both
     assert fit.estimate == pytest.approx(expected, rel=1e-6)
+
+
+def test_log_linear_warnings_carry_codes_the_page_says_in_russian() -> None:
+    from refuge.analysis.estimate_page import note_text
+    from refuge.analysis.estimation.results import result_as_json
+
+    side = result_as_json(estimate_from_table(TWO_LISTS))
+
+    assert side["warnings"][0].startswith("only two lists")  # the command line's English
+    assert side["notes"][0]["code"] == "two_lists"
+    assert note_text(side["notes"][0]).startswith("Только два списка")
