@@ -128,7 +128,7 @@ def start_server(environment: dict[str, str]) -> tuple[subprocess.Popen[bytes], 
         [sys.executable, "-m", "refuge.cli", "serve", "--host", "127.0.0.1", "--port",
          str(port), "--workers", WORKERS, "--threads", THREADS],
         env=environment, stdout=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600  # a loaded CI machine starts gunicorn slowly
     while not _answers(port):
         if server.poll() is not None or time.monotonic() > deadline:
             stop_server(server, signal.SIGKILL)

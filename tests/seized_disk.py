@@ -140,9 +140,9 @@ class Installation:
             with (self.log_dir / "write.out").open("wb") as out, \
                     (self.log_dir / "write.err").open("wb") as err:
                 return subprocess.run(command, cwd=REPOSITORY, env=environment,
-                                      stdout=out, stderr=err, timeout=300, check=False)
+                                      stdout=out, stderr=err, timeout=1200, check=False)
         return subprocess.run(command, cwd=REPOSITORY, env=environment,
-                              capture_output=True, timeout=300, check=False)
+                              capture_output=True, timeout=1200, check=False)
 
     def log_text(self) -> str:
         return "\n".join(path.read_text(errors="replace")
@@ -153,5 +153,5 @@ class Installation:
         target = self.root / "dump" / "database.sql"
         target.parent.mkdir(exist_ok=True)
         subprocess.run([pg_dump, "--no-owner", "--file", str(target), self.database_url],
-                       check=True, timeout=120)
+                       check=True, timeout=600)
         return target

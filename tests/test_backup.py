@@ -124,7 +124,7 @@ def test_round_trip_into_a_fresh_installation(installation: dict[str, Any]) -> N
            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
     try:
         result = subprocess.run([sys.executable, "-c", RESTORE_AND_READ, str(backup), *PAGES],
-                                env=env, capture_output=True, text=True, timeout=240,
+                                env=env, capture_output=True, text=True, timeout=900,
                                 check=False)
     finally:
         drop()

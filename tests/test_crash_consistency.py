@@ -69,13 +69,15 @@ def _load_then_kill(environment: dict[str, str], seconds: float) -> dict[str, st
                     answered[receipt] = body
 
     threads = [threading.Thread(target=reporter) for _ in range(6)]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(seconds)
+    finally:
+        stop_server(server, signal.SIGKILL)  # mid-load: requests are in flight
+        stop.set()
     for thread in threads:
-        thread.start()
-    time.sleep(seconds)
-    stop_server(server, signal.SIGKILL)  # mid-load: requests are in flight
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=150)
+        thread.join(timeout=600)
     return answered
 
 
@@ -99,7 +101,7 @@ def test_every_answered_report_survives_sigkill_of_the_server(tmp_path: Path) ->
         finally:
             stop_server(server)
         verify = subprocess.run([sys.executable, "-m", "refuge.cli", "audit", "verify"],
-                                env=environment, capture_output=True, text=True, timeout=300,
+                                env=environment, capture_output=True, text=True, timeout=900,
                                 check=False)
     finally:
         drop()

@@ -61,7 +61,7 @@ def test_typed_case_numbers_become_links_to_cases_that_exist(tmp_path: Path) -> 
                    "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test"}
     try:
         child = subprocess.run([sys.executable, "-c", CASE_NUMBERS_BECOME_LINKS],
-                               env=environment, capture_output=True, text=True, timeout=600,
+                               env=environment, capture_output=True, text=True, timeout=1200,
                                check=False)
     finally:
         drop()
