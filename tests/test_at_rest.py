@@ -67,7 +67,7 @@ def test_seized_data_directory_and_backup_hold_no_plaintext(tmp_path: Path) -> N
     private_key = bytes.fromhex(child.stdout.readline().strip() or "00")
     time.sleep(0.2)
     os.kill(child.pid, signal.SIGKILL)
-    _, errors = child.communicate(timeout=30)
+    _, errors = child.communicate(timeout=300)
     assert len(private_key) == 32, errors[-2000:]
 
     files = [path for path in data_dir.rglob("*") if path.is_file()] + [backup]

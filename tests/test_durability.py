@@ -71,7 +71,7 @@ def _run_and_kill(data_dir: Path, rows_before_kill: int) -> list[int]:
         reported.append(int(line))
     os.kill(writer.pid, signal.SIGKILL)
     # Whatever the child printed before dying was also committed: collect it too.
-    remaining, _ = writer.communicate(timeout=30)
+    remaining, _ = writer.communicate(timeout=300)
     reported.extend(int(line) for line in remaining.split() if line.isdigit())
     assert writer.returncode == -signal.SIGKILL
     return reported

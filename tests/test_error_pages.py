@@ -70,5 +70,5 @@ def test_healthz_answers_503_when_the_database_does_not(tmp_path) -> None:
            "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none?connect_timeout=2",
            "REFUGE_DATA_DIR": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                            text=True, timeout=60, check=False)
+                            text=True, timeout=600, check=False)
     assert result.stdout.strip().splitlines()[-1] == "503", result.stderr[-2000:]

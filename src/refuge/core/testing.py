@@ -81,6 +81,9 @@ def set_duress_password(operator: Operator, duress_password: str) -> None:
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright's own browser download fails here
+# How long a page may take to answer before a browser test fails: generous, because CI runs on
+# a shared two-core machine that is sometimes overloaded; a real hang still fails.
+BROWSER_TIMEOUT_MS = 90_000
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
@@ -99,7 +102,7 @@ def chromium_page(**context_options: Any) -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="ru-RU", **context_options)
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(BROWSER_TIMEOUT_MS)
         try:
             yield page
         finally:

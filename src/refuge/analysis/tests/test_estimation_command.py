@@ -165,7 +165,7 @@ def test_command_line_prints_the_error_without_a_traceback(tmp_path: Path) -> No
         text=True,
         env=environment,
         check=False,
-        timeout=120,
+        timeout=600,
     )
 
     assert completed.returncode == 2

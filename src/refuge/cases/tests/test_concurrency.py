@@ -39,7 +39,7 @@ def _race(attempts: dict[str, Attempt]) -> dict[str, str]:
         try:
             with acting_as(operator):
                 loaded = load()
-                barrier.wait(timeout=10)
+                barrier.wait(timeout=120)
                 write(loaded)
             outcomes[label] = "saved"
         except ConflictError:
@@ -54,7 +54,7 @@ def _race(attempts: dict[str, Attempt]) -> dict[str, str]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=300)
     return outcomes
 
 

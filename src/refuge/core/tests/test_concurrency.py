@@ -56,7 +56,7 @@ def test_two_threads_saving_at_once_one_wins_one_conflicts() -> None:
     def edit(role: Role) -> None:
         try:
             copy = Operator.objects.get(pk=target.pk)
-            barrier.wait(timeout=10)
+            barrier.wait(timeout=120)
             copy.role = role
             with transaction.atomic():
                 save_with_version(copy, ["role"], expected_version=0)
@@ -71,7 +71,7 @@ def test_two_threads_saving_at_once_one_wins_one_conflicts() -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=300)
 
     assert sorted(outcomes) == ["conflict", "saved"]
     assert Operator.objects.get(pk=target.pk).version == 1

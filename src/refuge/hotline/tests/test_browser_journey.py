@@ -17,6 +17,7 @@ from django.utils import timezone
 from refuge.accounts.roles import Role
 from refuge.cases.models import Case, StageChange, VerificationItem
 from refuge.core.testing import (
+    BROWSER_TIMEOUT_MS,
     CHROMIUM,
     TEST_PASSWORD,
     chromium_page,
@@ -51,7 +52,7 @@ def _phone_page(page: Any) -> Any:
     """Another person's browser: a fresh context, also a 360 px phone, in Russian."""
     context = page.context.browser.new_context(locale="ru-RU", viewport=PHONE)
     other = context.new_page()
-    other.set_default_timeout(15_000)
+    other.set_default_timeout(BROWSER_TIMEOUT_MS)
     return other
 
 

@@ -82,7 +82,7 @@ def test_production_settings_refuse_a_cheap_blind_index(tmp_path, memory: str,
                    "REFUGE_BLIND_INDEX_MEMORY_KIB": memory,
                    "REFUGE_BLIND_INDEX_ITERATIONS": iterations}
     loaded = subprocess.run([sys.executable, "-c", "import refuge.config.settings.prod"],
-                            env=environment, capture_output=True, text=True, timeout=120,
+                            env=environment, capture_output=True, text=True, timeout=600,
                             check=False)
 
     assert loaded.returncode != 0
