@@ -32,15 +32,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _gazetteer() -> None:
-    from refuge.documentation.gazetteer import load_gazetteer
-    from refuge.documentation.models import Place
-
-    if not Place.objects.exists():
-        load_gazetteer(Place)
-
-
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -37,16 +37,6 @@ LAST = ["Testov", "Primerov", "Obraztsov", "Shablonov", "Vymyshlenny", "Uslovny"
 PEOPLE = [f"{first} {last}" for first in FIRST for last in LAST]  # 48 fictional names
 
 
-@pytest.fixture(autouse=True)
-def _gazetteer() -> None:
-    """Transactional tests that ran before this one flushed the migration-loaded places."""
-    from refuge.documentation.gazetteer import load_gazetteer
-    from refuge.documentation.models import Place
-
-    if not Place.objects.exists():
-        load_gazetteer(Place)
-
-
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
