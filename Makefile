@@ -51,8 +51,9 @@ test: install  ## Lint, type-check, and run the suite on SQLite and PostgreSQL i
 test-spark: $(SPARK_STAMP)  ## The Spark engine's tests (over ten minutes on two cores; not in make test)
 	REFUGE_TEST_SPARK=1 $(BIN)/pytest -n 0 src/refuge/analysis/tests/test_linkage_febrl.py -k spark
 
-lint: install  ## Ruff and bandit
+lint: install  ## Ruff, the import layers (import-linter) and bandit
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports
 	$(BIN)/bandit -q -c pyproject.toml -r src -lll
 
 types: install  ## mypy strict

@@ -101,7 +101,7 @@ def _empty_keyring() -> Iterator[Keyring]:
 
 @pytest.fixture
 def operator_factory(db: Any) -> Callable[..., Any]:
-    from refuge.core.testing import make_operator
+    from refuge.testing import make_operator
 
     return make_operator
 

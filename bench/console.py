@@ -34,9 +34,9 @@ def _setup_django() -> None:
 def _seed(operator: object) -> None:
     from django.db import transaction
 
-    from refuge.core.testing import keyring_for
     from refuge.hotline.models import Channel, Contact
     from refuge.intake.models import Urgency
+    from refuge.testing import keyring_for
     from refuge.vault import api as vault
 
     urgencies = list(Urgency)
@@ -59,7 +59,7 @@ def main() -> float:
     from django.test import Client
     from django.urls import reverse
 
-    from refuge.core.testing import log_in, make_operator
+    from refuge.testing import log_in, make_operator
     from refuge.vault.keyring import Keyring, activated
 
     with activated(Keyring()):

@@ -220,7 +220,7 @@ def _serve_pages(plain_model: Any, sealed_model: Any) -> None:
 def _logged_in_client(operator: Any) -> Any:
     from django.test import Client
 
-    from refuge.core.testing import enrol_test_device, log_in
+    from refuge.testing import enrol_test_device, log_in
 
     enrol_test_device(operator)
     client = Client(HTTP_HOST="localhost")

@@ -49,6 +49,7 @@ def run(command: list[str], env: dict[str, str] | None = None, label: str = "") 
 
 def static_checks() -> bool:
     ok = run([str(BIN / "ruff"), "check", "src", "tests", "bench", "scripts"], label="static") == 0
+    ok = run([str(BIN / "lint-imports")], label="static") == 0 and ok
     ok = run([str(BIN / "mypy")], label="static") == 0 and ok
     bandit = [str(BIN / "bandit"), "-q", "-c", "pyproject.toml", "-r", "src", "-lll"]
     return run(bandit, label="static") == 0 and ok

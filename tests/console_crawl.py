@@ -34,7 +34,7 @@ from django.urls import Resolver404, resolve
 
 from refuge.accounts.demo import DEMO_OPERATORS, DEMO_PASSWORD
 from refuge.accounts.models import Operator
-from refuge.core.testing import log_in
+from refuge.testing import log_in
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "refuge"
 DEMO_USERNAMES = tuple(username for username, _role, _intake in DEMO_OPERATORS)

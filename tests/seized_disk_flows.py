@@ -39,7 +39,7 @@ class Flow:
     operators: dict[str, Any] = field(default_factory=dict)
 
     def keyring(self, username: str) -> Any:
-        from refuge.core.testing import keyring_for
+        from refuge.testing import keyring_for
 
         return keyring_for(self.operators[username], PASSWORD)
 
@@ -85,7 +85,7 @@ def accounts_writer(flow: Flow) -> None:
     """A real two-factor login through the views: sessions and their wrapped key on disk."""
     from django.test import Client
 
-    from refuge.core.testing import log_in
+    from refuge.testing import log_in
 
     client = Client(HTTP_HOST="localhost")
     log_in(client, flow.operators["hotline"], PASSWORD)
@@ -171,7 +171,7 @@ READERS: list[Callable[[Flow], list[str]]] = [vault_reader, feature_reader]
 def _create_operators(flow: Flow) -> None:
     from refuge.accounts.roles import Role
     from refuge.accounts.services import create_operator
-    from refuge.core.testing import enrol_test_device
+    from refuge.testing import enrol_test_device
 
     for username, role in (("coord", Role.COORDINATOR), ("hotline", Role.OPERATOR),
                            ("caseworker", Role.CASE_WORKER)):

@@ -28,7 +28,8 @@ from refuge.accounts.middleware import is_console_path
 from refuge.accounts.roles import Role
 from refuge.audit.denials import URL_NUMBERS, URL_OBJECTS
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.access_matrix import (
+from refuge.testing import log_in, make_operator
+from refuge.testing.access_matrix import (
     ANONYMOUS,
     ROLES,
     VISITORS,
@@ -45,7 +46,6 @@ from refuge.core.access_matrix import (
     snapshot,
     unknown_kwargs,
 )
-from refuge.core.testing import log_in, make_operator
 from refuge.vault.keyring import Keyring, activated
 
 ROUTES = {route.name or route.description: route for route in iter_routes()}
@@ -326,7 +326,7 @@ def _world_markers(world: World, role: str) -> list[str]:
 
 def _duress_client(world: World, role: str) -> Client:
     from refuge.accounts import duress
-    from refuge.core.testing import keyring_for
+    from refuge.testing import keyring_for
 
     operator = world.operators[role]
     with activated(keyring_for(operator)):
@@ -342,7 +342,7 @@ def test_a_duress_console_shows_the_usual_menu_and_empty_pages(role: str, world:
                                                               db: Any) -> None:
     client = _duress_client(world, role)
     markers = _world_markers(world, role)
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("console:home")).content.decode()
     for name in MENU[Role(role)]:
         assert reverse(name) in home, f"{role}: the menu lacks {name}"
     wrong = []

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from refuge.accounts.roles import Role
-from refuge.core.testing import keyring_for, log_in, make_operator
+from refuge.testing import keyring_for, log_in, make_operator
 from refuge.vault import api as vault
 from refuge.vault.operators import unlock_private_key
 

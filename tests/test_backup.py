@@ -21,7 +21,7 @@ from django.urls import reverse
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.audit.services import verify_chain
-from refuge.core.testing import keyring_for, log_in, make_operator
+from refuge.testing import keyring_for, log_in, make_operator
 from refuge.vault import api as vault
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +36,7 @@ from django.core.management import call_command
 from django.test import Client
 from refuge.accounts import totp
 from refuge.accounts.models import Operator
-from refuge.core.testing import keyring_for, log_in
+from refuge.testing import keyring_for, log_in
 from refuge.vault import api as vault
 from refuge.vault.models import Envelope
 

@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from refuge.accounts.models import Operator
-from refuge.core.testing import TEST_PASSWORD, log_in
+from refuge.testing import TEST_PASSWORD, log_in
 
 LOGIN = reverse("accounts:login")
-HOME = reverse("core:home")
+HOME = reverse("console:home")
 
 
 def test_a_post_without_csrf_token_gets_the_translated_403(hotline_operator: Operator) -> None:

@@ -20,7 +20,7 @@ from refuge.accounts.forms import (
     PasswordChangeForm,
 )
 from refuge.accounts.models import GlobalLock, Operator
-from refuge.core.testing import TEST_PASSWORD, log_in
+from refuge.testing import TEST_PASSWORD, log_in
 
 from .fuzzing import FUZZ, WEIRD_TEXT, form_data
 

@@ -21,7 +21,7 @@ from django.test import Client
 
 from refuge.accounts.demo import DEMO_OPERATORS, DEMO_PASSWORD
 from refuge.accounts.models import Operator
-from refuge.core.testing import log_in
+from refuge.testing import log_in
 
 HOME = "/console/"
 PER_SHAPE = 2  # URLs visited per path shape (digits folded)

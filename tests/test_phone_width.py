@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from refuge.accounts.demo import DEMO_OPERATORS
-from refuge.core.testing import CHROMIUM, chromium_page
+from refuge.testing import CHROMIUM, chromium_page
 from tests.console_crawl import Fetch, Page, crawl, demo_client, seed_demo
 
 pytestmark = [

@@ -13,9 +13,9 @@ from refuge.audit.models import AuditAction, AuditEvent
 from refuge.cases.models import PersonIdentifier
 from refuge.cases.services.persons import save_person
 from refuge.cases.tests.access import make_case
-from refuge.core.testing import keyring_for, make_operator
 from refuge.hotline.models import Identifier
 from refuge.hotline.tests.factories import phone_call
+from refuge.testing import keyring_for, make_operator
 from refuge.vault import api as vault
 from refuge.vault import crypto
 from refuge.vault.models import BlindIndexKey, Grant, IndexScheme

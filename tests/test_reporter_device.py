@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from refuge.core.access_matrix import ANONYMOUS, collect_expected, iter_routes
+from refuge.testing.access_matrix import ANONYMOUS, collect_expected, iter_routes
 
 PUBLIC = sorted(route.name for route in iter_routes()
                 if route.name and not route.converters

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from refuge.accounts.roles import Role
 from refuge.core.middleware import request_limit_bytes
-from refuge.core.testing import log_in
 from refuge.intake.models import Message
+from refuge.testing import log_in
 
 TWO_GIGABYTES = str(2 * 1024 ** 3)
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from refuge.accounts.roles import Role
-from refuge.core.testing import log_in
+from refuge.testing import log_in
 
 
 def _concrete_paths() -> list[str]:

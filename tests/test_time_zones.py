@@ -22,11 +22,11 @@ from refuge.accounts.roles import Role
 from refuge.cases.models import CheckIn
 from refuge.cases.selectors import missed_checkins_for
 from refuge.cases.services.opening import open_case_from_contact
-from refuge.core.testing import keyring_for, log_in, make_operator
 from refuge.hotline.models import Contact
 from refuge.hotline.services.messages import reply_to_reporter
 from refuge.intake.models import ReporterKind, Urgency
 from refuge.intake.services import submit_report
+from refuge.testing import keyring_for, log_in, make_operator
 from refuge.vault import api as vault
 
 MORNING = datetime(2030, 1, 15, 6, 0, tzinfo=UTC)

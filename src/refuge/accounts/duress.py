@@ -40,8 +40,7 @@ from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.core.errors import DomainError
 from refuge.vault import api as vault
-from refuge.vault.middleware import secret_unlock, session_secret
-from refuge.vault.operators import SessionUnlock
+from refuge.vault.api import SessionUnlock, secret_unlock, session_secret
 
 DURESS_SESSION_KEY = "duress"
 

@@ -92,4 +92,4 @@ def unavailable(request: HttpRequest) -> HttpResponse:
     back = request.META.get("HTTP_REFERER", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
-    return redirect("core:home")
+    return redirect("console:home")

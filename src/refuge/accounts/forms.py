@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
+from refuge.audit.models import AuditAction
 
 NO_AUTOCOMPLETE = {"autocomplete": "off"}
 
@@ -89,3 +90,16 @@ class EmergencyLockForm(forms.Form):
         if self.data.get("confirm") != "on":
             raise forms.ValidationError(_("Tick the box to confirm."))
         return True
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False,
+                               choices=[("", "—"), *AuditAction.choices])
+    actor = forms.ModelChoiceField(label=_("Operator"), required=False,
+                                   queryset=Operator.objects.order_by("username"))
+    target_type = forms.CharField(label=_("Record type"), required=False, max_length=64)
+    target_id = forms.CharField(label=_("Record id"), required=False, max_length=64)
+    since = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))

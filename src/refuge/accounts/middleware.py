@@ -21,7 +21,7 @@ from refuge.accounts.duress_console import (
 from refuge.accounts.models import GlobalLock
 from refuge.accounts.preferences import language_codes, operator_language, operator_zone
 from refuge.vault import api as vault
-from refuge.vault.middleware import forget_session_grants
+from refuge.vault.api import forget_session_grants
 
 LAST_SEEN_KEY = "last_seen"
 STARTED_KEY = "started"

@@ -70,7 +70,7 @@ def language_view(request: HttpRequest) -> HttpResponse:
     """Switch the console's language (and remember it) and come back to the same page."""
     form = LanguageForm(request.POST)
     if not form.is_valid():
-        return HttpResponseRedirect(reverse("core:home"))
+        return HttpResponseRedirect(reverse("console:home"))
     language = form.cleaned_data["language"]
     if not is_stand_in(request.user):
         set_language(operator=request.user, language=language)  # type: ignore[arg-type]
@@ -88,4 +88,4 @@ def _same_page_in(request: HttpRequest, next_url: str, language: str) -> str:
         if translated != next_url or source == language:
             return translated
     with translation.override(language):
-        return reverse("core:home")
+        return reverse("console:home")

@@ -22,7 +22,7 @@ from refuge.audit.services import record_event
 from refuge.core.addresses import ClientAddress
 from refuge.core.concurrency import save_with_version
 from refuge.vault import api as vault
-from refuge.vault.operators import SessionUnlock
+from refuge.vault.api import SessionUnlock
 
 
 @dataclass(frozen=True, slots=True)

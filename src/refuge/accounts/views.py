@@ -39,7 +39,7 @@ from refuge.accounts.roles import Capability, Role
 from refuge.core.addresses import client_address
 from refuge.core.errors import ConflictError, DomainError
 from refuge.core.middleware import clear_site_data
-from refuge.vault.middleware import (
+from refuge.vault.api import (
     SESSION_BLOB_KEY,
     end_session_unlock,
     session_keyring,
@@ -93,7 +93,7 @@ def code_view(request: HttpRequest) -> HttpResponse:
             _complete_login(request, operator, device)
             if operator.must_change_password and not is_duress:
                 return redirect("accounts:password_change")
-            return redirect("core:home")
+            return redirect("console:home")
     return render(request, "accounts/code.html",
                   {"form": form, **_enrolment(request, operator, is_duress)})
 
@@ -175,7 +175,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
             # key in it is the same keypair, now wrapped under the new password.
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
             messages.success(request, _("Your password was changed."))
-            return redirect("core:home")
+            return redirect("console:home")
     return render(request, "accounts/password_change.html", {
         "form": form, "is_one_time": getattr(request.user, "must_change_password", False)})
 
@@ -257,7 +257,7 @@ def duress_password_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your duress password was saved."))
-            return redirect("core:home")
+            return redirect("console:home")
     return render(request, "accounts/duress_password.html", {"form": form})
 
 
@@ -304,7 +304,7 @@ def reopen_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _lift_message(progress, _("The console is open again.")))
             if progress.is_complete:
-                return redirect("core:home")
+                return redirect("console:home")
         return redirect("accounts:reopen")
     closed_at = unlocking.console_closed_at()
     return render(request, "accounts/reopen.html", {

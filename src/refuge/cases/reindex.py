@@ -12,7 +12,7 @@ from collections.abc import Hashable, Iterator, Mapping
 from refuge.cases.identifiers import normalise
 from refuge.cases.models import CasePerson, IdentifierKind, PersonIdentifier
 from refuge.vault import api as vault
-from refuge.vault.reindex import IndexedValue
+from refuge.vault.api import IndexedValue
 
 _FIELD = {IdentifierKind.NAME: "legal_name", IdentifierKind.PHONE: "phone"}
 

@@ -1,24 +1,22 @@
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from refuge.core import views as core_views
 
 # Public pages are Russian at "/" and English under "/en/": one link, no language cookie.
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("api/v1/", include("refuge.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("refuge.intake.urls")),
-    path("console/", include("refuge.core.urls")),
+    path("console/", include("refuge.accounts.console_urls")),
     path("console/accounts/", include("refuge.accounts.urls")),
-    path("console/audit/", include("refuge.audit.urls")),
+    path("console/audit/", include("refuge.accounts.audit_urls")),
     path("console/approvals/", include("refuge.approvals.urls")),
     path("console/hotline/", include("refuge.hotline.urls")),
     path("console/cases/", include("refuge.cases.urls")),
     path("console/documentation/", include("refuge.documentation.urls")),
     path("console/analysis/", include("refuge.analysis.urls")),
-    path("console/vault/", include("refuge.vault.urls")),
     prefix_default_language=False,
 )
 

@@ -5,9 +5,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from refuge.accounts.decorators import operator_required
-from refuge.core.home import home_panels
-
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -19,11 +16,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-@operator_required()
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"panels": home_panels(request)})
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:

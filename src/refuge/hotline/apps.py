@@ -6,7 +6,7 @@ class HotlineConfig(AppConfig):
     label = "hotline"
 
     def ready(self) -> None:
-        from refuge.core.home import register_home_panel
+        from refuge.accounts.home import register_home_panel
         from refuge.hotline import receivers  # noqa: F401 - connects the signal receivers
         from refuge.hotline.views.queue import home_panel
 

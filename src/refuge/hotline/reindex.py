@@ -13,7 +13,7 @@ from refuge.hotline.errors import InvalidIdentifier
 from refuge.hotline.identifiers import VAULT_KIND, normalise
 from refuge.hotline.models import Identifier, IdentifierKind
 from refuge.vault import api as vault
-from refuge.vault.reindex import IndexedValue
+from refuge.vault.api import IndexedValue
 
 
 def indexed_values() -> Iterator[IndexedValue]:

@@ -34,7 +34,7 @@ from refuge.hotline.models import (
 )
 from refuge.intake.models import URGENCY_RANK, Attachment, Urgency
 from refuge.vault import api as vault
-from refuge.vault.models import Grant, GrantKind
+from refuge.vault.api import Grant, GrantKind
 
 QUEUE_PAGE_SIZE = 50
 

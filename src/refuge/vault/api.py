@@ -4,7 +4,13 @@ Feature apps use these names and `refuge.vault.fields`; they never see a key.
 """
 
 from refuge.vault.backup import BackupError, open_backup, seal_backup
-from refuge.vault.blind import IndexKind, blind_index, normalise, sync_blind_index_grants
+from refuge.vault.blind import (
+    IndexKind,
+    blind_index,
+    normalise,
+    register_index_readers,
+    sync_blind_index_grants,
+)
 from refuge.vault.envelopes import (
     can_read,
     create_envelope,
@@ -30,8 +36,18 @@ from refuge.vault.files import delete_file, read_file, store_file
 from refuge.vault.grant_cache import clear as forget_cached_grants
 from refuge.vault.grant_cache import note_lock_generation
 from refuge.vault.keyring import Keyring, activated, current_keyring, current_operator_id
-from refuge.vault.models import Envelope, Purpose, SealedFile
+from refuge.vault.middleware import (
+    SESSION_BLOB_KEY,
+    end_session_unlock,
+    forget_session_grants,
+    secret_unlock,
+    session_keyring,
+    session_secret,
+    store_session_unlock,
+)
+from refuge.vault.models import Envelope, Grant, GrantKind, Purpose, RecoveryKey, SealedFile
 from refuge.vault.operators import (
+    SessionUnlock,
     create_operator_key,
     has_operator_key,
     rewrap_operator_key,
@@ -53,6 +69,14 @@ from refuge.vault.receipts import (
     normalise_receipt,
     unlock_with_receipt,
 )
+from refuge.vault.recovery import (
+    ShareError,
+    create_recovery_key,
+    recover_private_key,
+    report_skipped,
+    restore_access,
+    rotate_recovery_key,
+)
 from refuge.vault.referral import (
     fingerprints_match,
     new_partner_keypair,
@@ -61,6 +85,7 @@ from refuge.vault.referral import (
     partner_key_fingerprint,
     seal_for_partner,
 )
+from refuge.vault.reindex import IndexedValue
 from refuge.vault.signing import Signature, fingerprint
 from refuge.vault.signing import public_key as signing_public_key
 from refuge.vault.signing import sign as sign_statement
@@ -74,15 +99,22 @@ from refuge.vault.wrapping import (
 )
 
 __all__ = [
+    "SESSION_BLOB_KEY",
     "AccessDenied",
     "BackupError",
     "Envelope",
+    "Grant",
+    "GrantKind",
     "IndexKind",
+    "IndexedValue",
     "Keyring",
     "Purpose",
     "ReceiptSecrets",
+    "RecoveryKey",
     "SealedFile",
     "SealedTextField",
+    "SessionUnlock",
+    "ShareError",
     "Signature",
     "Unreadable",
     "UnreadableRecord",
@@ -95,6 +127,7 @@ __all__ = [
     "can_read",
     "create_envelope",
     "create_operator_key",
+    "create_recovery_key",
     "current_keyring",
     "current_operator_id",
     "decrypt_bytes",
@@ -102,9 +135,11 @@ __all__ = [
     "derive_receipt_secrets",
     "drop_parent_grant",
     "encrypt_bytes",
+    "end_session_unlock",
     "fingerprint",
     "fingerprints_match",
     "forget_cached_grants",
+    "forget_session_grants",
     "granted_envelopes",
     "has_operator_key",
     "is_readable",
@@ -122,17 +157,26 @@ __all__ = [
     "preload",
     "read_file",
     "readers_of",
+    "recover_private_key",
+    "register_index_readers",
+    "report_skipped",
+    "restore_access",
     "revoke",
     "rewrap_operator_key",
+    "rotate_recovery_key",
     "seal_backup",
     "seal_for_operator",
     "seal_for_partner",
     "seal_to_public_key",
+    "secret_unlock",
+    "session_keyring",
+    "session_secret",
     "share",
     "shred",
     "sign_statement",
     "signing_public_key",
     "store_file",
+    "store_session_unlock",
     "sync_blind_index_grants",
     "unlock_for_session",
     "unlock_private_key",

@@ -21,7 +21,8 @@ Within one request each (kind, value) is computed once (Keyring.index_memo).
 
 Grants follow roles lazily: whenever a keyring that holds the key computes an index (at most
 once per keyring), operators who became entitled are sealed the key and those who lost the
-capability or were deactivated lose their grant. accounts.services also calls
+capability or were deactivated lose their grant (who is entitled is accounts' answer, registered
+with `register_index_readers`, since the vault is below accounts). accounts.services also calls
 `sync_blind_index_grants()` when it creates, resets or changes an operator, so a coordinator's
 action takes effect at once.
 """
@@ -31,7 +32,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,14 +164,21 @@ def _index_key_row(keyring: Keyring) -> BlindIndexKey:
         return BlindIndexKey.objects.get(name="default")
 
 
-def entitled_operators() -> list[Any]:
-    """Active operators whose role matches identifiers: the index key's readers."""
-    from refuge.accounts.models import Operator
-    from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
+IndexReaders = Callable[[], Sequence[Any]]
+_index_readers: list[IndexReaders] = []
 
-    roles = [role for role, capabilities in ROLE_CAPABILITIES.items()
-             if Capability.MATCH_IDENTIFIERS in capabilities]
-    return list(Operator.objects.filter(is_active=True, role__in=roles, vault_key__isnull=False))
+
+def register_index_readers(provider: IndexReaders) -> None:
+    """Say who may hold the index key. The vault is below accounts, so accounts registers the
+    answer (active operators with a keypair whose role matches identifiers) when it starts."""
+    _index_readers[:] = [provider]
+
+
+def entitled_operators() -> list[Any]:
+    """The operators the index key is sealed to, as the registered provider says."""
+    if not _index_readers:
+        raise ImproperlyConfigured("No provider of the blind-index key's readers is registered.")
+    return list(_index_readers[0]())
 
 
 @transaction.atomic

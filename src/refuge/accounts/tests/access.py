@@ -6,8 +6,8 @@ from typing import Any
 
 from refuge.accounts.duress import enter_duress
 from refuge.accounts.roles import Role
-from refuge.core.access_matrix import Effect, World, console, public
-from refuge.core.testing import TEST_PASSWORD, make_operator
+from refuge.testing import TEST_PASSWORD, make_operator
+from refuge.testing.access_matrix import Effect, World, console, public
 
 COORDINATOR = {Role.COORDINATOR}
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from refuge.accounts.models import LoginFailure, Operator
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import (
+from refuge.testing import (
     CHROMIUM,
     TEST_PASSWORD,
     chromium_page,

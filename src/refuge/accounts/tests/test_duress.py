@@ -9,13 +9,13 @@ from refuge.accounts import duress, totp
 from refuge.accounts.models import CoordinatorAlert, Operator
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import TEST_PASSWORD, keyring_for, log_in, make_operator
+from refuge.testing import TEST_PASSWORD, keyring_for, log_in, make_operator
 from refuge.vault import api as vault
 
 from .sessions import cookies_of, keyring_from_cookies
 
 DURESS_PASSWORD = "blue bicycle under the bridge"
-HOME = reverse("core:home")
+HOME = reverse("console:home")
 LOGIN = reverse("accounts:login")
 
 

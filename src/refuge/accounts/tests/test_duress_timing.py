@@ -15,7 +15,7 @@ from refuge.accounts import duress, services, totp
 from refuge.accounts.models import SealedTOTPDevice
 from refuge.accounts.roles import Role
 from refuge.core.addresses import ClientAddress
-from refuge.core.testing import (
+from refuge.testing import (
     TEST_PASSWORD,
     current_code,
     keyring_for,
@@ -100,11 +100,11 @@ def test_the_duress_code_step_checks_the_code_like_a_real_one(client: Client, db
 
     assert refused.status_code == 200  # the same refusal a real login gets
     assert accepted.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("console:home")).status_code == 200
 
 
 def test_the_seed_is_sealed_and_the_duress_copy_needs_the_duress_password(db: Any) -> None:
-    from refuge.core.testing import test_seed
+    from refuge.testing import test_seed
 
     operator = _with_duress(make_operator("sealed", Role.OPERATOR))
     device = SealedTOTPDevice.objects.get(user=operator)

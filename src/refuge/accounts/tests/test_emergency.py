@@ -7,12 +7,12 @@ from django.urls import reverse
 
 from refuge.accounts.models import GlobalLock
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import keyring_for, log_in
+from refuge.testing import keyring_for, log_in
 from refuge.vault import api as vault
 
 from .sessions import cookies_of, keyring_from_cookies
 
-HOME = reverse("core:home")
+HOME = reverse("console:home")
 LOCK = reverse("accounts:emergency_lock")
 
 

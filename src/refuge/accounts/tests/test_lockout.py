@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from refuge.accounts.models import LoginFailure
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import TEST_PASSWORD, current_code, log_in
+from refuge.testing import TEST_PASSWORD, current_code, log_in
 
 LOGIN = reverse("accounts:login")
 CODE = reverse("accounts:code")
-HOME = reverse("core:home")
+HOME = reverse("console:home")
 LOCKED = "Слишком много неудачных попыток"
 STRANGER = "198.51.100.9"
 OFFICE = "203.0.113.5"

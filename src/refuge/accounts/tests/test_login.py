@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import TEST_PASSWORD, current_code, log_in
+from refuge.testing import TEST_PASSWORD, current_code, log_in
 
 LOGIN = reverse("accounts:login")
 CODE = reverse("accounts:code")
-HOME = reverse("core:home")
+HOME = reverse("console:home")
 
 
 def test_password_alone_does_not_open_the_console(client: Client, hotline_operator) -> None:
@@ -115,7 +115,7 @@ def test_first_login_enrols_totp_with_a_server_rendered_qr_code(client: Client,
     from refuge.accounts import totp
     from refuge.accounts.models import SealedTOTPDevice
     from refuge.accounts.services import create_operator
-    from refuge.core.testing import enrolment_secret
+    from refuge.testing import enrolment_secret
 
     create_operator(created_by=coordinator, username="newbie", role=Role.LAWYER,
                     password=TEST_PASSWORD)

@@ -15,11 +15,11 @@ from refuge.accounts.errors import PasswordRejected
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import TEST_PASSWORD, enrolment_secret, log_in
+from refuge.testing import TEST_PASSWORD, enrolment_secret, log_in
 
 LOGIN = reverse("accounts:login")
 CODE = reverse("accounts:code")
-HOME = reverse("core:home")
+HOME = reverse("console:home")
 CHANGE = reverse("accounts:password_change")
 OWN_PASSWORD = "lantern orchard velvet pebble"
 

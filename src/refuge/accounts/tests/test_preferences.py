@@ -12,7 +12,7 @@ from refuge.accounts.middleware import is_console_path
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import log_in, make_operator, set_duress_password
+from refuge.testing import log_in, make_operator, set_duress_password
 
 SETTINGS = "/console/accounts/settings/"
 SWITCH = "/console/accounts/language/"

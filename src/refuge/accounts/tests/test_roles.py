@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from refuge.accounts.roles import Role
 from refuge.accounts.services import create_operator, update_operator
-from refuge.core.testing import log_in
+from refuge.testing import log_in
 
 
 @pytest.mark.parametrize(
@@ -58,4 +58,4 @@ def test_deactivated_operator_loses_the_open_session(coordinator, operator_facto
     log_in(session, operator)
     update_operator(operator=operator, changed_by=coordinator, role=Role.OPERATOR,
                     is_active=False, on_intake_duty=False)
-    assert session.get(reverse("core:home")).status_code == 302
+    assert session.get(reverse("console:home")).status_code == 302

@@ -11,13 +11,13 @@ from django.test import Client
 from django.urls import reverse
 
 from refuge.accounts.models import GlobalLock
-from refuge.core.testing import keyring_for, log_in
+from refuge.testing import keyring_for, log_in
 from refuge.vault import api as vault
 from refuge.vault import grant_cache
 
 from .sessions import cookies_of, keyring_from_cookies
 
-HOME = reverse("core:home")
+HOME = reverse("console:home")
 LOGIN = reverse("accounts:login")
 CLEAR = '"cache", "cookies", "storage"'
 

@@ -10,11 +10,11 @@ from django.urls import reverse
 from refuge.accounts.models import LockLiftApproval, Operator
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import TEST_PASSWORD, log_in, make_operator, set_duress_password
+from refuge.testing import TEST_PASSWORD, log_in, make_operator, set_duress_password
 
 pytestmark = pytest.mark.django_db
 DURESS_PASSWORD = "blue bicycle under the bridge"
-HOME = reverse("core:home")
+HOME = reverse("console:home")
 LOGIN = reverse("accounts:login")
 REOPEN = reverse("accounts:reopen")
 CLOSED = "Консоль закрыта после экстренной блокировки"

@@ -13,10 +13,10 @@ from refuge.accounts.roles import Role
 from refuge.analysis.estimation import CaptureTable
 from refuge.analysis.jobs import CaptureCounts, request_estimate
 from refuge.analysis.models import CandidatePair, EstimateMethod, LinkageRun, PersonLink
-from refuge.core.access_matrix import Effect, World, console
-from refuge.core.testing import keyring_for
 from refuge.documentation.services.testimony import record_testimony
 from refuge.documentation.tests.factories import testimony
+from refuge.testing import keyring_for
+from refuge.testing.access_matrix import Effect, World, console
 from refuge.vault import api as vault
 
 ANALYSTS = {Role.COORDINATOR, Role.ANALYST}

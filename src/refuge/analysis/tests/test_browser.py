@@ -13,7 +13,9 @@ from django.urls import reverse
 from refuge.accounts.roles import Role
 from refuge.analysis import linking
 from refuge.analysis.models import PairDecision, PersonLink
-from refuge.core.testing import (
+from refuge.documentation.choices import SourceKind, ViolationType
+from refuge.documentation.models import Victim
+from refuge.testing import (
     CHROMIUM,
     TEST_PASSWORD,
     chromium_page,
@@ -21,8 +23,6 @@ from refuge.core.testing import (
     keyring_for,
     make_operator,
 )
-from refuge.documentation.choices import SourceKind, ViolationType
-from refuge.documentation.models import Victim
 from refuge.vault import api as vault
 
 pytestmark = [

@@ -15,7 +15,8 @@ from refuge.analysis.jobs import run_estimate_job
 from refuge.analysis.linking import run_linkage
 from refuge.analysis.models import EstimateJob, EstimateJobStatus
 from refuge.analysis.tests.test_statistics import _document
-from refuge.core.testing import (
+from refuge.documentation.choices import SourceKind, ViolationType
+from refuge.testing import (
     CHROMIUM,
     TEST_PASSWORD,
     chromium_page,
@@ -23,7 +24,6 @@ from refuge.core.testing import (
     keyring_for,
     make_operator,
 )
-from refuge.documentation.choices import SourceKind, ViolationType
 from refuge.vault import api as vault
 
 pytestmark = [

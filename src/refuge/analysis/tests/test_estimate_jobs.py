@@ -27,8 +27,8 @@ from refuge.analysis.linking import run_linkage
 from refuge.analysis.models import EstimateJob, EstimateJobStatus, EstimateMethod
 from refuge.analysis.tests.test_statistics import _document
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import keyring_for, log_in
 from refuge.documentation.choices import SourceKind, ViolationType
+from refuge.testing import keyring_for, log_in
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

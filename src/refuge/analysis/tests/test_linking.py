@@ -14,9 +14,9 @@ from refuge.analysis.reports import build_report, linkage_text
 from refuge.analysis.statistics import StatisticsFilter, summary
 from refuge.analysis.tests.test_statistics import _document
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import keyring_for, log_in
 from refuge.documentation.choices import AgeGroup, Gender, SourceKind, ViolationType
 from refuge.documentation.models import Victim
+from refuge.testing import keyring_for, log_in
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

@@ -15,11 +15,11 @@ from refuge.analysis.capture import capture_table
 from refuge.analysis.charts import bar_chart_svg
 from refuge.analysis.linking import run_linkage
 from refuge.analysis.statistics import StatisticsFilter, counts_by_violation, summary
-from refuge.core.testing import keyring_for, log_in
 from refuge.documentation.choices import DatePrecision, EventType, SourceKind, ViolationType
 from refuge.documentation.models import Place
 from refuge.documentation.services import testimony as testimony_service
 from refuge.documentation.services.records import EventInput, SourceInput
+from refuge.testing import keyring_for, log_in
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

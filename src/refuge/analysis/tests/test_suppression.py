@@ -14,8 +14,8 @@ from refuge.analysis.reports import SUMMARY, build_report
 from refuge.analysis.statistics import StatisticsFilter
 from refuge.analysis.suppression import Equation, feasible_intervals, suppress
 from refuge.analysis.tests.test_statistics import _document
-from refuge.core.testing import keyring_for
 from refuge.documentation.choices import SourceKind, ViolationType
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 
 

@@ -13,11 +13,11 @@ from typing import Any
 
 from refuge.accounts.roles import Role
 from refuge.approvals.services import request_action
-from refuge.core.access_matrix import Effect, World, console, custom
-from refuge.core.testing import keyring_for
 from refuge.documentation.destruction import DELETE_SOURCE
 from refuge.documentation.services.testimony import record_testimony
 from refuge.documentation.tests.factories import testimony
+from refuge.testing import keyring_for
+from refuge.testing.access_matrix import Effect, World, console, custom
 from refuge.vault import api as vault
 
 SEEN = {"case_worker": 302, "lawyer": 302, "coordinator": 302}

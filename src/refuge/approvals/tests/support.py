@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from refuge.approvals.models import ActionStatus, PendingAction
-from refuge.core.testing import log_in
+from refuge.testing import log_in
 
 REASON = "The person asked us on the phone to erase it."
 

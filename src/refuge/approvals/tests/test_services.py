@@ -31,11 +31,11 @@ from refuge.approvals.services import (
 )
 from refuge.approvals.tests.support import REASON
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import keyring_for, make_operator
 from refuge.documentation.destruction import DELETE_SOURCE
 from refuge.documentation.models import ActSource, Source
 from refuge.documentation.services.testimony import record_testimony
 from refuge.documentation.tests import factories
+from refuge.testing import keyring_for, make_operator
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

@@ -15,10 +15,10 @@ from django.utils import timezone, translation
 from refuge.accounts.roles import Role
 from refuge.approvals.models import ActionStatus, PendingAction
 from refuge.approvals.tests.support import REASON
-from refuge.core.testing import keyring_for, log_in, make_operator
 from refuge.documentation.models import Source
 from refuge.documentation.services.testimony import record_testimony
 from refuge.documentation.tests import factories
+from refuge.testing import keyring_for, log_in, make_operator
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_the_list_shows_what_waits_for_whom(people, source) -> None:
 
     lawyer_page = _client(people["lawyer"]).get(reverse("approvals:list")).content.decode()
     worker_page = _client(people["worker"]).get(reverse("approvals:list")).content.decode()
-    home = _client(people["boss"]).get(reverse("core:home")).content.decode()
+    home = _client(people["boss"]).get(reverse("console:home")).content.decode()
 
     assert action.reference in lawyer_page
     assert "Waiting for you" in lawyer_page

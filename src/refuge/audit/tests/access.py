@@ -1,7 +1,7 @@
 """Access expectations for the audit log (merged by tests/test_access_matrix.py)."""
 
 from refuge.accounts.roles import Role
-from refuge.core.access_matrix import Effect, console
+from refuge.testing.access_matrix import Effect, console
 
 EXPECTED = {
     "audit:log": console({Role.COORDINATOR}),

@@ -43,9 +43,9 @@ from refuge.cases.services import (
     tasks,
 )
 from refuge.cases.tests.partners import make_partner
-from refuge.core.access_matrix import Effect, IdSwap, World, console, custom
-from refuge.core.testing import keyring_for, make_operator
 from refuge.hotline.tests.access import make_contact
+from refuge.testing import keyring_for, make_operator
+from refuge.testing.access_matrix import Effect, IdSwap, World, console, custom
 from refuge.vault import api as vault
 
 MANAGE = {Role.COORDINATOR, Role.CASE_WORKER}

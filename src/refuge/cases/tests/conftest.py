@@ -8,9 +8,9 @@ from django.utils import translation
 
 from refuge.accounts.roles import Role
 from refuge.cases.services.opening import open_case_from_contact
-from refuge.core.testing import keyring_for, make_operator
 from refuge.intake.models import ReporterKind, Urgency
 from refuge.intake.services import submit_report
+from refuge.testing import keyring_for, make_operator
 from refuge.vault import api as vault
 
 

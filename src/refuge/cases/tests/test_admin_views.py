@@ -9,7 +9,7 @@ from refuge.cases.models import CaseMember, Partner, Referral, ReferralStatus
 from refuge.cases.services.persons import record_consent
 from refuge.cases.tests.conftest import acting_as
 from refuge.cases.tests.partners import make_partner
-from refuge.core.testing import log_in
+from refuge.testing import log_in
 from refuge.vault import api as vault
 
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from refuge.accounts.roles import Role
 from refuge.cases.models import Case, StageCode
-from refuge.core.testing import CHROMIUM, TEST_PASSWORD, chromium_page, current_code, make_operator
 from refuge.intake.models import ReporterKind, Urgency
 from refuge.intake.services import submit_report
+from refuge.testing import CHROMIUM, TEST_PASSWORD, chromium_page, current_code, make_operator
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,10 +17,10 @@ from refuge.cases.selectors import missed_checkins_for
 from refuge.cases.services.stages import move_case
 from refuge.cases.services.tasks import schedule_checkin
 from refuge.cases.tests.conftest import acting_as
-from refuge.core.testing import log_in
 from refuge.hotline.models import Contact, ContactStatus
 from refuge.hotline.selectors import contacts_visible_to
 from refuge.hotline.services import lapse_intake_grants
+from refuge.testing import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_missed_checkins_show_on_the_console_home_and_the_hotline_queue(case, wo
     client = Client()
     log_in(client, worker)
 
-    for url in (reverse("core:home"), reverse("hotline:queue")):
+    for url in (reverse("console:home"), reverse("hotline:queue")):
         html = client.get(url).content.decode()
         assert "Missed check-ins" in html, url
         assert reverse("cases:detail", args=[case.pk]) in html, url

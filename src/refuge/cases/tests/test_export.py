@@ -9,7 +9,7 @@ from django.urls import reverse
 from refuge.audit.models import AuditAction, AuditEvent
 from refuge.cases.services.persons import record_consent, save_person
 from refuge.cases.tests.conftest import acting_as
-from refuge.core.testing import log_in
+from refuge.testing import log_in
 
 
 def test_the_anonymised_export_omits_people_without_consent(case, worker) -> None:

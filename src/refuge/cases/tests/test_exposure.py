@@ -68,11 +68,11 @@ def test_exposure_alerts_hotline_profiles_and_web_reporters_without_naming_the_s
     from django.test import Client
     from django.urls import reverse
 
-    from refuge.core.testing import log_in
     from refuge.hotline.models import ExposureAlert
     from refuge.hotline.services import index_contact_line
     from refuge.intake.models import ReporterKind, Urgency
     from refuge.intake.services import submit_report
+    from refuge.testing import log_in
 
     profile = _hotline_person(worker, number="+7 900 111-22-33")
     reporter = submit_report(body="Помогите", reporter_kind=ReporterKind.OTHER,

@@ -19,10 +19,10 @@ from refuge.cases.services.persons import save_person
 from refuge.cases.services.plan import add_verification_item
 from refuge.cases.services.stages import move_case
 from refuge.cases.tests.conftest import acting_as
-from refuge.core.testing import log_in
 from refuge.hotline import services as hotline
 from refuge.hotline.models import IdentifierKind, ProfileFlagKind
 from refuge.intake.models import Urgency
+from refuge.testing import log_in
 
 pytestmark = pytest.mark.django_db
 NUMBER = "+7 928 555-44-33"

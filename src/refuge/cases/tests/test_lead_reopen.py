@@ -29,7 +29,7 @@ from refuge.cases.services.retention import cases_due_for_purge
 from refuge.cases.services.stages import move_case, reopen_case
 from refuge.cases.tests.conftest import acting_as
 from refuge.core.errors import ConflictError
-from refuge.core.testing import log_in
+from refuge.testing import log_in
 from refuge.vault import api as vault
 
 

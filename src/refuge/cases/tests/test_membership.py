@@ -13,7 +13,7 @@ from refuge.cases.models import Case, CaseMember
 from refuge.cases.services.movement import plan_movement
 from refuge.cases.services.opening import share_case, unshare_case
 from refuge.cases.tests.conftest import acting_as
-from refuge.core.testing import log_in, make_operator
+from refuge.testing import log_in, make_operator
 from refuge.vault import api as vault
 
 

@@ -15,7 +15,7 @@ from refuge.cases.models import (
     Spending,
     Task,
 )
-from refuge.core.testing import log_in
+from refuge.testing import log_in
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from refuge.cases.services.referral import decide_referral, request_referral, sa
 from refuge.cases.tests.conftest import acting_as
 from refuge.cases.tests.partners import KEY_REASON, confirm_key, make_partner
 from refuge.core.concurrency import StaleRecord
-from refuge.core.testing import log_in, make_operator
+from refuge.testing import log_in, make_operator
 from refuge.vault import api as vault
 
 

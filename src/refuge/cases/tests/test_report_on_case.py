@@ -11,13 +11,13 @@ from django.urls import reverse
 from refuge.audit.models import AuditAction, AuditEvent
 from refuge.cases.services.opening import open_case_from_contact
 from refuge.cases.tests.conftest import acting_as
-from refuge.core.testing import log_in
 from refuge.hotline.models import Contact
 from refuge.hotline.tests.factories import follow_up
 from refuge.intake.attachments import clean_file
 from refuge.intake.models import Attachment, ReporterKind, Urgency
 from refuge.intake.services import submit_report
 from refuge.intake.tests.support import jpeg_with_gps
+from refuge.testing import log_in
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ from refuge.cases.services.opening import share_case
 from refuge.cases.services.persons import record_consent, save_person
 from refuge.cases.services.stages import move_case, save_stage
 from refuge.cases.tests.conftest import acting_as
-from refuge.core.testing import log_in
+from refuge.testing import log_in
 from refuge.vault import api as vault
 
 

@@ -17,7 +17,7 @@ from refuge.cases.services.stages import move_case
 from refuge.cases.services.tasks import TaskEdit, add_task, complete_task, edit_task
 from refuge.cases.tests.conftest import acting_as
 from refuge.core.concurrency import StaleRecord
-from refuge.core.testing import log_in
+from refuge.testing import log_in
 from refuge.vault import api as vault
 
 

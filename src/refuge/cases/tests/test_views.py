@@ -11,8 +11,8 @@ from refuge.audit.models import AuditAction, AuditEvent
 from refuge.cases.models import Case, CheckIn, Stage, StageCode, Task
 from refuge.cases.services.tasks import add_task
 from refuge.cases.tests.conftest import acting_as
-from refuge.core.testing import log_in
 from refuge.hotline.models import ContactStatus
+from refuge.testing import log_in
 
 
 @pytest.fixture

@@ -51,8 +51,7 @@ INSTALLED_APPS = [
     "refuge.cases",
     "refuge.documentation",
     "refuge.analysis",
-    "refuge.channels",
-    "refuge.api",
+    "refuge.ops",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +79,7 @@ ROOT_URLCONF = "refuge.config.urls"
 WSGI_APPLICATION = "refuge.config.wsgi.application"
 AUTH_USER_MODEL = "accounts.Operator"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "console:home"
 
 TEMPLATES = [
     {

@@ -1,10 +1,10 @@
 """Access expectations for core's routes (merged by tests/test_access_matrix.py)."""
 
-from refuge.core.access_matrix import Effect, console, public
+from refuge.testing.access_matrix import Effect, console, public
 
 EXPECTED = {
     "healthz": public(),
-    "core:home": console(),
+    "console:home": console(),
 }
 
-EFFECTS = {"core:home": Effect.read_only("the console home: a POST shows it")}
+EFFECTS = {"console:home": Effect.read_only("the console home: a POST shows it")}

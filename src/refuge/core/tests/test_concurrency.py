@@ -14,7 +14,7 @@ from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.core.concurrency import StaleRecord, save_with_version
 from refuge.core.errors import ConflictError
-from refuge.core.testing import log_in, make_operator
+from refuge.testing import log_in, make_operator
 
 
 def test_second_save_from_the_same_version_is_refused(hotline_operator) -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from refuge.accounts.roles import Role
-from refuge.core.access_matrix import Effect, World, console
-from refuge.core.testing import keyring_for
 from refuge.documentation.evidence.services import add_evidence
 from refuge.documentation.services.testimony import record_testimony
 from refuge.documentation.tests.factories import testimony
+from refuge.testing import keyring_for
+from refuge.testing.access_matrix import Effect, World, console
 from refuge.vault import api as vault
 
 TEAM = {Role.COORDINATOR, Role.CASE_WORKER, Role.LAWYER}

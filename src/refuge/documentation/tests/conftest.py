@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from refuge.accounts.roles import Role
-from refuge.core.testing import keyring_for, make_operator
+from refuge.testing import keyring_for, make_operator
 from refuge.vault.keyring import activated
 
 

@@ -10,11 +10,11 @@ from django.core.management import call_command
 
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import keyring_for, make_operator
 from refuge.documentation.evidence.services import add_evidence, open_evidence
 from refuge.documentation.models import Event, Evidence, Source, Victim
 from refuge.documentation.services.testimony import record_testimony
 from refuge.documentation.tests import factories
+from refuge.testing import keyring_for, make_operator
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from refuge.accounts.roles import Role
-from refuge.core.testing import CHROMIUM, TEST_PASSWORD, chromium_page, current_code, make_operator
 from refuge.documentation.models import Act, Perpetrator, Source, Victim
+from refuge.testing import CHROMIUM, TEST_PASSWORD, chromium_page, current_code, make_operator
 
 pytestmark = [
     pytest.mark.browser,

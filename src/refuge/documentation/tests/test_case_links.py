@@ -22,7 +22,6 @@ from refuge.cases.models import Case, CasePerson, ConsentKind, Partner
 from refuge.cases.selectors import case_timeline
 from refuge.cases.services.opening import open_case
 from refuge.cases.services.persons import record_consent, save_person
-from refuge.core.testing import keyring_for, log_in, make_operator
 from refuge.documentation.choices import SourceKind, ViolationType
 from refuge.documentation.errors import ConsentInCaseFile
 from refuge.documentation.models import Act, Source, Victim
@@ -32,6 +31,7 @@ from refuge.documentation.services.case_links import link_victim
 from refuge.documentation.services.exports import export_acts
 from refuge.documentation.services.testimony import record_testimony
 from refuge.documentation.tests import factories
+from refuge.testing import keyring_for, log_in, make_operator
 from refuge.vault import api as vault
 
 

@@ -165,7 +165,7 @@ def test_a_destroyed_file_is_gone_for_good_and_leaves_a_coded_tombstone(
 def test_destroying_takes_a_reason_the_key_and_a_second_reader(as_lawyer, client) -> None:
     from refuge.accounts.roles import Role
     from refuge.approvals.tests.support import REASON, confirm_as, latest_request
-    from refuge.core.testing import log_in, make_operator
+    from refuge.testing import log_in, make_operator
 
     colleague = make_operator("colleague", Role.LAWYER)  # on the team when the file is sealed
     evidence = add_evidence(actor=as_lawyer, event=_event(as_lawyer), content=PHOTO,

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from refuge.core.testing import log_in
 from refuge.documentation.models import Event, Evidence
 from refuge.documentation.tests.test_views import TESTIMONY, _form
+from refuge.testing import log_in
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from refuge.core.testing import log_in
 from refuge.documentation.errors import MalformedImport
 from refuge.documentation.models import Act, Event, Perpetrator, Source, Victim
 from refuge.documentation.services.imports import import_organisation_list
+from refuge.testing import log_in
 
 pytestmark = pytest.mark.django_db
 GOOD = (

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from refuge.accounts.roles import Role
-from refuge.core.testing import make_operator
 from refuge.documentation.choices import Confidence, PlaceKind, ViolationType
 from refuge.documentation.corroboration import corroborate
 from refuge.documentation.errors import ImpossibleDates, IncompleteTestimony, UnknownPlace
@@ -15,6 +14,7 @@ from refuge.documentation.services.acts import verify_act
 from refuge.documentation.services.places import PlaceInput, create_custom_place, find_place
 from refuge.documentation.services.testimony import record_testimony
 from refuge.documentation.tests import factories
+from refuge.testing import make_operator
 from refuge.vault.models import Grant
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from refuge.core.testing import log_in
 from refuge.documentation.choices import AgeGroup, Gender
 from refuge.documentation.errors import MalformedImport
 from refuge.documentation.models import Victim
 from refuge.documentation.services.imports import import_organisation_list
+from refuge.testing import log_in
 
 pytestmark = pytest.mark.django_db
 LIST = (

@@ -10,8 +10,8 @@ from django.utils import timezone
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
 from refuge.core.middleware import request_limit_bytes
-from refuge.core.testing import keyring_for, log_in, make_operator
 from refuge.documentation.models import Act, Event, Evidence, Perpetrator, Source, Victim
+from refuge.testing import keyring_for, log_in, make_operator
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

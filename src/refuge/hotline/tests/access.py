@@ -15,14 +15,14 @@ from django.utils import timezone
 
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
-from refuge.core.access_matrix import Effect, IdSwap, World, console
-from refuge.core.testing import keyring_for
 from refuge.hotline import services
 from refuge.hotline.models import Contact, ExposureAlert, Profile, ProfileFlagKind
 from refuge.intake.attachments import clean_file
 from refuge.intake.models import Attachment, ReporterKind, Urgency
 from refuge.intake.services import submit_report
 from refuge.intake.tests.support import jpeg_with_gps
+from refuge.testing import keyring_for
+from refuge.testing.access_matrix import Effect, IdSwap, World, console
 from refuge.vault import api as vault
 from refuge.vault.keyring import Keyring
 

@@ -8,7 +8,6 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
-from refuge.core.testing import keyring_for, log_in
 from refuge.hotline import services
 from refuge.hotline.models import Contact
 from refuge.intake.models import Message, ReporterKind, Urgency
@@ -18,6 +17,7 @@ from refuge.intake.services import (
     open_thread_with_receipt,
     submit_report,
 )
+from refuge.testing import keyring_for, log_in
 from refuge.vault import api as vault
 from refuge.vault.keyring import Keyring
 

@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connections
 from django.urls import reverse
 
-from refuge.core.testing import CHROMIUM, CHROMIUM_ARGS, TEST_PASSWORD, current_code
+from refuge.testing import CHROMIUM, CHROMIUM_ARGS, TEST_PASSWORD, current_code
 
 REPORTER_VIEWPORT = {"width": 320, "height": 640}
 OPERATOR_VIEWPORT = {"width": 360, "height": 740}
@@ -148,7 +148,7 @@ class Desk:
             "document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
     def home(self) -> str:
-        self.page.goto(self.base + reverse("core:home"))
+        self.page.goto(self.base + reverse("console:home"))
         return self.text()
 
     def queue(self) -> str:

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from refuge.core.testing import CHROMIUM, TEST_PASSWORD, chromium_page, current_code
 from refuge.hotline.models import Contact, ContactStatus
 from refuge.hotline.tests.factories import contact_of, web_report
 from refuge.intake.models import Urgency
+from refuge.testing import CHROMIUM, TEST_PASSWORD, chromium_page, current_code
 
 pytestmark = [
     pytest.mark.browser,

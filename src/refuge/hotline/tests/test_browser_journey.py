@@ -16,7 +16,11 @@ from django.utils import timezone
 
 from refuge.accounts.roles import Role
 from refuge.cases.models import Case, StageChange, VerificationItem
-from refuge.core.testing import (
+from refuge.hotline import services
+from refuge.hotline.models import Contact, IdentifierKind, ProfileFlagKind
+from refuge.hotline.tests.factories import contact_of, web_report
+from refuge.intake.models import Urgency
+from refuge.testing import (
     BROWSER_TIMEOUT_MS,
     CHROMIUM,
     TEST_PASSWORD,
@@ -25,10 +29,6 @@ from refuge.core.testing import (
     keyring_for,
     make_operator,
 )
-from refuge.hotline import services
-from refuge.hotline.models import Contact, IdentifierKind, ProfileFlagKind
-from refuge.hotline.tests.factories import contact_of, web_report
-from refuge.intake.models import Urgency
 from refuge.vault import api as vault
 
 pytestmark = [

@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import keyring_for
 from refuge.hotline import services
 from refuge.hotline.models import Contact, Identifier, IdentifierKind, ProfileFlagKind
 from refuge.hotline.tests.factories import client_for, phone_call
 from refuge.intake.models import Urgency
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import keyring_for
 from refuge.hotline import flags, services
 from refuge.hotline.models import Identifier, IdentifierKind, ProfileFlag, ProfileFlagKind
 from refuge.hotline.tests.factories import client_for, contact_of, phone_call
 from refuge.intake.models import ReporterKind, Urgency
 from refuge.intake.services import submit_report
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

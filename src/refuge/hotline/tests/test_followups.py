@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import keyring_for
 from refuge.hotline import selectors, services
 from refuge.hotline.models import CloseReason, Contact, ContactStatus
 from refuge.hotline.tests.factories import client_for, contact_of, follow_up, web_report
 from refuge.intake.models import Direction, Urgency
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_queue_and_console_home_count_unread_messages(hotline_operator, operator
     client = client_for(hotline_operator)
 
     queue = client.get(reverse("hotline:queue"))
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("console:home")).content.decode()
 
     assert queue.context["unread"] == selectors.UnreadSummary(contacts=2, messages=3)
     html = queue.content.decode()
@@ -128,4 +128,4 @@ def test_queue_and_console_home_count_unread_messages(hotline_operator, operator
     assert "Обращений с новыми сообщениями: <strong>2</strong>" in home
     outsider = operator_factory("outsider")  # holds no grant: sees no count
     assert "Новые сообщения от заявителей" not in client_for(outsider).get(
-        reverse("core:home")).content.decode()
+        reverse("console:home")).content.decode()

@@ -2,12 +2,12 @@ import pytest
 
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
-from refuge.core.testing import keyring_for
 from refuge.hotline import identifiers
 from refuge.hotline.demo import seed as seed_hotline
 from refuge.hotline.errors import InvalidIdentifier
 from refuge.hotline.models import Contact, Identifier, IdentifierKind, ProfileFlag, ReplyTemplate
 from refuge.hotline.tests.factories import phone_call
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

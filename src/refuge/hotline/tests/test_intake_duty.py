@@ -13,7 +13,6 @@ from django.utils import timezone
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import keyring_for
 from refuge.hotline import services
 from refuge.hotline.models import CloseReason, Contact, ContactStatus, IntakeGrant
 from refuge.hotline.selectors import contacts_visible_to
@@ -25,6 +24,7 @@ from refuge.hotline.tests.factories import (
     web_report,
 )
 from refuge.intake.models import Urgency
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db
@@ -219,7 +219,7 @@ def test_a_follow_up_reopening_a_lapsed_contact_reaches_the_operators_on_duty_ag
     assert waiting.details == {"intake_duty": 0, "reopened": True, "out_of_reach": 2}
     assert client_for(newbie).get(reverse("hotline:queue")).context["out_of_reach"].urgent == 1
 
-    client_for(hotline_operator).get(reverse("core:home"))  # the one who closed it logs in
+    client_for(hotline_operator).get(reverse("console:home"))  # the one who closed it logs in
 
     for operator in (coordinator, newbie):
         assert contacts_visible_to(operator).filter(pk=contact.pk).exists()

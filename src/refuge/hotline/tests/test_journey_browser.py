@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from refuge.accounts.roles import Role
 from refuge.cases.models import Case
-from refuge.core.testing import CHROMIUM, keyring_for, make_operator
 from refuge.hotline import services
 from refuge.hotline.models import Contact, ContactStatus, IdentifierKind, ProfileFlagKind
 from refuge.hotline.tests.journey import history_entries, journey_browsers
 from refuge.intake.tests.support import jpeg_with_gps
+from refuge.testing import CHROMIUM, keyring_for, make_operator
 from refuge.vault import api as vault
 
 pytestmark = [

@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from refuge.core.testing import keyring_for
 from refuge.hotline import selectors, services
 from refuge.hotline.models import Contact
 from refuge.hotline.tests.factories import client_for, contact_of, web_report
 from refuge.intake.models import Urgency
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ browser here. A POST always answers 303 to a GET page (an empty form is refused 
 
 from __future__ import annotations
 
-from refuge.core.access_matrix import public
+from refuge.testing.access_matrix import public
 
 EXPECTED = {
     # The receipt is shown here too, after the report's 303, from the browser's cookie key.

@@ -16,7 +16,6 @@ from PIL import Image
 from pypdf import PdfReader
 
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import keyring_for
 from refuge.intake.attachments import attachment_bytes, clean_file
 from refuge.intake.errors import AttachmentRejected
 from refuge.intake.models import Attachment
@@ -27,6 +26,7 @@ from refuge.intake.tests.support import (
     report_data,
     submit_report,
 )
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

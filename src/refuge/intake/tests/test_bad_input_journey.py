@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from refuge.core.testing import keyring_for
 from refuge.hotline.models import Contact
 from refuge.intake.models import Attachment, Direction, Message, Thread
 from refuge.intake.tests.support import (
@@ -19,6 +18,7 @@ from refuge.intake.tests.support import (
     report_data,
     submit_report,
 )
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

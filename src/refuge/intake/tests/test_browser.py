@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.db import connections
 
-from refuge.core.testing import CHROMIUM, chromium_page, keyring_for
 from refuge.intake import services
 from refuge.intake.models import Thread
+from refuge.testing import CHROMIUM, chromium_page, keyring_for
 from refuge.vault import api as vault
 
 pytestmark = [

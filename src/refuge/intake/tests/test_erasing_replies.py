@@ -9,12 +9,12 @@ import pytest
 from django.test import Client
 
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import keyring_for
 from refuge.hotline.models import Contact
 from refuge.intake import services
 from refuge.intake.errors import RepliesNotErasable
 from refuge.intake.models import Direction, Message, ReporterKind, Thread, Urgency
 from refuge.intake.tests.support import follow_303, open_mailbox, submit_report
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 from refuge.vault.keyring import Keyring
 

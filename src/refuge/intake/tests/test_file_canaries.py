@@ -23,11 +23,11 @@ from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, StreamObject
 
-from refuge.core.testing import keyring_for
 from refuge.intake.attachments import attachment_bytes
 from refuge.intake.models import Attachment
 from refuge.intake.tests.carriers import AUDIO_CARRIERS, PDF_CARRIERS, plain_statement
 from refuge.intake.tests.support import submit_report
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

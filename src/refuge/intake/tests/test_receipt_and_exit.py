@@ -8,7 +8,6 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from refuge.core.testing import keyring_for
 from refuge.intake import services
 from refuge.intake.models import Thread
 from refuge.intake.tests.support import (
@@ -17,6 +16,7 @@ from refuge.intake.tests.support import (
     report_data,
     submit_report,
 )
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from refuge.core.testing import keyring_for
 from refuge.hotline.models import Contact
 from refuge.intake import services
 from refuge.intake.models import ReporterKind, Thread, Urgency
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

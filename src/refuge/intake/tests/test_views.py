@@ -7,7 +7,6 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from refuge.core.testing import keyring_for
 from refuge.hotline.models import Contact
 from refuge.intake import services
 from refuge.intake.models import Direction, Message, SpentFormToken, Thread, Urgency
@@ -18,6 +17,7 @@ from refuge.intake.tests.support import (
     report_data,
     submit_report,
 )
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db

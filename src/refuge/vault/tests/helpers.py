@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from refuge.core.testing import keyring_for
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 from refuge.vault.models import SealedFile
 

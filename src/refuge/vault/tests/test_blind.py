@@ -6,7 +6,7 @@ import pytest
 
 from refuge.accounts import services as accounts
 from refuge.accounts.roles import Role
-from refuge.core.testing import keyring_for
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 from refuge.vault.keyring import Keyring
 from refuge.vault.models import BlindIndexKey, Grant, GrantKind

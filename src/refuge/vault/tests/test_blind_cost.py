@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from refuge.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from refuge.config.settings import base as production_settings
-from refuge.core.testing import keyring_for
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 from refuge.vault import crypto
 from refuge.vault.blind import MINIMUM_INDEX_COST, MINIMUM_INDEX_MEMORY_KIB

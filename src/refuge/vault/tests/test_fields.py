@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import keyring_for
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 from refuge.vault.models import SealedFile
 from refuge.vault.tests.helpers import read_as, sealed_note

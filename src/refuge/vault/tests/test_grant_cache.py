@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from refuge.core.testing import TEST_PASSWORD
+from refuge.testing import TEST_PASSWORD
 from refuge.vault import api as vault
 from refuge.vault import grant_cache
 from refuge.vault.models import SealedFile
@@ -40,7 +40,7 @@ def test_a_warm_cache_does_not_survive_revocation(coordinator, operator_factory)
     assert read(colleague_session, note) == "Убежище в Тбилиси"  # from the cache
     assert len(grant_cache._entries) == 1
 
-    from refuge.core.testing import keyring_for
+    from refuge.testing import keyring_for
 
     with vault.activated(keyring_for(coordinator)):
         vault.revoke(note.envelope_id, reader=colleague, revoked_by=coordinator)
@@ -52,7 +52,7 @@ def test_a_warm_cache_does_not_survive_shredding(coordinator) -> None:
     note = sealed_note(coordinator, "Удалить")
     session = session_reader(coordinator)
     assert read(session, note) == "Удалить"
-    from refuge.core.testing import keyring_for
+    from refuge.testing import keyring_for
 
     with vault.activated(keyring_for(coordinator)):
         vault.shred(note.envelope_id, actor=coordinator)
@@ -96,9 +96,10 @@ def test_an_entry_lives_no_longer_than_its_time_to_live(coordinator, settings,
 def test_expired_entries_are_swept_without_being_looked_up(coordinator, settings,
                                                           monkeypatch) -> None:
     settings.VAULT_GRANT_CACHE_SECONDS = 60
-    # The fake clock starts at the real one: the cache remembers when it last swept (an
-    # earlier test's store), and a monotonic clock never goes back to before that.
+    # The cache remembers when it last swept (an earlier test's store, perhaps on that test's
+    # fake clock, ahead of the real one): start this clock there.
     now = [grant_cache.time.monotonic()]
+    monkeypatch.setattr(grant_cache._state, "swept_at", now[0])
     monkeypatch.setattr(grant_cache.time, "monotonic", lambda: now[0])
     grant_cache.store(b"k" * 32, b"first grant", b"d" * 32)
     now[0] += grant_cache.SWEEP_EVERY_SECONDS + 61

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from refuge.audit.models import AuditEvent
-from refuge.core.testing import TEST_PASSWORD, keyring_for
+from refuge.testing import TEST_PASSWORD, keyring_for
 from refuge.vault import api as vault
 from refuge.vault import crypto
 from refuge.vault.models import SealedFile

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from refuge.accounts import services as accounts
 from refuge.accounts.roles import Role
 from refuge.config.settings import base as production_settings
-from refuge.core.testing import TEST_PASSWORD, keyring_for
+from refuge.testing import TEST_PASSWORD, keyring_for
 from refuge.vault import api as vault
 from refuge.vault import crypto
 from refuge.vault.models import OperatorKey

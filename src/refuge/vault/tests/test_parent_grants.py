@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from refuge.audit.models import AuditAction, AuditEvent
-from refuge.core.testing import keyring_for
+from refuge.testing import keyring_for
 from refuge.vault import api as vault
 from refuge.vault.keyring import Keyring
 from refuge.vault.models import Grant, GrantKind, SealedFile

@@ -190,7 +190,7 @@ def test_recover_names_an_unknown_operator(installation) -> None:
 
 
 def test_recover_skips_shredded_envelopes(installation, coordinator) -> None:
-    from refuge.core.testing import keyring_for
+    from refuge.testing import keyring_for
     from refuge.vault import api as vault
 
     setup, worker, notes = installation

@@ -1,29 +1,17 @@
+"""The console's own pages: its home (panels the apps register) and the audit journal."""
+
 from __future__ import annotations
 
-from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.decorators import operator_required
+from refuge.accounts.forms import AuditFilterForm
+from refuge.accounts.home import home_panels
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Capability
-from refuge.audit.models import AuditAction
 from refuge.audit.selectors import AuditFilter, filtered_events
-
-
-class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", "—"), *AuditAction.choices])
-    actor = forms.ModelChoiceField(label=_("Operator"), required=False,
-                                   queryset=Operator.objects.order_by("username"))
-    target_type = forms.CharField(label=_("Record type"), required=False, max_length=64)
-    target_id = forms.CharField(label=_("Record id"), required=False, max_length=64)
-    since = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
 
 
 @operator_required(Capability.VIEW_AUDIT)
@@ -41,4 +29,9 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
     names = dict(Operator.objects.values_list("pk", "username"))
     for event in page:
         event.actor_name = names.get(event.actor_id or 0, "")  # type: ignore[attr-defined]
-    return render(request, "audit/log.html", {"form": form, "page": page})
+    return render(request, "accounts/audit_log.html", {"form": form, "page": page})
+
+
+@operator_required()
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/home.html", {"panels": home_panels(request)})

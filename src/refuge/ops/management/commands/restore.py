@@ -13,9 +13,9 @@ from django.core.management.base import (
     no_translations,
 )
 
-from refuge.core.backup import RestoreRefused, restore_backup
 from refuge.core.passphrase import read_passphrase
-from refuge.vault.backup import BackupError
+from refuge.ops.backup import RestoreRefused, restore_backup
+from refuge.vault.api import BackupError
 
 MAX_BACKUP_BYTES = 16 * 1024 * 1024 * 1024
 

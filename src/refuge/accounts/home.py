@@ -1,6 +1,6 @@
-"""Panels that other apps add to the console home, so core never imports them (core is the
-lowest layer): an app registers a template and a function giving its context, or None when it
-has nothing to show this operator."""
+"""Panels that other apps add to the console home, so accounts never imports them (the apps
+that have panels are above it): an app registers a template and a function giving its context,
+or None when it has nothing to show this operator."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Used by tests only (tests/test_access_matrix.py). Each app states its expectatio
 `refuge/<app>/tests/access.py`:
 
     from refuge.accounts.roles import Role
-    from refuge.core.access_matrix import console, public
+    from refuge.testing.access_matrix import console, public
 
     EXPECTED = {
         "cases:list": console({Role.COORDINATOR, Role.CASE_WORKER}),   # 200 / 403 / 302

@@ -8,9 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from refuge.vault.errors import VaultError
-from refuge.vault.models import RecoveryKey
-from refuge.vault.recovery import create_recovery_key
+from refuge.vault.api import RecoveryKey, VaultError, create_recovery_key
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.module_loading import import_string
 
-from refuge.vault.keyring import Keyring, activated
+from refuge.vault.api import Keyring, activated
 
 
 def _foreign_operators() -> list[str]:

@@ -14,8 +14,8 @@ from django.core.management.base import (
     no_translations,
 )
 
-from refuge.core.backup import create_backup
 from refuge.core.passphrase import MIN_PASSPHRASE_CHARS, read_passphrase
+from refuge.ops.backup import create_backup
 
 
 class Command(BaseCommand):

@@ -15,9 +15,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from refuge.accounts.roles import Role
 from refuge.core.management.arguments import plain_text
-from refuge.vault.errors import VaultError
-from refuge.vault.recovery import (
+from refuge.vault.api import (
     ShareError,
+    VaultError,
     recover_private_key,
     report_skipped,
     restore_access,

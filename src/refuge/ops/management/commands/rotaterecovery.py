@@ -13,9 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from refuge.vault.errors import VaultError
-from refuge.vault.recovery import (
+from refuge.vault.api import (
     ShareError,
+    VaultError,
     recover_private_key,
     report_skipped,
     rotate_recovery_key,
