@@ -18,6 +18,7 @@ from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.errors import (
     AlreadyLead,
+    CaseChanged,
     ContactAlreadyHasCase,
     LeadNotOnCase,
     NoKeyYet,
@@ -30,8 +31,9 @@ from refuge.cases.permissions import (
     require_lead_or_coordinator,
     require_member,
 )
-from refuge.cases.services._common import check_open_case, claim_version
+from refuge.cases.services._common import check_open_case
 from refuge.cases.services.movement import hand_over_movements
+from refuge.core.concurrency import save_with_version
 from refuge.core.errors import ConflictError
 from refuge.hotline.models import Contact, ContactStatus
 from refuge.vault import api as vault
@@ -173,7 +175,7 @@ def change_lead(*, case: Case, lead: Operator, version: int, changed_by: Any) ->
         raise AlreadyLead
     if not can_view_case(lead, case):
         raise LeadNotOnCase
-    claim_version(case, expected=version)
+    save_with_version(case, [], expected_version=version, conflict=CaseChanged)
     previous = case.lead
     case.lead = lead
     case.save(update_fields=["lead"])

@@ -16,6 +16,7 @@ from refuge.accounts.permissions import has_capability, require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.core.concurrency import save_with_version
 from refuge.hotline.errors import (
     CannotMerge,
     CannotShare,
@@ -94,15 +95,6 @@ def hand_over(*, contact: Contact, operator: Any, to: Operator | None) -> None:
                  details={"change": "handed_over", "to": to.pk if to else None})
 
 
-def _claim_version(contact: Contact, expected_version: int) -> None:
-    """Bump the version only if nobody else did since the form was read; else conflict."""
-    claimed = Contact.objects.filter(pk=contact.pk, version=expected_version).update(
-        version=F("version") + 1)
-    if not claimed:
-        raise ContactChanged
-    contact.version = expected_version + 1
-
-
 @dataclass(frozen=True, slots=True)
 class ContactChanges:
     urgency: str
@@ -120,7 +112,7 @@ def update_contact(*, contact: Contact, operator: Any, expected_version: int,
     require_visible(operator, contact)
     if contact.status not in OPEN_STATUSES:
         raise ContactClosed
-    _claim_version(contact, expected_version)
+    save_with_version(contact, [], expected_version=expected_version, conflict=ContactChanged)
     contact.urgency = changes.urgency
     contact.status = changes.status
     contact.summary = changes.summary or None
@@ -140,7 +132,7 @@ def close_contact(*, contact: Contact, operator: Any, reason: CloseReason,
     require_visible(operator, contact)
     if contact.status not in OPEN_STATUSES:
         raise ContactClosed
-    _claim_version(contact, expected_version)
+    save_with_version(contact, [], expected_version=expected_version, conflict=ContactChanged)
     Contact.objects.filter(pk=contact.pk).update(
         status=ContactStatus.CLOSED, close_reason=reason, closed_at=timezone.now(),
         closed_by=operator)
@@ -159,7 +151,7 @@ def merge_contact(*, contact: Contact, operator: Any, into_id: int,
               .exclude(pk=contact.pk).first())
     if target is None:
         raise CannotMerge
-    _claim_version(contact, expected_version)
+    save_with_version(contact, [], expected_version=expected_version, conflict=ContactChanged)
     Contact.objects.filter(pk=contact.pk).update(
         status=ContactStatus.MERGED, merged_into=target, close_reason=CloseReason.DUPLICATE,
         closed_at=timezone.now(), closed_by=operator)
