@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +34,8 @@ from refuge.cases.services._common import check_open_case
 from refuge.cases.services.movement import hand_over_movements
 from refuge.core.concurrency import save_with_version
 from refuge.core.errors import ConflictError
+from refuge.hotline import services as hotline
+from refuge.hotline.errors import ContactChanged
 from refuge.hotline.models import Contact, ContactStatus
 from refuge.vault import api as vault
 
@@ -67,13 +68,13 @@ def open_case_from_contact(*, contact_id: int, opened_by: Operator, pseudonym: s
     contact = readable_contact(contact_id)
     if contact.status == ContactStatus.CASE_OPENED:
         raise ContactAlreadyHasCase
-    updated = Contact.objects.filter(pk=contact.pk, version=contact.version).update(
-        status=ContactStatus.CASE_OPENED, closed_at=timezone.now(), version=F("version") + 1)
-    if updated != 1:
-        raise ConflictError(_("The contact changed while you were opening the case. Reload "
-                              "and try again."))
     case = open_case(opened_by=opened_by, pseudonym=pseudonym, case_workers=case_workers,
                      summary=_contact_text(contact), contact=contact)
+    try:
+        hotline.mark_case_opened(contact=contact, operator=opened_by, case_id=case.pk)
+    except ContactChanged as error:
+        raise ConflictError(_("The contact changed while you were opening the case. Reload "
+                              "and try again.")) from error
     for worker in _members(opened_by, case_workers):
         if worker.pk != opened_by.pk:
             vault.share(contact.envelope_id, reader=worker, granted_by=opened_by)

@@ -164,11 +164,15 @@ def merge_contact(*, contact: Contact, operator: Any, into_id: int,
 
 @transaction.atomic
 def mark_case_opened(*, contact: Contact, operator: Any, case_id: int | str) -> None:
-    """For the cases app: the contact became a case, so it leaves the queue (audited)."""
+    """For the cases app: the contact became a case, so it leaves the queue (audited).
+
+    Refused with ContactClosed when it already became a case, with ContactChanged when
+    someone changed it since it was read (its `version`)."""
     require_visible(operator, contact)
-    moved = Contact.objects.filter(pk=contact.pk, status__in=OPEN_STATUSES).update(
-        status=ContactStatus.CASE_OPENED, closed_at=timezone.now(), version=F("version") + 1)
-    if not moved:
+    if contact.status == ContactStatus.CASE_OPENED:
         raise ContactClosed
+    contact.status, contact.closed_at = ContactStatus.CASE_OPENED, timezone.now()
+    save_with_version(contact, ["status", "closed_at"], expected_version=contact.version,
+                      conflict=ContactChanged)
     record_event(AuditAction.RECORD_CHANGED, actor=operator, target=contact,
                  details={"change": "case_opened", "case": str(case_id)[:64]})
