@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
@@ -20,6 +21,13 @@ from refuge.vault import api as vault
 
 def shelter_readers() -> list[Operator]:
     return list(operators_with(Capability.VIEW_SHELTERS, holding_key=False).order_by("username"))
+
+
+def shelter_register(*, reader: Any) -> QuerySet[Shelter]:
+    """The restricted register of shelters; reading it is audited."""
+    record_event(AuditAction.RECORD_READ, actor=reader, target_type="cases.Shelter",
+                 target_id="register")
+    return Shelter.objects.all()
 
 
 @transaction.atomic
