@@ -3,6 +3,7 @@
 Feature apps use these names and `refuge.vault.fields`; they never see a key.
 """
 
+from refuge.core.keys import derived_key, installation_id, keyed_digest
 from refuge.vault.backup import BackupError, open_backup, seal_backup
 from refuge.vault.blind import (
     IndexKind,
@@ -133,6 +134,7 @@ __all__ = [
     "decrypt_bytes",
     "delete_file",
     "derive_receipt_secrets",
+    "derived_key",
     "drop_parent_grant",
     "encrypt_bytes",
     "end_session_unlock",
@@ -142,7 +144,9 @@ __all__ = [
     "forget_session_grants",
     "granted_envelopes",
     "has_operator_key",
+    "installation_id",
     "is_readable",
+    "keyed_digest",
     "new_partner_keypair",
     "new_receipt",
     "new_wrapping_key",
