@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.roles import Capability
 from refuge.analysis import jobs, linking, services
 from refuge.analysis.capture import CaptureResult, capture_table
@@ -51,12 +51,12 @@ def _filter_from(request: HttpRequest) -> tuple[StatisticsFilterForm, Statistics
 
 
 @operator_required(Capability.ANALYSE)
-def home_view(request: HttpRequest) -> HttpResponse:
+def home_view(request: OperatorRequest) -> HttpResponse:
     return render(request, "analysis/home.html", {"candidates": CandidatePair.objects.count()})
 
 
 @operator_required(Capability.ANALYSE)
-def statistics_view(request: HttpRequest) -> HttpResponse:
+def statistics_view(request: OperatorRequest) -> HttpResponse:
     form, statistics_filter = _filter_from(request)
     report = build_report(statistics_filter, language=translation.get_language() or "ru")
     charts = [
@@ -78,7 +78,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 
 
 @operator_required(Capability.PUBLISH)
-def report_csv_view(request: HttpRequest) -> HttpResponse:
+def report_csv_view(request: OperatorRequest) -> HttpResponse:
     _, statistics_filter = _filter_from(request)
     report = build_report(statistics_filter, language=translation.get_language() or "ru")
     services.record_export(analyst=request.user, kind="csv")  # type: ignore[arg-type]
@@ -88,7 +88,7 @@ def report_csv_view(request: HttpRequest) -> HttpResponse:
 
 
 @operator_required(Capability.PUBLISH)
-def report_pdf_view(request: HttpRequest) -> HttpResponse:
+def report_pdf_view(request: OperatorRequest) -> HttpResponse:
     _, statistics_filter = _filter_from(request)
     report = build_report(statistics_filter, language=translation.get_language() or "ru")
     content = report_pdf(report)
@@ -99,7 +99,7 @@ def report_pdf_view(request: HttpRequest) -> HttpResponse:
 
 
 @operator_required(Capability.ANALYSE)
-def estimate_view(request: HttpRequest) -> HttpResponse:
+def estimate_view(request: OperatorRequest) -> HttpResponse:
     """Choose lists and a method; POST links the records, counts the patterns and queues the
     estimate for the worker (a latent-class run takes minutes: never in the request)."""
     if request.method == "POST":
@@ -138,7 +138,7 @@ def _capture_counts(capture: CaptureResult, violations: list[str]) -> jobs.Captu
 
 
 @operator_required(Capability.ANALYSE)
-def estimate_job_view(request: HttpRequest, estimate_job_id: int) -> HttpResponse:
+def estimate_job_view(request: OperatorRequest, estimate_job_id: int) -> HttpResponse:
     """One estimate: its progress while the worker runs it, then both methods side by side."""
     job = jobs.get_estimate_job_for(request.user, estimate_job_id)  # type: ignore[arg-type]
     return render(request, "analysis/estimate_job.html",
@@ -146,7 +146,7 @@ def estimate_job_view(request: HttpRequest, estimate_job_id: int) -> HttpRespons
 
 
 @operator_required(Capability.ANALYSE)
-def review_view(request: HttpRequest) -> HttpResponse:
+def review_view(request: OperatorRequest) -> HttpResponse:
     candidates = list(CandidatePair.objects.all()[:50])
     victims = Victim.objects.in_bulk(
         [c.victim_low_id for c in candidates] + [c.victim_high_id for c in candidates]
@@ -162,7 +162,7 @@ def review_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @operator_required(Capability.ANALYSE)
-def decide_view(request: HttpRequest, candidate_id: int) -> HttpResponse:
+def decide_view(request: OperatorRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(CandidatePair, pk=candidate_id)
     form = PairDecisionForm(request.POST)
     if form.is_valid():
@@ -174,13 +174,13 @@ def decide_view(request: HttpRequest, candidate_id: int) -> HttpResponse:
     return redirect("analysis:review")
 
 
-def _audit_names_shown(request: HttpRequest, count: int, page: str) -> None:
+def _audit_names_shown(request: OperatorRequest, count: int, page: str) -> None:
     record_event(AuditAction.RECORD_READ, actor=request.user, target_type="documentation.Victim",
                  target_id=page, details={"shown": count})  # fmt: skip
 
 
 @operator_required(Capability.ANALYSE)
-def clusters_view(request: HttpRequest) -> HttpResponse:
+def clusters_view(request: OperatorRequest) -> HttpResponse:
     run = latest_run()
     people = linking.merged_people(run) if run else []
     _audit_names_shown(request, sum(len(person.victims) for person in people), "clusters")
@@ -192,7 +192,7 @@ def clusters_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @operator_required(Capability.ANALYSE)
-def run_linkage_view(request: HttpRequest) -> HttpResponse:
+def run_linkage_view(request: OperatorRequest) -> HttpResponse:
     try:
         linking.run_linkage(analyst=request.user)  # type: ignore[arg-type]
     except LinkageError as error:
@@ -202,7 +202,7 @@ def run_linkage_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @operator_required(Capability.ANALYSE)
-def split_view(request: HttpRequest, run_id: int, person: int) -> HttpResponse:
+def split_view(request: OperatorRequest, run_id: int, person: int) -> HttpResponse:
     run = get_object_or_404(LinkageRun, pk=run_id)
     form = SplitForm(request.POST)
     try:
@@ -219,7 +219,7 @@ def split_view(request: HttpRequest, run_id: int, person: int) -> HttpResponse:
 
 @require_POST
 @operator_required(Capability.ANALYSE)
-def merge_view(request: HttpRequest, run_id: int, person: int) -> HttpResponse:
+def merge_view(request: OperatorRequest, run_id: int, person: int) -> HttpResponse:
     run = get_object_or_404(LinkageRun, pk=run_id)
     form = MergeForm(request.POST)
     try:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.roles import Capability
 from refuge.approvals.models import ActionStatus, PendingAction
 from refuge.approvals.selectors import pending_request
@@ -52,13 +52,13 @@ DOCUMENT = Capability.DOCUMENT
 
 
 @operator_required(DOCUMENT)
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: OperatorRequest) -> HttpResponse:
     return render(request, "documentation/event_list.html",
                   {"events": selectors.events_list()[:500]})
 
 
 @operator_required(DOCUMENT)
-def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_detail(request: OperatorRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
     dossier = selectors.event_dossier(event)
     audit_read(request.user, event, acts=len(dossier.acts), sources=len(dossier.sources))
@@ -116,7 +116,7 @@ def _references(request: HttpRequest) -> dict[str, int]:
 
 @operator_required(DOCUMENT)
 @require_http_methods(["GET", "POST"])
-def take_testimony(request: HttpRequest, event_id: int | None = None) -> HttpResponse:
+def take_testimony(request: OperatorRequest, event_id: int | None = None) -> HttpResponse:
     """New event from a call, or (event_id) one more source for an existing event."""
     event = permissions.get_event_for(request.user, event_id) if event_id else None
     if event is not None and request.method == "POST":
@@ -143,7 +143,7 @@ def take_testimony(request: HttpRequest, event_id: int | None = None) -> HttpRes
 
 @operator_required(DOCUMENT)
 @require_http_methods(["GET", "POST"])
-def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_edit(request: OperatorRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
     if not vault.can_read(event.envelope_id):
         messages.error(request, _("This event is not shared with you."))
@@ -170,7 +170,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @operator_required(DOCUMENT)
 @require_POST
-def event_share(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_share(request: OperatorRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
     added = share_event_with_team(actor=request.user, event=event)  # type: ignore[arg-type]
     messages.success(request, _("Shared with the team: %(count)d new grant(s).")
@@ -180,7 +180,7 @@ def event_share(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @operator_required(DOCUMENT)
 @require_POST
-def act_verify(request: HttpRequest, act_id: int) -> HttpResponse:
+def act_verify(request: OperatorRequest, act_id: int) -> HttpResponse:
     act = permissions.get_act_for(request.user, act_id)
     form = VerifyForm(request.POST)
     if not form.is_valid():
@@ -201,7 +201,7 @@ def act_verify(request: HttpRequest, act_id: int) -> HttpResponse:
 
 @operator_required(DOCUMENT)
 @require_http_methods(["GET", "POST"])
-def victim_detail(request: HttpRequest, victim_id: int) -> HttpResponse:
+def victim_detail(request: OperatorRequest, victim_id: int) -> HttpResponse:
     victim = permissions.get_victim_for(request.user, victim_id)
     if request.method == "POST":
         permissions.require_readable(victim)
@@ -231,7 +231,7 @@ def victim_detail(request: HttpRequest, victim_id: int) -> HttpResponse:
 
 @operator_required(DOCUMENT)
 @require_http_methods(["GET", "POST"])
-def source_delete(request: HttpRequest, source_id: int) -> HttpResponse:
+def source_delete(request: OperatorRequest, source_id: int) -> HttpResponse:
     """Say what deleting the source changes; ask for it, with a reason (a second person
     confirms, refuge.approvals)."""
     source = permissions.get_source_for(request.user, source_id)
@@ -271,7 +271,7 @@ def _after_request(request: HttpRequest, action: PendingAction, back: int | None
 
 @operator_required(DOCUMENT)
 @require_POST
-def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
+def victim_link(request: OperatorRequest, victim_id: int) -> HttpResponse:
     """Say which person of a case (shared with the operator) this victim is, or none."""
     victim = permissions.get_victim_for(request.user, victim_id)
     permissions.require_readable(victim)
@@ -287,7 +287,7 @@ def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
 
 @operator_required(DOCUMENT)
 @require_POST
-def victim_attributes(request: HttpRequest, victim_id: int) -> HttpResponse:
+def victim_attributes(request: OperatorRequest, victim_id: int) -> HttpResponse:
     """Record a victim's gender and age group (only someone the victim is sealed to)."""
     victim = permissions.get_victim_for(request.user, victim_id)
     permissions.require_readable(victim)
@@ -304,7 +304,7 @@ def victim_attributes(request: HttpRequest, victim_id: int) -> HttpResponse:
 
 @operator_required(DOCUMENT)
 @require_http_methods(["GET", "POST"])
-def place_list(request: HttpRequest) -> HttpResponse:
+def place_list(request: OperatorRequest) -> HttpResponse:
     form = PlaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.roles import Capability
 from refuge.approvals.selectors import pending_request
 from refuge.core.errors import DomainError
@@ -40,7 +40,7 @@ def _attachment(content: bytes, file_name: str, content_type: str) -> HttpRespon
 
 @operator_required(Capability.DOCUMENT)
 @require_POST
-def evidence_upload(request: HttpRequest, event_id: int) -> HttpResponse:
+def evidence_upload(request: OperatorRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
     permissions.require_readable(event)
     form = EvidenceForm(request.POST, request.FILES)
@@ -67,7 +67,7 @@ def evidence_upload(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @operator_required(Capability.DOCUMENT)
 @require_GET
-def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_detail(request: OperatorRequest, evidence_id: int) -> HttpResponse:
     evidence = permissions.get_evidence_for(request.user, evidence_id)
     audit_read(request.user, evidence)
     readable = vault.can_read(evidence.envelope_id)
@@ -82,7 +82,7 @@ def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 @operator_required(Capability.DOCUMENT)
 @require_POST
-def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_download(request: OperatorRequest, evidence_id: int) -> HttpResponse:
     evidence = permissions.get_evidence_for(request.user, evidence_id)
     try:
         content = open_evidence(actor=request.user, evidence=evidence)  # type: ignore[arg-type]
@@ -96,7 +96,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 @operator_required(Capability.DOCUMENT)
 @require_POST
-def evidence_export(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_export(request: OperatorRequest, evidence_id: int) -> HttpResponse:
     evidence = permissions.get_evidence_for(request.user, evidence_id)
     try:
         file_name, content = export_bundle(actor=request.user,  # type: ignore[arg-type]
@@ -110,7 +110,7 @@ def evidence_export(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 @operator_required(Capability.DOCUMENT)
 @require_POST
-def evidence_destroy(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_destroy(request: OperatorRequest, evidence_id: int) -> HttpResponse:
     """Ask for the file to be destroyed; a second person confirms (refuge.approvals)."""
     evidence = permissions.get_evidence_for(request.user, evidence_id)
     form = EvidenceDestroyForm(request.POST)
