@@ -37,7 +37,7 @@ def operator_required(capability: Capability | None = None, *,
         @wraps(view)
         def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             user = request.user
-            if not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr,attr-defined]
+            if not user.is_authenticated or not user.is_verified():  # type: ignore[attr-defined]
                 return redirect_to_login(request.get_full_path())
             if getattr(user, "must_change_password", False) and not before_password_change:
                 return redirect("accounts:password_change")

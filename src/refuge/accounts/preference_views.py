@@ -71,7 +71,7 @@ def language_view(request: OperatorRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("console:home"))
     language = form.cleaned_data["language"]
     if not is_stand_in(request.user):
-        set_language(operator=request.user, language=language)  # type: ignore[arg-type]
+        set_language(operator=request.user, language=language)
     return HttpResponseRedirect(_same_page_in(request, form.cleaned_data["next"], language))
 
 

@@ -35,7 +35,7 @@ def operator_zone(operator: Operator | None) -> zoneinfo.ZoneInfo:
     name = getattr(operator, "time_zone", "")
     if name and is_zone_name(name):
         return zoneinfo.ZoneInfo(name)
-    return timezone.get_default_timezone()  # type: ignore[return-value]
+    return timezone.get_default_timezone()
 
 
 def operator_language(operator: Operator | None) -> str:

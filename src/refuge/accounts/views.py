@@ -152,7 +152,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @operator_required(before_password_change=True)
 def logout_everywhere_view(request: OperatorRequest) -> HttpResponse:
-    services.log_out_everywhere(request.user)  # type: ignore[arg-type]
+    services.log_out_everywhere(request.user)
     logout(request)
     response = redirect("accounts:login")
     end_session_unlock(request, response)
@@ -165,7 +165,7 @@ def password_change_view(request: OperatorRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_own_password(operator=request.user,  # type: ignore[arg-type]
+            services.change_own_password(operator=request.user,
                                          old_password=form.cleaned_data["old_password"],
                                          new_password=form.cleaned_data["new_password"])
         except DomainError as error:
@@ -173,7 +173,7 @@ def password_change_view(request: OperatorRequest) -> HttpResponse:
         else:
             # The session outlives the change (Django would end it with the old hash); the
             # key in it is the same keypair, now wrapped under the new password.
-            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password was changed."))
             return redirect("console:home")
     return render(request, "accounts/password_change.html", {

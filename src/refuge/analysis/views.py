@@ -81,7 +81,7 @@ def statistics_view(request: OperatorRequest) -> HttpResponse:
 def report_csv_view(request: OperatorRequest) -> HttpResponse:
     _, statistics_filter = _filter_from(request)
     report = build_report(statistics_filter, language=translation.get_language() or "ru")
-    services.record_export(analyst=request.user, kind="csv")  # type: ignore[arg-type]
+    services.record_export(analyst=request.user, kind="csv")
     response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="refuge-report.csv"'
     return response
@@ -92,7 +92,7 @@ def report_pdf_view(request: OperatorRequest) -> HttpResponse:
     _, statistics_filter = _filter_from(request)
     report = build_report(statistics_filter, language=translation.get_language() or "ru")
     content = report_pdf(report)
-    services.record_export(analyst=request.user, kind="pdf")  # type: ignore[arg-type]
+    services.record_export(analyst=request.user, kind="pdf")
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="refuge-report.pdf"'
     return response
@@ -114,7 +114,7 @@ def estimate_view(request: OperatorRequest) -> HttpResponse:
                     "overlap, and no estimate can be made."))
             elif capture.table.observed:
                 job = jobs.request_estimate(
-                    analyst=request.user,  # type: ignore[arg-type]
+                    analyst=request.user,
                     capture=_capture_counts(capture, data["violations"]),
                     method=EstimateMethod(data["method"]),
                     settings=SamplerSettings(**settings.ANALYSIS_LCMCR_SAMPLER),
@@ -140,7 +140,7 @@ def _capture_counts(capture: CaptureResult, violations: list[str]) -> jobs.Captu
 @operator_required(Capability.ANALYSE)
 def estimate_job_view(request: OperatorRequest, estimate_job_id: int) -> HttpResponse:
     """One estimate: its progress while the worker runs it, then both methods side by side."""
-    job = jobs.get_estimate_job_for(request.user, estimate_job_id)  # type: ignore[arg-type]
+    job = jobs.get_estimate_job_for(request.user, estimate_job_id)
     return render(request, "analysis/estimate_job.html",
                   {"job": job, "page": estimate_page(job)})
 
@@ -167,7 +167,7 @@ def decide_view(request: OperatorRequest, candidate_id: int) -> HttpResponse:
     form = PairDecisionForm(request.POST)
     if form.is_valid():
         services.decide_pair(
-            analyst=request.user,  # type: ignore[arg-type]
+            analyst=request.user,
             candidate=candidate,
             same_person=form.cleaned_data["same_person"],
         )
@@ -194,7 +194,7 @@ def clusters_view(request: OperatorRequest) -> HttpResponse:
 @operator_required(Capability.ANALYSE)
 def run_linkage_view(request: OperatorRequest) -> HttpResponse:
     try:
-        linking.run_linkage(analyst=request.user)  # type: ignore[arg-type]
+        linking.run_linkage(analyst=request.user)
     except LinkageError as error:
         messages.error(request, str(error))
     return redirect("analysis:clusters")
@@ -208,7 +208,7 @@ def split_view(request: OperatorRequest, run_id: int, person: int) -> HttpRespon
     try:
         if not form.is_valid():
             raise linking.NothingToSplit(_("Choose the records to split off."))
-        linking.split_person(analyst=request.user, run=run, person=person,  # type: ignore[arg-type]
+        linking.split_person(analyst=request.user, run=run, person=person,
                              victim_ids=form.cleaned_data["victims"])  # fmt: skip
     except DomainError as error:
         messages.error(request, str(error))
@@ -225,7 +225,7 @@ def merge_view(request: OperatorRequest, run_id: int, person: int) -> HttpRespon
     try:
         if not form.is_valid():
             raise linking.NotOnePerson(_("Give the number of the person to merge with."))
-        linking.merge_people(analyst=request.user, run=run, person=person,  # type: ignore[arg-type]
+        linking.merge_people(analyst=request.user, run=run, person=person,
                              other=form.cleaned_data["other"])  # fmt: skip
     except DomainError as error:
         messages.error(request, str(error))

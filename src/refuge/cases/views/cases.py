@@ -52,12 +52,12 @@ def my_work(request: OperatorRequest) -> HttpResponse:
 @operator_required(MANAGE)
 def open_from_contact(request: OperatorRequest, contact_id: int) -> HttpResponse:
     contact = opening.readable_contact(contact_id)
-    form = OpenCaseForm(request.POST or None, opener=request.user)  # type: ignore[arg-type]
+    form = OpenCaseForm(request.POST or None, opener=request.user)
     created: dict[str, Case] = {}
 
     def apply(data: dict[str, Any]) -> None:
         created["case"] = opening.open_case_from_contact(
-            contact_id=contact_id, opened_by=request.user,  # type: ignore[arg-type]
+            contact_id=contact_id, opened_by=request.user,
             pseudonym=data["pseudonym"], case_workers=list(data["case_workers"]))
 
     response = handle_form(request, form, title=_("Open a case"), case=None, apply=apply,

@@ -125,7 +125,7 @@ def take_testimony(request: OperatorRequest, event_id: int | None = None) -> Htt
                          initial=_references(request))
     if request.method == "POST" and form.is_valid():
         try:
-            result = record_testimony(actor=request.user,  # type: ignore[arg-type]
+            result = record_testimony(actor=request.user,
                                       testimony=_testimony(form.cleaned_data, event))
         except DomainError as error:
             form.add_error(None, str(error))
@@ -155,7 +155,7 @@ def event_edit(request: OperatorRequest, event_id: int) -> HttpResponse:
             changes = EventInput(place=find_place(data["place"]), **{
                 name: data[name] for name in ("event_type", "title", "description",
                                               "start_date", "end_date", "date_precision")})
-            update_event(actor=request.user, event=event,  # type: ignore[arg-type]
+            update_event(actor=request.user, event=event,
                          changes=changes, version=data["version"])
         except DomainError as error:
             form.add_error(None, str(error))
@@ -172,7 +172,7 @@ def event_edit(request: OperatorRequest, event_id: int) -> HttpResponse:
 @require_POST
 def event_share(request: OperatorRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
-    added = share_event_with_team(actor=request.user, event=event)  # type: ignore[arg-type]
+    added = share_event_with_team(actor=request.user, event=event)
     messages.success(request, _("Shared with the team: %(count)d new grant(s).")
                      % {"count": added})
     return redirect("documentation:event", event_id=event.pk)
@@ -187,7 +187,7 @@ def act_verify(request: OperatorRequest, act_id: int) -> HttpResponse:
         messages.error(request, _("Say why the act is verified."))
     else:
         try:
-            verify_act(actor=request.user, act=act,  # type: ignore[arg-type]
+            verify_act(actor=request.user, act=act,
                        reasoning=form.cleaned_data["reasoning"],
                        version=form.cleaned_data["version"])
         except DomainError as error:
@@ -209,7 +209,7 @@ def victim_detail(request: OperatorRequest, victim_id: int) -> HttpResponse:
                        initial={"consents": victim.consent_identified_use})
     if request.method == "POST" and form.is_valid():
         try:
-            record_consent(actor=request.user, victim=victim,  # type: ignore[arg-type]
+            record_consent(actor=request.user, victim=victim,
                            consents=form.cleaned_data["consents"])
         except DomainError as error:
             messages.error(request, str(error))
@@ -240,7 +240,7 @@ def source_delete(request: OperatorRequest, source_id: int) -> HttpResponse:
     form = SourceDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            action = request_source_deletion(actor=request.user,  # type: ignore[arg-type]
+            action = request_source_deletion(actor=request.user,
                                              source=source, reason=form.cleaned_data["reason"])
         except DomainError as error:
             form.add_error(None, str(error))
@@ -279,7 +279,7 @@ def victim_link(request: OperatorRequest, victim_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a person of a case shared with you."))
     else:
-        link_victim(actor=request.user, victim=victim,  # type: ignore[arg-type]
+        link_victim(actor=request.user, victim=victim,
                     person=form.cleaned_data["person"])
         messages.success(request, _("The link to the case file is saved."))
     return redirect("documentation:victim", victim_id=victim.pk)
@@ -295,7 +295,7 @@ def victim_attributes(request: OperatorRequest, victim_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a gender and an age group from the lists."))
     else:
-        update_victim_attributes(actor=request.user, victim=victim,  # type: ignore[arg-type]
+        update_victim_attributes(actor=request.user, victim=victim,
                                  gender=form.cleaned_data["gender"],
                                  age_group=form.cleaned_data["age_group"])
         messages.success(request, _("Gender and age group saved."))
@@ -308,7 +308,7 @@ def place_list(request: OperatorRequest) -> HttpResponse:
     form = PlaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            place = create_custom_place(actor=request.user,  # type: ignore[arg-type]
+            place = create_custom_place(actor=request.user,
                                         place=PlaceInput(**form.cleaned_data))
         except DomainError as error:
             form.add_error(None, str(error))

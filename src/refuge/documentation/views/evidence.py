@@ -50,7 +50,7 @@ def evidence_upload(request: OperatorRequest, event_id: int) -> HttpResponse:
         return redirect("documentation:event", event_id=event.pk)
     upload = form.cleaned_data["file"]
     try:
-        added = add_evidence(actor=request.user, event=event,  # type: ignore[arg-type]
+        added = add_evidence(actor=request.user, event=event,
                              content=upload.read(), file_name=upload.name or "",
                              description=form.cleaned_data["description"])
     except (DomainError, vault.VaultError) as error:
@@ -85,7 +85,7 @@ def evidence_detail(request: OperatorRequest, evidence_id: int) -> HttpResponse:
 def evidence_download(request: OperatorRequest, evidence_id: int) -> HttpResponse:
     evidence = permissions.get_evidence_for(request.user, evidence_id)
     try:
-        content = open_evidence(actor=request.user, evidence=evidence)  # type: ignore[arg-type]
+        content = open_evidence(actor=request.user, evidence=evidence)
     except (DomainError, vault.VaultError) as error:
         messages.error(request, str(error) if isinstance(error, DomainError)
                        else _("This file is not shared with you."))
@@ -99,7 +99,7 @@ def evidence_download(request: OperatorRequest, evidence_id: int) -> HttpRespons
 def evidence_export(request: OperatorRequest, evidence_id: int) -> HttpResponse:
     evidence = permissions.get_evidence_for(request.user, evidence_id)
     try:
-        file_name, content = export_bundle(actor=request.user,  # type: ignore[arg-type]
+        file_name, content = export_bundle(actor=request.user,
                                            evidence=evidence)
     except (DomainError, vault.VaultError) as error:
         messages.error(request, str(error) if isinstance(error, DomainError)
@@ -120,7 +120,7 @@ def evidence_destroy(request: OperatorRequest, evidence_id: int) -> HttpResponse
         return redirect("documentation:evidence", evidence_id=evidence.pk)
     try:
         action = request_evidence_destruction(
-            actor=request.user, evidence=evidence,  # type: ignore[arg-type]
+            actor=request.user, evidence=evidence,
             reason=DestructionReason(form.cleaned_data["reason"]),
             explanation=form.cleaned_data["explanation"])
     except DomainError as error:

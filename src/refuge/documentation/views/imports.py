@@ -22,7 +22,7 @@ def import_list(request: OperatorRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             result = import_organisation_list(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 organisation=form.cleaned_data["organisation"],
                 content=form.cleaned_data["file"].read())
         except DomainError as error:

@@ -47,7 +47,7 @@ def act_export(request: OperatorRequest, file_format: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return HttpResponse(status=400)
     recipient = form.cleaned_data.get("recipient") if form.is_bound else None
-    export = export_acts(actor=request.user, act_filter=_act_filter(form),  # type: ignore[arg-type]
+    export = export_acts(actor=request.user, act_filter=_act_filter(form),
                          file_format=file_format, partner=recipient)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
