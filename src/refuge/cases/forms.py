@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.models import Operator
@@ -42,7 +43,7 @@ def _line(label: Any, *, required: bool = False, max_length: int = 200) -> forms
                            widget=forms.TextInput(attrs=OFF))
 
 
-def case_workers() -> Any:
+def case_workers() -> QuerySet[Operator]:
     roles = [role for role, capabilities in ROLE_CAPABILITIES.items()
              if Capability.MANAGE_CASES in capabilities]
     return Operator.objects.filter(is_active=True, role__in=roles, vault_key__isnull=False)
@@ -156,7 +157,7 @@ class TaskForm(forms.Form):
     due_at = ZonedDateTimeField(label=_("Due"), required=False)
     is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
 
-    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: QuerySet[Operator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members  # type: ignore[attr-defined]
 

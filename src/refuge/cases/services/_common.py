@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -28,7 +26,7 @@ def claim_version(case: Case, *, expected: int) -> None:
     case.version = expected + 1
 
 
-def check_open_case(operator: Any, case: Case) -> None:
+def check_open_case(operator: Operator, case: Case) -> None:
     require_member(operator, case)
     if case.closed_at is not None:
         raise CaseClosed
