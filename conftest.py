@@ -24,8 +24,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # Catalogues looked up before they were compiled are cached as empty: forget them. So are
     # .mo files read then, in gettext's own cache by path: without clearing it too, the first
     # run after a catalogue changed would still see the previous translations.
-    trans_real._translations.clear()
-    trans_real._default = None
+    trans_real._translations.clear()  # type: ignore[attr-defined]
+    trans_real._default = None  # type: ignore[attr-defined]
     gettext._translations.clear()  # type: ignore[attr-defined]
 
 

@@ -11,6 +11,10 @@ import os
 import statistics
 import tempfile
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Django is set up at run time, in _setup_django
+    from refuge.accounts.models import Operator
 
 CONTACTS = 5_000
 REQUESTS = 60
@@ -31,7 +35,7 @@ def _setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
-def _seed(operator: object) -> None:
+def _seed(operator: Operator) -> None:
     from django.db import transaction
 
     from refuge.hotline.models import Channel, Contact
@@ -40,7 +44,7 @@ def _seed(operator: object) -> None:
     from refuge.vault import api as vault
 
     urgencies = list(Urgency)
-    with vault.activated(keyring_for(operator)), transaction.atomic():  # type: ignore[arg-type]
+    with vault.activated(keyring_for(operator)), transaction.atomic():
         for number in range(CONTACTS):
             envelope = vault.create_envelope(purpose=vault.Purpose.CONTACT, readers=[operator])
             Contact.objects.create(

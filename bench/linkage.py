@@ -67,7 +67,7 @@ def febrl() -> dict[str, float]:
 def _ru_records(count: int, *, full_name: bool) -> tuple[list[PersonRecord], list[int], list]:
     records, truth, raw = [], [], []
     for index, (entity_id, row) in enumerate(generate(count)):
-        names = {"given_name": row["имя"], "surname": row["фамилия"],
+        names: dict[str, Any] = {"given_name": row["имя"], "surname": row["фамилия"],
                  "patronymic": row["отчество"]}  # fmt: skip
         if full_name:
             names = {"full_name": " ".join(v for v in (row["фамилия"], row["имя"],

@@ -126,7 +126,7 @@ def crawl(fetch: Fetch, start: Iterable[str] = ("/console/",), limit: int = 120,
     queue = list(start)
     seen: set[str] = set()
     visited: dict[str, int] = {}
-    pages = []
+    pages: list[Page] = []
     while queue and len(pages) < limit:
         url = queue.pop(0)
         route = _route(url)

@@ -123,7 +123,7 @@ def documentation_analysis_writer(flow: Flow) -> None:
     from datetime import date
 
     from refuge.analysis.capture import capture_table
-    from refuge.documentation.choices import DatePrecision, EventType, SourceKind
+    from refuge.documentation.choices import DatePrecision, EventType, SourceKind, ViolationType
     from refuge.documentation.models import Place
     from refuge.documentation.services import testimony as testimonies
     from refuge.documentation.services.records import EventInput, SourceInput
@@ -136,7 +136,7 @@ def documentation_analysis_writer(flow: Flow) -> None:
                                          testimony=testimonies.Testimony(
                 source=SourceInput(kind=kind, origin_name=origin, summary=SENTENCES[1],
                                    received_on=date(2017, 4, 1)),
-                violations=["arbitrary_detention"],
+                violations=[ViolationType.ARBITRARY_DETENTION],
                 new_event=EventInput(event_type=EventType.INDIVIDUAL_DETENTION,
                                      title=SENTENCES[0], description=SENTENCES[1],
                                      start_date=date(2017, 3, 1), end_date=date(2017, 3, 2),

@@ -64,7 +64,8 @@ def _as(page: Any, base: str, client: Client) -> None:
 def test_every_page_fits_a_phone(browser: Any, live_server: Any, settings: Any,
                                  tmp_path: Path) -> None:
     receipt = seed_demo(settings, tmp_path)
-    base, page, too_wide = live_server.url, browser, []
+    base, page = live_server.url, browser
+    too_wide: list[str] = []
 
     for username in USERNAMES:
         _as(page, base, demo_client(username))

@@ -8,7 +8,7 @@ import gzip
 import re
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
@@ -31,8 +31,8 @@ def _public_settings(settings, tmp_path: Path) -> None:
     settings.INTAKE_MIN_FILL_SECONDS = 0
     settings.MEDIA_ROOT = tmp_path
     call_command("compilecatalogues", verbosity=0)
-    trans_real._translations = {}
-    trans_real._default = None
+    trans_real._translations = {}  # type: ignore[attr-defined]
+    trans_real._default = None  # type: ignore[attr-defined]
     gettext_module._translations.clear()  # type: ignore[attr-defined]  # its file cache
 
 

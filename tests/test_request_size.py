@@ -3,6 +3,8 @@ read (413 with the reason), never a 500, never half-stored."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -24,7 +26,7 @@ class UnreadableBody:
     readline = read
 
 
-def _declared(length: str) -> dict[str, object]:
+def _declared(length: str) -> dict[str, Any]:
     return {"CONTENT_LENGTH": length, "wsgi.input": UnreadableBody(),
             "CONTENT_TYPE": "multipart/form-data; boundary=xyz"}
 

@@ -32,7 +32,7 @@ def report(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             receipt = vault.new_receipt()
             secrets = vault.derive_receipt_secrets(receipt)
-            BareReport.objects.create(receipt_lookup=secrets.lookup, **form.cleaned_data)
+            BareReport.objects.create(receipt_lookup=secrets.lookup, **form.cleaned_data)  # type: ignore[attr-defined]
             request.session["receipt"] = receipt
             response = HttpResponseRedirect(reverse("receipt"))
             response.status_code = 303

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.forms import AuditFilterForm
 from refuge.accounts.home import home_panels
 from refuge.accounts.models import Operator
@@ -15,7 +15,7 @@ from refuge.audit.selectors import AuditFilter, filtered_events
 
 
 @operator_required(Capability.VIEW_AUDIT)
-def audit_log_view(request: HttpRequest) -> HttpResponse:
+def audit_log_view(request: OperatorRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     audit_filter = AuditFilter()
     if form.is_valid():
@@ -33,5 +33,5 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
 
 
 @operator_required()
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: OperatorRequest) -> HttpResponse:
     return render(request, "accounts/home.html", {"panels": home_panels(request)})

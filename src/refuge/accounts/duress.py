@@ -68,7 +68,7 @@ def burn_equal_time(password: str) -> None:
 
 
 @transaction.atomic
-def set_duress_password(*, operator: Any, current_password: str, duress_password: str) -> None:
+def set_duress_password(*, operator: Operator, current_password: str, duress_password: str) -> None:
     """Set (or replace) the operator's duress password, proving the real one first."""
     if is_stand_in(operator) or not operator.check_password(current_password):
         raise LoginRefused
@@ -147,12 +147,12 @@ def stand_in(user: Operator) -> Operator:
     return decoy
 
 
-def is_stand_in(user: Any) -> bool:
+def is_stand_in(user: Operator) -> bool:
     return bool(getattr(user, "is_duress", False))
 
 
 @transaction.atomic
-def unlock_operator(*, operator: Operator, unlocked_by: Any) -> None:
+def unlock_operator(*, operator: Operator, unlocked_by: Operator) -> None:
     """A coordinator lifts a lock; the account's open alerts are marked resolved."""
     require(unlocked_by, Capability.MANAGE_OPERATORS)
     reason = operator.locked_reason

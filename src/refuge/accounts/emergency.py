@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import F
 
-from refuge.accounts.models import GlobalLock
+from refuge.accounts.models import GlobalLock, Operator
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.accounts.unlocking import close_console
@@ -18,7 +16,7 @@ from refuge.vault import api as vault
 
 
 @transaction.atomic
-def emergency_lock(*, actor: Any) -> int:
+def emergency_lock(*, actor: Operator) -> int:
     """End every operator session and return how many server-side sessions were destroyed.
 
     Two things happen in one transaction:

@@ -8,9 +8,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
+from refuge.accounts.decorators import OperatorRequest
 
-PanelContext = Callable[[HttpRequest], Mapping[str, Any] | None]
+PanelContext = Callable[[OperatorRequest], Mapping[str, Any] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ def register_home_panel(template: str, context: PanelContext) -> None:
     _registered[template] = context
 
 
-def home_panels(request: HttpRequest) -> list[HomePanel]:
+def home_panels(request: OperatorRequest) -> list[HomePanel]:
     panels = []
     for template, context in _registered.items():
         values = context(request)

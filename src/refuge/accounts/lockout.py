@@ -176,7 +176,7 @@ def delayed_accounts() -> list[AccountLockout]:
 
 
 @transaction.atomic
-def lift_login_delay(*, operator: Operator, lifted_by: Any) -> int:
+def lift_login_delay(*, operator: Operator, lifted_by: Operator) -> int:
     """A coordinator forgets the account's failed logins, so it may log in at once."""
     require(lifted_by, Capability.MANAGE_OPERATORS)
     removed, _ = LoginFailure.objects.filter(username_key=username_key(operator.username)).delete()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -18,7 +18,7 @@ from refuge.accounts.duress_console import (
     refuse_post,
     unavailable,
 )
-from refuge.accounts.models import GlobalLock
+from refuge.accounts.models import GlobalLock, Operator
 from refuge.accounts.preferences import language_codes, operator_language, operator_zone
 from refuge.vault import api as vault
 from refuge.vault.api import forget_session_grants
@@ -71,7 +71,7 @@ class SessionGuardMiddleware:
                 return self._as_duress(request, user)
         return self.get_response(request)
 
-    def _as_duress(self, request: HttpRequest, user: Any) -> HttpResponse:
+    def _as_duress(self, request: HttpRequest, user: Operator) -> HttpResponse:
         # Below this point the request sees only the stand-in (accounts.duress) and an empty
         # view of the data (accounts.duress_console); its POSTs are refused in process_view,
         # once the messages middleware has run.
@@ -162,8 +162,8 @@ class OperatorPreferencesMiddleware:
         return None
 
 
-def _console_operator(request: HttpRequest) -> Any:
+def _console_operator(request: HttpRequest) -> Operator | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not is_console_path(request.path_info):
         return None
-    return user
+    return cast(Operator, user)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from refuge.accounts.errors import PasswordRejected
+from refuge.accounts.models import Operator
 
 
-def check_password_rules(password: str, *, operator: Any = None) -> None:
+def check_password_rules(password: str, *, operator: Operator | None = None) -> None:
     """Raise PasswordRejected, with the validators' reasons, for a password they refuse."""
     try:
         validate_password(password, user=operator)

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
 
 
-def has_capability(operator: Any, capability: Capability) -> bool:
+def has_capability(operator: Operator | AnonymousUser | None,
+                   capability: Capability) -> TypeGuard[Operator]:
     if operator is None or not getattr(operator, "is_authenticated", False):
         return False
     if not operator.is_active:
@@ -17,7 +20,7 @@ def has_capability(operator: Any, capability: Capability) -> bool:
     return capability in ROLE_CAPABILITIES.get(operator.role, frozenset())
 
 
-def require(operator: Any, capability: Capability) -> None:
+def require(operator: Operator | AnonymousUser | None, capability: Capability) -> None:
     """Raise PermissionDenied unless the operator's role grants the capability."""
     if not has_capability(operator, capability):
         raise PermissionDenied(capability.value)

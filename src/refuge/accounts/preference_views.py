@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.duress import is_stand_in
 from refuge.accounts.preferences import PreferencesRefused, set_language, set_preferences
 from refuge.core.timezones import zone_abbreviation, zone_names
@@ -46,8 +44,8 @@ class LanguageForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @operator_required()
-def preferences_view(request: HttpRequest) -> HttpResponse:
-    operator: Any = request.user
+def preferences_view(request: OperatorRequest) -> HttpResponse:
+    operator = request.user
     initial = {"time_zone": operator.time_zone, "language": translation.get_language()}
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -66,14 +64,14 @@ def preferences_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @operator_required()
-def language_view(request: HttpRequest) -> HttpResponse:
+def language_view(request: OperatorRequest) -> HttpResponse:
     """Switch the console's language (and remember it) and come back to the same page."""
     form = LanguageForm(request.POST)
     if not form.is_valid():
         return HttpResponseRedirect(reverse("console:home"))
     language = form.cleaned_data["language"]
     if not is_stand_in(request.user):
-        set_language(operator=request.user, language=language)  # type: ignore[arg-type]
+        set_language(operator=request.user, language=language)
     return HttpResponseRedirect(_same_page_in(request, form.cleaned_data["next"], language))
 
 

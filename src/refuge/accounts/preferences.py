@@ -8,7 +8,6 @@ them to every console request.
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -31,15 +30,15 @@ def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def operator_zone(operator: Any) -> zoneinfo.ZoneInfo:
+def operator_zone(operator: Operator | None) -> zoneinfo.ZoneInfo:
     """The zone the console shows this operator's times in and reads their typed times in."""
     name = getattr(operator, "time_zone", "")
     if name and is_zone_name(name):
         return zoneinfo.ZoneInfo(name)
-    return timezone.get_default_timezone()  # type: ignore[return-value]
+    return timezone.get_default_timezone()
 
 
-def operator_language(operator: Any) -> str:
+def operator_language(operator: Operator | None) -> str:
     """The operator's chosen console language, or "" to follow the address."""
     language = getattr(operator, "language", "")
     return language if language in language_codes() else ""

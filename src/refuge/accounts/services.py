@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from django.contrib.auth import authenticate
 from django.db import transaction
@@ -163,7 +163,7 @@ def generate_initial_password() -> str:
 
 
 @transaction.atomic
-def create_operator(*, created_by: Any, username: str, role: Role, password: str,
+def create_operator(*, created_by: Operator | None, username: str, role: Role, password: str,
                     on_intake_duty: bool = False, is_one_time: bool = False) -> Operator:
     """Create an account with its keypair; the TOTP factor is enrolled at first login.
 
@@ -186,7 +186,7 @@ def create_operator(*, created_by: Any, username: str, role: Role, password: str
 
 
 @transaction.atomic
-def reset_password(*, operator: Operator, reset_by: Any, new_password: str) -> None:
+def reset_password(*, operator: Operator, reset_by: Operator, new_password: str) -> None:
     """A coordinator sets a new password: a new keypair, so no access carries over."""
     require(reset_by, Capability.MANAGE_OPERATORS)
     operator.set_password(new_password)
@@ -222,7 +222,7 @@ def change_own_password(*, operator: Operator, old_password: str, new_password: 
 
 
 @transaction.atomic
-def update_operator(*, operator: Operator, changed_by: Any, role: Role, is_active: bool,
+def update_operator(*, operator: Operator, changed_by: Operator, role: Role, is_active: bool,
                     on_intake_duty: bool, expected_version: int | None = None) -> None:
     """A coordinator's edit; refused with a ConflictError if someone saved in between."""
     require(changed_by, Capability.MANAGE_OPERATORS)
@@ -244,7 +244,7 @@ def update_operator(*, operator: Operator, changed_by: Any, role: Role, is_activ
 
 
 @transaction.atomic
-def set_intake_duty(*, operator: Operator, on_duty: bool, changed_by: Any) -> None:
+def set_intake_duty(*, operator: Operator, on_duty: bool, changed_by: Operator) -> None:
     """Put an operator on intake duty (new web reports are sealed to them, and the open
     contacts now) or take them off it (what they already hold stays theirs)."""
     require(changed_by, Capability.MANAGE_OPERATORS)

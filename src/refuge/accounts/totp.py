@@ -12,7 +12,6 @@ from __future__ import annotations
 import secrets
 import time
 from base64 import b32encode
-from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -39,7 +38,7 @@ def enrol(operator: Operator, *, seed: bytes | None = None, name: str = "totp",
         sealed_seed=vault.seal_for_operator(operator, seed or new_seed(), label=SEED_LABEL))
 
 
-def confirmed_device(operator: Any) -> SealedTOTPDevice | None:
+def confirmed_device(operator: Operator) -> SealedTOTPDevice | None:
     return SealedTOTPDevice.objects.filter(user=operator, confirmed=True).first()
 
 

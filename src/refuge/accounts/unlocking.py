@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -96,7 +95,7 @@ def _progress(kind: str, operator: Operator | None, lock_began: datetime | None)
 
 
 def _approve(*, kind: str, operator: Operator | None, lock_began: datetime | None,
-             approved_by: Any) -> LiftProgress:
+             approved_by: Operator) -> LiftProgress:
     """Record one approval (refusing a second from the same coordinator); return the count."""
     require(approved_by, Capability.MANAGE_OPERATORS)
     if not _eligible_coordinators(lock_began).filter(pk=approved_by.pk).exists():
@@ -134,7 +133,7 @@ def duress_unlock_progress(operator: Operator) -> LiftProgress:
 
 
 @transaction.atomic
-def approve_duress_unlock(*, operator: Operator, approved_by: Any) -> LiftProgress:
+def approve_duress_unlock(*, operator: Operator, approved_by: Operator) -> LiftProgress:
     """One coordinator's approval; the one that completes the count unlocks the account."""
     require(approved_by, Capability.MANAGE_OPERATORS)
     locked = Operator.objects.select_for_update().get(pk=operator.pk)
@@ -176,7 +175,7 @@ def reopen_progress() -> LiftProgress:
 
 
 @transaction.atomic
-def approve_reopen(*, approved_by: Any) -> LiftProgress:
+def approve_reopen(*, approved_by: Operator) -> LiftProgress:
     """One coordinator's approval; the one that completes the count reopens the console."""
     require(approved_by, Capability.MANAGE_OPERATORS)
     GlobalLock.objects.get_or_create(pk=1)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from refuge.accounts import duress, lockout, services, totp, unlocking
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.duress import DURESS_SESSION_KEY
 from refuge.accounts.emergency import emergency_lock
 from refuge.accounts.errors import LockLiftRefused
@@ -151,8 +151,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @operator_required(before_password_change=True)
-def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
-    services.log_out_everywhere(request.user)  # type: ignore[arg-type]
+def logout_everywhere_view(request: OperatorRequest) -> HttpResponse:
+    services.log_out_everywhere(request.user)
     logout(request)
     response = redirect("accounts:login")
     end_session_unlock(request, response)
@@ -161,11 +161,11 @@ def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @operator_required(before_password_change=True)
-def password_change_view(request: HttpRequest) -> HttpResponse:
+def password_change_view(request: OperatorRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_own_password(operator=request.user,  # type: ignore[arg-type]
+            services.change_own_password(operator=request.user,
                                          old_password=form.cleaned_data["old_password"],
                                          new_password=form.cleaned_data["new_password"])
         except DomainError as error:
@@ -173,7 +173,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         else:
             # The session outlives the change (Django would end it with the old hash); the
             # key in it is the same keypair, now wrapped under the new password.
-            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password was changed."))
             return redirect("console:home")
     return render(request, "accounts/password_change.html", {
@@ -181,7 +181,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 
 
 @operator_required(Capability.MANAGE_OPERATORS)
-def operator_list_view(request: HttpRequest) -> HttpResponse:
+def operator_list_view(request: OperatorRequest) -> HttpResponse:
     operators = list(Operator.objects.order_by("username"))
     failed_logins = lockout.lockouts(operators)
     rows = [{"operator": operator, "failed_logins": failed_logins.get(operator.pk),
@@ -193,7 +193,7 @@ def operator_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @operator_required(Capability.MANAGE_OPERATORS)
-def operator_create_view(request: HttpRequest) -> HttpResponse:
+def operator_create_view(request: OperatorRequest) -> HttpResponse:
     form = CreateOperatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         password = services.generate_initial_password()
@@ -215,7 +215,7 @@ def _show_password_once(request: HttpRequest, operator: Operator, password: str)
 
 @require_http_methods(["GET", "POST"])
 @operator_required(Capability.MANAGE_OPERATORS)
-def operator_edit_view(request: HttpRequest, operator_id: int) -> HttpResponse:
+def operator_edit_view(request: OperatorRequest, operator_id: int) -> HttpResponse:
     operator = get_object_or_404(Operator, pk=operator_id)
     initial = {"role": operator.role, "is_active": operator.is_active,
                "on_intake_duty": operator.is_on_intake_duty, "version": operator.version}
@@ -237,7 +237,7 @@ def operator_edit_view(request: HttpRequest, operator_id: int) -> HttpResponse:
 
 @require_POST
 @operator_required(Capability.MANAGE_OPERATORS)
-def operator_reset_view(request: HttpRequest, operator_id: int) -> HttpResponse:
+def operator_reset_view(request: OperatorRequest, operator_id: int) -> HttpResponse:
     operator = get_object_or_404(Operator, pk=operator_id)
     password = services.generate_initial_password()
     services.reset_password(operator=operator, reset_by=request.user, new_password=password)
@@ -246,7 +246,7 @@ def operator_reset_view(request: HttpRequest, operator_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @operator_required()
-def duress_password_view(request: HttpRequest) -> HttpResponse:
+def duress_password_view(request: OperatorRequest) -> HttpResponse:
     form = DuressPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -263,7 +263,7 @@ def duress_password_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @operator_required(Capability.MANAGE_OPERATORS)
-def operator_unlock_view(request: HttpRequest, operator_id: int) -> HttpResponse:
+def operator_unlock_view(request: OperatorRequest, operator_id: int) -> HttpResponse:
     operator = get_object_or_404(Operator, pk=operator_id)
     try:
         progress = unlocking.approve_duress_unlock(operator=operator, approved_by=request.user)
@@ -285,7 +285,7 @@ def _lift_message(progress: unlocking.LiftProgress, done: str) -> str:
 
 @require_POST
 @operator_required(Capability.MANAGE_OPERATORS)
-def operator_lift_delay_view(request: HttpRequest, operator_id: int) -> HttpResponse:
+def operator_lift_delay_view(request: OperatorRequest, operator_id: int) -> HttpResponse:
     operator = get_object_or_404(Operator, pk=operator_id)
     lockout.lift_login_delay(operator=operator, lifted_by=request.user)
     messages.success(request, _("%(name)s may log in again at once.")
@@ -295,7 +295,7 @@ def operator_lift_delay_view(request: HttpRequest, operator_id: int) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 @operator_required(Capability.MANAGE_OPERATORS)
-def reopen_view(request: HttpRequest) -> HttpResponse:
+def reopen_view(request: OperatorRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             progress = unlocking.approve_reopen(approved_by=request.user)
@@ -315,7 +315,7 @@ def reopen_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @operator_required(Capability.EMERGENCY_LOCK)
-def emergency_lock_view(request: HttpRequest) -> HttpResponse:
+def emergency_lock_view(request: OperatorRequest) -> HttpResponse:
     form = EmergencyLockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         destroyed = emergency_lock(actor=request.user)

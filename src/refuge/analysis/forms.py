@@ -24,7 +24,7 @@ class StatisticsFilterForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
-        if since and until and until < since:  # type: ignore[operator]
+        if since and until and until < since:
             raise forms.ValidationError(_("The end of the period is before its start."))
         return data
 

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.roles import Capability
 from refuge.analysis import jobs, linking, services
 from refuge.analysis.capture import CaptureResult, capture_table
@@ -48,12 +48,12 @@ def _filter_from(request: HttpRequest) -> tuple[StatisticsFilterForm, Statistics
 
 
 @operator_required(Capability.ANALYSE)
-def home_view(request: HttpRequest) -> HttpResponse:
+def home_view(request: OperatorRequest) -> HttpResponse:
     return render(request, "analysis/home.html", {"candidates": CandidatePair.objects.count()})
 
 
 @operator_required(Capability.ANALYSE)
-def statistics_view(request: HttpRequest) -> HttpResponse:
+def statistics_view(request: OperatorRequest) -> HttpResponse:
     form, statistics_filter = _filter_from(request)
     report = build_report(statistics_filter, language=translation.get_language() or "ru")
     charts = [
@@ -75,28 +75,28 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 
 
 @operator_required(Capability.PUBLISH)
-def report_csv_view(request: HttpRequest) -> HttpResponse:
+def report_csv_view(request: OperatorRequest) -> HttpResponse:
     _, statistics_filter = _filter_from(request)
     report = build_report(statistics_filter, language=translation.get_language() or "ru")
-    services.record_export(analyst=request.user, kind="csv")  # type: ignore[arg-type]
+    services.record_export(analyst=request.user, kind="csv")
     response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="refuge-report.csv"'
     return response
 
 
 @operator_required(Capability.PUBLISH)
-def report_pdf_view(request: HttpRequest) -> HttpResponse:
+def report_pdf_view(request: OperatorRequest) -> HttpResponse:
     _, statistics_filter = _filter_from(request)
     report = build_report(statistics_filter, language=translation.get_language() or "ru")
     content = report_pdf(report)
-    services.record_export(analyst=request.user, kind="pdf")  # type: ignore[arg-type]
+    services.record_export(analyst=request.user, kind="pdf")
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="refuge-report.pdf"'
     return response
 
 
 @operator_required(Capability.ANALYSE)
-def estimate_view(request: HttpRequest) -> HttpResponse:
+def estimate_view(request: OperatorRequest) -> HttpResponse:
     """Choose lists and a method; POST links the records, counts the patterns and queues the
     estimate for the worker (a latent-class run takes minutes: never in the request)."""
     if request.method == "POST":
@@ -111,7 +111,7 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
                     "overlap, and no estimate can be made."))
             elif capture.table.observed:
                 job = jobs.request_estimate(
-                    analyst=request.user,  # type: ignore[arg-type]
+                    analyst=request.user,
                     capture=_capture_counts(capture, data["violations"]),
                     method=EstimateMethod(data["method"]),
                     settings=SamplerSettings(**settings.ANALYSIS_LCMCR_SAMPLER),
@@ -135,28 +135,28 @@ def _capture_counts(capture: CaptureResult, violations: list[str]) -> jobs.Captu
 
 
 @operator_required(Capability.ANALYSE)
-def estimate_job_view(request: HttpRequest, estimate_job_id: int) -> HttpResponse:
+def estimate_job_view(request: OperatorRequest, estimate_job_id: int) -> HttpResponse:
     """One estimate: its progress while the worker runs it, then both methods side by side."""
-    job = jobs.get_estimate_job_for(request.user, estimate_job_id)  # type: ignore[arg-type]
+    job = jobs.get_estimate_job_for(request.user, estimate_job_id)
     return render(request, "analysis/estimate_job.html",
                   {"job": job, "page": estimate_page(job)})
 
 
 @operator_required(Capability.ANALYSE)
-def review_view(request: HttpRequest) -> HttpResponse:
-    rows = services.pairs_for_review(analyst=request.user)  # type: ignore[arg-type]
+def review_view(request: OperatorRequest) -> HttpResponse:
+    rows = services.pairs_for_review(analyst=request.user)
     return render(request, "analysis/review.html",
                   {"rows": rows, "total": CandidatePair.objects.count(), "run": latest_run()})
 
 
 @require_POST
 @operator_required(Capability.ANALYSE)
-def decide_view(request: HttpRequest, candidate_id: int) -> HttpResponse:
+def decide_view(request: OperatorRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(CandidatePair, pk=candidate_id)
     form = PairDecisionForm(request.POST)
     if form.is_valid():
         services.decide_pair(
-            analyst=request.user,  # type: ignore[arg-type]
+            analyst=request.user,
             candidate=candidate,
             same_person=form.cleaned_data["same_person"],
         )
@@ -164,9 +164,9 @@ def decide_view(request: HttpRequest, candidate_id: int) -> HttpResponse:
 
 
 @operator_required(Capability.ANALYSE)
-def clusters_view(request: HttpRequest) -> HttpResponse:
+def clusters_view(request: OperatorRequest) -> HttpResponse:
     run = latest_run()
-    people = services.merged_people_shown(analyst=request.user, run=run)  # type: ignore[arg-type]
+    people = services.merged_people_shown(analyst=request.user, run=run)
     return render(request, "analysis/clusters.html", {
         "run": run, "people": people, "error": request.GET.get("error") == "1",
         "merge_form": MergeForm(),
@@ -175,9 +175,9 @@ def clusters_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @operator_required(Capability.ANALYSE)
-def run_linkage_view(request: HttpRequest) -> HttpResponse:
+def run_linkage_view(request: OperatorRequest) -> HttpResponse:
     try:
-        linking.run_linkage(analyst=request.user)  # type: ignore[arg-type]
+        linking.run_linkage(analyst=request.user)
     except LinkageError as error:
         messages.error(request, str(error))
     return redirect("analysis:clusters")
@@ -185,13 +185,13 @@ def run_linkage_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @operator_required(Capability.ANALYSE)
-def split_view(request: HttpRequest, run_id: int, person: int) -> HttpResponse:
+def split_view(request: OperatorRequest, run_id: int, person: int) -> HttpResponse:
     run = get_object_or_404(LinkageRun, pk=run_id)
     form = SplitForm(request.POST)
     try:
         if not form.is_valid():
             raise linking.NothingToSplit(_("Choose the records to split off."))
-        linking.split_person(analyst=request.user, run=run, person=person,  # type: ignore[arg-type]
+        linking.split_person(analyst=request.user, run=run, person=person,
                              victim_ids=form.cleaned_data["victims"])  # fmt: skip
     except DomainError as error:
         messages.error(request, str(error))
@@ -202,13 +202,13 @@ def split_view(request: HttpRequest, run_id: int, person: int) -> HttpResponse:
 
 @require_POST
 @operator_required(Capability.ANALYSE)
-def merge_view(request: HttpRequest, run_id: int, person: int) -> HttpResponse:
+def merge_view(request: OperatorRequest, run_id: int, person: int) -> HttpResponse:
     run = get_object_or_404(LinkageRun, pk=run_id)
     form = MergeForm(request.POST)
     try:
         if not form.is_valid():
             raise linking.NotOnePerson(_("Give the number of the person to merge with."))
-        linking.merge_people(analyst=request.user, run=run, person=person,  # type: ignore[arg-type]
+        linking.merge_people(analyst=request.user, run=run, person=person,
                              other=form.cleaned_data["other"])  # fmt: skip
     except DomainError as error:
         messages.error(request, str(error))

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models
 
+from refuge.accounts.models import Operator
+
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
@@ -49,21 +51,21 @@ class ActionHandler(Protocol):
 
     def describe(self, target: Any) -> Subject: ...
 
-    def check_request(self, actor: Any, target: Any, details: Details) -> None:
+    def check_request(self, actor: Operator, target: Any, details: Details) -> None:
         """Raise (PermissionDenied, Http404, a DomainError) unless `actor` may ask."""
 
-    def may_confirm(self, actor: Any, target: Any) -> bool: ...
+    def may_confirm(self, actor: Operator, target: Any) -> bool: ...
 
-    def confirmers(self, target: Any) -> list[Any]:
+    def confirmers(self, target: Any) -> list[Operator]:
         """Who may confirm (the request's reason is sealed to them)."""
 
-    def fast_path(self, actor: Any, target: Any, details: Details) -> str | None:
+    def fast_path(self, actor: Operator, target: Any, details: Details) -> str | None:
         """A code when the act may be done at once (a recorded consent withdrawal)."""
 
     def check_read_back(self, target: Any, details: Details, answer: str) -> None: ...
 
-    def execute(self, *, target: Any, details: Details, requested_by: Any,
-                done_by: Any) -> None: ...
+    def execute(self, *, target: Any, details: Details, requested_by: Operator,
+                done_by: Operator) -> None: ...
 
 
 _handlers: dict[str, ActionHandler] = {}

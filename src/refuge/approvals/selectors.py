@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.approvals import registry
 from refuge.approvals.models import ActionStatus, PendingAction
 from refuge.audit.models import AuditAction
@@ -29,7 +30,7 @@ class ActionView:
     is_overdue: bool
 
 
-def may_see(operator: Any, action: PendingAction) -> bool:
+def may_see(operator: Operator, action: PendingAction) -> bool:
     """The requester, whoever decided, and those it was sealed to or who may confirm it."""
     if not getattr(operator, "pk", None):
         return False
@@ -40,7 +41,7 @@ def may_see(operator: Any, action: PendingAction) -> bool:
     return view_of(action, operator).may_confirm
 
 
-def view_of(action: PendingAction, operator: Any) -> ActionView:
+def view_of(action: PendingAction, operator: Operator) -> ActionView:
     handler = registry.handler_for(action.kind)
     target = handler.find(action.target_id)
     is_mine = action.requested_by_id == operator.pk
@@ -54,14 +55,14 @@ def view_of(action: PendingAction, operator: Any) -> ActionView:
         is_overdue=action.status == ActionStatus.PENDING and action.expires_at <= timezone.now())
 
 
-def read_view_of(action: PendingAction, operator: Any) -> ActionView:
+def read_view_of(action: PendingAction, operator: Operator) -> ActionView:
     """The action as this operator sees it, its reason included: the read is audited."""
     view = view_of(action, operator)
     record_event(AuditAction.RECORD_READ, actor=operator, target=action)
     return view
 
 
-def pending_for(operator: Any) -> list[ActionView]:
+def pending_for(operator: Operator) -> list[ActionView]:
     """Requests waiting for a second person that this operator asked for or may confirm."""
     pending = PendingAction.objects.filter(status=ActionStatus.PENDING).select_related(
         "requested_by").order_by("expires_at", "pk")
@@ -69,12 +70,12 @@ def pending_for(operator: Any) -> list[ActionView]:
     return [view for view in views if view.is_mine or view.may_confirm]
 
 
-def waiting_count(operator: Any) -> int:
+def waiting_count(operator: Operator) -> int:
     """How many requests wait for this operator's confirmation (the console home says so)."""
     return sum(1 for view in pending_for(operator) if view.may_confirm and not view.is_overdue)
 
 
-def decided_for(operator: Any) -> list[ActionView]:
+def decided_for(operator: Operator) -> list[ActionView]:
     """The latest decided requests this operator asked for or decided."""
     from django.db.models import Q
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.approvals import registry
 from refuge.approvals.errors import (
     AlreadyDecided,
@@ -40,7 +40,7 @@ def _target_key(target: models.Model) -> dict[str, str]:
 
 
 @transaction.atomic
-def request_action(*, kind: str, target: models.Model, reason: str, requested_by: Any,
+def request_action(*, kind: str, target: models.Model, reason: str, requested_by: Operator,
                    details: Details | None = None) -> PendingAction:
     """Ask for a two-person act on `target`; nothing happens until a second person confirms.
 
@@ -99,7 +99,7 @@ def _refuse_if_decided(action: PendingAction, *, now: datetime) -> None:
 
 
 @transaction.atomic
-def confirm_action(*, action: PendingAction, confirmed_by: Any,
+def confirm_action(*, action: PendingAction, confirmed_by: Operator,
                    read_back: str = "") -> PendingAction:
     """The second person confirms: the act is carried out in the same transaction.
 
@@ -128,7 +128,7 @@ def confirm_action(*, action: PendingAction, confirmed_by: Any,
     return action
 
 
-def _decide(action: PendingAction, status: ActionStatus, *, by: Any, at: datetime) -> None:
+def _decide(action: PendingAction, status: ActionStatus, *, by: Operator, at: datetime) -> None:
     updated = PendingAction.objects.filter(pk=action.pk, status=ActionStatus.PENDING).update(
         status=status, decided_by=by, decided_at=at)
     if updated != 1:  # unreachable under the row lock; kept as the last word on replays
@@ -137,7 +137,7 @@ def _decide(action: PendingAction, status: ActionStatus, *, by: Any, at: datetim
 
 
 @transaction.atomic
-def refuse_action(*, action: PendingAction, refused_by: Any) -> PendingAction:
+def refuse_action(*, action: PendingAction, refused_by: Operator) -> PendingAction:
     """A confirmer refuses, or the requester withdraws: nothing is done."""
     action = _locked(action)
     now = timezone.now()

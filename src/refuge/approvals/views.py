@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.approvals import registry, selectors
 from refuge.approvals.errors import ApprovalError
 from refuge.approvals.forms import ConfirmForm
@@ -19,7 +19,7 @@ from refuge.core.errors import DomainError
 
 @require_GET
 @operator_required()
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: OperatorRequest) -> HttpResponse:
     return render(request, "approvals/list.html", {
         "pending": selectors.pending_for(request.user),
         "decided": selectors.decided_for(request.user),
@@ -28,7 +28,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @operator_required()
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_detail(request: OperatorRequest, action_id: int) -> HttpResponse:
     action = get_action_for(request.user, action_id)
     view = selectors.read_view_of(action, request.user)
     handler = registry.handler_for(action.kind)
@@ -40,7 +40,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @require_POST
 @operator_required()
-def action_confirm(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_confirm(request: OperatorRequest, action_id: int) -> HttpResponse:
     action = get_action_for(request.user, action_id)
     form = ConfirmForm(request.POST,
                        needs_read_back=registry.handler_for(action.kind).needs_read_back)
@@ -61,7 +61,7 @@ def action_confirm(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @require_POST
 @operator_required()
-def action_refuse(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_refuse(request: OperatorRequest, action_id: int) -> HttpResponse:
     action = get_action_for(request.user, action_id)
     try:
         decided = refuse_action(action=action, refused_by=request.user)

@@ -9,7 +9,6 @@ operator, a record of another case), never for an unknown id. Codes and ids only
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.apps import apps
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.core import views as core_views
+from refuge.core.operators import OperatorLike
 
 # The model each id of a console URL names. tests/test_access_matrix.py fails for an id
 # without an entry here.
@@ -74,7 +74,7 @@ def existing_objects(request: HttpRequest) -> list[tuple[str, int]]:
     return found
 
 
-def _actor(request: HttpRequest) -> Any:
+def _actor(request: HttpRequest) -> OperatorLike | None:
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from refuge.audit.models import AuditAction, AuditEvent, AuditHead
 from refuge.core.keys import derived_key
+from refuge.core.operators import OperatorLike
 
 GENESIS_HASH = "0" * 64
 DetailValue = str | int | bool | None
@@ -54,7 +55,7 @@ def _check_details(details: Mapping[str, DetailValue]) -> dict[str, DetailValue]
 def record_event(
     action: AuditAction,
     *,
-    actor: Any = None,
+    actor: OperatorLike | None = None,
     target: models.Model | None = None,
     target_type: str = "",
     target_id: str | int = "",

@@ -8,8 +8,6 @@ within the window. Until then nothing is erased.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +46,7 @@ class PersonRemoval:
         return Subject(reference=person_reference(target), envelope_id=target.case.envelope_id,
                        url=reverse("cases:detail", args=[target.case_id]))
 
-    def check_request(self, actor: Any, target: CasePerson, details: Details) -> None:
+    def check_request(self, actor: Operator, target: CasePerson, details: Details) -> None:
         check_open_case(actor, target.case)
         if not vault.can_read(target.case.envelope_id):
             raise CannotRead
@@ -58,7 +56,7 @@ class PersonRemoval:
         if not [operator for operator in self.confirmers(target) if operator.pk != actor.pk]:
             raise NoConfirmerOnCase
 
-    def may_confirm(self, actor: Any, target: CasePerson) -> bool:
+    def may_confirm(self, actor: Operator, target: CasePerson) -> bool:
         return (has_capability(actor, Capability.MANAGE_CASES)
                 and actor.role == Role.COORDINATOR
                 and CaseMember.objects.filter(case=target.case, operator=actor).exists()
@@ -69,14 +67,14 @@ class PersonRemoval:
             is_active=True, role=Role.COORDINATOR, case_memberships__case=target.case,
             pk__in=vault.readers_of(target.case.envelope_id)))
 
-    def fast_path(self, actor: Any, target: CasePerson, details: Details) -> str | None:
+    def fast_path(self, actor: Operator, target: CasePerson, details: Details) -> str | None:
         return None
 
     def check_read_back(self, target: CasePerson, details: Details, answer: str) -> None:
         return None
 
-    def execute(self, *, target: CasePerson, details: Details, requested_by: Any,
-                done_by: Any) -> None:
+    def execute(self, *, target: CasePerson, details: Details, requested_by: Operator,
+                done_by: Operator) -> None:
         from refuge.cases.services.persons import remove_person
 
         remove_person(person=target, keep_anonymised=details["keep"] == "anonymised",

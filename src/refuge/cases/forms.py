@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.models import Operator
@@ -43,7 +44,7 @@ def _line(label: Any, *, required: bool = False, max_length: int = 200) -> forms
                            widget=forms.TextInput(attrs=OFF))
 
 
-def case_workers() -> Any:
+def case_workers() -> QuerySet[Operator]:
     return operators_with(Capability.MANAGE_CASES).order_by("username")
 
 
@@ -155,7 +156,7 @@ class TaskForm(forms.Form):
     due_at = ZonedDateTimeField(label=_("Due"), required=False)
     is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
 
-    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: QuerySet[Operator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members  # type: ignore[attr-defined]
 

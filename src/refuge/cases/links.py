@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from refuge.accounts.models import Operator
 
 if TYPE_CHECKING:
     from refuge.cases.models import Case, CasePerson
@@ -41,11 +43,11 @@ class LinkedRecord:
 
 
 class LinkProvider(Protocol):
-    def case_records(self, case: Case, viewer: Any) -> list[LinkedRecord]: ...
+    def case_records(self, case: Case, viewer: Operator) -> list[LinkedRecord]: ...
 
-    def person_records(self, person: CasePerson, viewer: Any) -> list[LinkedRecord]: ...
+    def person_records(self, person: CasePerson, viewer: Operator) -> list[LinkedRecord]: ...
 
-    def release_person(self, person: CasePerson, keep: KeepChoice, actor: Any) -> None: ...
+    def release_person(self, person: CasePerson, keep: KeepChoice, actor: Operator) -> None: ...
 
 
 _providers: list[LinkProvider] = []
@@ -56,16 +58,16 @@ def register(provider: LinkProvider) -> None:
         _providers.append(provider)
 
 
-def case_records(case: Case, viewer: Any) -> list[LinkedRecord]:
+def case_records(case: Case, viewer: Operator) -> list[LinkedRecord]:
     return [record for provider in _providers for record in provider.case_records(case, viewer)]
 
 
-def person_records(person: CasePerson, viewer: Any) -> list[LinkedRecord]:
+def person_records(person: CasePerson, viewer: Operator) -> list[LinkedRecord]:
     return [record for provider in _providers
             for record in provider.person_records(person, viewer)]
 
 
-def release_person(person: CasePerson, keep: KeepChoice, actor: Any) -> None:
+def release_person(person: CasePerson, keep: KeepChoice, actor: Operator) -> None:
     """Called inside the removal's transaction, before the person is anonymised or deleted."""
     for provider in _providers:
         provider.release_person(person, keep, actor)

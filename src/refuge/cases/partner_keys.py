@@ -9,8 +9,6 @@ refuge.approvals by CasesConfig.ready().
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +48,7 @@ class PartnerKeyChange:
         return Subject(reference=target.name[:40], envelope_id=None,
                        url=reverse("cases:edit_partner", args=[target.pk]))
 
-    def check_request(self, actor: Any, target: Partner, details: Details) -> None:
+    def check_request(self, actor: Operator, target: Partner, details: Details) -> None:
         require(actor, Capability.APPROVE_SPENDING)
         new_key = str(details.get("public_key") or "")
         try:
@@ -61,14 +59,14 @@ class PartnerKeyChange:
         if new_key == target.public_key:
             raise DomainError(_("This key is the partner's key already."))
 
-    def may_confirm(self, actor: Any, target: Partner) -> bool:
+    def may_confirm(self, actor: Operator, target: Partner) -> bool:
         return has_capability(actor, Capability.APPROVE_SPENDING)
 
     def confirmers(self, target: Partner) -> list[Operator]:
         return list(operators_with(Capability.APPROVE_SPENDING, holding_key=False)
                     .order_by("username"))
 
-    def fast_path(self, actor: Any, target: Partner, details: Details) -> str | None:
+    def fast_path(self, actor: Operator, target: Partner, details: Details) -> str | None:
         return None
 
     def check_read_back(self, target: Partner, details: Details, answer: str) -> None:
@@ -76,8 +74,8 @@ class PartnerKeyChange:
         if not vault.fingerprints_match(expected, answer):
             raise ReadBackMismatch
 
-    def execute(self, *, target: Partner, details: Details, requested_by: Any,
-                done_by: Any) -> None:
+    def execute(self, *, target: Partner, details: Details, requested_by: Operator,
+                done_by: Operator) -> None:
         new_key = str(details["public_key"])
         Partner.objects.filter(pk=target.pk).update(public_key=new_key,
                                                     version=F("version") + 1)

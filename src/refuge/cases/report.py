@@ -9,8 +9,8 @@ of the contact.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.models import Case
@@ -37,7 +37,7 @@ class CaseReport:
     files: tuple[ReportFile, ...] = ()
 
 
-def report_of(case: Case, *, viewer: Any) -> CaseReport | None:
+def report_of(case: Case, *, viewer: Operator) -> CaseReport | None:
     """The web report behind the case; None for a case not opened from one."""
     contact = case.opened_from
     if contact is None or contact.thread is None:

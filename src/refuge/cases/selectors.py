@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases import links
@@ -30,7 +30,7 @@ from refuge.cases.models import (
 from refuge.hotline.flags import FlagMatch, contact_indexes, flags_matching
 
 
-def read_case_list(operator: Any) -> list[Case]:
+def read_case_list(operator: Operator) -> list[Case]:
     """The cases shared with this operator, as the list shows them (each by its pseudonym):
     one audited read naming how many were listed."""
     cases = list(cases_visible_to(operator))
@@ -39,13 +39,13 @@ def read_case_list(operator: Any) -> list[Case]:
     return cases
 
 
-def cases_visible_to(operator: Any) -> QuerySet[Case]:
+def cases_visible_to(operator: Operator) -> QuerySet[Case]:
     """Cases shared with this operator; the others do not appear anywhere."""
     return (Case.objects.filter(members__operator=operator)
             .select_related("stage", "lead", "shelter").order_by("closed_at", "-opened_at"))
 
 
-def tasks_of(operator: Any) -> QuerySet[Task]:
+def tasks_of(operator: Operator) -> QuerySet[Task]:
     return (Task.objects.filter(owner=operator, done_at__isnull=True)
             .select_related("case").order_by("-is_urgent", F("due_at").asc(nulls_last=True)))
 
@@ -55,7 +55,7 @@ def is_overdue(task: Task, now: datetime | None = None) -> bool:
         now or timezone.now())
 
 
-def missed_checkins_for(operator: Any) -> list[CheckIn]:
+def missed_checkins_for(operator: Operator) -> list[CheckIn]:
     """Check-ins past their time and grace, unconfirmed, on open cases shared with operator.
 
     The hotline queue shows these at its top (include "cases/_checkin_alarms.html").
@@ -69,7 +69,7 @@ def missed_checkins_for(operator: Any) -> list[CheckIn]:
             if checkin.due_at + timedelta(minutes=checkin.grace_minutes) < now]
 
 
-def case_flags(case: Case, viewer: Any) -> list[FlagMatch]:
+def case_flags(case: Case, viewer: Operator) -> list[FlagMatch]:
     """Standing hotline flags this case meets: through its people's numbers, names and
     handles, and through the contact it was opened from (its identifiers and profile)."""
     indexes = list(PersonIdentifier.objects.filter(person__case=case)
@@ -121,7 +121,7 @@ class TimelineEntry:
     url: str = ""
 
 
-def case_timeline(case: Case, viewer: Any) -> list[TimelineEntry]:
+def case_timeline(case: Case, viewer: Operator) -> list[TimelineEntry]:
     """Everything that happened on the case, oldest first, with what other apps (documentation)
     link to it as the viewer may see it."""
     entries: list[TimelineEntry] = []

@@ -130,7 +130,7 @@ class ZonedDateTimeField(forms.DateTimeField):
         kwargs.setdefault("input_formats", [INPUT_FORMAT, "%Y-%m-%d %H:%M"])
         super().__init__(label=format_lazy("{} ({})", label, _current_zone_name()), **kwargs)
 
-    def to_python(self, value: Any) -> datetime | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> datetime | None:
         if value in self.empty_values:
             return None
         naive = value if isinstance(value, datetime) else self._parse(value)

@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy
 
+from refuge.accounts.models import Operator
 from refuge.cases.models import Case, Consent, ConsentKind, Partner
 from refuge.cases.permissions import can_view_case
 from refuge.cases.selectors import latest_answers, latest_consents
@@ -91,7 +92,7 @@ class CaseConsent:
     answers: list[CaseAnswer]
 
 
-def case_consent_of(victim: Victim, viewer: Any) -> CaseConsent | None:
+def case_consent_of(victim: Victim, viewer: Operator) -> CaseConsent | None:
     """The linked person's latest answers. Who recorded them shows only to members of the case:
     to anyone else it would tell which case worker handles this person."""
     person = victim.case_person

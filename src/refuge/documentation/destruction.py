@@ -44,12 +44,12 @@ def readable_confirmers(envelope_id: uuid.UUID) -> list[Operator]:
                                         pk__in=vault.readers_of(envelope_id)))
 
 
-def may_confirm_documentation(actor: Any, envelope_id: uuid.UUID) -> bool:
+def may_confirm_documentation(actor: Operator, envelope_id: uuid.UUID) -> bool:
     return (has_capability(actor, Capability.DOCUMENT) and actor.role in CONFIRMER_ROLES
             and actor.pk in vault.readers_of(envelope_id))
 
 
-def check_readable(actor: Any, envelope_id: uuid.UUID) -> None:
+def check_readable(actor: Operator, envelope_id: uuid.UUID) -> None:
     require(actor, Capability.DOCUMENT)
     if not vault.can_read(envelope_id):
         raise CannotRead
@@ -68,16 +68,16 @@ class SourceDeletion:
         return Subject(reference=target.reference, envelope_id=target.envelope_id,
                        url=reverse("documentation:source_delete", args=[target.pk]))
 
-    def check_request(self, actor: Any, target: Source, details: Details) -> None:
+    def check_request(self, actor: Operator, target: Source, details: Details) -> None:
         check_readable(actor, target.envelope_id)
 
-    def may_confirm(self, actor: Any, target: Source) -> bool:
+    def may_confirm(self, actor: Operator, target: Source) -> bool:
         return may_confirm_documentation(actor, target.envelope_id)
 
     def confirmers(self, target: Source) -> list[Operator]:
         return readable_confirmers(target.envelope_id)
 
-    def fast_path(self, actor: Any, target: Source, details: Details) -> str | None:
+    def fast_path(self, actor: Operator, target: Source, details: Details) -> str | None:
         """The giver withdrew consent to keep their testimony, in their case file."""
         if target.given_by_id is None:
             return None
@@ -88,8 +88,8 @@ class SourceDeletion:
     def check_read_back(self, target: Source, details: Details, answer: str) -> None:
         return None
 
-    def execute(self, *, target: Source, details: Details, requested_by: Any,
-                done_by: Any) -> None:
+    def execute(self, *, target: Source, details: Details, requested_by: Operator,
+                done_by: Operator) -> None:
         from refuge.documentation.services.records import delete_source
 
         delete_source(actor=done_by, source=target)
@@ -108,28 +108,28 @@ class EvidenceDestruction:
         return Subject(reference=target.reference, envelope_id=target.envelope_id,
                        url=reverse("documentation:evidence", args=[target.pk]))
 
-    def check_request(self, actor: Any, target: Evidence, details: Details) -> None:
+    def check_request(self, actor: Operator, target: Evidence, details: Details) -> None:
         if target.destroyed_at is not None:
             raise EvidenceDestroyed
         if details.get("reason") not in DestructionReason.values:
             raise DomainError(_("Say why the file must be destroyed."))
         check_readable(actor, target.envelope_id)
 
-    def may_confirm(self, actor: Any, target: Evidence) -> bool:
+    def may_confirm(self, actor: Operator, target: Evidence) -> bool:
         return target.destroyed_at is None and may_confirm_documentation(actor,
                                                                           target.envelope_id)
 
     def confirmers(self, target: Evidence) -> list[Operator]:
         return readable_confirmers(target.envelope_id)
 
-    def fast_path(self, actor: Any, target: Evidence, details: Details) -> str | None:
+    def fast_path(self, actor: Operator, target: Evidence, details: Details) -> str | None:
         return None  # a file names no one whose consent the case file records
 
     def check_read_back(self, target: Evidence, details: Details, answer: str) -> None:
         return None
 
-    def execute(self, *, target: Evidence, details: Details, requested_by: Any,
-                done_by: Any) -> None:
+    def execute(self, *, target: Evidence, details: Details, requested_by: Operator,
+                done_by: Operator) -> None:
         from refuge.documentation.evidence.services import destroy_evidence
 
         destroy_evidence(actor=done_by, evidence=target,

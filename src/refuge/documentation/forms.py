@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from refuge.accounts.models import Operator
 from refuge.approvals.forms import reason_field
 from refuge.cases.models import Case, CasePerson, Partner
 from refuge.documentation.choices import (
@@ -123,7 +124,7 @@ class TestimonyForm(forms.Form):
     EVENT_FIELDS = ("event_type", "title", "description", "start_date", "end_date",
                     "date_precision", "place")
 
-    def __init__(self, *args: Any, operator: Any, event: Event | None = None,
+    def __init__(self, *args: Any, operator: Operator, event: Event | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
@@ -212,7 +213,7 @@ class VictimLinkForm(forms.Form):
         empty_label=_("no person of a case"),
         help_text=_("Their consent answers in the case file then govern this record."))
 
-    def __init__(self, *args: Any, operator: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, operator: Operator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         person = self.fields["person"]
         assert isinstance(person, CasePersonChoice)

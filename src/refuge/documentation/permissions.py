@@ -51,7 +51,7 @@ def victim_readers(actor: Operator) -> list[Operator]:
     return _with_actor(victim_team(), actor)
 
 
-def _get_for(operator: Any, model: type[ModelT], record_id: int) -> ModelT:
+def _get_for(operator: Operator, model: type[ModelT], record_id: int) -> ModelT:
     require(operator, Capability.DOCUMENT)
     record = model._default_manager.filter(pk=record_id).first()
     if record is None:
@@ -66,25 +66,25 @@ def require_readable(record: Any) -> None:
         raise PermissionDenied("not_shared")
 
 
-def get_event_for(operator: Any, event_id: int) -> Event:
+def get_event_for(operator: Operator, event_id: int) -> Event:
     return _get_for(operator, Event, event_id)
 
 
-def get_act_for(operator: Any, act_id: int) -> Act:
+def get_act_for(operator: Operator, act_id: int) -> Act:
     return _get_for(operator, Act, act_id)
 
 
-def get_victim_for(operator: Any, victim_id: int) -> Victim:
+def get_victim_for(operator: Operator, victim_id: int) -> Victim:
     return _get_for(operator, Victim, victim_id)
 
 
-def get_perpetrator_for(operator: Any, perpetrator_id: int) -> Perpetrator:
+def get_perpetrator_for(operator: Operator, perpetrator_id: int) -> Perpetrator:
     return _get_for(operator, Perpetrator, perpetrator_id)
 
 
-def get_source_for(operator: Any, source_id: int) -> Source:
+def get_source_for(operator: Operator, source_id: int) -> Source:
     return _get_for(operator, Source, source_id)
 
 
-def get_evidence_for(operator: Any, evidence_id: int) -> Evidence:
+def get_evidence_for(operator: Operator, evidence_id: int) -> Evidence:
     return _get_for(operator, Evidence, evidence_id)

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from refuge.accounts.models import Operator
 from refuge.hotline.models import Contact, Identifier, IdentifierKind, ProfileFlag
 from refuge.hotline.selectors import profiles_visible_to
 
@@ -68,7 +68,7 @@ def profiles_matching(indexes: Iterable[str], *,
     return found
 
 
-def flags_matching(viewer: Any, *, indexes: Iterable[str],
+def flags_matching(viewer: Operator, *, indexes: Iterable[str],
                    profile_ids: Iterable[int | None] = (),
                    exclude_contact_id: int | None = None) -> list[FlagMatch]:
     """Standing flags of the profiles these indexes reach, and of the profiles given (a
@@ -95,7 +95,7 @@ def contact_indexes(contact: Contact) -> list[str]:
     return [index for index in query.values_list("blind_index", flat=True) if index]
 
 
-def flags_for_contact(viewer: Any, contact: Contact) -> list[FlagMatch]:
+def flags_for_contact(viewer: Operator, contact: Contact) -> list[FlagMatch]:
     """Every standing flag this contact meets: its own profile's, and those its identifiers
     reach without anyone having linked them."""
     return flags_matching(viewer, indexes=contact_indexes(contact),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from refuge.accounts.models import Operator
 from refuge.accounts.signals import intake_duty_started
 from refuge.hotline.models import Channel, Contact
 from refuge.hotline.services.followups import receive_follow_up
@@ -26,7 +27,8 @@ def queue_web_report(sender: Any, *, thread: Thread, **kwargs: Any) -> None:
 
 
 @receiver(intake_duty_started)
-def seal_open_contacts(sender: Any, *, operator: Any, granted_by: Any, **kwargs: Any) -> Any:
+def seal_open_contacts(sender: Any, *, operator: Operator, granted_by: Operator,
+                       **kwargs: Any) -> Any:
     return seal_open_contacts_to(operator=operator, granted_by=granted_by)
 
 

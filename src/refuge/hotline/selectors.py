@@ -25,6 +25,7 @@ from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.hotline.models import (
     OPEN_STATUSES,
     Contact,
@@ -39,20 +40,20 @@ from refuge.vault.api import Grant, GrantKind
 QUEUE_PAGE_SIZE = 50
 
 
-def envelopes_granted_to(operator: Any) -> QuerySet[Grant, Any]:
+def envelopes_granted_to(operator: Operator | int) -> QuerySet[Grant, Any]:
     return Grant.objects.filter(kind=GrantKind.OPERATOR, operator=operator).values("envelope_id")
 
 
-def contacts_visible_to(operator: Any) -> QuerySet[Contact]:
+def contacts_visible_to(operator: Operator) -> QuerySet[Contact]:
     """Contacts sealed to this operator (intake pool, logged by them, or shared with them)."""
     return Contact.objects.filter(envelope_id__in=envelopes_granted_to(operator))
 
 
-def profiles_visible_to(operator: Any) -> QuerySet[Profile]:
+def profiles_visible_to(operator: Operator) -> QuerySet[Profile]:
     return Profile.objects.filter(envelope_id__in=envelopes_granted_to(operator))
 
 
-def get_contact_for(operator: Any, contact_id: int) -> Contact:
+def get_contact_for(operator: Operator, contact_id: int) -> Contact:
     """The contact if this operator holds a grant to it; 404 otherwise (never say it exists)."""
     contact = (contacts_visible_to(operator).select_related("assigned_to", "thread", "profile")
                .filter(pk=contact_id).first())
@@ -61,7 +62,7 @@ def get_contact_for(operator: Any, contact_id: int) -> Contact:
     return contact
 
 
-def get_attachment_for(operator: Any, attachment_id: int) -> tuple[Contact, Attachment]:
+def get_attachment_for(operator: Operator, attachment_id: int) -> tuple[Contact, Attachment]:
     """A file sent on a web report and its contact, if the operator may read that contact."""
     attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
     if attachment is None:
@@ -72,14 +73,14 @@ def get_attachment_for(operator: Any, attachment_id: int) -> tuple[Contact, Atta
     return contact, attachment
 
 
-def get_profile_for(operator: Any, profile_id: int) -> Profile:
+def get_profile_for(operator: Operator, profile_id: int) -> Profile:
     profile = profiles_visible_to(operator).filter(pk=profile_id).first()
     if profile is None:
         raise Http404
     return profile
 
 
-def get_identifier_for(operator: Any, identifier_id: int) -> Identifier:
+def get_identifier_for(operator: Operator, identifier_id: int) -> Identifier:
     """An identifier of a contact or profile this operator can read; 404 otherwise."""
     identifier = Identifier.objects.filter(pk=identifier_id).first()
     if identifier is None:
@@ -108,7 +109,7 @@ def in_queue() -> Q:
                                              unread_messages__gt=0)
 
 
-def open_queue(operator: Any, *, now: datetime | None = None) -> QuerySet[Contact]:
+def open_queue(operator: Operator, *, now: datetime | None = None) -> QuerySet[Contact]:
     """The queue, in triage order (docs/hotline.md, "Queue order"):
 
     1. untaken "in danger now" and "detained" contacts, in that order, longest waiting first;
@@ -144,7 +145,7 @@ class UrgencyCount:
     count: int
 
 
-def open_counts(operator: Any) -> list[UrgencyCount]:
+def open_counts(operator: Operator) -> list[UrgencyCount]:
     """How many queued contacts of each urgency this operator can see (one query)."""
     rows = dict(contacts_visible_to(operator).filter(in_queue())
                 .values_list("urgency").annotate(total=Count("pk")).values_list("urgency",
@@ -159,7 +160,7 @@ class UnreadSummary:
     messages: int
 
 
-def unread_summary(operator: Any) -> UnreadSummary:
+def unread_summary(operator: Operator) -> UnreadSummary:
     """Contacts this operator can read with follow-ups nobody has opened yet, and how many."""
     totals = contacts_visible_to(operator).filter(unread_messages__gt=0).aggregate(
         contacts=Count("pk"), messages=Sum("unread_messages"))
@@ -178,7 +179,7 @@ class _CountedPaginator(Paginator):  # type: ignore[type-arg]
         return self._total
 
 
-def queue_page(operator: Any, page_number: Any, *,
+def queue_page(operator: Operator, page_number: Any, *,
                counts: list[UrgencyCount] | None = None) -> Page[Contact]:
     """One page of the queue; its rows' envelopes are opened together (one grant query)."""
     counts = counts if counts is not None else open_counts(operator)
@@ -198,7 +199,7 @@ class EarlierContact:
     is_visible: bool
 
 
-def earlier_contacts(operator: Any, *, indexes: list[str],
+def earlier_contacts(operator: Operator, *, indexes: list[str],
                      exclude_contact_id: int | None = None) -> list[EarlierContact]:
     """Contacts that used one of these identifiers before, directly or through a profile."""
     if not indexes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -165,7 +164,7 @@ def add_reporter_message(*, thread: Thread, text: str, attachments: Sequence[Cle
 
 
 @transaction.atomic
-def add_operator_reply(*, thread: Thread, author: Any, text: str) -> Message:
+def add_operator_reply(*, thread: Thread, author: Operator, text: str) -> Message:
     """A reply the reporter will read in their mailbox (the author must be able to read it)."""
     if not vault.can_read(thread.envelope_id):
         raise vault.AccessDenied(thread.envelope_id)

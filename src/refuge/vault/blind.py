@@ -34,7 +34,6 @@ import enum
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -42,6 +41,7 @@ from django.db import IntegrityError, transaction
 
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.core.operators import OperatorLike
 from refuge.vault import crypto
 from refuge.vault.errors import VaultError, VaultLocked
 from refuge.vault.keyring import Keyring, current_keyring
@@ -164,7 +164,7 @@ def _index_key_row(keyring: Keyring) -> BlindIndexKey:
         return BlindIndexKey.objects.get(name="default")
 
 
-IndexReaders = Callable[[], Sequence[Any]]
+IndexReaders = Callable[[], Sequence[OperatorLike]]
 _index_readers: list[IndexReaders] = []
 
 
@@ -174,7 +174,7 @@ def register_index_readers(provider: IndexReaders) -> None:
     _index_readers[:] = [provider]
 
 
-def entitled_operators() -> list[Any]:
+def entitled_operators() -> list[OperatorLike]:
     """The operators the index key is sealed to, as the registered provider says."""
     if not _index_readers:
         raise ImproperlyConfigured("No provider of the blind-index key's readers is registered.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext
 
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.core.operators import OperatorLike
 from refuge.vault import crypto
 from refuge.vault.errors import AccessDenied, UnreadableRecord, VaultError, VaultLocked
 from refuge.vault.keyring import current_keyring, parent_grant_label
@@ -26,7 +26,7 @@ def _associated_data(envelope_id: uuid.UUID, label: str) -> bytes:
 
 
 @transaction.atomic
-def create_envelope(*, purpose: Purpose, readers: Iterable[Any] = (),
+def create_envelope(*, purpose: Purpose, readers: Iterable[OperatorLike] = (),
                     parents: Iterable[uuid.UUID] = (),
                     data_key: bytes | None = None) -> Envelope:
     """Make a new data key, seal it to each reader, under each parent envelope's key (the
@@ -51,12 +51,12 @@ def create_envelope(*, purpose: Purpose, readers: Iterable[Any] = (),
     return envelope
 
 
-def _seal_to_operator(envelope: Envelope, data_key: bytes, reader: Any) -> Grant | None:
-    key = OperatorKey.objects.filter(operator=reader).first()
+def _seal_to_operator(envelope: Envelope, data_key: bytes, reader: OperatorLike) -> Grant | None:
+    key = OperatorKey.objects.filter(operator_id=reader.pk).first()
     if key is None:
         return None  # an operator without a keypair (never logged in) cannot be a reader
     grant, _ = Grant.objects.update_or_create(
-        envelope=envelope, kind=GrantKind.OPERATOR, operator=reader,
+        envelope=envelope, kind=GrantKind.OPERATOR, operator_id=reader.pk,
         defaults={"sealed_key": crypto.seal_to(bytes(key.public_key), data_key)},
     )
     return grant
@@ -72,7 +72,8 @@ def _seal_under_parent(envelope: Envelope, data_key: bytes, parent_id: uuid.UUID
 
 
 @transaction.atomic
-def drop_parent_grant(envelope_id: uuid.UUID, *, parent_id: uuid.UUID, actor: Any) -> int:
+def drop_parent_grant(envelope_id: uuid.UUID, *, parent_id: uuid.UUID,
+                      actor: OperatorLike | None) -> int:
     """Take away the path from one parent envelope to this one (audited); other grants stay.
 
     Whoever could open this envelope only through that parent can no longer open it, nor
@@ -106,13 +107,14 @@ def readers_of(envelope_id: uuid.UUID) -> list[int]:
     )
 
 
-def granted_envelopes(reader: Any) -> set[uuid.UUID]:
+def granted_envelopes(reader: OperatorLike) -> set[uuid.UUID]:
     """Envelopes this operator holds a grant for."""
-    return set(Grant.objects.filter(kind=GrantKind.OPERATOR, operator=reader)
+    return set(Grant.objects.filter(kind=GrantKind.OPERATOR, operator_id=reader.pk)
                .values_list("envelope_id", flat=True))
 
 
-def share(envelope_id: uuid.UUID, *, reader: Any, granted_by: Any) -> None:
+def share(envelope_id: uuid.UUID, *, reader: OperatorLike,
+          granted_by: OperatorLike | None) -> None:
     """Seal the envelope's key to one more operator; the granter must be able to read it."""
     data_key = _data_key(envelope_id)  # before the transaction: a failure's audit row stays
     with transaction.atomic():
@@ -126,17 +128,18 @@ def share(envelope_id: uuid.UUID, *, reader: Any, granted_by: Any) -> None:
 
 
 @transaction.atomic
-def revoke(envelope_id: uuid.UUID, *, reader: Any, revoked_by: Any) -> None:
+def revoke(envelope_id: uuid.UUID, *, reader: OperatorLike,
+           revoked_by: OperatorLike | None) -> None:
     """Drop one operator's grant. What they decrypted before is theirs; nothing new is."""
     deleted, _ = Grant.objects.filter(
-        envelope_id=envelope_id, kind=GrantKind.OPERATOR, operator=reader
+        envelope_id=envelope_id, kind=GrantKind.OPERATOR, operator_id=reader.pk
     ).delete()
     record_event(AuditAction.GRANT_REVOKED, actor=revoked_by, target_type="vault.Envelope",
                  target_id=str(envelope_id), details={"reader": reader.pk, "grants": deleted})
 
 
 @transaction.atomic
-def shred(envelope_id: uuid.UUID, *, actor: Any) -> None:
+def shred(envelope_id: uuid.UUID, *, actor: OperatorLike | None) -> None:
     """Destroy every grant: the ciphertext stays but no key to it exists any more."""
     deleted, _ = Grant.objects.filter(envelope_id=envelope_id).delete()
     Envelope.objects.filter(pk=envelope_id).update(shredded_at=timezone.now())

@@ -3,10 +3,10 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from refuge.core.operators import OperatorLike
 from refuge.vault import grant_cache
 from refuge.vault.keyring import Keyring, activated
 from refuge.vault.operators import SessionUnlock, keyring_from_session
@@ -38,7 +38,7 @@ class KeyringMiddleware:
         return session_keyring(request, user, session_key=SESSION_BLOB_KEY)
 
 
-def session_keyring(request: HttpRequest, operator: Any, *, session_key: str) -> Keyring:
+def session_keyring(request: HttpRequest, operator: OperatorLike, *, session_key: str) -> Keyring:
     """The keyring the session (under `session_key`) and the cookie rebuild together; an
     empty one when either is missing or they do not fit. The login's code step uses it with
     the pending blob: the private key exists there only after the password step."""

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from refuge.core.operators import OperatorLike
 from refuge.vault import crypto, grant_cache
 from refuge.vault.errors import WrongPassword
 from refuge.vault.keyring import Keyring
@@ -46,23 +47,23 @@ def _wrap(operator_id: int, private_key: bytes, password: str) -> dict[str, Any]
 
 
 @transaction.atomic
-def create_operator_key(operator: Any, password: str) -> OperatorKey:
+def create_operator_key(operator: OperatorLike, password: str) -> OperatorKey:
     """Give an operator a fresh keypair wrapped under their password.
 
     Replacing a keypair (a coordinator's password reset) drops every grant sealed to the
     old key: the reset gives the coordinator, or anyone, no access to that person's records.
     """
-    Grant.objects.filter(kind=GrantKind.OPERATOR, operator=operator).delete()
-    OperatorKey.objects.filter(operator=operator).delete()
+    Grant.objects.filter(kind=GrantKind.OPERATOR, operator_id=operator.pk).delete()
+    OperatorKey.objects.filter(operator_id=operator.pk).delete()
     private_key, public_key = crypto.new_keypair()
     return OperatorKey.objects.create(
-        operator=operator, public_key=public_key, **_wrap(operator.pk, private_key, password)
+        operator_id=operator.pk, public_key=public_key, **_wrap(operator.pk, private_key, password)
     )
 
 
-def unlock_private_key(operator: Any, password: str) -> bytes:
+def unlock_private_key(operator: OperatorLike, password: str) -> bytes:
     """Unwrap the operator's private key with their password (one Argon2id derivation)."""
-    key = OperatorKey.objects.get(operator=operator)
+    key = OperatorKey.objects.get(operator_id=operator.pk)
     wrapping_key = crypto.derive_key(
         password.encode(), bytes(key.kdf_salt),
         memory_kib=key.kdf_memory_kib, iterations=key.kdf_iterations,
@@ -77,16 +78,16 @@ def unlock_private_key(operator: Any, password: str) -> bytes:
 
 
 @transaction.atomic
-def rewrap_operator_key(operator: Any, *, old_password: str, new_password: str) -> None:
+def rewrap_operator_key(operator: OperatorLike, *, old_password: str, new_password: str) -> None:
     """A password change: same keypair, wrapped under the new password."""
     private_key = unlock_private_key(operator, old_password)
-    OperatorKey.objects.filter(operator=operator).update(
+    OperatorKey.objects.filter(operator_id=operator.pk).update(
         **_wrap(operator.pk, private_key, new_password)
     )
 
 
-def has_operator_key(operator: Any) -> bool:
-    return OperatorKey.objects.filter(operator=operator).exists()
+def has_operator_key(operator: OperatorLike) -> bool:
+    return OperatorKey.objects.filter(operator_id=operator.pk).exists()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,7 @@ class SessionUnlock:
         return "SessionUnlock(<redacted>)"
 
 
-def unlock_for_session(operator: Any, password: str) -> SessionUnlock:
+def unlock_for_session(operator: OperatorLike, password: str) -> SessionUnlock:
     private_key = unlock_private_key(operator, password)
     _upgrade_wrapping(operator, private_key, password)
     cookie_key = crypto.random_key()
@@ -112,19 +113,19 @@ def unlock_for_session(operator: Any, password: str) -> SessionUnlock:
     return SessionUnlock(session_blob=blob, cookie_key=cookie_key)
 
 
-def _upgrade_wrapping(operator: Any, private_key: bytes, password: str) -> None:
+def _upgrade_wrapping(operator: OperatorLike, private_key: bytes, password: str) -> None:
     """A key wrapped under weaker parameters than today's is re-wrapped at login."""
     memory_kib, iterations = _kdf_parameters()
-    key = OperatorKey.objects.get(operator=operator)
+    key = OperatorKey.objects.get(operator_id=operator.pk)
     if key.kdf_memory_kib < memory_kib or key.kdf_iterations < iterations:
         OperatorKey.objects.filter(pk=key.pk).update(**_wrap(operator.pk, private_key, password))
 
 
-def _session_label(operator: Any) -> bytes:
+def _session_label(operator: OperatorLike) -> bytes:
     return f"refuge:session:{operator.pk}".encode()
 
 
-def keyring_from_session(operator: Any, session_blob: bytes, cookie_key: bytes) -> Keyring:
+def keyring_from_session(operator: OperatorLike, session_blob: bytes, cookie_key: bytes) -> Keyring:
     """Rebuild the request's keyring; an empty one when the pieces do not fit."""
     try:
         private_key = crypto.aead_decrypt(

@@ -11,8 +11,8 @@ at the same Argon2id cost as unlocking the operator's key.
 from __future__ import annotations
 
 import struct
-from typing import Any
 
+from refuge.core.operators import OperatorLike
 from refuge.vault import crypto
 from refuge.vault.errors import AccessDenied, VaultLocked
 from refuge.vault.keyring import Keyring
@@ -31,9 +31,10 @@ def seal_to_public_key(public_key: bytes, secret: bytes, *, label: str) -> bytes
     return crypto.seal_to(public_key, _prefix(label) + secret)
 
 
-def seal_for_operator(operator: Any, secret: bytes, *, label: str) -> bytes:
+def seal_for_operator(operator: OperatorLike, secret: bytes, *, label: str) -> bytes:
     """Seal a secret so that only this operator's private key opens it."""
-    public_key = OperatorKey.objects.values_list("public_key", flat=True).get(operator=operator)
+    public_key = OperatorKey.objects.values_list("public_key", flat=True).get(
+        operator_id=operator.pk)
     return seal_to_public_key(bytes(public_key), secret, label=label)
 
 
@@ -55,13 +56,14 @@ def _label_bytes(label: str) -> bytes:
     return f"refuge:password-wrap:{label}".encode()
 
 
-def _parameters_of(operator: Any) -> tuple[int, int]:
-    key = OperatorKey.objects.filter(operator=operator).values_list(
+def _parameters_of(operator: OperatorLike) -> tuple[int, int]:
+    key = OperatorKey.objects.filter(operator_id=operator.pk).values_list(
         "kdf_memory_kib", "kdf_iterations").first()
     return key if key is not None else _kdf_parameters()
 
 
-def wrap_with_password(operator: Any, secret: bytes, password: str, *, label: str) -> bytes:
+def wrap_with_password(operator: OperatorLike, secret: bytes, password: str, *,
+                       label: str) -> bytes:
     """Wrap a secret under Argon2id(password) at the cost of the operator's own key."""
     memory_kib, iterations = _parameters_of(operator)
     salt = crypto.random_salt()
@@ -71,7 +73,7 @@ def wrap_with_password(operator: Any, secret: bytes, password: str, *, label: st
     return _HEADER.pack(memory_kib, iterations) + salt + ciphertext
 
 
-def unwrap_with_password(operator: Any, blob: bytes | None, password: str, *,
+def unwrap_with_password(operator: OperatorLike, blob: bytes | None, password: str, *,
                          label: str) -> bytes | None:
     """The wrapped secret, or None. Costs one Argon2id derivation at the operator key's
     parameters whether or not there is a blob, or it opens: the same time as a real login's

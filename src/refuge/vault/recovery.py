@@ -18,6 +18,7 @@ from django.db import transaction
 
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.core.operators import OperatorLike
 from refuge.vault import crypto, shamir
 from refuge.vault.errors import VaultError
 from refuge.vault.models import Grant, GrantKind, OperatorKey, RecoveryKey
@@ -170,14 +171,14 @@ def _open_recovery_grants(grants: Iterable[Grant], recovery_private_key: bytes,
 
 
 @transaction.atomic
-def restore_access(*, operator: Any, recovery_private_key: bytes) -> Resealed:
+def restore_access(*, operator: OperatorLike, recovery_private_key: bytes) -> Resealed:
     """Seal every envelope the recovery key can open to this operator.
 
     Shredded envelopes have no grant left, so they stay unreadable to everyone. A recovery
     grant that does not open is skipped, named in the result and counted in the audit event.
     """
     recovery = active_recovery_key()
-    key = OperatorKey.objects.filter(operator=operator).first()
+    key = OperatorKey.objects.filter(operator_id=operator.pk).first()
     if recovery is None or key is None:
         raise VaultError("This operator has no key yet: they must log in once first.")
     public_key = bytes(key.public_key)
@@ -189,11 +190,11 @@ def restore_access(*, operator: Any, recovery_private_key: bytes) -> Resealed:
             skipped.append(grant.envelope_id)
             continue
         Grant.objects.update_or_create(
-            envelope_id=grant.envelope_id, kind=GrantKind.OPERATOR, operator=operator,
+            envelope_id=grant.envelope_id, kind=GrantKind.OPERATOR, operator_id=operator.pk,
             defaults={"sealed_key": crypto.seal_to(public_key, data_key)},
         )
         restored += 1
-    record_event(AuditAction.RECOVERY_USED, actor=None, target=operator,
+    record_event(AuditAction.RECOVERY_USED, actor=None, target=operator,  # type: ignore[arg-type]
                  details={"envelopes": restored, "skipped": len(skipped),
                           "recovery_key": recovery.fingerprint})
     return Resealed(count=restored, skipped=skipped)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 import pytest
 import time_machine
@@ -23,7 +24,7 @@ OFFICE = "203.0.113.5"
 pytestmark = pytest.mark.django_db
 
 
-def _try(address: str, username: str, password: str = "wrong", **headers: str) -> str:
+def _try(address: str, username: str, password: str = "wrong", **headers: Any) -> str:
     client = Client(REMOTE_ADDR=address, **headers)
     return client.post(LOGIN, {"username": username, "password": password}).content.decode()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -261,7 +262,7 @@ def test_log_linear_warnings_carry_codes_the_page_says_in_russian() -> None:
     from refuge.analysis.estimate_page import note_text
     from refuge.analysis.estimation.results import result_as_json
 
-    side = result_as_json(estimate_from_table(TWO_LISTS))
+    side: Any = result_as_json(estimate_from_table(TWO_LISTS))
 
     assert side["warnings"][0].startswith("only two lists")  # the command line's English
     assert side["notes"][0]["code"] == "two_lists"

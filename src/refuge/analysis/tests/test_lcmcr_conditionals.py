@@ -96,7 +96,7 @@ def _state(copies: int = COPIES) -> ChainState:
 
 
 def _data() -> CellData:
-    return CellData.from_counts(PATTERNS, COUNTS)
+    return CellData.from_counts(PATTERNS, COUNTS)  # type: ignore[arg-type]
 
 
 def _ks_distance(draws: np.ndarray, grid: np.ndarray, log_density: np.ndarray) -> float:
@@ -215,10 +215,10 @@ def test_missed_count_follows_the_likelihood_of_the_table() -> None:
     drawn = draw_missed(np.random.default_rng(4), observed, log_missed)
 
     top = int(np.searchsorted(np.cumsum(exact), 0.999))
-    observed_counts = {(min(int(value), top),): 0 for value in values[: top + 1]}
+    observed_counts: dict[tuple[int, ...], int] = {(min(int(value), top),): 0 for value in values[: top + 1]}
     for value in drawn:
         observed_counts[(min(int(value), top),)] += 1
-    probabilities = {(int(value),): float(exact[value]) for value in values[:top]}
+    probabilities: dict[tuple[int, ...], float] = {(int(value),): float(exact[value]) for value in values[:top]}
     probabilities[(top,)] = float(exact[top:].sum())
     assert _chi_square_p(observed_counts, probabilities) > 0.001
 

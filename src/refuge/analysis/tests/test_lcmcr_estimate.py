@@ -172,7 +172,7 @@ def test_negative_and_fractional_counts_are_refused_before_any_estimate(tmp_path
     with pytest.raises(CaptureTableError, match="negative"):
         CaptureTable(("A", "B"), (1, -2, 3))
     with pytest.raises(CaptureTableError, match="whole numbers"):
-        CaptureTable(("A", "B"), (1, 2.5, 3))
+        CaptureTable(("A", "B"), (1, 2.5, 3))  # type: ignore[arg-type]
     path = tmp_path / "lists.csv"
     path.write_text("A,B,C,count\n1,1,0,2.5\n1,0,0,4\n", encoding="utf-8")
     with pytest.raises(CaptureTableError, match="whole non-negative"):
@@ -194,4 +194,4 @@ def test_settings_that_could_not_finish_or_be_checked_are_refused(
     changes: dict[str, int], message: str
 ) -> None:
     with pytest.raises(EstimationError, match=message):
-        SamplerSettings(**changes)  # type: ignore[arg-type]
+        SamplerSettings(**changes)

@@ -20,7 +20,7 @@ from refuge.testing import keyring_for
 from refuge.testing.access_matrix import Effect, World, console, custom
 from refuge.vault import api as vault
 
-SEEN = {"case_worker": 302, "lawyer": 302, "coordinator": 302}
+SEEN: dict[str, Any] = {"case_worker": 302, "lawyer": 302, "coordinator": 302}
 EXPECTED = {
     "approvals:list": console(),
     "approvals:detail": custom(anonymous=302, operator=404, analyst=404, case_worker=200,

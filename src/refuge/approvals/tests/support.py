@@ -14,7 +14,7 @@ REASON = "The person asked us on the phone to erase it."
 
 
 def latest_request() -> PendingAction:
-    return PendingAction.objects.order_by("-pk").first()  # type: ignore[return-value]
+    return PendingAction.objects.order_by("-pk").first()
 
 
 def confirm_as(operator: Any, action: PendingAction | None = None, **data: str) -> Any:

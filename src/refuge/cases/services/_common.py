@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from refuge.accounts.models import Operator
 from refuge.cases.errors import CaseClosed
 from refuge.cases.models import Case
 from refuge.cases.permissions import require_member
 
 
-def check_open_case(operator: Any, case: Case) -> None:
+def check_open_case(operator: Operator, case: Case) -> None:
     require_member(operator, case)
     if case.closed_at is not None:
         raise CaseClosed

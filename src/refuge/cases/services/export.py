@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 
+from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.models import Case, ConsentKind
@@ -36,7 +36,7 @@ def anonymised_rows(cases: Iterable[Case]) -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def export_anonymised_csv(*, cases: Iterable[Case], exported_by: Any) -> str:
+def export_anonymised_csv(*, cases: Iterable[Case], exported_by: Operator) -> str:
     rows = anonymised_rows(cases)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -82,7 +81,7 @@ def known_people_matching(blind_indexes: Sequence[tuple[str, str]], *,
 
 
 @transaction.atomic
-def record_exposure(*, exposure: Exposure, recorded_by: Any) -> ExposureReport:
+def record_exposure(*, exposure: Exposure, recorded_by: Operator) -> ExposureReport:
     """Record what may have been given up and open one urgent warning task per person found."""
     case = exposure.case
     check_open_case(recorded_by, case)

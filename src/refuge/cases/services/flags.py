@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 
+from refuge.accounts.models import Operator
 from refuge.cases.models import Case
 from refuge.cases.selectors import case_flags
 from refuge.hotline.flags import FlagMatch, blocking_verification
 
 
-def verification_flags(case: Case, viewer: Any) -> list[FlagMatch]:
+def verification_flags(case: Case, viewer: Operator) -> list[FlagMatch]:
     """Standing flags that speak against the person being who they say."""
     return blocking_verification(case_flags(case, viewer))
 

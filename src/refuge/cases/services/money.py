@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
@@ -19,7 +20,7 @@ from refuge.cases.services._common import check_open_case
 
 @transaction.atomic
 def request_spending(*, case: Case, category: SpendingCategory, amount: Decimal,
-                     currency: str, purpose: str, requested_by: Any) -> Spending:
+                     currency: str, purpose: str, requested_by: Operator) -> Spending:
     check_open_case(requested_by, case)
     spending = Spending.objects.create(case=case, envelope_id=case.envelope_id,
                                        category=category, amount=amount,
@@ -39,7 +40,7 @@ def _transition(spending: Spending, *, frm: SpendingStatus, to: SpendingStatus,
 
 
 @transaction.atomic
-def decide_spending(*, spending: Spending, approve: bool, decided_by: Any) -> Spending:
+def decide_spending(*, spending: Spending, approve: bool, decided_by: Operator) -> Spending:
     """Approve or reject: a second person holding APPROVE_SPENDING, never the requester."""
     check_open_case(decided_by, spending.case)
     require(decided_by, Capability.APPROVE_SPENDING)
@@ -54,7 +55,7 @@ def decide_spending(*, spending: Spending, approve: bool, decided_by: Any) -> Sp
 
 
 @transaction.atomic
-def release_spending(*, spending: Spending, released_by: Any) -> Spending:
+def release_spending(*, spending: Spending, released_by: Operator) -> Spending:
     """Mark approved money as released (paid out)."""
     check_open_case(released_by, spending.case)
     _transition(spending, frm=SpendingStatus.APPROVED, to=SpendingStatus.RELEASED,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -23,7 +21,7 @@ def shelter_readers() -> list[Operator]:
     return list(operators_with(Capability.VIEW_SHELTERS, holding_key=False).order_by("username"))
 
 
-def shelter_register(*, reader: Any) -> QuerySet[Shelter]:
+def shelter_register(*, reader: Operator) -> QuerySet[Shelter]:
     """The restricted register of shelters; reading it is audited."""
     record_event(AuditAction.RECORD_READ, actor=reader, target_type="cases.Shelter",
                  target_id="register")
@@ -31,7 +29,7 @@ def shelter_register(*, reader: Any) -> QuerySet[Shelter]:
 
 
 @transaction.atomic
-def register_shelter(*, code: str, address: str, notes: str, registered_by: Any) -> Shelter:
+def register_shelter(*, code: str, address: str, notes: str, registered_by: Operator) -> Shelter:
     """Add a shelter to the restricted register; its address is sealed to the coordinators."""
     require(registered_by, Capability.VIEW_SHELTERS)
     readers = {operator.pk: operator for operator in [*shelter_readers(), registered_by]}
@@ -43,7 +41,7 @@ def register_shelter(*, code: str, address: str, notes: str, registered_by: Any)
 
 
 @transaction.atomic
-def place_in_shelter(*, case: Case, shelter: Shelter | None, placed_by: Any) -> Case:
+def place_in_shelter(*, case: Case, shelter: Shelter | None, placed_by: Operator) -> Case:
     """Name the shelter on the case file, by code only."""
     check_open_case(placed_by, case)
     case.shelter = shelter
@@ -61,13 +59,13 @@ def movement_readers(case: Case) -> list[Operator]:
     return list(readers.values())
 
 
-def can_see_movements(operator: Any, case: Case) -> bool:
+def can_see_movements(operator: Operator, case: Case) -> bool:
     return any(reader.pk == operator.pk for reader in movement_readers(case))
 
 
 @transaction.atomic
 def plan_movement(*, case: Case, route: str, tickets: str, departure: str,
-                  planned_by: Any) -> Movement:
+                  planned_by: Operator) -> Movement:
     """Record a route under its own envelope, sealed to the lead and coordinators only."""
     check_open_case(planned_by, case)
     if not can_see_movements(planned_by, case):
@@ -82,13 +80,13 @@ def plan_movement(*, case: Case, route: str, tickets: str, departure: str,
 
 
 @transaction.atomic
-def confirm_arrival(*, movement: Movement, confirmed_by: Any) -> None:
+def confirm_arrival(*, movement: Movement, confirmed_by: Operator) -> None:
     """The person arrived: shred the movement's envelope and delete its row."""
     check_open_case(confirmed_by, movement.case)
     destroy_movements(case=movement.case, actor=confirmed_by, only=movement)
 
 
-def hand_over_movements(*, case: Case, previous_lead: Operator, handed_by: Any) -> int:
+def hand_over_movements(*, case: Case, previous_lead: Operator, handed_by: Operator) -> int:
     """After a change of lead: seal each movement record to the new lead, and take it from
     the previous lead unless they still read routes (as a coordinator on the case)."""
     readers = {reader.pk for reader in movement_readers(case)}
@@ -103,7 +101,7 @@ def hand_over_movements(*, case: Case, previous_lead: Operator, handed_by: Any) 
     return len(movements)
 
 
-def destroy_movements(*, case: Case, actor: Any, only: Movement | None = None) -> int:
+def destroy_movements(*, case: Case, actor: Operator | None, only: Movement | None = None) -> int:
     movements = [only] if only is not None else list(case.movements.all())
     for movement in movements:
         envelope_id, movement_id = movement.envelope_id, movement.pk

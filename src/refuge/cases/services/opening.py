@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.http import Http404
@@ -120,7 +119,7 @@ def open_case(*, opened_by: Operator, pseudonym: str, case_workers: Sequence[Ope
 
 
 @transaction.atomic
-def share_case(*, case: Case, operator: Operator, shared_by: Any) -> None:
+def share_case(*, case: Case, operator: Operator, shared_by: Operator) -> None:
     """Let one more case worker see and read the case (a vault grant and a membership)."""
     require_member(shared_by, case)
     require(operator, Capability.MANAGE_CASES)
@@ -137,7 +136,7 @@ def share_case(*, case: Case, operator: Operator, shared_by: Any) -> None:
 
 
 @transaction.atomic
-def unshare_case(*, case: Case, operator: Operator, unshared_by: Any) -> None:
+def unshare_case(*, case: Case, operator: Operator, unshared_by: Operator) -> None:
     """Take the case away from someone: no grant, no membership, the case vanishes for them,
     and so do the movement records they read as its lead or as a coordinator on it.
 
@@ -167,7 +166,7 @@ def unshare_case(*, case: Case, operator: Operator, unshared_by: Any) -> None:
 
 
 @transaction.atomic
-def change_lead(*, case: Case, lead: Operator, version: int, changed_by: Any) -> Case:
+def change_lead(*, case: Case, lead: Operator, version: int, changed_by: Operator) -> Case:
     """Hand the case to another case worker it is shared with (its lead or a coordinator
     decides); the new lead also receives the movement records, which only leads read."""
     require_lead_or_coordinator(changed_by, case)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from refuge.accounts.models import Operator
 from refuge.approvals.errors import CannotRead
 from refuge.approvals.models import PendingAction
 from refuge.approvals.services import request_action
@@ -31,7 +31,7 @@ from refuge.vault import api as vault
 
 @transaction.atomic
 def save_person(*, case: Case, person: CasePerson | None, pseudonym: str, legal_name: str,
-                phone: str, contact_details: str, saved_by: Any) -> CasePerson:
+                phone: str, contact_details: str, saved_by: Operator) -> CasePerson:
     """Add or edit a person; their name and number are also indexed for exposure matching."""
     check_open_case(saved_by, case)
     if person is None:
@@ -59,7 +59,7 @@ def index_identifiers(*, person: CasePerson,
 
 @transaction.atomic
 def record_consent(*, person: CasePerson, kind: ConsentKind, is_granted: bool,
-                   partners: Sequence[Partner], recorded_by: Any) -> Consent:
+                   partners: Sequence[Partner], recorded_by: Operator) -> Consent:
     """Record the person's answer about one use of their data, with who and when."""
     check_open_case(recorded_by, person.case)
     consent = Consent.objects.create(person=person, kind=kind, is_granted=is_granted,
@@ -72,7 +72,7 @@ def record_consent(*, person: CasePerson, kind: ConsentKind, is_granted: bool,
 
 
 def request_person_removal(*, person: CasePerson, keep_anonymised: bool, reason: str,
-                           requested_by: Any,
+                           requested_by: Operator,
                            linked: links.KeepChoice = links.KeepChoice.KEEP) -> PendingAction:
     """Ask for a person to be removed; a coordinator on the case confirms (cases.destruction)
     and only then is anything erased."""
@@ -83,7 +83,7 @@ def request_person_removal(*, person: CasePerson, keep_anonymised: bool, reason:
 
 
 @transaction.atomic
-def remove_person(*, person: CasePerson, keep_anonymised: bool, removed_by: Any,
+def remove_person(*, person: CasePerson, keep_anonymised: bool, removed_by: Operator,
                   linked: links.KeepChoice = links.KeepChoice.KEEP) -> None:
     """Remove a person: either keep an anonymised stand-in, or delete them and everything of
     theirs in the case. `linked` says what becomes of other apps' records about them

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.errors import CaseChanged, FlagContradictsCheck
@@ -27,7 +28,7 @@ from refuge.core.concurrency import save_with_version
 
 @transaction.atomic
 def add_verification_item(*, case: Case, item: VerificationCheck, note: str,
-                          checked_by: Any) -> VerificationItem:
+                          checked_by: Operator) -> VerificationItem:
     """Record one check of the person's identity, with who checked it and when.
 
     "No signs of an infiltrator" is refused while a matching hotline profile is flagged as
@@ -73,7 +74,7 @@ def risk_assessment_of(case: Case) -> RiskAssessment:
 
 @transaction.atomic
 def update_risk_assessment(*, case: Case, assessment: RiskAssessment, version: int,
-                           updated_by: Any) -> Case:
+                           updated_by: Operator) -> Case:
     """Save threats, safe ways and times to contact, code words and the safety plan."""
     check_open_case(updated_by, case)
     save_with_version(case, [], expected_version=version, conflict=CaseChanged)
@@ -88,7 +89,8 @@ def update_risk_assessment(*, case: Case, assessment: RiskAssessment, version: i
 
 @transaction.atomic
 def save_need(*, case: Case, need: Need | None, category: NeedCategory, status: NeedStatus,
-              provider: Partner | None, details: str, cost_details: str, saved_by: Any) -> Need:
+              provider: Partner | None, details: str, cost_details: str,
+              saved_by: Operator) -> Need:
     """Add or update a need or service (shelter, transport, visa ...)."""
     check_open_case(saved_by, case)
     if need is None:
@@ -102,7 +104,7 @@ def save_need(*, case: Case, need: Need | None, category: NeedCategory, status: 
 
 
 @transaction.atomic
-def add_note(*, case: Case, body: str, author: Any) -> CaseNote:
+def add_note(*, case: Case, body: str, author: Operator) -> CaseNote:
     check_open_case(author, case)
     note = CaseNote.objects.create(case=case, envelope_id=case.envelope_id, author=author,
                                    body=body)

@@ -4,12 +4,12 @@ after a second person approved."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.approvals.selectors import pending_request
@@ -50,7 +50,7 @@ def consented_person_fields(person: CasePerson, *, partner: Partner) -> dict[str
 
 
 @transaction.atomic
-def request_referral(*, person: CasePerson, partner: Partner, requested_by: Any) -> Referral:
+def request_referral(*, person: CasePerson, partner: Partner, requested_by: Operator) -> Referral:
     """Ask for a referral; nothing is sealed until a second person approves."""
     check_open_case(requested_by, person.case)
     if not has_consent(person, ConsentKind.SHARE_PARTNERS, partner=partner):
@@ -75,7 +75,7 @@ def _package(referral: Referral) -> tuple[bytes, list[str]]:
 
 
 @transaction.atomic
-def decide_referral(*, referral: Referral, approve: bool, decided_by: Any) -> Referral:
+def decide_referral(*, referral: Referral, approve: bool, decided_by: Operator) -> Referral:
     """A second person approves (the package is sealed to the partner) or rejects."""
     check_open_case(decided_by, referral.case)
     require(decided_by, Capability.APPROVE_SPENDING)
@@ -107,7 +107,7 @@ def decide_referral(*, referral: Referral, approve: bool, decided_by: Any) -> Re
 
 
 @transaction.atomic
-def sealed_package(*, case: Case, referral_id: int, operator: Any) -> Referral:
+def sealed_package(*, case: Case, referral_id: int, operator: Operator) -> Referral:
     """A sealed referral of this case, for download: the export is audited."""
     sealed = get_object_or_404(Referral, pk=referral_id, case=case, status=ReferralStatus.SEALED)
     record_event(AuditAction.EXPORT, actor=operator, target=sealed,
@@ -117,7 +117,7 @@ def sealed_package(*, case: Case, referral_id: int, operator: Any) -> Referral:
 
 @transaction.atomic
 def save_partner(*, partner: Partner | None, name: str, public_key: str, is_active: bool,
-                 saved_by: Any, version: int | None = None, reason: str = "") -> Partner:
+                 saved_by: Operator, version: int | None = None, reason: str = "") -> Partner:
     """Add a partner organisation, or edit one as read at `version` (APPROVE_SPENDING holders).
 
     Name and activity change at once. A new key (for a new partner, or a different one) is
@@ -146,7 +146,7 @@ def save_partner(*, partner: Partner | None, name: str, public_key: str, is_acti
     return partner
 
 
-def _ask_for_key(partner: Partner, *, public_key: str, reason: str, asked_by: Any) -> None:
+def _ask_for_key(partner: Partner, *, public_key: str, reason: str, asked_by: Operator) -> None:
     pending = pending_request(CHANGE_PARTNER_KEY, partner)
     if pending is None:
         request_action(kind=CHANGE_PARTNER_KEY, target=partner, reason=reason,

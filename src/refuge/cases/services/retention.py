@@ -75,7 +75,7 @@ def _count_set(queryset: QuerySet[models.Model], fields: list[str]) -> int:
 
 
 def _case_text_count(case: Case) -> int:
-    count = _count_set(Case.objects.filter(pk=case.pk), CASE_FIELDS)  # type: ignore[arg-type]
+    count = _count_set(Case.objects.filter(pk=case.pk), CASE_FIELDS)
     for model, fields in CASE_TEXT:
         count += _count_set(model._default_manager.filter(case=case), fields)
     return count
@@ -86,7 +86,7 @@ def purge_plan(now: datetime | None = None) -> list[PurgeItem]:
     return [PurgeItem(
         reference=case.reference, closed_at=case.closed_at or timezone.now(),
         case_fields=_case_text_count(case),
-        person_fields=_count_set(case.persons.all(), PERSON_FIELDS),  # type: ignore[arg-type]
+        person_fields=_count_set(case.persons.all(), PERSON_FIELDS),
         identifiers=PersonIdentifier.objects.filter(person__case=case).count(),
         notes=case.notes.count(), movements=case.movements.count(),
     ) for case in cases_due_for_purge(now).order_by("closed_at")]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.errors import (
@@ -39,7 +39,7 @@ def leaves_verification(case: Case, stage: Stage) -> bool:
 
 
 @transaction.atomic
-def move_case(*, case: Case, stage: Stage, moved_by: Any, version: int,
+def move_case(*, case: Case, stage: Stage, moved_by: Operator, version: int,
               reason: str = "") -> StageChange:
     """Move the case to a stage, recording when and by whom (and why, past verification
     without checks or past a standing safety flag of a matching hotline profile)."""
@@ -91,7 +91,7 @@ def end_checkins(case: Case) -> int:
 
 @transaction.atomic
 def reopen_case(*, case: Case, stage: Stage, reason: str, version: int,
-                reopened_by: Any) -> StageChange:
+                reopened_by: Operator) -> StageChange:
     """Reopen a closed case at a chosen stage, for a written reason (coordinators only).
 
     What closing destroyed (the destination city, movements) stays gone, and so does what
@@ -123,7 +123,7 @@ def reopen_case(*, case: Case, stage: Stage, reason: str, version: int,
 
 @transaction.atomic
 def save_stage(*, stage: Stage | None, code: str, name: str, order: int, is_active: bool,
-               saved_by: Any) -> Stage:
+               saved_by: Operator) -> Stage:
     """Add or edit a stage (coordinators). Built-in stages keep their code."""
     require_coordinator(saved_by)
     if stage is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -24,7 +23,7 @@ from refuge.vault import api as vault
 
 @transaction.atomic
 def add_task(*, case: Case, title: str, owner: Operator, due_at: datetime | None,
-             created_by: Any, is_urgent: bool = False) -> Task:
+             created_by: Operator, is_urgent: bool = False) -> Task:
     """Give someone on the case a piece of work with a due date."""
     check_open_case(created_by, case)
     if not CaseMember.objects.filter(case=case, operator=owner).exists():
@@ -54,7 +53,7 @@ def _changed_fields(task: Task, edit: TaskEdit) -> list[str]:
     ) if changed]
 
 
-def _let_owner_read(task: Task, owner: Operator, granted_by: Any) -> None:
+def _let_owner_read(task: Task, owner: Operator, granted_by: Operator) -> None:
     # A warning task has its own envelope, sealed to the case's workers of the day: someone
     # who joined later needs a grant to read the task they are given.
     if owner.pk not in vault.readers_of(task.envelope_id):
@@ -62,7 +61,7 @@ def _let_owner_read(task: Task, owner: Operator, granted_by: Any) -> None:
 
 
 @transaction.atomic
-def edit_task(*, task: Task, edit: TaskEdit, version: int, edited_by: Any) -> Task:
+def edit_task(*, task: Task, edit: TaskEdit, version: int, edited_by: Operator) -> Task:
     """Change a task's title, owner, due date or urgency, unless it is done or was changed
     since `version` was read. Reassigning names both owners in the audit log."""
     if task.case is None:
@@ -94,7 +93,7 @@ def edit_task(*, task: Task, edit: TaskEdit, version: int, edited_by: Any) -> Ta
 
 
 @transaction.atomic
-def complete_task(*, task: Task, completed_by: Any) -> Task:
+def complete_task(*, task: Task, completed_by: Operator) -> Task:
     """Mark a task done (its owner, or anyone on its case)."""
     # Conditional, so that of two clicks only one counts; the version moves on, so that an
     # edit form opened before the task was done is refused instead of reviving it.
@@ -110,7 +109,7 @@ def complete_task(*, task: Task, completed_by: Any) -> Task:
 
 @transaction.atomic
 def schedule_checkin(*, case: Case, person: CasePerson | None, due_at: datetime,
-                     grace_minutes: int, created_by: Any) -> CheckIn:
+                     grace_minutes: int, created_by: Operator) -> CheckIn:
     """Agree a time at which the person gets in touch; silence past it raises an alarm."""
     check_open_case(created_by, case)
     checkin = CheckIn.objects.create(case=case, person=person, due_at=due_at,
@@ -121,7 +120,7 @@ def schedule_checkin(*, case: Case, person: CasePerson | None, due_at: datetime,
 
 
 @transaction.atomic
-def confirm_checkin(*, checkin: CheckIn, confirmed_by: Any) -> CheckIn:
+def confirm_checkin(*, checkin: CheckIn, confirmed_by: Operator) -> CheckIn:
     """The person got in touch: the check-in is kept and its alarm stops."""
     check_open_case(confirmed_by, checkin.case)
     updated = CheckIn.objects.filter(pk=checkin.pk, confirmed_at__isnull=True).update(

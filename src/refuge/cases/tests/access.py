@@ -190,7 +190,7 @@ ID_SWAPS = [
 # the same and must change nothing.
 
 def _kwargs(world: World) -> dict[str, Any]:
-    return world.extra["kwargs"]  # type: ignore[no-any-return]
+    return world.extra["kwargs"]
 
 
 def _case_version(world: World, key: str = "case_id") -> int:
@@ -205,7 +205,7 @@ def _versioned(**values: Any) -> Any:
     return lambda world: {"version": _case_version(world), **values}
 
 
-def _task(world: World) -> dict[str, Any]:
+def _task_edit(world: World) -> dict[str, Any]:
     from refuge.cases.models import Task
 
     task = Task.objects.get(pk=_kwargs(world)["task_id"])
@@ -246,7 +246,7 @@ EFFECTS = {
         "partner": _kwargs(world)["partner_id"]}),
     "cases:add_task": Effect(data=lambda world: {
         "title": "Find a lawyer", "owner": world.operators[Role.CASE_WORKER.value].pk}),
-    "cases:edit_task": Effect(data=_task),
+    "cases:edit_task": Effect(data=_task_edit),
     "cases:complete_task": Effect(),
     "cases:add_checkin": Effect(data={"due_at": "2099-01-01T10:00", "grace_minutes": "30"}),
     "cases:confirm_checkin": Effect(),

@@ -5,7 +5,7 @@ import json
 from django.test import Client
 from django.urls import reverse
 
-from refuge.cases.models import CaseMember, Partner, Referral, ReferralStatus
+from refuge.cases.models import CaseMember, ConsentKind, Partner, Referral, ReferralStatus
 from refuge.cases.services.persons import record_consent
 from refuge.cases.tests.conftest import acting_as
 from refuge.cases.tests.partners import make_partner
@@ -34,7 +34,7 @@ def test_referral_through_the_pages_needs_a_second_person(case, worker, colleagu
                            confirmed_by=colleague)
     person = case.persons.get()
     with acting_as(worker):
-        record_consent(person=person, kind="share_partners", is_granted=True,
+        record_consent(person=person, kind=ConsentKind.SHARE_PARTNERS, is_granted=True,
                        partners=[partner], recorded_by=worker)
     requester, approver = _client(worker), _client(colleague)
 

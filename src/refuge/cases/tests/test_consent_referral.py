@@ -6,7 +6,7 @@ import pytest
 
 from refuge.audit.models import AuditAction, AuditEvent
 from refuge.cases.errors import ConsentMissing, SecondPersonRequired
-from refuge.cases.models import Partner, ReferralStatus
+from refuge.cases.models import ConsentKind, Partner, ReferralStatus
 from refuge.cases.services.persons import record_consent, save_person
 from refuge.cases.services.referral import decide_referral, request_referral, save_partner
 from refuge.cases.tests.conftest import acting_as
@@ -41,7 +41,7 @@ def test_no_referral_without_consent_to_share_with_that_partner(person, partner,
     with acting_as(worker):
         with pytest.raises(ConsentMissing):
             request_referral(person=person, partner=partner, requested_by=worker)
-        record_consent(person=person, kind="share_partners", is_granted=True, partners=[],
+        record_consent(person=person, kind=ConsentKind.SHARE_PARTNERS, is_granted=True, partners=[],
                        recorded_by=worker)
         with pytest.raises(ConsentMissing):  # consent names other partners, not this one
             request_referral(person=person, partner=partner, requested_by=worker)
@@ -50,9 +50,9 @@ def test_no_referral_without_consent_to_share_with_that_partner(person, partner,
 def test_a_referral_holds_only_consented_fields_and_needs_a_second_person(
         person, partner, partner_keys, worker, colleague) -> None:
     with acting_as(worker):
-        record_consent(person=person, kind="share_partners", is_granted=True,
+        record_consent(person=person, kind=ConsentKind.SHARE_PARTNERS, is_granted=True,
                        partners=[partner], recorded_by=worker)
-        record_consent(person=person, kind="phone_contact", is_granted=False, partners=[],
+        record_consent(person=person, kind=ConsentKind.PHONE_CONTACT, is_granted=False, partners=[],
                        recorded_by=worker)
         referral = request_referral(person=person, partner=partner, requested_by=worker)
         with pytest.raises(SecondPersonRequired):
@@ -72,14 +72,15 @@ def test_a_referral_holds_only_consented_fields_and_needs_a_second_person(
 
 def test_the_latest_consent_counts(person, partner, partner_keys, worker, colleague) -> None:
     with acting_as(worker):
-        record_consent(person=person, kind="share_partners", is_granted=True,
+        record_consent(person=person, kind=ConsentKind.SHARE_PARTNERS, is_granted=True,
                        partners=[partner], recorded_by=worker)
-        record_consent(person=person, kind="phone_contact", is_granted=True, partners=[],
+        record_consent(person=person, kind=ConsentKind.PHONE_CONTACT, is_granted=True, partners=[],
                        recorded_by=worker)
-        record_consent(person=person, kind="keep_testimony", is_granted=True, partners=[],
+        record_consent(person=person, kind=ConsentKind.KEEP_TESTIMONY, is_granted=True, partners=[],
                        recorded_by=worker)
         referral = request_referral(person=person, partner=partner, requested_by=worker)
-        record_consent(person=person, kind="keep_testimony", is_granted=False, partners=[],
+        record_consent(person=person, kind=ConsentKind.KEEP_TESTIMONY, is_granted=False,
+                       partners=[],
                        recorded_by=worker)
     with acting_as(colleague):
         decide_referral(referral=referral, approve=True, decided_by=colleague)

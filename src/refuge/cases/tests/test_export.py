@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from refuge.audit.models import AuditAction, AuditEvent
+from refuge.cases.models import ConsentKind
 from refuge.cases.services.persons import record_consent, save_person
 from refuge.cases.tests.conftest import acting_as
 from refuge.testing import log_in
@@ -15,12 +16,12 @@ from refuge.testing import log_in
 def test_the_anonymised_export_omits_people_without_consent(case, worker) -> None:
     with acting_as(worker):
         consenting = case.persons.get()
-        record_consent(person=consenting, kind="anonymised_reports", is_granted=True,
+        record_consent(person=consenting, kind=ConsentKind.ANONYMISED_REPORTS, is_granted=True,
                        partners=[], recorded_by=worker)
         refusing = save_person(case=case, person=None, pseudonym="Brother",
                                legal_name="Aslan", phone="", contact_details="",
                                saved_by=worker)
-        record_consent(person=refusing, kind="anonymised_reports", is_granted=False,
+        record_consent(person=refusing, kind=ConsentKind.ANONYMISED_REPORTS, is_granted=False,
                        partners=[], recorded_by=worker)
         save_person(case=case, person=None, pseudonym="Never asked", legal_name="",
                     phone="", contact_details="", saved_by=worker)

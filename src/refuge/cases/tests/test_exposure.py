@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from refuge.audit.models import AuditEvent
-from refuge.cases.models import Task, TaskKind
+from refuge.cases.models import ExposureCause, Task, TaskKind
 from refuge.cases.services.exposure import Exposure, record_exposure
 from refuge.cases.services.opening import open_case_from_contact
 from refuge.cases.services.persons import save_person
@@ -21,7 +21,7 @@ def test_exposure_opens_an_anonymous_urgent_warning_for_each_known_person(
         save_person(case=case, person=source, pseudonym="Swallow", legal_name="Islam Dudaev",
                     phone="+7 999 123-45-67", contact_details="", saved_by=worker)
         report = record_exposure(recorded_by=worker, exposure=Exposure(
-            case=case, person=source, cause="detained", exposed_names=True,
+            case=case, person=source, cause=ExposureCause.DETAINED, exposed_names=True,
             exposed_numbers=True, exposed_chats=False, exposed_photos=False,
             details="Phone taken at a checkpoint, unlocked under threat",
             identifiers=[("phone", "8 (928) 000 11 22"), ("name", "ruslan  aliev"),
@@ -45,7 +45,7 @@ def test_exposure_opens_an_anonymous_urgent_warning_for_each_known_person(
 def test_exposure_without_matches_opens_nothing(case, worker) -> None:
     with acting_as(worker):
         report = record_exposure(recorded_by=worker, exposure=Exposure(
-            case=case, person=None, cause="phone_lost", exposed_names=False,
+            case=case, person=None, cause=ExposureCause.PHONE_LOST, exposed_names=False,
             exposed_numbers=True, exposed_chats=True, exposed_photos=True, details="",
             identifiers=[("phone", "+49 30 1234567")]))
     assert report.warnings_opened == 0
@@ -84,7 +84,7 @@ def test_exposure_alerts_hotline_profiles_and_web_reporters_without_naming_the_s
         save_person(case=case, person=source, pseudonym="Swallow", legal_name="",
                     phone="+7 999 123-45-67", contact_details="", saved_by=worker)
         report = record_exposure(recorded_by=worker, exposure=Exposure(
-            case=case, person=source, cause="phone_lost", exposed_names=False,
+            case=case, person=source, cause=ExposureCause.PHONE_LOST, exposed_names=False,
             exposed_numbers=True, exposed_chats=True, exposed_photos=False,
             details="Phone seized at the border",
             identifiers=[("phone", "8 900 111 22 33"), ("phone", "+79004445566"),
@@ -127,7 +127,7 @@ def test_the_source_s_own_hotline_records_are_not_alerted(worker) -> None:
         hotline.add_profile_identifier(operator=worker, profile=profile,
                                        kind=IdentifierKind.PHONE, value="+7 901 000 00 01")
         report = record_exposure(recorded_by=worker, exposure=Exposure(
-            case=source_case, person=None, cause="detained", exposed_names=False,
+            case=source_case, person=None, cause=ExposureCause.DETAINED, exposed_names=False,
             exposed_numbers=True, exposed_chats=False, exposed_photos=False, details="",
             identifiers=[("phone", "+7 901 000 00 01")]))
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from refuge.cases.errors import SecondPersonRequired, WrongState
-from refuge.cases.models import Case, Movement, SpendingStatus, Stage, StageCode
+from refuge.cases.models import Case, Movement, SpendingCategory, SpendingStatus, Stage, StageCode
 from refuge.cases.services.money import decide_spending, release_spending, request_spending
 from refuge.cases.services.movement import (
     confirm_arrival,
@@ -84,7 +84,8 @@ def test_the_case_file_names_a_shelter_by_code_only(case, worker, boss) -> None:
 
 def test_spending_needs_a_second_person_before_release(case, worker, colleague) -> None:
     with acting_as(worker):
-        spending = request_spending(case=case, category="travel", amount=Decimal("120.00"),
+        spending = request_spending(case=case, category=SpendingCategory.TRAVEL,
+                                    amount=Decimal("120.00"),
                                     currency="eur", purpose="Bus to the border",
                                     requested_by=worker)
         with pytest.raises(SecondPersonRequired):
@@ -105,7 +106,7 @@ def test_approving_spending_needs_the_capability(case, worker, operator_factory)
 
     lawyer = operator_factory("lawyer1", Role.LAWYER)
     with acting_as(worker):
-        spending = request_spending(case=case, category="food", amount=Decimal("10"),
+        spending = request_spending(case=case, category=SpendingCategory.FOOD, amount=Decimal("10"),
                                     currency="EUR", purpose="", requested_by=worker)
     with acting_as(lawyer), pytest.raises(PermissionDenied):
         decide_spending(spending=spending, approve=True, decided_by=lawyer)
@@ -116,11 +117,13 @@ def test_spending_is_totalled_per_category(case, worker, colleague) -> None:
     from refuge.cases.selectors import spending_totals
 
     with acting_as(worker):
-        first = request_spending(case=case, category="travel", amount=Decimal("100"),
+        first = request_spending(case=case, category=SpendingCategory.TRAVEL, amount=Decimal("100"),
                                  currency="EUR", purpose="", requested_by=worker)
-        second = request_spending(case=case, category="travel", amount=Decimal("20.50"),
+        second = request_spending(case=case, category=SpendingCategory.TRAVEL,
+                                  amount=Decimal("20.50"),
                                   currency="EUR", purpose="", requested_by=worker)
-        request_spending(case=case, category="food", amount=Decimal("5"), currency="EUR",
+        request_spending(case=case, category=SpendingCategory.FOOD, amount=Decimal("5"),
+                         currency="EUR",
                          purpose="", requested_by=worker)  # never approved: not counted
     with acting_as(colleague):
         decide_spending(spending=first, approve=True, decided_by=colleague)

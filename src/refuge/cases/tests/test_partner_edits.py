@@ -14,7 +14,7 @@ from refuge.approvals.errors import ReadBackMismatch, SecondPersonRequired
 from refuge.approvals.models import ActionStatus, PendingAction
 from refuge.audit.models import AuditAction, AuditEvent
 from refuge.cases.errors import PartnerKeyMissing, PartnerNameTaken
-from refuge.cases.models import Partner
+from refuge.cases.models import ConsentKind, Partner
 from refuge.cases.partner_keys import key_fingerprint
 from refuge.cases.services.persons import record_consent
 from refuge.cases.services.referral import decide_referral, request_referral, save_partner
@@ -102,7 +102,7 @@ def test_a_new_partner_has_no_key_until_it_is_confirmed(worker, colleague, case)
     assert "a new key waits for a second person" in page
     person = case.persons.get()
     with acting_as(worker):
-        record_consent(person=person, kind="share_partners", is_granted=True,
+        record_consent(person=person, kind=ConsentKind.SHARE_PARTNERS, is_granted=True,
                        partners=[new], recorded_by=worker)
         referral = request_referral(person=person, partner=new, requested_by=worker)
     with acting_as(colleague), pytest.raises(PartnerKeyMissing):

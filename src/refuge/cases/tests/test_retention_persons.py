@@ -16,6 +16,7 @@ from refuge.cases.models import (
     Case,
     CasePerson,
     Consent,
+    ConsentKind,
     PersonIdentifier,
     Stage,
     StageCode,
@@ -94,7 +95,7 @@ def test_removing_a_person_asks_what_to_keep_and_a_coordinator_confirms(case, wo
         person = save_person(case=case, person=None, pseudonym="Sister",
                              legal_name="Aminat", phone="+79990000000",
                              contact_details="", saved_by=worker)
-        record_consent(person=person, kind="media", is_granted=False, partners=[],
+        record_consent(person=person, kind=ConsentKind.MEDIA, is_granted=False, partners=[],
                        recorded_by=worker)
         share_case(case=case, operator=boss, shared_by=worker)
     client = Client()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Capability
 from refuge.cases import partner_keys
@@ -37,7 +37,7 @@ GET_POST = ["GET", "POST"]
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def share(request: HttpRequest, case_id: int) -> HttpResponse:
+def share(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     return handle_form(
         request, ShareForm(request.POST or None, case=case), title=_("Share the case"),
@@ -48,7 +48,7 @@ def share(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 @operator_required(MANAGE)
-def unshare(request: HttpRequest, case_id: int, operator_id: int) -> HttpResponse:
+def unshare(request: OperatorRequest, case_id: int, operator_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     operator = get_object_or_404(Operator, pk=operator_id, case_memberships__case=case)
     if operator.pk == request.user.pk:
@@ -59,7 +59,7 @@ def unshare(request: HttpRequest, case_id: int, operator_id: int) -> HttpRespons
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def change_lead(request: HttpRequest, case_id: int) -> HttpResponse:
+def change_lead(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     require_lead_or_coordinator(request.user, case)
     form = LeadForm(request.POST or None, case=case, initial={"version": case.version})
@@ -72,7 +72,7 @@ def change_lead(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def request_referral(request: HttpRequest, case_id: int, person_id: int) -> HttpResponse:
+def request_referral(request: OperatorRequest, case_id: int, person_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     person = get_object_or_404(CasePerson, pk=person_id, case=case)
     return handle_form(
@@ -84,7 +84,7 @@ def request_referral(request: HttpRequest, case_id: int, person_id: int) -> Http
 
 @require_POST
 @operator_required(MANAGE)
-def decide_referral(request: HttpRequest, case_id: int, referral_id: int,
+def decide_referral(request: OperatorRequest, case_id: int, referral_id: int,
                     decision: str) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     pending = get_object_or_404(Referral.objects.select_related("partner", "person"),
@@ -98,7 +98,7 @@ def decide_referral(request: HttpRequest, case_id: int, referral_id: int,
 
 @require_GET
 @operator_required(MANAGE)
-def download_package(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
+def download_package(request: OperatorRequest, case_id: int, referral_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     sealed = referral.sealed_package(case=case, referral_id=referral_id, operator=request.user)
     response = HttpResponse(bytes(sealed.package or b""), content_type="application/octet-stream")
@@ -108,13 +108,13 @@ def download_package(request: HttpRequest, case_id: int, referral_id: int) -> Ht
 
 @require_GET
 @operator_required(MANAGE)
-def referral_guide(request: HttpRequest) -> HttpResponse:
+def referral_guide(request: OperatorRequest) -> HttpResponse:
     return render(request, "cases/referral_guide.html")
 
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def stage_list(request: HttpRequest, stage_id: int | None = None) -> HttpResponse:
+def stage_list(request: OperatorRequest, stage_id: int | None = None) -> HttpResponse:
     require_coordinator(request.user)
     stage = get_object_or_404(Stage, pk=stage_id) if stage_id else None
     initial: dict[str, Any] = {"order": 100, "is_active": True} if stage is None else {
@@ -132,7 +132,7 @@ def stage_list(request: HttpRequest, stage_id: int | None = None) -> HttpRespons
 
 @require_http_methods(GET_POST)
 @operator_required(Capability.APPROVE_SPENDING)
-def partner_list(request: HttpRequest, partner_id: int | None = None) -> HttpResponse:
+def partner_list(request: OperatorRequest, partner_id: int | None = None) -> HttpResponse:
     partner = get_object_or_404(Partner, pk=partner_id) if partner_id else None
     pending = partner_keys.pending_keys()
     form: PartnerForm
@@ -156,7 +156,7 @@ def partner_list(request: HttpRequest, partner_id: int | None = None) -> HttpRes
 
 @require_http_methods(GET_POST)
 @operator_required(Capability.VIEW_SHELTERS)
-def shelter_list(request: HttpRequest) -> HttpResponse:
+def shelter_list(request: OperatorRequest) -> HttpResponse:
     shelters = movement.shelter_register(reader=request.user)
     return handle_form(
         request, ShelterForm(request.POST or None), title=_("Shelter register"), case=None,

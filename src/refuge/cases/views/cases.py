@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.roles import Capability
 from refuge.cases import selectors
 from refuge.cases.forms import OpenCaseForm, ReopenForm, RiskForm, StageForm
@@ -26,7 +26,7 @@ MANAGE = Capability.MANAGE_CASES
 
 @require_GET
 @operator_required(MANAGE)
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: OperatorRequest) -> HttpResponse:
     cases = selectors.read_case_list(request.user)
     return render(request, "cases/list.html", {
         "cases": cases, "alarms": selectors.missed_checkins_for(request.user),
@@ -35,7 +35,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @operator_required(MANAGE)
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: OperatorRequest) -> HttpResponse:
     now = timezone.now()
     tasks = [(task, selectors.is_overdue(task, now)) for task in selectors.tasks_of(request.user)]
     return render(request, "cases/my_work.html", {
@@ -45,14 +45,14 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @operator_required(MANAGE)
-def open_from_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
+def open_from_contact(request: OperatorRequest, contact_id: int) -> HttpResponse:
     contact = opening.readable_contact(contact_id)
-    form = OpenCaseForm(request.POST or None, opener=request.user)  # type: ignore[arg-type]
+    form = OpenCaseForm(request.POST or None, opener=request.user)
     created: dict[str, Case] = {}
 
     def apply(data: dict[str, Any]) -> None:
         created["case"] = opening.open_case_from_contact(
-            contact_id=contact_id, opened_by=request.user,  # type: ignore[arg-type]
+            contact_id=contact_id, opened_by=request.user,
             pseudonym=data["pseudonym"], case_workers=list(data["case_workers"]))
 
     response = handle_form(request, form, title=_("Open a case"), case=None, apply=apply,
@@ -65,7 +65,7 @@ def open_from_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @require_GET
 @operator_required(MANAGE)
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     show_movements = can_see_movements(request.user, case)
     members = list(case.members.select_related("operator"))
@@ -99,7 +99,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_GET
 @operator_required(MANAGE)
-def case_timeline(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_timeline(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     return render(request, "cases/timeline.html",
                   {"case": case, "entries": selectors.case_timeline(case, request.user)})
@@ -107,7 +107,7 @@ def case_timeline(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @operator_required(MANAGE)
-def change_stage(request: HttpRequest, case_id: int) -> HttpResponse:
+def change_stage(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     form = StageForm(request.POST or None, initial={"version": case.version})
 
@@ -122,7 +122,7 @@ def change_stage(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @operator_required(MANAGE)
-def reopen(request: HttpRequest, case_id: int) -> HttpResponse:
+def reopen(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     require_coordinator(request.user)
     form = ReopenForm(request.POST or None, initial={"version": case.version})
@@ -137,7 +137,7 @@ def reopen(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @operator_required(MANAGE)
-def edit_risk(request: HttpRequest, case_id: int) -> HttpResponse:
+def edit_risk(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     assessment = plan.risk_assessment_of(case)
     initial = {"version": case.version,
@@ -155,7 +155,7 @@ def edit_risk(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_GET
 @operator_required(MANAGE)
-def export_anonymised(request: HttpRequest) -> HttpResponse:
+def export_anonymised(request: OperatorRequest) -> HttpResponse:
     """Coded facts of the cases shared with you, for people who consented to reports."""
     body = export.export_anonymised_csv(cases=selectors.cases_visible_to(request.user),
                                         exported_by=request.user)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.roles import Capability
 from refuge.cases.forms import ExposureForm, MovementForm, ShelterChoiceForm, SpendingForm
 from refuge.cases.models import CasePerson, Movement, Spending
@@ -23,7 +23,7 @@ GET_POST = ["GET", "POST"]
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def plan_movement(request: HttpRequest, case_id: int) -> HttpResponse:
+def plan_movement(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     return handle_form(
         request, MovementForm(request.POST or None), title=_("Movement"), case=case,
@@ -33,7 +33,7 @@ def plan_movement(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 @operator_required(MANAGE)
-def confirm_arrival(request: HttpRequest, case_id: int, movement_id: int) -> HttpResponse:
+def confirm_arrival(request: OperatorRequest, case_id: int, movement_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     if not movement.can_see_movements(request.user, case):
         raise Http404
@@ -45,7 +45,7 @@ def confirm_arrival(request: HttpRequest, case_id: int, movement_id: int) -> Htt
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def place_in_shelter(request: HttpRequest, case_id: int) -> HttpResponse:
+def place_in_shelter(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     form = ShelterChoiceForm(request.POST or None, initial={"shelter": case.shelter_id})
     return handle_form(
@@ -56,7 +56,7 @@ def place_in_shelter(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def request_spending(request: HttpRequest, case_id: int) -> HttpResponse:
+def request_spending(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     return handle_form(
         request, SpendingForm(request.POST or None), title=_("Spending request"), case=case,
@@ -66,7 +66,7 @@ def request_spending(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 @operator_required(MANAGE)
-def decide_spending(request: HttpRequest, case_id: int, spending_id: int,
+def decide_spending(request: OperatorRequest, case_id: int, spending_id: int,
                     decision: str) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     spending = get_object_or_404(Spending, pk=spending_id, case=case)
@@ -84,7 +84,7 @@ def decide_spending(request: HttpRequest, case_id: int, spending_id: int,
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def record_exposure(request: HttpRequest, case_id: int) -> HttpResponse:
+def record_exposure(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     person_id = request.GET.get("person", "")
     person = (CasePerson.objects.filter(pk=int(person_id), case=case).first()

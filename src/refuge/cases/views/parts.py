@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Capability
 from refuge.approvals.selectors import pending_request
@@ -39,7 +39,7 @@ GET_POST = ["GET", "POST"]
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def add_verification(request: HttpRequest, case_id: int) -> HttpResponse:
+def add_verification(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     return handle_form(
         request, VerificationForm(request.POST or None), title=_("Verification check"),
@@ -51,7 +51,7 @@ def add_verification(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def save_need(request: HttpRequest, case_id: int, need_id: int | None = None) -> HttpResponse:
+def save_need(request: OperatorRequest, case_id: int, need_id: int | None = None) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     need = get_object_or_404(Need, pk=need_id, case=case) if need_id else None
     initial = {} if need is None else {
@@ -65,7 +65,7 @@ def save_need(request: HttpRequest, case_id: int, need_id: int | None = None) ->
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def add_note(request: HttpRequest, case_id: int) -> HttpResponse:
+def add_note(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     return handle_form(
         request, NoteForm(request.POST or None), title=_("Note"), case=case,
@@ -75,7 +75,7 @@ def add_note(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def save_person(request: HttpRequest, case_id: int, person_id: int | None = None
+def save_person(request: OperatorRequest, case_id: int, person_id: int | None = None
                 ) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     person = get_object_or_404(CasePerson, pk=person_id, case=case) if person_id else None
@@ -91,7 +91,7 @@ def save_person(request: HttpRequest, case_id: int, person_id: int | None = None
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def remove_person(request: HttpRequest, case_id: int, person_id: int) -> HttpResponse:
+def remove_person(request: OperatorRequest, case_id: int, person_id: int) -> HttpResponse:
     """Ask what to keep before removing someone; show what documents them, if anything."""
     case = get_case_for(request.user, case_id)
     person = get_object_or_404(CasePerson, pk=person_id, case=case)
@@ -112,7 +112,7 @@ def remove_person(request: HttpRequest, case_id: int, person_id: int) -> HttpRes
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def record_consent(request: HttpRequest, case_id: int, person_id: int) -> HttpResponse:
+def record_consent(request: OperatorRequest, case_id: int, person_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     person = get_object_or_404(CasePerson, pk=person_id, case=case)
     return handle_form(
@@ -125,7 +125,7 @@ def record_consent(request: HttpRequest, case_id: int, person_id: int) -> HttpRe
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def add_task(request: HttpRequest, case_id: int) -> HttpResponse:
+def add_task(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     members = Operator.objects.filter(case_memberships__case=case, is_active=True)
     form = TaskForm(request.POST or None, members=members, initial={"owner": request.user.pk})
@@ -136,7 +136,7 @@ def add_task(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def edit_task(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
+def edit_task(request: OperatorRequest, case_id: int, task_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     task = get_object_or_404(Task, pk=task_id, case=case)
     members = Operator.objects.filter(case_memberships__case=case, is_active=True)
@@ -158,7 +158,7 @@ def edit_task(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
 
 @require_POST
 @operator_required(MANAGE)
-def complete_task(request: HttpRequest, task_id: int) -> HttpResponse:
+def complete_task(request: OperatorRequest, task_id: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.select_related("case"), pk=task_id)
     visible = task.owner_id == request.user.pk or (
         task.case is not None and can_view_case(request.user, task.case))
@@ -175,7 +175,7 @@ def complete_task(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @operator_required(MANAGE)
-def add_checkin(request: HttpRequest, case_id: int) -> HttpResponse:
+def add_checkin(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     return handle_form(
         request, CheckInForm(request.POST or None), title=_("Check-in"), case=case,
@@ -186,7 +186,7 @@ def add_checkin(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 @operator_required(MANAGE)
-def confirm_checkin(request: HttpRequest, case_id: int, checkin_id: int) -> HttpResponse:
+def confirm_checkin(request: OperatorRequest, case_id: int, checkin_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     checkin = get_object_or_404(CheckIn, pk=checkin_id, case=case)
     return run_action(request, case, lambda: tasks.confirm_checkin(

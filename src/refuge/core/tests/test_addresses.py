@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
 from django.test import RequestFactory
 
 from refuge.config.env import env_networks
@@ -15,8 +17,8 @@ from refuge.core.addresses import ClientAddress, client_address, parse_address
 PROXY = "10.0.0.2"
 
 
-def _request(peer: str, forwarded: str | None = None) -> object:
-    headers = {"REMOTE_ADDR": peer}
+def _request(peer: str, forwarded: str | None = None) -> HttpRequest:
+    headers: dict[str, Any] = {"REMOTE_ADDR": peer}
     if forwarded is not None:
         headers["HTTP_X_FORWARDED_FOR"] = forwarded
     return RequestFactory().get("/", **headers)

@@ -103,7 +103,7 @@ def test_a_dst_hour_gets_a_clear_message_in_both_languages(typed, english, russi
             form = _Form({"due_at": typed})
             assert not form.is_valid()
             assert english in form.errors["due_at"][0]
-            assert form.errors["due_at"][0].startswith(typed[8:10] + "." + typed[5:7])
+            assert form.errors["due_at"][0].startswith(typed[8:10] + "." + typed[5:7])  # type: ignore[union-attr]
         with translation.override("ru"):
             form = _Form({"due_at": typed})
             assert not form.is_valid()

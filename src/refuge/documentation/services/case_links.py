@@ -29,14 +29,14 @@ from refuge.documentation.models import Act, ActSource, Source, Victim
 from refuge.vault import api as vault
 
 
-def linkable_cases(operator: Any) -> QuerySet[Case]:
+def linkable_cases(operator: Operator) -> QuerySet[Case]:
     """Open cases shared with the operator: the only ones they may link records to."""
     if not has_capability(operator, Capability.MANAGE_CASES):
         return Case.objects.none()
     return cases_visible_to(operator).filter(closed_at__isnull=True).order_by("pk")
 
 
-def linkable_persons(operator: Any) -> QuerySet[CasePerson]:
+def linkable_persons(operator: Operator) -> QuerySet[CasePerson]:
     return (CasePerson.objects.filter(case__in=linkable_cases(operator), is_anonymised=False)
             .select_related("case").order_by("case_id", "pk"))
 
@@ -80,13 +80,13 @@ def victim_for_person(actor: Operator, person: CasePerson) -> Victim:
 
 # The provider for refuge.cases.links ------------------------------------------------------
 
-def _url(viewer: Any, name: str, pk: int | None) -> str:
+def _url(viewer: Operator, name: str, pk: int | None) -> str:
     if pk is None or not has_capability(viewer, Capability.DOCUMENT):
         return ""
     return reverse(f"documentation:{name}", args=[pk])
 
 
-def _source_record(source: Source, viewer: Any) -> LinkedRecord:
+def _source_record(source: Source, viewer: Operator) -> LinkedRecord:
     events = sorted({act.event for act in source.acts.all()}, key=lambda event: event.pk)
     text = f"{source.reference} · {source.get_kind_display()}"
     if events:
@@ -96,7 +96,7 @@ def _source_record(source: Source, viewer: Any) -> LinkedRecord:
                         url=_url(viewer, "event", events[0].pk if events else None))
 
 
-def _victim_record(victim: Victim, viewer: Any) -> LinkedRecord:
+def _victim_record(victim: Victim, viewer: Operator) -> LinkedRecord:
     acts: int = getattr(victim, "act_count", 0)
     text = _("%(victim)s: %(acts)d documented acts") % {"victim": victim.pseudonym, "acts": acts}
     return LinkedRecord(at=victim.created_at, kind=_("Documented victim"), text=text,
@@ -116,18 +116,18 @@ def _victims(**criteria: Any) -> QuerySet[Victim]:
 class DocumentationLinks:
     """Registered with refuge.cases.links by DocumentationConfig.ready()."""
 
-    def case_records(self, case: Case, viewer: Any) -> list[LinkedRecord]:
+    def case_records(self, case: Case, viewer: Operator) -> list[LinkedRecord]:
         records = [_source_record(source, viewer) for source in _sources(case=case)]
         records += [_victim_record(victim, viewer)
                     for victim in _victims(case_person__case=case)]
         return records
 
-    def person_records(self, person: CasePerson, viewer: Any) -> list[LinkedRecord]:
+    def person_records(self, person: CasePerson, viewer: Operator) -> list[LinkedRecord]:
         records = [_victim_record(victim, viewer) for victim in _victims(case_person=person)]
         return records + [_source_record(source, viewer)
                           for source in _sources(given_by=person)]
 
-    def release_person(self, person: CasePerson, keep: KeepChoice, actor: Any) -> None:
+    def release_person(self, person: CasePerson, keep: KeepChoice, actor: Operator) -> None:
         victims = list(Victim.objects.filter(case_person=person))
         sources = list(Source.objects.filter(given_by=person))
         for record in (*victims, *sources):
@@ -150,7 +150,7 @@ def _anonymise(victims: list[Victim], sources: list[Source]) -> None:
         source.save(update_fields=["origin_name"])
 
 
-def _delete(victims: list[Victim], sources: list[Source], actor: Any) -> None:
+def _delete(victims: list[Victim], sources: list[Source], actor: Operator) -> None:
     """The person's victim records and acts go, and the testimonies they gave unless another
     victim's act rests on one: those are anonymised and kept, for that other victim's sake."""
     victim_ids = [victim.pk for victim in victims]

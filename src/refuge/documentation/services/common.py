@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.documentation.errors import ImpossibleDates
@@ -33,5 +34,5 @@ def check_dates(start: date, end: date) -> None:
         raise ImpossibleDates(_("The date is too far in the past."))
 
 
-def audit_created(actor: Any, record: models.Model) -> None:
+def audit_created(actor: Operator, record: models.Model) -> None:
     record_event(AuditAction.RECORD_CREATED, actor=actor, target=record)

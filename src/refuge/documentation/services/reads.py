@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
+from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.documentation import permissions
@@ -21,11 +20,11 @@ from refuge.documentation.selectors import (
 )
 
 
-def audit_read(actor: Any, record: models.Model, **details: str | int) -> None:
+def audit_read(actor: Operator, record: models.Model, **details: str | int) -> None:
     record_event(AuditAction.RECORD_READ, actor=actor, target=record, details=details)
 
 
-def read_event(operator: Any, event: Event) -> EventDossier:
+def read_event(operator: Operator, event: Event) -> EventDossier:
     """The event with its acts, sources and perpetrators: every record shown is a read."""
     dossier = event_dossier(event)
     audit_read(operator, event, acts=len(dossier.acts), sources=len(dossier.sources))
@@ -39,20 +38,21 @@ def read_event(operator: Any, event: Event) -> EventDossier:
     return dossier
 
 
-def read_victim(operator: Any, victim: Victim) -> list[ActView]:
+def read_victim(operator: Operator, victim: Victim) -> list[ActView]:
     """The victim (audited) and the acts done to them."""
     audit_read(operator, victim)
     return act_views(victim.acts.select_related("event"))
 
 
-def read_evidence(operator: Any, evidence_id: int) -> Evidence:
+def read_evidence(operator: Operator, evidence_id: int) -> Evidence:
     """One piece of evidence this operator may see (404 otherwise), the read audited."""
     evidence = permissions.get_evidence_for(operator, evidence_id)
     audit_read(operator, evidence)
     return evidence
 
 
-def read_acts(operator: Any, act_filter: ActFilter, *, limit: int) -> tuple[list[ActView], int]:
+def read_acts(operator: Operator, act_filter: ActFilter, *,
+              limit: int) -> tuple[list[ActView], int]:
     """The first `limit` acts matching the filter and how many match: one audited read of the
     list, naming how many were shown."""
     acts = acts_matching(act_filter)
@@ -62,7 +62,7 @@ def read_acts(operator: Any, act_filter: ActFilter, *, limit: int) -> tuple[list
     return act_views(acts[:limit]), total
 
 
-def shown_in_form(operator: Any, *records: models.Model, **details: str | int) -> None:
+def shown_in_form(operator: Operator, *records: models.Model, **details: str | int) -> None:
     """Records a form displays (to edit, to confirm a deletion, as choices): each is a read."""
     for record in records:
         audit_read(operator, record, **details)

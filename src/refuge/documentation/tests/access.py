@@ -59,7 +59,7 @@ def url_kwargs(world: World) -> dict[str, Any]:
 # change nothing.
 
 def _kwargs(world: World) -> dict[str, Any]:
-    return world.extra["kwargs"]  # type: ignore[no-any-return]
+    return world.extra["kwargs"]
 
 
 def _event_edit(world: World) -> dict[str, Any]:

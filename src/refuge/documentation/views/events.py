@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.roles import Capability
 from refuge.approvals.models import ActionStatus, PendingAction
 from refuge.approvals.selectors import pending_request
@@ -52,13 +52,13 @@ DOCUMENT = Capability.DOCUMENT
 
 
 @operator_required(DOCUMENT)
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: OperatorRequest) -> HttpResponse:
     return render(request, "documentation/event_list.html",
                   {"events": selectors.events_list()[:500]})
 
 
 @operator_required(DOCUMENT)
-def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_detail(request: OperatorRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
     dossier = reads.read_event(request.user, event)
     book = ConsentBook.for_records([], dossier.sources)
@@ -108,7 +108,7 @@ def _references(request: HttpRequest) -> dict[str, int]:
 
 @operator_required(DOCUMENT)
 @require_http_methods(["GET", "POST"])
-def take_testimony(request: HttpRequest, event_id: int | None = None) -> HttpResponse:
+def take_testimony(request: OperatorRequest, event_id: int | None = None) -> HttpResponse:
     """New event from a call, or (event_id) one more source for an existing event."""
     event = permissions.get_event_for(request.user, event_id) if event_id else None
     if event is not None and request.method == "POST":
@@ -117,7 +117,7 @@ def take_testimony(request: HttpRequest, event_id: int | None = None) -> HttpRes
                          initial=_references(request))
     if request.method == "POST" and form.is_valid():
         try:
-            result = record_testimony(actor=request.user,  # type: ignore[arg-type]
+            result = record_testimony(actor=request.user,
                                       testimony=_testimony(form.cleaned_data, event))
         except DomainError as error:
             form.add_error(None, str(error))
@@ -135,7 +135,7 @@ def take_testimony(request: HttpRequest, event_id: int | None = None) -> HttpRes
 
 @operator_required(DOCUMENT)
 @require_http_methods(["GET", "POST"])
-def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_edit(request: OperatorRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
     if not vault.can_read(event.envelope_id):
         messages.error(request, _("This event is not shared with you."))
@@ -147,7 +147,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
             changes = EventInput(place=find_place(data["place"]), **{
                 name: data[name] for name in ("event_type", "title", "description",
                                               "start_date", "end_date", "date_precision")})
-            update_event(actor=request.user, event=event,  # type: ignore[arg-type]
+            update_event(actor=request.user, event=event,
                          changes=changes, version=data["version"])
         except DomainError as error:
             form.add_error(None, str(error))
@@ -162,9 +162,9 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @operator_required(DOCUMENT)
 @require_POST
-def event_share(request: HttpRequest, event_id: int) -> HttpResponse:
+def event_share(request: OperatorRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
-    added = share_event_with_team(actor=request.user, event=event)  # type: ignore[arg-type]
+    added = share_event_with_team(actor=request.user, event=event)
     messages.success(request, _("Shared with the team: %(count)d new grant(s).")
                      % {"count": added})
     return redirect("documentation:event", event_id=event.pk)
@@ -172,14 +172,14 @@ def event_share(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @operator_required(DOCUMENT)
 @require_POST
-def act_verify(request: HttpRequest, act_id: int) -> HttpResponse:
+def act_verify(request: OperatorRequest, act_id: int) -> HttpResponse:
     act = permissions.get_act_for(request.user, act_id)
     form = VerifyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the act is verified."))
     else:
         try:
-            verify_act(actor=request.user, act=act,  # type: ignore[arg-type]
+            verify_act(actor=request.user, act=act,
                        reasoning=form.cleaned_data["reasoning"],
                        version=form.cleaned_data["version"])
         except DomainError as error:
@@ -193,7 +193,7 @@ def act_verify(request: HttpRequest, act_id: int) -> HttpResponse:
 
 @operator_required(DOCUMENT)
 @require_http_methods(["GET", "POST"])
-def victim_detail(request: HttpRequest, victim_id: int) -> HttpResponse:
+def victim_detail(request: OperatorRequest, victim_id: int) -> HttpResponse:
     victim = permissions.get_victim_for(request.user, victim_id)
     if request.method == "POST":
         permissions.require_readable(victim)
@@ -201,7 +201,7 @@ def victim_detail(request: HttpRequest, victim_id: int) -> HttpResponse:
                        initial={"consents": victim.consent_identified_use})
     if request.method == "POST" and form.is_valid():
         try:
-            record_consent(actor=request.user, victim=victim,  # type: ignore[arg-type]
+            record_consent(actor=request.user, victim=victim,
                            consents=form.cleaned_data["consents"])
         except DomainError as error:
             messages.error(request, str(error))
@@ -222,7 +222,7 @@ def victim_detail(request: HttpRequest, victim_id: int) -> HttpResponse:
 
 @operator_required(DOCUMENT)
 @require_http_methods(["GET", "POST"])
-def source_delete(request: HttpRequest, source_id: int) -> HttpResponse:
+def source_delete(request: OperatorRequest, source_id: int) -> HttpResponse:
     """Say what deleting the source changes; ask for it, with a reason (a second person
     confirms, refuge.approvals)."""
     source = permissions.get_source_for(request.user, source_id)
@@ -231,7 +231,7 @@ def source_delete(request: HttpRequest, source_id: int) -> HttpResponse:
     form = SourceDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            action = request_source_deletion(actor=request.user,  # type: ignore[arg-type]
+            action = request_source_deletion(actor=request.user,
                                              source=source, reason=form.cleaned_data["reason"])
         except DomainError as error:
             form.add_error(None, str(error))
@@ -262,7 +262,7 @@ def _after_request(request: HttpRequest, action: PendingAction, back: int | None
 
 @operator_required(DOCUMENT)
 @require_POST
-def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
+def victim_link(request: OperatorRequest, victim_id: int) -> HttpResponse:
     """Say which person of a case (shared with the operator) this victim is, or none."""
     victim = permissions.get_victim_for(request.user, victim_id)
     permissions.require_readable(victim)
@@ -270,7 +270,7 @@ def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a person of a case shared with you."))
     else:
-        link_victim(actor=request.user, victim=victim,  # type: ignore[arg-type]
+        link_victim(actor=request.user, victim=victim,
                     person=form.cleaned_data["person"])
         messages.success(request, _("The link to the case file is saved."))
     return redirect("documentation:victim", victim_id=victim.pk)
@@ -278,7 +278,7 @@ def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
 
 @operator_required(DOCUMENT)
 @require_POST
-def victim_attributes(request: HttpRequest, victim_id: int) -> HttpResponse:
+def victim_attributes(request: OperatorRequest, victim_id: int) -> HttpResponse:
     """Record a victim's gender and age group (only someone the victim is sealed to)."""
     victim = permissions.get_victim_for(request.user, victim_id)
     permissions.require_readable(victim)
@@ -286,7 +286,7 @@ def victim_attributes(request: HttpRequest, victim_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a gender and an age group from the lists."))
     else:
-        update_victim_attributes(actor=request.user, victim=victim,  # type: ignore[arg-type]
+        update_victim_attributes(actor=request.user, victim=victim,
                                  gender=form.cleaned_data["gender"],
                                  age_group=form.cleaned_data["age_group"])
         messages.success(request, _("Gender and age group saved."))
@@ -295,11 +295,11 @@ def victim_attributes(request: HttpRequest, victim_id: int) -> HttpResponse:
 
 @operator_required(DOCUMENT)
 @require_http_methods(["GET", "POST"])
-def place_list(request: HttpRequest) -> HttpResponse:
+def place_list(request: OperatorRequest) -> HttpResponse:
     form = PlaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            place = create_custom_place(actor=request.user,  # type: ignore[arg-type]
+            place = create_custom_place(actor=request.user,
                                         place=PlaceInput(**form.cleaned_data))
         except DomainError as error:
             form.add_error(None, str(error))

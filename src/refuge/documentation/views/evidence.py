@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.roles import Capability
 from refuge.approvals.selectors import pending_request
 from refuge.core.errors import DomainError
@@ -40,7 +40,7 @@ def _attachment(content: bytes, file_name: str, content_type: str) -> HttpRespon
 
 @operator_required(Capability.DOCUMENT)
 @require_POST
-def evidence_upload(request: HttpRequest, event_id: int) -> HttpResponse:
+def evidence_upload(request: OperatorRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
     permissions.require_readable(event)
     form = EvidenceForm(request.POST, request.FILES)
@@ -50,7 +50,7 @@ def evidence_upload(request: HttpRequest, event_id: int) -> HttpResponse:
         return redirect("documentation:event", event_id=event.pk)
     upload = form.cleaned_data["file"]
     try:
-        added = add_evidence(actor=request.user, event=event,  # type: ignore[arg-type]
+        added = add_evidence(actor=request.user, event=event,
                              content=upload.read(), file_name=upload.name or "",
                              description=form.cleaned_data["description"])
     except (DomainError, vault.VaultError) as error:
@@ -67,7 +67,7 @@ def evidence_upload(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @operator_required(Capability.DOCUMENT)
 @require_GET
-def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_detail(request: OperatorRequest, evidence_id: int) -> HttpResponse:
     evidence = reads.read_evidence(request.user, evidence_id)
     readable = vault.can_read(evidence.envelope_id)
     return render(request, "documentation/evidence_detail.html", {
@@ -81,10 +81,10 @@ def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 @operator_required(Capability.DOCUMENT)
 @require_POST
-def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_download(request: OperatorRequest, evidence_id: int) -> HttpResponse:
     evidence = permissions.get_evidence_for(request.user, evidence_id)
     try:
-        content = open_evidence(actor=request.user, evidence=evidence)  # type: ignore[arg-type]
+        content = open_evidence(actor=request.user, evidence=evidence)
     except (DomainError, vault.VaultError) as error:
         messages.error(request, str(error) if isinstance(error, DomainError)
                        else _("This file is not shared with you."))
@@ -95,10 +95,10 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 @operator_required(Capability.DOCUMENT)
 @require_POST
-def evidence_export(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_export(request: OperatorRequest, evidence_id: int) -> HttpResponse:
     evidence = permissions.get_evidence_for(request.user, evidence_id)
     try:
-        file_name, content = export_bundle(actor=request.user,  # type: ignore[arg-type]
+        file_name, content = export_bundle(actor=request.user,
                                            evidence=evidence)
     except (DomainError, vault.VaultError) as error:
         messages.error(request, str(error) if isinstance(error, DomainError)
@@ -109,7 +109,7 @@ def evidence_export(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 @operator_required(Capability.DOCUMENT)
 @require_POST
-def evidence_destroy(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_destroy(request: OperatorRequest, evidence_id: int) -> HttpResponse:
     """Ask for the file to be destroyed; a second person confirms (refuge.approvals)."""
     evidence = permissions.get_evidence_for(request.user, evidence_id)
     form = EvidenceDestroyForm(request.POST)
@@ -119,7 +119,7 @@ def evidence_destroy(request: HttpRequest, evidence_id: int) -> HttpResponse:
         return redirect("documentation:evidence", evidence_id=evidence.pk)
     try:
         action = request_evidence_destruction(
-            actor=request.user, evidence=evidence,  # type: ignore[arg-type]
+            actor=request.user, evidence=evidence,
             reason=DestructionReason(form.cleaned_data["reason"]),
             explanation=form.cleaned_data["explanation"])
     except DomainError as error:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
 from refuge.documentation.forms import ImportForm
@@ -17,12 +17,12 @@ from refuge.documentation.services.imports import REQUIRED_COLUMNS, import_organ
 
 @operator_required(Capability.DOCUMENT)
 @require_http_methods(["GET", "POST"])
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: OperatorRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             result = import_organisation_list(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 organisation=form.cleaned_data["organisation"],
                 content=form.cleaned_data["file"].read())
         except DomainError as error:

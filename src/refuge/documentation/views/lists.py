@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.roles import Capability
 from refuge.documentation.forms import ActFilterForm
 from refuge.documentation.selectors import ActFilter
@@ -25,7 +25,7 @@ def _act_filter(form: ActFilterForm) -> ActFilter:
 
 @operator_required(Capability.DOCUMENT)
 @require_GET
-def act_list(request: HttpRequest) -> HttpResponse:
+def act_list(request: OperatorRequest) -> HttpResponse:
     form = ActFilterForm(request.GET or None)
     act_filter = _act_filter(form) if not form.errors else ActFilter()
     acts, total = reads.read_acts(request.user, act_filter, limit=PAGE_SIZE)
@@ -37,14 +37,14 @@ def act_list(request: HttpRequest) -> HttpResponse:
 
 @operator_required(Capability.DOCUMENT)
 @require_GET
-def act_export(request: HttpRequest, file_format: str) -> HttpResponse:
+def act_export(request: OperatorRequest, file_format: str) -> HttpResponse:
     if file_format not in ("csv", "json"):
         raise Http404
     form = ActFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return HttpResponse(status=400)
     recipient = form.cleaned_data.get("recipient") if form.is_bound else None
-    export = export_acts(actor=request.user, act_filter=_act_filter(form),  # type: ignore[arg-type]
+    export = export_acts(actor=request.user, act_filter=_act_filter(form),
                          file_format=file_format, partner=recipient)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
@@ -73,7 +74,7 @@ class RepeatCheck:
     flags: list[FlagMatch] = field(default_factory=list)
 
 
-def check_repeat_caller(*, operator: Any, number: str, pseudonym: str) -> RepeatCheck:
+def check_repeat_caller(*, operator: Operator, number: str, pseudonym: str) -> RepeatCheck:
     """While the call goes on: was this number or name seen before? Saves nothing."""
     require(operator, Capability.HANDLE_CONTACTS)
     if number.strip():
@@ -87,7 +88,7 @@ def check_repeat_caller(*, operator: Any, number: str, pseudonym: str) -> Repeat
 
 
 @transaction.atomic
-def log_call(*, operator: Any, call: CallRecord) -> LoggedCall:
+def log_call(*, operator: Operator, call: CallRecord) -> LoggedCall:
     """Record a call, sealed to the operator and the intake pool; warn of repeat callers."""
     require(operator, Capability.HANDLE_CONTACTS)
     if call.callback_number:
@@ -129,7 +130,7 @@ def log_call(*, operator: Any, call: CallRecord) -> LoggedCall:
 
 
 @transaction.atomic
-def reveal_identifier(*, operator: Any, identifier: Identifier) -> str:
+def reveal_identifier(*, operator: Operator, identifier: Identifier) -> str:
     """Show one identifier in clear, once, on an explicit request; audited."""
     require(operator, Capability.REVEAL_IDENTIFIERS)
     value = identifier.value
@@ -141,7 +142,7 @@ def reveal_identifier(*, operator: Any, identifier: Identifier) -> str:
 
 
 @transaction.atomic
-def open_profile(*, operator: Any, profile_id: int) -> Profile:
+def open_profile(*, operator: Operator, profile_id: int) -> Profile:
     """Fetch a profile this operator may read, and audit the read."""
     require(operator, Capability.HANDLE_CONTACTS)
     profile = get_profile_for(operator, profile_id)
@@ -150,7 +151,8 @@ def open_profile(*, operator: Any, profile_id: int) -> Profile:
 
 
 @transaction.atomic
-def create_profile(*, operator: Any, pseudonym: str, contact: Contact | None = None) -> Profile:
+def create_profile(*, operator: Operator, pseudonym: str,
+                   contact: Contact | None = None) -> Profile:
     """A pseudonymous profile, sealed to its creator and the intake pool."""
     require(operator, Capability.HANDLE_CONTACTS)
     envelope = vault.create_envelope(purpose=vault.Purpose.PROFILE,
@@ -163,7 +165,7 @@ def create_profile(*, operator: Any, pseudonym: str, contact: Contact | None = N
 
 
 @transaction.atomic
-def link_contact(*, operator: Any, contact: Contact, profile: Profile) -> None:
+def link_contact(*, operator: Operator, contact: Contact, profile: Profile) -> None:
     require_visible(operator, contact)
     Contact.objects.filter(pk=contact.pk).update(profile=profile)
     contact.profile = profile
@@ -172,7 +174,7 @@ def link_contact(*, operator: Any, contact: Contact, profile: Profile) -> None:
 
 
 @transaction.atomic
-def add_profile_identifier(*, operator: Any, profile: Profile, kind: str,
+def add_profile_identifier(*, operator: Operator, profile: Profile, kind: str,
                            value: str) -> Identifier:
     """Attach a number, handle or address to a profile, sealed and blind-indexed."""
     require(operator, Capability.HANDLE_CONTACTS)
@@ -187,7 +189,7 @@ def add_profile_identifier(*, operator: Any, profile: Profile, kind: str,
 
 
 @transaction.atomic
-def flag_profile(*, operator: Any, profile: Profile, kind: str, expires_at: datetime,
+def flag_profile(*, operator: Operator, profile: Profile, kind: str, expires_at: datetime,
                  note: str = "") -> ProfileFlag:
     """Warn whoever meets this person again, until `expires_at`; the note is sealed."""
     require(operator, Capability.HANDLE_CONTACTS)

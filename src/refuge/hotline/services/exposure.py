@@ -9,13 +9,13 @@ on the contact or profile and at the top of the queue of whoever can read them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
@@ -69,18 +69,18 @@ def alerts_for_contact(contact: Contact) -> list[ExposureAlert]:
     return list(ExposureAlert.objects.filter(condition, resolved_at__isnull=True))
 
 
-def _readable_alerts(viewer: Any) -> QuerySet[ExposureAlert]:
+def _readable_alerts(viewer: Operator) -> QuerySet[ExposureAlert]:
     return ExposureAlert.objects.filter(Q(contact__in=contacts_visible_to(viewer))
                                         | Q(profile__in=profiles_visible_to(viewer)))
 
 
-def alerts_visible_to(viewer: Any) -> QuerySet[ExposureAlert]:
+def alerts_visible_to(viewer: Operator) -> QuerySet[ExposureAlert]:
     """Standing alerts on contacts or profiles this viewer can read."""
     return _readable_alerts(viewer).filter(resolved_at__isnull=True).order_by("raised_at", "pk")
 
 
 @transaction.atomic
-def resolve_alert(*, alert_id: int, operator: Any) -> ExposureAlert:
+def resolve_alert(*, alert_id: int, operator: Operator) -> ExposureAlert:
     """Someone warned the person: the alert stops showing (audited). Marking it twice (two
     colleagues at once) changes nothing the second time."""
     require(operator, Capability.HANDLE_CONTACTS)

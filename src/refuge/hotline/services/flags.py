@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
@@ -19,7 +18,7 @@ from refuge.vault import api as vault
 
 
 @transaction.atomic
-def index_contact_line(*, contact: Contact, operator: Any) -> int:
+def index_contact_line(*, contact: Contact, operator: Operator) -> int:
     """Blind-index the numbers, e-mails and handles in a web report's "safe way to contact
     you" line, once, so that flags and exposures find the reporter; returns how many.
 
@@ -55,7 +54,7 @@ def index_contact_line(*, contact: Contact, operator: Any) -> int:
 
 
 @transaction.atomic
-def lift_flag(*, flag: ProfileFlag, operator: Any, reason: str) -> ProfileFlag:
+def lift_flag(*, flag: ProfileFlag, operator: Operator, reason: str) -> ProfileFlag:
     """End a flag before its expiry, for a written reason (sealed with the profile)."""
     require(operator, Capability.HANDLE_CONTACTS)
     if not reason.strip():

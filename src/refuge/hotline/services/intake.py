@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -58,7 +57,7 @@ def register_access_keeper(keeper: AccessKeeper) -> None:
         _keepers.append(keeper)
 
 
-def mark_intake_grants(*, contact: Contact, operators: Iterable[Any]) -> None:
+def mark_intake_grants(*, contact: Contact, operators: Iterable[Operator | int]) -> None:
     """Record that these operators read the contact because they are on intake duty."""
     for operator in operators:
         operator_id = operator if isinstance(operator, int) else operator.pk
@@ -72,12 +71,12 @@ def on_duty() -> QuerySet[Operator]:
             .order_by("username"))
 
 
-def _missing_for(operator: Any) -> QuerySet[Contact]:
+def _missing_for(operator: Operator) -> QuerySet[Contact]:
     return (Contact.objects.filter(status__in=OPEN_STATUSES)
             .exclude(envelope_id__in=envelopes_granted_to(operator)))
 
 
-def _seal(contacts: Iterable[Contact], *, operator: Any, granted_by: Any) -> int:
+def _seal(contacts: Iterable[Contact], *, operator: Operator, granted_by: Operator | None) -> int:
     contacts = list(contacts)
     vault.preload(contact.envelope_id for contact in contacts)
     for contact in contacts:
@@ -93,7 +92,7 @@ class DutySealing:
 
 
 @transaction.atomic
-def seal_open_contacts_to(*, operator: Any, granted_by: Any) -> DutySealing:
+def seal_open_contacts_to(*, operator: Operator, granted_by: Operator) -> DutySealing:
     """Seal every open contact the current keyring can read to an operator on intake duty."""
     if not on_duty().filter(pk=operator.pk).exists():
         return DutySealing(0, 0)  # not a contact handler, or no keypair: nothing to seal to
@@ -110,7 +109,7 @@ def seal_open_contacts_to(*, operator: Any, granted_by: Any) -> DutySealing:
 
 
 @transaction.atomic
-def complete_intake_grants(*, viewer: Any) -> int:
+def complete_intake_grants(*, viewer: Operator) -> int:
     """Seal the open contacts this viewer holds to colleagues on duty who lack them.
 
     Called when the queue is opened; returns how many grants were added. Nothing happens
@@ -169,7 +168,7 @@ class OutOfReach:
     grantors: list[str]  # coordinators who can put the viewer on intake duty
 
 
-def waiting_out_of_reach(viewer: Any) -> OutOfReach:
+def waiting_out_of_reach(viewer: Operator) -> OutOfReach:
     """What the queue does not show this viewer: counts only, never which contacts."""
     hidden = (Contact.objects.filter(status__in=OPEN_STATUSES, assigned_to__isnull=True)
               .exclude(envelope_id__in=envelopes_granted_to(viewer)))

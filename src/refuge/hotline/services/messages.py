@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
@@ -30,7 +29,7 @@ def _mark_first_response(contact: Contact) -> None:
 
 
 @transaction.atomic
-def reply_to_reporter(*, contact: Contact, operator: Any, text: str) -> Message:
+def reply_to_reporter(*, contact: Contact, operator: Operator, text: str) -> Message:
     """Write to the reporter's mailbox (web reports only)."""
     require_visible(operator, contact)
     if contact.thread is None:
@@ -42,7 +41,7 @@ def reply_to_reporter(*, contact: Contact, operator: Any, text: str) -> Message:
 
 
 @transaction.atomic
-def read_attachment(*, operator: Any, contact: Contact, attachment: Attachment) -> bytes:
+def read_attachment(*, operator: Operator, contact: Contact, attachment: Attachment) -> bytes:
     """A file the reporter sent on this contact, decrypted; the read is audited (in
     attachment_bytes). Raises vault.VaultError when it cannot be opened."""
     require_visible(operator, contact)
@@ -52,7 +51,7 @@ def read_attachment(*, operator: Any, contact: Contact, attachment: Attachment) 
 
 
 @transaction.atomic
-def add_note(*, contact: Contact, operator: Any, text: str) -> Note:
+def add_note(*, contact: Contact, operator: Operator, text: str) -> Note:
     """An internal note, sealed with the contact, never shown to the reporter."""
     require_visible(operator, contact)
     note = Note.objects.create(contact=contact, envelope_id=contact.envelope_id,
@@ -63,7 +62,7 @@ def add_note(*, contact: Contact, operator: Any, text: str) -> Note:
 
 
 @transaction.atomic
-def save_template(*, operator: Any, template: ReplyTemplate | None, title: str, language: str,
+def save_template(*, operator: Operator, template: ReplyTemplate | None, title: str, language: str,
                   body: str, expected_version: int = 0) -> ReplyTemplate:
     """Create or edit a reply template (coordinators)."""
     require(operator, Capability.EDIT_TEMPLATES)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, F, Value, When
@@ -32,7 +31,7 @@ from refuge.vault import api as vault
 
 
 @transaction.atomic
-def open_contact(*, operator: Any, contact_id: int) -> Contact:
+def open_contact(*, operator: Operator, contact_id: int) -> Contact:
     """Fetch a contact this operator may read, audit the read; its new messages are read now."""
     require(operator, Capability.HANDLE_CONTACTS)
     contact = get_contact_for(operator, contact_id)
@@ -42,7 +41,7 @@ def open_contact(*, operator: Any, contact_id: int) -> Contact:
     return contact
 
 
-def require_visible(operator: Any, contact: Contact) -> None:
+def require_visible(operator: Operator, contact: Contact) -> None:
     """Refuse (as "not found") a contact whose envelope is not sealed to this operator."""
     require(operator, Capability.HANDLE_CONTACTS)
     if not contacts_visible_to(operator).filter(pk=contact.pk).exists():
@@ -50,7 +49,7 @@ def require_visible(operator: Any, contact: Contact) -> None:
 
 
 @transaction.atomic
-def take_contact(*, contact: Contact, operator: Any) -> None:
+def take_contact(*, contact: Contact, operator: Operator) -> None:
     """Assign an unassigned open contact to this operator; the first of two at once wins."""
     require_visible(operator, contact)
     taken = Contact.objects.filter(
@@ -72,7 +71,7 @@ def take_contact(*, contact: Contact, operator: Any) -> None:
 
 
 @transaction.atomic
-def hand_over(*, contact: Contact, operator: Any, to: Operator | None) -> None:
+def hand_over(*, contact: Contact, operator: Operator, to: Operator | None) -> None:
     """Pass a contact to a colleague (sharing its envelope) or back to the queue (None)."""
     require_visible(operator, contact)
     is_supervisor = has_capability(operator, Capability.SUPERVISE_HOTLINE)
@@ -106,7 +105,7 @@ class ContactChanges:
 
 
 @transaction.atomic
-def update_contact(*, contact: Contact, operator: Any, expected_version: int,
+def update_contact(*, contact: Contact, operator: Operator, expected_version: int,
                    changes: ContactChanges) -> None:
     """Save an operator's edit unless the contact changed meanwhile (no lost update)."""
     require_visible(operator, contact)
@@ -126,7 +125,7 @@ def update_contact(*, contact: Contact, operator: Any, expected_version: int,
 
 
 @transaction.atomic
-def close_contact(*, contact: Contact, operator: Any, reason: CloseReason,
+def close_contact(*, contact: Contact, operator: Operator, reason: CloseReason,
                   expected_version: int) -> None:
     """Close with a coded reason."""
     require_visible(operator, contact)
@@ -141,7 +140,7 @@ def close_contact(*, contact: Contact, operator: Any, reason: CloseReason,
 
 
 @transaction.atomic
-def merge_contact(*, contact: Contact, operator: Any, into_id: int,
+def merge_contact(*, contact: Contact, operator: Operator, into_id: int,
                   expected_version: int) -> Contact:
     """Fold a duplicate into an open contact the operator can read; returns the target."""
     require_visible(operator, contact)
@@ -163,7 +162,7 @@ def merge_contact(*, contact: Contact, operator: Any, into_id: int,
 
 
 @transaction.atomic
-def mark_case_opened(*, contact: Contact, operator: Any, case_id: int | str) -> None:
+def mark_case_opened(*, contact: Contact, operator: Operator, case_id: int | str) -> None:
     """For the cases app: the contact became a case, so it leaves the queue (audited).
 
     Refused with ContactClosed when it already became a case, with ContactChanged when

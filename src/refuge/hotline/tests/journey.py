@@ -192,9 +192,9 @@ def journey_browsers(base: str, *, profile_dir: Path) -> Iterator[tuple[Reporter
     with sync_playwright() as playwright:
         reporter_context = playwright.chromium.launch_persistent_context(
             str(profile_dir), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-            java_script_enabled=False, viewport=REPORTER_VIEWPORT, locale="ru-RU")
+            java_script_enabled=False, viewport=REPORTER_VIEWPORT, locale="ru-RU")  # type: ignore[arg-type]
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        desk_context = browser.new_context(viewport=OPERATOR_VIEWPORT, locale="ru-RU")
+        desk_context = browser.new_context(viewport=OPERATOR_VIEWPORT, locale="ru-RU")  # type: ignore[arg-type]
         reporter_page = reporter_context.new_page()
         desk_page = desk_context.new_page()
         for page in (reporter_page, desk_page):

@@ -8,7 +8,7 @@ from django.db import connection, connections
 from refuge.accounts.roles import Role
 from refuge.core.errors import DomainError
 from refuge.hotline import services
-from refuge.hotline.models import Contact, ContactStatus
+from refuge.hotline.models import CloseReason, Contact, ContactStatus
 from refuge.hotline.tests.factories import contact_of, web_report
 
 pytestmark = [
@@ -20,7 +20,7 @@ pytestmark = [
 
 def _at_once(*actions):
     barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
+    outcomes: list[str | DomainError | None] = [None] * len(actions)
 
     def run(index, action):
         try:
@@ -61,9 +61,11 @@ def test_two_simultaneous_closes_one_wins(operator_factory):
 
     outcomes = _at_once(
         lambda: services.close_contact(contact=Contact.objects.get(pk=contact.pk),
-                                       operator=first, reason="resolved", expected_version=0),
+                                       operator=first, reason=CloseReason.RESOLVED,
+        expected_version=0),
         lambda: services.close_contact(contact=Contact.objects.get(pk=contact.pk),
-                                       operator=second, reason="referred", expected_version=0))
+                                       operator=second, reason=CloseReason.REFERRED,
+expected_version=0))
 
     assert sorted(outcome == "ok" for outcome in outcomes) == [False, True]
     stored = Contact.objects.get(pk=contact.pk)

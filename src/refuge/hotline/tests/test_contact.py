@@ -138,7 +138,7 @@ def test_reply_templates_are_edited_by_coordinators_only(hotline_operator, coord
     assert client_for(hotline_operator).post(url, data).status_code == 403
     response = coordinator_client.post(url, data)
     assert response.status_code == 302
-    assert response.url == reverse("hotline:templates")
+    assert response.url == reverse("hotline:templates")  # type: ignore[attr-defined]
     assert ReplyTemplate.objects.get().body == "Спасибо, что написали."
     template = ReplyTemplate.objects.get()
     edit = reverse("hotline:template_edit", args=[template.pk])

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.permissions import has_capability
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
@@ -52,7 +52,7 @@ def _reply_form(request: HttpRequest) -> TextForm:
 
 
 @operator_required(Capability.HANDLE_CONTACTS)
-def contact_view(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_view(request: OperatorRequest, contact_id: int) -> HttpResponse:
     contact = services.open_contact(operator=request.user, contact_id=contact_id)
     services.index_contact_line(contact=contact, operator=request.user)
     indexes = services.contact_indexes(contact)
@@ -81,7 +81,7 @@ def contact_view(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @operator_required(Capability.HANDLE_CONTACTS)
 @require_GET
-def attachment_view(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment_view(request: OperatorRequest, attachment_id: int) -> HttpResponse:
     """One file of a report: a photo inline (re-encoded at intake), anything else as a
     download with its real type and a name that says nothing. Every read is audited."""
     contact, attachment = selectors.get_attachment_for(request.user, attachment_id)
@@ -99,12 +99,13 @@ def attachment_view(request: HttpRequest, attachment_id: int) -> HttpResponse:
 
 
 def _contact_action(form_class: type[forms.Form],
-                    action: Callable[[HttpRequest, Contact, dict[str, Any]], str]) -> Any:
+                    action: Callable[[OperatorRequest, Contact, dict[str, Any]], str],
+                    ) -> Callable[..., HttpResponse]:
     """A POST on one contact: validate, call the service, say what happened, go back."""
 
     @operator_required(Capability.HANDLE_CONTACTS)
     @require_POST
-    def view(request: HttpRequest, contact_id: int) -> HttpResponse:
+    def view(request: OperatorRequest, contact_id: int) -> HttpResponse:
         contact = selectors.get_contact_for(request.user, contact_id)
         form = form_class(request.POST)
         if not form.is_valid():
@@ -129,17 +130,17 @@ class _NoFields(forms.Form):
     pass
 
 
-def _take(request: HttpRequest, contact: Contact, data: dict[str, Any]) -> str:
+def _take(request: OperatorRequest, contact: Contact, data: dict[str, Any]) -> str:
     services.take_contact(contact=contact, operator=request.user)
     return _("You have this contact now.")
 
 
-def _hand_over(request: HttpRequest, contact: Contact, data: dict[str, Any]) -> str:
+def _hand_over(request: OperatorRequest, contact: Contact, data: dict[str, Any]) -> str:
     services.hand_over(contact=contact, operator=request.user, to=data["to"])
     return _("Handed over.")
 
 
-def _edit(request: HttpRequest, contact: Contact, data: dict[str, Any]) -> str:
+def _edit(request: OperatorRequest, contact: Contact, data: dict[str, Any]) -> str:
     services.update_contact(
         contact=contact, operator=request.user, expected_version=data["version"],
         changes=services.ContactChanges(
@@ -149,34 +150,34 @@ def _edit(request: HttpRequest, contact: Contact, data: dict[str, Any]) -> str:
     return _("Saved.")
 
 
-def _reply(request: HttpRequest, contact: Contact, data: dict[str, Any]) -> str:
+def _reply(request: OperatorRequest, contact: Contact, data: dict[str, Any]) -> str:
     services.reply_to_reporter(contact=contact, operator=request.user, text=data["text"])
     return _("Reply sent: the person will see it in their mailbox.")
 
 
-def _note(request: HttpRequest, contact: Contact, data: dict[str, Any]) -> str:
+def _note(request: OperatorRequest, contact: Contact, data: dict[str, Any]) -> str:
     services.add_note(contact=contact, operator=request.user, text=data["text"])
     return _("Note added.")
 
 
-def _close(request: HttpRequest, contact: Contact, data: dict[str, Any]) -> str:
+def _close(request: OperatorRequest, contact: Contact, data: dict[str, Any]) -> str:
     services.close_contact(contact=contact, operator=request.user, reason=data["reason"],
                            expected_version=data["version"])
     return _("Contact closed.")
 
 
-def _merge(request: HttpRequest, contact: Contact, data: dict[str, Any]) -> str:
+def _merge(request: OperatorRequest, contact: Contact, data: dict[str, Any]) -> str:
     target = services.merge_contact(contact=contact, operator=request.user,
                                     into_id=data["into"], expected_version=data["version"])
     return _("Merged into contact %(number)s.") % {"number": target.pk}
 
 
-def _new_profile(request: HttpRequest, contact: Contact, data: dict[str, Any]) -> str:
+def _new_profile(request: OperatorRequest, contact: Contact, data: dict[str, Any]) -> str:
     services.create_profile(operator=request.user, pseudonym=data["pseudonym"], contact=contact)
     return _("Profile created and linked.")
 
 
-def _link_profile(request: HttpRequest, contact: Contact, data: dict[str, Any]) -> str:
+def _link_profile(request: OperatorRequest, contact: Contact, data: dict[str, Any]) -> str:
     profile = selectors.get_profile_for(request.user, data["profile"])
     services.link_contact(operator=request.user, contact=contact, profile=profile)
     return _("Linked to the profile.")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from refuge.accounts import services as accounts
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.models import Operator
 from refuge.accounts.permissions import has_capability
 from refuge.accounts.roles import Capability
@@ -19,14 +19,14 @@ from refuge.hotline.forms import IntakeDutyForm
 
 
 @operator_required(Capability.MANAGE_OPERATORS)
-def intake_duty_view(request: HttpRequest) -> HttpResponse:
+def intake_duty_view(request: OperatorRequest) -> HttpResponse:
     rows, total = services.intake_duty_overview()
     return render(request, "hotline/intake_duty.html", {"rows": rows, "total": total})
 
 
 @operator_required(Capability.MANAGE_OPERATORS)
 @require_POST
-def set_intake_duty_view(request: HttpRequest, operator_id: int) -> HttpResponse:
+def set_intake_duty_view(request: OperatorRequest, operator_id: int) -> HttpResponse:
     operator = get_object_or_404(Operator, pk=operator_id)
     form = IntakeDutyForm(request.POST)
     if not form.is_valid() or not has_capability(operator, Capability.HANDLE_CONTACTS):

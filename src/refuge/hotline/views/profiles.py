@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.permissions import has_capability
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
@@ -18,7 +18,7 @@ from refuge.hotline.models import ProfileFlag
 
 
 @operator_required(Capability.HANDLE_CONTACTS)
-def profile_view(request: HttpRequest, profile_id: int) -> HttpResponse:
+def profile_view(request: OperatorRequest, profile_id: int) -> HttpResponse:
     profile = services.open_profile(operator=request.user, profile_id=profile_id)
     contact_ids = list(profile.contacts.values_list("pk", flat=True))
     visible = set(selectors.contacts_visible_to(request.user).filter(pk__in=contact_ids)
@@ -39,7 +39,7 @@ def profile_view(request: HttpRequest, profile_id: int) -> HttpResponse:
 
 @operator_required(Capability.HANDLE_CONTACTS)
 @require_POST
-def add_identifier_view(request: HttpRequest, profile_id: int) -> HttpResponse:
+def add_identifier_view(request: OperatorRequest, profile_id: int) -> HttpResponse:
     profile = selectors.get_profile_for(request.user, profile_id)
     form = IdentifierForm(request.POST)
     if form.is_valid():
@@ -58,7 +58,7 @@ def add_identifier_view(request: HttpRequest, profile_id: int) -> HttpResponse:
 
 @operator_required(Capability.HANDLE_CONTACTS)
 @require_POST
-def add_flag_view(request: HttpRequest, profile_id: int) -> HttpResponse:
+def add_flag_view(request: OperatorRequest, profile_id: int) -> HttpResponse:
     profile = selectors.get_profile_for(request.user, profile_id)
     form = FlagForm(request.POST)
     if form.is_valid():
@@ -77,7 +77,7 @@ def add_flag_view(request: HttpRequest, profile_id: int) -> HttpResponse:
 
 @operator_required(Capability.HANDLE_CONTACTS)
 @require_POST
-def lift_flag_view(request: HttpRequest, flag_id: int) -> HttpResponse:
+def lift_flag_view(request: OperatorRequest, flag_id: int) -> HttpResponse:
     """End a flag early, for a reason; only readers of its profile (404 for the others)."""
     flag = ProfileFlag.objects.filter(pk=flag_id).first()
     if flag is None:
@@ -98,7 +98,7 @@ def lift_flag_view(request: HttpRequest, flag_id: int) -> HttpResponse:
 
 @operator_required(Capability.HANDLE_CONTACTS)
 @require_POST
-def resolve_alert_view(request: HttpRequest, alert_id: int) -> HttpResponse:
+def resolve_alert_view(request: OperatorRequest, alert_id: int) -> HttpResponse:
     """Someone warned the exposed person: the alert stops showing (404 unless readable)."""
     alert = services.resolve_alert(alert_id=alert_id, operator=request.user)
     messages.success(request, _("Marked as warned."))
@@ -109,7 +109,7 @@ def resolve_alert_view(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @operator_required(Capability.REVEAL_IDENTIFIERS)
 @require_POST
-def reveal_view(request: HttpRequest, identifier_id: int) -> HttpResponse:
+def reveal_view(request: OperatorRequest, identifier_id: int) -> HttpResponse:
     """Show one identifier, on an explicit POST, audited; the page is never cached."""
     identifier = selectors.get_identifier_for(request.user, identifier_id)
     value = services.reveal_identifier(operator=request.user, identifier=identifier)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.permissions import has_capability
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
@@ -22,7 +22,7 @@ from refuge.hotline.forms import CallForm
 QUEUE_REFRESH_SECONDS = 30
 
 
-def home_panel(request: HttpRequest) -> dict[str, Any] | None:
+def home_panel(request: OperatorRequest) -> dict[str, Any] | None:
     """The console home's hotline panel: unread follow-ups, for operators who handle contacts."""
     if not has_capability(request.user, Capability.HANDLE_CONTACTS):
         return None
@@ -32,7 +32,7 @@ def home_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 
 @operator_required(Capability.HANDLE_CONTACTS)
-def queue_view(request: HttpRequest) -> HttpResponse:
+def queue_view(request: OperatorRequest) -> HttpResponse:
     # Colleagues put on intake duty receive what this viewer holds (see services.intake).
     services.complete_intake_grants(viewer=request.user)
     counts = selectors.open_counts(request.user)
@@ -46,7 +46,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _check_repeat(request: HttpRequest) -> tuple[CallForm, services.RepeatCheck | None]:
+def _check_repeat(request: OperatorRequest) -> tuple[CallForm, services.RepeatCheck | None]:
     """The "check" button: look the number and name up while the caller is on the line.
 
     Nothing is saved; the form comes back with what was typed, without complaining about
@@ -66,7 +66,7 @@ def _check_repeat(request: HttpRequest) -> tuple[CallForm, services.RepeatCheck 
     return CallForm(initial=typed), repeat
 
 
-def _save_call(request: HttpRequest, form: CallForm) -> HttpResponse | None:
+def _save_call(request: OperatorRequest, form: CallForm) -> HttpResponse | None:
     data = form.cleaned_data
     try:
         logged = services.log_call(operator=request.user, call=services.CallRecord(
@@ -93,7 +93,7 @@ def _save_call(request: HttpRequest, form: CallForm) -> HttpResponse | None:
 
 
 @operator_required(Capability.HANDLE_CONTACTS)
-def call_view(request: HttpRequest) -> HttpResponse:
+def call_view(request: OperatorRequest) -> HttpResponse:
     if request.method == "POST" and "check" in request.POST:
         form, repeat = _check_repeat(request)
         return render(request, "hotline/call_form.html", {"form": form, "repeat": repeat})
@@ -106,6 +106,6 @@ def call_view(request: HttpRequest) -> HttpResponse:
 
 
 @operator_required(Capability.SUPERVISE_HOTLINE)
-def supervisor_view(request: HttpRequest) -> HttpResponse:
+def supervisor_view(request: OperatorRequest) -> HttpResponse:
     return render(request, "hotline/supervisor.html",
                   {"report": selectors.supervisor_report()})

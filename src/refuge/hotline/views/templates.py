@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from refuge.accounts.decorators import operator_required
+from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
 from refuge.hotline import services
@@ -16,13 +16,13 @@ from refuge.hotline.models import ReplyTemplate
 
 
 @operator_required(Capability.HANDLE_CONTACTS)
-def template_list_view(request: HttpRequest) -> HttpResponse:
+def template_list_view(request: OperatorRequest) -> HttpResponse:
     return render(request, "hotline/template_list.html",
                   {"templates": ReplyTemplate.objects.all()})
 
 
 @operator_required(Capability.EDIT_TEMPLATES)
-def template_edit_view(request: HttpRequest, template_id: int | None = None) -> HttpResponse:
+def template_edit_view(request: OperatorRequest, template_id: int | None = None) -> HttpResponse:
     template = get_object_or_404(ReplyTemplate, pk=template_id) if template_id else None
     form = TemplateForm(request.POST or None, instance=template,
                         initial={"version": template.version if template else 0})

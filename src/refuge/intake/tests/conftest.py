@@ -21,6 +21,6 @@ def _compiled_catalogues() -> None:
     from django.utils.translation import trans_real
 
     call_command("compilecatalogues", verbosity=0)
-    trans_real._translations = {}  # forget catalogues loaded before they were compiled
-    trans_real._default = None
+    trans_real._translations = {}  # type: ignore[attr-defined]  # forget catalogues loaded before they were compiled
+    trans_real._default = None  # type: ignore[attr-defined]
     gettext_module._translations.clear()  # type: ignore[attr-defined]  # its file cache

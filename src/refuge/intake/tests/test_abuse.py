@@ -5,6 +5,7 @@ budget), the JavaScript-free spam trap."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -27,7 +28,7 @@ def _limits(settings, **changes: int) -> None:
     settings.INTAKE_RATE_LIMITS = {**settings.INTAKE_RATE_LIMITS, **changes}
 
 
-def _post_report(address: str, client: Client | None = None, **headers: str) -> str:
+def _post_report(address: str, client: Client | None = None, **headers: Any) -> str:
     client = client or Client(REMOTE_ADDR=address, **headers)
     page = follow_303(client, client.post("/", report_data(client))).content.decode()
     # Going on to another page ends the receipt page (views._show_receipt), as a person

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from refuge.testing import TEST_PASSWORD
@@ -76,7 +78,7 @@ def test_an_entry_lives_no_longer_than_its_time_to_live(coordinator, settings,
                                                        monkeypatch) -> None:
     settings.VAULT_GRANT_CACHE_SECONDS = 600
     now = [1000.0]
-    monkeypatch.setattr(grant_cache.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
     note = sealed_note(coordinator, "Убежище в Тбилиси", readers=[coordinator])
     reader = session_reader(coordinator)
     assert read(reader, note) == "Убежище в Тбилиси"
@@ -98,9 +100,9 @@ def test_expired_entries_are_swept_without_being_looked_up(coordinator, settings
     settings.VAULT_GRANT_CACHE_SECONDS = 60
     # The cache remembers when it last swept (an earlier test's store, perhaps on that test's
     # fake clock, ahead of the real one): start this clock there.
-    now = [grant_cache.time.monotonic()]
+    now = [time.monotonic()]
     monkeypatch.setattr(grant_cache._state, "swept_at", now[0])
-    monkeypatch.setattr(grant_cache.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
     grant_cache.store(b"k" * 32, b"first grant", b"d" * 32)
     now[0] += grant_cache.SWEEP_EVERY_SECONDS + 61
 

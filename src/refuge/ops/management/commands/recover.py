@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.core.management.arguments import plain_text
 from refuge.vault.api import (
@@ -58,7 +59,7 @@ class Command(BaseCommand):
         report_skipped(self.stderr, restored.skipped)
 
     @staticmethod
-    def _coordinator(username: str) -> Any:
+    def _coordinator(username: str) -> Operator:
         operator = get_user_model().objects.filter(username=username, is_active=True).first()
         if operator is None:
             raise CommandError(f"No active operator is called {username!r}.")
