@@ -17,8 +17,6 @@ Failures are forgotten after LOGIN_FAILURE_MEMORY_HOURS.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +35,7 @@ from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.core.addresses import ClientAddress
+from refuge.vault import api as vault
 
 MAX_DOUBLINGS = 20  # the cap is reached long before; this only bounds the arithmetic
 
@@ -62,8 +61,7 @@ class AccountLockout:
 
 
 def _key(kind: str, value: str) -> str:
-    secret = hashlib.sha256(b"refuge-lockout:" + settings.SECRET_KEY.encode()).digest()
-    return hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    return vault.keyed_digest("lockout", f"{kind}:{value}")
 
 
 def username_key(username: str) -> str:

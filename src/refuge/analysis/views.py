@@ -34,10 +34,7 @@ from refuge.analysis.reports import (
     report_pdf,
 )
 from refuge.analysis.statistics import StatisticsFilter
-from refuge.audit.models import AuditAction
-from refuge.audit.services import record_event
 from refuge.core.errors import DomainError
-from refuge.documentation.models import Victim
 
 
 def _filter_from(request: HttpRequest) -> tuple[StatisticsFilterForm, StatisticsFilter]:
@@ -147,15 +144,7 @@ def estimate_job_view(request: OperatorRequest, estimate_job_id: int) -> HttpRes
 
 @operator_required(Capability.ANALYSE)
 def review_view(request: OperatorRequest) -> HttpResponse:
-    candidates = list(CandidatePair.objects.all()[:50])
-    victims = Victim.objects.in_bulk(
-        [c.victim_low_id for c in candidates] + [c.victim_high_id for c in candidates]
-    )
-    rows = [
-        (candidate, victims[candidate.victim_low_id], victims[candidate.victim_high_id])
-        for candidate in candidates
-    ]
-    _audit_names_shown(request, len(victims), "review")
+    rows = services.pairs_for_review(analyst=request.user)
     return render(request, "analysis/review.html",
                   {"rows": rows, "total": CandidatePair.objects.count(), "run": latest_run()})
 
@@ -174,16 +163,10 @@ def decide_view(request: OperatorRequest, candidate_id: int) -> HttpResponse:
     return redirect("analysis:review")
 
 
-def _audit_names_shown(request: OperatorRequest, count: int, page: str) -> None:
-    record_event(AuditAction.RECORD_READ, actor=request.user, target_type="documentation.Victim",
-                 target_id=page, details={"shown": count})  # fmt: skip
-
-
 @operator_required(Capability.ANALYSE)
 def clusters_view(request: OperatorRequest) -> HttpResponse:
     run = latest_run()
-    people = linking.merged_people(run) if run else []
-    _audit_names_shown(request, sum(len(person.victims) for person in people), "clusters")
+    people = services.merged_people_shown(analyst=request.user, run=run)
     return render(request, "analysis/clusters.html", {
         "run": run, "people": people, "error": request.GET.get("error") == "1",
         "merge_form": MergeForm(),

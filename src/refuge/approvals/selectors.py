@@ -10,6 +10,8 @@ from django.utils import timezone
 from refuge.accounts.models import Operator
 from refuge.approvals import registry
 from refuge.approvals.models import ActionStatus, PendingAction
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
 from refuge.vault import api as vault
 
 RECENT = 50
@@ -51,6 +53,13 @@ def view_of(action: PendingAction, operator: Operator) -> ActionView:
         url=handler.describe(target).url if target is not None else "",
         target_exists=target is not None, may_confirm=may_confirm, is_mine=is_mine,
         is_overdue=action.status == ActionStatus.PENDING and action.expires_at <= timezone.now())
+
+
+def read_view_of(action: PendingAction, operator: Operator) -> ActionView:
+    """The action as this operator sees it, its reason included: the read is audited."""
+    view = view_of(action, operator)
+    record_event(AuditAction.RECORD_READ, actor=operator, target=action)
+    return view
 
 
 def pending_for(operator: Operator) -> list[ActionView]:

@@ -14,8 +14,6 @@ from refuge.approvals.errors import ApprovalError
 from refuge.approvals.forms import ConfirmForm
 from refuge.approvals.permissions import get_action_for
 from refuge.approvals.services import confirm_action, refuse_action
-from refuge.audit.models import AuditAction
-from refuge.audit.services import record_event
 from refuge.core.errors import DomainError
 
 
@@ -32,8 +30,7 @@ def action_list(request: OperatorRequest) -> HttpResponse:
 @operator_required()
 def action_detail(request: OperatorRequest, action_id: int) -> HttpResponse:
     action = get_action_for(request.user, action_id)
-    view = selectors.view_of(action, request.user)
-    record_event(AuditAction.RECORD_READ, actor=request.user, target=action)  # the reason
+    view = selectors.read_view_of(action, request.user)
     handler = registry.handler_for(action.kind)
     return render(request, "approvals/detail.html", {
         "view": view, "action": action, "confirmer_label": handler.confirmer_label,

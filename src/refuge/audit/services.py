@@ -9,11 +9,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
 from refuge.audit.models import AuditAction, AuditEvent, AuditHead
+from refuge.core.keys import derived_key
 from refuge.core.operators import OperatorLike
 
 GENESIS_HASH = "0" * 64
@@ -22,7 +22,7 @@ DetailValue = str | int | bool | None
 
 def _chain_key() -> bytes:
     # Keyed so that someone holding only a copy of the database cannot forge a valid chain.
-    return hashlib.sha256(b"refuge-audit-chain:" + settings.SECRET_KEY.encode()).digest()
+    return derived_key("audit-chain")
 
 
 def _entry_digest(*, previous_hash: str, fields: Mapping[str, Any]) -> str:

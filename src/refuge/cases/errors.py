@@ -2,11 +2,20 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from refuge.core.errors import DomainError
+from refuge.core.errors import ConflictError, DomainError
 
 
 class CaseError(DomainError):
     """Base of the case rules' refusals; the message is safe to show."""
+
+
+class CaseChanged(ConflictError):
+    """Someone saved the case after it was opened (refuge.core.concurrency)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Someone else changed this case since you opened it. Reload and try again.")
+        )
 
 
 class CaseClosed(CaseError):

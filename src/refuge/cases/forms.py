@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.models import Operator
-from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
+from refuge.accounts.roles import Capability
+from refuge.accounts.selectors import operators_with
 from refuge.approvals.forms import reason_field
 from refuge.cases.links import KeepChoice
 from refuge.cases.models import (
@@ -44,9 +45,7 @@ def _line(label: Any, *, required: bool = False, max_length: int = 200) -> forms
 
 
 def case_workers() -> QuerySet[Operator]:
-    roles = [role for role, capabilities in ROLE_CAPABILITIES.items()
-             if Capability.MANAGE_CASES in capabilities]
-    return Operator.objects.filter(is_active=True, role__in=roles, vault_key__isnull=False)
+    return operators_with(Capability.MANAGE_CASES).order_by("username")
 
 
 class OpenCaseForm(forms.Form):

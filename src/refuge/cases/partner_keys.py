@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.models import Operator
 from refuge.accounts.permissions import has_capability, require
-from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
+from refuge.accounts.roles import Capability
+from refuge.accounts.selectors import operators_with
 from refuge.approvals.errors import ReadBackMismatch
 from refuge.approvals.models import ActionStatus, PendingAction
 from refuge.approvals.registry import Details, Subject
@@ -62,9 +63,8 @@ class PartnerKeyChange:
         return has_capability(actor, Capability.APPROVE_SPENDING)
 
     def confirmers(self, target: Partner) -> list[Operator]:
-        roles = [role for role, capabilities in ROLE_CAPABILITIES.items()
-                 if Capability.APPROVE_SPENDING in capabilities]
-        return list(Operator.objects.filter(is_active=True, role__in=roles))
+        return list(operators_with(Capability.APPROVE_SPENDING, holding_key=False)
+                    .order_by("username"))
 
     def fast_path(self, actor: Operator, target: Partner, details: Details) -> str | None:
         return None

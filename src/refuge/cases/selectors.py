@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from refuge.accounts.models import Operator
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
 from refuge.cases import links
 from refuge.cases.models import (
     Case,
@@ -26,6 +28,15 @@ from refuge.cases.models import (
     Task,
 )
 from refuge.hotline.flags import FlagMatch, contact_indexes, flags_matching
+
+
+def read_case_list(operator: Operator) -> list[Case]:
+    """The cases shared with this operator, as the list shows them (each by its pseudonym):
+    one audited read naming how many were listed."""
+    cases = list(cases_visible_to(operator))
+    record_event(AuditAction.RECORD_READ, actor=operator, target_type="cases.Case",
+                 target_id="list", details={"count": len(cases)})
+    return cases
 
 
 def cases_visible_to(operator: Operator) -> QuerySet[Case]:

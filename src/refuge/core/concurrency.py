@@ -36,12 +36,17 @@ class StaleRecord(ConflictError):
 
 
 def save_with_version(instance: models.Model, fields: Iterable[str], *,
-                      expected_version: int) -> int:
+                      expected_version: int,
+                      conflict: type[ConflictError] | ConflictError = StaleRecord) -> int:
     """Write `fields` of `instance` only if its stored version is still `expected_version`.
 
-    Returns the new version (also set on the instance). Raises StaleRecord (a ConflictError)
-    when the row was changed or deleted in the meantime. Call it inside the service's
-    transaction, next to the audit event, so a refused save writes nothing.
+    Returns the new version (also set on the instance). Raises `conflict` (StaleRecord unless
+    the caller names its own ConflictError, with its own message) when the row was changed or
+    deleted in the meantime. With no fields it only claims the version: the caller then saves
+    as usual, the conflict already excluded. Each field's value is what `Model.save()` would
+    write (its `pre_save`), so sealed fields are encrypted and never reach the UPDATE as text.
+    Call it inside the service's transaction, next to the audit event, so a refused save
+    writes nothing.
     """
     names = [name for name in fields if name != VERSION_FIELD]
     model = type(instance)
@@ -50,12 +55,12 @@ def save_with_version(instance: models.Model, fields: Iterable[str], *,
         field = model._meta.get_field(name)
         if not isinstance(field, models.Field):
             raise TypeError(f"{name} is not a concrete field of {model.__name__}")
-        values[field.attname] = getattr(instance, field.attname)
+        values[field.attname] = field.pre_save(instance, False)
     updated = model._default_manager.filter(
         pk=instance.pk, **{VERSION_FIELD: expected_version}
     ).update(**values, **{VERSION_FIELD: F(VERSION_FIELD) + 1})
     if updated == 0:
-        raise StaleRecord
+        raise conflict
     new_version = expected_version + 1
     setattr(instance, VERSION_FIELD, new_version)
     return new_version

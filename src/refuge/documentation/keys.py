@@ -10,20 +10,13 @@ keyed hashing that does not exist yet.)
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import unicodedata
 
-from django.conf import settings
-
-
-def _index_key(label: str) -> bytes:
-    return hashlib.sha256(f"refuge-documentation-{label}:".encode()
-                          + settings.SECRET_KEY.encode()).digest()
+from refuge.vault import api as vault
 
 
 def keyed_digest(label: str, value: str) -> str:
-    return hmac.new(_index_key(label), value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return vault.keyed_digest(f"documentation-{label}", value)
 
 
 def normalise_name(value: str) -> str:

@@ -12,7 +12,8 @@ from django.http import Http404
 
 from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
-from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
+from refuge.accounts.roles import Capability
+from refuge.accounts.selectors import operators_with
 from refuge.documentation.models import Act, Event, Evidence, Perpetrator, Source, Victim
 from refuge.vault import api as vault
 
@@ -20,8 +21,7 @@ ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 def _holding(*capabilities: Capability) -> list[Operator]:
-    roles = [role for role, held in ROLE_CAPABILITIES.items() if set(capabilities) & held]
-    return list(Operator.objects.filter(is_active=True, role__in=roles))
+    return list(operators_with(*capabilities, holding_key=False).order_by("username"))
 
 
 def documentation_team() -> list[Operator]:

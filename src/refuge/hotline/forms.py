@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.models import Operator
+from refuge.accounts.roles import Capability
+from refuge.accounts.selectors import operators_with
 from refuge.core.timezones import ZonedDateTimeField
 from refuge.hotline.models import (
     CloseReason,
@@ -95,7 +97,8 @@ class HandOverForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["to"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Operator.objects.filter(is_active=True, vault_key__isnull=False)
+        # Any active key holder, as before; hand_over refuses one who does not handle contacts.
+        field.queryset = operators_with(*Capability).order_by("username")
 
 
 class ProfileForm(forms.Form):

@@ -22,8 +22,6 @@ refusal of each bucket in a window is audited (INTAKE_RATE_LIMITED, with the sco
 from __future__ import annotations
 
 import enum
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -37,6 +35,7 @@ from refuge.audit.services import record_event
 from refuge.core.addresses import client_address
 from refuge.intake.browser import COOKIE_NAME
 from refuge.intake.models import RateCounter, SpentFormToken
+from refuge.vault import api as vault
 
 PENDING_RECEIPT_LIFETIME = timedelta(minutes=15)
 NO_COOKIE = "no-cookie"  # browsers that sent no key share one bucket
@@ -68,10 +67,7 @@ def _window_start(now: datetime) -> datetime:
 
 
 def _bucket(scope: str, subject: str, window_start: datetime) -> str:
-    window_key = hashlib.sha256(
-        f"refuge-intake-rate:{settings.SECRET_KEY}:{window_start.isoformat()}".encode()
-    ).digest()
-    digest = hmac.new(window_key, f"{scope}:{subject}".encode(), hashlib.sha256).hexdigest()
+    digest = vault.keyed_digest("intake-rate", f"{scope}:{subject}", window_start.isoformat())
     return f"{scope}:{digest[:48]}"
 
 

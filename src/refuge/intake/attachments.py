@@ -8,11 +8,9 @@ What cleaning takes out of photos, PDF documents and recordings: see `scrub`.
 from __future__ import annotations
 
 import io
-import os
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import filetype
 from django.conf import settings
@@ -111,10 +109,7 @@ def _opens(clean: CleanFile) -> bool:
     return kind is not None and kind.mime == clean.content_type
 
 
-def _directory() -> Path:
-    directory = Path(settings.MEDIA_ROOT) / "intake"
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return directory
+AREA = "intake"  # MEDIA_ROOT/intake/, in the vault's file store
 
 
 def _label(stored_name: str) -> str:
@@ -128,25 +123,21 @@ def store_attachments(*, message: Message, files: Iterable[CleanFile]) -> list[A
     removed before the error propagates; a failure of the commit itself can leave a file that
     no grant can open (its envelope never committed).
     """
-    written: list[Path] = []
+    written: list[str] = []
     stored: list[Attachment] = []
     try:
         for clean in files:
             stored_name = secrets.token_hex(16)
-            ciphertext = vault.encrypt_bytes(message.envelope_id, clean.data,
-                                             label=_label(stored_name))
-            path = _directory() / stored_name
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            written.append(path)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(ciphertext)
+            written.append(stored_name)
+            vault.store_bytes(AREA, stored_name, envelope_id=message.envelope_id,
+                              content=clean.data, label=_label(stored_name))
             stored.append(Attachment.objects.create(
                 message=message, envelope_id=message.envelope_id,
                 content_type=clean.content_type, size_bytes=len(clean.data),
                 stored_name=stored_name))
     except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for stored_name in written:
+            vault.remove_bytes(AREA, stored_name)
         raise
     return stored
 
@@ -164,12 +155,8 @@ def download_name(attachment: Attachment, *, prefix: str) -> str:
 
 def attachment_bytes(attachment: Attachment) -> bytes:
     """The decrypted file, for a reader whose keyring opens the thread (the read is audited)."""
-    try:
-        ciphertext = (_directory() / attachment.stored_name).read_bytes()
-    except FileNotFoundError as error:
-        raise vault.UnreadableRecord(attachment.envelope_id) from error
-    data = vault.decrypt_bytes(attachment.envelope_id, ciphertext,
-                               label=_label(attachment.stored_name))
+    data = vault.read_bytes(AREA, attachment.stored_name, envelope_id=attachment.envelope_id,
+                            label=_label(attachment.stored_name))
     operator_id = vault.current_operator_id()
     reader = Operator.objects.filter(pk=operator_id).first() if operator_id else None
     record_event(AuditAction.RECORD_READ, actor=reader, target=attachment,

@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from refuge.accounts.models import Operator
-from refuge.accounts.roles import Capability, roles_with
+from refuge.accounts.roles import Capability
+from refuge.accounts.selectors import operators_with
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.intake.attachments import CleanFile, store_attachments
@@ -42,8 +43,8 @@ def form_digest(form_nonce: str) -> str:
 def intake_readers() -> list[Operator]:
     """Operators a new web report is sealed to: active, on intake duty, and in a role that
     handles contacts (a duty flag left on an analyst's account opens them nothing)."""
-    return list(Operator.objects.filter(is_active=True, is_on_intake_duty=True,
-                                        role__in=roles_with(Capability.HANDLE_CONTACTS)))
+    return list(operators_with(Capability.HANDLE_CONTACTS, holding_key=False)
+                .filter(is_on_intake_duty=True).order_by("username"))
 
 
 def _spend_form(form_nonce: str | None) -> SpentFormToken | None:

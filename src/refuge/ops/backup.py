@@ -17,8 +17,6 @@ from __future__ import annotations
 import base64
 import datetime
 import decimal
-import hashlib
-import hmac
 import json
 import os
 import uuid
@@ -61,8 +59,7 @@ class RestoreSummary:
 
 def installation_id() -> bytes:
     """A stable identifier of this installation, derived from its secret key (not secret)."""
-    return hmac.new(settings.SECRET_KEY.encode(), b"refuge-installation-id",
-                    hashlib.sha256).digest()[:16]
+    return vault.installation_id()
 
 
 def _dumped_models() -> list[type[models.Model]]:

@@ -3,6 +3,7 @@
 Feature apps use these names and `refuge.vault.fields`; they never see a key.
 """
 
+from refuge.core.keys import derived_key, installation_id, keyed_digest
 from refuge.vault.backup import BackupError, open_backup, seal_backup
 from refuge.vault.blind import (
     IndexKind,
@@ -32,7 +33,14 @@ from refuge.vault.errors import (
     WrongPassword,
 )
 from refuge.vault.fields import SealedTextField, Unreadable, is_readable
-from refuge.vault.files import delete_file, read_file, store_file
+from refuge.vault.files import (
+    delete_file,
+    read_bytes,
+    read_file,
+    remove_bytes,
+    store_bytes,
+    store_file,
+)
 from refuge.vault.grant_cache import clear as forget_cached_grants
 from refuge.vault.grant_cache import note_lock_generation
 from refuge.vault.keyring import Keyring, activated, current_keyring, current_operator_id
@@ -133,6 +141,7 @@ __all__ = [
     "decrypt_bytes",
     "delete_file",
     "derive_receipt_secrets",
+    "derived_key",
     "drop_parent_grant",
     "encrypt_bytes",
     "end_session_unlock",
@@ -142,7 +151,9 @@ __all__ = [
     "forget_session_grants",
     "granted_envelopes",
     "has_operator_key",
+    "installation_id",
     "is_readable",
+    "keyed_digest",
     "new_partner_keypair",
     "new_receipt",
     "new_wrapping_key",
@@ -155,10 +166,12 @@ __all__ = [
     "parse_partner_public_key",
     "partner_key_fingerprint",
     "preload",
+    "read_bytes",
     "read_file",
     "readers_of",
     "recover_private_key",
     "register_index_readers",
+    "remove_bytes",
     "report_skipped",
     "restore_access",
     "revoke",
@@ -175,6 +188,7 @@ __all__ = [
     "shred",
     "sign_statement",
     "signing_public_key",
+    "store_bytes",
     "store_file",
     "store_session_unlock",
     "sync_blind_index_grants",

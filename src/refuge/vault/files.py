@@ -1,7 +1,12 @@
-"""Encrypted files: the content is sealed with the envelope's data key before it touches disk.
+"""The one encrypted file store: content is sealed with its envelope's data key before it
+touches disk, and only ciphertext is ever written.
 
-Only ciphertext is ever written, to REFUGE_DATA_DIR/files/sealed/<id>.bin, through a
-temporary name in the same directory (so a crash leaves ciphertext or nothing).
+Files live under MEDIA_ROOT, one directory per area (`sealed` for SealedFile rows, `intake` for
+reporters' attachments, `evidence` for documentation evidence), in directories only the
+service user can enter. Each is written through a temporary name in the same directory,
+flushed and fsynced, then renamed over its final name (and the directory fsynced), so a crash
+leaves the whole ciphertext or nothing. Callers keep the name and the label; the label binds
+the ciphertext to its record, so a file moved to another record's name does not open.
 """
 
 from __future__ import annotations
@@ -19,10 +24,13 @@ from refuge.vault.errors import UnreadableRecord
 from refuge.vault.models import SealedFile
 
 CONTENT_LABEL = "vault.SealedFile.content"
+SEALED_AREA = "sealed"
 
 
-def _blob_path(file_id: uuid.UUID) -> Path:
-    return Path(settings.MEDIA_ROOT) / "sealed" / f"{file_id}.bin"
+def _path(area: str, name: str) -> Path:
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise ValueError("A stored file's name is one plain path segment.")
+    return Path(settings.MEDIA_ROOT) / area / name
 
 
 def _content_label(file_id: uuid.UUID) -> str:
@@ -31,13 +39,45 @@ def _content_label(file_id: uuid.UUID) -> str:
 
 def _write_private(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_suffix(f".{uuid.uuid4().hex}.part")
+    temporary = path.with_suffix(f"{path.suffix}.{uuid.uuid4().hex}.part")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself survives a crash
+    finally:
+        os.close(directory)
+
+
+def store_bytes(area: str, name: str, *, envelope_id: uuid.UUID, content: bytes,
+                label: str) -> None:
+    """Encrypt `content` under the envelope (bound to `label`) and write it as area/name."""
+    ciphertext = envelopes.encrypt_bytes(envelope_id, content, label=label)
+    _write_private(_path(area, name), ciphertext)
+
+
+def read_bytes(area: str, name: str, *, envelope_id: uuid.UUID, label: str) -> bytes:
+    """The decrypted content of area/name; raises AccessDenied, VaultLocked, or
+    UnreadableRecord (also when the file is missing)."""
+    try:
+        ciphertext = _path(area, name).read_bytes()
+    except FileNotFoundError as error:
+        raise UnreadableRecord(envelope_id) from error
+    return envelopes.decrypt_bytes(envelope_id, ciphertext, label=label)
+
+
+def remove_bytes(area: str, name: str) -> None:
+    """Remove area/name if it is there (shredding the envelope is what makes copies useless)."""
+    with contextlib.suppress(FileNotFoundError):
+        _path(area, name).unlink()
 
 
 @transaction.atomic
@@ -47,30 +87,21 @@ def store_file(*, envelope_id: uuid.UUID, name: str, content: bytes,
     sealed = SealedFile(envelope_id=envelope_id, content_type=content_type[:100],
                         size_bytes=len(content))
     sealed.name = name
-    ciphertext = envelopes.encrypt_bytes(envelope_id, content, label=_content_label(sealed.pk))
     sealed.save()
-    _write_private(_blob_path(sealed.pk), ciphertext)
+    store_bytes(SEALED_AREA, f"{sealed.pk}.bin", envelope_id=envelope_id, content=content,
+                label=_content_label(sealed.pk))
     return sealed
 
 
 def read_file(sealed: SealedFile) -> bytes:
     """The decrypted content; raises AccessDenied, VaultLocked or UnreadableRecord."""
-    try:
-        ciphertext = _blob_path(sealed.pk).read_bytes()
-    except FileNotFoundError as error:
-        raise UnreadableRecord(sealed.envelope_id) from error
-    return envelopes.decrypt_bytes(sealed.envelope_id, ciphertext,
-                                   label=_content_label(sealed.pk))
+    return read_bytes(SEALED_AREA, f"{sealed.pk}.bin", envelope_id=sealed.envelope_id,
+                      label=_content_label(sealed.pk))
 
 
 @transaction.atomic
 def delete_file(sealed: SealedFile) -> None:
     """Remove the row and the blob (the envelope's shredding is what makes copies useless)."""
-    path = _blob_path(sealed.pk)
+    name = f"{sealed.pk}.bin"
     sealed.delete()
-    transaction.on_commit(lambda: _unlink(path))
-
-
-def _unlink(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
+    transaction.on_commit(lambda: remove_bytes(SEALED_AREA, name))

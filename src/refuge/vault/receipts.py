@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from refuge.core.keys import derived_key
 from refuge.vault import crypto
 from refuge.vault.errors import AccessDenied
 from refuge.vault.keyring import current_keyring
@@ -44,7 +45,7 @@ def normalise_receipt(text: str) -> str | None:
 
 
 def _installation_salt() -> bytes:
-    return hashlib.sha256(b"refuge-receipt-salt:" + settings.SECRET_KEY.encode()).digest()[:16]
+    return derived_key("receipt-salt")[:16]
 
 
 def derive_receipt_secrets(receipt: str) -> ReceiptSecrets:

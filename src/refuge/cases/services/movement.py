@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
-from refuge.accounts.roles import Capability, Role
+from refuge.accounts.roles import Capability
+from refuge.accounts.selectors import operators_with
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.errors import MovementsUnreadable
@@ -16,8 +18,14 @@ from refuge.vault import api as vault
 
 
 def shelter_readers() -> list[Operator]:
-    return [operator for operator in Operator.objects.filter(is_active=True)
-            if operator.role in {Role.COORDINATOR}]
+    return list(operators_with(Capability.VIEW_SHELTERS, holding_key=False).order_by("username"))
+
+
+def shelter_register(*, reader: Operator) -> QuerySet[Shelter]:
+    """The restricted register of shelters; reading it is audited."""
+    record_event(AuditAction.RECORD_READ, actor=reader, target_type="cases.Shelter",
+                 target_id="register")
+    return Shelter.objects.all()
 
 
 @transaction.atomic
@@ -45,8 +53,8 @@ def place_in_shelter(*, case: Case, shelter: Shelter | None, placed_by: Operator
 
 def movement_readers(case: Case) -> list[Operator]:
     """The case's lead and the coordinators on the case: nobody else sees a route."""
-    coordinators = Operator.objects.filter(case_memberships__case=case, is_active=True,
-                                           role=Role.COORDINATOR)
+    coordinators = (operators_with(Capability.VIEW_SHELTERS, holding_key=False)
+                    .filter(case_memberships__case=case).order_by("username"))
     readers = {operator.pk: operator for operator in [case.lead, *coordinators]}
     return list(readers.values())
 

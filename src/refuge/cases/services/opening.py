@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.errors import (
     AlreadyLead,
+    CaseChanged,
     ContactAlreadyHasCase,
     LeadNotOnCase,
     NoKeyYet,
@@ -29,9 +29,12 @@ from refuge.cases.permissions import (
     require_lead_or_coordinator,
     require_member,
 )
-from refuge.cases.services._common import check_open_case, claim_version
+from refuge.cases.services._common import check_open_case
 from refuge.cases.services.movement import hand_over_movements
+from refuge.core.concurrency import save_with_version
 from refuge.core.errors import ConflictError
+from refuge.hotline import services as hotline
+from refuge.hotline.errors import ContactChanged
 from refuge.hotline.models import Contact, ContactStatus
 from refuge.vault import api as vault
 
@@ -64,13 +67,13 @@ def open_case_from_contact(*, contact_id: int, opened_by: Operator, pseudonym: s
     contact = readable_contact(contact_id)
     if contact.status == ContactStatus.CASE_OPENED:
         raise ContactAlreadyHasCase
-    updated = Contact.objects.filter(pk=contact.pk, version=contact.version).update(
-        status=ContactStatus.CASE_OPENED, closed_at=timezone.now(), version=F("version") + 1)
-    if updated != 1:
-        raise ConflictError(_("The contact changed while you were opening the case. Reload "
-                              "and try again."))
     case = open_case(opened_by=opened_by, pseudonym=pseudonym, case_workers=case_workers,
                      summary=_contact_text(contact), contact=contact)
+    try:
+        hotline.mark_case_opened(contact=contact, operator=opened_by, case_id=case.pk)
+    except ContactChanged as error:
+        raise ConflictError(_("The contact changed while you were opening the case. Reload "
+                              "and try again.")) from error
     for worker in _members(opened_by, case_workers):
         if worker.pk != opened_by.pk:
             vault.share(contact.envelope_id, reader=worker, granted_by=opened_by)
@@ -172,7 +175,7 @@ def change_lead(*, case: Case, lead: Operator, version: int, changed_by: Operato
         raise AlreadyLead
     if not can_view_case(lead, case):
         raise LeadNotOnCase
-    claim_version(case, expected=version)
+    save_with_version(case, [], expected_version=version, conflict=CaseChanged)
     previous = case.lead
     case.lead = lead
     case.save(update_fields=["lead"])

@@ -10,7 +10,7 @@ from django.db import transaction
 from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
-from refuge.cases.errors import FlagContradictsCheck
+from refuge.cases.errors import CaseChanged, FlagContradictsCheck
 from refuge.cases.models import (
     Case,
     CaseNote,
@@ -21,8 +21,9 @@ from refuge.cases.models import (
     VerificationCheck,
     VerificationItem,
 )
-from refuge.cases.services._common import check_open_case, claim_version
+from refuge.cases.services._common import check_open_case
 from refuge.cases.services.flags import describe, verification_flags
+from refuge.core.concurrency import save_with_version
 
 
 @transaction.atomic
@@ -76,7 +77,7 @@ def update_risk_assessment(*, case: Case, assessment: RiskAssessment, version: i
                            updated_by: Operator) -> Case:
     """Save threats, safe ways and times to contact, code words and the safety plan."""
     check_open_case(updated_by, case)
-    claim_version(case, expected=version)
+    save_with_version(case, [], expected_version=version, conflict=CaseChanged)
     for name in RISK_FIELDS:
         value = getattr(assessment, name)
         setattr(case, name, (value or None) if isinstance(value, str) else value)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from refuge.accounts.models import Operator
@@ -23,7 +24,7 @@ from refuge.cases.errors import (
     SecondPersonRequired,
     WrongState,
 )
-from refuge.cases.models import CasePerson, ConsentKind, Partner, Referral, ReferralStatus
+from refuge.cases.models import Case, CasePerson, ConsentKind, Partner, Referral, ReferralStatus
 from refuge.cases.partner_keys import CHANGE_PARTNER_KEY, key_fingerprint
 from refuge.cases.selectors import has_consent
 from refuge.cases.services._common import check_open_case
@@ -103,6 +104,15 @@ def decide_referral(*, referral: Referral, approve: bool, decided_by: Operator) 
                  actor=decided_by, target=referral,
                  details={"status": referral.status, "fields": len(referral.included_fields)})
     return referral
+
+
+@transaction.atomic
+def sealed_package(*, case: Case, referral_id: int, operator: Operator) -> Referral:
+    """A sealed referral of this case, for download: the export is audited."""
+    sealed = get_object_or_404(Referral, pk=referral_id, case=case, status=ReferralStatus.SEALED)
+    record_event(AuditAction.EXPORT, actor=operator, target=sealed,
+                 details={"downloaded": True})
+    return sealed
 
 
 @transaction.atomic

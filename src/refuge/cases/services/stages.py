@@ -11,6 +11,7 @@ from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.errors import (
+    CaseChanged,
     CaseNotClosed,
     FlagReasonRequired,
     ReopenReasonRequired,
@@ -20,10 +21,11 @@ from refuge.cases.errors import (
 )
 from refuge.cases.models import BEFORE_VERIFIED, Case, CheckIn, Stage, StageChange, StageCode
 from refuge.cases.permissions import require_coordinator, require_member
-from refuge.cases.services._common import check_open_case, claim_version
+from refuge.cases.services._common import check_open_case
 from refuge.cases.services.flags import describe, verification_flags
 from refuge.cases.services.movement import destroy_movements
 from refuge.cases.services.retention import renew_purged_envelope
+from refuge.core.concurrency import save_with_version
 
 
 def skips_verification(case: Case, stage: Stage) -> bool:
@@ -48,7 +50,7 @@ def move_case(*, case: Case, stage: Stage, moved_by: Operator, version: int,
     flags = verification_flags(case, moved_by) if leaves_verification(case, stage) else []
     if flags and not reason.strip():
         raise FlagReasonRequired(describe(flags))
-    claim_version(case, expected=version)
+    save_with_version(case, [], expected_version=version, conflict=CaseChanged)
     previous = case.stage
     now = timezone.now()
     case.stage, case.stage_changed_at = stage, now
@@ -103,7 +105,7 @@ def reopen_case(*, case: Case, stage: Stage, reason: str, version: int,
         raise ReopenReasonRequired
     if stage.code == StageCode.CLOSED or not stage.is_active:
         raise StageNotAllowed
-    claim_version(case, expected=version)
+    save_with_version(case, [], expected_version=version, conflict=CaseChanged)
     purged = case.contact_details_purged_at is not None
     if purged:
         renew_purged_envelope(case)

@@ -12,8 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Capability
-from refuge.audit.models import AuditAction
-from refuge.audit.services import record_event
 from refuge.cases import partner_keys
 from refuge.cases.forms import (
     LeadForm,
@@ -24,7 +22,7 @@ from refuge.cases.forms import (
     ShelterForm,
     StageEditForm,
 )
-from refuge.cases.models import CasePerson, Partner, Referral, ReferralStatus, Shelter, Stage
+from refuge.cases.models import CasePerson, Partner, Referral, Stage
 from refuge.cases.permissions import (
     get_case_for,
     require_coordinator,
@@ -102,9 +100,7 @@ def decide_referral(request: OperatorRequest, case_id: int, referral_id: int,
 @operator_required(MANAGE)
 def download_package(request: OperatorRequest, case_id: int, referral_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
-    sealed = get_object_or_404(Referral, pk=referral_id, case=case, status=ReferralStatus.SEALED)
-    record_event(AuditAction.EXPORT, actor=request.user, target=sealed,
-                 details={"downloaded": True})
+    sealed = referral.sealed_package(case=case, referral_id=referral_id, operator=request.user)
     response = HttpResponse(bytes(sealed.package or b""), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="referral-{sealed.pk}.sealed"'
     return response
@@ -161,10 +157,9 @@ def partner_list(request: OperatorRequest, partner_id: int | None = None) -> Htt
 @require_http_methods(GET_POST)
 @operator_required(Capability.VIEW_SHELTERS)
 def shelter_list(request: OperatorRequest) -> HttpResponse:
-    record_event(AuditAction.RECORD_READ, actor=request.user, target_type="cases.Shelter",
-                 target_id="register")
+    shelters = movement.shelter_register(reader=request.user)
     return handle_form(
         request, ShelterForm(request.POST or None), title=_("Shelter register"), case=None,
         done=_("Shelter registered."), success_url="cases:shelters",
-        template="cases/shelters.html", extra={"shelters": Shelter.objects.all()},
+        template="cases/shelters.html", extra={"shelters": shelters},
         apply=lambda data: movement.register_shelter(registered_by=request.user, **data))

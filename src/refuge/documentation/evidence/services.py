@@ -24,7 +24,6 @@ from refuge.audit.services import record_event
 from refuge.documentation.choices import CustodyAction, DestructionReason
 from refuge.documentation.destruction import DESTROY_EVIDENCE
 from refuge.documentation.errors import EvidenceDamaged, EvidenceDestroyed, EvidenceTooLarge
-from refuge.documentation.evidence import storage
 from refuge.documentation.evidence.custody import append_custody
 from refuge.documentation.keys import evidence_digest_key
 from refuge.documentation.models import Event, Evidence, EvidenceLink
@@ -33,6 +32,7 @@ from refuge.documentation.services.common import assign_reference, provisional_r
 from refuge.vault import api as vault
 
 CONTENT_LABEL = "documentation.Evidence.content"
+EVIDENCE_AREA = "evidence"  # MEDIA_ROOT/evidence/, in the vault's file store
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +90,8 @@ def _store_new(*, actor: Operator, event: Event, content: bytes, file_sha256: st
     evidence.custody_salt = secrets.token_hex(16)
     evidence.file_name = file_name[:255]
     evidence.description = description
-    storage.write_ciphertext(evidence.stored_name,
-                             vault.encrypt_bytes(envelope.pk, content, label=CONTENT_LABEL))
+    vault.store_bytes(EVIDENCE_AREA, evidence.stored_name, envelope_id=envelope.pk,
+                      content=content, label=CONTENT_LABEL)
     try:
         evidence.save()
         assign_reference(evidence, "F")
@@ -100,7 +100,8 @@ def _store_new(*, actor: Operator, event: Event, content: bytes, file_sha256: st
         record_event(AuditAction.RECORD_CREATED, actor=actor, target=evidence,
                      details={"event": event.pk, "bytes": len(content)})
     except BaseException:
-        storage.remove(evidence.stored_name)  # no orphan ciphertext when the row is not saved
+        # No orphan ciphertext when the row is not saved.
+        vault.remove_bytes(EVIDENCE_AREA, evidence.stored_name)
         raise
     return evidence
 
@@ -108,8 +109,8 @@ def _store_new(*, actor: Operator, event: Event, content: bytes, file_sha256: st
 def _content(evidence: Evidence) -> bytes:
     if evidence.destroyed_at is not None:
         raise EvidenceDestroyed
-    content = vault.decrypt_bytes(evidence.envelope_id, storage.read_ciphertext(
-        evidence.stored_name), label=CONTENT_LABEL)
+    content = vault.read_bytes(EVIDENCE_AREA, evidence.stored_name,
+                               envelope_id=evidence.envelope_id, label=CONTENT_LABEL)
     if hashlib.sha256(content).hexdigest() != str(evidence.sha256):
         raise EvidenceDamaged(_("The stored file no longer matches its hash."))
     return content
@@ -169,5 +170,5 @@ def destroy_evidence(*, actor: Operator, evidence: Evidence,
     evidence.save(update_fields=["destroyed_at", "destroyed_by", "destroyed_reason",
                                  "digest_key"])
     vault.shred(evidence.envelope_id, actor=actor)
-    transaction.on_commit(lambda: storage.remove(evidence.stored_name))
+    transaction.on_commit(lambda: vault.remove_bytes(EVIDENCE_AREA, evidence.stored_name))
     return evidence

@@ -9,6 +9,7 @@ from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.core.concurrency import save_with_version
 from refuge.core.errors import ConflictError, DomainError
 from refuge.documentation.models import Act
 
@@ -19,13 +20,10 @@ def verify_act(*, actor: Operator, act: Act, reasoning: str, version: int) -> Ac
     require(actor, Capability.DOCUMENT)
     if not reasoning.strip():
         raise DomainError(_("Say why the act is verified."))
-    now = timezone.now()
     act.verification_reasoning = reasoning.strip()
-    # The sealed value is encrypted by the field; write it with the version check in one UPDATE.
-    sealed = Act._meta.get_field("verification_reasoning").pre_save(act, add=False)
-    updated = Act.objects.filter(pk=act.pk, version=version).update(
-        verified_by=actor, verified_at=now, verification_reasoning=sealed, version=version + 1)
-    if updated != 1:
-        raise ConflictError(_("Someone changed this act meanwhile. Reload and try again."))
+    act.verified_by, act.verified_at = actor, timezone.now()
+    save_with_version(act, ["verified_by", "verified_at", "verification_reasoning"],
+                      expected_version=version, conflict=ConflictError(
+                          _("Someone changed this act meanwhile. Reload and try again.")))
     record_event(AuditAction.RECORD_CHANGED, actor=actor, target=act, details={"verified": True})
     return Act.objects.get(pk=act.pk)

@@ -36,7 +36,3 @@ def check_dates(start: date, end: date) -> None:
 
 def audit_created(actor: Operator, record: models.Model) -> None:
     record_event(AuditAction.RECORD_CREATED, actor=actor, target=record)
-
-
-def audit_read(actor: Operator, record: models.Model, **details: str | int) -> None:
-    record_event(AuditAction.RECORD_READ, actor=actor, target=record, details=details)

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
-from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
+from refuge.accounts.roles import Capability, roles_with
 from refuge.documentation.models import Act, Event, Evidence, Perpetrator, Source, Victim
 from refuge.documentation.permissions import documentation_team, victim_team
 from refuge.vault import api as vault
@@ -70,8 +70,8 @@ def revoke_analyst_grants() -> int:
     is the upgrade step (`refuge narrowanalystgrants`). Each dropped grant is audited
     (GRANT_REVOKED, by no one: the command).
     """
-    roles = [role for role, held in ROLE_CAPABILITIES.items()
-             if Capability.ANALYSE in held and Capability.DOCUMENT not in held]
+    # Every account, active or not: a deactivated analyst's grants are narrowed too.
+    roles = set(roles_with(Capability.ANALYSE)) - set(roles_with(Capability.DOCUMENT))
     records = _record_envelopes_besides_victims()
     revoked = 0
     for analyst in Operator.objects.filter(role__in=roles).order_by("pk"):

@@ -31,9 +31,9 @@ from refuge.documentation.forms import (
     VictimLinkForm,
 )
 from refuge.documentation.models import Event, Place
+from refuge.documentation.services import reads
 from refuge.documentation.services.acts import verify_act
 from refuge.documentation.services.case_links import link_victim, linkable_cases
-from refuge.documentation.services.common import audit_read
 from refuge.documentation.services.events import update_event
 from refuge.documentation.services.places import PlaceInput, create_custom_place, find_place
 from refuge.documentation.services.records import (
@@ -60,15 +60,7 @@ def event_list(request: OperatorRequest) -> HttpResponse:
 @operator_required(DOCUMENT)
 def event_detail(request: OperatorRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
-    dossier = selectors.event_dossier(event)
-    audit_read(request.user, event, acts=len(dossier.acts), sources=len(dossier.sources))
-    for view in dossier.acts:
-        audit_read(request.user, view.act, event=event.pk)
-    for source in dossier.sources:  # their sealed summaries are shown side by side
-        audit_read(request.user, source, event=event.pk)
-    for perpetrator in {link.perpetrator for view in dossier.acts
-                        for link in view.perpetrator_links}:
-        audit_read(request.user, perpetrator, event=event.pk)
+    dossier = reads.read_event(request.user, event)
     book = ConsentBook.for_records([], dossier.sources)
     return render(request, "documentation/event_detail.html", {
         "withheld_sources": {source.pk for source in dossier.sources if not book.keeps(source)},
@@ -134,8 +126,8 @@ def take_testimony(request: OperatorRequest, event_id: int | None = None) -> Htt
                              % {"source": result.source.reference, "count": len(result.acts)})
             return redirect("documentation:event", event_id=result.event.pk)
     if event is not None and request.method == "GET":
-        for victim in form.fields["victims"].queryset:  # type: ignore[attr-defined]
-            audit_read(request.user, victim, event=event.pk)  # names shown as choices
+        victims = form.fields["victims"].queryset  # type: ignore[attr-defined]
+        reads.shown_in_form(request.user, *victims, event=event.pk)  # names shown as choices
     return render(request, "documentation/testimony_form.html", {
         "form": form, "event": event, "places": Place.objects.all(),
     })
@@ -163,7 +155,7 @@ def event_edit(request: OperatorRequest, event_id: int) -> HttpResponse:
             messages.success(request, _("The event is saved."))
             return redirect("documentation:event", event_id=event.pk)
     else:
-        audit_read(request.user, event, form="edit")
+        reads.shown_in_form(request.user, event, form="edit")
     return render(request, "documentation/event_form.html", {
         "form": form, "event": event, "places": Place.objects.all()})
 
@@ -216,8 +208,7 @@ def victim_detail(request: OperatorRequest, victim_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Consent recorded."))
         return redirect("documentation:victim", victim_id=victim.pk)
-    audit_read(request.user, victim)
-    acts = selectors.act_views(victim.acts.select_related("event"))
+    acts = reads.read_victim(request.user, victim)
     case_consent = case_consent_of(victim, request.user)
     link_form = VictimLinkForm(operator=request.user, initial={"person": victim.case_person_id})
     can_link = link_form.has_choices() and (case_consent is None or case_consent.case is not None)
@@ -247,7 +238,7 @@ def source_delete(request: OperatorRequest, source_id: int) -> HttpResponse:
         else:
             return _after_request(request, action, back)
     if request.method == "GET":
-        audit_read(request.user, source, form="delete")
+        reads.shown_in_form(request.user, source, form="delete")
     return render(request, "documentation/source_delete.html", {
         "source": source, "removal": removal, "form": form, "back": back,
         "readable": vault.can_read(source.envelope_id),

@@ -27,7 +27,7 @@ from refuge.documentation.evidence.services import (
     request_evidence_destruction,
 )
 from refuge.documentation.forms import EvidenceDestroyForm, EvidenceForm
-from refuge.documentation.services.common import audit_read
+from refuge.documentation.services import reads
 from refuge.vault import api as vault
 
 
@@ -68,8 +68,7 @@ def evidence_upload(request: OperatorRequest, event_id: int) -> HttpResponse:
 @operator_required(Capability.DOCUMENT)
 @require_GET
 def evidence_detail(request: OperatorRequest, evidence_id: int) -> HttpResponse:
-    evidence = permissions.get_evidence_for(request.user, evidence_id)
-    audit_read(request.user, evidence)
+    evidence = reads.read_evidence(request.user, evidence_id)
     readable = vault.can_read(evidence.envelope_id)
     return render(request, "documentation/evidence_detail.html", {
         "evidence": evidence, "readable": readable and evidence.destroyed_at is None,

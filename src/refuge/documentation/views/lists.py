@@ -8,10 +8,9 @@ from django.views.decorators.http import require_GET
 
 from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.roles import Capability
-from refuge.audit.models import AuditAction
-from refuge.audit.services import record_event
 from refuge.documentation.forms import ActFilterForm
-from refuge.documentation.selectors import ActFilter, act_views, acts_matching
+from refuge.documentation.selectors import ActFilter
+from refuge.documentation.services import reads
 from refuge.documentation.services.exports import export_acts
 
 PAGE_SIZE = 200
@@ -28,12 +27,10 @@ def _act_filter(form: ActFilterForm) -> ActFilter:
 @require_GET
 def act_list(request: OperatorRequest) -> HttpResponse:
     form = ActFilterForm(request.GET or None)
-    acts = acts_matching(_act_filter(form)) if not form.errors else acts_matching(ActFilter())
-    total = acts.count()
-    record_event(AuditAction.RECORD_READ, actor=request.user, target_type="documentation.Act",
-                 target_id="list", details={"shown": min(total, PAGE_SIZE)})
+    act_filter = _act_filter(form) if not form.errors else ActFilter()
+    acts, total = reads.read_acts(request.user, act_filter, limit=PAGE_SIZE)
     return render(request, "documentation/act_list.html", {
-        "form": form, "acts": act_views(acts[:PAGE_SIZE]), "total": total,
+        "form": form, "acts": acts, "total": total,
         "query": request.GET.urlencode(), "page_size": PAGE_SIZE,
     })
 

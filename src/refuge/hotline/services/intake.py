@@ -31,7 +31,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from refuge.accounts.models import Operator
-from refuge.accounts.roles import Capability, roles_with
+from refuge.accounts.roles import Capability
+from refuge.accounts.selectors import operators_with
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.hotline.models import OPEN_STATUSES, Contact, ContactStatus, IntakeGrant
@@ -66,9 +67,8 @@ def mark_intake_grants(*, contact: Contact, operators: Iterable[Operator | int])
 def on_duty() -> QuerySet[Operator]:
     """Operators on intake duty who can hold a grant (active, with a keypair, in a role that
     handles contacts)."""
-    return Operator.objects.filter(is_active=True, is_on_intake_duty=True,
-                                   vault_key__isnull=False,
-                                   role__in=roles_with(Capability.HANDLE_CONTACTS))
+    return (operators_with(Capability.HANDLE_CONTACTS).filter(is_on_intake_duty=True)
+            .order_by("username"))
 
 
 def _missing_for(operator: Operator) -> QuerySet[Contact]:
@@ -174,9 +174,9 @@ def waiting_out_of_reach(viewer: Operator) -> OutOfReach:
               .exclude(envelope_id__in=envelopes_granted_to(viewer)))
     per_urgency = dict(hidden.values_list("urgency").annotate(total=Count("pk"))
                        .values_list("urgency", "total"))
-    grantors = list(Operator.objects.filter(
-        is_active=True, role__in=roles_with(Capability.MANAGE_OPERATORS))
-        .exclude(pk=viewer.pk).values_list("username", flat=True))
+    grantors = list(operators_with(Capability.MANAGE_OPERATORS, holding_key=False)
+                    .exclude(pk=viewer.pk).order_by("username")
+                    .values_list("username", flat=True))
     return OutOfReach(waiting=sum(per_urgency.values()),
                       urgent=sum(per_urgency.get(urgency, 0) for urgency in URGENT),
                       is_on_duty=bool(viewer.is_on_intake_duty), grantors=grantors)
@@ -192,8 +192,7 @@ def intake_duty_overview() -> tuple[list[DutyRow], int]:
     """Every operator who handles contacts, with how many open contacts they can read, and
     the number of open contacts."""
     total = Contact.objects.filter(status__in=OPEN_STATUSES).count()
-    handlers = Operator.objects.filter(is_active=True,
-                                       role__in=roles_with(Capability.HANDLE_CONTACTS))
+    handlers = operators_with(Capability.HANDLE_CONTACTS, holding_key=False)
     rows = [DutyRow(operator, contacts_visible_to(operator).filter(
                 status__in=OPEN_STATUSES).count())
             for operator in handlers.order_by("username")]

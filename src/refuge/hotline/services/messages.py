@@ -13,6 +13,7 @@ from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.core.concurrency import save_with_version
 from refuge.core.errors import ConflictError
 from refuge.hotline.errors import NoReplyPossible
 from refuge.hotline.models import Contact, Note, ReplyTemplate
@@ -70,12 +71,12 @@ def save_template(*, operator: Operator, template: ReplyTemplate | None, title: 
                                                 updated_by=operator)
         record_event(AuditAction.RECORD_CREATED, actor=operator, target=template)
         return template
-    changed = ReplyTemplate.objects.filter(pk=template.pk, version=expected_version).update(
-        title=title, language=language, body=body, updated_by=operator,
-        updated_at=timezone.now(), version=F("version") + 1)
-    if not changed:
-        raise ConflictError(gettext("Someone else changed this template meanwhile. "
-                                    "Nothing was saved."))
+    template.title, template.language, template.body = title, language, body
+    template.updated_by = operator
+    save_with_version(template, ["title", "language", "body", "updated_by", "updated_at"],
+                      expected_version=expected_version,
+                      conflict=ConflictError(gettext("Someone else changed this template "
+                                                     "meanwhile. Nothing was saved.")))
     record_event(AuditAction.RECORD_CHANGED, actor=operator, target=template)
     template.refresh_from_db()
     return template

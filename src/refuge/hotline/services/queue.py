@@ -15,6 +15,7 @@ from refuge.accounts.permissions import has_capability, require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.core.concurrency import save_with_version
 from refuge.hotline.errors import (
     CannotMerge,
     CannotShare,
@@ -93,15 +94,6 @@ def hand_over(*, contact: Contact, operator: Operator, to: Operator | None) -> N
                  details={"change": "handed_over", "to": to.pk if to else None})
 
 
-def _claim_version(contact: Contact, expected_version: int) -> None:
-    """Bump the version only if nobody else did since the form was read; else conflict."""
-    claimed = Contact.objects.filter(pk=contact.pk, version=expected_version).update(
-        version=F("version") + 1)
-    if not claimed:
-        raise ContactChanged
-    contact.version = expected_version + 1
-
-
 @dataclass(frozen=True, slots=True)
 class ContactChanges:
     urgency: str
@@ -119,7 +111,7 @@ def update_contact(*, contact: Contact, operator: Operator, expected_version: in
     require_visible(operator, contact)
     if contact.status not in OPEN_STATUSES:
         raise ContactClosed
-    _claim_version(contact, expected_version)
+    save_with_version(contact, [], expected_version=expected_version, conflict=ContactChanged)
     contact.urgency = changes.urgency
     contact.status = changes.status
     contact.summary = changes.summary or None
@@ -139,7 +131,7 @@ def close_contact(*, contact: Contact, operator: Operator, reason: CloseReason,
     require_visible(operator, contact)
     if contact.status not in OPEN_STATUSES:
         raise ContactClosed
-    _claim_version(contact, expected_version)
+    save_with_version(contact, [], expected_version=expected_version, conflict=ContactChanged)
     Contact.objects.filter(pk=contact.pk).update(
         status=ContactStatus.CLOSED, close_reason=reason, closed_at=timezone.now(),
         closed_by=operator)
@@ -158,7 +150,7 @@ def merge_contact(*, contact: Contact, operator: Operator, into_id: int,
               .exclude(pk=contact.pk).first())
     if target is None:
         raise CannotMerge
-    _claim_version(contact, expected_version)
+    save_with_version(contact, [], expected_version=expected_version, conflict=ContactChanged)
     Contact.objects.filter(pk=contact.pk).update(
         status=ContactStatus.MERGED, merged_into=target, close_reason=CloseReason.DUPLICATE,
         closed_at=timezone.now(), closed_by=operator)
@@ -171,11 +163,15 @@ def merge_contact(*, contact: Contact, operator: Operator, into_id: int,
 
 @transaction.atomic
 def mark_case_opened(*, contact: Contact, operator: Operator, case_id: int | str) -> None:
-    """For the cases app: the contact became a case, so it leaves the queue (audited)."""
+    """For the cases app: the contact became a case, so it leaves the queue (audited).
+
+    Refused with ContactClosed when it already became a case, with ContactChanged when
+    someone changed it since it was read (its `version`)."""
     require_visible(operator, contact)
-    moved = Contact.objects.filter(pk=contact.pk, status__in=OPEN_STATUSES).update(
-        status=ContactStatus.CASE_OPENED, closed_at=timezone.now(), version=F("version") + 1)
-    if not moved:
+    if contact.status == ContactStatus.CASE_OPENED:
         raise ContactClosed
+    contact.status, contact.closed_at = ContactStatus.CASE_OPENED, timezone.now()
+    save_with_version(contact, ["status", "closed_at"], expected_version=contact.version,
+                      conflict=ContactChanged)
     record_event(AuditAction.RECORD_CHANGED, actor=operator, target=contact,
                  details={"change": "case_opened", "case": str(case_id)[:64]})
