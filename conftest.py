@@ -68,8 +68,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if drives_a_browser(item):
             item.add_marker(pytest.mark.browser)
-        if getattr(item, "module", None) is not None and (
-                item.module.__name__.rpartition(".")[2] in SLOW_MODULES):
+        module = getattr(item, "module", None)
+        if module is not None and module.__name__.rpartition(".")[2] in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
     if os.environ.get("REFUGE_TEST_DATABASE_ONLY") != "1":
         return
