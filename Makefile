@@ -9,10 +9,10 @@ LOCK_COMMAND := pip compile pyproject.toml requirements-tools.in --extra dev --g
 	--python-version 3.11 --native-tls --custom-compile-command "make lock" -o requirements.lock
 BENCH ?= all
 
-.PHONY: help install lock spark demo test test-spark lint types bench check messages
+.PHONY: help install lock spark demo test test-fast test-spark lint types bench check messages
 
 help:  ## List the targets
-	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## / — /'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## / — /'
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -47,6 +47,11 @@ demo: install  ## Install, set up, seed demo data and serve on http://127.0.0.1:
 
 test: install  ## Lint, type-check, and run the suite on SQLite and PostgreSQL if present
 	$(BIN)/python scripts/run_tests.py
+
+# The inner loop: the tests marked `browser` or `slow` (conftest.py marks them by fixture and
+# module: Chromium, crash, durability, migrations, fuzzing, seized disk) are left out.
+test-fast: install  ## The inner loop: the suite on SQLite without browser and slow tests, no static checks
+	DATABASE_URL= $(BIN)/pytest -n $${REFUGE_TEST_WORKERS:-2} -m "not browser and not slow"
 
 test-spark: $(SPARK_STAMP)  ## The Spark engine's tests (over ten minutes on two cores; not in make test)
 	REFUGE_TEST_SPARK=1 $(BIN)/pytest -n 0 src/refuge/analysis/tests/test_linkage_febrl.py -k spark

@@ -42,9 +42,35 @@ def uses_database(item: pytest.Item) -> bool:
     return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+#: Modules whose tests are marked `slow`, so that `make test-fast` leaves them out (`make test`
+#: runs them): they start real servers and child processes and kill them, fuzz every form and
+#: command, crawl every demo operator's console, or run linkage and estimation end to end.
+SLOW_MODULES = frozenset({
+    "test_crash_consistency", "test_durability", "test_migrations", "test_seized_disk",
+    "test_at_rest", "test_fuzz_commands", "test_fuzz_forms", "test_no_forbidden_links",
+    "test_russian_pages", "test_estimation_command", "test_linkage_command",
+    "test_linkage_identifiers", "test_linking",
+})
+
+
+def drives_a_browser(item: pytest.Item) -> bool:
+    """Whether a test drives Chromium: through the live server, or refuge.testing's page."""
+    module = getattr(item, "module", None)
+    return "live_server" in getattr(item, "fixturenames", ()) or any(
+        hasattr(module, name) for name in ("chromium_page", "journey_browsers"))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With REFUGE_TEST_DATABASE_ONLY=1 (the second database's run of `make test`), keep only
-    the tests that touch the database: the others do not depend on it and ran on the first."""
+    """Mark the browser tests `browser` and the slow modules' tests `slow`, whoever wrote them
+    (`make test-fast` deselects both). With REFUGE_TEST_DATABASE_ONLY=1 (the second
+    database's run of `make test`), keep only the tests that touch the database: the others
+    do not depend on it and ran on the first."""
+    for item in items:
+        if drives_a_browser(item):
+            item.add_marker(pytest.mark.browser)
+        module = getattr(item, "module", None)
+        if module is not None and module.__name__.rpartition(".")[2] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
     if os.environ.get("REFUGE_TEST_DATABASE_ONLY") != "1":
         return
     kept = [item for item in items if uses_database(item)]

@@ -9,11 +9,11 @@ the other jobs. Wall-clock figures are printed beside them.
 vault_seal_per_s / vault_open_per_s  encrypt / decrypt of 1 KB values with an envelope's key
 vault_unlock_s                       unwrapping an operator's key with production Argon2id
                                      parameters (median of 5)
-vault_blind_index_hmac_us            one blind index the way they were made before issue 14 (one
+vault_blind_index_hmac_us            one blind index the way they were made before Argon2id (one
                                      HMAC-SHA256): the baseline, measured in the same run
 vault_blind_index_argon2id_ms        one blind index now (Argon2id of the keyed HMAC, production
                                      cost: REFUGE_BLIND_INDEX_MEMORY_KIB / _ITERATIONS), median
-vault_blind_index_cost_ratio         the second divided by the first (issue 14: >= 10,000)
+vault_blind_index_cost_ratio         the second divided by the first (target: >= 10,000)
 vault_blind_index_ru_mobiles_hmac_core_hours   what one coerced password plus the database
 vault_blind_index_ru_mobiles_core_hours        cost to index every Russian mobile number (10^9:
                                      +7 9xx xxx xx xx) and so recover each indexed one, before

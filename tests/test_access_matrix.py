@@ -1,4 +1,4 @@
-"""Issue 9 point 6, issue 14 item 2: every URL of the URL conf, every role and an anonymous
+"""Every URL of the URL conf, every role and an anonymous
 visitor; and for every route that changes something, that a refused POST changes nothing.
 
 Generated from the URL conf: a route without an entry in some app's tests/access.py fails
@@ -199,7 +199,7 @@ def test_objects_are_not_reachable_by_changing_the_id(swap: IdSwap, world: World
         assert_id_swap_refused(swap, world)
 
 
-# Effects (issue 14, item 2) -----------------------------------------------------------------
+# Effects: a refused POST changes nothing -------------------------------------------------
 
 def _takes_a_post(name: str) -> bool:
     expect = EXPECTED.get(name)
@@ -294,7 +294,7 @@ def test_a_refused_post_changes_nothing(name: str, world: World, db: Any) -> Non
         assert not changed, f"POST {url} as {performer} changed {changed} ({effect.reason})"
 
 
-# The duress console (issue 14, item 5) ------------------------------------------------------
+# The duress console ------------------------------------------------------------------------
 
 DURESS_PASSWORD = "forced at the checkpoint 7"
 MENU = {  # the route each role's menu links to, as console_base.html draws it

@@ -1,4 +1,4 @@
-"""Issue 9 point 1: `refuge backup` / `refuge restore`, round trip and every refusal."""
+"""`refuge backup` / `refuge restore`, round trip and every refusal."""
 
 from __future__ import annotations
 

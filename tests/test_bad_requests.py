@@ -1,4 +1,4 @@
-"""Issue 9, bad input: a request without CSRF, an expired session, an oversized POST."""
+"""Bad input: a request without CSRF, an expired session, an oversized POST."""
 
 from __future__ import annotations
 

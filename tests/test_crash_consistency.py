@@ -1,4 +1,4 @@
-"""Issue 9 point 2: reports answered with a receipt survive a SIGKILL of the real server.
+"""Reports answered with a receipt survive a SIGKILL of the real server.
 
 `refuge serve` (gunicorn, several workers) runs on loopback against a fresh installation, on
 SQLite and (when the suite runs there) PostgreSQL. Reporters submit through the public form

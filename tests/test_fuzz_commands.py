@@ -1,4 +1,4 @@
-"""Issue 9 point 4: hypothesis-driven bad input against every command-line entry point.
+"""Hypothesis-driven bad input against every command-line entry point.
 
 Every management command of a refuge app is found automatically (so `estimate`, `dedupe`
 and the others join when they land) and called with argument lists mixing its own options

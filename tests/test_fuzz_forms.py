@@ -1,4 +1,4 @@
-"""Issue 9 point 4: hypothesis-driven bad input against every form of the foundation.
+"""Hypothesis-driven bad input against every form of the foundation.
 
 No 500 (the test client re-raises any exception a view lets through), no traceback in the
 page, and nothing stored from a rejected request.

@@ -1,4 +1,4 @@
-"""Issue 14 item 11: exception messages never reach logs, whichever logger or handler.
+"""Exception messages never reach logs, whichever logger or handler.
 
 A canary travels in exception messages (what a failing parse or a decrypted value would put
 there); the tests read what the handlers wrote, with caplog and with the configured console

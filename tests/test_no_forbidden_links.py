@@ -1,4 +1,4 @@
-"""Issue 13 point 9: no link leads a role to a 403.
+"""No link leads a role to a 403.
 
 On the demo installation (every app's demo data), each demo operator logs in and follows every
 console link reachable from the home page, breadth first. A link that answers 403 is a link

@@ -1,4 +1,4 @@
-"""Issue 13 point 9: every page fits a phone.
+"""Every page fits a phone.
 
 In a real Chromium, each demo operator's console (crawled the way they click, one page of each
 kind) fits a 360 px screen, and the public pages a person at risk sees fit 320 px: nothing is

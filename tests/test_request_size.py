@@ -1,4 +1,4 @@
-"""Issue 14, bad input: an upload declared larger than the limit is refused before its body is
+"""Bad input: an upload declared larger than the limit is refused before its body is
 read (413 with the reason), never a 500, never half-stored."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 13 point 9: a Russian page holds no untranslated English sentence.
+"""A Russian page holds no untranslated English sentence.
 
 Every demo operator walks the console in Russian the way they click (tests/console_crawl.py),
 and a person at risk walks the public pages: the report form, its errors, the receipt, the

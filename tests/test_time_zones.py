@@ -1,4 +1,4 @@
-"""Issue 13 item 6: a time typed in the console is read in the operator's zone, alarms fire at
+"""A time typed in the console is read in the operator's zone, alarms fire at
 that instant, every time shown says its zone, the reporter sees the installation's zone.
 
 The clock is moved with time-machine; logins happen at the moved time (TOTP codes and the

@@ -1,4 +1,4 @@
-"""One English source string, one Russian meaning (issue 13 item 9).
+"""One English source string, one Russian meaning.
 
 Django merges every installed app's catalogue into one: where two apps (or Django's own
 contrib apps, installed first) translate the same msgid differently, one translation silently

@@ -1,5 +1,4 @@
-"""The console a duress login opens: the role's normal menu, every list empty (issue 14,
-item 5).
+"""The console a duress login opens: the role's normal menu, every list empty.
 
 A coercer who knows the role expects the menu that role has, and lists that open. A 403 on
 every page, or a page missing from the menu, would tell them the password was a duress one.

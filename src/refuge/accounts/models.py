@@ -118,7 +118,7 @@ class SealedTOTPDevice(Device):  # type: ignore[misc]  # django-otp ships no typ
 
     The seed is sealed to the operator's X25519 public key (vault.seal_for_operator), so it
     opens only after the password step has unlocked that key: a seized database gives no
-    second factor (issue 14, item 9). `duress_seed` is the same seed wrapped under a key
+    second factor. `duress_seed` is the same seed wrapped under a key
     derived from the duress password, so that a duress login checks the code like a real one
     (accounts.duress). Replaces django-otp's TOTPDevice, which keeps the seed in clear.
     """

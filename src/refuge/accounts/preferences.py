@@ -1,4 +1,4 @@
-"""An operator's own console settings: time zone and language (issue 13 items 6 and 9).
+"""An operator's own console settings: time zone and language.
 
 Empty values follow the installation: its zone (REFUGE_TIME_ZONE) and the language of the
 address (Russian at /console/, English at /en/console/). OperatorPreferencesMiddleware applies

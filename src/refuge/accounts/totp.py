@@ -1,4 +1,4 @@
-"""The second factor: TOTP with a seed sealed to the operator's own key (issue 14, item 9).
+"""The second factor: TOTP with a seed sealed to the operator's own key.
 
     enrol(operator)                  a new pending device (seed sealed at once: public key only)
     open_seed(device, keyring)       the seed, with the pending login's or a session's keyring

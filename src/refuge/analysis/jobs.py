@@ -2,7 +2,7 @@
 
 A latent-class estimate takes minutes, so a request only records what to estimate
 (`request_estimate`) and the worker runs it: the worker calls `run_estimate_job(job_id)` for
-each queued job (until the worker of issue 17 exists, `refuge runestimates` does the same).
+each queued job (until there is a background worker, `refuge runestimates` does the same).
 Running a job is idempotent: a job that is done, failed, or running elsewhere is left as it
 is; a job whose worker died (no progress for STALE_AFTER) is taken over and run again from the
 start (same seed, so the same result).

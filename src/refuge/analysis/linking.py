@@ -3,7 +3,7 @@
 Every list, however small, goes through the same Splink model (its starting values stand
 when there is too little to train on); every merge is visible on the clusters page with
 its evidence, and analysts' split and merge decisions are constraints of every later run.
-`run_linkage` is what a background worker will call (issue 17); today the analyst starts
+`run_linkage` is what a background worker will call; today the analyst starts
 it from the clusters page.
 """
 

@@ -158,8 +158,8 @@ def refuse_action(*, action: PendingAction, refused_by: Operator) -> PendingActi
 
 @transaction.atomic
 def expire_overdue(*, now: datetime | None = None) -> int:
-    """Mark unconfirmed requests past their window as expired (the worker calls this on a
-    schedule, issue 17; a late confirmation is refused whether or not it has run)."""
+    """Mark unconfirmed requests past their window as expired (a background worker will call this
+    on a schedule; a late confirmation is refused whether or not it has run)."""
     now = now or timezone.now()
     overdue = list(PendingAction.objects.select_for_update().filter(
         status=ActionStatus.PENDING, expires_at__lte=now))

@@ -1,4 +1,4 @@
-"""Refusals are audited (issue 14, item 2): a 403, and a 404 on an object that exists.
+"""Refusals are audited: a 403, and a 404 on an object that exists.
 
 Django's 403 and 404 handlers (config/urls.py) come here first. A 403 is written down with the
 route and the refused capability's code; a 404 only when one of the URL's ids names an

@@ -31,7 +31,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Export")
     REPORT_RECEIVED = "report_received", _("Anonymous report received")
     SETTINGS_CHANGED = "settings_changed", _("Settings changed")
-    # Lockout, locks and limits (issue 14 item 3, 5): named apart from authorization failures.
+    # Lockout, locks and limits: named apart from authorization failures.
     LOGIN_DELAYED = "login_delayed", _("Login delayed after failed attempts")
     LOGIN_DELAY_LIFTED = "login_delay_lifted", _("Login delay lifted by a coordinator")
     LOCK_LIFT_APPROVED = "lock_lift_approved", _("Coordinator approved lifting a lock")

@@ -8,7 +8,7 @@ e-mail) remembers how far the log had reached; `refuge audit verify --against` c
 database with it and names a truncated tail or a rewritten entry.
 
 This module holds no key: the caller passes `sign` and `verify` (the vault's), which keeps the
-audit app below the vault. `refuge audit ship` (and the worker's schedule, issue 17) call
+audit app below the vault. `refuge audit ship` (and a future worker's schedule) call
 `ship_head`.
 """
 

@@ -1,4 +1,4 @@
-"""Removing a person from a case takes two people (issue 14): registered with
+"""Removing a person from a case takes two people: registered with
 refuge.approvals by CasesConfig.ready().
 
 A member who can read the case asks, with a reason and what to keep (an anonymised person or

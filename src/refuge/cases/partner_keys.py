@@ -1,4 +1,4 @@
-"""A partner's key changes only with a second person (issue 14, item 7).
+"""A partner's key changes only with a second person.
 
 Whoever enters a new key (for a new partner or an existing one) says why; the key is in force
 only once another holder of APPROVE_SPENDING confirms it by typing the fingerprint the partner

@@ -1,4 +1,4 @@
-"""Time zones: how a time is shown with its zone, and how a typed time is read (issue 13 item 6).
+"""Time zones: how a time is shown with its zone, and how a typed time is read.
 
 Times are stored in UTC (USE_TZ). A request works in one "current" zone: the operator's own in
 the console (accounts.middleware.OperatorPreferencesMiddleware), else the installation's

@@ -14,7 +14,7 @@ from refuge.accounts.models import Operator
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.accounts.selectors import operators_with
-from refuge.documentation.models import Act, Event, Evidence, Perpetrator, Source, Victim
+from refuge.documentation.models import Act, Event, Evidence, Source, Victim
 from refuge.vault import api as vault
 
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -60,7 +60,7 @@ def _get_for(operator: Operator, model: type[ModelT], record_id: int) -> ModelT:
 
 
 def require_readable(record: Any) -> None:
-    """Changing a record asks that one can read it (issue 14): the team sees every record's
+    """Changing a record asks that one can read it: the team sees every record's
     coded fields, but only those it is sealed to change it. A 403, audited."""
     if not vault.can_read(record.envelope_id):
         raise PermissionDenied("not_shared")
@@ -76,10 +76,6 @@ def get_act_for(operator: Operator, act_id: int) -> Act:
 
 def get_victim_for(operator: Operator, victim_id: int) -> Victim:
     return _get_for(operator, Victim, victim_id)
-
-
-def get_perpetrator_for(operator: Operator, perpetrator_id: int) -> Perpetrator:
-    return _get_for(operator, Perpetrator, perpetrator_id)
 
 
 def get_source_for(operator: Operator, source_id: int) -> Source:

@@ -45,12 +45,6 @@ class NoReplyPossible(DomainError):
         super().__init__(_("Only web reports have a mailbox to reply to."))
 
 
-class IndexUnavailable(DomainError):
-    def __init__(self) -> None:
-        super().__init__(_("The repeat-caller check is not available to you: ask a coordinator "
-                           "to share the index key."))
-
-
 class InvalidIdentifier(DomainError):
     def __init__(self, *, kind: str) -> None:
         self.kind = kind

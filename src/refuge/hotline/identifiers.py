@@ -81,9 +81,5 @@ def identifiers_in_text(text: str) -> list[tuple[str, str]]:
     return list(found)
 
 
-def index_phone(number: str) -> str:
-    return index_of(IdentifierKind.PHONE, number)
-
-
 # What every screen shows instead of an identifier: even the last digits narrow a number down.
 MASK = "••••••••"

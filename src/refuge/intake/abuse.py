@@ -122,11 +122,6 @@ def refusal(request: HttpRequest, action: str) -> Scope | None:
     return None
 
 
-def allow(request: HttpRequest, action: str) -> bool:
-    """Count this request against the limits of `action`; False when one refuses it."""
-    return refusal(request, action) is None
-
-
 def purge_expired() -> int:
     """Delete counters of past windows and spent form tokens older than a form can live."""
     now = timezone.now()

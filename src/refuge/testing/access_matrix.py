@@ -22,7 +22,7 @@ Used by tests only (tests/test_access_matrix.py). Each app states its expectatio
 
 A URL name without an entry fails the suite with "add an entry for <name>".
 
-Effects (issue 14, item 2): every route that accepts a POST also has an `Effect` in its app's
+Effects: every route that accepts a POST also has an `Effect` in its app's
 `EFFECTS`: form data with which an allowed role changes the database. The matrix then posts
 the same data as every visitor the table refuses, and as an operator who holds the capability
 but cannot read the object (a fresh peer, sealed to nothing), and checks that the database did

@@ -7,14 +7,14 @@ an unlocked keyring holding that grant; a copy of the database alone can neither
 test one.
 
 Phone numbers and names are low-entropy: all Russian mobile numbers are 10^9 values. With one
-HMAC per index (the scheme before issue 14), one coerced operator's password plus the database
+HMAC per index (the former scheme), one coerced operator's password plus the database
 gave the key, and then every indexed mobile number in about 0.4 core-hours. So an index is now
 Argon2id of HMAC(key, kind + value), salted by the key (the CipherSweet approach; `IndexScheme`
 and crypto.slow_keyed_hash): each guess costs one Argon2id run of
 REFUGE_BLIND_INDEX_MEMORY_KIB (64 MiB) and REFUGE_BLIND_INDEX_ITERATIONS (2), about 80 ms of a
 core here, so the same search takes tens of thousands of core-hours (`make bench BENCH=vault`
 measures both; docs/threat-model.md has the figures). The scheme and cost are stored with the
-key (BlindIndexKey); a key made before issue 14 keeps its HMAC scheme until `refuge reindex`
+key (BlindIndexKey); a key made under the former scheme keeps it until `refuge reindex`
 (vault.reindex) re-indexes everything under a new Argon2id key.
 
 Within one request each (kind, value) is computed once (Keyring.index_memo).

@@ -103,7 +103,7 @@ class Grant(models.Model):
 class IndexScheme(models.TextChoices):
     """How a blind index is computed from the key and the normalised value (vault.blind)."""
 
-    # Before issue 14: one HMAC-SHA256, about 1.6 us; kept only to read old installations
+    # Before the Argon2id index: one HMAC-SHA256, about 1.6 us; kept only to read old installations
     # until `refuge reindex` moves them to ARGON2ID.
     HMAC_SHA256 = "hmac-sha256"
     # Argon2id of HMAC(key, value), salted by the key: one slow, memory-hard step per guess.

@@ -87,7 +87,3 @@ def unlock_with_receipt(envelope_id: uuid.UUID, receipt_secrets: ReceiptSecrets)
     except crypto.DecryptionError as error:
         raise AccessDenied(envelope_id) from error
     current_keyring().remember(envelope_id, data_key)
-
-
-def lookups_equal(left: str, right: str) -> bool:
-    return crypto.constant_time_equal(left, right)

@@ -1,6 +1,6 @@
 """`refuge reindex`: every blind index again, under a new key, with the configured Argon2id cost.
 
-The upgrade path from the one-HMAC indexes made before issue 14, and the way to change the
+The upgrade path from the one-HMAC indexes made before the Argon2id index, and the way to change the
 cost or retire a key that may have leaked (a coerced operator). Indexes cannot be recomputed
 from indexes: the values must be read, so the command runs with the recovery key (k trustees'
 shares), which opens every record's recovery grant.
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import importlib
 import time
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -143,9 +143,3 @@ def _switch(index_key: IndexKey, sources: list[ModuleType],
                           "scheme": index_key.scheme, "memory_kib": index_key.memory_kib,
                           "iterations": index_key.iterations})
     return (stored, dropped), previous
-
-
-def all_indexed_values() -> Iterable[IndexedValue]:
-    """Every stored index's value, from every source (for tests and the command's count)."""
-    for source in _sources():
-        yield from source.indexed_values()

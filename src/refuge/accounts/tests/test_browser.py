@@ -57,7 +57,7 @@ def _log_out(page: Any) -> None:
 
 
 def _fits(page: Any) -> bool:
-    """The page's content fits the phone's 360 px (the shared header is issue 13's own item)."""
+    """The page's content fits the phone's 360 px (the shared header is tested on its own)."""
     return bool(page.evaluate("document.querySelector('main').scrollWidth <= 360"))
 
 

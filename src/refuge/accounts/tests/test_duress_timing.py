@@ -1,4 +1,4 @@
-"""A duress login takes the time of a real one (issue 14, item 5): the password step spends
+"""A duress login takes the time of a real one: the password step spends
 the same Argon2id derivation, and the code is checked against the seed (its duress copy)."""
 
 from __future__ import annotations

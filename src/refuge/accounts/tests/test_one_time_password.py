@@ -1,5 +1,5 @@
-"""Issue 13 point 11: a password a coordinator issues must be changed at first login; issue 14
-point 11: every password change goes through Django's password validators."""
+"""A password a coordinator issues must be changed at first login; every password change
+goes through Django's password validators."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""An operator's own time zone and console language (issue 13 items 6 and 9)."""
+"""An operator's own time zone and console language."""
 
 from __future__ import annotations
 

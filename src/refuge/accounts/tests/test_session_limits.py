@@ -1,4 +1,4 @@
-"""Issue 14 item 11: sessions end after an absolute lifetime however active; logout and the
+"""Sessions end after an absolute lifetime however active; logout and the
 emergency lock clear the browser (Clear-Site-Data) and forget the session's cached grants."""
 
 from __future__ import annotations

@@ -49,18 +49,6 @@ class ColumnRoles:
             + tuple(identifier.column for identifier in self.identifiers)
         )
 
-    def role_of(self, column: str) -> str:
-        """The role of a used column, as a word for reports."""
-        for role in ("given", "surname", "patronymic", "birth", "place", "sex"):
-            if getattr(self, role) == column:
-                return role
-        if column in self.full_name:
-            return "full_name"
-        for identifier in self.identifiers:
-            if identifier.column == column:
-                return str(identifier.kind)
-        return "ignored"
-
 
 _KINDS = {kind.value: kind for kind in IdentifierKind}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -11,7 +11,7 @@ import pandas as pd
 
 from refuge.analysis.linkage.clustering import METHOD, Constraints, average_linkage
 from refuge.analysis.linkage.comparisons import refuge_comparisons
-from refuge.analysis.linkage.engines import Engine, EngineKind, EngineOptions, open_engine
+from refuge.analysis.linkage.engines import Engine, EngineOptions, open_engine
 from refuge.analysis.linkage.errors import DuplicateIds, EmptyInput, LinkageError
 from refuge.analysis.linkage.features import FeatureTable, feature_table
 from refuge.analysis.linkage.identifiers import IdentifierKind
@@ -338,8 +338,3 @@ def _labels(cluster_of: list[int]) -> list[str]:
             numbers[cluster] = str(len(numbers) + 1)
         labels.append(numbers[cluster])
     return labels
-
-
-def with_engine(settings: LinkageSettings, kind: EngineKind) -> LinkageSettings:
-    """The same settings on another engine."""
-    return replace(settings, engine=replace(settings.engine, kind=kind))

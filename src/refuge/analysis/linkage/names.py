@@ -238,10 +238,6 @@ class BirthRange:
     year_max: int | None
     date: str | None = None
 
-    @property
-    def is_known(self) -> bool:
-        return self.year_min is not None
-
 
 _UNKNOWN_BIRTH = BirthRange(None, None, None)
 

@@ -36,7 +36,7 @@ pytestmark = [
 def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with chromium_page(viewport={"width": 360, "height": 780}) as browser_page:
-        # The linkage run answers the request that starts it (until the worker of issue 17):
+        # The linkage run answers the request that starts it (until there is a background worker):
         # on a loaded machine that took more than the default 15 s (PostgreSQL, load 17).
         browser_page.set_default_timeout(60_000)
         yield browser_page

@@ -1,4 +1,4 @@
-"""Issue 14 item 8: signed audit heads shipped to a witness; `verify --against` finds a
+"""Signed audit heads shipped to a witness; `verify --against` finds a
 truncated tail, a truncated table and a rewritten chain, with a clear message, never a 500."""
 
 from __future__ import annotations

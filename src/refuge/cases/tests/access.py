@@ -185,7 +185,7 @@ ID_SWAPS = [
 ]
 
 
-# Effects (issue 14, item 2): what each form posts to change the world's case. The refused
+# Effects: what each form posts to change the world's case. The refused
 # roles, and a case worker or coordinator the case is not shared with (the outsider), post
 # the same and must change nothing.
 

@@ -1,6 +1,6 @@
 """Check-ins end when the case reaches safety and missed ones show on the console home and
-the hotline queue (issue 13 point 11); case members keep their contact when intake grants
-lapse (issue 14 point 4)."""
+the hotline queue; case members keep their contact when intake grants
+lapse."""
 
 from __future__ import annotations
 

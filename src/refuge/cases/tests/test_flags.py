@@ -1,4 +1,4 @@
-"""Issue 13 point 4 on the case side: a case whose person matches a flagged hotline profile
+"""Flags on the case side: a case whose person matches a flagged hotline profile
 shows the flag, and verification cannot pass it silently."""
 
 from __future__ import annotations

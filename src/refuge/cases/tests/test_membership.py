@@ -1,4 +1,4 @@
-"""Who takes whom off a case (issue 14, High 2): only the lead or a coordinator; a coordinator
+"""Who takes whom off a case: only the lead or a coordinator; a coordinator
 only by another coordinator; the lead only through the change-lead rule."""
 
 from __future__ import annotations

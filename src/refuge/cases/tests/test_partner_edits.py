@@ -1,6 +1,6 @@
 """Editing a partner organisation: name, public key, active; the key is checked like at
 creation, names stay unique, a stale form does not overwrite, and a new key is in force only
-once a second person read its fingerprint back (issue 14, item 7)."""
+once a second person read its fingerprint back."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 13 item 2: a case opened from a web report links to what the report carries."""
+"""A case opened from a web report links to what the report carries."""
 
 from __future__ import annotations
 

@@ -84,7 +84,6 @@ LOGIN_REDIRECT_URL = "console:home"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -144,7 +143,11 @@ SESSION_IDLE_MINUTES = env_int("REFUGE_SESSION_IDLE_MINUTES", 30)
 # However active, a session ends this long after its login (accounts.middleware.SessionGuard).
 SESSION_MAX_HOURS = env_int("REFUGE_SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True  # each request pushes the idle deadline forward
+# Sessions are saved when they change, not on every request: SessionGuardMiddleware refreshes
+# "last seen" once a minute at most, which also pushes the server-side expiry forward. Saving
+# every request committed (and fsynced, synchronous=FULL) one row per console page view.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = env_int("REFUGE_SESSION_TOUCH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # no Max-Age/Expires: the cookie dies with the browser
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
@@ -243,7 +246,6 @@ AUDIT_WITNESS_EMAIL = env_bool("REFUGE_AUDIT_WITNESS_EMAIL", default=False)
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("en", "English")]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 # Times are stored in UTC (USE_TZ). They are shown, and read from forms, in the installation's
 # zone (REFUGE_TIME_ZONE: public pages, commands) or in an operator's own zone (console; see
@@ -292,7 +294,7 @@ LOGGING = {
     },
 }
 
-# --- Two-person acts (issue 14): destruction and partner keys --------------------------------
+# --- Two-person acts: destruction and partner keys -------------------------------------------
 # A request to destroy a record (or change a partner's key) waits this long for a second
 # person; unconfirmed, it expires and nothing is done.
 APPROVALS_CONFIRM_HOURS = env_int("REFUGE_DESTRUCTION_CONFIRM_HOURS", 72)
@@ -326,12 +328,6 @@ INTAKE_PDF_RENDER_MEMORY_MB = env_int("REFUGE_INTAKE_PDF_RENDER_MEMORY_MB", 1024
 INTAKE_PDF_RENDER_SECONDS = env_int("REFUGE_INTAKE_PDF_RENDER_SECONDS", 60)
 INTAKE_QUICK_EXIT_URL = env_str("REFUGE_INTAKE_QUICK_EXIT_URL", "https://ya.ru/")
 DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.intake.demo.seed"]
-# --- Reliability (issue 9) -------------------------------------------------------------------
-# Sessions are saved when they change, not on every request: SessionGuardMiddleware refreshes
-# "last seen" once a minute at most, which also pushes the server-side expiry forward. Saving
-# every request committed (and fsynced, synchronous=FULL) one row per console page view.
-SESSION_SAVE_EVERY_REQUEST = False
-SESSION_TOUCH_SECONDS = env_int("REFUGE_SESSION_TOUCH_SECONDS", 60)
 DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.hotline.demo.seed"]
 # --- Hotline --------------------------------------------------------------------------------
 # Grants that intake duty gave on a contact lapse once it has been closed this many days
@@ -348,7 +344,7 @@ CASES_RETENTION_DAYS = env_int("REFUGE_CASES_RETENTION_DAYS", 180)
 # Evidence files are read into memory (FILE_UPLOAD_HANDLERS keeps uploads there) and sealed.
 DOCUMENTATION_MAX_EVIDENCE_BYTES = env_int("REFUGE_MAX_EVIDENCE_BYTES", 10 * 1024 * 1024)
 DEMO_SEEDERS += ["refuge.documentation.demo.seed"]
-# --- Analysis: estimates on the page (issue 20) -----------------------------------------------
+# --- Analysis: estimates on the page ----------------------------------------------------------
 # Overrides of the latent-class sampler's settings for estimates queued from the page, e.g.
 # {"iterations": 100000}; empty means the command line's defaults. Tests shorten the runs.
 ANALYSIS_LCMCR_SAMPLER: dict[str, int] = {}

@@ -46,10 +46,6 @@ class Place(models.Model):
     def __str__(self) -> str:
         return self.name_ru if (get_language() or "ru").startswith("ru") else self.name_en
 
-    @property
-    def is_precise(self) -> bool:
-        return self.kind == PlaceKind.FACILITY
-
     def district(self) -> Place | None:
         """The district (or city district) this place lies in; itself for a district."""
         place: Place | None = self

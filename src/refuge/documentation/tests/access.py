@@ -54,7 +54,7 @@ def url_kwargs(world: World) -> dict[str, Any]:
             "evidence_id": evidence.pk, "file_format": "csv"}
 
 
-# Effects (issue 14, item 2). Documentation is one team, so the outsider is a lawyer who
+# Effects. Documentation is one team, so the outsider is a lawyer who
 # joined after the world's records were sealed: they see the coded fields, read nothing, and
 # change nothing.
 

@@ -1,4 +1,4 @@
-"""Issue 14 item 4: one coerced analyst password opens coded data and victims' names (for
+"""One coerced analyst password opens coded data and victims' names (for
 linkage), never a testimony, an event's story or an evidence file."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 13 item 11: an evidence download has its real type and extension, never `.bin` when
+"""An evidence download has its real type and extension, never `.bin` when
 the file's kind is known; its name is the evidence reference, never the uploaded name."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 14 item 8: evidence bundles carry the organisation's signature, and the offline script
+"""Evidence bundles carry the organisation's signature, and the offline script
 (stdlib Python only) fails a bundle whose file was replaced and whose chain was rewritten to
 match, which the SHA-256 and custody shell checks alone let through."""
 

@@ -229,8 +229,8 @@ def lapsing_grants(*, now: datetime | None = None,
 
 @transaction.atomic
 def lapse_intake_grants(*, now: datetime | None = None, days: int | None = None) -> Lapse:
-    """Revoke intake-duty grants on long-closed contacts (the worker of issue 17 calls this
-    periodically; `refuge lapse_intake_grants` runs it by hand or from cron). Needs no key:
+    """Revoke intake-duty grants on long-closed contacts (a background worker will call
+    this periodically; `refuge lapse_intake_grants` runs it by hand or from cron). Needs no key:
     it only deletes grants."""
     lapsing = lapsing_grants(now=now, days=days)
     for marker in lapsing:

@@ -154,7 +154,7 @@ ID_SWAPS = [
 ]
 
 
-# Effects (issue 14, item 2): the data each form posts. The refused roles, and an operator
+# Effects: the data each form posts. The refused roles, and an operator
 # the contact or profile is not sealed to (the outsider), post the same and change nothing.
 
 def _version(world: World, key: str = "contact_id") -> int:

@@ -1,4 +1,4 @@
-"""Reusable steps of the person's journey in a real Chromium (issue 13), for browser tests.
+"""Reusable steps of the person's journey in a real Chromium, for browser tests.
 
     with journey_browsers(live_server.url, profile_dir=tmp_path / "reporter") as (reporter, desk):
         receipt = reporter.send_report(body=..., contact="...", photo=jpeg_with_gps())

@@ -1,4 +1,4 @@
-"""Issue 13 points 4 and 5 in a real Chromium, in Russian, the operators on a 360 px phone:
+"""Flags and intake duty in a real Chromium, in Russian, the operators on a 360 px phone:
 a call from a flagged number shows the flag; the case opened for that person shows it and
 verification cannot pass it silently; a new operator put on intake duty sees the waiting
 "in danger now" report."""

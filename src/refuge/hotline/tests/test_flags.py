@@ -1,4 +1,4 @@
-"""Issue 13 point 4: a flag on a profile follows the person by blind index, without anyone
+"""A flag on a profile follows the person by blind index, without anyone
 linking the new call or report to the profile; flags can be lifted early, for a reason."""
 
 from datetime import timedelta

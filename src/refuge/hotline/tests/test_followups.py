@@ -1,4 +1,4 @@
-"""Issue 13 item 1: every message a reporter writes again reaches someone."""
+"""Every message a reporter writes again reaches someone."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Issue 13 point 5: intake duty seals every open contact to the operator (audited); the queue
-says what waits beyond the viewer's reach and who can grant it. Issue 14 point 4: intake-duty
+"""Intake duty seals every open contact to the operator (audited); the queue
+says what waits beyond the viewer's reach and who can grant it. Intake-duty
 grants on long-closed contacts lapse."""
 
 import io

@@ -1,4 +1,4 @@
-"""Issue 13 in a real Chromium, in Russian: the reporter at 320 px with JavaScript off, the
+"""The journey in a real Chromium, in Russian: the reporter at 320 px with JavaScript off, the
 operator at 360 px. Report with a photo and a contact line -> the operator sees both and
 replies -> the reporter reads and writes again -> unread in the queue and on the home page ->
 closed -> the reporter writes again -> back in the queue -> a case worker opens a case, where

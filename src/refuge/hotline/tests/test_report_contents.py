@@ -1,4 +1,4 @@
-"""Issue 13 item 2: operators see everything a report carries, through the vault and the audit."""
+"""Operators see everything a report carries, through the vault and the audit."""
 
 from __future__ import annotations
 

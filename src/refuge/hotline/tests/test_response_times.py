@@ -1,4 +1,4 @@
-"""Issue 13 point 7: time to first response counts from when the contact reached the system,
+"""Time to first response counts from when the contact reached the system,
 never negative, also for calls typed in afterwards with an earlier start time."""
 
 from datetime import timedelta

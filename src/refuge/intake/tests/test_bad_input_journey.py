@@ -1,4 +1,5 @@
-"""Issue 13 "Bad input": a follow-up to a shredded thread, a file that cannot be re-encoded."""
+"""Bad input on the journey: a follow-up to a shredded thread, a file that cannot be
+re-encoded."""
 
 from __future__ import annotations
 

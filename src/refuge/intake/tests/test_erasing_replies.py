@@ -1,4 +1,4 @@
-"""Issue 13 item 3: the reporter erases the replies they have read from what their receipt
+"""The reporter erases the replies they have read from what their receipt
 opens; the hotline keeps reading them. Real crypto: the receipt's keys no longer open them."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 13 items 3 and 8: the receipt at a neutral address, one neutral title, quick exit."""
+"""The receipt at a neutral address, one neutral title, quick exit."""
 
 from __future__ import annotations
 

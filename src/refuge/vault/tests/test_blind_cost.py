@@ -1,4 +1,4 @@
-"""Issue 14 item 4: a blind index costs a guesser one Argon2id run, and only roles that match
+"""A blind index costs a guesser one Argon2id run, and only roles that match
 identifiers hold its key."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`refuge narrowanalystgrants`: analysts keep victims' names (for linkage) and lose the rest.
 
-Documentation records made before issue 14 were sealed to analysts too: events, acts,
+Documentation records made before this narrowing were sealed to analysts too: events, acts,
 perpetrators, sources (testimony) and evidence files. This drops those grants (each audited),
 so that one coerced analyst password opens coded data and victims' names, never a testimony or
 an evidence file. Run once after upgrading; running it again changes nothing.

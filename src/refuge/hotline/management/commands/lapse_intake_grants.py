@@ -1,5 +1,5 @@
 """refuge lapse_intake_grants: revoke intake-duty grants on long-closed contacts (cron, daily;
-the worker of issue 17 will call the same function)."""
+a background worker will call the same function)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """`refuge demo`: set up, then seed realistic demo data from every app. DEMO ONLY.
 
-It refuses an installation holding any operator it did not make itself (issue 14, item 10):
+It refuses an installation holding any operator it did not make itself:
 the demo's accounts have public passwords and TOTP secrets, and must never appear beside real
 ones. Demo accounts made before are left as they are (never reset).
 """
