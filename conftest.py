@@ -62,9 +62,9 @@ def drives_a_browser(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the browser tests `browser` and the slow modules' tests `slow`, whoever wrote them
-    (`make test-fast` deselects both). With REFUGE_TEST_DATABASE_ONLY=1 (the second
-    database's run of `make test`), keep only the tests that touch the database: the others
-    do not depend on it and ran on the first."""
+    (`make test-fast` deselects both). With REFUGE_TEST_DATABASE_ONLY=1 (a quick check
+    on a second database; `make test` runs the whole suite on both), keep only the tests that
+    touch the database."""
     for item in items:
         if drives_a_browser(item):
             item.add_marker(pytest.mark.browser)
