@@ -9,7 +9,7 @@ LOCK_COMMAND := pip compile pyproject.toml requirements-tools.in --extra dev --g
 	--python-version 3.11 --native-tls --custom-compile-command "make lock" -o requirements.lock
 BENCH ?= all
 
-.PHONY: help install lock spark demo test test-fast test-spark lint types bench check messages
+.PHONY: help install lock spark demo format test test-fast test-spark lint types bench check messages
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## / — /'
@@ -56,10 +56,14 @@ test-fast: install  ## The inner loop: the suite on SQLite without browser and s
 test-spark: $(SPARK_STAMP)  ## The Spark engine's tests (over ten minutes on two cores; not in make test)
 	REFUGE_TEST_SPARK=1 $(BIN)/pytest -n 0 src/refuge/analysis/tests/test_linkage_febrl.py -k spark
 
-lint: install  ## Ruff, the import layers (import-linter) and bandit
-	$(BIN)/ruff check src tests bench scripts
+lint: install  ## Ruff (lint and format check), the import layers (import-linter) and bandit
+	$(BIN)/ruff check src tests bench scripts conftest.py
+	$(BIN)/ruff format --check src tests bench scripts conftest.py
 	$(BIN)/lint-imports
 	$(BIN)/bandit -q -c pyproject.toml -r src -lll
+
+format: install  ## Format the code with ruff (make lint checks it)
+	$(BIN)/ruff format src tests bench scripts conftest.py
 
 types: install  ## mypy strict
 	$(BIN)/mypy

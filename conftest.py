@@ -30,8 +30,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 #: Fixtures through which a test reaches the database (pytest-django's, and the live server's).
-DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences",
-                               "django_db_serialized_rollback", "live_server"})
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
 
 
 def uses_database(item: pytest.Item) -> bool:
@@ -45,19 +52,31 @@ def uses_database(item: pytest.Item) -> bool:
 #: Modules whose tests are marked `slow`, so that `make test-fast` leaves them out (`make test`
 #: runs them): they start real servers and child processes and kill them, fuzz every form and
 #: command, crawl every demo operator's console, or run linkage and estimation end to end.
-SLOW_MODULES = frozenset({
-    "test_crash_consistency", "test_durability", "test_migrations", "test_seized_disk",
-    "test_at_rest", "test_fuzz_commands", "test_fuzz_forms", "test_no_forbidden_links",
-    "test_russian_pages", "test_estimation_command", "test_linkage_command",
-    "test_linkage_identifiers", "test_linking",
-})
+SLOW_MODULES = frozenset(
+    {
+        "test_crash_consistency",
+        "test_durability",
+        "test_migrations",
+        "test_seized_disk",
+        "test_at_rest",
+        "test_fuzz_commands",
+        "test_fuzz_forms",
+        "test_no_forbidden_links",
+        "test_russian_pages",
+        "test_estimation_command",
+        "test_linkage_command",
+        "test_linkage_identifiers",
+        "test_linking",
+    }
+)
 
 
 def drives_a_browser(item: pytest.Item) -> bool:
     """Whether a test drives Chromium: through the live server, or refuge.testing's page."""
     module = getattr(item, "module", None)
     return "live_server" in getattr(item, "fixturenames", ()) or any(
-        hasattr(module, name) for name in ("chromium_page", "journey_browsers"))
+        hasattr(module, name) for name in ("chromium_page", "journey_browsers")
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -30,8 +30,10 @@ def run_group(name: str) -> bool:
 def main(argv: list[str]) -> int:
     choice = argv[0] if argv else "all"
     if choice != "all" and choice not in GROUPS:
-        print(f"unknown bench group {choice!r}; choose all or one of: {', '.join(GROUPS)}",
-              file=sys.stderr)
+        print(
+            f"unknown bench group {choice!r}; choose all or one of: {', '.join(GROUPS)}",
+            file=sys.stderr,
+        )
         return 2
     for name in GROUPS if choice == "all" else (choice,):
         run_group(name)

@@ -48,7 +48,9 @@ def _seed(operator: Operator) -> None:
         for number in range(CONTACTS):
             envelope = vault.create_envelope(purpose=vault.Purpose.CONTACT, readers=[operator])
             Contact.objects.create(
-                envelope=envelope, channel=Channel.PHONE, urgency=urgencies[number % 6],
+                envelope=envelope,
+                channel=Channel.PHONE,
+                urgency=urgencies[number % 6],
                 summary=f"Benchmark contact {number}: a caller describes what happened.",
             )
 
@@ -87,9 +89,11 @@ def main() -> float:
             timings.append(elapsed_ms)
             cpu_timings.append(cpu_ms)
     p95 = round(percentile(timings, 0.95), 1)
-    print(f"queue page: {len(timings)} requests, wall median {statistics.median(timings):.1f} ms;"
-          f" CPU time median {statistics.median(cpu_timings):.1f} ms,"
-          f" p95 {percentile(cpu_timings, 0.95):.1f} ms (load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"queue page: {len(timings)} requests, wall median {statistics.median(timings):.1f} ms;"
+        f" CPU time median {statistics.median(cpu_timings):.1f} ms,"
+        f" p95 {percentile(cpu_timings, 0.95):.1f} ms (load average {os.getloadavg()[0]:.1f})"
+    )
     from bench.results import record
 
     record({"console_queue_p95_ms": p95})

@@ -53,9 +53,7 @@ STRATIFIED = {
 SHARED = {"all": PopulationDesign(shared_spread=1.0)}
 
 
-def _relative_bias(
-    summary: CoverageSummary, designs: dict[str, PopulationDesign]
-) -> float:
+def _relative_bias(summary: CoverageSummary, designs: dict[str, PopulationDesign]) -> float:
     truth = sum(design.size for design in designs.values())
     return round(summary.mean_estimate / truth - 1.0, 4)
 
@@ -104,13 +102,18 @@ def _lcmcr_coverage(runs: int) -> dict[str, float | int]:
 def main() -> None:
     """Run the coverage studies and record their figures."""
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=200, help="simulated populations per study")
     parser.add_argument(
-        "--runs", type=int, default=200, help="simulated populations per study"
+        "--lcmcr-runs",
+        type=int,
+        default=100,
+        help="latent-class populations for lcmcr_coverage (at least 100)",
     )
-    parser.add_argument("--lcmcr-runs", type=int, default=100,
-                        help="latent-class populations for lcmcr_coverage (at least 100)")
-    parser.add_argument("--only", choices=["lcmcr", "loglinear"],
-                        help="run only the latent-class or only the log-linear figures")
+    parser.add_argument(
+        "--only",
+        choices=["lcmcr", "loglinear"],
+        help="run only the latent-class or only the log-linear figures",
+    )
     options = parser.parse_args()
     if options.only != "loglinear":
         record(_lcmcr_speed())

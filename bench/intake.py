@@ -9,7 +9,6 @@ module; never part of the product). Each simulated reporter GETs the form (CSRF 
 token), POSTs it and follows the 303 to the receipt page: one submission. Zero errors expected.
 """
 
-
 from __future__ import annotations
 
 import contextlib
@@ -42,36 +41,48 @@ WORKERS = os.environ.get("REFUGE_BENCH_INTAKE_WORKERS", "3")
 THREADS = os.environ.get("REFUGE_BENCH_INTAKE_THREADS", "4")
 SUBRESOURCE = re.compile(
     r"<(?:script|img|iframe|audio|video|source|embed|object)\b|<link\b(?![^>]*href=\"data:)"
-    r"[^>]*>|url\(", re.IGNORECASE)
+    r"[^>]*>|url\(",
+    re.IGNORECASE,
+)
 REPORT = {
     "body": "Моего брата вчера забрали из дома, телефон выключен. Нужна помощь адвоката.",
-    "urgency": "detained", "reporter_kind": "other", "contact": "после 21:00", "website": "",
+    "urgency": "detained",
+    "reporter_kind": "other",
+    "contact": "после 21:00",
+    "website": "",
 }
 
 
 def _environment(data_dir: Path, settings_module: str) -> dict[str, str]:
     environment = dict(os.environ)
-    environment.update({
-        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'src'}",
-        "DJANGO_SETTINGS_MODULE": settings_module,
-        "REFUGE_DATA_DIR": str(data_dir),
-        "REFUGE_SECRET_KEY": secrets.token_urlsafe(50),
-        "REFUGE_ALLOWED_HOSTS": "127.0.0.1",
-        "REFUGE_LOG_LEVEL": "WARNING",
-        # A load test is one address sending as fast as it can: lift the abuse limits.
-        "REFUGE_INTAKE_MIN_FILL_SECONDS": "0",
-        "REFUGE_INTAKE_REPORTS_PER_ADDRESS": "1000000000",
-        "REFUGE_INTAKE_REPORTS_GLOBAL": "1000000000",
-        # Loopback is a shared address (refuge.core.addresses): per browser and shared budgets.
-        "REFUGE_INTAKE_REPORTS_PER_BROWSER": "1000000000",
-        "REFUGE_INTAKE_REPORTS_SHARED": "1000000000",
-    })
+    environment.update(
+        {
+            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'src'}",
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "REFUGE_DATA_DIR": str(data_dir),
+            "REFUGE_SECRET_KEY": secrets.token_urlsafe(50),
+            "REFUGE_ALLOWED_HOSTS": "127.0.0.1",
+            "REFUGE_LOG_LEVEL": "WARNING",
+            # A load test is one address sending as fast as it can: lift the abuse limits.
+            "REFUGE_INTAKE_MIN_FILL_SECONDS": "0",
+            "REFUGE_INTAKE_REPORTS_PER_ADDRESS": "1000000000",
+            "REFUGE_INTAKE_REPORTS_GLOBAL": "1000000000",
+            # Loopback is a shared address (refuge.core.addresses): per browser and shared budgets.
+            "REFUGE_INTAKE_REPORTS_PER_BROWSER": "1000000000",
+            "REFUGE_INTAKE_REPORTS_SHARED": "1000000000",
+        }
+    )
     return environment
 
 
 def _refuge(environment: dict[str, str], *arguments: str) -> None:
-    subprocess.run([sys.executable, "-m", "refuge.cli", *arguments], env=environment,
-                   check=True, stdout=subprocess.DEVNULL, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "refuge.cli", *arguments],
+        env=environment,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=600,
+    )
 
 
 def _free_port() -> int:
@@ -85,9 +96,24 @@ def serving(environment: dict[str, str]) -> Iterator[int]:
     """Run `refuge serve` until the block ends; stop exactly the process group it started."""
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "refuge.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", WORKERS, "--threads", THREADS],
-        env=environment, stdout=subprocess.DEVNULL, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "refuge.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            WORKERS,
+            "--threads",
+            THREADS,
+        ],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         _wait_until_up(port, server)
         yield port
@@ -141,8 +167,9 @@ class Browser:
         fields = dict(re.findall(r'name="(csrfmiddlewaretoken|token)" value="([^"]+)"', page))
         if status != 200 or "csrfmiddlewaretoken" not in fields:
             raise RuntimeError(f"form page answered {status}")
-        status, location, _ = self.request("POST", "/", urllib.parse.urlencode(
-            {**REPORT, **fields}))
+        status, location, _ = self.request(
+            "POST", "/", urllib.parse.urlencode({**REPORT, **fields})
+        )
         if status != 303 or not location:  # Refuge shows the receipt at "/", bare at /receipt/
             raise RuntimeError(f"submission answered {status} to {location or 'nowhere'}")
         status, _, _ = self.request("GET", location)
@@ -221,13 +248,21 @@ def measure_pages(port: int) -> dict[str, tuple[int, int, int]]:
     fields = dict(re.findall(r'name="(csrfmiddlewaretoken|token)" value="([^"]+)"', page))
     _, location, _ = browser.request("POST", "/", urllib.parse.urlencode({**REPORT, **fields}))
     _, _, receipt_page = browser.request("GET", location)
-    weights["receipt (once)"] = (_gzipped(receipt_page.encode()), len(receipt_page.encode()),
-                                 1 + len(SUBRESOURCE.findall(receipt_page)))
+    weights["receipt (once)"] = (
+        _gzipped(receipt_page.encode()),
+        len(receipt_page.encode()),
+        1 + len(SUBRESOURCE.findall(receipt_page)),
+    )
     receipt = re.search(r'class="receipt">([0-9 ]+)<', receipt_page)
     if receipt is None:
         raise RuntimeError("no receipt shown")
-    browser.request("POST", "/mailbox/open/", urllib.parse.urlencode({
-        "receipt": receipt.group(1), "csrfmiddlewaretoken": fields["csrfmiddlewaretoken"]}))
+    browser.request(
+        "POST",
+        "/mailbox/open/",
+        urllib.parse.urlencode(
+            {"receipt": receipt.group(1), "csrfmiddlewaretoken": fields["csrfmiddlewaretoken"]}
+        ),
+    )
     weights["mailbox with thread"] = page_weight(browser, "/mailbox/")
     return weights
 
@@ -255,10 +290,13 @@ def compare(ports: dict[str, int]) -> dict[str, dict[int, LoadResult]]:
                 rounds[label].append(run_load(port, concurrency, SECONDS / ROUNDS))
         for label in ports:
             result = results[label][concurrency] = _merge(rounds[label])
-            print(f"{label:<7} concurrency {concurrency:>2}: {result.per_second:6.2f} "
-                  f"submissions/s, p50 {result.percentile(0.50):6.0f} ms, "
-                  f"p99 {result.percentile(0.99):6.0f} ms, {result.submissions} ok, "
-                  f"{result.errors} errors", flush=True)
+            print(
+                f"{label:<7} concurrency {concurrency:>2}: {result.per_second:6.2f} "
+                f"submissions/s, p50 {result.percentile(0.50):6.0f} ms, "
+                f"p99 {result.percentile(0.99):6.0f} ms, {result.submissions} ok, "
+                f"{result.errors} errors",
+                flush=True,
+            )
     return results
 
 
@@ -280,16 +318,19 @@ def main() -> None:
     for concurrency in CONCURRENCY_LEVELS:
         ratio = refuge[concurrency].per_second / max(bare[concurrency].per_second, 1e-9)
         print(f"Refuge/bare at concurrency {concurrency}: {ratio:.2f}")
-    record({
-        "intake_page_gzip_bytes": weights["/"][0],
-        "intake_page_requests": weights["/"][2],
-        "intake_reports_per_s": round(refuge[top].per_second, 2),
-        "intake_throughput_ratio": round(
-            refuge[top].per_second / max(bare[top].per_second, 1e-9), 3),
-        "intake_latency_p50_ms": round(refuge[top].percentile(0.50)),
-        "intake_latency_p99_ms": round(refuge[top].percentile(0.99)),
-        "intake_errors": sum(result.errors for result in (*refuge.values(), *bare.values())),
-    })
+    record(
+        {
+            "intake_page_gzip_bytes": weights["/"][0],
+            "intake_page_requests": weights["/"][2],
+            "intake_reports_per_s": round(refuge[top].per_second, 2),
+            "intake_throughput_ratio": round(
+                refuge[top].per_second / max(bare[top].per_second, 1e-9), 3
+            ),
+            "intake_latency_p50_ms": round(refuge[top].percentile(0.50)),
+            "intake_latency_p99_ms": round(refuge[top].percentile(0.99)),
+            "intake_errors": sum(result.errors for result in (*refuge.values(), *bare.values())),
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -92,8 +92,10 @@ def russian(*, full_name: bool) -> dict[str, float]:
     plain = pairwise_score(plain_splink_clusters(rows, threshold=SETTINGS.threshold), truth)
     print(f"ru{suffix} plain Splink: P={plain.precision:.4f} R={plain.recall:.4f} "
           f"F1={plain.f1:.4f}", flush=True)  # fmt: skip
-    return {f"ru_f1{suffix}": round(refuge.f1, 4),
-            f"ru_f1_plain_splink{suffix}": round(plain.f1, 4)}
+    return {
+        f"ru_f1{suffix}": round(refuge.f1, 4),
+        f"ru_f1_plain_splink{suffix}": round(plain.f1, 4),
+    }
 
 
 def million() -> dict[str, float]:

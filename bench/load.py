@@ -49,10 +49,18 @@ THREADS = os.environ.get("REFUGE_BENCH_LOAD_THREADS", "8")
 PASSWORD = "bench-password-" + secrets.token_hex(8)
 REPORT = {
     "body": "Соседа забрали ночью, телефон выключен. Нужна помощь адвоката.",
-    "urgency": "detained", "reporter_kind": "other", "contact": "", "website": "",
+    "urgency": "detained",
+    "reporter_kind": "other",
+    "contact": "",
+    "website": "",
 }
-CONSOLE_CANDIDATES = ["/console/", "/console/accounts/password/", "/console/accounts/duress/",
-                      "/console/hotline/", "/console/cases/"]
+CONSOLE_CANDIDATES = [
+    "/console/",
+    "/console/accounts/password/",
+    "/console/accounts/duress/",
+    "/console/hotline/",
+    "/console/cases/",
+]
 MAKE_OPERATORS = """
 import sys
 import django
@@ -78,32 +86,36 @@ def totp(secret: bytes, at: float | None = None) -> str:
     counter = int((time.time() if at is None else at) // 30)
     digest = hmac.new(secret, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 1_000_000:06d}"
 
 
 def _environment(data_dir: Path) -> dict[str, str]:
     environment = dict(os.environ)
-    environment.update({
-        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'src'}",
-        "DJANGO_SETTINGS_MODULE": "refuge.config.settings.prod",
-        "REFUGE_DATA_DIR": str(data_dir), "DATABASE_URL": "",
-        "REFUGE_SECRET_KEY": secrets.token_urlsafe(50),
-        "REFUGE_ALLOWED_HOSTS": "127.0.0.1", "REFUGE_LOG_LEVEL": "WARNING",
-        # One address sending as fast as it can: lift the abuse limits and lockouts.
-        "REFUGE_INTAKE_MIN_FILL_SECONDS": "0",
-        "REFUGE_INTAKE_REPORTS_PER_ADDRESS": "1000000000",
-        "REFUGE_INTAKE_REPORTS_GLOBAL": "1000000000",
-        "REFUGE_INTAKE_MAILBOX_PER_ADDRESS": "1000000000",
-        "REFUGE_INTAKE_MAILBOX_GLOBAL": "1000000000",
-        # Loopback is a shared address (refuge.core.addresses): per browser and shared budgets.
-        "REFUGE_INTAKE_REPORTS_PER_BROWSER": "1000000000",
-        "REFUGE_INTAKE_REPORTS_SHARED": "1000000000",
-        "REFUGE_INTAKE_MAILBOX_PER_BROWSER": "1000000000",
-        "REFUGE_INTAKE_MAILBOX_SHARED": "1000000000",
-        "REFUGE_LOGIN_LOCKOUT_FAILURES": "1000000",
-        "REFUGE_LOGIN_LOCKOUT_ACCOUNT_FAILURES": "1000000",
-    })
+    environment.update(
+        {
+            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'src'}",
+            "DJANGO_SETTINGS_MODULE": "refuge.config.settings.prod",
+            "REFUGE_DATA_DIR": str(data_dir),
+            "DATABASE_URL": "",
+            "REFUGE_SECRET_KEY": secrets.token_urlsafe(50),
+            "REFUGE_ALLOWED_HOSTS": "127.0.0.1",
+            "REFUGE_LOG_LEVEL": "WARNING",
+            # One address sending as fast as it can: lift the abuse limits and lockouts.
+            "REFUGE_INTAKE_MIN_FILL_SECONDS": "0",
+            "REFUGE_INTAKE_REPORTS_PER_ADDRESS": "1000000000",
+            "REFUGE_INTAKE_REPORTS_GLOBAL": "1000000000",
+            "REFUGE_INTAKE_MAILBOX_PER_ADDRESS": "1000000000",
+            "REFUGE_INTAKE_MAILBOX_GLOBAL": "1000000000",
+            # Loopback is a shared address (refuge.core.addresses): per browser and shared budgets.
+            "REFUGE_INTAKE_REPORTS_PER_BROWSER": "1000000000",
+            "REFUGE_INTAKE_REPORTS_SHARED": "1000000000",
+            "REFUGE_INTAKE_MAILBOX_PER_BROWSER": "1000000000",
+            "REFUGE_INTAKE_MAILBOX_SHARED": "1000000000",
+            "REFUGE_LOGIN_LOCKOUT_FAILURES": "1000000",
+            "REFUGE_LOGIN_LOCKOUT_ACCOUNT_FAILURES": "1000000",
+        }
+    )
     return environment
 
 
@@ -115,19 +127,39 @@ def _free_port() -> int:
 
 def prepare(environment: dict[str, str], operators: int) -> None:
     command = [sys.executable, "-m", "refuge.cli"]
-    subprocess.run([*command, "setup"], env=environment, check=True,
-                   stdout=subprocess.DEVNULL, timeout=600)
-    subprocess.run([sys.executable, "-c", MAKE_OPERATORS, PASSWORD, str(max(operators, 1))],
-                   env=environment, check=True, timeout=600)
+    subprocess.run(
+        [*command, "setup"], env=environment, check=True, stdout=subprocess.DEVNULL, timeout=600
+    )
+    subprocess.run(
+        [sys.executable, "-c", MAKE_OPERATORS, PASSWORD, str(max(operators, 1))],
+        env=environment,
+        check=True,
+        timeout=600,
+    )
 
 
 def start_server(environment: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
     """Start `refuge serve` on a free loopback port in its own process group; wait for it."""
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "refuge.cli", "serve", "--host", "127.0.0.1", "--port",
-         str(port), "--workers", WORKERS, "--threads", THREADS],
-        env=environment, stdout=subprocess.DEVNULL, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "refuge.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            WORKERS,
+            "--threads",
+            THREADS,
+        ],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 600  # a loaded CI machine starts gunicorn slowly
     while not _answers(port):
         if server.poll() is not None or time.monotonic() > deadline:
@@ -182,8 +214,13 @@ class Browser(abc.ABC):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None,
-                expect: tuple[int, ...] = (200,)) -> tuple[str, str]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        expect: tuple[int, ...] = (200,),
+    ) -> tuple[str, str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
@@ -210,8 +247,9 @@ class Browser(abc.ABC):
             raise UnexpectedAnswer(f"{method} {path}: {response.status}")
         return content, response.getheader("Location") or ""
 
-    def _send(self, method: str, path: str, body: str | None,
-              headers: dict[str, str]) -> http.client.HTTPResponse:
+    def _send(
+        self, method: str, path: str, body: str | None, headers: dict[str, str]
+    ) -> http.client.HTTPResponse:
         self.connection.request(method, path, body=body, headers=headers)
         return self.connection.getresponse()
 
@@ -228,9 +266,9 @@ class Reporter(Browser):
         """Send one report; return the receipt shown once."""
         self.cookies.clear()
         page, _ = self.request("GET", "/")
-        _, location = self.request("POST", "/", {**REPORT, "body": body,
-                                                 **self.hidden_fields(page)},
-                                   expect=(302, 303))
+        _, location = self.request(
+            "POST", "/", {**REPORT, "body": body, **self.hidden_fields(page)}, expect=(302, 303)
+        )
         receipt_page, _ = self.request("GET", location)
         found = re.search(r'class="receipt">([^<]+)<', receipt_page)
         return found.group(1).strip() if found else ""
@@ -246,9 +284,12 @@ class MailboxReader(Reporter):
         """Open the mailbox with a receipt; return the mailbox page."""
         self.cookies.clear()
         page, _ = self.request("GET", "/mailbox/")
-        _, location = self.request("POST", "/mailbox/open/",
-                                   {**self.hidden_fields(page), "receipt": receipt},
-                                   expect=(302, 303))
+        _, location = self.request(
+            "POST",
+            "/mailbox/open/",
+            {**self.hidden_fields(page), "receipt": receipt},
+            expect=(302, 303),
+        )
         content, _ = self.request("GET", location)
         return content
 
@@ -272,13 +313,20 @@ class ConsoleUser(Browser):
 
     def log_in(self) -> None:
         page, _ = self.request("GET", "/console/accounts/login/")
-        self.request("POST", "/console/accounts/login/",
-                      {**self.hidden_fields(page), "username": self.username,
-                       "password": PASSWORD}, expect=(302,))
+        self.request(
+            "POST",
+            "/console/accounts/login/",
+            {**self.hidden_fields(page), "username": self.username, "password": PASSWORD},
+            expect=(302,),
+        )
         page, _ = self.request("GET", "/console/accounts/login/code/")
         secret = self.username.encode().ljust(20, b"0")[:20]
-        self.request("POST", "/console/accounts/login/code/",
-                     {**self.hidden_fields(page), "code": totp(secret)}, expect=(302,))
+        self.request(
+            "POST",
+            "/console/accounts/login/code/",
+            {**self.hidden_fields(page), "code": totp(secret)},
+            expect=(302,),
+        )
 
     def step(self) -> None:
         for path in self.pages:
@@ -332,8 +380,9 @@ def drive(clients: list[Browser], seconds: float) -> float:
                 with client.tally.lock:
                     client.tally.errors += 1
                 print(f"  error: {type(error).__name__}: {error}", flush=True)
-                client.connection = http.client.HTTPConnection("127.0.0.1", client.port,
-                                                               timeout=120)
+                client.connection = http.client.HTTPConnection(
+                    "127.0.0.1", client.port, timeout=120
+                )
 
     started = time.monotonic()
     threads = [threading.Thread(target=loop, args=(client,)) for client in clients]
@@ -356,14 +405,22 @@ def main() -> None:
             tally = Tally()
             clients = _make_clients(port, tally, intake, pages)
             tally.latencies.clear()  # logging in is set-up, not load
-            print(f"load: {CLIENTS} clients for {SECONDS:.0f} s; intake "
-                  f"{'installed' if intake else 'NOT installed: public pages instead'}; "
-                  f"console pages {pages}", flush=True)
+            print(
+                f"load: {CLIENTS} clients for {SECONDS:.0f} s; intake "
+                f"{'installed' if intake else 'NOT installed: public pages instead'}; "
+                f"console pages {pages}",
+                flush=True,
+            )
             elapsed = drive(clients, SECONDS)
     ordered = sorted(tally.latencies)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000 if ordered else 0.0
-    record({"load_rps": round(len(ordered) / elapsed, 1), "load_p99_ms": round(p99, 1),
-            "load_errors": tally.errors + setup_tally.errors})
+    record(
+        {
+            "load_rps": round(len(ordered) / elapsed, 1),
+            "load_p99_ms": round(p99, 1),
+            "load_errors": tally.errors + setup_tally.errors,
+        }
+    )
 
 
 if __name__ == "__main__":

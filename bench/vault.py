@@ -1,4 +1,3 @@
-
 """`python -m bench vault`: sealing and opening speed, unlock time, list page overhead.
 
 Every recorded figure is measured in CPU time of this process (time.process_time): the work
@@ -60,8 +59,12 @@ def _operator() -> Any:
     from refuge.vault.recovery import create_recovery_key
 
     create_recovery_key(threshold=3, shares=5)
-    return create_operator(created_by=None, username=f"bench-{uuid.uuid4().hex[:8]}",
-                           role=Role.COORDINATOR, password=PASSWORD)
+    return create_operator(
+        created_by=None,
+        username=f"bench-{uuid.uuid4().hex[:8]}",
+        role=Role.COORDINATOR,
+        password=PASSWORD,
+    )
 
 
 def measure_seal_and_open(operator: Any) -> dict[str, float]:
@@ -74,8 +77,9 @@ def measure_seal_and_open(operator: Any) -> dict[str, float]:
         ciphertext = vault.encrypt_bytes(envelope.pk, value, label="bench.value")
         count = 20_000
         seal = _timed(lambda: vault.encrypt_bytes(envelope.pk, value, label="bench.value"), count)
-        opened = _timed(lambda: vault.decrypt_bytes(envelope.pk, ciphertext, label="bench.value"),
-                        count)
+        opened = _timed(
+            lambda: vault.decrypt_bytes(envelope.pk, ciphertext, label="bench.value"), count
+        )
     return {"vault_seal_per_s": round(count / seal), "vault_open_per_s": round(count / opened)}
 
 
@@ -94,8 +98,10 @@ def measure_unlock(operator: Any) -> float:
         unlock_private_key(operator, PASSWORD)
         timings.append(time.perf_counter() - started)
         cpu_timings.append(time.process_time() - cpu_started)
-    print(f"  unlock with Argon2id m={key.kdf_memory_kib} KiB t={key.kdf_iterations}: "
-          f"wall {[round(t, 3) for t in timings]} s, CPU {[round(t, 3) for t in cpu_timings]} s")
+    print(
+        f"  unlock with Argon2id m={key.kdf_memory_kib} KiB t={key.kdf_iterations}: "
+        f"wall {[round(t, 3) for t in timings]} s, CPU {[round(t, 3) for t in cpu_timings]} s"
+    )
     return round(statistics.median(cpu_timings), 4)
 
 
@@ -112,9 +118,13 @@ def measure_blind_index() -> dict[str, float]:
 
     key = crypto.random_key()
     old = IndexKey(envelope_id=None, key=key, scheme=IndexScheme.HMAC_SHA256)
-    new = IndexKey(envelope_id=None, key=key, scheme=IndexScheme.ARGON2ID,
-                   memory_kib=settings.VAULT_BLIND_INDEX_MEMORY_KIB,
-                   iterations=settings.VAULT_BLIND_INDEX_ITERATIONS)
+    new = IndexKey(
+        envelope_id=None,
+        key=key,
+        scheme=IndexScheme.ARGON2ID,
+        memory_kib=settings.VAULT_BLIND_INDEX_MEMORY_KIB,
+        iterations=settings.VAULT_BLIND_INDEX_ITERATIONS,
+    )
     count = 100_000
     numbers = [f"+79{n:09d}" for n in range(count)]
     started = time.process_time()
@@ -127,16 +137,20 @@ def measure_blind_index() -> dict[str, float]:
         compute_index(new, IndexKind.PHONE, number)
         slow_timings.append(time.process_time() - started)
     slow_seconds = statistics.median(slow_timings)
-    print(f"  blind index: HMAC {hmac_seconds * 1e6:.2f} us, Argon2id m={new.memory_kib} KiB "
-          f"t={new.iterations} {slow_seconds * 1000:.1f} ms (CPU time per index)")
+    print(
+        f"  blind index: HMAC {hmac_seconds * 1e6:.2f} us, Argon2id m={new.memory_kib} KiB "
+        f"t={new.iterations} {slow_seconds * 1000:.1f} ms (CPU time per index)"
+    )
     return {
         "vault_blind_index_hmac_us": round(hmac_seconds * 1e6, 3),
         "vault_blind_index_argon2id_ms": round(slow_seconds * 1000, 2),
         "vault_blind_index_cost_ratio": round(slow_seconds / hmac_seconds),
         "vault_blind_index_ru_mobiles_hmac_core_hours": round(
-            RUSSIAN_MOBILE_NUMBERS * hmac_seconds / 3600, 2),
+            RUSSIAN_MOBILE_NUMBERS * hmac_seconds / 3600, 2
+        ),
         "vault_blind_index_ru_mobiles_core_hours": round(
-            RUSSIAN_MOBILE_NUMBERS * slow_seconds / 3600),
+            RUSSIAN_MOBILE_NUMBERS * slow_seconds / 3600
+        ),
     }
 
 
@@ -208,11 +222,14 @@ def _serve_pages(plain_model: Any, sealed_model: Any) -> None:
             if sealed:
                 vault.preload(row.envelope_id for row in rows)  # one query for all grants
             return HttpResponse(template.render({"rows": rows}, request))
+
         return view
 
-    urlpatterns[:] = [path("bench/plain/", page(plain_model, sealed=False)),
-                      path("bench/sealed/", page(sealed_model, sealed=True)),
-                      *project_urls.urlpatterns]
+    urlpatterns[:] = [
+        path("bench/plain/", page(plain_model, sealed=False)),
+        path("bench/sealed/", page(sealed_model, sealed=True)),
+        *project_urls.urlpatterns,
+    ]
     settings.ROOT_URLCONF = __name__
     clear_url_caches()
 
@@ -257,11 +274,15 @@ def measure_list_ratio(operator: Any) -> float:
         runs["cold"].append(_request_times(client, "/bench/sealed/", cold=True))
     cpu = {name: statistics.median(t[0] for t in times) for name, times in runs.items()}
     wall = {name: statistics.median(t[1] for t in times) for name, times in runs.items()}
-    print(f"  list page of {PAGE_ROWS} (full request, CPU time): plain {cpu['plain'] * 1000:.2f} "
-          f"ms, encrypted {cpu['sealed'] * 1000:.2f} ms; first view in a session "
-          f"{cpu['cold'] * 1000:.2f} ms (ratio {cpu['cold'] / cpu['plain']:.2f}, not recorded)")
-    print(f"  same, wall clock: plain {wall['plain'] * 1000:.2f} ms, encrypted "
-          f"{wall['sealed'] * 1000:.2f} ms (ratio {wall['sealed'] / wall['plain']:.2f})")
+    print(
+        f"  list page of {PAGE_ROWS} (full request, CPU time): plain {cpu['plain'] * 1000:.2f} "
+        f"ms, encrypted {cpu['sealed'] * 1000:.2f} ms; first view in a session "
+        f"{cpu['cold'] * 1000:.2f} ms (ratio {cpu['cold'] / cpu['plain']:.2f}, not recorded)"
+    )
+    print(
+        f"  same, wall clock: plain {wall['plain'] * 1000:.2f} ms, encrypted "
+        f"{wall['sealed'] * 1000:.2f} ms (ratio {wall['sealed'] / wall['plain']:.2f})"
+    )
     return round(cpu["sealed"] / cpu["plain"], 3)
 
 

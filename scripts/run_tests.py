@@ -39,8 +39,14 @@ def say(label: str, line: str) -> None:
 def run(command: list[str], env: dict[str, str] | None = None, label: str = "") -> int:
     """Run a command, each line of its output prefixed by the run's label."""
     say(label, "$ " + " ".join(command))
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, errors="replace")
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
     assert process.stdout is not None
     for line in process.stdout:
         say(label, line.rstrip("\n"))
@@ -49,6 +55,8 @@ def run(command: list[str], env: dict[str, str] | None = None, label: str = "") 
 
 def static_checks() -> bool:
     ok = run([str(BIN / "ruff"), "check", "src", "tests", "bench", "scripts"], label="static") == 0
+    formatted = [str(BIN / "ruff"), "format", "--check", "src", "tests", "bench", "scripts"]
+    ok = run([*formatted, "conftest.py"], label="static") == 0 and ok
     ok = run([str(BIN / "lint-imports")], label="static") == 0 and ok
     ok = run([str(BIN / "mypy")], label="static") == 0 and ok
     bandit = [str(BIN / "bandit"), "-q", "-c", "pyproject.toml", "-r", "src", "-lll"]
@@ -59,12 +67,28 @@ def supply_chain_check() -> bool:
     """pip-audit on the locked dependencies. A known vulnerability fails the run; a database
     that cannot be reached (or does not know a package) is said plainly and passes."""
     report = Path(tempfile.mkstemp(prefix="refuge-pip-audit-", suffix=".json")[1])
-    code = run([str(BIN / "pip-audit"), "--no-deps", "--disable-pip", "-r", "requirements.lock",
-                "--progress-spinner", "off",
-                "--timeout", "20", "--format", "json", "--output", str(report)], label="static")
+    code = run(
+        [
+            str(BIN / "pip-audit"),
+            "--no-deps",
+            "--disable-pip",
+            "-r",
+            "requirements.lock",
+            "--progress-spinner",
+            "off",
+            "--timeout",
+            "20",
+            "--format",
+            "json",
+            "--output",
+            str(report),
+        ],
+        label="static",
+    )
     try:
         dependencies = json.loads(report.read_text(encoding="utf-8") or "{}").get(
-            "dependencies", [])
+            "dependencies", []
+        )
     except ValueError:
         dependencies = []
     vulnerable = [d["name"] for d in dependencies if d.get("vulns")]
@@ -73,11 +97,17 @@ def supply_chain_check() -> bool:
         say("static", f"pip-audit: KNOWN VULNERABILITIES in {', '.join(vulnerable)}")
         return False
     if code != 0 or not dependencies:
-        say("static", "pip-audit: the vulnerability database could not be reached; "
-            "dependencies NOT audited (passing).")
+        say(
+            "static",
+            "pip-audit: the vulnerability database could not be reached; "
+            "dependencies NOT audited (passing).",
+        )
     elif skipped:
-        say("static", f"pip-audit: no known vulnerability; {len(skipped)} of {len(dependencies)} "
-            "dependencies could not be looked up in the vulnerability database (NOT audited).")
+        say(
+            "static",
+            f"pip-audit: no known vulnerability; {len(skipped)} of {len(dependencies)} "
+            "dependencies could not be looked up in the vulnerability database (NOT audited).",
+        )
     else:
         say("static", f"pip-audit: no known vulnerability in {len(dependencies)} dependencies.")
     return True
@@ -99,8 +129,12 @@ def pytest_run(label: str, extra_env: dict[str, str], marker: str) -> tuple[int,
     report = Path(tempfile.mkstemp(prefix=f"refuge-{label}-", suffix=".xml")[1])
     env = {**os.environ, **extra_env}
     env.setdefault("REFUGE_DATA_DIR", tempfile.mkdtemp(prefix=f"refuge-test-{label}-"))
-    command = [str(BIN / "pytest"), "-n", os.environ.get("REFUGE_TEST_WORKERS", "2"),
-               f"--junitxml={report}"]
+    command = [
+        str(BIN / "pytest"),
+        "-n",
+        os.environ.get("REFUGE_TEST_WORKERS", "2"),
+        f"--junitxml={report}",
+    ]
     if marker:
         command += ["-m", marker]
     code = run(command, env=env, label=label)
@@ -119,7 +153,7 @@ def totals(report: Path) -> dict[str, int]:
 
 
 def main() -> int:
-    banner("Static checks (ruff, mypy, bandit, pip-audit) and the suite, side by side")
+    banner("Static checks (ruff, import layers, mypy, bandit, pip-audit) beside the suite")
     marker = ""
     if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
         banner("NO CHROMIUM: BROWSER TESTS ARE SKIPPED (apt-get install chromium)")
@@ -132,8 +166,10 @@ def main() -> int:
     else:
         banner("POSTGRESQL NOT AVAILABLE: the suite ran on SQLite only")
     if os.environ.get("REFUGE_TEST_SPARK") != "1":
-        banner("NOT RUN HERE: the Spark engine's tests (over ten minutes on two cores): "
-               "make test-spark")
+        banner(
+            "NOT RUN HERE: the Spark engine's tests (over ten minutes on two cores): "
+            "make test-spark"
+        )
     results: dict[str, tuple[int, dict[str, int]]] = {}
     checks: dict[str, bool] = {}
 
@@ -151,8 +187,10 @@ def main() -> int:
     for thread in threads:
         thread.join()
     ok = checks.get("static", False)
-    summary = {key: sum(result[1][key] for result in results.values())
-               for key in ("tests", "failures", "errors", "skipped")}
+    summary = {
+        key: sum(result[1][key] for result in results.values())
+        for key in ("tests", "failures", "errors", "skipped")
+    }
     failed = summary["failures"] + summary["errors"]
     passed = summary["tests"] - failed - summary["skipped"]
     print(f"\nDatabases: {', '.join(results)}; static checks {'passed' if ok else 'FAILED'}")

@@ -44,8 +44,23 @@ PAGES_PER_ROUTE = 3  # a few objects of each kind: their pages differ by what th
 WORD = r"[A-Za-z][A-Za-z'’-]*"
 ENGLISH_RUN = re.compile(rf"(?<![\w./@-]){WORD}(?:[ \t\n]*[,;:]?[ \t\n]+{WORD}){{2,}}(?![\w/@])")
 IGNORED_ELEMENTS = frozenset({"script", "style", "code", "pre", "kbd", "samp", "textarea"})
-VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-                           "meta", "source", "track", "wbr"})
+VOID_ELEMENTS = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 # Abbreviations and names written the same in Russian (MSK, JPEG, WebP, TOTP): not a word.
 ACRONYM = re.compile(r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*")
@@ -85,6 +100,7 @@ def client_fetch(client: Client) -> Fetch:
         response = client.get(url)
         is_html = response.get("Content-Type", "").startswith("text/html")
         return Page(url, response.status_code, response.content.decode() if is_html else "")
+
     return fetch
 
 
@@ -120,8 +136,12 @@ def _route(url: str) -> str:
         return url
 
 
-def crawl(fetch: Fetch, start: Iterable[str] = ("/console/",), limit: int = 120,
-          per_route: int = PAGES_PER_ROUTE) -> list[Page]:
+def crawl(
+    fetch: Fetch,
+    start: Iterable[str] = ("/console/",),
+    limit: int = 120,
+    per_route: int = PAGES_PER_ROUTE,
+) -> list[Page]:
     """Breadth-first over console links, a few pages per route, at most `limit` pages."""
     queue = list(start)
     seen: set[str] = set()
@@ -155,8 +175,7 @@ class _ShownText(HTMLParser):
         values = dict(attrs)
         hidden = tag in IGNORED_ELEMENTS or values.get("translate") == "no"
         if not hidden and not self._hidden():
-            self.chunks.extend(str(values[name]) for name in SHOWN_ATTRIBUTES
-                               if values.get(name))
+            self.chunks.extend(str(values[name]) for name in SHOWN_ATTRIBUTES if values.get(name))
             is_button = tag == "input" and values.get("type") in {"submit", "button"}
             if is_button and values.get("value"):
                 self.chunks.append(str(values["value"]))

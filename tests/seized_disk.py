@@ -70,8 +70,9 @@ def _scan_file(path: Path, patterns: list[tuple[str, str, bytes]], overlap: int)
             for canary, encoding, pattern in patterns:
                 found = window.find(pattern)
                 while found != -1:
-                    hits.setdefault((canary, encoding, base + found),
-                                    Hit(path, canary, encoding, base + found))
+                    hits.setdefault(
+                        (canary, encoding, base + found), Hit(path, canary, encoding, base + found)
+                    )
                     found = window.find(pattern, found + 1)
             tail = window[-overlap:] if overlap else b""
             start += len(chunk)
@@ -83,16 +84,16 @@ def files_under(*roots: Path) -> list[Path]:
     found: list[Path] = []
     for root in roots:
         for folder, _, names in os.walk(root):
-            found.extend(Path(folder) / name for name in names
-                         if (Path(folder) / name).is_file())
+            found.extend(Path(folder) / name for name in names if (Path(folder) / name).is_file())
     return sorted(found)
 
 
 def sqlite_files(data_dir: Path) -> list[Path]:
     """The database with its -wal, -shm and -journal, those that exist."""
     database = data_dir / "refuge.sqlite3"
-    candidates = [database] + [Path(f"{database}{suffix}") for suffix in
-                               ("-wal", "-shm", "-journal")]
+    candidates = [database] + [
+        Path(f"{database}{suffix}") for suffix in ("-wal", "-shm", "-journal")
+    ]
     return [path for path in candidates if path.exists()]
 
 
@@ -118,16 +119,23 @@ class Installation:
     def environment(self) -> dict[str, str]:
         for folder in (self.data_dir, self.temp_dir, self.log_dir):
             folder.mkdir(parents=True, exist_ok=True)
-        env = {key: value for key, value in os.environ.items()
-               if key not in {"DATABASE_URL", "REFUGE_SECRET_KEY"}}
-        env.update({
-            "REFUGE_DATA_DIR": str(self.data_dir),
-            "TMPDIR": str(self.temp_dir), "TEMP": str(self.temp_dir), "TMP": str(self.temp_dir),
-            "DJANGO_SETTINGS_MODULE": "refuge.config.settings.prod",
-            "REFUGE_LOG_LEVEL": "DEBUG",
-            "PYTHONPATH": os.pathsep.join([str(REPOSITORY / "src"), str(REPOSITORY)]),
-            "PYTHONDONTWRITEBYTECODE": "1",
-        })
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "REFUGE_SECRET_KEY"}
+        }
+        env.update(
+            {
+                "REFUGE_DATA_DIR": str(self.data_dir),
+                "TMPDIR": str(self.temp_dir),
+                "TEMP": str(self.temp_dir),
+                "TMP": str(self.temp_dir),
+                "DJANGO_SETTINGS_MODULE": "refuge.config.settings.prod",
+                "REFUGE_LOG_LEVEL": "DEBUG",
+                "PYTHONPATH": os.pathsep.join([str(REPOSITORY / "src"), str(REPOSITORY)]),
+                "PYTHONDONTWRITEBYTECODE": "1",
+            }
+        )
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
         return env
@@ -137,21 +145,35 @@ class Installation:
         command = [sys.executable, "-m", "tests.seized_disk_flows", phase]
         environment = self.environment()
         if phase == "write":
-            with (self.log_dir / "write.out").open("wb") as out, \
-                    (self.log_dir / "write.err").open("wb") as err:
-                return subprocess.run(command, cwd=REPOSITORY, env=environment,
-                                      stdout=out, stderr=err, timeout=1200, check=False)
-        return subprocess.run(command, cwd=REPOSITORY, env=environment,
-                              capture_output=True, timeout=1200, check=False)
+            with (
+                (self.log_dir / "write.out").open("wb") as out,
+                (self.log_dir / "write.err").open("wb") as err,
+            ):
+                return subprocess.run(
+                    command,
+                    cwd=REPOSITORY,
+                    env=environment,
+                    stdout=out,
+                    stderr=err,
+                    timeout=1200,
+                    check=False,
+                )
+        return subprocess.run(
+            command, cwd=REPOSITORY, env=environment, capture_output=True, timeout=1200, check=False
+        )
 
     def log_text(self) -> str:
-        return "\n".join(path.read_text(errors="replace")
-                         for path in sorted(self.log_dir.glob("*")))
+        return "\n".join(
+            path.read_text(errors="replace") for path in sorted(self.log_dir.glob("*"))
+        )
 
     def pg_dump(self) -> Path:
         pg_dump = shutil.which("pg_dump") or "/usr/bin/pg_dump"
         target = self.root / "dump" / "database.sql"
         target.parent.mkdir(exist_ok=True)
-        subprocess.run([pg_dump, "--no-owner", "--file", str(target), self.database_url],
-                       check=True, timeout=600)
+        subprocess.run(
+            [pg_dump, "--no-owner", "--file", str(target), self.database_url],
+            check=True,
+            timeout=600,
+        )
         return target

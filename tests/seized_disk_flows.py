@@ -1,4 +1,3 @@
-
 """The flows the seized-disk test runs in a separate process, against a fresh data dir.
 
     python -m tests.seized_disk_flows write   # set up, run every writer, then stop hard
@@ -28,8 +27,17 @@ SENTENCES = [
 ]
 CANARIES = [*NAMES, *PHONES, *SENTENCES]
 # What a leak might look like after normalising: E.164 numbers, digits, folded name parts.
-DERIVED_CANARIES = ["+79285550123", "79285550123", "9285550123", "995557766", "Канарейкин",
-                    "kanareikin", "Canarysson", "canarison", "zelimhan kanareikin"]
+DERIVED_CANARIES = [
+    "+79285550123",
+    "79285550123",
+    "9285550123",
+    "995557766",
+    "Канарейкин",
+    "kanareikin",
+    "Canarysson",
+    "canarison",
+    "zelimhan kanareikin",
+]
 PASSWORD = "seized disk test passphrase"
 INTERIM_PASSWORD = "lantern orchard velvet pebble"
 
@@ -51,12 +59,15 @@ def vault_writer(flow: Flow) -> None:
 
     with vault.activated(flow.keyring("coord")):
         for text in CANARIES:
-            envelope = vault.create_envelope(purpose=vault.Purpose.DOCUMENT,
-                                             readers=[flow.operators["coord"]])
-            vault.store_file(envelope_id=envelope.pk, name=text, content=text.encode(),
-                             content_type="text/plain")
-            vault.share(envelope.pk, reader=flow.operators["hotline"],
-                        granted_by=flow.operators["coord"])
+            envelope = vault.create_envelope(
+                purpose=vault.Purpose.DOCUMENT, readers=[flow.operators["coord"]]
+            )
+            vault.store_file(
+                envelope_id=envelope.pk, name=text, content=text.encode(), content_type="text/plain"
+            )
+            vault.share(
+                envelope.pk, reader=flow.operators["hotline"], granted_by=flow.operators["coord"]
+            )
         for name in NAMES:
             vault.blind_index("name", name)
         for phone in PHONES:
@@ -66,8 +77,9 @@ def vault_writer(flow: Flow) -> None:
     # The key is rewrapped twice (changed, then back): the readers open it with PASSWORD, and
     # a password cannot be "changed" into itself.
     for old, new in ((PASSWORD, INTERIM_PASSWORD), (INTERIM_PASSWORD, PASSWORD)):
-        accounts.change_own_password(operator=flow.operators["hotline"], old_password=old,
-                                     new_password=new)
+        accounts.change_own_password(
+            operator=flow.operators["hotline"], old_password=old, new_password=new
+        )
 
 
 def vault_reader(flow: Flow) -> list[str]:
@@ -103,19 +115,42 @@ def intake_hotline_cases_writer(flow: Flow) -> None:
     from refuge.intake.services import submit_report
     from refuge.vault import api as vault
 
-    submission = submit_report(body=SENTENCES[0], reporter_kind=ReporterKind.SELF,
-                               urgency=Urgency.DETAINED, contact_instructions=PHONES[0])
+    submission = submit_report(
+        body=SENTENCES[0],
+        reporter_kind=ReporterKind.SELF,
+        urgency=Urgency.DETAINED,
+        contact_instructions=PHONES[0],
+    )
     with vault.activated(flow.keyring("hotline")):
-        log_call(operator=flow.operators["hotline"], call=CallRecord(
-            started_at=timezone.now(), ended_at=None, caller_pseudonym=NAMES[1],
-            what_they_said=SENTENCES[1], urgency=Urgency.IN_DANGER, risk_flags=[],
-            next_step=SENTENCES[0], next_step_at=None, callback_number=PHONES[1]))
+        log_call(
+            operator=flow.operators["hotline"],
+            call=CallRecord(
+                started_at=timezone.now(),
+                ended_at=None,
+                caller_pseudonym=NAMES[1],
+                what_they_said=SENTENCES[1],
+                urgency=Urgency.IN_DANGER,
+                risk_flags=[],
+                next_step=SENTENCES[0],
+                next_step_at=None,
+                callback_number=PHONES[1],
+            ),
+        )
     with vault.activated(flow.keyring("coord")):
-        case = open_case_from_contact(contact_id=submission.thread.contact.pk,
-                                      opened_by=flow.operators["coord"], pseudonym="P-1")
-        save_person(case=case, person=None, pseudonym="P-2", legal_name=NAMES[0],
-                    phone=PHONES[0], contact_details=SENTENCES[1],
-                    saved_by=flow.operators["coord"])
+        case = open_case_from_contact(
+            contact_id=submission.thread.contact.pk,
+            opened_by=flow.operators["coord"],
+            pseudonym="P-1",
+        )
+        save_person(
+            case=case,
+            person=None,
+            pseudonym="P-2",
+            legal_name=NAMES[0],
+            phone=PHONES[0],
+            contact_details=SENTENCES[1],
+            saved_by=flow.operators["coord"],
+        )
 
 
 def documentation_analysis_writer(flow: Flow) -> None:
@@ -132,16 +167,28 @@ def documentation_analysis_writer(flow: Flow) -> None:
     place = Place.objects.filter(kind="town").order_by("code").first()
     with vault.activated(flow.keyring("coord")):
         for kind, origin in ((SourceKind.TESTIMONY, NAMES[0]), (SourceKind.MEDIA_REPORT, "x")):
-            testimonies.record_testimony(actor=flow.operators["coord"],
-                                         testimony=testimonies.Testimony(
-                source=SourceInput(kind=kind, origin_name=origin, summary=SENTENCES[1],
-                                   received_on=date(2017, 4, 1)),
-                violations=[ViolationType.ARBITRARY_DETENTION],
-                new_event=EventInput(event_type=EventType.INDIVIDUAL_DETENTION,
-                                     title=SENTENCES[0], description=SENTENCES[1],
-                                     start_date=date(2017, 3, 1), end_date=date(2017, 3, 2),
-                                     date_precision=DatePrecision.DAY, place=place),
-                new_victim_names=[NAMES[1]]))
+            testimonies.record_testimony(
+                actor=flow.operators["coord"],
+                testimony=testimonies.Testimony(
+                    source=SourceInput(
+                        kind=kind,
+                        origin_name=origin,
+                        summary=SENTENCES[1],
+                        received_on=date(2017, 4, 1),
+                    ),
+                    violations=[ViolationType.ARBITRARY_DETENTION],
+                    new_event=EventInput(
+                        event_type=EventType.INDIVIDUAL_DETENTION,
+                        title=SENTENCES[0],
+                        description=SENTENCES[1],
+                        start_date=date(2017, 3, 1),
+                        end_date=date(2017, 3, 2),
+                        date_precision=DatePrecision.DAY,
+                        place=place,
+                    ),
+                    new_victim_names=[NAMES[1]],
+                ),
+            )
         capture_table(list_kinds=["testimony", "media_report"], violations=[])
 
 
@@ -162,9 +209,12 @@ def feature_reader(flow: Flow) -> list[str]:
     return values
 
 
-WRITERS: list[Callable[[Flow], None]] = [vault_writer, accounts_writer,
-                                         intake_hotline_cases_writer,
-                                         documentation_analysis_writer]
+WRITERS: list[Callable[[Flow], None]] = [
+    vault_writer,
+    accounts_writer,
+    intake_hotline_cases_writer,
+    documentation_analysis_writer,
+]
 READERS: list[Callable[[Flow], list[str]]] = [vault_reader, feature_reader]
 
 
@@ -173,10 +223,18 @@ def _create_operators(flow: Flow) -> None:
     from refuge.accounts.services import create_operator
     from refuge.testing import enrol_test_device
 
-    for username, role in (("coord", Role.COORDINATOR), ("hotline", Role.OPERATOR),
-                           ("caseworker", Role.CASE_WORKER)):
-        operator = create_operator(created_by=None, username=username, role=role,
-                                   password=PASSWORD, on_intake_duty=username != "caseworker")
+    for username, role in (
+        ("coord", Role.COORDINATOR),
+        ("hotline", Role.OPERATOR),
+        ("caseworker", Role.CASE_WORKER),
+    ):
+        operator = create_operator(
+            created_by=None,
+            username=username,
+            role=role,
+            password=PASSWORD,
+            on_intake_duty=username != "caseworker",
+        )
         enrol_test_device(operator)
         flow.operators[username] = operator
 

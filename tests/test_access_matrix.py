@@ -66,16 +66,19 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     """Built once for the module, inside a transaction rolled back at its end; each test
     runs in a savepoint within it (pytest-django's `db`), so nothing leaks between tests."""
     # On a loaded machine the module outlasts a session's idle limit: keep the world's alive.
-    with (django_db_blocker.unblock(), transaction.atomic(),
-          override_settings(SESSION_IDLE_MINUTES=24 * 60, SESSION_COOKIE_AGE=24 * 3600)):
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(SESSION_IDLE_MINUTES=24 * 60, SESSION_COOKIE_AGE=24 * 3600),
+    ):
         counter = itertools.count(1)
         with activated(Keyring()):
-            operators = {role.value: make_operator(f"matrix-{role.value}", role)
-                         for role in Role}
-            built = World(operators=operators,
-                          subject=make_operator("matrix-subject", Role.OPERATOR),
-                          make_peer=lambda role: make_operator(
-                              f"peer-{role}-{next(counter)}", Role(role)))
+            operators = {role.value: make_operator(f"matrix-{role.value}", role) for role in Role}
+            built = World(
+                operators=operators,
+                subject=make_operator("matrix-subject", Role.OPERATOR),
+                make_peer=lambda role: make_operator(f"peer-{role}-{next(counter)}", Role(role)),
+            )
             built.extra["kwargs"] = collect_url_kwargs(built)
         built.extra["cookies"] = {ANONYMOUS: SimpleCookie()}
         for role, operator in operators.items():
@@ -99,23 +102,29 @@ def _clients(world: World) -> dict[str, Client]:
 def _url(world: World, name: str, params: dict[str, str] | None = None) -> str:
     values = world.extra["kwargs"]
     renamed = params or {}
-    return reverse(name, kwargs={key: values[renamed.get(key, key)]
-                                 for key in ROUTES[name].converters})
+    return reverse(
+        name, kwargs={key: values[renamed.get(key, key)] for key in ROUTES[name].converters}
+    )
 
 
 def test_every_route_has_a_name_and_an_entry() -> None:
     unnamed = [key for key, route in ROUTES.items() if route.name is None]
     missing = [f"add an entry for {name}" for name in ROUTES if name not in EXPECTED]
-    stale = [f"remove the entry for {name}: no such route" for name in EXPECTED
-             if name not in ROUTES]
+    stale = [
+        f"remove the entry for {name}: no such route" for name in EXPECTED if name not in ROUTES
+    ]
     assert not unnamed, f"give these routes a name: {unnamed}"
     assert not missing, "; ".join(missing)
     assert not stale, "; ".join(stale)
 
 
 def test_every_id_in_a_url_names_its_model_for_the_audit() -> None:
-    ids = {name for route in ROUTES.values() for name, converter in route.converters.items()
-           if type(converter).__name__ == "IntConverter"}
+    ids = {
+        name
+        for route in ROUTES.values()
+        for name, converter in route.converters.items()
+        if type(converter).__name__ == "IntConverter"
+    }
     unnamed = ids - set(URL_OBJECTS) - URL_NUMBERS
     assert not unnamed, f"add these to refuge.audit.denials.URL_OBJECTS: {sorted(unnamed)}"
 
@@ -133,18 +142,24 @@ def test_each_visitor_gets_the_expected_answer(name: str, world: World, db: Any)
         wanted = expect.statuses[visitor]
         if response.status_code != wanted:
             wrong.append(f"{visitor}: got {response.status_code}, expected {wanted}")
-        elif (visitor == ANONYMOUS and wanted == 302 and not name.startswith("accounts:")
-              and _console(name)):
+        elif (
+            visitor == ANONYMOUS
+            and wanted == 302
+            and not name.startswith("accounts:")
+            and _console(name)
+        ):
             assert response["Location"].startswith(LOGIN), f"{name}: not sent to the login page"
     assert not wrong, f"{expect.method.upper()} {url}: " + "; ".join(wrong)
 
 
-@pytest.mark.parametrize("name", sorted(name for name, route in ROUTES.items()
-                                        if route.converters))
+@pytest.mark.parametrize("name", sorted(name for name, route in ROUTES.items() if route.converters))
 def test_unknown_ids_give_404(name: str, world: World, db: Any) -> None:
     expect = EXPECTED[name]
-    allowed = [role for role, status in expect.statuses.items()
-               if role != ANONYMOUS and status not in REFUSED]
+    allowed = [
+        role
+        for role, status in expect.statuses.items()
+        if role != ANONYMOUS and status not in REFUSED
+    ]
     if not allowed:
         pytest.skip(f"no role may open {name}")
     if expect.statuses[ANONYMOUS] == 200:
@@ -187,19 +202,19 @@ def assert_id_swap_refused(swap: IdSwap, world: World) -> None:
     assert send(url).status_code == 200, f"{swap.url_name}: the owner cannot open it"
     send = peer_client.post if swap.method == "post" else peer_client.get
     assert send(url).status_code == 404, f"{swap.url_name}: a peer reaches it"
-    assert AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, actor_id=peer.pk,
-                                     details__status=404).exists(), (
-        f"{swap.url_name}: the peer's refusal is not audited")
+    assert AuditEvent.objects.filter(
+        action=AuditAction.ACCESS_DENIED, actor_id=peer.pk, details__status=404
+    ).exists(), f"{swap.url_name}: the peer's refusal is not audited"
 
 
 @pytest.mark.parametrize("swap", collect_id_swaps(), ids=lambda swap: swap.url_name)
-def test_objects_are_not_reachable_by_changing_the_id(swap: IdSwap, world: World,
-                                                      db: Any) -> None:
+def test_objects_are_not_reachable_by_changing_the_id(swap: IdSwap, world: World, db: Any) -> None:
     with activated(Keyring()):
         assert_id_swap_refused(swap, world)
 
 
 # Effects: a refused POST changes nothing -------------------------------------------------
+
 
 def _takes_a_post(name: str) -> bool:
     expect = EXPECTED.get(name)
@@ -207,9 +222,12 @@ def _takes_a_post(name: str) -> bool:
 
 
 def _refused(expect: Expect, effect: Effect) -> list[str]:
-    return [visitor for visitor, status in expect.statuses.items()
-            if (status in REFUSED or (visitor == ANONYMOUS and status == 302))
-            and visitor not in effect.also_allowed]
+    return [
+        visitor
+        for visitor, status in expect.statuses.items()
+        if (status in REFUSED or (visitor == ANONYMOUS and status == 302))
+        and visitor not in effect.also_allowed
+    ]
 
 
 def _performer(name: str, expect: Expect, effect: Effect) -> str:
@@ -229,16 +247,20 @@ def _outsider_client(world: World, role: str) -> Client:
 def _console(name: str) -> bool:
     """Routes of the console a visitor must log in for (public ones, such as the quick exit
     that sends everyone away with a 302, have no refused visitor)."""
-    return (name in EXPECTED and EXPECTED[name].statuses[ANONYMOUS] == 302
-            and is_console_path("/" + ROUTES[name].description))
+    return (
+        name in EXPECTED
+        and EXPECTED[name].statuses[ANONYMOUS] == 302
+        and is_console_path("/" + ROUTES[name].description)
+    )
 
 
 def test_every_route_that_takes_a_post_has_an_effect(world: World, db: Any) -> None:
     """A console route answering a POST with anything but 405 must say what it changes; one
     answering 405 must not claim an effect."""
     clients = _clients(world)
-    wrong = [f"remove the effect for {name}: no such route" for name in EFFECTS
-             if name not in ROUTES]
+    wrong = [
+        f"remove the effect for {name}: no such route" for name in EFFECTS if name not in ROUTES
+    ]
     for name in sorted(name for name in ROUTES if _console(name)):
         expect = EXPECTED[name]
         allowed = [role for role in ROLES if expect.statuses[role] not in REFUSED]
@@ -251,13 +273,17 @@ def test_every_route_that_takes_a_post_has_an_effect(world: World, db: Any) -> N
             wrong.append(f"add an effect for {name} (a POST answers {status})")
         elif status == 405 and name in EFFECTS:
             wrong.append(f"remove the effect for {name}: it refuses a POST (405)")
-    wrong += [f"add an effect for {name}" for name in ROUTES
-              if _console(name) and EXPECTED[name].method == "post" and name not in EFFECTS]
+    wrong += [
+        f"add an effect for {name}"
+        for name in ROUTES
+        if _console(name) and EXPECTED[name].method == "post" and name not in EFFECTS
+    ]
     assert not wrong, "; ".join(wrong)
 
 
-@pytest.mark.parametrize("name", sorted(name for name in ROUTES if _takes_a_post(name)
-                                        and _console(name)))
+@pytest.mark.parametrize(
+    "name", sorted(name for name in ROUTES if _takes_a_post(name) and _console(name))
+)
 def test_a_refused_post_changes_nothing(name: str, world: World, db: Any) -> None:
     expect = EXPECTED[name]
     effect = EFFECTS.get(name)
@@ -278,7 +304,8 @@ def test_a_refused_post_changes_nothing(name: str, world: World, db: Any) -> Non
         assert response.status_code < 500, f"POST {url} as {visitor}: {response.status_code}"
         if visitor != ANONYMOUS and response.status_code in REFUSED:
             assert AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED).count() > (
-                denials), f"POST {url} as {visitor}: the {response.status_code} is not audited"
+                denials
+            ), f"POST {url} as {visitor}: the {response.status_code} is not audited"
     changed = changed_tables(before, snapshot())
     assert not changed, f"POST {url} refused ({', '.join(answers)}) yet changed {changed}"
 
@@ -288,8 +315,10 @@ def test_a_refused_post_changes_nothing(name: str, world: World, db: Any) -> Non
     if not effect.to_login:
         assert not response.get("Location", "").startswith(LOGIN), f"{performer} is logged out"
     if effect.changes:
-        assert changed, (f"POST {url} as {performer} changed nothing: the effect's data does "
-                         "not do what the route is for, so its refusals prove nothing")
+        assert changed, (
+            f"POST {url} as {performer} changed nothing: the effect's data does "
+            "not do what the route is for, so its refusals prove nothing"
+        )
     else:
         assert not changed, f"POST {url} as {performer} changed {changed} ({effect.reason})"
 
@@ -298,8 +327,14 @@ def test_a_refused_post_changes_nothing(name: str, world: World, db: Any) -> Non
 
 DURESS_PASSWORD = "forced at the checkpoint 7"
 MENU = {  # the route each role's menu links to, as console_base.html draws it
-    Role.COORDINATOR: ["hotline:queue", "cases:list", "documentation:events", "analysis:home",
-                       "accounts:operators", "audit:log"],
+    Role.COORDINATOR: [
+        "hotline:queue",
+        "cases:list",
+        "documentation:events",
+        "analysis:home",
+        "accounts:operators",
+        "audit:log",
+    ],
     Role.OPERATOR: ["hotline:queue"],
     Role.CASE_WORKER: ["hotline:queue", "cases:list", "documentation:events"],
     Role.LAWYER: ["documentation:events"],
@@ -330,16 +365,20 @@ def _duress_client(world: World, role: str) -> Client:
 
     operator = world.operators[role]
     with activated(keyring_for(operator)):
-        duress.set_duress_password(operator=operator, current_password="correct horse "
-                                   "battery staple", duress_password=DURESS_PASSWORD)
+        duress.set_duress_password(
+            operator=operator,
+            current_password="correct horse battery staple",
+            duress_password=DURESS_PASSWORD,
+        )
     client = Client()
     log_in(client, operator, password=DURESS_PASSWORD)
     return client
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_a_duress_console_shows_the_usual_menu_and_empty_pages(role: str, world: World,
-                                                              db: Any) -> None:
+def test_a_duress_console_shows_the_usual_menu_and_empty_pages(
+    role: str, world: World, db: Any
+) -> None:
     client = _duress_client(world, role)
     markers = _world_markers(world, role)
     home = client.get(reverse("console:home")).content.decode()
@@ -352,11 +391,12 @@ def test_a_duress_console_shows_the_usual_menu_and_empty_pages(role: str, world:
             continue
         response = client.get(_url(world, name))
         page = response.content.decode(errors="replace")
-        names_objects = any(type(converter).__name__ == "IntConverter"
-                            for converter in ROUTES[name].converters.values())
+        names_objects = any(
+            type(converter).__name__ == "IntConverter"
+            for converter in ROUTES[name].converters.values()
+        )
         wanted = 404 if names_objects else 200
-        if response.status_code != wanted and not (
-                wanted == 404 and response.status_code == 302):
+        if response.status_code != wanted and not (wanted == 404 and response.status_code == 302):
             wrong.append(f"{name}: {response.status_code}, expected {wanted}")
         shown = [marker for marker in markers if marker and marker in page]
         if shown:
@@ -364,19 +404,29 @@ def test_a_duress_console_shows_the_usual_menu_and_empty_pages(role: str, world:
     assert not wrong, f"duress console of {role}: " + "; ".join(wrong)
 
 
-@pytest.mark.parametrize("name", ["cases:add_note", "documentation:source_delete",
-                                  "hotline:note", "accounts:password_change",
-                                  "accounts:operator_create", "approvals:confirm"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cases:add_note",
+        "documentation:source_delete",
+        "hotline:note",
+        "accounts:password_change",
+        "accounts:operator_create",
+        "approvals:confirm",
+    ],
+)
 def test_a_duress_console_writes_nothing(name: str, world: World, db: Any) -> None:
     effect = EFFECTS[name]
     role = _performer(name, EXPECTED[name], effect)
     client = _duress_client(world, role)
     before = snapshot()
 
-    response = client.post(_url(world, name, dict(effect.params)), effect.form_data(world),
-                           follow=True)
+    response = client.post(
+        _url(world, name, dict(effect.params)), effect.form_data(world), follow=True
+    )
 
     assert response.status_code == 200
     assert "nothing was saved" in response.content.decode() or (
-        "ничего не сохранено" in response.content.decode())
+        "ничего не сохранено" in response.content.decode()
+    )
     assert not changed_tables(before, snapshot())

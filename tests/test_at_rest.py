@@ -57,12 +57,22 @@ time.sleep(600)
 def test_seized_data_directory_and_backup_hold_no_plaintext(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     backup = tmp_path / "refuge.backup"
-    env = {**os.environ, "REFUGE_DATA_DIR": str(data_dir), "DATABASE_URL": "",
-           "REFUGE_ALLOWED_HOSTS": "testserver", "REFUGE_BACKUP_PASSPHRASE": PASSPHRASE,
-           "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test",
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, PASSWORD, SECRET, str(backup)],
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "REFUGE_DATA_DIR": str(data_dir),
+        "DATABASE_URL": "",
+        "REFUGE_ALLOWED_HOSTS": "testserver",
+        "REFUGE_BACKUP_PASSPHRASE": PASSPHRASE,
+        "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, PASSWORD, SECRET, str(backup)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout is not None
     private_key = bytes.fromhex(child.stdout.readline().strip() or "00")
     time.sleep(0.2)
@@ -72,9 +82,13 @@ def test_seized_data_directory_and_backup_hold_no_plaintext(tmp_path: Path) -> N
 
     files = [path for path in data_dir.rglob("*") if path.is_file()] + [backup]
     assert any(path.name.endswith("-wal") for path in files)
-    needles = {"password": PASSWORD.encode(), "secret": SECRET.encode(),
-               "passphrase": PASSPHRASE.encode(), "private key": private_key,
-               "private key (hex)": private_key.hex().encode()}
+    needles = {
+        "password": PASSWORD.encode(),
+        "secret": SECRET.encode(),
+        "passphrase": PASSPHRASE.encode(),
+        "private key": private_key,
+        "private key (hex)": private_key.hex().encode(),
+    }
     for path in files:
         content = path.read_bytes()
         for label, needle in needles.items():

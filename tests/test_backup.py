@@ -58,7 +58,7 @@ print(json.dumps({"pages": pages, "secret": secret}))
 
 
 def _main_of(page: str) -> str:
-    main = page[page.index("<main>"):page.index("</main>")]
+    main = page[page.index("<main>") : page.index("</main>")]
     main = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", main)
     # The audit page numbers events and shows times: keep only what a restore must keep.
     return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?", "", main)
@@ -117,15 +117,25 @@ def test_round_trip_into_a_fresh_installation(installation: dict[str, Any]) -> N
     assert b"sealed bytes" not in backup.read_bytes()
     fresh_dir = installation["tmp"] / "fresh"
     database_url, drop = _fresh_database_url()
-    env = {**os.environ, "REFUGE_DATA_DIR": str(fresh_dir), "DATABASE_URL": database_url,
-           "REFUGE_SECRET_KEY": settings.SECRET_KEY, "REFUGE_ALLOWED_HOSTS": "testserver",
-           "REFUGE_BACKUP_PASSPHRASE": PASSPHRASE,
-           "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test",
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "REFUGE_DATA_DIR": str(fresh_dir),
+        "DATABASE_URL": database_url,
+        "REFUGE_SECRET_KEY": settings.SECRET_KEY,
+        "REFUGE_ALLOWED_HOSTS": "testserver",
+        "REFUGE_BACKUP_PASSPHRASE": PASSPHRASE,
+        "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
     try:
-        result = subprocess.run([sys.executable, "-c", RESTORE_AND_READ, str(backup), *PAGES],
-                                env=env, capture_output=True, text=True, timeout=900,
-                                check=False)
+        result = subprocess.run(
+            [sys.executable, "-c", RESTORE_AND_READ, str(backup), *PAGES],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
     finally:
         drop()
     assert result.returncode == 0, result.stderr[-3000:]
@@ -136,7 +146,7 @@ def test_round_trip_into_a_fresh_installation(installation: dict[str, Any]) -> N
 
 
 def test_restore_with_force_replaces_everything_and_the_chain_verifies(
-    installation: dict[str, Any]
+    installation: dict[str, Any],
 ) -> None:
     backup = _backup(installation)
     make_operator("added-later", Role.ANALYST)
@@ -187,8 +197,9 @@ def test_a_wrong_passphrase_is_refused(installation: dict[str, Any], monkeypatch
     _refused(backup, "passphrase is wrong")
 
 
-def test_a_backup_of_another_installation_is_refused(installation: dict[str, Any],
-                                                     settings: Any) -> None:
+def test_a_backup_of_another_installation_is_refused(
+    installation: dict[str, Any], settings: Any
+) -> None:
     backup = _backup(installation)
     settings.SECRET_KEY = "another installation's secret key, entirely different"
     with pytest.raises(CommandError, match="another installation"):

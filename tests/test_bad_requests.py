@@ -36,8 +36,9 @@ def test_the_english_page_gets_the_english_403(hotline_operator: Operator) -> No
     assert "The form expired" in response.content.decode()
 
 
-def test_a_console_post_without_csrf_changes_nothing(coordinator: Operator,
-                                                     hotline_operator: Operator) -> None:
+def test_a_console_post_without_csrf_changes_nothing(
+    coordinator: Operator, hotline_operator: Operator
+) -> None:
     client = Client(enforce_csrf_checks=True)
     log_in(Client(), coordinator)  # a real login elsewhere; this client forges the post
     client.cookies.update(Client().cookies)
@@ -48,8 +49,9 @@ def test_a_console_post_without_csrf_changes_nothing(coordinator: Operator,
     assert Operator.objects.get(pk=hotline_operator.pk).password == hotline_operator.password
 
 
-def test_an_expired_session_goes_back_to_the_login_page(client: Client, hotline_operator: Operator,
-                                                        settings: Any) -> None:
+def test_an_expired_session_goes_back_to_the_login_page(
+    client: Client, hotline_operator: Operator, settings: Any
+) -> None:
     with time_machine.travel("2026-03-01 09:00Z", tick=False):
         log_in(client, hotline_operator)
         assert client.get(HOME).status_code == 200
@@ -70,8 +72,12 @@ def test_an_oversized_post_gets_a_translated_400(client: Client, settings: Any) 
 
 
 def test_a_malformed_multipart_post_gets_a_400(client: Client) -> None:
-    response = client.generic("POST", LOGIN, b"--broken\r\nnot a part",
-                              content_type="multipart/form-data; boundary=broken")
+    response = client.generic(
+        "POST",
+        LOGIN,
+        b"--broken\r\nnot a part",
+        content_type="multipart/form-data; boundary=broken",
+    )
 
     assert response.status_code in (200, 400)
     assert "Traceback" not in response.content.decode()

@@ -96,13 +96,19 @@ def test_every_answered_report_survives_sigkill_of_the_server(tmp_path: Path) ->
         server, port = start_server(environment)
         try:
             reader = MailboxReader(port, Tally())
-            unreadable = [receipt for receipt, body in answered.items()
-                          if body not in reader.read(receipt)]
+            unreadable = [
+                receipt for receipt, body in answered.items() if body not in reader.read(receipt)
+            ]
         finally:
             stop_server(server)
-        verify = subprocess.run([sys.executable, "-m", "refuge.cli", "audit", "verify"],
-                                env=environment, capture_output=True, text=True, timeout=900,
-                                check=False)
+        verify = subprocess.run(
+            [sys.executable, "-m", "refuge.cli", "audit", "verify"],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
     finally:
         drop()
     assert len(answered) >= 3, "too few reports got through to test anything"

@@ -13,8 +13,7 @@ from refuge.documentation.models import Source, Victim
 
 
 @pytest.mark.django_db
-def test_demo_creates_one_operator_per_role_and_prints_demo_credentials(settings,
-                                                                         tmp_path) -> None:
+def test_demo_creates_one_operator_per_role_and_prints_demo_credentials(settings, tmp_path) -> None:
     settings.DATA_DIR = tmp_path
     settings.STATIC_ROOT = tmp_path / "static"
     out = io.StringIO()

@@ -49,11 +49,20 @@ while True:
 
 
 def _start_writer(data_dir: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "REFUGE_DATA_DIR": str(data_dir), "DATABASE_URL": "",
-           "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test",
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.Popen([sys.executable, "-c", WRITER], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "REFUGE_DATA_DIR": str(data_dir),
+        "DATABASE_URL": "",
+        "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _run_and_kill(data_dir: Path, rows_before_kill: int) -> list[int]:

@@ -66,9 +66,18 @@ def test_healthz_answers_503_when_the_database_does_not(tmp_path) -> None:
         "r = Client().get('/healthz', HTTP_HOST='127.0.0.1');"
         "print(r.status_code)"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test",
-           "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none?connect_timeout=2",
-           "REFUGE_DATA_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                            text=True, timeout=600, check=False)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test",
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none?connect_timeout=2",
+        "REFUGE_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert result.stdout.strip().splitlines()[-1] == "503", result.stderr[-2000:]

@@ -36,8 +36,11 @@ NOT_FUZZED = {
     "demo": "calls setup",
     "compilecatalogues": "takes no input; rewrites the .mo files the suite is using",
 }
-REFUGE_COMMANDS = sorted(name for name, app in get_commands().items()
-                         if app.startswith("refuge.") and name not in NOT_FUZZED)
+REFUGE_COMMANDS = sorted(
+    name
+    for name, app in get_commands().items()
+    if app.startswith("refuge.") and name not in NOT_FUZZED
+)
 
 
 def _own_options(name: str) -> list[str]:
@@ -46,8 +49,15 @@ def _own_options(name: str) -> list[str]:
     options: list[str] = []
     for action in parser._actions:
         if isinstance(action, argparse._HelpAction) or action.dest in {
-                "verbosity", "settings", "pythonpath", "traceback", "no_color",
-                "force_color", "skip_checks", "version"}:
+            "verbosity",
+            "settings",
+            "pythonpath",
+            "traceback",
+            "no_color",
+            "force_color",
+            "skip_checks",
+            "version",
+        }:
             continue
         options.extend(action.option_strings)
         options.extend(str(choice) for choice in (action.choices or []))
@@ -59,22 +69,30 @@ def _stored() -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("name", REFUGE_COMMANDS)
-def test_command_survives_weird_arguments(name: str, db: Any, tmp_path: Path,
-                                          monkeypatch: Any) -> None:
+def test_command_survives_weird_arguments(
+    name: str, db: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
     monkeypatch.chdir(tmp_path)  # anything a command writes lands here
     monkeypatch.setenv("REFUGE_BACKUP_PASSPHRASE", "a passphrase long enough for backups")
     monkeypatch.setattr("getpass.getpass", lambda prompt="": "typed at the fuzzed terminal")
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # as under CI: nothing to read
-    tokens = st.one_of(st.sampled_from(_own_options(name) or ["--x"]), WEIRD_TEXT,
-                       st.sampled_from(["-", "--", ".", "/dev/null", str(tmp_path)]))
+    tokens = st.one_of(
+        st.sampled_from(_own_options(name) or ["--x"]),
+        WEIRD_TEXT,
+        st.sampled_from(["-", "--", ".", "/dev/null", str(tmp_path)]),
+    )
 
     @FUZZ
     @given(argv=st.lists(tokens, max_size=5))
     def run(argv: list[str]) -> None:
         before = _stored()
         try:
-            call_command(name, *argv, stdout=open(os.devnull, "w"),  # noqa: SIM115
-                         stderr=open(os.devnull, "w"))  # noqa: SIM115
+            call_command(
+                name,
+                *argv,
+                stdout=open(os.devnull, "w"),  # noqa: SIM115
+                stderr=open(os.devnull, "w"),  # noqa: SIM115
+            )
         except CommandError:
             after = _stored()
             assert after[0] == before[0], f"{name} {argv}: refused, yet an operator was stored"
@@ -82,25 +100,43 @@ def test_command_survives_weird_arguments(name: str, db: Any, tmp_path: Path,
     run()
 
 
-@pytest.mark.parametrize("arguments", [
-    ["restore", "/nonexistent/backup"],
-    ["restore", "/dev/null"],
-    ["audit", "nonsense"],
-    ["createoperator", "x" * 200, "--role", "operator"],
-    ["backup", "/nonexistent/dir/file"],
-])
-def test_the_real_refuge_command_refuses_without_a_traceback(arguments: list[str],
-                                                             tmp_path: Path) -> None:
-    env = {**os.environ, "REFUGE_DATA_DIR": str(tmp_path), "DATABASE_URL": "",
-           "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test",
-           "REFUGE_BACKUP_PASSPHRASE": "a passphrase long enough for backups",
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    subprocess.run([sys.executable, "-c", "from refuge.cli import main; main()", "migrate"],
-                   env=env, capture_output=True, check=True, timeout=600)
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["restore", "/nonexistent/backup"],
+        ["restore", "/dev/null"],
+        ["audit", "nonsense"],
+        ["createoperator", "x" * 200, "--role", "operator"],
+        ["backup", "/nonexistent/dir/file"],
+    ],
+)
+def test_the_real_refuge_command_refuses_without_a_traceback(
+    arguments: list[str], tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "REFUGE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+        "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test",
+        "REFUGE_BACKUP_PASSPHRASE": "a passphrase long enough for backups",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
+    subprocess.run(
+        [sys.executable, "-c", "from refuge.cli import main; main()", "migrate"],
+        env=env,
+        capture_output=True,
+        check=True,
+        timeout=600,
+    )
 
     result = subprocess.run(
         [sys.executable, "-c", "from refuge.cli import main; main()", *arguments],
-        env=env, capture_output=True, text=True, timeout=600, check=False)
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
@@ -108,8 +144,9 @@ def test_the_real_refuge_command_refuses_without_a_traceback(arguments: list[str
 
 
 @pytest.mark.parametrize("name", ["backup", "restore"])
-def test_a_file_name_with_a_null_byte_is_refused(name: str, db: Any, tmp_path: Path,
-                                                  monkeypatch: Any) -> None:
+def test_a_file_name_with_a_null_byte_is_refused(
+    name: str, db: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
     # Found by the fuzzer: pathlib's exists() hides "embedded null byte", os.open does not.
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("REFUGE_BACKUP_PASSPHRASE", "a passphrase long enough for backups")

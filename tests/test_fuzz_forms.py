@@ -29,13 +29,22 @@ def _no_traceback(response: Any) -> None:
     assert response.status_code < 500
     body = response.content.decode(errors="replace")
     assert "Traceback" not in body
-    assert "File \"" not in body
+    assert 'File "' not in body
 
 
 def _snapshot() -> list[tuple[Any, ...]]:
-    return sorted(Operator.objects.values_list(
-        "username", "role", "is_active", "is_on_intake_duty", "password", "duress_password",
-        "locked_reason", "version"))
+    return sorted(
+        Operator.objects.values_list(
+            "username",
+            "role",
+            "is_active",
+            "is_on_intake_duty",
+            "password",
+            "duress_password",
+            "locked_reason",
+            "version",
+        )
+    )
 
 
 @FUZZ
@@ -60,8 +69,7 @@ def test_code_form(client: Client, hotline_operator: Operator, code: str) -> Non
 
 @FUZZ
 @given(data=form_data(["username", "role", "on_intake_duty"]))
-def test_create_operator_form(client: Client, coordinator: Operator,
-                              data: dict[str, str]) -> None:
+def test_create_operator_form(client: Client, coordinator: Operator, data: dict[str, str]) -> None:
     if "_auth_user_id" not in client.session:
         log_in(client, coordinator)
     count = Operator.objects.count()
@@ -72,8 +80,9 @@ def test_create_operator_form(client: Client, coordinator: Operator,
 
 @FUZZ
 @given(data=form_data(["version", "role", "is_active", "on_intake_duty"]))
-def test_edit_operator_form(client: Client, coordinator: Operator, hotline_operator: Operator,
-                            data: dict[str, str]) -> None:
+def test_edit_operator_form(
+    client: Client, coordinator: Operator, hotline_operator: Operator, data: dict[str, str]
+) -> None:
     if "_auth_user_id" not in client.session:
         log_in(client, coordinator)
     before = _snapshot()
@@ -86,8 +95,9 @@ def test_edit_operator_form(client: Client, coordinator: Operator, hotline_opera
 
 @FUZZ
 @given(data=form_data(["old_password", "new_password"]))
-def test_password_change_form(client: Client, hotline_operator: Operator,
-                              data: dict[str, str]) -> None:
+def test_password_change_form(
+    client: Client, hotline_operator: Operator, data: dict[str, str]
+) -> None:
     if "_auth_user_id" not in client.session:
         log_in(client, hotline_operator)
     before = _snapshot()
@@ -98,8 +108,9 @@ def test_password_change_form(client: Client, hotline_operator: Operator,
 
 @FUZZ
 @given(data=form_data(["current_password", "duress_password", "duress_password_again"]))
-def test_duress_password_form(client: Client, hotline_operator: Operator,
-                              data: dict[str, str]) -> None:
+def test_duress_password_form(
+    client: Client, hotline_operator: Operator, data: dict[str, str]
+) -> None:
     if "_auth_user_id" not in client.session:
         log_in(client, hotline_operator)
     before = _snapshot()
@@ -109,10 +120,10 @@ def test_duress_password_form(client: Client, hotline_operator: Operator,
 
 
 @FUZZ
-@given(data=form_data(["other"]),
-       confirm=st.sampled_from(["", "false", "False", "FALSE", "0"]))
-def test_emergency_lock_form_without_confirmation(client: Client, coordinator: Operator,
-                                                  data: dict[str, str], confirm: str) -> None:
+@given(data=form_data(["other"]), confirm=st.sampled_from(["", "false", "False", "FALSE", "0"]))
+def test_emergency_lock_form_without_confirmation(
+    client: Client, coordinator: Operator, data: dict[str, str], confirm: str
+) -> None:
     if "_auth_user_id" not in client.session:
         log_in(client, coordinator)
     data.pop("confirm", None)
@@ -121,8 +132,7 @@ def test_emergency_lock_form_without_confirmation(client: Client, coordinator: O
 
 
 @FUZZ
-@given(data=form_data(["action", "actor", "target_type", "target_id", "since", "until",
-                       "page"]))
+@given(data=form_data(["action", "actor", "target_type", "target_id", "since", "until", "page"]))
 def test_audit_filters(client: Client, coordinator: Operator, data: dict[str, str]) -> None:
     if "_auth_user_id" not in client.session:
         log_in(client, coordinator)

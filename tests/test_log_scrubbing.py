@@ -65,8 +65,9 @@ def test_an_exception_passed_as_an_argument_is_reduced_to_its_type(caplog) -> No
 def test_a_500_leaves_no_message_in_the_request_log(settings, caplog) -> None:
     settings.ROOT_URLCONF = "tests.failing_urls"
     request_logger = logging.getLogger("django.request")
-    console = next(handler for handler in request_logger.handlers
-                   if isinstance(handler, logging.StreamHandler))
+    console = next(
+        handler for handler in request_logger.handlers if isinstance(handler, logging.StreamHandler)
+    )
     written = io.StringIO()
     previous = console.setStream(written)
     request_logger.addHandler(caplog.handler)

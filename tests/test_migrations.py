@@ -56,13 +56,22 @@ print(json.dumps({"case": case.pk, "links": dict(
 @pytest.mark.database  # its child processes use the suite's database
 def test_typed_case_numbers_become_links_to_cases_that_exist(tmp_path: Path) -> None:
     database_url, drop = _fresh_database_url()
-    environment = {**os.environ, "REFUGE_DATA_DIR": str(tmp_path), "DATABASE_URL": database_url,
-                   "REFUGE_SECRET_KEY": settings.SECRET_KEY,
-                   "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test"}
+    environment = {
+        **os.environ,
+        "REFUGE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": database_url,
+        "REFUGE_SECRET_KEY": settings.SECRET_KEY,
+        "DJANGO_SETTINGS_MODULE": "refuge.config.settings.test",
+    }
     try:
-        child = subprocess.run([sys.executable, "-c", CASE_NUMBERS_BECOME_LINKS],
-                               env=environment, capture_output=True, text=True, timeout=1200,
-                               check=False)
+        child = subprocess.run(
+            [sys.executable, "-c", CASE_NUMBERS_BECOME_LINKS],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=1200,
+            check=False,
+        )
     finally:
         drop()
     assert child.returncode == 0, child.stderr[-3000:]

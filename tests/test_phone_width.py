@@ -45,32 +45,38 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 def _measuring(page: Any, base: str, too_wide: list[str], who: str) -> Fetch:
     """Fetch through the browser, noting each page wider than the screen."""
+
     def fetch(url: str) -> Page:
         response = page.goto(base + url)
         width = int(page.evaluate("document.documentElement.scrollWidth"))
         if width > page.viewport_size["width"] + 1:
             too_wide.append(f"{who} {url}: {width} px")
         return Page(url, response.status if response else 0, page.content())
+
     return fetch
 
 
 def _as(page: Any, base: str, client: Client) -> None:
     """The browser takes over a logged-in test client's session."""
     page.context.clear_cookies()
-    page.context.add_cookies([{"name": name, "value": cookie.value, "url": base}
-                              for name, cookie in client.cookies.items()])
+    page.context.add_cookies(
+        [
+            {"name": name, "value": cookie.value, "url": base}
+            for name, cookie in client.cookies.items()
+        ]
+    )
 
 
-def test_every_page_fits_a_phone(browser: Any, live_server: Any, settings: Any,
-                                 tmp_path: Path) -> None:
+def test_every_page_fits_a_phone(
+    browser: Any, live_server: Any, settings: Any, tmp_path: Path
+) -> None:
     receipt = seed_demo(settings, tmp_path)
     base, page = live_server.url, browser
     too_wide: list[str] = []
 
     for username in USERNAMES:
         _as(page, base, demo_client(username))
-        pages = crawl(_measuring(page, base, too_wide, username), limit=PAGES_PER_ROLE,
-                      per_route=1)
+        pages = crawl(_measuring(page, base, too_wide, username), limit=PAGES_PER_ROLE, per_route=1)
         assert len(pages) > 3, f"{username} reached almost nothing: the crawl is broken"
         assert all(seen.status < 500 for seen in pages)
 

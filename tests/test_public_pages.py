@@ -1,6 +1,5 @@
 """The public pages: no script, no trace, light enough for 2G, and every POST answers 303."""
 
-
 from __future__ import annotations
 
 import gettext as gettext_module
@@ -23,7 +22,9 @@ PAGE_BUDGET_BYTES = 10 * 1024
 FIELD_TAG = re.compile(r"<(input|textarea|select)\b[^>]*>")
 SUBRESOURCE = re.compile(
     r"<(?:script|img|iframe|audio|video|source|embed|object)\b|<link\b(?![^>]*href=\"data:)"
-    r"[^>]*>|url\(", re.IGNORECASE)
+    r"[^>]*>|url\(",
+    re.IGNORECASE,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -47,8 +48,7 @@ def _public_pages() -> dict[str, tuple[Client, str]]:
     pages["receipt"] = (client, client.get(response.headers["Location"]).content.decode())
     receipt = re.search(r'class="receipt">([0-9 ]+)<', pages["receipt"][1])
     assert receipt is not None
-    pages["mailbox with thread"] = (client, open_mailbox(client, receipt.group(1))
-                                    .content.decode())
+    pages["mailbox with thread"] = (client, open_mailbox(client, receipt.group(1)).content.decode())
     return pages
 
 

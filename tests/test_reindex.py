@@ -31,8 +31,9 @@ def _index_as(operator, kind: str, value: str) -> str:
 
 
 def _stored_indexes() -> set[str]:
-    return (set(Identifier.objects.values_list("blind_index", flat=True))
-            | set(PersonIdentifier.objects.values_list("blind_index", flat=True)))
+    return set(Identifier.objects.values_list("blind_index", flat=True)) | set(
+        PersonIdentifier.objects.values_list("blind_index", flat=True)
+    )
 
 
 @pytest.fixture
@@ -48,7 +49,8 @@ def legacy_installation(coordinator):
 
 
 def test_reindex_moves_hmac_indexes_to_argon2id_and_matching_still_works(
-        coordinator, legacy_installation, settings) -> None:
+    coordinator, legacy_installation, settings
+) -> None:
     setup, hotline, worker = legacy_installation
     legacy = _index_as(hotline, "phone", NUMBER)
     key_row = BlindIndexKey.objects.get()
@@ -58,8 +60,15 @@ def test_reindex_moves_hmac_indexes_to_argon2id_and_matching_still_works(
     phone_call(hotline, number=NUMBER)
     case = make_case(worker)
     with vault.activated(keyring_for(worker)):
-        save_person(case=case, person=case.persons.get(), pseudonym="Kestrel",
-                    legal_name="Ruslan Aliev", phone=NUMBER, contact_details="", saved_by=worker)
+        save_person(
+            case=case,
+            person=case.persons.get(),
+            pseudonym="Kestrel",
+            legal_name="Ruslan Aliev",
+            phone=NUMBER,
+            contact_details="",
+            saved_by=worker,
+        )
     before = _stored_indexes()
     assert legacy in before
 
@@ -69,8 +78,10 @@ def test_reindex_moves_hmac_indexes_to_argon2id_and_matching_still_works(
     stored = Identifier.objects.count() + PersonIdentifier.objects.count()
     row = BlindIndexKey.objects.get()
     assert (row.scheme, row.memory_kib, row.iterations) == (
-        IndexScheme.ARGON2ID, settings.VAULT_BLIND_INDEX_MEMORY_KIB,
-        settings.VAULT_BLIND_INDEX_ITERATIONS)
+        IndexScheme.ARGON2ID,
+        settings.VAULT_BLIND_INDEX_MEMORY_KIB,
+        settings.VAULT_BLIND_INDEX_ITERATIONS,
+    )
     assert row.envelope_id != key_row.envelope_id
     assert not Grant.objects.filter(envelope_id=key_row.envelope_id).exists()
     assert set(vault.readers_of(row.envelope_id)) == {coordinator.pk, hotline.pk, worker.pk}
@@ -79,8 +90,12 @@ def test_reindex_moves_hmac_indexes_to_argon2id_and_matching_still_works(
     assert not before & _stored_indexes()
     assert Identifier.objects.filter(blind_index=new).count() == 1
     assert PersonIdentifier.objects.filter(kind="phone", blind_index=new).count() == 1
-    assert PersonIdentifier.objects.filter(
-        kind="name", blind_index=_index_as(worker, "name", "ruslan aliev")).count() == 1
+    assert (
+        PersonIdentifier.objects.filter(
+            kind="name", blind_index=_index_as(worker, "name", "ruslan aliev")
+        ).count()
+        == 1
+    )
     assert phone_call(hotline, number="8 (928) 000 11 22").earlier  # the repeat caller is found
     event = AuditEvent.objects.get(action=AuditAction.BLIND_INDEX_REKEYED)
     assert event.details["previous"] == "hmac-sha256"
@@ -88,8 +103,7 @@ def test_reindex_moves_hmac_indexes_to_argon2id_and_matching_still_works(
     assert f"{stored} blind index(es) remade with argon2id" in output.getvalue()
 
 
-def test_an_index_whose_record_was_shredded_is_removed(coordinator,
-                                                       legacy_installation) -> None:
+def test_an_index_whose_record_was_shredded_is_removed(coordinator, legacy_installation) -> None:
     setup, hotline, _worker = legacy_installation
     kept = phone_call(hotline, number=NUMBER)
     gone = phone_call(hotline, number="+7 999 555-44-33")
@@ -98,14 +112,15 @@ def test_an_index_whose_record_was_shredded_is_removed(coordinator,
 
     call_command("reindex", share=setup.shares[:2], stdout=StringIO())
 
-    assert set(Identifier.objects.filter(contact=gone.contact)
-               .values_list("blind_index", flat=True)) == {""}
+    assert set(
+        Identifier.objects.filter(contact=gone.contact).values_list("blind_index", flat=True)
+    ) == {""}
     assert Identifier.objects.get(contact=kept.contact, kind="phone").blind_index == _index_as(
-        hotline, "phone", NUMBER)
+        hotline, "phone", NUMBER
+    )
 
 
-def test_reindex_refuses_wrong_shares_and_changes_nothing(coordinator,
-                                                         legacy_installation) -> None:
+def test_reindex_refuses_wrong_shares_and_changes_nothing(coordinator, legacy_installation) -> None:
     _setup, hotline, _worker = legacy_installation
     phone_call(hotline, number=NUMBER)
     before = _stored_indexes()

@@ -19,11 +19,15 @@ from django.utils import translation
 
 from refuge.testing.access_matrix import ANONYMOUS, collect_expected, iter_routes
 
-PUBLIC = sorted(route.name for route in iter_routes()
-                if route.name and not route.converters
-                and collect_expected().get(route.name) is not None
-                and collect_expected()[route.name].statuses[ANONYMOUS] == 200
-                and collect_expected()[route.name].method == "get")
+PUBLIC = sorted(
+    route.name
+    for route in iter_routes()
+    if route.name
+    and not route.converters
+    and collect_expected().get(route.name) is not None
+    and collect_expected()[route.name].statuses[ANONYMOUS] == 200
+    and collect_expected()[route.name].method == "get"
+)
 
 
 @pytest.mark.parametrize("name", PUBLIC)
@@ -43,8 +47,10 @@ def test_public_page_leaves_no_trace_on_the_device(name: str, language: str, db:
         assert "<script" not in page
         # Anything the page itself loads (a link the reporter may click, such as the quick
         # exit, loads nothing until clicked).
-        resource = r'<(?:link|script|img|iframe|source|audio|video|object|embed)\b[^>]*' \
-                   r'(?:src|href)="(?:https?:)?//'
+        resource = (
+            r"<(?:link|script|img|iframe|source|audio|video|object|embed)\b[^>]*"
+            r'(?:src|href)="(?:https?:)?//'
+        )
         assert not re.search(resource, page), "a third-party resource"
         for tag in re.findall(r"<(?:form|input|textarea)\b[^>]*>", page):
             if 'type="hidden"' in tag or 'type="submit"' in tag:

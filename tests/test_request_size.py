@@ -14,7 +14,7 @@ from refuge.core.middleware import request_limit_bytes
 from refuge.intake.models import Message
 from refuge.testing import log_in
 
-TWO_GIGABYTES = str(2 * 1024 ** 3)
+TWO_GIGABYTES = str(2 * 1024**3)
 
 
 class UnreadableBody:
@@ -27,8 +27,11 @@ class UnreadableBody:
 
 
 def _declared(length: str) -> dict[str, Any]:
-    return {"CONTENT_LENGTH": length, "wsgi.input": UnreadableBody(),
-            "CONTENT_TYPE": "multipart/form-data; boundary=xyz"}
+    return {
+        "CONTENT_LENGTH": length,
+        "wsgi.input": UnreadableBody(),
+        "CONTENT_TYPE": "multipart/form-data; boundary=xyz",
+    }
 
 
 @pytest.mark.django_db
@@ -56,8 +59,9 @@ def test_a_two_gigabyte_evidence_upload_is_refused_unread(operator_factory) -> N
     client = Client()
     log_in(client, operator_factory("lawyer1", Role.LAWYER))
 
-    response = client.generic("POST", reverse("documentation:evidence_upload", args=[1]),
-                              **_declared(TWO_GIGABYTES))
+    response = client.generic(
+        "POST", reverse("documentation:evidence_upload", args=[1]), **_declared(TWO_GIGABYTES)
+    )
 
     assert response.status_code == 413
     assert "Слишком большой объём" in response.content.decode()

@@ -47,22 +47,29 @@ def public_pages(client: Client, receipt: str) -> list[Page]:
         response = client.post(url, data, follow=True)
         return Page(f"POST {url}", response.status_code, response.content.decode())
 
-    pages = [fetch(reverse("intake:report")), fetch(reverse("intake:mailbox")),
-             posted(reverse("intake:report"), {}),
-             posted(reverse("intake:mailbox_open"), {"receipt": "1234 5678 9012 3456"}),
-             posted(reverse("intake:mailbox_open"), {"receipt": receipt})]
+    pages = [
+        fetch(reverse("intake:report")),
+        fetch(reverse("intake:mailbox")),
+        posted(reverse("intake:report"), {}),
+        posted(reverse("intake:mailbox_open"), {"receipt": "1234 5678 9012 3456"}),
+        posted(reverse("intake:mailbox_open"), {"receipt": receipt}),
+    ]
     pages.append(posted(reverse("intake:mailbox_write"), {"body": ""}))
     return pages
 
 
 def test_the_example_of_an_untranslated_sentence_is_caught() -> None:
-    html = ('<main><p>Заявка принята.</p><p>Your report was sent</p>'
-            '<input placeholder="Type your message here"><code>git log --oneline -1</code>'
-            '<p translate="no">Refuge Open Source Project</p><p>Демо: Car wash detentions</p>'
-            '</main>')
+    html = (
+        "<main><p>Заявка принята.</p><p>Your report was sent</p>"
+        '<input placeholder="Type your message here"><code>git log --oneline -1</code>'
+        '<p translate="no">Refuge Open Source Project</p><p>Демо: Car wash detentions</p>'
+        "</main>"
+    )
 
     assert english_runs(html, ["Car wash detentions"]) == [
-        "Your report was sent", "Type your message here"]
+        "Your report was sent",
+        "Type your message here",
+    ]
 
 
 def test_no_russian_page_shows_untranslated_english(settings: Any, tmp_path: Path) -> None:

@@ -63,8 +63,13 @@ def test_scanner_finds_canaries_in_every_encoding(tmp_path: Path) -> None:
 
     hits = scan_for_canaries(files_under(tmp_path), ["Канарейкин"])
 
-    assert sorted(hit.path.name for hit in hits) == ["0.bin", "1.bin", "2.bin", "hex.sql",
-                                                      "json.txt"]
+    assert sorted(hit.path.name for hit in hits) == [
+        "0.bin",
+        "1.bin",
+        "2.bin",
+        "hex.sql",
+        "json.txt",
+    ]
 
 
 @pytest.mark.database  # its child processes use the suite's database

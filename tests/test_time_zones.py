@@ -50,19 +50,23 @@ def team(db: Any) -> dict[str, Any]:
     """A case shared by a case worker in Yekaterinburg (UTC+5) and one on Moscow time."""
     east = _operator("east", Role.CASE_WORKER, "Asia/Yekaterinburg", intake=True)
     moscow = _operator("moscow", Role.CASE_WORKER)
-    contact = submit_report(body="Мне нужно уехать", reporter_kind=ReporterKind.SELF,
-                            urgency=Urgency.LEAVE_REGION).thread.contact
+    contact = submit_report(
+        body="Мне нужно уехать", reporter_kind=ReporterKind.SELF, urgency=Urgency.LEAVE_REGION
+    ).thread.contact
     with vault.activated(keyring_for(east)):
-        case = open_case_from_contact(contact_id=contact.pk, opened_by=east,
-                                      pseudonym="Стриж", case_workers=[moscow])
+        case = open_case_from_contact(
+            contact_id=contact.pk, opened_by=east, pseudonym="Стриж", case_workers=[moscow]
+        )
     return {"east": east, "moscow": moscow, "case": case}
 
 
 def test_a_checkin_typed_in_yekaterinburg_is_due_and_missed_at_the_right_instant(team) -> None:
     east, moscow, case = team["east"], team["moscow"], team["case"]
     with time_machine.travel(MORNING, tick=False):
-        response = _client(east).post(reverse("cases:add_checkin", args=[case.pk]),
-                                      {"due_at": "2030-01-15T18:00", "grace_minutes": "30"})
+        response = _client(east).post(
+            reverse("cases:add_checkin", args=[case.pk]),
+            {"due_at": "2030-01-15T18:00", "grace_minutes": "30"},
+        )
     assert response.status_code == 302
 
     checkin = CheckIn.objects.get()
@@ -81,17 +85,24 @@ def test_a_checkin_typed_in_yekaterinburg_is_due_and_missed_at_the_right_instant
 
 def test_the_agreed_time_shows_in_the_form_in_the_operators_zone(team) -> None:
     with time_machine.travel(MORNING, tick=False):
-        page = _client(team["east"]).get(
-            reverse("cases:add_checkin", args=[team["case"].pk])).content.decode()
+        page = (
+            _client(team["east"])
+            .get(reverse("cases:add_checkin", args=[team["case"].pk]))
+            .content.decode()
+        )
     assert "(Asia/Yekaterinburg)" in page
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ("2030-03-31T02:30", "does not exist in Europe/Berlin"),
-    ("2030-10-27T02:30", "happens twice in Europe/Berlin"),
-])
-def test_a_checkin_in_a_dst_hour_is_refused_with_a_message_never_a_500(team, typed,
-                                                                       message) -> None:
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2030-03-31T02:30", "does not exist in Europe/Berlin"),
+        ("2030-10-27T02:30", "happens twice in Europe/Berlin"),
+    ],
+)
+def test_a_checkin_in_a_dst_hour_is_refused_with_a_message_never_a_500(
+    team, typed, message
+) -> None:
     berlin = team["east"]
     berlin.time_zone = "Europe/Berlin"
     berlin.save(update_fields=["time_zone"])
@@ -109,9 +120,15 @@ def test_a_call_typed_in_the_operators_zone_is_stored_in_utc(db) -> None:
     operator = _operator("east-line", Role.OPERATOR, "Asia/Yekaterinburg", intake=True)
     with time_machine.travel(MORNING, tick=False):
         client = _client(operator)
-        response = client.post(reverse("hotline:call"), {
-            "started_at": "2030-01-15T10:05", "ended_at": "2030-01-15T10:20",
-            "what_they_said": "Звонил брат, просит помочь", "urgency": Urgency.IN_DANGER})
+        response = client.post(
+            reverse("hotline:call"),
+            {
+                "started_at": "2030-01-15T10:05",
+                "ended_at": "2030-01-15T10:20",
+                "what_they_said": "Звонил брат, просит помочь",
+                "urgency": Urgency.IN_DANGER,
+            },
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
         contact = Contact.objects.get(call_started_at__isnull=False)
         page = client.get(reverse("hotline:contact", args=[contact.pk]))
@@ -122,11 +139,13 @@ def test_a_call_typed_in_the_operators_zone_is_stored_in_utc(db) -> None:
 def test_the_reporter_sees_the_installations_zone_whoever_replied(db) -> None:
     operator = _operator("east-reply", Role.OPERATOR, "Asia/Yekaterinburg", intake=True)
     with time_machine.travel(MORNING, tick=False):
-        submission = submit_report(body="Помогите", reporter_kind=ReporterKind.SELF,
-                                   urgency=Urgency.IN_DANGER)
+        submission = submit_report(
+            body="Помогите", reporter_kind=ReporterKind.SELF, urgency=Urgency.IN_DANGER
+        )
         with vault.activated(keyring_for(operator)):
-            reply_to_reporter(contact=submission.thread.contact, operator=operator,
-                              text="Мы на связи")
+            reply_to_reporter(
+                contact=submission.thread.contact, operator=operator, text="Мы на связи"
+            )
         reporter = Client()
         opened = reporter.post("/mailbox/open/", {"receipt": submission.receipt})
         page = reporter.get(opened.headers["Location"]).content.decode()

@@ -44,8 +44,10 @@ def test_every_message_is_shown_as_its_own_app_translates_it() -> None:
                 shown = _as_shown(entry)
                 if shown != _wanted(entry):
                     context = f"[{entry.msgctxt}] " if entry.msgctxt else ""
-                    collisions.append(f"{app}: {context}{entry.msgid!r} is shown as {shown!r}, "
-                                      f"not {_wanted(entry)!r}")
+                    collisions.append(
+                        f"{app}: {context}{entry.msgid!r} is shown as {shown!r}, "
+                        f"not {_wanted(entry)!r}"
+                    )
     assert not collisions, "\n".join(collisions)
 
 

@@ -13,8 +13,16 @@ CATALOGUES = sorted(SOURCE.glob("*/locale/ru/LC_MESSAGES/django.po"))
 
 def test_every_app_with_pages_has_a_russian_catalogue() -> None:
     apps = {path.parts[-5] for path in CATALOGUES}
-    assert {"intake", "hotline", "cases", "documentation", "analysis", "accounts", "approvals",
-            "audit"} <= apps
+    assert {
+        "intake",
+        "hotline",
+        "cases",
+        "documentation",
+        "analysis",
+        "accounts",
+        "approvals",
+        "audit",
+    } <= apps
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda path: path.parts[-5])

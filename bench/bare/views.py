@@ -16,7 +16,8 @@ PAGE = engines["django"].from_string(
     "<textarea name=body></textarea><input name=contact>"
     "{% for v, l in urgencies %}<input type=radio name=urgency value={{ v }}>{{ l }}{% endfor %}"
     "{% for v, l in kinds %}<input type=radio name=reporter_kind value={{ v }}>{{ l }}"
-    "{% endfor %}<button>Send</button></form>{{ receipt }}")
+    "{% endfor %}<button>Send</button></form>{{ receipt }}"
+)
 
 
 class BareForm(forms.Form):

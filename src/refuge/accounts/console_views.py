@@ -21,9 +21,12 @@ def audit_log_view(request: OperatorRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         audit_filter = AuditFilter(
-            action=data["action"], actor_id=data["actor"].pk if data["actor"] else None,
-            target_type=data["target_type"], target_id=data["target_id"],
-            since=data["since"], until=data["until"],
+            action=data["action"],
+            actor_id=data["actor"].pk if data["actor"] else None,
+            target_type=data["target_type"],
+            target_id=data["target_id"],
+            since=data["since"],
+            until=data["until"],
         )
     page = Paginator(filtered_events(audit_filter), 100).get_page(request.GET.get("page"))
     names = dict(Operator.objects.values_list("pk", "username"))

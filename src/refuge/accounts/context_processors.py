@@ -19,5 +19,8 @@ def operator_menu(request: HttpRequest) -> dict[str, Any]:
     if has_capability(user, Capability.MANAGE_OPERATORS):
         # Callables: the queries run only on pages that show the alerts.
         alerts, delays = open_alerts, delayed_accounts
-    return {"can": {c.value: has_capability(user, c) for c in Capability},
-            "coordinator_alerts": alerts, "delayed_accounts": delays}
+    return {
+        "can": {c.value: has_capability(user, c) for c in Capability},
+        "coordinator_alerts": alerts,
+        "delayed_accounts": delays,
+    }

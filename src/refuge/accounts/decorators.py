@@ -25,8 +25,9 @@ ConsoleView = Callable[Concatenate[OperatorRequest, P], HttpResponse]
 View = Callable[Concatenate[HttpRequest, P], HttpResponse]
 
 
-def operator_required(capability: Capability | None = None, *,
-                      before_password_change: bool = False) -> Callable[[ConsoleView[P]], View[P]]:
+def operator_required(
+    capability: Capability | None = None, *, before_password_change: bool = False
+) -> Callable[[ConsoleView[P]], View[P]]:
     """Logged in with both factors, and (optionally) holding a capability, or 302/403.
 
     An operator holding a one-time password (issued by a coordinator) is sent to the password

@@ -28,13 +28,13 @@ def demo_totp_secret(username: str) -> bytes:
 
 def foreign_operators() -> list[str]:
     """Usernames of operators `refuge demo` did not make: their presence makes it refuse."""
-    return list(Operator.objects.filter(created_for_demo=False)
-                .values_list("username", flat=True))
+    return list(Operator.objects.filter(created_for_demo=False).values_list("username", flat=True))
 
 
 def _create(username: str, role: Role, intake: bool) -> Operator:
-    operator = create_operator(created_by=None, username=username, role=role,
-                               password=DEMO_PASSWORD, on_intake_duty=intake)
+    operator = create_operator(
+        created_by=None, username=username, role=role, password=DEMO_PASSWORD, on_intake_duty=intake
+    )
     Operator.objects.filter(pk=operator.pk).update(created_for_demo=True)
     totp.enrol(operator, seed=demo_totp_secret(username), name="demo", confirmed=True)
     return operator
@@ -52,8 +52,9 @@ def seed() -> list[str]:
         if not Operator.objects.filter(username=username, created_for_demo=True).exists():
             _create(username, role, intake)
         base32 = base64.b32encode(demo_totp_secret(username)).decode()
-        lines.append(f"  {username:<12} role={role:<12} password={DEMO_PASSWORD}  "
-                     f"TOTP secret={base32}")
+        lines.append(
+            f"  {username:<12} role={role:<12} password={DEMO_PASSWORD}  TOTP secret={base32}"
+        )
     lines.append("  Current codes: .venv/bin/refuge democode USERNAME")
     lines.append("=" * 72)
     return lines

@@ -82,8 +82,9 @@ def set_duress_password(*, operator: Operator, current_password: str, duress_pas
     keep_duress_copy(device, seed, duress_password)
     operator.duress_password = make_password(duress_password)
     operator.save(update_fields=["duress_password"])
-    record_event(AuditAction.PASSWORD_CHANGED, actor=operator, target=operator,
-                 details={"kind": "duress"})
+    record_event(
+        AuditAction.PASSWORD_CHANGED, actor=operator, target=operator, details={"kind": "duress"}
+    )
 
 
 def _own_seed(device: SealedTOTPDevice | None) -> bytes | None:
@@ -136,8 +137,9 @@ def _refuse_save(*args: Any, **kwargs: Any) -> None:
 
 def stand_in(user: Operator) -> Operator:
     """The user a duress session sees: same name and role, no row, no key, no capability."""
-    decoy = Operator(pk=0, username=user.username, role=user.role, is_active=True,
-                     time_zone=user.time_zone)  # times read as the person's console shows them
+    decoy = Operator(
+        pk=0, username=user.username, role=user.role, is_active=True, time_zone=user.time_zone
+    )  # times read as the person's console shows them
     decoy.set_unusable_password()
     decoy.is_duress = True  # type: ignore[attr-defined]
     decoy.duress_of = user.pk  # type: ignore[attr-defined]  # audit rows name the account
@@ -158,14 +160,20 @@ def unlock_operator(*, operator: Operator, unlocked_by: Operator) -> None:
     reason = operator.locked_reason
     # The empty duress session (if still open) ends too: the person logs in afresh.
     Operator.objects.filter(pk=operator.pk).update(
-        locked_reason="", session_generation=F("session_generation") + 1)
+        locked_reason="", session_generation=F("session_generation") + 1
+    )
     CoordinatorAlert.objects.filter(operator=operator, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=unlocked_by
     )
-    record_event(AuditAction.OPERATOR_CHANGED, actor=unlocked_by, target=operator,
-                 details={"unlocked": reason or "none"})
+    record_event(
+        AuditAction.OPERATOR_CHANGED,
+        actor=unlocked_by,
+        target=operator,
+        details={"unlocked": reason or "none"},
+    )
 
 
 def open_alerts() -> list[CoordinatorAlert]:
-    return list(CoordinatorAlert.objects.filter(resolved_at__isnull=True)
-                .select_related("operator")[:50])
+    return list(
+        CoordinatorAlert.objects.filter(resolved_at__isnull=True).select_related("operator")[:50]
+    )

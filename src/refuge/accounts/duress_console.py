@@ -36,7 +36,9 @@ from django.utils.translation import gettext as _
 # Tables whose rows a duress session must not see (every app of Refuge, the TOTP devices).
 APP_TABLE = re.compile(
     r"\b(accounts|analysis|api|approvals|audit|cases|channels|documentation|hotline|intake|"
-    r"vault)_[a-z_]+|\botp_totp_", re.IGNORECASE)
+    r"vault)_[a-z_]+|\botp_totp_",
+    re.IGNORECASE,
+)
 # Read as is: the audit chain's head (record_event appends the session's page views).
 READ_AS_IS = frozenset({"audit_audithead"})
 # Written as is: the audit log.
@@ -53,8 +55,9 @@ def _tables(sql: str) -> set[str]:
     return {match.group(0).lower() for match in APP_TABLE.finditer(sql)}
 
 
-def _empty_view(execute: Callable[..., Any], sql: str, params: Any, many: bool,
-                context: Any) -> Any:
+def _empty_view(
+    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+) -> Any:
     """Fail closed: a read of the application's tables (SELECT, or WITH ... SELECT) returns no
     row; a write is refused but to the audit log; any other statement on them is refused."""
     tables = _tables(sql)
@@ -86,8 +89,9 @@ def refuse_post(request: HttpRequest) -> HttpResponse | None:
 
 
 def unavailable(request: HttpRequest) -> HttpResponse:
-    messages.error(request, _("The connection was interrupted and nothing was saved. Try "
-                              "again in a moment."))
+    messages.error(
+        request, _("The connection was interrupted and nothing was saved. Try again in a moment.")
+    )
     back = request.META.get("HTTP_REFERER", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)

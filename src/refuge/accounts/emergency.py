@@ -35,8 +35,13 @@ def emergency_lock(*, actor: Operator) -> int:
     GlobalLock.objects.filter(pk=1).update(generation=F("generation") + 1)
     close_console()  # until enough coordinators reopen it (accounts.unlocking)
     destroyed, _ = Session.objects.all().delete()
-    record_event(AuditAction.EMERGENCY_LOCK, actor=actor, target_type="accounts.GlobalLock",
-                 target_id=1, details={"sessions": destroyed})
+    record_event(
+        AuditAction.EMERGENCY_LOCK,
+        actor=actor,
+        target_type="accounts.GlobalLock",
+        target_id=1,
+        details={"sessions": destroyed},
+    )
     # Opened grants cached in this process go now (forgetting is never wrong, even if this
     # transaction were to roll back); other processes notice the new generation at their next
     # request (SessionGuardMiddleware).

@@ -16,10 +16,12 @@ class LoginLocked(DomainError):
 
     def __init__(self, minutes: int) -> None:
         super().__init__(
-            ngettext("Too many failed attempts for this account. Try again in %(minutes)d "
-                     "minute.",
-                     "Too many failed attempts for this account. Try again in %(minutes)d "
-                     "minutes.", minutes) % {"minutes": minutes}
+            ngettext(
+                "Too many failed attempts for this account. Try again in %(minutes)d minute.",
+                "Too many failed attempts for this account. Try again in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes}
         )
         self.minutes = minutes
 
@@ -28,8 +30,12 @@ class ConsoleClosed(DomainError):
     """After an emergency lock only coordinators log in, to reopen the console."""
 
     def __init__(self) -> None:
-        super().__init__(_("The console is closed after an emergency lock. A coordinator "
-                           "must reopen it before you can log in."))
+        super().__init__(
+            _(
+                "The console is closed after an emergency lock. A coordinator "
+                "must reopen it before you can log in."
+            )
+        )
 
 
 class LockLiftRefused(DomainError):

@@ -13,23 +13,34 @@ NO_AUTOCOMPLETE = {"autocomplete": "off"}
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150,
-                               widget=forms.TextInput(attrs=NO_AUTOCOMPLETE))
-    password = forms.CharField(label=_("Password"), max_length=256, strip=False,
-                               widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE))
+    username = forms.CharField(
+        label=_("Username"), max_length=150, widget=forms.TextInput(attrs=NO_AUTOCOMPLETE)
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE),
+    )
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Six-digit code from your authenticator app"), min_length=6, max_length=8,
+        label=_("Six-digit code from your authenticator app"),
+        min_length=6,
+        max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
 
 
 class CreateOperatorForm(forms.Form):
-    username = forms.RegexField(label=_("Username"), max_length=64, regex=r"^[A-Za-z0-9_.-]+$",
-                                help_text=_("A pseudonym: letters, digits, . _ -"),
-                                widget=forms.TextInput(attrs=NO_AUTOCOMPLETE))
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=64,
+        regex=r"^[A-Za-z0-9_.-]+$",
+        help_text=_("A pseudonym: letters, digits, . _ -"),
+        widget=forms.TextInput(attrs=NO_AUTOCOMPLETE),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     on_intake_duty = forms.BooleanField(label=_("Receives new web reports"), required=False)
 
@@ -49,26 +60,46 @@ class EditOperatorForm(forms.Form):
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("Current password"), strip=False, max_length=256,
-                                   widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE))
-    new_password = forms.CharField(label=_("New password"), strip=False, min_length=12,
-                                   max_length=256,
-                                   widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE))
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        min_length=12,
+        max_length=256,
+        widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE),
+    )
 
 
 class DuressPasswordForm(forms.Form):
-    current_password = forms.CharField(label=_("Your password"), strip=False, max_length=256,
-                                       widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE))
-    duress_password = forms.CharField(
-        label=_("Duress password"), strip=False, min_length=12, max_length=256,
-        help_text=_("If you are ever forced to log in, type this instead of your password: "
-                    "an empty console opens, your account is locked and the coordinators "
-                    "are alerted."),
+    current_password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=256,
         widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE),
     )
-    duress_password_again = forms.CharField(label=_("Duress password again"), strip=False,
-                                            max_length=256,
-                                            widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE))
+    duress_password = forms.CharField(
+        label=_("Duress password"),
+        strip=False,
+        min_length=12,
+        max_length=256,
+        help_text=_(
+            "If you are ever forced to log in, type this instead of your password: "
+            "an empty console opens, your account is locked and the coordinators "
+            "are alerted."
+        ),
+        widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE),
+    )
+    duress_password_again = forms.CharField(
+        label=_("Duress password again"),
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs=NO_AUTOCOMPLETE),
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -79,8 +110,10 @@ class DuressPasswordForm(forms.Form):
 
 class EmergencyLockForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_("I understand: every operator, me included, is logged out at once and nothing "
-                "can be read until each of them logs in again."),
+        label=_(
+            "I understand: every operator, me included, is logged out at once and nothing "
+            "can be read until each of them logs in again."
+        ),
         required=True,
     )
 
@@ -93,13 +126,17 @@ class EmergencyLockForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", "—"), *AuditAction.choices])
-    actor = forms.ModelChoiceField(label=_("Operator"), required=False,
-                                   queryset=Operator.objects.order_by("username"))
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", "—"), *AuditAction.choices]
+    )
+    actor = forms.ModelChoiceField(
+        label=_("Operator"), required=False, queryset=Operator.objects.order_by("username")
+    )
     target_type = forms.CharField(label=_("Record type"), required=False, max_length=64)
     target_id = forms.CharField(label=_("Record id"), required=False, max_length=64)
-    since = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

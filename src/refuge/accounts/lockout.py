@@ -81,8 +81,9 @@ def delay_seconds(failures: int, free: int) -> int:
     if failures < free:
         return 0
     doublings = min(failures - free, MAX_DOUBLINGS)
-    return int(min(settings.LOGIN_DELAY_BASE_SECONDS * 2**doublings,
-                   settings.LOGIN_DELAY_MAX_SECONDS))
+    return int(
+        min(settings.LOGIN_DELAY_BASE_SECONDS * 2**doublings, settings.LOGIN_DELAY_MAX_SECONDS)
+    )
 
 
 def _tally(failures: Any) -> Tally:
@@ -99,15 +100,18 @@ def _wait_until(tally: Tally, free: int) -> datetime | None:
 
 
 def _tallies(username: str, address: ClientAddress) -> tuple[Tally, Tally]:
-    recent = LoginFailure.objects.filter(username_key=username_key(username),
-                                         created_at__gte=_memory_start())
+    recent = LoginFailure.objects.filter(
+        username_key=username_key(username), created_at__gte=_memory_start()
+    )
     return _tally(recent.filter(address_key=_address_key(address))), _tally(recent)
 
 
 def _waits(username: str, address: ClientAddress) -> list[datetime]:
     from_address, everywhere = _tallies(username, address)
-    waits = [_wait_until(from_address, settings.LOGIN_LOCKOUT_FAILURES),
-             _wait_until(everywhere, settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES)]
+    waits = [
+        _wait_until(from_address, settings.LOGIN_LOCKOUT_FAILURES),
+        _wait_until(everywhere, settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES),
+    ]
     return [until for until in waits if until is not None]
 
 
@@ -123,19 +127,29 @@ def ensure_not_locked(*, username: str, address: ClientAddress) -> None:
 @transaction.atomic
 def register_failure(*, username: str, address: ClientAddress) -> None:
     """Count one failure; audit the moment it makes the account wait (LOGIN_DELAYED)."""
-    LoginFailure.objects.create(username_key=username_key(username),
-                                address_key=_address_key(address))
+    LoginFailure.objects.create(
+        username_key=username_key(username), address_key=_address_key(address)
+    )
     from_address, everywhere = _tallies(username, address)
-    tiers = (("address", from_address, settings.LOGIN_LOCKOUT_FAILURES),
-             ("account", everywhere, settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES))
+    tiers = (
+        ("address", from_address, settings.LOGIN_LOCKOUT_FAILURES),
+        ("account", everywhere, settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES),
+    )
     for scope, tally, free in tiers:
         seconds = delay_seconds(tally.failures, free)
         if seconds:
             known = Operator.objects.filter(username=username).values_list("pk", flat=True)
-            record_event(AuditAction.LOGIN_DELAYED, target_type="accounts.Operator",
-                         target_id=known.first() or "",
-                         details={"scope": scope, "failures": tally.failures,
-                                  "seconds": seconds, "shared_address": address.is_shared})
+            record_event(
+                AuditAction.LOGIN_DELAYED,
+                target_type="accounts.Operator",
+                target_id=known.first() or "",
+                details={
+                    "scope": scope,
+                    "failures": tally.failures,
+                    "seconds": seconds,
+                    "shared_address": address.is_shared,
+                },
+            )
             return
 
 
@@ -146,33 +160,42 @@ def clear_failures(*, username: str) -> None:
 def lockouts(operators: Iterable[Operator]) -> dict[int, AccountLockout]:
     """Failed-login state of these accounts, by operator id (accounts with failures only)."""
     by_key = {username_key(operator.username): operator for operator in operators}
-    rows = (LoginFailure.objects.filter(username_key__in=by_key, created_at__gte=_memory_start())
-            .values("username_key", "address_key")
-            .annotate(count=Count("pk"), last=Max("created_at")))
+    rows = (
+        LoginFailure.objects.filter(username_key__in=by_key, created_at__gte=_memory_start())
+        .values("username_key", "address_key")
+        .annotate(count=Count("pk"), last=Max("created_at"))
+    )
     per_address: dict[str, list[Tally]] = {}
     for row in rows:
         per_address.setdefault(row["username_key"], []).append(
-            Tally(failures=row["count"], last_at=row["last"]))
-    return {by_key[key].pk: _lockout_of(by_key[key], tallies)
-            for key, tallies in per_address.items()}
+            Tally(failures=row["count"], last_at=row["last"])
+        )
+    return {
+        by_key[key].pk: _lockout_of(by_key[key], tallies) for key, tallies in per_address.items()
+    }
 
 
 def _lockout_of(operator: Operator, tallies: list[Tally]) -> AccountLockout:
-    last_at = max((t.last_at for t in tallies if t.last_at is not None),
-                  default=timezone.now())
+    last_at = max((t.last_at for t in tallies if t.last_at is not None), default=timezone.now())
     total = Tally(failures=sum(t.failures for t in tallies), last_at=last_at)
     waits = [_wait_until(t, settings.LOGIN_LOCKOUT_FAILURES) for t in tallies]
     waits.append(_wait_until(total, settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES))
     current = [until for until in waits if until is not None]
-    return AccountLockout(operator=operator, failures=total.failures, last_failure_at=last_at,
-                          delayed_until=max(current) if current else None)
+    return AccountLockout(
+        operator=operator,
+        failures=total.failures,
+        last_failure_at=last_at,
+        delayed_until=max(current) if current else None,
+    )
 
 
 def delayed_accounts() -> list[AccountLockout]:
     """Accounts that must wait before their next login try, for the coordinators' pages."""
     found = lockouts(Operator.objects.filter(is_active=True))
-    return sorted((lockout for lockout in found.values() if lockout.is_delayed),
-                  key=lambda lockout: lockout.operator.username)
+    return sorted(
+        (lockout for lockout in found.values() if lockout.is_delayed),
+        key=lambda lockout: lockout.operator.username,
+    )
 
 
 @transaction.atomic
@@ -180,6 +203,10 @@ def lift_login_delay(*, operator: Operator, lifted_by: Operator) -> int:
     """A coordinator forgets the account's failed logins, so it may log in at once."""
     require(lifted_by, Capability.MANAGE_OPERATORS)
     removed, _ = LoginFailure.objects.filter(username_key=username_key(operator.username)).delete()
-    record_event(AuditAction.LOGIN_DELAY_LIFTED, actor=lifted_by, target=operator,
-                 details={"failures": removed})
+    record_event(
+        AuditAction.LOGIN_DELAY_LIFTED,
+        actor=lifted_by,
+        target=operator,
+        details={"failures": removed},
+    )
     return removed

@@ -30,8 +30,12 @@ GLOBAL_GENERATION_KEY = "global_generation"
 _LOCK_STATE = "_refuge_global_lock"
 # While the console is closed after an emergency lock, a logged-in coordinator reaches only
 # these (and the public pages); everything else leads to the page that reopens it.
-OPEN_WHILE_CLOSED = {"accounts:reopen", "accounts:logout", "accounts:logout_everywhere",
-                     "accounts:emergency_lock"}
+OPEN_WHILE_CLOSED = {
+    "accounts:reopen",
+    "accounts:logout",
+    "accounts:logout_everywhere",
+    "accounts:emergency_lock",
+}
 PUBLIC_NAMESPACES = {"intake"}
 
 
@@ -146,8 +150,9 @@ class OperatorPreferencesMiddleware:
         with timezone.override(operator_zone(user)):
             return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view: Callable[..., HttpResponse],
-                     args: Any, kwargs: Any) -> HttpResponse | None:
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
         user = _console_operator(request)
         language = operator_language(user)
         if user is None or not language or language == translation.get_language():

@@ -19,7 +19,8 @@ class Operator(AbstractUser):
     # carries an older generation is ended on its next request.
     session_generation = models.PositiveIntegerField(default=0)
     is_on_intake_duty = models.BooleanField(
-        _("receives new web reports"), default=False,
+        _("receives new web reports"),
+        default=False,
         help_text=_("New anonymous reports are sealed to operators on intake duty."),
     )
     locked_reason = models.CharField(max_length=32, blank=True, default="")
@@ -83,8 +84,9 @@ class LockLiftApproval(models.Model):
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     # The locked account (DURESS); empty for REOPEN.
-    operator = models.ForeignKey(Operator, null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="+")
+    operator = models.ForeignKey(
+        Operator, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     approved_by = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -106,8 +108,9 @@ class CoordinatorAlert(models.Model):
     operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="alerts")
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(Operator, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        Operator, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -126,14 +129,14 @@ class SealedTOTPDevice(Device):  # type: ignore[misc]  # django-otp ships no typ
     # Annotated by hand: the base class comes untyped, so mypy cannot infer the fields.
     objects: ClassVar[models.Manager[SealedTOTPDevice]] = DeviceManager()
     user: models.ForeignKey[Operator, Operator] = models.ForeignKey(
-        Operator, on_delete=models.CASCADE, related_name="+")
+        Operator, on_delete=models.CASCADE, related_name="+"
+    )
     sealed_seed: models.BinaryField[bytes, bytes] = models.BinaryField()
     duress_seed: models.BinaryField[bytes | None, bytes | None] = models.BinaryField(
-        null=True, blank=True)
-    step: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
-        default=30)
-    digits: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
-        default=6)
+        null=True, blank=True
+    )
+    step: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=30)
+    digits: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=6)
     drift: models.SmallIntegerField[int, int] = models.SmallIntegerField(default=0)
     # The last time step accepted: a code is never accepted twice.
     last_t: models.BigIntegerField[int, int] = models.BigIntegerField(default=-1)

@@ -9,8 +9,9 @@ from refuge.accounts.models import Operator
 from refuge.accounts.roles import ROLE_CAPABILITIES, Capability
 
 
-def has_capability(operator: Operator | AnonymousUser | None,
-                   capability: Capability) -> TypeGuard[Operator]:
+def has_capability(
+    operator: Operator | AnonymousUser | None, capability: Capability
+) -> TypeGuard[Operator]:
     if operator is None or not getattr(operator, "is_authenticated", False):
         return False
     if not operator.is_active:

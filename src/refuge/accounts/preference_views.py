@@ -24,17 +24,25 @@ def _zone_choices() -> list[tuple[str, str]]:
     default = timezone.get_default_timezone()
     now = timezone.localtime(timezone.now(), default)
     installation = gettext_lazy("The installation's: %(zone)s (%(abbreviation)s)") % {
-        "zone": str(default), "abbreviation": zone_abbreviation(now)}
+        "zone": str(default),
+        "abbreviation": zone_abbreviation(now),
+    }
     return [("", installation), *((name, name) for name in zone_names())]
 
 
 class PreferencesForm(forms.Form):
     time_zone = forms.ChoiceField(
-        label=gettext_lazy("Time zone"), required=False, choices=_zone_choices,
-        help_text=gettext_lazy("The console shows every time in this zone, with its name, and "
-                               "reads the times you type in it."))
-    language = forms.ChoiceField(label=gettext_lazy("Language of the console"),
-                                 choices=settings.LANGUAGES)
+        label=gettext_lazy("Time zone"),
+        required=False,
+        choices=_zone_choices,
+        help_text=gettext_lazy(
+            "The console shows every time in this zone, with its name, and "
+            "reads the times you type in it."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the console"), choices=settings.LANGUAGES
+    )
 
 
 class LanguageForm(forms.Form):
@@ -51,8 +59,9 @@ def preferences_view(request: OperatorRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         language = form.cleaned_data["language"]
         try:
-            set_preferences(operator=operator, time_zone=form.cleaned_data["time_zone"],
-                            language=language)
+            set_preferences(
+                operator=operator, time_zone=form.cleaned_data["time_zone"], language=language
+            )
         except PreferencesRefused as error:
             form.add_error(None, str(error))
         else:
@@ -78,7 +87,8 @@ def language_view(request: OperatorRequest) -> HttpResponse:
 def _same_page_in(request: HttpRequest, next_url: str, language: str) -> str:
     """The page the switch was pressed on, in `language`; the console home if it is not ours."""
     safe = next_url.startswith("/") and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     if safe:
         source = translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE
         with translation.override(source):

@@ -54,14 +54,21 @@ def set_preferences(*, operator: Operator, time_zone: str, language: str) -> Ope
         raise PreferencesRefused(_("Choose a time zone from the list."))
     if language and language not in language_codes():
         raise PreferencesRefused(_("Choose a language from the list."))
-    changed = [name for name, value in (("time_zone", time_zone), ("language", language))
-               if getattr(operator, name) != value]
+    changed = [
+        name
+        for name, value in (("time_zone", time_zone), ("language", language))
+        if getattr(operator, name) != value
+    ]
     if not changed:
         return operator
     operator.time_zone, operator.language = time_zone, language
     operator.save(update_fields=changed)
-    record_event(AuditAction.OPERATOR_CHANGED, actor=operator, target=operator,
-                 details={"changed": ",".join(changed)})
+    record_event(
+        AuditAction.OPERATOR_CHANGED,
+        actor=operator,
+        target=operator,
+        details={"changed": ",".join(changed)},
+    )
     return operator
 
 

@@ -37,11 +37,18 @@ class Capability(models.TextChoices):
 _ALL = set(Capability)
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.COORDINATOR: frozenset(_ALL),
-    Role.OPERATOR: frozenset({Capability.HANDLE_CONTACTS, Capability.REVEAL_IDENTIFIERS,
-                              Capability.MATCH_IDENTIFIERS}),
+    Role.OPERATOR: frozenset(
+        {Capability.HANDLE_CONTACTS, Capability.REVEAL_IDENTIFIERS, Capability.MATCH_IDENTIFIERS}
+    ),
     Role.CASE_WORKER: frozenset(
-        {Capability.HANDLE_CONTACTS, Capability.MANAGE_CASES, Capability.REVEAL_IDENTIFIERS,
-         Capability.MATCH_IDENTIFIERS, Capability.APPROVE_SPENDING, Capability.DOCUMENT}
+        {
+            Capability.HANDLE_CONTACTS,
+            Capability.MANAGE_CASES,
+            Capability.REVEAL_IDENTIFIERS,
+            Capability.MATCH_IDENTIFIERS,
+            Capability.APPROVE_SPENDING,
+            Capability.DOCUMENT,
+        }
     ),
     Role.LAWYER: frozenset({Capability.DOCUMENT}),
     Role.ANALYST: frozenset({Capability.ANALYSE, Capability.PUBLISH}),

@@ -54,8 +54,9 @@ def check_password(*, username: str, password: str, address: ClientAddress) -> F
         return _duress_or_refuse(username=username, password=password, address=address)
     duress.burn_equal_time(password)
     if operator.locked_reason:
-        record_event(AuditAction.LOGIN_LOCKED, target=operator,
-                     details={"reason": operator.locked_reason})
+        record_event(
+            AuditAction.LOGIN_LOCKED, target=operator, details={"reason": operator.locked_reason}
+        )
         return _refuse(username=username, address=address)
     if not vault.has_operator_key(operator):
         vault.create_operator_key(operator, password)
@@ -74,21 +75,27 @@ def _duress_or_refuse(*, username: str, password: str, address: ClientAddress) -
         duress.enter_duress(candidate)
         # The derivation a real login spends unlocking the key, spent on the duress copy of
         # the seed: the two take the same time.
-        return FirstFactor(operator=candidate, unlock=None,
-                           duress_seed=totp.open_duress_copy(candidate, password))
+        return FirstFactor(
+            operator=candidate, unlock=None, duress_seed=totp.open_duress_copy(candidate, password)
+        )
     return _refuse(username=username, address=address)
 
 
 def _refuse(*, username: str, address: ClientAddress) -> NoReturn:
     lockout.register_failure(username=username, address=address)
     known = Operator.objects.filter(username=username).values_list("pk", flat=True).first()
-    record_event(AuditAction.LOGIN_FAILED, target_type="accounts.Operator",
-                 target_id=known or "", details={"step": "password"})
+    record_event(
+        AuditAction.LOGIN_FAILED,
+        target_type="accounts.Operator",
+        target_id=known or "",
+        details={"step": "password"},
+    )
     raise LoginRefused
 
 
-def check_code(*, operator: Operator, code: str, address: ClientAddress,
-               keyring: vault.Keyring) -> SealedTOTPDevice:
+def check_code(
+    *, operator: Operator, code: str, address: ClientAddress, keyring: vault.Keyring
+) -> SealedTOTPDevice:
     """Second factor: the code against the seed the pending login's keyring opens (a
     confirmed device's, or the one being enrolled, which is confirmed by its first code)."""
     lockout.ensure_not_locked(username=operator.username, address=address)
@@ -107,8 +114,9 @@ def check_code(*, operator: Operator, code: str, address: ClientAddress,
     return device
 
 
-def check_duress_code(*, operator: Operator, code: str, address: ClientAddress,
-                      seed: bytes | None) -> SealedTOTPDevice | None:
+def check_duress_code(
+    *, operator: Operator, code: str, address: ClientAddress, seed: bytes | None
+) -> SealedTOTPDevice | None:
     """The code step of a duress login: the code is checked against the seed the duress
     password opened, as a real login's is. Without such a copy (a duress password set
     before seeds were sealed, docs/backup-and-emergency.md) any six digits pass: a coerced
@@ -130,8 +138,7 @@ def _refuse_code(operator: Operator, address: ClientAddress) -> NoReturn:
     raise LoginRefused
 
 
-def _code_accepted(operator: Operator,
-                   device: SealedTOTPDevice | None) -> SealedTOTPDevice | None:
+def _code_accepted(operator: Operator, device: SealedTOTPDevice | None) -> SealedTOTPDevice | None:
     lockout.clear_failures(username=operator.username)
     record_event(AuditAction.LOGIN, actor=operator, target=operator)
     return device
@@ -163,8 +170,15 @@ def generate_initial_password() -> str:
 
 
 @transaction.atomic
-def create_operator(*, created_by: Operator | None, username: str, role: Role, password: str,
-                    on_intake_duty: bool = False, is_one_time: bool = False) -> Operator:
+def create_operator(
+    *,
+    created_by: Operator | None,
+    username: str,
+    role: Role,
+    password: str,
+    on_intake_duty: bool = False,
+    is_one_time: bool = False,
+) -> Operator:
     """Create an account with its keypair; the TOTP factor is enrolled at first login.
 
     `is_one_time`: the password was issued by someone else (a coordinator, the command) and
@@ -178,8 +192,12 @@ def create_operator(*, created_by: Operator | None, username: str, role: Role, p
     operator.save(update_fields=["is_on_intake_duty", "must_change_password"])
     vault.create_operator_key(operator, password)
     vault.sync_blind_index_grants()  # seals the index key to them if the creator holds it
-    record_event(AuditAction.OPERATOR_CREATED, actor=created_by, target=operator,
-                 details={"role": str(role), "intake": on_intake_duty})
+    record_event(
+        AuditAction.OPERATOR_CREATED,
+        actor=created_by,
+        target=operator,
+        details={"role": str(role), "intake": on_intake_duty},
+    )
     if on_intake_duty:
         intake_duty_started.send(sender=Operator, operator=operator, granted_by=created_by)
     return operator
@@ -222,8 +240,15 @@ def change_own_password(*, operator: Operator, old_password: str, new_password: 
 
 
 @transaction.atomic
-def update_operator(*, operator: Operator, changed_by: Operator, role: Role, is_active: bool,
-                    on_intake_duty: bool, expected_version: int | None = None) -> None:
+def update_operator(
+    *,
+    operator: Operator,
+    changed_by: Operator,
+    role: Role,
+    is_active: bool,
+    on_intake_duty: bool,
+    expected_version: int | None = None,
+) -> None:
     """A coordinator's edit; refused with a ConflictError if someone saved in between."""
     require(changed_by, Capability.MANAGE_OPERATORS)
     starts_duty = on_intake_duty and is_active and not operator.is_on_intake_duty
@@ -237,8 +262,12 @@ def update_operator(*, operator: Operator, changed_by: Operator, role: Role, is_
     version = operator.version if expected_version is None else expected_version
     save_with_version(operator, fields, expected_version=version)
     vault.sync_blind_index_grants()  # a role change gains or loses the index key
-    record_event(AuditAction.OPERATOR_CHANGED, actor=changed_by, target=operator,
-                 details={"role": str(role), "active": is_active, "intake": on_intake_duty})
+    record_event(
+        AuditAction.OPERATOR_CHANGED,
+        actor=changed_by,
+        target=operator,
+        details={"role": str(role), "active": is_active, "intake": on_intake_duty},
+    )
     if starts_duty:
         intake_duty_started.send(sender=Operator, operator=operator, granted_by=changed_by)
 
@@ -250,5 +279,10 @@ def set_intake_duty(*, operator: Operator, on_duty: bool, changed_by: Operator) 
     require(changed_by, Capability.MANAGE_OPERATORS)
     if on_duty and not operator.is_active:
         raise InactiveOperator
-    update_operator(operator=operator, changed_by=changed_by, role=Role(operator.role),
-                    is_active=operator.is_active, on_intake_duty=on_duty)
+    update_operator(
+        operator=operator,
+        changed_by=changed_by,
+        role=Role(operator.role),
+        is_active=operator.is_active,
+        on_intake_duty=on_duty,
+    )

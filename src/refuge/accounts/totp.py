@@ -1,10 +1,10 @@
 """The second factor: TOTP with a seed sealed to the operator's own key.
 
-    enrol(operator)                  a new pending device (seed sealed at once: public key only)
-    open_seed(device, keyring)       the seed, with the pending login's or a session's keyring
-    verify(device, seed, code)       RFC 6238 with one step of tolerance, no replay
-    keep_duress_copy(...)            the seed under Argon2id(duress password)
-    open_duress_copy(operator, pw)   that copy at a duress login (one derivation, always)
+enrol(operator)                  a new pending device (seed sealed at once: public key only)
+open_seed(device, keyring)       the seed, with the pending login's or a session's keyring
+verify(device, seed, code)       RFC 6238 with one step of tolerance, no replay
+keep_duress_copy(...)            the seed under Argon2id(duress password)
+open_duress_copy(operator, pw)   that copy at a duress login (one derivation, always)
 """
 
 from __future__ import annotations
@@ -30,12 +30,16 @@ def new_seed() -> bytes:
     return secrets.token_bytes(SEED_BYTES)
 
 
-def enrol(operator: Operator, *, seed: bytes | None = None, name: str = "totp",
-          confirmed: bool = False) -> SealedTOTPDevice:
+def enrol(
+    operator: Operator, *, seed: bytes | None = None, name: str = "totp", confirmed: bool = False
+) -> SealedTOTPDevice:
     """A device for `operator`, its seed sealed to their public key."""
     return SealedTOTPDevice.objects.create(
-        user=operator, name=name, confirmed=confirmed,
-        sealed_seed=vault.seal_for_operator(operator, seed or new_seed(), label=SEED_LABEL))
+        user=operator,
+        name=name,
+        confirmed=confirmed,
+        sealed_seed=vault.seal_for_operator(operator, seed or new_seed(), label=SEED_LABEL),
+    )
 
 
 def confirmed_device(operator: Operator) -> SealedTOTPDevice | None:
@@ -51,8 +55,7 @@ def pending_device(operator: Operator) -> SealedTOTPDevice:
 def open_seed(device: SealedTOTPDevice, keyring: vault.Keyring) -> bytes | None:
     """The seed, or None when this keyring cannot open it."""
     try:
-        return vault.open_for_operator(bytes(device.sealed_seed), label=SEED_LABEL,
-                                       keyring=keyring)
+        return vault.open_for_operator(bytes(device.sealed_seed), label=SEED_LABEL, keyring=keyring)
     except vault.VaultError:
         return None
 
@@ -67,7 +70,8 @@ def verify(device: SealedTOTPDevice, seed: bytes, code: str) -> bool:
         return False
     # Conditional: of two logins racing with one code, only one moves last_t.
     moved = SealedTOTPDevice.objects.filter(pk=device.pk, last_t=device.last_t).update(
-        last_t=totp.t(), drift=totp.drift)
+        last_t=totp.t(), drift=totp.drift
+    )
     device.last_t, device.drift = totp.t(), totp.drift
     return moved == 1
 
@@ -80,8 +84,9 @@ def current_code(seed: bytes, *, step: int = 30, digits: int = 6) -> str:
 def config_url(operator: Operator, seed: bytes) -> str:
     """otpauth:// URL for an authenticator app (shown as a QR code at enrolment)."""
     issuer = str(getattr(settings, "OTP_TOTP_ISSUER", "Refuge")).replace(":", "")
-    params = urlencode({"secret": b32encode(seed).decode(), "algorithm": "SHA1",
-                        "digits": 6, "period": 30})
+    params = urlencode(
+        {"secret": b32encode(seed).decode(), "algorithm": "SHA1", "digits": 6, "period": 30}
+    )
     label = quote(f"{issuer}:{operator.get_username()}")
     return f"otpauth://totp/{label}?{params}&issuer={quote(issuer)}"
 

@@ -72,59 +72,85 @@ def _window_start(lock_began: datetime | None) -> datetime:
 
 
 def _eligible_coordinators(lock_began: datetime | None) -> QuerySet[Operator]:
-    coordinators = Operator.objects.filter(role=Role.COORDINATOR, is_active=True,
-                                           locked_reason="")
+    coordinators = Operator.objects.filter(role=Role.COORDINATOR, is_active=True, locked_reason="")
     if lock_began is not None:
         coordinators = coordinators.filter(date_joined__lt=lock_began)
     return coordinators
 
 
-def _valid_approvals(kind: str, operator: Operator | None,
-                     lock_began: datetime | None) -> QuerySet[LockLiftApproval]:
+def _valid_approvals(
+    kind: str, operator: Operator | None, lock_began: datetime | None
+) -> QuerySet[LockLiftApproval]:
     return LockLiftApproval.objects.filter(
-        kind=kind, operator=operator, created_at__gte=_window_start(lock_began),
+        kind=kind,
+        operator=operator,
+        created_at__gte=_window_start(lock_began),
         approved_by__in=_eligible_coordinators(lock_began),
     ).select_related("approved_by")
 
 
 def _progress(kind: str, operator: Operator | None, lock_began: datetime | None) -> LiftProgress:
-    names = tuple(dict.fromkeys(approval.approved_by.username for approval
-                                in _valid_approvals(kind, operator, lock_began)))
-    return LiftProgress(approved_by=names, needed=approvals_needed(),
-                        eligible=_eligible_coordinators(lock_began).count())
+    names = tuple(
+        dict.fromkeys(
+            approval.approved_by.username
+            for approval in _valid_approvals(kind, operator, lock_began)
+        )
+    )
+    return LiftProgress(
+        approved_by=names,
+        needed=approvals_needed(),
+        eligible=_eligible_coordinators(lock_began).count(),
+    )
 
 
-def _approve(*, kind: str, operator: Operator | None, lock_began: datetime | None,
-             approved_by: Operator) -> LiftProgress:
+def _approve(
+    *, kind: str, operator: Operator | None, lock_began: datetime | None, approved_by: Operator
+) -> LiftProgress:
     """Record one approval (refusing a second from the same coordinator); return the count."""
     require(approved_by, Capability.MANAGE_OPERATORS)
     if not _eligible_coordinators(lock_began).filter(pk=approved_by.pk).exists():
-        raise LockLiftRefused(_("Only a coordinator whose account existed before the lock "
-                                "may approve lifting it."))
+        raise LockLiftRefused(
+            _("Only a coordinator whose account existed before the lock may approve lifting it.")
+        )
     valid = _valid_approvals(kind, operator, lock_began)
     if valid.filter(approved_by=approved_by).exists():
-        raise LockLiftRefused(_("You have already approved this. Another coordinator must "
-                                "approve too."))
+        raise LockLiftRefused(
+            _("You have already approved this. Another coordinator must approve too.")
+        )
     LockLiftApproval.objects.create(kind=kind, operator=operator, approved_by=approved_by)
     progress = _progress(kind, operator, lock_began)
-    details: dict[str, str | int] = {"kind": kind, "approvals": progress.approvals,
-                                     "needed": progress.needed}
+    details: dict[str, str | int] = {
+        "kind": kind,
+        "approvals": progress.approvals,
+        "needed": progress.needed,
+    }
     if operator is not None:
-        record_event(AuditAction.LOCK_LIFT_APPROVED, actor=approved_by, target=operator,
-                     details=details)
+        record_event(
+            AuditAction.LOCK_LIFT_APPROVED, actor=approved_by, target=operator, details=details
+        )
     else:
-        record_event(AuditAction.LOCK_LIFT_APPROVED, actor=approved_by,
-                     target_type="accounts.GlobalLock", target_id=1, details=details)
+        record_event(
+            AuditAction.LOCK_LIFT_APPROVED,
+            actor=approved_by,
+            target_type="accounts.GlobalLock",
+            target_id=1,
+            details=details,
+        )
     return progress
 
 
 # --- Duress locks ------------------------------------------------------------------------------
 
+
 def duress_lock_began(operator: Operator) -> datetime | None:
     """When the account's current duress lock began (its oldest open duress alert)."""
-    alert = (CoordinatorAlert.objects
-             .filter(operator=operator, kind=CoordinatorAlert.Kind.DURESS, resolved_at=None)
-             .order_by("created_at").first())
+    alert = (
+        CoordinatorAlert.objects.filter(
+            operator=operator, kind=CoordinatorAlert.Kind.DURESS, resolved_at=None
+        )
+        .order_by("created_at")
+        .first()
+    )
     return alert.created_at if alert is not None else None
 
 
@@ -141,8 +167,12 @@ def approve_duress_unlock(*, operator: Operator, approved_by: Operator) -> LiftP
         raise LockLiftRefused(_("This account is not locked."))
     if locked.pk == approved_by.pk:
         raise LockLiftRefused(_("Another coordinator must lift the lock on your account."))
-    progress = _approve(kind=Kind.DURESS, operator=locked, lock_began=duress_lock_began(locked),
-                        approved_by=approved_by)
+    progress = _approve(
+        kind=Kind.DURESS,
+        operator=locked,
+        lock_began=duress_lock_began(locked),
+        approved_by=approved_by,
+    )
     if progress.is_complete:
         duress.unlock_operator(operator=locked, unlocked_by=approved_by)
         LockLiftApproval.objects.filter(kind=Kind.DURESS, operator=locked).delete()
@@ -150,6 +180,7 @@ def approve_duress_unlock(*, operator: Operator, approved_by: Operator) -> LiftP
 
 
 # --- Closing and reopening the console ---------------------------------------------------------
+
 
 def console_closed_at() -> datetime | None:
     return GlobalLock.objects.filter(pk=1).values_list("closed_at", flat=True).first()
@@ -163,10 +194,12 @@ def close_console() -> None:
 
 def ensure_console_open_for(operator: Operator) -> None:
     """Raise ConsoleClosed for anyone but a coordinator while the console is closed."""
-    if console_closed_at() is not None and not has_capability(operator,
-                                                               Capability.MANAGE_OPERATORS):
-        record_event(AuditAction.LOGIN_LOCKED, target=operator,
-                     details={"reason": "console_closed"})
+    if console_closed_at() is not None and not has_capability(
+        operator, Capability.MANAGE_OPERATORS
+    ):
+        record_event(
+            AuditAction.LOGIN_LOCKED, target=operator, details={"reason": "console_closed"}
+        )
         raise ConsoleClosed
 
 
@@ -182,12 +215,17 @@ def approve_reopen(*, approved_by: Operator) -> LiftProgress:
     lock = GlobalLock.objects.select_for_update().get(pk=1)
     if lock.closed_at is None:
         raise LockLiftRefused(_("The console is open."))
-    progress = _approve(kind=Kind.REOPEN, operator=None, lock_began=lock.closed_at,
-                        approved_by=approved_by)
+    progress = _approve(
+        kind=Kind.REOPEN, operator=None, lock_began=lock.closed_at, approved_by=approved_by
+    )
     if progress.is_complete:
         GlobalLock.objects.filter(pk=1).update(closed_at=None)
         LockLiftApproval.objects.filter(kind=Kind.REOPEN).delete()
-        record_event(AuditAction.CONSOLE_REOPENED, actor=approved_by,
-                     target_type="accounts.GlobalLock", target_id=1,
-                     details={"approvals": progress.approvals})
+        record_event(
+            AuditAction.CONSOLE_REOPENED,
+            actor=approved_by,
+            target_type="accounts.GlobalLock",
+            target_id=1,
+            details={"approvals": progress.approvals},
+        )
     return progress

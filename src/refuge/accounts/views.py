@@ -56,7 +56,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             first = services.check_password(
-                username=form.cleaned_data["username"], password=form.cleaned_data["password"],
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
                 address=client_address(request),
             )
             unlocking.ensure_console_open_for(first.operator)
@@ -69,8 +70,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             response = redirect("accounts:code")
             # Under duress the cookie and session look the same, but hold the TOTP seed the
             # duress password opened (to check the code) instead of the operator's key.
-            store_session_unlock(request, response,
-                                 first.unlock or duress.seed_unlock(first.duress_seed))
+            store_session_unlock(
+                request, response, first.unlock or duress.seed_unlock(first.duress_seed)
+            )
             request.session[PENDING_BLOB_KEY] = request.session.pop(SESSION_BLOB_KEY)
             return response
     return render(request, "accounts/login.html", {"form": form})
@@ -94,8 +96,9 @@ def code_view(request: HttpRequest) -> HttpResponse:
             if operator.must_change_password and not is_duress:
                 return redirect("accounts:password_change")
             return redirect("console:home")
-    return render(request, "accounts/code.html",
-                  {"form": form, **_enrolment(request, operator, is_duress)})
+    return render(
+        request, "accounts/code.html", {"form": form, **_enrolment(request, operator, is_duress)}
+    )
 
 
 def _check_code(request: HttpRequest, operator: Operator, code: str, is_duress: bool) -> Any:
@@ -103,11 +106,15 @@ def _check_code(request: HttpRequest, operator: Operator, code: str, is_duress: 
     duress, the seed the duress password opened), split between session and cookie."""
     if is_duress:
         return services.check_duress_code(
-            operator=operator, code=code, address=client_address(request),
-            seed=duress.opened_seed(request, session_key=PENDING_BLOB_KEY))
+            operator=operator,
+            code=code,
+            address=client_address(request),
+            seed=duress.opened_seed(request, session_key=PENDING_BLOB_KEY),
+        )
     keyring = session_keyring(request, operator, session_key=PENDING_BLOB_KEY)
-    return services.check_code(operator=operator, code=code, address=client_address(request),
-                               keyring=keyring)
+    return services.check_code(
+        operator=operator, code=code, address=client_address(request), keyring=keyring
+    )
 
 
 def _enrolment(request: HttpRequest, operator: Operator, is_duress: bool) -> dict[str, Any]:
@@ -117,12 +124,16 @@ def _enrolment(request: HttpRequest, operator: Operator, is_duress: bool) -> dic
         seed = None if totp.confirmed_device(operator) else totp.new_seed()
     else:
         seed = services.enrolment_seed(
-            operator, session_keyring(request, operator, session_key=PENDING_BLOB_KEY))
+            operator, session_keyring(request, operator, session_key=PENDING_BLOB_KEY)
+        )
     if seed is None:
         return {"enrolling": False}
     qr = segno.make(totp.config_url(operator, seed), error="m")
-    return {"enrolling": True, "qr_svg": qr.svg_inline(scale=4, dark="#000", light="#fff"),
-            "secret": b32encode(seed).decode()}
+    return {
+        "enrolling": True,
+        "qr_svg": qr.svg_inline(scale=4, dark="#000", light="#fff"),
+        "secret": b32encode(seed).decode(),
+    }
 
 
 def _complete_login(request: HttpRequest, operator: Operator, device: Any) -> None:
@@ -165,9 +176,11 @@ def password_change_view(request: OperatorRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_own_password(operator=request.user,
-                                         old_password=form.cleaned_data["old_password"],
-                                         new_password=form.cleaned_data["new_password"])
+            services.change_own_password(
+                operator=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -176,18 +189,27 @@ def password_change_view(request: OperatorRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password was changed."))
             return redirect("console:home")
-    return render(request, "accounts/password_change.html", {
-        "form": form, "is_one_time": getattr(request.user, "must_change_password", False)})
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "is_one_time": getattr(request.user, "must_change_password", False)},
+    )
 
 
 @operator_required(Capability.MANAGE_OPERATORS)
 def operator_list_view(request: OperatorRequest) -> HttpResponse:
     operators = list(Operator.objects.order_by("username"))
     failed_logins = lockout.lockouts(operators)
-    rows = [{"operator": operator, "failed_logins": failed_logins.get(operator.pk),
-             "unlock": (unlocking.duress_unlock_progress(operator)
-                        if operator.locked_reason else None)}
-            for operator in operators]
+    rows = [
+        {
+            "operator": operator,
+            "failed_logins": failed_logins.get(operator.pk),
+            "unlock": (
+                unlocking.duress_unlock_progress(operator) if operator.locked_reason else None
+            ),
+        }
+        for operator in operators
+    ]
     return render(request, "accounts/operator_list.html", {"rows": rows})
 
 
@@ -198,9 +220,12 @@ def operator_create_view(request: OperatorRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         password = services.generate_initial_password()
         operator = services.create_operator(
-            created_by=request.user, username=form.cleaned_data["username"],
-            role=Role(form.cleaned_data["role"]), password=password,
-            on_intake_duty=form.cleaned_data["on_intake_duty"], is_one_time=True,
+            created_by=request.user,
+            username=form.cleaned_data["username"],
+            role=Role(form.cleaned_data["role"]),
+            password=password,
+            on_intake_duty=form.cleaned_data["on_intake_duty"],
+            is_one_time=True,
         )
         return _show_password_once(request, operator, password)
     return render(request, "accounts/operator_form.html", {"form": form})
@@ -209,24 +234,32 @@ def operator_create_view(request: OperatorRequest) -> HttpResponse:
 def _show_password_once(request: HttpRequest, operator: Operator, password: str) -> HttpResponse:
     # Rendered directly (not redirected) so the password never sits in the session store;
     # Cache-Control: no-store keeps it out of the browser cache.
-    return render(request, "accounts/operator_password.html",
-                  {"operator": operator, "password": password})
+    return render(
+        request, "accounts/operator_password.html", {"operator": operator, "password": password}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @operator_required(Capability.MANAGE_OPERATORS)
 def operator_edit_view(request: OperatorRequest, operator_id: int) -> HttpResponse:
     operator = get_object_or_404(Operator, pk=operator_id)
-    initial = {"role": operator.role, "is_active": operator.is_active,
-               "on_intake_duty": operator.is_on_intake_duty, "version": operator.version}
+    initial = {
+        "role": operator.role,
+        "is_active": operator.is_active,
+        "on_intake_duty": operator.is_on_intake_duty,
+        "version": operator.version,
+    }
     form = EditOperatorForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_operator(operator=operator, changed_by=request.user,
-                                     role=Role(form.cleaned_data["role"]),
-                                     is_active=form.cleaned_data["is_active"],
-                                     on_intake_duty=form.cleaned_data["on_intake_duty"],
-                                     expected_version=form.cleaned_data["version"])
+            services.update_operator(
+                operator=operator,
+                changed_by=request.user,
+                role=Role(form.cleaned_data["role"]),
+                is_active=form.cleaned_data["is_active"],
+                on_intake_duty=form.cleaned_data["on_intake_duty"],
+                expected_version=form.cleaned_data["version"],
+            )
         except ConflictError as error:
             messages.error(request, str(error))
             return redirect("accounts:operator_edit", operator_id=operator.pk)
@@ -250,9 +283,11 @@ def duress_password_view(request: OperatorRequest) -> HttpResponse:
     form = DuressPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            duress.set_duress_password(operator=request.user,
-                                       current_password=form.cleaned_data["current_password"],
-                                       duress_password=form.cleaned_data["duress_password"])
+            duress.set_duress_password(
+                operator=request.user,
+                current_password=form.cleaned_data["current_password"],
+                duress_password=form.cleaned_data["duress_password"],
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -280,7 +315,8 @@ def _lift_message(progress: unlocking.LiftProgress, done: str) -> str:
     return ngettext(
         "Your approval is recorded. %(count)d more coordinator must approve.",
         "Your approval is recorded. %(count)d more coordinators must approve.",
-        progress.missing) % {"count": progress.missing}
+        progress.missing,
+    ) % {"count": progress.missing}
 
 
 @require_POST
@@ -288,8 +324,7 @@ def _lift_message(progress: unlocking.LiftProgress, done: str) -> str:
 def operator_lift_delay_view(request: OperatorRequest, operator_id: int) -> HttpResponse:
     operator = get_object_or_404(Operator, pk=operator_id)
     lockout.lift_login_delay(operator=operator, lifted_by=request.user)
-    messages.success(request, _("%(name)s may log in again at once.")
-                     % {"name": operator.username})
+    messages.success(request, _("%(name)s may log in again at once.") % {"name": operator.username})
     return redirect("accounts:operators")
 
 
@@ -307,10 +342,14 @@ def reopen_view(request: OperatorRequest) -> HttpResponse:
                 return redirect("console:home")
         return redirect("accounts:reopen")
     closed_at = unlocking.console_closed_at()
-    return render(request, "accounts/reopen.html", {
-        "closed_at": closed_at,
-        "progress": unlocking.reopen_progress() if closed_at is not None else None,
-    })
+    return render(
+        request,
+        "accounts/reopen.html",
+        {
+            "closed_at": closed_at,
+            "progress": unlocking.reopen_progress() if closed_at is not None else None,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -320,9 +359,15 @@ def emergency_lock_view(request: OperatorRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         destroyed = emergency_lock(actor=request.user)
         logout(request)  # our own session row is gone already; this clears the request too
-        response = render(request, "accounts/emergency_locked.html", {
-            "sessions": destroyed, "approvals_needed": unlocking.approvals_needed()})
+        response = render(
+            request,
+            "accounts/emergency_locked.html",
+            {"sessions": destroyed, "approvals_needed": unlocking.approvals_needed()},
+        )
         end_session_unlock(request, response)
         return clear_site_data(response)
-    return render(request, "accounts/emergency_lock.html", {
-        "form": form, "approvals_needed": unlocking.approvals_needed()})
+    return render(
+        request,
+        "accounts/emergency_lock.html",
+        {"form": form, "approvals_needed": unlocking.approvals_needed()},
+    )

@@ -48,8 +48,10 @@ class EstimateForm(forms.Form):
         choices=EstimateMethod.choices,
         initial=EstimateMethod.AUTO,
         widget=forms.RadioSelect,
-        help_text=_("Both methods are always computed and shown side by side; this chooses "
-                    "whose figure is the headline."),
+        help_text=_(
+            "Both methods are always computed and shown side by side; this chooses "
+            "whose figure is the headline."
+        ),
     )
 
     def clean_lists(self) -> list[str]:

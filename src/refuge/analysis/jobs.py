@@ -65,8 +65,13 @@ class CaptureCounts:
 
 
 @transaction.atomic
-def request_estimate(*, analyst: Operator, capture: CaptureCounts, method: EstimateMethod,
-                     settings: SamplerSettings | None = None) -> EstimateJob:
+def request_estimate(
+    *,
+    analyst: Operator,
+    capture: CaptureCounts,
+    method: EstimateMethod,
+    settings: SamplerSettings | None = None,
+) -> EstimateJob:
     """Queue an estimate of this capture table for the worker; audited."""
     require(analyst, Capability.ANALYSE)
     settings = settings or SamplerSettings()
@@ -76,9 +81,14 @@ def request_estimate(*, analyst: Operator, capture: CaptureCounts, method: Estim
         list_names=list(capture.table.list_names),
         counts=list(capture.table.counts),
         violations=list(capture.violations),
-        linkage={"victims": capture.victims, "people": capture.people,
-                 "unnamed": capture.unnamed, "method": capture.linkage_method,
-                 "run": capture.run_id, "not_in_run": capture.not_in_run},
+        linkage={
+            "victims": capture.victims,
+            "people": capture.people,
+            "unnamed": capture.unnamed,
+            "method": capture.linkage_method,
+            "run": capture.run_id,
+            "not_in_run": capture.not_in_run,
+        },
         seed=new_seed(),
         chains=settings.chains,
         burn_in=settings.burn_in,
@@ -86,9 +96,16 @@ def request_estimate(*, analyst: Operator, capture: CaptureCounts, method: Estim
         thin=settings.thin,
         max_classes=settings.max_classes,
     )
-    record_event(AuditAction.RECORD_CREATED, actor=analyst, target=job,
-                 details={"method": method.value, "lists": len(capture.table.list_names),
-                          "linkage_run": capture.run_id})
+    record_event(
+        AuditAction.RECORD_CREATED,
+        actor=analyst,
+        target=job,
+        details={
+            "method": method.value,
+            "lists": len(capture.table.list_names),
+            "linkage_run": capture.run_id,
+        },
+    )
     return job
 
 
@@ -102,8 +119,9 @@ def get_estimate_job_for(operator: Operator, job_id: int) -> EstimateJob:
         raise Http404 from None
 
 
-def run_estimate_job(job_id: int, *, on_progress: Callable[[float], None] | None = None
-                     ) -> EstimateJob:
+def run_estimate_job(
+    job_id: int, *, on_progress: Callable[[float], None] | None = None
+) -> EstimateJob:
     """Run one queued estimate to its end and store the result. Idempotent (module docstring).
 
     `on_progress` is told each progress fraction after it is stored (for a worker's log).
@@ -137,7 +155,8 @@ def pending_estimate_jobs() -> list[int]:
     """Ids of the jobs a worker should run: queued, or running with a dead worker; oldest first."""
     stale = timezone.now() - STALE_AFTER
     return list(
-        EstimateJob.objects.filter(_runnable(stale)).order_by("requested_at", "pk")
+        EstimateJob.objects.filter(_runnable(stale))
+        .order_by("requested_at", "pk")
         .values_list("pk", flat=True)
     )
 
@@ -152,15 +171,23 @@ def _claim(job_id: int) -> bool:
     """Mark the job running if it is runnable; one conditional UPDATE, so one worker wins."""
     now = timezone.now()
     claimed = EstimateJob.objects.filter(Q(pk=job_id) & _runnable(now - STALE_AFTER)).update(
-        status=EstimateJobStatus.RUNNING, started_at=now, heartbeat_at=now, progress=0.0,
+        status=EstimateJobStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        progress=0.0,
         attempts=F("attempts") + 1,
     )
     return claimed == 1
 
 
 def _settings(job: EstimateJob) -> SamplerSettings:
-    return SamplerSettings(max_classes=job.max_classes, chains=job.chains, burn_in=job.burn_in,
-                           iterations=job.iterations, thin=job.thin)
+    return SamplerSettings(
+        max_classes=job.max_classes,
+        chains=job.chains,
+        burn_in=job.burn_in,
+        iterations=job.iterations,
+        thin=job.thin,
+    )
 
 
 class _ProgressWriter:
@@ -185,15 +212,21 @@ class _ProgressWriter:
 
 
 @transaction.atomic
-def _finish(job: EstimateJob, *, status: EstimateJobStatus, result: object = None,
-            error: str = "") -> None:
+def _finish(
+    job: EstimateJob, *, status: EstimateJobStatus, result: object = None, error: str = ""
+) -> None:
     now = timezone.now()
     EstimateJob.objects.filter(pk=job.pk).update(
-        status=status, result=result, error=error, finished_at=now, heartbeat_at=now,
+        status=status,
+        result=result,
+        error=error,
+        finished_at=now,
+        heartbeat_at=now,
         progress=1.0 if status == EstimateJobStatus.DONE else F("progress"),
     )
-    record_event(AuditAction.RECORD_CHANGED, actor=None, target=job,
-                 details={"status": status.value})
+    record_event(
+        AuditAction.RECORD_CHANGED, actor=None, target=job, details={"status": status.value}
+    )
 
 
 def run_pending_estimate_jobs() -> list[EstimateJob]:

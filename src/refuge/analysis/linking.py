@@ -204,8 +204,9 @@ def split_person(*, analyst: Operator, run: LinkageRun, person: int,
     """Split the named records off a person: every pair across the cut is rejected, so no
     later run joins them again; the run shows the split at once. Returns the new number."""
     require(analyst, Capability.ANALYSE)
-    members = set(PersonLink.objects.filter(run=run, person=person).values_list("victim_id",
-                                                                                flat=True))
+    members = set(
+        PersonLink.objects.filter(run=run, person=person).values_list("victim_id", flat=True)
+    )
     chosen = set(victim_ids)
     if not chosen or not chosen < members:
         raise NothingToSplit(_("Choose some, not all, records of this person to split off."))
@@ -216,8 +217,12 @@ def split_person(*, analyst: Operator, run: LinkageRun, person: int,
     new_number = max(numbers) + 1
     PersonLink.objects.filter(run=run, victim_id__in=chosen).update(person=new_number)
     _refresh_people(run)
-    record_event(AuditAction.RECORD_CHANGED, actor=analyst, target=run,
-                 details={"split_from": person, "records": len(chosen), "new": new_number})
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=analyst,
+        target=run,
+        details={"split_from": person, "records": len(chosen), "new": new_number},
+    )
     return new_number
 
 
@@ -226,23 +231,34 @@ def merge_people(*, analyst: Operator, run: LinkageRun, person: int, other: int)
     """Merge two people of a run: one pair across them is accepted, which later runs follow
     (unless a rejection between them stands: then this refuses)."""
     require(analyst, Capability.ANALYSE)
-    first = list(PersonLink.objects.filter(run=run, person=person).values_list("victim_id",
-                                                                               flat=True))
-    second = list(PersonLink.objects.filter(run=run, person=other).values_list("victim_id",
-                                                                               flat=True))
+    first = list(
+        PersonLink.objects.filter(run=run, person=person).values_list("victim_id", flat=True)
+    )
+    second = list(
+        PersonLink.objects.filter(run=run, person=other).values_list("victim_id", flat=True)
+    )
     if not first or not second or person == other:
         raise NotOnePerson(_("Name two different people of this run to merge."))
     rejected = PairDecision.objects.filter(
-        same_person=False, victim_low_id__in=first + second, victim_high_id__in=first + second)
+        same_person=False, victim_low_id__in=first + second, victim_high_id__in=first + second
+    )
     crossing = [d for d in rejected if (d.victim_low_id in first) != (d.victim_high_id in first)]
     if crossing:
-        raise NotOnePerson(_("An analyst decided that records of these two people are "
-                             "different people: a merge cannot contradict it."))
+        raise NotOnePerson(
+            _(
+                "An analyst decided that records of these two people are "
+                "different people: a merge cannot contradict it."
+            )
+        )
     _decide(analyst, min(first), min(second), same=True)
     PersonLink.objects.filter(run=run, person=other).update(person=person)
     _refresh_people(run)
-    record_event(AuditAction.RECORD_CHANGED, actor=analyst, target=run,
-                 details={"merged": other, "into": person})
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=analyst,
+        target=run,
+        details={"merged": other, "into": person},
+    )
 
 
 def _refresh_people(run: LinkageRun) -> None:

@@ -171,7 +171,9 @@ class EstimateJob(models.Model):
     thin = models.PositiveIntegerField()
     max_classes = models.PositiveSmallIntegerField()
     status = models.CharField(
-        max_length=16, choices=EstimateJobStatus.choices, default=EstimateJobStatus.QUEUED,
+        max_length=16,
+        choices=EstimateJobStatus.choices,
+        default=EstimateJobStatus.QUEUED,
         db_index=True,
     )
     progress = models.FloatField(default=0.0)

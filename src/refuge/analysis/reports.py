@@ -49,13 +49,13 @@ def method_text(threshold: int) -> str:
         "named (an act with perpetrators of two affiliations counts under both); and of people "
         "by gender and age group. People are the victim records that record linkage judged to "
         "be one person (the linkage run is named below); the number of records is shown beside "
-        "them. Counts from 1 to %(limit)d are shown as \"<%(threshold)d\" so that no person can "
-        "be singled out, and further counts are hidden (\"×\") wherever a hidden count could "
+        'them. Counts from 1 to %(limit)d are shown as "<%(threshold)d" so that no person can '
+        'be singled out, and further counts are hidden ("×") wherever a hidden count could '
         "otherwise be worked out from totals and the other counts of this report. These are "
         "documented cases, not the total: the number never reported is estimated separately, "
         "with its interval. People who declined anonymised use of their data in reports are "
         "left out of every figure; how many is stated (small numbers suppressed alike). Every "
-        "figure is recomputed from the data by \"refuge report\" with the same filters."
+        'figure is recomputed from the data by "refuge report" with the same filters.'
     ) % {"limit": threshold - 1, "threshold": threshold}
 
 
@@ -135,8 +135,9 @@ def report_csv(report: Report) -> bytes:
         for row in rows:
             writer.writerow([title, row.key, row.label, row.shown])
     writer.writerow([_("Method"), "", method_text(report.summary.threshold), ""])
-    writer.writerow([_("Linkage"), str(report.summary.linkage.run_id or ""),
-                     linkage_text(report), ""])
+    writer.writerow(
+        [_("Linkage"), str(report.summary.linkage.run_id or ""), linkage_text(report), ""]
+    )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -148,8 +149,10 @@ def _styles() -> dict[str, ParagraphStyle]:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE)))
     sample = getSampleStyleSheet()
-    return {name: ParagraphStyle(f"refuge-{name}", parent=sample[name], fontName=FONT)
-            for name in ("Title", "Heading2", "Normal")}
+    return {
+        name: ParagraphStyle(f"refuge-{name}", parent=sample[name], fontName=FONT)
+        for name in ("Title", "Heading2", "Normal")
+    }
 
 
 def _table(rows: list[list[str]]) -> Table:

@@ -75,8 +75,9 @@ def suppression_threshold() -> int:
     return int(getattr(settings, "ANALYSIS_MIN_CELL_SIZE", 5))
 
 
-def filtered_acts(statistics_filter: StatisticsFilter, *,
-                  with_withheld: bool = False) -> QuerySet[Act]:
+def filtered_acts(
+    statistics_filter: StatisticsFilter, *, with_withheld: bool = False
+) -> QuerySet[Act]:
     """The acts a figure counts: those matching the filter, less those of victims whose
     person declined anonymised use in reports (refuge.documentation.consent)."""
     acts = Act.objects.all()

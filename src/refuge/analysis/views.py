@@ -105,10 +105,14 @@ def estimate_view(request: OperatorRequest) -> HttpResponse:
             data = form.cleaned_data
             capture = capture_table(list_kinds=data["lists"], violations=data["violations"])
             if capture.run_id is None:
-                form.add_error(None, _(
-                    "No linkage run yet: link the records on the people page first. Without "
-                    "linkage one person on two lists counts as two people, the lists never "
-                    "overlap, and no estimate can be made."))
+                form.add_error(
+                    None,
+                    _(
+                        "No linkage run yet: link the records on the people page first. Without "
+                        "linkage one person on two lists counts as two people, the lists never "
+                        "overlap, and no estimate can be made."
+                    ),
+                )
             elif capture.table.observed:
                 job = jobs.request_estimate(
                     analyst=request.user,
@@ -122,15 +126,21 @@ def estimate_view(request: OperatorRequest) -> HttpResponse:
     else:
         form = EstimateForm(request.GET or None)
     recent = EstimateJob.objects.select_related("requested_by")[:10]
-    return render(request, "analysis/estimate.html",
-                  {"form": form, "jobs": recent, "run": latest_run()})
+    return render(
+        request, "analysis/estimate.html", {"form": form, "jobs": recent, "run": latest_run()}
+    )
 
 
 def _capture_counts(capture: CaptureResult, violations: list[str]) -> jobs.CaptureCounts:
     return jobs.CaptureCounts(
-        table=capture.table, violations=tuple(violations), victims=capture.victims,
-        people=capture.people, unnamed=capture.unnamed, linkage_method=capture.method,
-        run_id=capture.run_id, not_in_run=capture.not_in_run,
+        table=capture.table,
+        violations=tuple(violations),
+        victims=capture.victims,
+        people=capture.people,
+        unnamed=capture.unnamed,
+        linkage_method=capture.method,
+        run_id=capture.run_id,
+        not_in_run=capture.not_in_run,
     )
 
 
@@ -138,15 +148,17 @@ def _capture_counts(capture: CaptureResult, violations: list[str]) -> jobs.Captu
 def estimate_job_view(request: OperatorRequest, estimate_job_id: int) -> HttpResponse:
     """One estimate: its progress while the worker runs it, then both methods side by side."""
     job = jobs.get_estimate_job_for(request.user, estimate_job_id)
-    return render(request, "analysis/estimate_job.html",
-                  {"job": job, "page": estimate_page(job)})
+    return render(request, "analysis/estimate_job.html", {"job": job, "page": estimate_page(job)})
 
 
 @operator_required(Capability.ANALYSE)
 def review_view(request: OperatorRequest) -> HttpResponse:
     rows = services.pairs_for_review(analyst=request.user)
-    return render(request, "analysis/review.html",
-                  {"rows": rows, "total": CandidatePair.objects.count(), "run": latest_run()})
+    return render(
+        request,
+        "analysis/review.html",
+        {"rows": rows, "total": CandidatePair.objects.count(), "run": latest_run()},
+    )
 
 
 @require_POST

@@ -15,20 +15,24 @@ class ApprovalError(DomainError):
 
 class ReasonRequired(ApprovalError):
     def __init__(self, minimum: int) -> None:
-        super().__init__(_("Write down why, in a sentence (at least %(count)d characters).")
-                         % {"count": minimum})
+        super().__init__(
+            _("Write down why, in a sentence (at least %(count)d characters).") % {"count": minimum}
+        )
 
 
 class AlreadyRequested(ApprovalError):
     def __init__(self) -> None:
-        super().__init__(_("This has already been asked for and is waiting for a second "
-                           "person."))
+        super().__init__(_("This has already been asked for and is waiting for a second person."))
 
 
 class CannotRead(ApprovalError):
     def __init__(self) -> None:
-        super().__init__(_("You cannot read this record, so you cannot ask for it to be "
-                           "destroyed or confirm that it should be."))
+        super().__init__(
+            _(
+                "You cannot read this record, so you cannot ask for it to be "
+                "destroyed or confirm that it should be."
+            )
+        )
 
 
 class SecondPersonRequired(ApprovalError):
@@ -46,15 +50,23 @@ class AlreadyDecided(ApprovalError):
 
     def __init__(self, status_label: str, when: object, by: str) -> None:
         when_text = date_format(localtime(when), "DATETIME_FORMAT") if when else ""  # type: ignore[arg-type]
-        super().__init__(_("This request was already decided (%(status)s, %(when)s, %(by)s): "
-                           "nothing more was done.")
-                         % {"status": status_label, "when": when_text, "by": by or "—"})
+        super().__init__(
+            _(
+                "This request was already decided (%(status)s, %(when)s, %(by)s): "
+                "nothing more was done."
+            )
+            % {"status": status_label, "when": when_text, "by": by or "—"}
+        )
 
 
 class RequestExpired(ApprovalError):
     def __init__(self) -> None:
-        super().__init__(_("This request expired before anyone confirmed it: nothing was done. "
-                           "Ask again if it is still needed."))
+        super().__init__(
+            _(
+                "This request expired before anyone confirmed it: nothing was done. "
+                "Ask again if it is still needed."
+            )
+        )
 
 
 class TargetGone(ApprovalError):
@@ -64,5 +76,9 @@ class TargetGone(ApprovalError):
 
 class ReadBackMismatch(ApprovalError):
     def __init__(self) -> None:
-        super().__init__(_("The fingerprint you read back does not match the new key: "
-                           "nothing was changed. Check it with the partner again."))
+        super().__init__(
+            _(
+                "The fingerprint you read back does not match the new key: "
+                "nothing was changed. Check it with the partner again."
+            )
+        )

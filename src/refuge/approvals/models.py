@@ -26,8 +26,13 @@ class ActionStatus(models.TextChoices):
     DONE_AT_ONCE = "done_at_once", _("Done at once: consent withdrawn")
 
 
-DECIDED = (ActionStatus.CONFIRMED, ActionStatus.REFUSED, ActionStatus.WITHDRAWN,
-           ActionStatus.EXPIRED, ActionStatus.DONE_AT_ONCE)
+DECIDED = (
+    ActionStatus.CONFIRMED,
+    ActionStatus.REFUSED,
+    ActionStatus.WITHDRAWN,
+    ActionStatus.EXPIRED,
+    ActionStatus.DONE_AT_ONCE,
+)
 
 
 class PendingAction(models.Model):
@@ -41,13 +46,15 @@ class PendingAction(models.Model):
     reason = SealedTextField(envelope_field="envelope")
     # Codes and ids the act needs when it is confirmed (e.g. a destruction reason code).
     details = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=16, choices=ActionStatus.choices,
-                              default=ActionStatus.PENDING, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=ActionStatus.choices, default=ActionStatus.PENDING, db_index=True
+    )
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
-    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -55,17 +62,21 @@ class PendingAction(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "target_type", "target_id"],
-                condition=models.Q(status="pending"), name="one_pending_action_per_target"),
+                condition=models.Q(status="pending"),
+                name="one_pending_action_per_target",
+            ),
             # Nobody confirms, refuses or expires what they asked for themselves, except the
             # requester withdrawing it and the consent-withdrawal fast path.
             models.CheckConstraint(
                 condition=models.Q(decided_by__isnull=True)
                 | ~models.Q(decided_by=models.F("requested_by"))
                 | models.Q(status__in=["withdrawn", "done_at_once"]),
-                name="second_person_decides"),
+                name="second_person_decides",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
-                name="decided_action_has_decided_at"),
+                name="decided_action_has_decided_at",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -64,8 +64,9 @@ class ActionHandler(Protocol):
 
     def check_read_back(self, target: Any, details: Details, answer: str) -> None: ...
 
-    def execute(self, *, target: Any, details: Details, requested_by: Operator,
-                done_by: Operator) -> None: ...
+    def execute(
+        self, *, target: Any, details: Details, requested_by: Operator, done_by: Operator
+    ) -> None: ...
 
 
 _handlers: dict[str, ActionHandler] = {}

@@ -45,14 +45,21 @@ def view_of(action: PendingAction, operator: Operator) -> ActionView:
     handler = registry.handler_for(action.kind)
     target = handler.find(action.target_id)
     is_mine = action.requested_by_id == operator.pk
-    may_confirm = (target is not None and not is_mine
-                   and action.status == ActionStatus.PENDING
-                   and handler.may_confirm(operator, target))
+    may_confirm = (
+        target is not None
+        and not is_mine
+        and action.status == ActionStatus.PENDING
+        and handler.may_confirm(operator, target)
+    )
     return ActionView(
-        action=action, label=str(handler.label),
+        action=action,
+        label=str(handler.label),
         url=handler.describe(target).url if target is not None else "",
-        target_exists=target is not None, may_confirm=may_confirm, is_mine=is_mine,
-        is_overdue=action.status == ActionStatus.PENDING and action.expires_at <= timezone.now())
+        target_exists=target is not None,
+        may_confirm=may_confirm,
+        is_mine=is_mine,
+        is_overdue=action.status == ActionStatus.PENDING and action.expires_at <= timezone.now(),
+    )
 
 
 def read_view_of(action: PendingAction, operator: Operator) -> ActionView:
@@ -64,8 +71,11 @@ def read_view_of(action: PendingAction, operator: Operator) -> ActionView:
 
 def pending_for(operator: Operator) -> list[ActionView]:
     """Requests waiting for a second person that this operator asked for or may confirm."""
-    pending = PendingAction.objects.filter(status=ActionStatus.PENDING).select_related(
-        "requested_by").order_by("expires_at", "pk")
+    pending = (
+        PendingAction.objects.filter(status=ActionStatus.PENDING)
+        .select_related("requested_by")
+        .order_by("expires_at", "pk")
+    )
     views = [view_of(action, operator) for action in pending]
     return [view for view in views if view.is_mine or view.may_confirm]
 
@@ -79,14 +89,23 @@ def decided_for(operator: Operator) -> list[ActionView]:
     """The latest decided requests this operator asked for or decided."""
     from django.db.models import Q
 
-    decided = (PendingAction.objects.exclude(status=ActionStatus.PENDING)
-               .filter(Q(requested_by=operator.pk) | Q(decided_by=operator.pk))
-               .select_related("requested_by", "decided_by")[:RECENT])
+    decided = (
+        PendingAction.objects.exclude(status=ActionStatus.PENDING)
+        .filter(Q(requested_by=operator.pk) | Q(decided_by=operator.pk))
+        .select_related("requested_by", "decided_by")[:RECENT]
+    )
     return [view_of(action, operator) for action in decided]
 
 
 def pending_request(kind: str, target: Any) -> PendingAction | None:
     """The request waiting for a second person about this record, if there is one."""
-    return PendingAction.objects.filter(
-        kind=kind, target_type=target._meta.label, target_id=str(target.pk),
-        status=ActionStatus.PENDING).select_related("requested_by").first()
+    return (
+        PendingAction.objects.filter(
+            kind=kind,
+            target_type=target._meta.label,
+            target_id=str(target.pk),
+            status=ActionStatus.PENDING,
+        )
+        .select_related("requested_by")
+        .first()
+    )

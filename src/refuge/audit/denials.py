@@ -50,9 +50,11 @@ URL_OBJECTS: dict[str, str] = {
     "victim_id": "documentation.Victim",
 }
 # Numbers in a console URL that are not a row's id: nothing to look up for the audit.
-URL_NUMBERS = frozenset({
-    "person",  # a person's number within a linkage run (analysis:split, analysis:merge)
-})
+URL_NUMBERS = frozenset(
+    {
+        "person",  # a person's number within a linkage run (analysis:split, analysis:merge)
+    }
+)
 CODE = re.compile(r"^[a-z_]{1,32}$")
 
 
@@ -65,7 +67,7 @@ def existing_objects(request: HttpRequest) -> list[tuple[str, int]]:
     """(model label, id) of each id in the URL that names an existing object."""
     match = getattr(request, "resolver_match", None)
     found = []
-    for name, value in (match.kwargs.items() if match is not None else ()):
+    for name, value in match.kwargs.items() if match is not None else ():
         label = URL_OBJECTS.get(name)
         if label is None or not isinstance(value, int):
             continue
@@ -84,9 +86,17 @@ def _record(request: HttpRequest, *, status: int, code: str = "") -> None:
     if status == 404 and not objects:
         return  # an unknown id: nothing was reached for
     label, pk = objects[-1] if objects else ("route", _route(request))
-    record_event(AuditAction.ACCESS_DENIED, actor=_actor(request), target_type=label,
-                 target_id=pk, details={"status": status, "route": _route(request),
-                                        "code": code if CODE.match(code) else ""})
+    record_event(
+        AuditAction.ACCESS_DENIED,
+        actor=_actor(request),
+        target_type=label,
+        target_id=pk,
+        details={
+            "status": status,
+            "route": _route(request),
+            "code": code if CODE.match(code) else "",
+        },
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -113,7 +113,8 @@ def verify_chain(events: Iterable[AuditEvent] | None = None) -> list[ChainProble
         previous_hash = event.entry_hash
         expected_sequence = event.sequence + 1
     head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.sequence != expected_sequence - 1
-                             or head.entry_hash != previous_hash):
+    if head is not None and (
+        head.sequence != expected_sequence - 1 or head.entry_hash != previous_hash
+    ):
         problems.append(ChainProblem(head.sequence, "the newest entries are missing"))
     return problems

@@ -52,12 +52,20 @@ class SignedHead:
         return f"{self.sequence}\n{self.entry_hash}\n{self.signed_at}".encode("ascii")
 
     def to_json(self) -> str:
-        return json.dumps({
-            "format": HEAD_PURPOSE, "sequence": self.sequence, "entry_hash": self.entry_hash,
-            "signed_at": self.signed_at,
-            "public_key": base64.b64encode(self.public_key).decode(),
-            "signature": base64.b64encode(self.signature).decode(),
-        }, indent=2) + "\n"
+        return (
+            json.dumps(
+                {
+                    "format": HEAD_PURPOSE,
+                    "sequence": self.sequence,
+                    "entry_hash": self.entry_hash,
+                    "signed_at": self.signed_at,
+                    "public_key": base64.b64encode(self.public_key).decode(),
+                    "signature": base64.b64encode(self.signature).decode(),
+                },
+                indent=2,
+            )
+            + "\n"
+        )
 
     @classmethod
     def from_json(cls, text: str) -> SignedHead:
@@ -65,10 +73,13 @@ class SignedHead:
             data = json.loads(text)
             if data.get("format") != HEAD_PURPOSE:
                 raise WitnessError("not a signed Refuge audit head")
-            return cls(sequence=int(data["sequence"]), entry_hash=str(data["entry_hash"]),
-                       signed_at=str(data["signed_at"]),
-                       public_key=base64.b64decode(data["public_key"], validate=True),
-                       signature=base64.b64decode(data["signature"], validate=True))
+            return cls(
+                sequence=int(data["sequence"]),
+                entry_hash=str(data["entry_hash"]),
+                signed_at=str(data["signed_at"]),
+                public_key=base64.b64decode(data["public_key"], validate=True),
+                signature=base64.b64decode(data["signature"], validate=True),
+            )
         except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as error:
             if isinstance(error, WitnessError):
                 raise
@@ -105,11 +116,14 @@ def ship_head(*, sign: Signer, witness_dir: str, recipients: Sequence[str] = ())
     head = sign_head(sign=sign)
     path = _write_head(Path(witness_dir), head) if witness_dir else None
     if recipients:
-        send_mail(subject=f"Refuge audit head {head.sequence}",
-                  message="The audit log's newest entry, signed by this installation. Keep "
-                          "this message: `refuge audit verify --against` compares the log "
-                          "with it.\n\n" + head.to_json(),
-                  from_email=None, recipient_list=list(recipients))
+        send_mail(
+            subject=f"Refuge audit head {head.sequence}",
+            message="The audit log's newest entry, signed by this installation. Keep "
+            "this message: `refuge audit verify --against` compares the log "
+            "with it.\n\n" + head.to_json(),
+            from_email=None,
+            recipient_list=list(recipients),
+        )
     return ShippedHead(head=head, path=path, mailed_to=len(recipients))
 
 
@@ -142,27 +156,42 @@ def newest_head(heads: Sequence[SignedHead]) -> SignedHead | None:
     return max(heads, key=lambda head: (head.sequence, head.signed_at), default=None)
 
 
-def check_against(head: SignedHead, *, verify: Verifier, installation_key: bytes,
-                  fingerprint: Callable[[bytes], str]) -> list[str]:
+def check_against(
+    head: SignedHead,
+    *,
+    verify: Verifier,
+    installation_key: bytes,
+    fingerprint: Callable[[bytes], str],
+) -> list[str]:
     """What is wrong with the log compared with a signed head; [] when the log reaches it."""
     if not verify(HEAD_PURPOSE, head.statement(), head.public_key, head.signature):
-        return ["The signed head does not verify: it was changed, or not signed by a Refuge "
-                "installation's key. It proves nothing."]
+        return [
+            "The signed head does not verify: it was changed, or not signed by a Refuge "
+            "installation's key. It proves nothing."
+        ]
     if head.public_key != installation_key:
-        return [f"The head was signed by key {fingerprint(head.public_key)}; this "
-                f"installation's key is {fingerprint(installation_key)}."]
+        return [
+            f"The head was signed by key {fingerprint(head.public_key)}; this "
+            f"installation's key is {fingerprint(installation_key)}."
+        ]
     newest = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first()
     newest = newest or 0
     if newest < head.sequence:
-        return [f"The audit log was truncated: the witness saw entry {head.sequence} (signed "
-                f"{head.signed_at}), the database ends at entry {newest}; "
-                f"{head.sequence - newest} newest entries are missing."]
+        return [
+            f"The audit log was truncated: the witness saw entry {head.sequence} (signed "
+            f"{head.signed_at}), the database ends at entry {newest}; "
+            f"{head.sequence - newest} newest entries are missing."
+        ]
     if head.sequence == 0:
         return []
-    seen = AuditEvent.objects.filter(sequence=head.sequence).values_list(
-        "entry_hash", flat=True).first()
+    seen = (
+        AuditEvent.objects.filter(sequence=head.sequence)
+        .values_list("entry_hash", flat=True)
+        .first()
+    )
     if seen != head.entry_hash:
-        return [f"Entry {head.sequence} is not the one the witness saw (signed "
-                f"{head.signed_at}): the log was rewritten up to there."]
+        return [
+            f"Entry {head.sequence} is not the one the witness saw (signed "
+            f"{head.signed_at}): the log was rewritten up to there."
+        ]
     return []
-

@@ -21,8 +21,9 @@ def missed_checkin_alarms(request: HttpRequest) -> SafeString:
     missed = missed_checkins_for(user)
     if not missed:
         return mark_safe("")
-    return mark_safe(render_to_string(  # noqa: S308 - a rendered (auto-escaped) template
-        "cases/_checkin_alarms.html", {"alarms": missed}, request=request))
+    return mark_safe(  # noqa: S308 - a rendered (auto-escaped) template
+        render_to_string("cases/_checkin_alarms.html", {"alarms": missed}, request=request)
+    )
 
 
 alarms.register(missed_checkin_alarms)

@@ -43,29 +43,41 @@ class PersonRemoval:
         return CasePerson.objects.select_related("case").filter(pk=int(target_id)).first()
 
     def describe(self, target: CasePerson) -> Subject:
-        return Subject(reference=person_reference(target), envelope_id=target.case.envelope_id,
-                       url=reverse("cases:detail", args=[target.case_id]))
+        return Subject(
+            reference=person_reference(target),
+            envelope_id=target.case.envelope_id,
+            url=reverse("cases:detail", args=[target.case_id]),
+        )
 
     def check_request(self, actor: Operator, target: CasePerson, details: Details) -> None:
         check_open_case(actor, target.case)
         if not vault.can_read(target.case.envelope_id):
             raise CannotRead
-        if details.get("keep") not in KEEP_CHOICES or details.get(
-                "linked", links.KeepChoice.KEEP) not in links.KeepChoice.values:
+        if (
+            details.get("keep") not in KEEP_CHOICES
+            or details.get("linked", links.KeepChoice.KEEP) not in links.KeepChoice.values
+        ):
             raise DomainError(_("Say what should be kept of the person."))
         if not [operator for operator in self.confirmers(target) if operator.pk != actor.pk]:
             raise NoConfirmerOnCase
 
     def may_confirm(self, actor: Operator, target: CasePerson) -> bool:
-        return (has_capability(actor, Capability.MANAGE_CASES)
-                and actor.role == Role.COORDINATOR
-                and CaseMember.objects.filter(case=target.case, operator=actor).exists()
-                and actor.pk in vault.readers_of(target.case.envelope_id))
+        return (
+            has_capability(actor, Capability.MANAGE_CASES)
+            and actor.role == Role.COORDINATOR
+            and CaseMember.objects.filter(case=target.case, operator=actor).exists()
+            and actor.pk in vault.readers_of(target.case.envelope_id)
+        )
 
     def confirmers(self, target: CasePerson) -> list[Operator]:
-        return list(Operator.objects.filter(
-            is_active=True, role=Role.COORDINATOR, case_memberships__case=target.case,
-            pk__in=vault.readers_of(target.case.envelope_id)))
+        return list(
+            Operator.objects.filter(
+                is_active=True,
+                role=Role.COORDINATOR,
+                case_memberships__case=target.case,
+                pk__in=vault.readers_of(target.case.envelope_id),
+            )
+        )
 
     def fast_path(self, actor: Operator, target: CasePerson, details: Details) -> str | None:
         return None
@@ -73,11 +85,14 @@ class PersonRemoval:
     def check_read_back(self, target: CasePerson, details: Details, answer: str) -> None:
         return None
 
-    def execute(self, *, target: CasePerson, details: Details, requested_by: Operator,
-                done_by: Operator) -> None:
+    def execute(
+        self, *, target: CasePerson, details: Details, requested_by: Operator, done_by: Operator
+    ) -> None:
         from refuge.cases.services.persons import remove_person
 
-        remove_person(person=target, keep_anonymised=details["keep"] == "anonymised",
-                      removed_by=done_by,
-                      linked=links.KeepChoice(str(details.get("linked",
-                                                              links.KeepChoice.KEEP))))
+        remove_person(
+            person=target,
+            keep_anonymised=details["keep"] == "anonymised",
+            removed_by=done_by,
+            linked=links.KeepChoice(str(details.get("linked", links.KeepChoice.KEEP))),
+        )

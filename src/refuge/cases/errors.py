@@ -25,14 +25,19 @@ class CaseClosed(CaseError):
 
 class VerificationReasonRequired(CaseError):
     def __init__(self) -> None:
-        super().__init__(_("The verification checklist is empty: moving past verification "
-                           "needs a written reason."))
+        super().__init__(
+            _(
+                "The verification checklist is empty: moving past verification "
+                "needs a written reason."
+            )
+        )
 
 
 class SecondPersonRequired(CaseError):
     def __init__(self) -> None:
-        super().__init__(_("A second person must approve this: you cannot approve your own "
-                           "request."))
+        super().__init__(
+            _("A second person must approve this: you cannot approve your own request.")
+        )
 
 
 class WrongState(CaseError):
@@ -67,8 +72,12 @@ class StageCodeTaken(CaseError):
 
 class IndexKeyUnavailable(CaseError):
     def __init__(self) -> None:
-        super().__init__(_("Your keys cannot open the index of names and numbers: ask a "
-                           "coordinator to share it with you, then try again."))
+        super().__init__(
+            _(
+                "Your keys cannot open the index of names and numbers: ask a "
+                "coordinator to share it with you, then try again."
+            )
+        )
 
 
 class TaskAlreadyDone(CaseError):
@@ -83,8 +92,12 @@ class OwnerNotOnCase(CaseError):
 
 class LeadNotOnCase(CaseError):
     def __init__(self) -> None:
-        super().__init__(_("The new lead must be a case worker the case is shared with: share "
-                           "the case with them first."))
+        super().__init__(
+            _(
+                "The new lead must be a case worker the case is shared with: share "
+                "the case with them first."
+            )
+        )
 
 
 class AlreadyLead(CaseError):
@@ -94,8 +107,12 @@ class AlreadyLead(CaseError):
 
 class MovementsUnreadable(CaseError):
     def __init__(self) -> None:
-        super().__init__(_("Your keys cannot open this case's movement records, so you cannot "
-                           "hand them to a new lead: ask the current lead to do it."))
+        super().__init__(
+            _(
+                "Your keys cannot open this case's movement records, so you cannot "
+                "hand them to a new lead: ask the current lead to do it."
+            )
+        )
 
 
 class CaseNotClosed(CaseError):
@@ -128,32 +145,55 @@ class RemovalRefused(CaseError):
 
 class NoConfirmerOnCase(CaseError):
     def __init__(self) -> None:
-        super().__init__(_("No coordinator is on this case to confirm the removal: share the "
-                           "case with a coordinator first."))
+        super().__init__(
+            _(
+                "No coordinator is on this case to confirm the removal: share the "
+                "case with a coordinator first."
+            )
+        )
 
 
 class PartnerKeyMissing(CaseError):
     def __init__(self) -> None:
-        super().__init__(_("This partner has no confirmed key yet: nothing can be sealed to it "
-                           "until a second person confirms its key's fingerprint."))
+        super().__init__(
+            _(
+                "This partner has no confirmed key yet: nothing can be sealed to it "
+                "until a second person confirms its key's fingerprint."
+            )
+        )
 
 
 class PartnerKeyChangePending(CaseError):
     def __init__(self) -> None:
-        super().__init__(_("A new key for this partner already waits for a second person: "
-                           "confirm or withdraw that request first."))
+        super().__init__(
+            _(
+                "A new key for this partner already waits for a second person: "
+                "confirm or withdraw that request first."
+            )
+        )
+
+
 class FlagContradictsCheck(CaseError):
-    """"No signs of an infiltrator" recorded while a matching profile is flagged as one."""
+    """ "No signs of an infiltrator" recorded while a matching profile is flagged as one."""
 
     def __init__(self, flags: str) -> None:
-        super().__init__(_("A safety flag stands on a hotline profile matching this case "
-                           "(%(flags)s): “no signs of an infiltrator” cannot be recorded "
-                           "while it does. Lift the flag with a reason if it is wrong, or record "
-                           "the checks that were actually made.") % {"flags": flags})
+        super().__init__(
+            _(
+                "A safety flag stands on a hotline profile matching this case "
+                "(%(flags)s): “no signs of an infiltrator” cannot be recorded "
+                "while it does. Lift the flag with a reason if it is wrong, or record "
+                "the checks that were actually made."
+            )
+            % {"flags": flags}
+        )
 
 
 class FlagReasonRequired(CaseError):
     def __init__(self, flags: str) -> None:
-        super().__init__(_("A safety flag stands on a hotline profile matching this case "
-                           "(%(flags)s): moving past verification needs a written reason.")
-                         % {"flags": flags})
+        super().__init__(
+            _(
+                "A safety flag stands on a hotline profile matching this case "
+                "(%(flags)s): moving past verification needs a written reason."
+            )
+            % {"flags": flags}
+        )

@@ -35,13 +35,18 @@ TEXT = 4000
 
 
 def _text(label: Any, *, required: bool = False, rows: int = 3) -> forms.CharField:
-    return forms.CharField(label=label, required=required, max_length=TEXT,
-                           widget=forms.Textarea(attrs={"rows": rows, **OFF}))
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=TEXT,
+        widget=forms.Textarea(attrs={"rows": rows, **OFF}),
+    )
 
 
 def _line(label: Any, *, required: bool = False, max_length: int = 200) -> forms.CharField:
-    return forms.CharField(label=label, required=required, max_length=max_length,
-                           widget=forms.TextInput(attrs=OFF))
+    return forms.CharField(
+        label=label, required=required, max_length=max_length, widget=forms.TextInput(attrs=OFF)
+    )
 
 
 def case_workers() -> QuerySet[Operator]:
@@ -51,8 +56,11 @@ def case_workers() -> QuerySet[Operator]:
 class OpenCaseForm(forms.Form):
     pseudonym = _line(_("Pseudonym for the case"), required=True, max_length=80)
     case_workers = forms.ModelMultipleChoiceField(
-        label=_("Case workers who may read it"), required=False, queryset=Operator.objects.none(),
-        widget=forms.CheckboxSelectMultiple)
+        label=_("Case workers who may read it"),
+        required=False,
+        queryset=Operator.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, opener: Operator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,10 +72,15 @@ class VersionedForm(forms.Form):
 
 
 class StageForm(VersionedForm):
-    stage = forms.ModelChoiceField(label=_("New stage"), queryset=Stage.objects.filter(
-        is_active=True), empty_label=None)
-    reason = _text(_("Reason (required to move past verification without checks or while a "
-                     "safety flag stands)"))
+    stage = forms.ModelChoiceField(
+        label=_("New stage"), queryset=Stage.objects.filter(is_active=True), empty_label=None
+    )
+    reason = _text(
+        _(
+            "Reason (required to move past verification without checks or while a "
+            "safety flag stands)"
+        )
+    )
 
 
 class VerificationForm(forms.Form):
@@ -76,8 +89,9 @@ class VerificationForm(forms.Form):
 
 
 class RiskForm(VersionedForm):
-    threat_police = forms.BooleanField(label=_("Threat: police / security services"),
-                                       required=False)
+    threat_police = forms.BooleanField(
+        label=_("Threat: police / security services"), required=False
+    )
     threat_family = forms.BooleanField(label=_("Threat: family"), required=False)
     threat_community = forms.BooleanField(label=_("Threat: community"), required=False)
     threat_other = forms.BooleanField(label=_("Threat: others"), required=False)
@@ -92,8 +106,9 @@ class RiskForm(VersionedForm):
 class NeedForm(forms.Form):
     category = forms.ChoiceField(label=_("Need"), choices=NeedCategory.choices)
     status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices)
-    provider = forms.ModelChoiceField(label=_("Provider"), required=False,
-                                      queryset=Partner.objects.filter(is_active=True))
+    provider = forms.ModelChoiceField(
+        label=_("Provider"), required=False, queryset=Partner.objects.filter(is_active=True)
+    )
     details = _text(_("Details"))
     cost_details = _text(_("Costs"), rows=2)
 
@@ -110,14 +125,25 @@ class PersonForm(forms.Form):
 
 
 class RemovePersonForm(forms.Form):
-    keep = forms.ChoiceField(label=_("What should be kept of the person?"),
-                             widget=forms.RadioSelect, choices=[
-        ("anonymised", _("Keep an anonymised person: documentation still counts them, "
-                         "names and numbers are erased")),
-        ("delete", _("Delete the person and everything of theirs in this case")),
-    ])
-    linked = forms.ChoiceField(label=_("What should become of the records that document them?"),
-                               widget=forms.RadioSelect, choices=KeepChoice.choices)
+    keep = forms.ChoiceField(
+        label=_("What should be kept of the person?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                "anonymised",
+                _(
+                    "Keep an anonymised person: documentation still counts them, "
+                    "names and numbers are erased"
+                ),
+            ),
+            ("delete", _("Delete the person and everything of theirs in this case")),
+        ],
+    )
+    linked = forms.ChoiceField(
+        label=_("What should become of the records that document them?"),
+        widget=forms.RadioSelect,
+        choices=KeepChoice.choices,
+    )
     reason = reason_field()
 
     def __init__(self, *args: Any, has_linked_records: bool, **kwargs: Any) -> None:
@@ -128,22 +154,32 @@ class RemovePersonForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("keep") == "delete" and data.get("linked", KeepChoice.DELETE) != (
-                KeepChoice.DELETE):
+            KeepChoice.DELETE
+        ):
             # Their consent answers go with the person; kept records would lose them.
-            raise forms.ValidationError(_(
-                "Records that document this person are kept only with an anonymised person, "
-                "whose consent answers still govern them. Keep an anonymised person, or "
-                "delete those records too."))
+            raise forms.ValidationError(
+                _(
+                    "Records that document this person are kept only with an anonymised person, "
+                    "whose consent answers still govern them. Keep an anonymised person, or "
+                    "delete those records too."
+                )
+            )
         return data
 
 
 class ConsentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Use"), choices=ConsentKind.choices)
-    is_granted = forms.TypedChoiceField(label=_("Answer"), coerce=lambda value: value == "yes",
-                                        choices=[("yes", _("Yes")), ("no", _("No"))])
+    is_granted = forms.TypedChoiceField(
+        label=_("Answer"),
+        coerce=lambda value: value == "yes",
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+    )
     partners = forms.ModelMultipleChoiceField(
-        label=_("Named partners (for sharing)"), required=False,
-        queryset=Partner.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple)
+        label=_("Named partners (for sharing)"),
+        required=False,
+        queryset=Partner.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 NOT_ON_CASE = _("Choose a case worker the case is shared with.")
@@ -151,8 +187,11 @@ NOT_ON_CASE = _("Choose a case worker the case is shared with.")
 
 class TaskForm(forms.Form):
     title = _line(_("Task"), required=True, max_length=300)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Operator.objects.none(),
-                                   error_messages={"invalid_choice": NOT_ON_CASE})
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=Operator.objects.none(),
+        error_messages={"invalid_choice": NOT_ON_CASE},
+    )
     due_at = ZonedDateTimeField(label=_("Due"), required=False)
     is_urgent = forms.BooleanField(label=_("Urgent"), required=False)
 
@@ -167,8 +206,9 @@ class TaskEditForm(VersionedForm, TaskForm):
 
 class CheckInForm(forms.Form):
     due_at = ZonedDateTimeField(label=_("Agreed time"))
-    grace_minutes = forms.IntegerField(label=_("Grace (minutes)"), min_value=0, max_value=1440,
-                                       initial=30)
+    grace_minutes = forms.IntegerField(
+        label=_("Grace (minutes)"), min_value=0, max_value=1440, initial=30
+    )
 
 
 class MovementForm(forms.Form):
@@ -178,8 +218,9 @@ class MovementForm(forms.Form):
 
 
 class ShelterChoiceForm(forms.Form):
-    shelter = forms.ModelChoiceField(label=_("Shelter (code)"), required=False,
-                                     queryset=Shelter.objects.filter(is_active=True))
+    shelter = forms.ModelChoiceField(
+        label=_("Shelter (code)"), required=False, queryset=Shelter.objects.filter(is_active=True)
+    )
 
 
 class ShelterForm(forms.Form):
@@ -196,10 +237,12 @@ class ShelterForm(forms.Form):
 
 class SpendingForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=SpendingCategory.choices)
-    amount = forms.DecimalField(label=_("Amount"), min_value=Decimal("0.01"), max_digits=10,
-                                decimal_places=2)
-    currency = forms.RegexField(label=_("Currency"), regex=r"^[A-Za-z]{3}$", initial="EUR",
-                                max_length=3)
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+    )
+    currency = forms.RegexField(
+        label=_("Currency"), regex=r"^[A-Za-z]{3}$", initial="EUR", max_length=3
+    )
     purpose = _text(_("What for"), rows=2)
 
 
@@ -216,10 +259,16 @@ class ExposureForm(forms.Form):
 
     def identifiers(self) -> list[tuple[str, str]]:
         pairs = []
-        for kind, name in ((IdentifierKind.PHONE, "phones"), (IdentifierKind.NAME, "names"),
-                           (IdentifierKind.HANDLE, "handles")):
-            pairs += [(kind.value, line.strip()) for line in self.cleaned_data[name].splitlines()
-                      if line.strip()]
+        for kind, name in (
+            (IdentifierKind.PHONE, "phones"),
+            (IdentifierKind.NAME, "names"),
+            (IdentifierKind.HANDLE, "handles"),
+        ):
+            pairs += [
+                (kind.value, line.strip())
+                for line in self.cleaned_data[name].splitlines()
+                if line.strip()
+            ]
         return pairs
 
 
@@ -229,12 +278,14 @@ class ShareForm(forms.Form):
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["operator"].queryset = case_workers().exclude(  # type: ignore[attr-defined]
-            case_memberships__case=case)
+            case_memberships__case=case
+        )
 
 
 class ReferralForm(forms.Form):
-    partner = forms.ModelChoiceField(label=_("Partner"),
-                                     queryset=Partner.objects.filter(is_active=True))
+    partner = forms.ModelChoiceField(
+        label=_("Partner"), queryset=Partner.objects.filter(is_active=True)
+    )
 
 
 class StageEditForm(forms.Form):
@@ -248,9 +299,14 @@ class PartnerForm(forms.Form):
     name = _line(_("Name"), required=True, max_length=120)
     public_key = _line(_("Public key (X25519, base64)"), required=True, max_length=64)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-    reason = reason_field(_("For a new key: where it comes from and why it changes (a second "
-                            "person reads this, then confirms the key's fingerprint with the "
-                            "partner)"), required=False)
+    reason = reason_field(
+        _(
+            "For a new key: where it comes from and why it changes (a second "
+            "person reads this, then confirms the key's fingerprint with the "
+            "partner)"
+        ),
+        required=False,
+    )
 
     def clean_public_key(self) -> str:
         key: str = self.cleaned_data["public_key"].strip()
@@ -258,7 +314,8 @@ class PartnerForm(forms.Form):
             vault.parse_partner_public_key(key)
         except vault.VaultError as error:
             raise forms.ValidationError(
-                _("This is not an X25519 public key in base64 (44 characters).")) from error
+                _("This is not an X25519 public key in base64 (44 characters).")
+            ) from error
         return key
 
 
@@ -267,21 +324,33 @@ class PartnerEditForm(VersionedForm, PartnerForm):
 
 
 class LeadForm(VersionedForm):
-    lead = forms.ModelChoiceField(label=_("New lead"), queryset=Operator.objects.none(),
-                                  error_messages={"invalid_choice": NOT_ON_CASE})
+    lead = forms.ModelChoiceField(
+        label=_("New lead"),
+        queryset=Operator.objects.none(),
+        error_messages={"invalid_choice": NOT_ON_CASE},
+    )
 
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = case_workers().filter(  # type: ignore[attr-defined]
-            case_memberships__case=case).exclude(pk=case.lead_id)
+        self.fields["lead"].queryset = (
+            case_workers()
+            .filter(  # type: ignore[attr-defined]
+                case_memberships__case=case
+            )
+            .exclude(pk=case.lead_id)
+        )
 
 
 class ReopenForm(VersionedForm):
     stage = forms.ModelChoiceField(
-        label=_("Reopen at stage"), empty_label=None,
+        label=_("Reopen at stage"),
+        empty_label=None,
         queryset=Stage.objects.filter(is_active=True).exclude(code=StageCode.CLOSED),
-        error_messages={"invalid_choice": _("Choose a stage in use other than “closed”.")})
+        error_messages={"invalid_choice": _("Choose a stage in use other than “closed”.")},
+    )
     reason = forms.CharField(
-        label=_("Why is the case reopened?"), max_length=TEXT,
+        label=_("Why is the case reopened?"),
+        max_length=TEXT,
         widget=forms.Textarea(attrs={"rows": 3, **OFF}),
-        error_messages={"required": _("Write down why the case is reopened.")})
+        error_messages={"required": _("Write down why the case is reopened.")},
+    )

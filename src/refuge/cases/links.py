@@ -23,12 +23,24 @@ if TYPE_CHECKING:
 class KeepChoice(models.TextChoices):
     """What becomes of another app's records about a person removed from a case."""
 
-    KEEP = "keep", _("Keep them as they are, linked to the anonymised person, whose consent "
-                     "answers still apply")
-    ANONYMISE = "anonymise", _("Keep them anonymised: names and notes erased, the acts still "
-                               "counted")
-    DELETE = "delete", _("Delete them: the person's victim record, its acts, and the "
-                         "testimonies they gave that support no one else")
+    KEEP = (
+        "keep",
+        _(
+            "Keep them as they are, linked to the anonymised person, whose consent "
+            "answers still apply"
+        ),
+    )
+    ANONYMISE = (
+        "anonymise",
+        _("Keep them anonymised: names and notes erased, the acts still counted"),
+    )
+    DELETE = (
+        "delete",
+        _(
+            "Delete them: the person's victim record, its acts, and the "
+            "testimonies they gave that support no one else"
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +75,7 @@ def case_records(case: Case, viewer: Operator) -> list[LinkedRecord]:
 
 
 def person_records(person: CasePerson, viewer: Operator) -> list[LinkedRecord]:
-    return [record for provider in _providers
-            for record in provider.person_records(person, viewer)]
+    return [record for provider in _providers for record in provider.person_records(person, viewer)]
 
 
 def release_person(person: CasePerson, keep: KeepChoice, actor: Operator) -> None:

@@ -37,16 +37,20 @@ def key_fingerprint(public_key: str) -> str:
 class PartnerKeyChange:
     kind = CHANGE_PARTNER_KEY
     label = _("Change a partner's key")
-    confirmer_label = _("another person who approves spending and referrals, reading the "
-                        "fingerprint back")
+    confirmer_label = _(
+        "another person who approves spending and referrals, reading the fingerprint back"
+    )
     needs_read_back = True
 
     def find(self, target_id: str) -> Partner | None:
         return Partner.objects.filter(pk=int(target_id)).first() if target_id.isdigit() else None
 
     def describe(self, target: Partner) -> Subject:
-        return Subject(reference=target.name[:40], envelope_id=None,
-                       url=reverse("cases:edit_partner", args=[target.pk]))
+        return Subject(
+            reference=target.name[:40],
+            envelope_id=None,
+            url=reverse("cases:edit_partner", args=[target.pk]),
+        )
 
     def check_request(self, actor: Operator, target: Partner, details: Details) -> None:
         require(actor, Capability.APPROVE_SPENDING)
@@ -54,8 +58,9 @@ class PartnerKeyChange:
         try:
             vault.parse_partner_public_key(new_key)
         except vault.VaultError as error:
-            raise DomainError(_("This is not an X25519 public key in base64 (44 "
-                                "characters).")) from error
+            raise DomainError(
+                _("This is not an X25519 public key in base64 (44 characters).")
+            ) from error
         if new_key == target.public_key:
             raise DomainError(_("This key is the partner's key already."))
 
@@ -63,8 +68,9 @@ class PartnerKeyChange:
         return has_capability(actor, Capability.APPROVE_SPENDING)
 
     def confirmers(self, target: Partner) -> list[Operator]:
-        return list(operators_with(Capability.APPROVE_SPENDING, holding_key=False)
-                    .order_by("username"))
+        return list(
+            operators_with(Capability.APPROVE_SPENDING, holding_key=False).order_by("username")
+        )
 
     def fast_path(self, actor: Operator, target: Partner, details: Details) -> str | None:
         return None
@@ -74,18 +80,24 @@ class PartnerKeyChange:
         if not vault.fingerprints_match(expected, answer):
             raise ReadBackMismatch
 
-    def execute(self, *, target: Partner, details: Details, requested_by: Operator,
-                done_by: Operator) -> None:
+    def execute(
+        self, *, target: Partner, details: Details, requested_by: Operator, done_by: Operator
+    ) -> None:
         new_key = str(details["public_key"])
-        Partner.objects.filter(pk=target.pk).update(public_key=new_key,
-                                                    version=F("version") + 1)
-        record_event(AuditAction.SETTINGS_CHANGED, actor=done_by, target=target,
-                     details={"key_changed": True, "requested_by": requested_by.pk,
-                              "fingerprint": key_fingerprint(new_key)})
+        Partner.objects.filter(pk=target.pk).update(public_key=new_key, version=F("version") + 1)
+        record_event(
+            AuditAction.SETTINGS_CHANGED,
+            actor=done_by,
+            target=target,
+            details={
+                "key_changed": True,
+                "requested_by": requested_by.pk,
+                "fingerprint": key_fingerprint(new_key),
+            },
+        )
 
 
 def pending_keys() -> dict[int, PendingAction]:
     """Partner id -> the key change waiting for a second person."""
-    pending = PendingAction.objects.filter(kind=CHANGE_PARTNER_KEY,
-                                           status=ActionStatus.PENDING)
+    pending = PendingAction.objects.filter(kind=CHANGE_PARTNER_KEY, status=ActionStatus.PENDING)
     return {int(action.target_id): action for action in pending}

@@ -46,11 +46,16 @@ def report_of(case: Case, *, viewer: Operator) -> CaseReport | None:
         return CaseReport(contact=contact, is_readable=False)
     thread = contact.thread
     attachments = Attachment.objects.filter(message__thread=thread).order_by("pk")
-    record_event(AuditAction.RECORD_READ, actor=viewer, target=contact,
-                 details={"case": case.pk})
+    record_event(AuditAction.RECORD_READ, actor=viewer, target=contact, details={"case": case.pk})
     return CaseReport(
-        contact=contact, is_readable=True,
+        contact=contact,
+        is_readable=True,
         by_the_person=thread.reporter_kind == ReporterKind.SELF,
         contact_line=str(thread.contact_instructions or ""),
-        files=tuple(ReportFile(attachment.pk, attachment.content_type, attachment.size_bytes,
-                               is_image(attachment)) for attachment in attachments))
+        files=tuple(
+            ReportFile(
+                attachment.pk, attachment.content_type, attachment.size_bytes, is_image(attachment)
+            )
+            for attachment in attachments
+        ),
+    )

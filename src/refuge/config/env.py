@@ -60,7 +60,8 @@ def env_networks(name: str, default: list[str]) -> list[str]:
             ipaddress.ip_network(value, strict=False)
         except ValueError as error:
             raise ImproperlyConfigured(
-                f"{name} must list IP networks such as 10.0.0.0/8, not {value!r}.") from error
+                f"{name} must list IP networks such as 10.0.0.0/8, not {value!r}."
+            ) from error
     return values
 
 
@@ -71,5 +72,6 @@ def env_time_zone(name: str, default: str) -> str:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
         raise ImproperlyConfigured(
-            f"{name} must be a time zone name such as Europe/Moscow, not {value!r}.") from error
+            f"{name} must be a time zone name such as Europe/Moscow, not {value!r}."
+        ) from error
     return value

@@ -94,8 +94,7 @@ def parse_networks(values: Iterable[str]) -> tuple[Network, ...]:
 
 
 def _in(address: IPAddress, networks: Iterable[Network]) -> bool:
-    return any(address.version == network.version and address in network
-               for network in networks)
+    return any(address.version == network.version and address in network for network in networks)
 
 
 def _is_trusted_proxy(address: IPAddress) -> bool:
@@ -119,5 +118,7 @@ def _networks(values: tuple[str, ...]) -> tuple[Network, ...]:
 def _note_ignored_header() -> None:
     # Once per process, and without the address: either a forged header from a stranger, or a
     # proxy in front of us that REFUGE_TRUSTED_PROXIES does not list.
-    logger.warning("X-Forwarded-For from a peer that is not a trusted proxy was ignored; "
-                   "list your proxies in REFUGE_TRUSTED_PROXIES")
+    logger.warning(
+        "X-Forwarded-For from a peer that is not a trusted proxy was ignored; "
+        "list your proxies in REFUGE_TRUSTED_PROXIES"
+    )

@@ -30,14 +30,20 @@ class StaleRecord(ConflictError):
 
     def __init__(self) -> None:
         super().__init__(
-            _("Someone else changed this record after you opened it. "
-              "Reload the page to see their changes, then make yours again.")
+            _(
+                "Someone else changed this record after you opened it. "
+                "Reload the page to see their changes, then make yours again."
+            )
         )
 
 
-def save_with_version(instance: models.Model, fields: Iterable[str], *,
-                      expected_version: int,
-                      conflict: type[ConflictError] | ConflictError = StaleRecord) -> int:
+def save_with_version(
+    instance: models.Model,
+    fields: Iterable[str],
+    *,
+    expected_version: int,
+    conflict: type[ConflictError] | ConflictError = StaleRecord,
+) -> int:
     """Write `fields` of `instance` only if its stored version is still `expected_version`.
 
     Returns the new version (also set on the instance). Raises `conflict` (StaleRecord unless

@@ -8,8 +8,9 @@ from django.http import HttpResponse
 FILE_POLICY = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
 
 
-def file_response(content: bytes, *, content_type: str, file_name: str,
-                  inline: bool = False) -> HttpResponse:
+def file_response(
+    content: bytes, *, content_type: str, file_name: str, inline: bool = False
+) -> HttpResponse:
     """`file_name` must be ours (ASCII, no quotes): a sender's file name is never echoed."""
     response = HttpResponse(content, content_type=content_type)
     disposition = "inline" if inline else "attachment"

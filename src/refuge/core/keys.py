@@ -35,5 +35,6 @@ def installation_id() -> bytes:
 
     HMAC of a fixed label under the secret key itself: the construction backups already carry.
     """
-    return hmac.new(settings.SECRET_KEY.encode(), b"refuge-installation-id",
-                    hashlib.sha256).digest()[:16]
+    return hmac.new(
+        settings.SECRET_KEY.encode(), b"refuge-installation-id", hashlib.sha256
+    ).digest()[:16]

@@ -34,11 +34,15 @@ def scrubbed_traceback(error: BaseException, _seen: set[int] | None = None) -> s
     cause = error.__cause__
     context = None if error.__suppress_context__ else error.__context__
     if cause is not None and id(cause) not in seen:
-        parts += [scrubbed_traceback(cause, seen), "\nThe above exception was the direct "
-                  "cause of the following exception:\n\n"]
+        parts += [
+            scrubbed_traceback(cause, seen),
+            "\nThe above exception was the direct cause of the following exception:\n\n",
+        ]
     elif context is not None and id(context) not in seen:
-        parts += [scrubbed_traceback(context, seen), "\nDuring handling of the above "
-                  "exception, another exception occurred:\n\n"]
+        parts += [
+            scrubbed_traceback(context, seen),
+            "\nDuring handling of the above exception, another exception occurred:\n\n",
+        ]
     parts.append("Traceback (most recent call last):\n")
     parts += traceback.format_list(traceback.extract_tb(error.__traceback__))
     parts.append(_exception_name(error))
@@ -51,8 +55,10 @@ def scrub_record(record: logging.LogRecord) -> logging.LogRecord:
         record.exc_text = scrubbed_traceback(record.exc_info[1])
         record.exc_info = None
     if isinstance(record.args, tuple):
-        record.args = tuple(_exception_name(argument) if isinstance(argument, BaseException)
-                            else argument for argument in record.args)
+        record.args = tuple(
+            _exception_name(argument) if isinstance(argument, BaseException) else argument
+            for argument in record.args
+        )
     if isinstance(record.msg, BaseException):
         record.msg = _exception_name(record.msg)
     return record

@@ -49,8 +49,11 @@ def request_limit_bytes() -> int:
     """The largest request body any form accepts: its largest file plus the form's fields."""
     if settings.REQUEST_MAX_BYTES:
         return int(settings.REQUEST_MAX_BYTES)
-    largest_file = max(settings.FILE_UPLOAD_MAX_MEMORY_SIZE, settings.INTAKE_MAX_ATTACHMENT_BYTES,
-                       settings.DOCUMENTATION_MAX_EVIDENCE_BYTES)
+    largest_file = max(
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE,
+        settings.INTAKE_MAX_ATTACHMENT_BYTES,
+        settings.DOCUMENTATION_MAX_EVIDENCE_BYTES,
+    )
     return int(largest_file + settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
@@ -72,7 +75,10 @@ class RequestSizeLimitMiddleware:
             return render(request, "core/error.html", {"status": 400}, status=400)
         limit = request_limit_bytes()
         if int(declared) > limit:
-            return render(request, "core/error.html",
-                          {"status": 413, "limit_megabytes": f"{limit / 1_048_576:.0f}"},
-                          status=413)
+            return render(
+                request,
+                "core/error.html",
+                {"status": 413, "limit_megabytes": f"{limit / 1_048_576:.0f}"},
+                status=413,
+            )
         return self.get_response(request)

@@ -21,6 +21,7 @@ def read_passphrase(*, confirm: bool) -> str:
         if confirm and getpass.getpass("Again: ") != passphrase:
             raise CommandError("The two passphrases differ.", returncode=2)
     except (EOFError, KeyboardInterrupt):
-        raise CommandError(f"No passphrase: set {PASSPHRASE_VARIABLE} or type it.",
-                           returncode=2) from None
+        raise CommandError(
+            f"No passphrase: set {PASSPHRASE_VARIABLE} or type it.", returncode=2
+        ) from None
     return passphrase

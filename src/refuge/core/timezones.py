@@ -27,15 +27,30 @@ DEFAULT_FORMAT = "d.m.Y H:i"
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 # Top-level areas of the IANA database that name places; "Etc/GMT-5" style names (their sign
 # is reversed) and legacy aliases ("W-SU", "posix/...") are left out of the operators' choice.
-ZONE_AREAS = frozenset({"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic",
-                        "Australia", "Europe", "Indian", "Pacific"})
+ZONE_AREAS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
 
 
 @functools.cache
 def zone_names() -> tuple[str, ...]:
     """The zone names an operator may choose: UTC, then every place name, sorted."""
-    places = {name for name in zoneinfo.available_timezones()
-              if name.split("/", 1)[0] in ZONE_AREAS and "/" in name}
+    places = {
+        name
+        for name in zoneinfo.available_timezones()
+        if name.split("/", 1)[0] in ZONE_AREAS and "/" in name
+    }
     return ("UTC", *sorted(places))
 
 
@@ -119,11 +134,15 @@ class ZonedDateTimeField(forms.DateTimeField):
 
     widget = DateTimeLocalInput
     default_error_messages = {
-        "nonexistent": _("%(time)s does not exist in %(zone)s: the clocks jump forward at "
-                         "that hour. Enter a time after the change."),
-        "ambiguous": _("%(time)s happens twice in %(zone)s: the clocks go back at that hour. "
-                       "Enter a time outside that hour, so that nothing is due an hour early "
-                       "or late."),
+        "nonexistent": _(
+            "%(time)s does not exist in %(zone)s: the clocks jump forward at "
+            "that hour. Enter a time after the change."
+        ),
+        "ambiguous": _(
+            "%(time)s happens twice in %(zone)s: the clocks go back at that hour. "
+            "Enter a time outside that hour, so that nothing is due an hour early "
+            "or late."
+        ),
     }
 
     def __init__(self, *, label: Any, **kwargs: Any) -> None:
@@ -144,8 +163,10 @@ class ZonedDateTimeField(forms.DateTimeField):
         except AmbiguousLocalTime:
             code = "ambiguous"
         raise forms.ValidationError(
-            self.error_messages[code], code=code,
-            params={"time": naive.strftime("%d.%m.%Y %H:%M"), "zone": str(zone)})
+            self.error_messages[code],
+            code=code,
+            params={"time": naive.strftime("%d.%m.%Y %H:%M"), "zone": str(zone)},
+        )
 
     def _parse(self, value: Any) -> datetime:
         text = str(value).strip()

@@ -40,13 +40,15 @@ class ConsentBook:
     _keep: dict[int, bool] = field(default_factory=dict)  # person id -> latest answer
 
     @classmethod
-    def for_records(cls, victims: Iterable[Victim], sources: Iterable[Source],
-                    partner: Partner | None = None) -> ConsentBook:
+    def for_records(
+        cls, victims: Iterable[Victim], sources: Iterable[Source], partner: Partner | None = None
+    ) -> ConsentBook:
         book = cls(partner=partner)
         person_ids = {victim.case_person_id for victim in victims if victim.case_person_id}
         for person_id, consent in latest_answers(ConsentKind.SHARE_PARTNERS, person_ids).items():
-            book._share[person_id] = ({p.pk for p in consent.partners.all()}
-                                      if consent.is_granted else set())
+            book._share[person_id] = (
+                {p.pk for p in consent.partners.all()} if consent.is_granted else set()
+            )
         givers = {source.given_by_id for source in sources if source.given_by_id}
         for person_id, consent in latest_answers(ConsentKind.KEEP_TESTIMONY, givers).items():
             book._keep[person_id] = consent.is_granted
@@ -55,8 +57,9 @@ class ConsentBook:
     def may_name(self, victim: Victim) -> bool:
         if victim.case_person_id is None:
             return victim.consent_identified_use
-        return (self.partner is not None
-                and self.partner.pk in self._share.get(victim.case_person_id, set()))
+        return self.partner is not None and self.partner.pk in self._share.get(
+            victim.case_person_id, set()
+        )
 
     def keeps(self, source: Source) -> bool:
         return source.given_by_id is None or self._keep.get(source.given_by_id, False)
@@ -65,12 +68,17 @@ class ConsentBook:
 def withheld_victims() -> QuerySet[Any, dict[str, Any]]:
     """Victims whose person's latest answer to anonymised use in reports is no: a subquery,
     evaluated by the database inside whatever count it filters."""
-    latest = (Consent.objects.filter(person=OuterRef("case_person"),
-                                     kind=ConsentKind.ANONYMISED_REPORTS)
-              .order_by("-recorded_at", "-pk").values("is_granted")[:1])
-    return (Victim.objects.filter(case_person__isnull=False)
-            .annotate(allows_reports=Subquery(latest)).filter(allows_reports=False)
-            .values("pk"))
+    latest = (
+        Consent.objects.filter(person=OuterRef("case_person"), kind=ConsentKind.ANONYMISED_REPORTS)
+        .order_by("-recorded_at", "-pk")
+        .values("is_granted")[:1]
+    )
+    return (
+        Victim.objects.filter(case_person__isnull=False)
+        .annotate(allows_reports=Subquery(latest))
+        .filter(allows_reports=False)
+        .values("pk")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,24 +114,38 @@ def case_consent_of(victim: Victim, viewer: Operator) -> CaseConsent | None:
         if consent is None:
             answers.append(CaseAnswer(use=str(kind.label), answer=None, if_unasked=str(if_unasked)))
             continue
-        answers.append(CaseAnswer(
-            use=str(kind.label), answer=consent.is_granted,
-            partners=[partner.name for partner in consent.partners.all()],
+        answers.append(
+            CaseAnswer(
+                use=str(kind.label),
+                answer=consent.is_granted,
+                partners=[partner.name for partner in consent.partners.all()],
+                recorded_at=consent.recorded_at,
+                recorded_by=consent.recorded_by.username if member else "",
+            )
+        )
+    others = [
+        CaseAnswer(
+            use=str(ConsentKind(kind).label),
+            answer=consent.is_granted,
             recorded_at=consent.recorded_at,
-            recorded_by=consent.recorded_by.username if member else ""))
-    others = [CaseAnswer(use=str(ConsentKind(kind).label), answer=consent.is_granted,
-                         recorded_at=consent.recorded_at,
-                         recorded_by=consent.recorded_by.username if member else "")
-              for kind, consent in sorted(latest.items()) if kind not in _DOCUMENTATION_KINDS]
+            recorded_by=consent.recorded_by.username if member else "",
+        )
+        for kind, consent in sorted(latest.items())
+        if kind not in _DOCUMENTATION_KINDS
+    ]
     return CaseConsent(case=person.case if member else None, answers=answers + others)
 
 
 # The uses documentation acts on (module docstring), and what it does before anyone asked.
 _USES_IN_DOCUMENTATION = (
     (ConsentKind.SHARE_PARTNERS, gettext_lazy("not asked yet: the name is never exported")),
-    (ConsentKind.KEEP_TESTIMONY,
-     gettext_lazy("not asked yet: testimonies they gave stay out of exports")),
-    (ConsentKind.ANONYMISED_REPORTS,
-     gettext_lazy("not asked yet: counted in anonymised statistics")),
+    (
+        ConsentKind.KEEP_TESTIMONY,
+        gettext_lazy("not asked yet: testimonies they gave stay out of exports"),
+    ),
+    (
+        ConsentKind.ANONYMISED_REPORTS,
+        gettext_lazy("not asked yet: counted in anonymised statistics"),
+    ),
 )
 _DOCUMENTATION_KINDS = {kind for kind, _if_unasked in _USES_IN_DOCUMENTATION}

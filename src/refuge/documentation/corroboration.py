@@ -21,9 +21,11 @@ class Corroboration:
     @property
     def label(self) -> str:
         if self.confidence == Confidence.CORROBORATED:
-            return ngettext("Corroborated by %(count)d independent source",
-                            "Corroborated by %(count)d independent sources",
-                            self.independent_sources) % {"count": self.independent_sources}
+            return ngettext(
+                "Corroborated by %(count)d independent source",
+                "Corroborated by %(count)d independent sources",
+                self.independent_sources,
+            ) % {"count": self.independent_sources}
         return str(self.confidence.label)
 
 
@@ -34,12 +36,18 @@ def _source_reasons(sources: list[Source]) -> tuple[int, list[str]]:
         earlier = first_by_origin.get(source.origin_key)
         if earlier is None:
             first_by_origin[source.origin_key] = source
-            reasons.append(_("%(ref)s (%(kind)s): an independent origin.")
-                           % {"ref": source.reference, "kind": source.get_kind_display()})
+            reasons.append(
+                _("%(ref)s (%(kind)s): an independent origin.")
+                % {"ref": source.reference, "kind": source.get_kind_display()}
+            )
         else:
-            reasons.append(_("%(ref)s comes from the same person or organisation as %(earlier)s:"
-                             " not counted again.")
-                           % {"ref": source.reference, "earlier": earlier.reference})
+            reasons.append(
+                _(
+                    "%(ref)s comes from the same person or organisation as %(earlier)s:"
+                    " not counted again."
+                )
+                % {"ref": source.reference, "earlier": earlier.reference}
+            )
     return len(first_by_origin), reasons
 
 
@@ -47,8 +55,10 @@ def corroborate(act: Act, sources: Iterable[Source]) -> Corroboration:
     """Independent = different source persons or organisations (different origin keys)."""
     count, reasons = _source_reasons(list(sources))
     if act.verified_at is not None:
-        reasons.append(_("Verified by %(who)s on %(date)s.")
-                       % {"who": act.verified_by, "date": act.verified_at.date().isoformat()})
+        reasons.append(
+            _("Verified by %(who)s on %(date)s.")
+            % {"who": act.verified_by, "date": act.verified_at.date().isoformat()}
+        )
         return Corroboration(Confidence.VERIFIED, count, tuple(reasons))
     if count >= 2:
         confidence = Confidence.CORROBORATED

@@ -40,13 +40,19 @@ def _by_id(model: type[Any], target_id: str) -> Any:
 
 def readable_confirmers(envelope_id: uuid.UUID) -> list[Operator]:
     """Coordinators and lawyers holding a grant for this record."""
-    return list(Operator.objects.filter(is_active=True, role__in=CONFIRMER_ROLES,
-                                        pk__in=vault.readers_of(envelope_id)))
+    return list(
+        Operator.objects.filter(
+            is_active=True, role__in=CONFIRMER_ROLES, pk__in=vault.readers_of(envelope_id)
+        )
+    )
 
 
 def may_confirm_documentation(actor: Operator, envelope_id: uuid.UUID) -> bool:
-    return (has_capability(actor, Capability.DOCUMENT) and actor.role in CONFIRMER_ROLES
-            and actor.pk in vault.readers_of(envelope_id))
+    return (
+        has_capability(actor, Capability.DOCUMENT)
+        and actor.role in CONFIRMER_ROLES
+        and actor.pk in vault.readers_of(envelope_id)
+    )
 
 
 def check_readable(actor: Operator, envelope_id: uuid.UUID) -> None:
@@ -65,8 +71,11 @@ class SourceDeletion:
         return _by_id(Source, target_id)  # type: ignore[no-any-return]
 
     def describe(self, target: Source) -> Subject:
-        return Subject(reference=target.reference, envelope_id=target.envelope_id,
-                       url=reverse("documentation:source_delete", args=[target.pk]))
+        return Subject(
+            reference=target.reference,
+            envelope_id=target.envelope_id,
+            url=reverse("documentation:source_delete", args=[target.pk]),
+        )
 
     def check_request(self, actor: Operator, target: Source, details: Details) -> None:
         check_readable(actor, target.envelope_id)
@@ -82,14 +91,16 @@ class SourceDeletion:
         if target.given_by_id is None:
             return None
         answer = latest_answers(ConsentKind.KEEP_TESTIMONY, [target.given_by_id]).get(
-            target.given_by_id)
+            target.given_by_id
+        )
         return CONSENT_WITHDRAWN if answer is not None and not answer.is_granted else None
 
     def check_read_back(self, target: Source, details: Details, answer: str) -> None:
         return None
 
-    def execute(self, *, target: Source, details: Details, requested_by: Operator,
-                done_by: Operator) -> None:
+    def execute(
+        self, *, target: Source, details: Details, requested_by: Operator, done_by: Operator
+    ) -> None:
         from refuge.documentation.services.records import delete_source
 
         delete_source(actor=done_by, source=target)
@@ -105,8 +116,11 @@ class EvidenceDestruction:
         return _by_id(Evidence, target_id)  # type: ignore[no-any-return]
 
     def describe(self, target: Evidence) -> Subject:
-        return Subject(reference=target.reference, envelope_id=target.envelope_id,
-                       url=reverse("documentation:evidence", args=[target.pk]))
+        return Subject(
+            reference=target.reference,
+            envelope_id=target.envelope_id,
+            url=reverse("documentation:evidence", args=[target.pk]),
+        )
 
     def check_request(self, actor: Operator, target: Evidence, details: Details) -> None:
         if target.destroyed_at is not None:
@@ -116,8 +130,7 @@ class EvidenceDestruction:
         check_readable(actor, target.envelope_id)
 
     def may_confirm(self, actor: Operator, target: Evidence) -> bool:
-        return target.destroyed_at is None and may_confirm_documentation(actor,
-                                                                          target.envelope_id)
+        return target.destroyed_at is None and may_confirm_documentation(actor, target.envelope_id)
 
     def confirmers(self, target: Evidence) -> list[Operator]:
         return readable_confirmers(target.envelope_id)
@@ -128,9 +141,11 @@ class EvidenceDestruction:
     def check_read_back(self, target: Evidence, details: Details, answer: str) -> None:
         return None
 
-    def execute(self, *, target: Evidence, details: Details, requested_by: Operator,
-                done_by: Operator) -> None:
+    def execute(
+        self, *, target: Evidence, details: Details, requested_by: Operator, done_by: Operator
+    ) -> None:
         from refuge.documentation.evidence.services import destroy_evidence
 
-        destroy_evidence(actor=done_by, evidence=target,
-                         reason=DestructionReason(str(details["reason"])))
+        destroy_evidence(
+            actor=done_by, evidence=target, reason=DestructionReason(str(details["reason"]))
+        )

@@ -33,8 +33,9 @@ class ConsentInCaseFile(DomainError):
     """The victim is a person of a case: consent is recorded there, not here."""
 
     def __init__(self) -> None:
-        super().__init__(_("This victim is a person of a case: record their consent in the "
-                           "case file."))
+        super().__init__(
+            _("This victim is a person of a case: record their consent in the case file.")
+        )
 
 
 class EvidenceDestroyed(DomainError):

@@ -22,9 +22,12 @@ def load_gazetteer(place_model: Any) -> int:
         place, _ = place_model.objects.update_or_create(
             code=row["code"],
             defaults={
-                "kind": row["kind"], "name_en": row["name_en"], "name_ru": row["name_ru"],
+                "kind": row["kind"],
+                "name_en": row["name_en"],
+                "name_ru": row["name_ru"],
                 "parent": by_code.get(row["parent"]) if row["parent"] else None,
-                "latitude": Decimal(row["latitude"]), "longitude": Decimal(row["longitude"]),
+                "latitude": Decimal(row["latitude"]),
+                "longitude": Decimal(row["longitude"]),
                 "is_custom": False,
             },
         )

@@ -75,17 +75,25 @@ class EventDossier:
 
 def with_links(acts: QuerySet[Act]) -> QuerySet[Act]:
     return acts.select_related("victim", "verified_by").prefetch_related(
-        "sources", Prefetch("actperpetrator_set",
-                            queryset=ActPerpetrator.objects.select_related("perpetrator")))
+        "sources",
+        Prefetch(
+            "actperpetrator_set", queryset=ActPerpetrator.objects.select_related("perpetrator")
+        ),
+    )
 
 
 def act_views(acts: QuerySet[Act]) -> list[ActView]:
     views = []
     for act in with_links(acts):
         sources = list(act.sources.all())
-        views.append(ActView(act=act, corroboration=corroborate(act, sources),
-                             perpetrator_links=list(act.actperpetrator_set.all()),
-                             sources=sources))
+        views.append(
+            ActView(
+                act=act,
+                corroboration=corroborate(act, sources),
+                perpetrator_links=list(act.actperpetrator_set.all()),
+                sources=sources,
+            )
+        )
     return views
 
 

@@ -16,15 +16,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("acts/<int:act_id>/verify/", events.act_verify, name="act_verify"),
     path("victims/<int:victim_id>/", events.victim_detail, name="victim"),
     path("victims/<int:victim_id>/link/", events.victim_link, name="victim_link"),
-    path("victims/<int:victim_id>/attributes/", events.victim_attributes,
-         name="victim_attributes"),
+    path("victims/<int:victim_id>/attributes/", events.victim_attributes, name="victim_attributes"),
     path("sources/<int:source_id>/delete/", events.source_delete, name="source_delete"),
     path("places/", events.place_list, name="places"),
     path("import/", imports.import_list, name="import"),
     path("evidence/<int:evidence_id>/", evidence.evidence_detail, name="evidence"),
-    path("evidence/<int:evidence_id>/download/", evidence.evidence_download,
-         name="evidence_download"),
+    path(
+        "evidence/<int:evidence_id>/download/", evidence.evidence_download, name="evidence_download"
+    ),
     path("evidence/<int:evidence_id>/export/", evidence.evidence_export, name="evidence_export"),
-    path("evidence/<int:evidence_id>/destroy/", evidence.evidence_destroy,
-         name="evidence_destroy"),
+    path("evidence/<int:evidence_id>/destroy/", evidence.evidence_destroy, name="evidence_destroy"),
 ]

@@ -9,14 +9,19 @@ from refuge.core.errors import ConflictError, DomainError
 
 class ContactAlreadyTaken(DomainError):
     def __init__(self, holder: str) -> None:
-        super().__init__(_("Someone else took this contact first: %(holder)s.") % {
-            "holder": holder})
+        super().__init__(
+            _("Someone else took this contact first: %(holder)s.") % {"holder": holder}
+        )
 
 
 class ContactChanged(ConflictError):
     def __init__(self) -> None:
-        super().__init__(_("This contact was changed by someone else while you were editing. "
-                           "Nothing was saved: read the current version and try again."))
+        super().__init__(
+            _(
+                "This contact was changed by someone else while you were editing. "
+                "Nothing was saved: read the current version and try again."
+            )
+        )
 
 
 class ContactClosed(DomainError):
@@ -36,8 +41,9 @@ class CannotMerge(DomainError):
 
 class CannotShare(DomainError):
     def __init__(self) -> None:
-        super().__init__(_("This operator cannot receive the contact (no key or no access to "
-                           "the hotline)."))
+        super().__init__(
+            _("This operator cannot receive the contact (no key or no access to the hotline).")
+        )
 
 
 class NoReplyPossible(DomainError):

@@ -24,8 +24,10 @@ from refuge.hotline.selectors import profiles_visible_to
 
 # How a flagged profile was reached, besides an identifier kind.
 LINKED = "linked"
-MATCH_LABELS = {LINKED: _("linked to the profile"),
-                **{kind.value: kind.label for kind in IdentifierKind}}
+MATCH_LABELS = {
+    LINKED: _("linked to the profile"),
+    **{kind.value: kind.label for kind in IdentifierKind},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +46,12 @@ class FlagMatch:
 
 def standing_flags(*, now: datetime | None = None) -> QuerySet[ProfileFlag]:
     """Flags neither expired nor lifted."""
-    return ProfileFlag.objects.filter(expires_at__gt=now or timezone.now(),
-                                      lifted_at__isnull=True)
+    return ProfileFlag.objects.filter(expires_at__gt=now or timezone.now(), lifted_at__isnull=True)
 
 
-def profiles_matching(indexes: Iterable[str], *,
-                      exclude_contact_id: int | None = None) -> dict[int, set[str]]:
+def profiles_matching(
+    indexes: Iterable[str], *, exclude_contact_id: int | None = None
+) -> dict[int, set[str]]:
     """Profile ids holding one of these blind indexes (directly, or through a linked
     contact), with the kinds of identifier that matched. A contact's own identifiers are left
     out when asking for that contact: they only lead back to its own profile."""
@@ -68,9 +70,13 @@ def profiles_matching(indexes: Iterable[str], *,
     return found
 
 
-def flags_matching(viewer: Operator, *, indexes: Iterable[str],
-                   profile_ids: Iterable[int | None] = (),
-                   exclude_contact_id: int | None = None) -> list[FlagMatch]:
+def flags_matching(
+    viewer: Operator,
+    *,
+    indexes: Iterable[str],
+    profile_ids: Iterable[int | None] = (),
+    exclude_contact_id: int | None = None,
+) -> list[FlagMatch]:
     """Standing flags of the profiles these indexes reach, and of the profiles given (a
     contact's linked profile), most recent first."""
     reached = profiles_matching(indexes, exclude_contact_id=exclude_contact_id)
@@ -79,12 +85,17 @@ def flags_matching(viewer: Operator, *, indexes: Iterable[str],
             reached.setdefault(profile_id, set()).add(LINKED)
     if not reached:
         return []
-    flags = list(standing_flags().filter(profile_id__in=reached)
-                 .select_related("created_by").order_by("-created_at", "-pk"))
-    visible = set(profiles_visible_to(viewer).filter(pk__in=reached)
-                  .values_list("pk", flat=True))
-    return [FlagMatch(flag, tuple(sorted(reached[flag.profile_id])), flag.profile_id in visible)
-            for flag in flags]
+    flags = list(
+        standing_flags()
+        .filter(profile_id__in=reached)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+    )
+    visible = set(profiles_visible_to(viewer).filter(pk__in=reached).values_list("pk", flat=True))
+    return [
+        FlagMatch(flag, tuple(sorted(reached[flag.profile_id])), flag.profile_id in visible)
+        for flag in flags
+    ]
 
 
 def contact_indexes(contact: Contact) -> list[str]:
@@ -98,8 +109,12 @@ def contact_indexes(contact: Contact) -> list[str]:
 def flags_for_contact(viewer: Operator, contact: Contact) -> list[FlagMatch]:
     """Every standing flag this contact meets: its own profile's, and those its identifiers
     reach without anyone having linked them."""
-    return flags_matching(viewer, indexes=contact_indexes(contact),
-                          profile_ids=[contact.profile_id], exclude_contact_id=contact.pk)
+    return flags_matching(
+        viewer,
+        indexes=contact_indexes(contact),
+        profile_ids=[contact.profile_id],
+        exclude_contact_id=contact.pk,
+    )
 
 
 def blocking_verification(matches: Iterable[FlagMatch]) -> list[FlagMatch]:

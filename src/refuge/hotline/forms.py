@@ -31,23 +31,37 @@ def _datetime_field(label: Any, *, required: bool = False) -> forms.DateTimeFiel
 
 
 def _text(label: Any, *, required: bool = False, rows: int = 4) -> forms.CharField:
-    return forms.CharField(label=label, required=required, max_length=TEXT_LIMIT,
-                           widget=forms.Textarea(attrs={"rows": rows, "autocomplete": "off"}))
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": rows, "autocomplete": "off"}),
+    )
 
 
 class CallForm(forms.Form):
     started_at = _datetime_field(_("call started"), required=True)
     ended_at = _datetime_field(_("call ended"))
-    caller_pseudonym = forms.CharField(label=_("caller's pseudonym"), max_length=120,
-                                       required=False,
-                                       widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    caller_pseudonym = forms.CharField(
+        label=_("caller's pseudonym"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     callback_number = forms.CharField(
-        label=_("call-back number (optional, stored encrypted)"), max_length=40, required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}))
+        label=_("call-back number (optional, stored encrypted)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     what_they_said = _text(_("what they said"), required=True, rows=6)
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices)
-    risk_flags = forms.MultipleChoiceField(label=_("risk"), choices=RiskFlag.choices,
-                                           required=False, widget=forms.CheckboxSelectMultiple)
+    risk_flags = forms.MultipleChoiceField(
+        label=_("risk"),
+        choices=RiskFlag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     next_step = _text(_("next step"), rows=2)
     next_step_at = _datetime_field(_("next step by"))
 
@@ -62,14 +76,21 @@ class CallForm(forms.Form):
 class ContactEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices)
-    status = forms.ChoiceField(label=_("status"), choices=[
-        (ContactStatus.NEW, ContactStatus.NEW.label),
-        (ContactStatus.IN_PROGRESS, ContactStatus.IN_PROGRESS.label),
-        (ContactStatus.WAITING, ContactStatus.WAITING.label),
-    ])
+    status = forms.ChoiceField(
+        label=_("status"),
+        choices=[
+            (ContactStatus.NEW, ContactStatus.NEW.label),
+            (ContactStatus.IN_PROGRESS, ContactStatus.IN_PROGRESS.label),
+            (ContactStatus.WAITING, ContactStatus.WAITING.label),
+        ],
+    )
     summary = _text(_("summary"))
-    risk_flags = forms.MultipleChoiceField(label=_("risk"), choices=RiskFlag.choices,
-                                           required=False, widget=forms.CheckboxSelectMultiple)
+    risk_flags = forms.MultipleChoiceField(
+        label=_("risk"),
+        choices=RiskFlag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     next_step = _text(_("next step"), rows=2)
     due_at = _datetime_field(_("follow up by"))
 
@@ -89,9 +110,12 @@ class TextForm(forms.Form):
 
 
 class HandOverForm(forms.Form):
-    to = forms.ModelChoiceField(label=_("hand over to"), required=False,
-                                empty_label=_("back to the queue"),
-                                queryset=Operator.objects.none())
+    to = forms.ModelChoiceField(
+        label=_("hand over to"),
+        required=False,
+        empty_label=_("back to the queue"),
+        queryset=Operator.objects.none(),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,8 +126,9 @@ class HandOverForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    pseudonym = forms.CharField(label=_("pseudonym"), max_length=120,
-                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    pseudonym = forms.CharField(
+        label=_("pseudonym"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
 
 
 class LinkProfileForm(forms.Form):
@@ -112,8 +137,9 @@ class LinkProfileForm(forms.Form):
 
 class IdentifierForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=IdentifierKind.choices)
-    value = forms.CharField(label=_("value"), max_length=200,
-                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    value = forms.CharField(
+        label=_("value"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
 
 
 class FlagForm(forms.Form):

@@ -54,8 +54,9 @@ class Profile(models.Model):
 
     envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
     pseudonym = SealedTextField(envelope_field="envelope")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -68,12 +69,15 @@ class Contact(models.Model):
     envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     urgency = models.CharField(max_length=16, choices=Urgency.choices)
-    status = models.CharField(max_length=12, choices=ContactStatus.choices,
-                              default=ContactStatus.NEW, db_index=True)
-    thread = models.OneToOneField("intake.Thread", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="contact")
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        max_length=12, choices=ContactStatus.choices, default=ContactStatus.NEW, db_index=True
+    )
+    thread = models.OneToOneField(
+        "intake.Thread", null=True, blank=True, on_delete=models.PROTECT, related_name="contact"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     summary = SealedTextField(envelope_field="envelope", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
@@ -85,21 +89,26 @@ class Contact(models.Model):
     call_ended_at = models.DateTimeField(null=True, blank=True)
     risk_flags = models.JSONField(default=list, blank=True)
     next_step = SealedTextField(envelope_field="envelope", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Triage.
-    close_reason = models.CharField(max_length=16, choices=CloseReason.choices, blank=True,
-                                    default="")
+    close_reason = models.CharField(
+        max_length=16, choices=CloseReason.choices, blank=True, default=""
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     # Who closed or merged it: they keep their key when intake-duty grants lapse, so that a
     # reporter's follow-up reopening it reaches the operators on duty through them
     # (services.intake).
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged_contacts")
-    profile = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="contacts")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_contacts"
+    )
+    profile = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
     # Follow-ups from a web reporter that no operator has opened yet (receivers.py); the
     # contact view clears them. `unread_since` is when the oldest of them arrived.
     unread_messages = models.PositiveIntegerField(default=0)
@@ -133,10 +142,12 @@ class Identifier(models.Model):
     kind = models.CharField(max_length=10, choices=IdentifierKind.choices)
     value = SealedTextField(envelope_field="envelope")
     blind_index = models.CharField(max_length=64, db_index=True)
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="identifiers")
-    profile = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="identifiers")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="identifiers"
+    )
+    profile = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.CASCADE, related_name="identifiers"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -152,8 +163,9 @@ class ProfileFlagKind(models.TextChoices):
 
 # Flags that speak against the person being who they say: verification on a case cannot pass
 # them silently (cases.services.plan/stages).
-VERIFICATION_FLAGS = frozenset({ProfileFlagKind.SUSPECTED_INFILTRATOR,
-                                ProfileFlagKind.ACCOUNT_COMPROMISED})
+VERIFICATION_FLAGS = frozenset(
+    {ProfileFlagKind.SUSPECTED_INFILTRATOR, ProfileFlagKind.ACCOUNT_COMPROMISED}
+)
 
 
 class ProfileFlag(models.Model):
@@ -167,16 +179,19 @@ class ProfileFlag(models.Model):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="flags")
     kind = models.CharField(max_length=20, choices=ProfileFlagKind.choices)
     expires_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # The profile's envelope: the note and the lifting reason are sealed with the profile.
-    envelope = models.ForeignKey("vault.Envelope", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    envelope = models.ForeignKey(
+        "vault.Envelope", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = SealedTextField(envelope_field="envelope", null=True, blank=True)
     lifted_at = models.DateTimeField(null=True, blank=True)
-    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     lift_reason = SealedTextField(envelope_field="envelope", null=True, blank=True)
 
     class Meta:
@@ -198,13 +213,17 @@ class IntakeGrant(models.Model):
     """
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="intake_grants")
-    operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                 related_name="+")
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["contact", "operator"],
-                                               name="one_intake_grant_per_operator")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "operator"], name="one_intake_grant_per_operator"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"intake grant {self.pk}"
@@ -217,14 +236,17 @@ class ExposureAlert(models.Model):
     contact or profile it concerns and at the top of the queue until someone has warned them.
     """
 
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="exposure_alerts")
-    profile = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="exposure_alerts")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="exposure_alerts"
+    )
+    profile = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.CASCADE, related_name="exposure_alerts"
+    )
     raised_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"exposure alert {self.pk}"
@@ -235,8 +257,9 @@ class Note(models.Model):
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="notes")
     envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = SealedTextField(envelope_field="envelope")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -258,8 +281,9 @@ class ReplyTemplate(models.Model):
     title = models.CharField(_("title"), max_length=120)
     language = models.CharField(_("language"), max_length=2, choices=TemplateLanguage.choices)
     body = models.TextField(_("text"), max_length=4000)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=0)
 

@@ -21,14 +21,16 @@ from refuge.vault import api as vault
 def queue_web_report(sender: Any, *, thread: Thread, **kwargs: Any) -> None:
     """The report enters the queue in the transaction that stores it; the intake pool it was
     sealed to holds it because of duty (those grants lapse after closing)."""
-    contact = Contact.objects.create(envelope_id=thread.envelope_id, channel=Channel.WEB,
-                                     urgency=thread.urgency, thread=thread)
+    contact = Contact.objects.create(
+        envelope_id=thread.envelope_id, channel=Channel.WEB, urgency=thread.urgency, thread=thread
+    )
     mark_intake_grants(contact=contact, operators=vault.readers_of(thread.envelope_id))
 
 
 @receiver(intake_duty_started)
-def seal_open_contacts(sender: Any, *, operator: Operator, granted_by: Operator,
-                       **kwargs: Any) -> Any:
+def seal_open_contacts(
+    sender: Any, *, operator: Operator, granted_by: Operator, **kwargs: Any
+) -> Any:
     return seal_open_contacts_to(operator=operator, granted_by=granted_by)
 
 

@@ -55,8 +55,12 @@ def profiles_visible_to(operator: Operator) -> QuerySet[Profile]:
 
 def get_contact_for(operator: Operator, contact_id: int) -> Contact:
     """The contact if this operator holds a grant to it; 404 otherwise (never say it exists)."""
-    contact = (contacts_visible_to(operator).select_related("assigned_to", "thread", "profile")
-               .filter(pk=contact_id).first())
+    contact = (
+        contacts_visible_to(operator)
+        .select_related("assigned_to", "thread", "profile")
+        .filter(pk=contact_id)
+        .first()
+    )
     if contact is None:
         raise Http404
     return contact
@@ -95,9 +99,11 @@ def get_identifier_for(operator: Operator, identifier_id: int) -> Identifier:
 
 
 def _urgency_rank() -> Case:
-    return Case(*(When(urgency=urgency, then=Value(rank))
-                  for urgency, rank in URGENCY_RANK.items()),
-                default=Value(len(URGENCY_RANK)), output_field=IntegerField())
+    return Case(
+        *(When(urgency=urgency, then=Value(rank)) for urgency, rank in URGENCY_RANK.items()),
+        default=Value(len(URGENCY_RANK)),
+        output_field=IntegerField(),
+    )
 
 
 ALARM_URGENCIES = (Urgency.IN_DANGER, Urgency.DETAINED)
@@ -105,8 +111,7 @@ ALARM_URGENCIES = (Urgency.IN_DANGER, Urgency.DETAINED)
 
 def in_queue() -> Q:
     """Open contacts, and contacts that became cases while new messages on them are unread."""
-    return Q(status__in=OPEN_STATUSES) | Q(status=ContactStatus.CASE_OPENED,
-                                             unread_messages__gt=0)
+    return Q(status__in=OPEN_STATUSES) | Q(status=ContactStatus.CASE_OPENED, unread_messages__gt=0)
 
 
 def open_queue(operator: Operator, *, now: datetime | None = None) -> QuerySet[Contact]:
@@ -122,20 +127,28 @@ def open_queue(operator: Operator, *, now: datetime | None = None) -> QuerySet[C
     is_overdue = Q(due_at__lt=now)
     is_unread = Q(unread_messages__gt=0)
     tier = Case(
-        When(Q(assigned_to__isnull=True, urgency__in=ALARM_URGENCIES, status__in=OPEN_STATUSES),
-             then=Value(0)),
+        When(
+            Q(assigned_to__isnull=True, urgency__in=ALARM_URGENCIES, status__in=OPEN_STATUSES),
+            then=Value(0),
+        ),
         When(is_overdue | is_unread, then=Value(1)),
-        default=Value(2), output_field=IntegerField())
+        default=Value(2),
+        output_field=IntegerField(),
+    )
     waiting_since = Case(
         When(is_overdue & is_unread & Q(due_at__lt=F("unread_since")), then=F("due_at")),
         When(is_unread, then=F("unread_since")),
         When(is_overdue, then=F("due_at")),
-        default=F("created_at"), output_field=DateTimeField())
-    return (contacts_visible_to(operator).filter(in_queue())
-            .select_related("assigned_to")
-            .annotate(queue_tier=tier, urgency_order=_urgency_rank(),
-                      waiting_since=waiting_since)
-            .order_by("queue_tier", "urgency_order", "waiting_since", "pk"))
+        default=F("created_at"),
+        output_field=DateTimeField(),
+    )
+    return (
+        contacts_visible_to(operator)
+        .filter(in_queue())
+        .select_related("assigned_to")
+        .annotate(queue_tier=tier, urgency_order=_urgency_rank(), waiting_since=waiting_since)
+        .order_by("queue_tier", "urgency_order", "waiting_since", "pk")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +160,17 @@ class UrgencyCount:
 
 def open_counts(operator: Operator) -> list[UrgencyCount]:
     """How many queued contacts of each urgency this operator can see (one query)."""
-    rows = dict(contacts_visible_to(operator).filter(in_queue())
-                .values_list("urgency").annotate(total=Count("pk")).values_list("urgency",
-                                                                                   "total"))
-    return [UrgencyCount(urgency.value, str(urgency.label), rows.get(urgency.value, 0))
-            for urgency in Urgency]
+    rows = dict(
+        contacts_visible_to(operator)
+        .filter(in_queue())
+        .values_list("urgency")
+        .annotate(total=Count("pk"))
+        .values_list("urgency", "total")
+    )
+    return [
+        UrgencyCount(urgency.value, str(urgency.label), rows.get(urgency.value, 0))
+        for urgency in Urgency
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +181,11 @@ class UnreadSummary:
 
 def unread_summary(operator: Operator) -> UnreadSummary:
     """Contacts this operator can read with follow-ups nobody has opened yet, and how many."""
-    totals = contacts_visible_to(operator).filter(unread_messages__gt=0).aggregate(
-        contacts=Count("pk"), messages=Sum("unread_messages"))
+    totals = (
+        contacts_visible_to(operator)
+        .filter(unread_messages__gt=0)
+        .aggregate(contacts=Count("pk"), messages=Sum("unread_messages"))
+    )
     return UnreadSummary(contacts=totals["contacts"] or 0, messages=totals["messages"] or 0)
 
 
@@ -179,12 +201,14 @@ class _CountedPaginator(Paginator):  # type: ignore[type-arg]
         return self._total
 
 
-def queue_page(operator: Operator, page_number: Any, *,
-               counts: list[UrgencyCount] | None = None) -> Page[Contact]:
+def queue_page(
+    operator: Operator, page_number: Any, *, counts: list[UrgencyCount] | None = None
+) -> Page[Contact]:
     """One page of the queue; its rows' envelopes are opened together (one grant query)."""
     counts = counts if counts is not None else open_counts(operator)
-    paginator = _CountedPaginator(open_queue(operator), QUEUE_PAGE_SIZE,
-                                  total=sum(count.count for count in counts))
+    paginator = _CountedPaginator(
+        open_queue(operator), QUEUE_PAGE_SIZE, total=sum(count.count for count in counts)
+    )
     page = paginator.get_page(page_number)
     page.object_list = list(page.object_list)
     vault.preload(contact.envelope_id for contact in page.object_list)
@@ -199,8 +223,9 @@ class EarlierContact:
     is_visible: bool
 
 
-def earlier_contacts(operator: Operator, *, indexes: list[str],
-                     exclude_contact_id: int | None = None) -> list[EarlierContact]:
+def earlier_contacts(
+    operator: Operator, *, indexes: list[str], exclude_contact_id: int | None = None
+) -> list[EarlierContact]:
     """Contacts that used one of these identifiers before, directly or through a profile."""
     if not indexes:
         return []
@@ -208,12 +233,14 @@ def earlier_contacts(operator: Operator, *, indexes: list[str],
     direct = matches.filter(contact__isnull=False).values_list("contact_id", flat=True)
     contact_ids: set[int] = {pk for pk in direct if pk is not None}
     profile_ids = matches.filter(profile__isnull=False).values("profile_id")
-    contact_ids |= set(Contact.objects.filter(profile_id__in=profile_ids)
-                       .values_list("pk", flat=True))
+    contact_ids |= set(
+        Contact.objects.filter(profile_id__in=profile_ids).values_list("pk", flat=True)
+    )
     if exclude_contact_id is not None:
         contact_ids.discard(exclude_contact_id)
-    visible = set(contacts_visible_to(operator).filter(pk__in=contact_ids)
-                  .values_list("pk", flat=True))
+    visible = set(
+        contacts_visible_to(operator).filter(pk__in=contact_ids).values_list("pk", flat=True)
+    )
     return [EarlierContact(pk, pk in visible) for pk in sorted(contact_ids, reverse=True)]
 
 
@@ -249,8 +276,9 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def _response_times(since: datetime) -> list[ResponseTimes]:
     minutes: dict[str, list[float]] = {urgency.value: [] for urgency in Urgency}
-    rows = (Contact.objects.filter(created_at__gte=since, first_response_at__isnull=False)
-            .values_list("urgency", "created_at", "first_response_at"))
+    rows = Contact.objects.filter(
+        created_at__gte=since, first_response_at__isnull=False
+    ).values_list("urgency", "created_at", "first_response_at")
     for urgency, created_at, first_response_at in rows:
         if first_response_at is None:
             continue
@@ -258,24 +286,37 @@ def _response_times(since: datetime) -> list[ResponseTimes]:
         # time was answered on arrival (0), never before it (a negative time).
         waited = max((first_response_at - created_at).total_seconds(), 0.0)
         minutes.setdefault(urgency, []).append(waited / 60)
-    return [ResponseTimes(
-        urgency.value, str(urgency.label), len(minutes[urgency.value]),
-        round(statistics.median(minutes[urgency.value]), 1) if minutes[urgency.value] else None,
-        round(_percentile(minutes[urgency.value], 0.9), 1) if minutes[urgency.value] else None,
-    ) for urgency in Urgency]
+    return [
+        ResponseTimes(
+            urgency.value,
+            str(urgency.label),
+            len(minutes[urgency.value]),
+            round(statistics.median(minutes[urgency.value]), 1) if minutes[urgency.value] else None,
+            round(_percentile(minutes[urgency.value], 0.9), 1) if minutes[urgency.value] else None,
+        )
+        for urgency in Urgency
+    ]
 
 
 def supervisor_report(*, days: int = 30) -> SupervisorReport:
     """Counts and times over every contact: coded fields only, nothing is decrypted."""
     since = timezone.now() - timedelta(days=days)
-    loads = (Contact.objects.filter(status__in=OPEN_STATUSES, assigned_to__isnull=False)
-             .values_list("assigned_to__username").annotate(total=Count("pk"))
-             .order_by("-total", "assigned_to__username"))
+    loads = (
+        Contact.objects.filter(status__in=OPEN_STATUSES, assigned_to__isnull=False)
+        .values_list("assigned_to__username")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "assigned_to__username")
+    )
     unassigned = Contact.objects.filter(status__in=OPEN_STATUSES, assigned_to=None).count()
-    per_day = (Contact.objects.filter(created_at__gte=since)
-               .annotate(day=TruncDate("created_at")).values_list("day")
-               .annotate(total=Count("pk")).order_by("-day"))
+    per_day = (
+        Contact.objects.filter(created_at__gte=since)
+        .annotate(day=TruncDate("created_at"))
+        .values_list("day")
+        .annotate(total=Count("pk"))
+        .order_by("-day")
+    )
     load_rows = [OperatorLoad(username, total) for username, total in loads]
     load_rows.append(OperatorLoad("", unassigned))
-    return SupervisorReport(loads=load_rows, response_times=_response_times(since),
-                            per_day=list(per_day), days=days)
+    return SupervisorReport(
+        loads=load_rows, response_times=_response_times(since), per_day=list(per_day), days=days
+    )

@@ -74,18 +74,19 @@ def _bucket(scope: str, subject: str, window_start: datetime) -> str:
 def _take(bucket: str, window_start: datetime, limit: int) -> _Taken:
     """Count one request in this bucket, or say it is full (and whether it just became so)."""
     updated = RateCounter.objects.filter(bucket=bucket, count__lt=limit).update(
-        count=F("count") + 1)
+        count=F("count") + 1
+    )
     if updated:
         return _Taken.YES
     if RateCounter.objects.filter(bucket=bucket).exists():
         # One past the limit marks "already refused once in this window".
-        first = RateCounter.objects.filter(bucket=bucket, count=limit).update(
-            count=F("count") + 1)
+        first = RateCounter.objects.filter(bucket=bucket, count=limit).update(count=F("count") + 1)
         return _Taken.FIRST_REFUSAL if first else _Taken.FULL
     try:
         with transaction.atomic():
-            RateCounter.objects.create(bucket=bucket, window_start=window_start,
-                                       count=min(1, limit))
+            RateCounter.objects.create(
+                bucket=bucket, window_start=window_start, count=min(1, limit)
+            )
     except IntegrityError:  # another process created it first: count against it
         return _take(bucket, window_start, limit)
     return _Taken.YES if limit > 0 else _Taken.FULL
@@ -112,11 +113,15 @@ def refusal(request: HttpRequest, action: str) -> Scope | None:
         purge_expired()  # the first request of a new window clears the previous one
     for scope, subject in _subjects(request):
         name = f"{action}:{scope}"
-        taken = _take(_bucket(name, subject, window_start), window_start,
-                      settings.INTAKE_RATE_LIMITS[name])
+        taken = _take(
+            _bucket(name, subject, window_start), window_start, settings.INTAKE_RATE_LIMITS[name]
+        )
         if taken is _Taken.FIRST_REFUSAL:
-            record_event(AuditAction.INTAKE_RATE_LIMITED, target_type="intake.RateCounter",
-                         details={"scope": name, "limit": settings.INTAKE_RATE_LIMITS[name]})
+            record_event(
+                AuditAction.INTAKE_RATE_LIMITED,
+                target_type="intake.RateCounter",
+                details={"scope": name, "limit": settings.INTAKE_RATE_LIMITS[name]},
+            )
         if taken is not _Taken.YES:
             return scope
     return None
@@ -130,6 +135,7 @@ def purge_expired() -> int:
     tokens, _ = SpentFormToken.objects.filter(created_at__lt=now - form_age).delete()
     # A receipt not shown within minutes never will be: its page follows the submission.
     SpentFormToken.objects.filter(
-        created_at__lt=now - PENDING_RECEIPT_LIFETIME, pending_receipt__isnull=False,
+        created_at__lt=now - PENDING_RECEIPT_LIFETIME,
+        pending_receipt__isnull=False,
     ).update(pending_receipt=None)
     return counters + tokens

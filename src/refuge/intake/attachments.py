@@ -31,9 +31,16 @@ IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 AUDIO_TYPES = {"audio/ogg", "audio/mpeg", "audio/mp4", "audio/amr"}
 # The extension a stored file is given when an operator downloads it (its type was read from
 # its content at intake; the sender's own file name is never kept).
-EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp",
-              "application/pdf": ".pdf", "audio/ogg": ".ogg", "audio/mpeg": ".mp3",
-              "audio/mp4": ".m4a", "audio/amr": ".amr"}
+EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "application/pdf": ".pdf",
+    "audio/ogg": ".ogg",
+    "audio/mpeg": ".mp3",
+    "audio/mp4": ".m4a",
+    "audio/amr": ".amr",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +63,8 @@ def clean_uploads(uploads: Sequence[UploadedFile]) -> list[CleanFile]:
     if total > limit:
         raise AttachmentRejected(
             _("The files are too large together: %(size)s MB, at most %(limit)s MB.")
-            % {"size": _size_text(total), "limit": _size_text(limit)})
+            % {"size": _size_text(total), "limit": _size_text(limit)}
+        )
     return [clean_file(upload.read()) for upload in uploads]
 
 
@@ -86,14 +94,19 @@ def _cleaned(mime: str, data: bytes) -> CleanFile:
         return CleanFile(content_type=mime, data=scrub.clean_pdf(data))
     if mime in AUDIO_TYPES:
         return CleanFile(content_type=mime, data=scrub.clean_audio(data, mime))
-    raise AttachmentRejected(_(
-        "One file is of a kind we do not accept (whatever its name says). Accepted: photos "
-        "(JPEG, PNG, WebP), PDF documents and voice recordings (OGG, MP3, M4A, AMR)."))
+    raise AttachmentRejected(
+        _(
+            "One file is of a kind we do not accept (whatever its name says). Accepted: photos "
+            "(JPEG, PNG, WebP), PDF documents and voice recordings (OGG, MP3, M4A, AMR)."
+        )
+    )
 
 
 def _unpreparable_message() -> str:
-    return _("One file could not be prepared for safe storage, so nothing was sent. Try "
-             "another file, or send it without this one.")
+    return _(
+        "One file could not be prepared for safe storage, so nothing was sent. Try "
+        "another file, or send it without this one."
+    )
 
 
 def _opens(clean: CleanFile) -> bool:
@@ -129,12 +142,22 @@ def store_attachments(*, message: Message, files: Iterable[CleanFile]) -> list[A
         for clean in files:
             stored_name = secrets.token_hex(16)
             written.append(stored_name)
-            vault.store_bytes(AREA, stored_name, envelope_id=message.envelope_id,
-                              content=clean.data, label=_label(stored_name))
-            stored.append(Attachment.objects.create(
-                message=message, envelope_id=message.envelope_id,
-                content_type=clean.content_type, size_bytes=len(clean.data),
-                stored_name=stored_name))
+            vault.store_bytes(
+                AREA,
+                stored_name,
+                envelope_id=message.envelope_id,
+                content=clean.data,
+                label=_label(stored_name),
+            )
+            stored.append(
+                Attachment.objects.create(
+                    message=message,
+                    envelope_id=message.envelope_id,
+                    content_type=clean.content_type,
+                    size_bytes=len(clean.data),
+                    stored_name=stored_name,
+                )
+            )
     except BaseException:
         for stored_name in written:
             vault.remove_bytes(AREA, stored_name)
@@ -155,10 +178,18 @@ def download_name(attachment: Attachment, *, prefix: str) -> str:
 
 def attachment_bytes(attachment: Attachment) -> bytes:
     """The decrypted file, for a reader whose keyring opens the thread (the read is audited)."""
-    data = vault.read_bytes(AREA, attachment.stored_name, envelope_id=attachment.envelope_id,
-                            label=_label(attachment.stored_name))
+    data = vault.read_bytes(
+        AREA,
+        attachment.stored_name,
+        envelope_id=attachment.envelope_id,
+        label=_label(attachment.stored_name),
+    )
     operator_id = vault.current_operator_id()
     reader = Operator.objects.filter(pk=operator_id).first() if operator_id else None
-    record_event(AuditAction.RECORD_READ, actor=reader, target=attachment,
-                 details={"thread": attachment.message.thread_id})
+    record_event(
+        AuditAction.RECORD_READ,
+        actor=reader,
+        target=attachment,
+        details={"thread": attachment.message.thread_id},
+    )
     return data

@@ -60,26 +60,27 @@ def mp3_frame_length(header: bytes) -> int:
 
 
 def _id3v2_length(data: bytes, position: int) -> int:
-    if data[position:position + 3] != b"ID3" or len(data) < position + 10:
+    if data[position : position + 3] != b"ID3" or len(data) < position + 10:
         return 0
     size = 0
-    for byte in data[position + 6:position + 10]:
+    for byte in data[position + 6 : position + 10]:
         size = (size << 7) | (byte & 0x7F)
     footer = 10 if data[position + 5] & 0x10 else 0
     return 10 + size + footer
 
 
 def _is_frame_run(data: bytes, position: int) -> bool:
-    length = mp3_frame_length(data[position:position + 4])
+    length = mp3_frame_length(data[position : position + 4])
     if not length or position + length > len(data):
         return False
     following = position + length
-    return following == len(data) or bool(mp3_frame_length(data[following:following + 4]))
+    return following == len(data) or bool(mp3_frame_length(data[following : following + 4]))
 
 
 def _next_candidate(data: bytes, position: int) -> int:
-    found = [index for index in (data.find(b"\xff", position), data.find(b"ID3", position))
-             if index >= 0]
+    found = [
+        index for index in (data.find(b"\xff", position), data.find(b"ID3", position)) if index >= 0
+    ]
     return min(found) if found else len(data)
 
 
@@ -88,12 +89,13 @@ def mp3_frames(data: bytes) -> bytes:
     position, in_run = 0, False
     while position < len(data):
         tag = _id3v2_length(data, position)
-        length = mp3_frame_length(data[position:position + 4])
+        length = mp3_frame_length(data[position : position + 4])
         if tag:
             position, in_run = position + tag, False
-        elif length and position + length <= len(data) and (
-                in_run or _is_frame_run(data, position)):
-            kept.append(data[position:position + length])
+        elif (
+            length and position + length <= len(data) and (in_run or _is_frame_run(data, position))
+        ):
+            kept.append(data[position : position + length])
             position, in_run = position + length, True
         else:  # not audio: an ID3v1, APEv2 or Lyrics3 tag, or any other bytes
             position, in_run = _next_candidate(data, position + 1), False
@@ -112,7 +114,7 @@ def ogg_pages(data: bytes) -> bytes:
         if data[position + 4] != 0 or table_end > len(data):
             position = data.find(b"OggS", position + 1)
             continue
-        end = table_end + sum(data[position + 27:table_end])
+        end = table_end + sum(data[position + 27 : table_end])
         if end > len(data):
             break
         kept.append(data[position:end])
@@ -153,12 +155,12 @@ def _strict_atoms(data: bytes, start: int, end: int) -> Iterator[Atom]:
     while position < end:
         if position + 8 > end:
             raise UnreadableAudio("truncated atom header")
-        size, kind = struct.unpack(">I4s", data[position:position + 8])
+        size, kind = struct.unpack(">I4s", data[position : position + 8])
         header = 8
         if size == 1:
             if position + 16 > end:
                 raise UnreadableAudio("truncated atom header")
-            size = struct.unpack(">Q", data[position + 8:position + 16])[0]
+            size = struct.unpack(">Q", data[position + 8 : position + 16])[0]
             header = 16
         elif size == 0:
             size = end - position
@@ -173,10 +175,10 @@ def _box(kind: bytes, payload: bytes) -> bytes:
 
 
 def _leaf(data: bytes, atom: Atom, move: Callable[[int], int]) -> bytes:
-    payload = data[atom.payload_start:atom.end]
+    payload = data[atom.payload_start : atom.end]
     if atom.kind in TIMED and len(payload) >= 4:
         times = 16 if payload[0] == 1 else 8  # creation + modification time
-        payload = payload[:4] + bytes(times) + payload[4 + times:]
+        payload = payload[:4] + bytes(times) + payload[4 + times :]
     elif atom.kind == b"hdlr" and len(payload) >= 24:
         payload = payload[:24] + b"\x00"  # the handler's free-text name, emptied
     elif atom.kind in (b"stco", b"co64") and len(payload) >= 8:
@@ -189,8 +191,9 @@ def _moved_offsets(kind: bytes, payload: bytes, move: Callable[[int], int]) -> b
     width, code = (4, ">I") if kind == b"stco" else (8, ">Q")
     if 8 + count * width > len(payload):
         raise UnreadableAudio("chunk offset table out of range")
-    offsets = (struct.unpack(code, payload[8 + i * width:8 + (i + 1) * width])[0]
-               for i in range(count))
+    offsets = (
+        struct.unpack(code, payload[8 + i * width : 8 + (i + 1) * width])[0] for i in range(count)
+    )
     return payload[:8] + b"".join(struct.pack(code, move(offset)) for offset in offsets)
 
 
@@ -199,17 +202,24 @@ def _rebuilt(data: bytes, atom: Atom, move: Callable[[int], int], depth: int) ->
         raise UnreadableAudio("atoms nested too deep")
     if atom.kind not in CONTAINERS:
         return _leaf(data, atom, move)
-    children = [_rebuilt(data, child, move, depth + 1)
-                for child in atoms(data, atom.payload_start, atom.end)
-                if child.kind not in DROPPED]
+    children = [
+        _rebuilt(data, child, move, depth + 1)
+        for child in atoms(data, atom.payload_start, atom.end)
+        if child.kind not in DROPPED
+    ]
     return _box(atom.kind, b"".join(children))
 
 
 def mp4_atoms(data: bytes) -> bytes:
     top = list(atoms(data, 0, len(data), lenient=True))
     kinds = [atom.kind for atom in top]
-    if b"moof" in kinds or kinds.count(b"moov") != 1 or b"mdat" not in kinds or not kinds or \
-            kinds[0] != b"ftyp":
+    if (
+        b"moof" in kinds
+        or kinds.count(b"moov") != 1
+        or b"mdat" not in kinds
+        or not kinds
+        or kinds[0] != b"ftyp"
+    ):
         raise UnreadableAudio("not a plain (unfragmented) MP4 recording")
     kept = [atom for atom in top if atom.kind in TOP_LEVEL_KEPT]
     moov = next(atom for atom in kept if atom.kind == b"moov")
@@ -227,8 +237,10 @@ def mp4_atoms(data: bytes) -> bytes:
                 return offset - atom.start + new_starts[atom.start]
         raise UnreadableAudio("a chunk offset points outside the audio")
 
-    parts = [_rebuilt(data, atom, move, 0) if atom is moov else data[atom.start:atom.end]
-             for atom in kept]
+    parts = [
+        _rebuilt(data, atom, move, 0) if atom is moov else data[atom.start : atom.end]
+        for atom in kept
+    ]
     return b"".join(parts)
 
 

@@ -46,8 +46,15 @@ def send_new_key(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     new_key: bytes | None = getattr(request, _NEW_KEY_ATTRIBUTE, None)
     if new_key is not None:
         response.set_cookie(
-            COOKIE_NAME, base64.urlsafe_b64encode(new_key).decode(), max_age=None, expires=None,
-            httponly=True, samesite="Strict", secure=request.is_secure(), path="/")
+            COOKIE_NAME,
+            base64.urlsafe_b64encode(new_key).decode(),
+            max_age=None,
+            expires=None,
+            httponly=True,
+            samesite="Strict",
+            secure=request.is_secure(),
+            path="/",
+        )
     return response
 
 

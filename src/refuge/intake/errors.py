@@ -17,8 +17,12 @@ class ThreadGone(DomainError):
     """The hotline destroyed this conversation's keys: a new message could never be read."""
 
     def __init__(self) -> None:
-        super().__init__(_("This conversation no longer exists at the hotline, so your message "
-                           "was not stored. If you still need help, please send a new report."))
+        super().__init__(
+            _(
+                "This conversation no longer exists at the hotline, so your message "
+                "was not stored. If you still need help, please send a new report."
+            )
+        )
 
 
 class RepliesNotErasable(DomainError):

@@ -40,8 +40,9 @@ class Thread(models.Model):
     """
 
     envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
-    mailbox_envelope = models.ForeignKey("vault.Envelope", null=True, blank=True,
-                                         on_delete=models.PROTECT, related_name="+")
+    mailbox_envelope = models.ForeignKey(
+        "vault.Envelope", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # A tag derived from the receipt with Argon2id; the receipt itself is never stored.
     receipt_lookup = models.CharField(max_length=64, unique=True)
     urgency = models.CharField(max_length=16, choices=Urgency.choices)
@@ -73,8 +74,9 @@ class Message(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
     envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
     direction = models.CharField(max_length=3, choices=Direction.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = SealedTextField(envelope_field="envelope")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # The reporter erased this reply from what their receipt opens; the hotline still reads it.

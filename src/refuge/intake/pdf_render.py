@@ -49,8 +49,13 @@ class Limits:
         return cls(pages, pixels, output, memory, cpu)
 
     def as_arguments(self) -> list[str]:
-        return [str(self.max_pages), str(self.max_page_pixels), str(self.max_output_bytes),
-                str(self.memory_mb), str(self.cpu_seconds)]
+        return [
+            str(self.max_pages),
+            str(self.max_page_pixels),
+            str(self.max_output_bytes),
+            str(self.memory_mb),
+            str(self.cpu_seconds),
+        ]
 
 
 class Refused(Exception):
@@ -119,9 +124,13 @@ def _render_page(page: object, limits: Limits) -> PageImage:
     image = bitmap.to_pil().convert("RGB")
     output = io.BytesIO()
     image.save(output, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-    return PageImage(jpeg=output.getvalue(), width_pixels=image.width,
-                     height_pixels=image.height, width_points=image.width / scale,
-                     height_points=image.height / scale)
+    return PageImage(
+        jpeg=output.getvalue(),
+        width_pixels=image.width,
+        height_pixels=image.height,
+        width_points=image.width / scale,
+        height_points=image.height / scale,
+    )
 
 
 def assemble(pages: Sequence[PageImage]) -> bytes:
@@ -137,17 +146,21 @@ def assemble(pages: Sequence[PageImage]) -> bytes:
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] "
             f"/Resources << /XObject << /Im0 {first + 2} 0 R >> >> "
-            f"/Contents {first + 1} 0 R >>".encode())
+            f"/Contents {first + 1} 0 R >>".encode()
+        )
         drawing = f"q {width} 0 0 {height} 0 0 cm /Im0 Do Q".encode()
-        objects.append(b"<< /Length %d >>\nstream\n" % len(drawing) + drawing
-                       + b"\nendstream")
+        objects.append(b"<< /Length %d >>\nstream\n" % len(drawing) + drawing + b"\nendstream")
         objects.append(
             f"<< /Type /XObject /Subtype /Image /Width {page.width_pixels} "
             f"/Height {page.height_pixels} /ColorSpace /DeviceRGB /BitsPerComponent 8 "
             f"/Filter /DCTDecode /Length {len(page.jpeg)} >>\nstream\n".encode()
-            + page.jpeg + b"\nendstream")
-    head = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {page_count} >>".encode()]
+            + page.jpeg
+            + b"\nendstream"
+        )
+    head = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {page_count} >>".encode(),
+    ]
     return _write_objects([*head, *objects])
 
 
@@ -162,8 +175,9 @@ def _write_objects(bodies: Sequence[bytes]) -> bytes:
     output.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1))
     for offset in offsets:
         output.write(b"%010d 00000 n \n" % offset)
-    output.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-                 % (len(bodies) + 1, xref))
+    output.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+    )
     return output.getvalue()
 
 

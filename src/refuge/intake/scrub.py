@@ -53,8 +53,13 @@ def clean_image(data: bytes) -> tuple[str, bytes]:
             has_alpha = upright.mode in {"RGBA", "LA", "PA"} or "transparency" in upright.info
             mode = "RGBA" if has_alpha else "RGB"
             pixels = upright.convert(mode)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError) as error:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as error:
         raise AttachmentRejected(_("One photo could not be read. Try another file.")) from error
     clean = Image.frombytes(mode, pixels.size, pixels.tobytes())  # a new image: no metadata
     output = io.BytesIO()
@@ -82,7 +87,11 @@ def clean_pdf(data: bytes) -> bytes:
     try:
         # The child's stderr may quote the document (a parser's complaint): it is discarded.
         finished = subprocess.run(  # noqa: S603 - our own module, arguments are numbers
-            command, input=data, capture_output=True, check=False, env=_child_environment(),
+            command,
+            input=data,
+            capture_output=True,
+            check=False,
+            env=_child_environment(),
             timeout=2 * settings.INTAKE_PDF_RENDER_SECONDS + 5,  # CPU time, and a busy machine
         )
     except subprocess.TimeoutExpired as error:
@@ -98,8 +107,10 @@ def _child_environment() -> dict[str, str]:
 
 
 def _pdf_too_demanding() -> str:
-    return _("One PDF is too complex to open safely (it needs too much memory or time). "
-             "Send photos of its pages instead.")
+    return _(
+        "One PDF is too complex to open safely (it needs too much memory or time). "
+        "Send photos of its pages instead."
+    )
 
 
 def _pdf_refusal(returncode: int, limits: pdf_render.Limits) -> str:
@@ -109,7 +120,8 @@ def _pdf_refusal(returncode: int, limits: pdf_render.Limits) -> str:
         return ngettext(
             "One PDF has more than %(count)d page. Send only the pages that matter.",
             "One PDF has more than %(count)d pages. Send only the pages that matter.",
-            limits.max_pages) % {"count": limits.max_pages}
+            limits.max_pages,
+        ) % {"count": limits.max_pages}
     if returncode in (pdf_render.EXIT_UNREADABLE, 1):  # 1: PDFium raised on a broken page
         return _("One PDF could not be read. Try another file.")
     # Killed by its CPU limit or a signal, out of memory, or a result too large: a bomb, or
@@ -122,10 +134,15 @@ def clean_audio(data: bytes, mime: str) -> bytes:
     try:
         untagged = _delete_known_tags(data, mime) if mime in TAGGED_AUDIO else data
         return FRAME_KEEPERS[mime](untagged)
-    except (MutagenError, audio_frames.UnreadableAudio, ValueError, KeyError, IndexError,
-            struct_error) as error:
-        raise AttachmentRejected(
-            _("One recording could not be read. Try another file.")) from error
+    except (
+        MutagenError,
+        audio_frames.UnreadableAudio,
+        ValueError,
+        KeyError,
+        IndexError,
+        struct_error,
+    ) as error:
+        raise AttachmentRejected(_("One recording could not be read. Try another file.")) from error
 
 
 def _delete_known_tags(data: bytes, mime: str) -> bytes:

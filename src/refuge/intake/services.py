@@ -43,8 +43,11 @@ def form_digest(form_nonce: str) -> str:
 def intake_readers() -> list[Operator]:
     """Operators a new web report is sealed to: active, on intake duty, and in a role that
     handles contacts (a duty flag left on an analyst's account opens them nothing)."""
-    return list(operators_with(Capability.HANDLE_CONTACTS, holding_key=False)
-                .filter(is_on_intake_duty=True).order_by("username"))
+    return list(
+        operators_with(Capability.HANDLE_CONTACTS, holding_key=False)
+        .filter(is_on_intake_duty=True)
+        .order_by("username")
+    )
 
 
 def _spend_form(form_nonce: str | None) -> SpentFormToken | None:
@@ -58,10 +61,16 @@ def _spend_form(form_nonce: str | None) -> SpentFormToken | None:
         raise DuplicateSubmission(form_digest(form_nonce)) from error
 
 
-def submit_report(*, body: str, reporter_kind: ReporterKind, urgency: Urgency,
-                  contact_instructions: str = "", attachments: Sequence[CleanFile] = (),
-                  form_nonce: str | None = None,
-                  receipt_wrapping_key: bytes | None = None) -> Submission:
+def submit_report(
+    *,
+    body: str,
+    reporter_kind: ReporterKind,
+    urgency: Urgency,
+    contact_instructions: str = "",
+    attachments: Sequence[CleanFile] = (),
+    form_nonce: str | None = None,
+    receipt_wrapping_key: bytes | None = None,
+) -> Submission:
     """Store a sealed report and return the reporter's receipt (shown once, never stored).
 
     With `form_nonce`, the same form cannot make a second report. With
@@ -74,35 +83,57 @@ def submit_report(*, body: str, reporter_kind: ReporterKind, urgency: Urgency,
     receipt_secrets = vault.derive_receipt_secrets(receipt)
     with transaction.atomic():
         return _store_report(
-            receipt=receipt, receipt_secrets=receipt_secrets, body=body,
-            reporter_kind=reporter_kind, urgency=urgency,
-            contact_instructions=contact_instructions, attachments=attachments,
-            form_nonce=form_nonce, receipt_wrapping_key=receipt_wrapping_key)
+            receipt=receipt,
+            receipt_secrets=receipt_secrets,
+            body=body,
+            reporter_kind=reporter_kind,
+            urgency=urgency,
+            contact_instructions=contact_instructions,
+            attachments=attachments,
+            form_nonce=form_nonce,
+            receipt_wrapping_key=receipt_wrapping_key,
+        )
 
 
-def _store_report(*, receipt: str, receipt_secrets: vault.ReceiptSecrets, body: str,
-                  reporter_kind: ReporterKind, urgency: Urgency, contact_instructions: str,
-                  attachments: Sequence[CleanFile], form_nonce: str | None,
-                  receipt_wrapping_key: bytes | None) -> Submission:
+def _store_report(
+    *,
+    receipt: str,
+    receipt_secrets: vault.ReceiptSecrets,
+    body: str,
+    reporter_kind: ReporterKind,
+    urgency: Urgency,
+    contact_instructions: str,
+    attachments: Sequence[CleanFile],
+    form_nonce: str | None,
+    receipt_wrapping_key: bytes | None,
+) -> Submission:
     spent = _spend_form(form_nonce)
     envelope = vault.create_envelope(purpose=vault.Purpose.REPORT, readers=intake_readers())
     # The receipt opens the mailbox, never the hotline's envelope (notes, summary, contact line).
     mailbox = vault.create_envelope(purpose=vault.Purpose.REPORT, parents=[envelope.pk])
     vault.add_receipt_grant(mailbox, receipt_secrets)
     thread = Thread.objects.create(
-        envelope=envelope, mailbox_envelope=mailbox, receipt_lookup=receipt_secrets.lookup,
-        urgency=urgency, reporter_kind=reporter_kind,
+        envelope=envelope,
+        mailbox_envelope=mailbox,
+        receipt_lookup=receipt_secrets.lookup,
+        urgency=urgency,
+        reporter_kind=reporter_kind,
         contact_instructions=contact_instructions or None,
         last_reporter_message_at=timezone.now(),
     )
-    message = Message.objects.create(thread=thread, envelope=mailbox,
-                                     direction=Direction.FROM_REPORTER, body=body)
-    record_event(AuditAction.REPORT_RECEIVED, target=thread,
-                 details={"urgency": urgency, "attachments": len(attachments)})
+    message = Message.objects.create(
+        thread=thread, envelope=mailbox, direction=Direction.FROM_REPORTER, body=body
+    )
+    record_event(
+        AuditAction.REPORT_RECEIVED,
+        target=thread,
+        details={"urgency": urgency, "attachments": len(attachments)},
+    )
     report_submitted.send(sender=Thread, thread=thread)
     if spent is not None and receipt_wrapping_key is not None:
-        spent.pending_receipt = vault.wrap_secret(receipt_wrapping_key, receipt.encode(),
-                                                  purpose=RECEIPT_WRAP_PURPOSE)
+        spent.pending_receipt = vault.wrap_secret(
+            receipt_wrapping_key, receipt.encode(), purpose=RECEIPT_WRAP_PURPOSE
+        )
         spent.save(update_fields=["pending_receipt"])
     store_attachments(message=message, files=attachments)  # last: it removes its files on error
     return Submission(thread=thread, receipt=receipt)
@@ -111,12 +142,16 @@ def _store_report(*, receipt: str, receipt_secrets: vault.ReceiptSecrets, body: 
 def take_pending_receipt(*, form_reference: str, receipt_wrapping_key: bytes) -> str | None:
     """The receipt waiting for this browser, once: it is erased as it is read."""
     with transaction.atomic():
-        spent = (SpentFormToken.objects.select_for_update()
-                 .filter(digest=form_reference, pending_receipt__isnull=False).first())
+        spent = (
+            SpentFormToken.objects.select_for_update()
+            .filter(digest=form_reference, pending_receipt__isnull=False)
+            .first()
+        )
         if spent is None:
             return None
-        receipt = vault.unwrap_secret(receipt_wrapping_key, bytes(spent.pending_receipt or b""),
-                                      purpose=RECEIPT_WRAP_PURPOSE)
+        receipt = vault.unwrap_secret(
+            receipt_wrapping_key, bytes(spent.pending_receipt or b""), purpose=RECEIPT_WRAP_PURPOSE
+        )
         if receipt is None:  # another browser's reference: leave it for its owner
             return None
         SpentFormToken.objects.filter(pk=spent.pk).update(pending_receipt=None)
@@ -143,8 +178,13 @@ def is_thread_gone(thread: Thread) -> bool:
 
 
 @transaction.atomic
-def add_reporter_message(*, thread: Thread, text: str, attachments: Sequence[CleanFile] = (),
-                         form_nonce: str | None = None) -> Message:
+def add_reporter_message(
+    *,
+    thread: Thread,
+    text: str,
+    attachments: Sequence[CleanFile] = (),
+    form_nonce: str | None = None,
+) -> Message:
     """The reporter writes again (their receipt has unlocked the thread in this session).
 
     Refused with ThreadGone when the thread's keys were shredded: a message nobody can read
@@ -153,11 +193,18 @@ def add_reporter_message(*, thread: Thread, text: str, attachments: Sequence[Cle
     if is_thread_gone(thread):
         raise ThreadGone
     _spend_form(form_nonce)
-    message = Message.objects.create(thread=thread, envelope_id=thread.receipt_envelope_id,
-                                     direction=Direction.FROM_REPORTER, body=text)
+    message = Message.objects.create(
+        thread=thread,
+        envelope_id=thread.receipt_envelope_id,
+        direction=Direction.FROM_REPORTER,
+        body=text,
+    )
     Thread.objects.filter(pk=thread.pk).update(last_reporter_message_at=message.created_at)
-    record_event(AuditAction.RECORD_CREATED, target=message,
-                 details={"thread": thread.pk, "attachments": len(attachments)})
+    record_event(
+        AuditAction.RECORD_CREATED,
+        target=message,
+        details={"thread": thread.pk, "attachments": len(attachments)},
+    )
     reporter_wrote.send(sender=Thread, thread=thread, message=message)
     store_attachments(message=message, files=attachments)
     return message
@@ -170,11 +217,17 @@ def add_operator_reply(*, thread: Thread, author: Operator, text: str) -> Messag
         raise vault.AccessDenied(thread.envelope_id)
     if is_thread_gone(thread):
         raise ThreadGone
-    message = Message.objects.create(thread=thread, envelope=_reply_envelope(thread),
-                                     direction=Direction.FROM_OPERATOR, author=author, body=text)
+    message = Message.objects.create(
+        thread=thread,
+        envelope=_reply_envelope(thread),
+        direction=Direction.FROM_OPERATOR,
+        author=author,
+        body=text,
+    )
     Thread.objects.filter(pk=thread.pk).update(last_operator_reply_at=message.created_at)
-    record_event(AuditAction.RECORD_CREATED, actor=author, target=message,
-                 details={"thread": thread.pk})
+    record_event(
+        AuditAction.RECORD_CREATED, actor=author, target=message, details={"thread": thread.pk}
+    )
     return message
 
 
@@ -183,15 +236,19 @@ def _reply_envelope(thread: Thread) -> vault.Envelope:
     may later drop); a thread without a mailbox envelope keeps replies in its one envelope."""
     if thread.mailbox_envelope_id is None:
         return thread.envelope
-    return vault.create_envelope(purpose=vault.Purpose.REPORT,
-                                 parents=[thread.envelope_id, thread.mailbox_envelope_id])
+    return vault.create_envelope(
+        purpose=vault.Purpose.REPORT, parents=[thread.envelope_id, thread.mailbox_envelope_id]
+    )
 
 
 def _erasable_replies(thread: Thread, *, up_to_message_id: int) -> list[Message]:
-    return list(thread.messages.filter(
-        direction=Direction.FROM_OPERATOR, pk__lte=up_to_message_id,
-        erased_from_mailbox_at__isnull=True,
-    ).exclude(envelope_id__in=[thread.envelope_id, thread.receipt_envelope_id]))
+    return list(
+        thread.messages.filter(
+            direction=Direction.FROM_OPERATOR,
+            pk__lte=up_to_message_id,
+            erased_from_mailbox_at__isnull=True,
+        ).exclude(envelope_id__in=[thread.envelope_id, thread.receipt_envelope_id])
+    )
 
 
 @transaction.atomic
@@ -203,22 +260,33 @@ def erase_read_replies(*, thread: Thread, up_to_message_id: int) -> int:
     replies = _erasable_replies(thread, up_to_message_id=up_to_message_id)
     now = timezone.now()
     for reply in replies:
-        vault.drop_parent_grant(reply.envelope_id, parent_id=thread.receipt_envelope_id,
-                                actor=None)
+        vault.drop_parent_grant(reply.envelope_id, parent_id=thread.receipt_envelope_id, actor=None)
         vault.current_keyring().forget(reply.envelope_id)
     Message.objects.filter(pk__in=[reply.pk for reply in replies]).update(
-        erased_from_mailbox_at=now)
-    record_event(AuditAction.RECORD_CHANGED, target=thread,
-                 details={"change": "replies_erased_from_mailbox", "count": len(replies)})
+        erased_from_mailbox_at=now
+    )
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        target=thread,
+        details={"change": "replies_erased_from_mailbox", "count": len(replies)},
+    )
     return len(replies)
 
 
 def messages_of(thread: Thread) -> list[Message]:
     """Every message of the thread, as the hotline reads it (their keys opened together)."""
-    messages = list(thread.messages.order_by("created_at", "pk").select_related("author")
-                    .prefetch_related("attachments"))
-    vault.preload([thread.envelope_id, thread.receipt_envelope_id,
-                   *(message.envelope_id for message in messages)])
+    messages = list(
+        thread.messages.order_by("created_at", "pk")
+        .select_related("author")
+        .prefetch_related("attachments")
+    )
+    vault.preload(
+        [
+            thread.envelope_id,
+            thread.receipt_envelope_id,
+            *(message.envelope_id for message in messages),
+        ]
+    )
     return messages
 
 

@@ -97,11 +97,15 @@ def see_other(url: str) -> HttpResponse:
 
 def _page(request: HttpRequest, template: str, context: Mapping[str, Any]) -> HttpResponse:
     other = "en" if get_language() == "ru" else "ru"
-    return render(request, template, {
-        **context,
-        "other_language_url": translate_url(request.path, other),
-        "other_language_name": dict(settings.LANGUAGES)[other],
-    })
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "other_language_url": translate_url(request.path, other),
+            "other_language_name": dict(settings.LANGUAGES)[other],
+        },
+    )
 
 
 def _errors_of(form: Any) -> dict[str, list[str]]:
@@ -112,8 +116,14 @@ def _errors_of(form: Any) -> dict[str, list[str]]:
     return errors
 
 
-def _refuse(request: HttpRequest, name: str, url_name: str, *, values: Mapping[str, Any],
-            errors: Mapping[str, list[str]]) -> HttpResponse:
+def _refuse(
+    request: HttpRequest,
+    name: str,
+    url_name: str,
+    *,
+    values: Mapping[str, Any],
+    errors: Mapping[str, list[str]],
+) -> HttpResponse:
     stash(request, name, {"values": dict(values), "errors": dict(errors)})
     return see_other(reverse(url_name))
 
@@ -129,14 +139,17 @@ def _too_large(request: HttpRequest) -> bool:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return True
-    limit = min(settings.INTAKE_MAX_ATTACHMENT_BYTES + FORM_OVERHEAD_BYTES,
-                settings.FILE_UPLOAD_MAX_MEMORY_SIZE)
+    limit = min(
+        settings.INTAKE_MAX_ATTACHMENT_BYTES + FORM_OVERHEAD_BYTES,
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE,
+    )
     return declared > limit
 
 
 def _files_too_large_message() -> str:
     return _("The files are too large together: at most %(limit)s MB.") % {
-        "limit": f"{settings.INTAKE_MAX_ATTACHMENT_BYTES / 1_048_576:.1f}"}
+        "limit": f"{settings.INTAKE_MAX_ATTACHMENT_BYTES / 1_048_576:.1f}"
+    }
 
 
 def _busy_message() -> str:
@@ -145,11 +158,14 @@ def _busy_message() -> str:
 
 def _rate_limited_message(scope: abuse.Scope) -> str:
     if scope.is_the_senders_own:
-        return _("Too many attempts from your connection in the last hour. Please wait and "
-                 "try again later.")
+        return _(
+            "Too many attempts from your connection in the last hour. Please wait and "
+            "try again later."
+        )
     # A budget many people share was used up (behind Tor, or everyone at once): not their doing.
-    return _("The hotline is receiving very many requests right now. Please try again in a "
-             "few minutes.")
+    return _(
+        "The hotline is receiving very many requests right now. Please try again in a few minutes."
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -159,19 +175,30 @@ def report(request: HttpRequest) -> HttpResponse:
         try:
             return _receive_report(request)
         except OperationalError:  # the database stayed locked or unreachable: nothing stored
-            return _refuse(request, "report", "intake:report",
-                           values=_values(request, REPORT_FIELDS),
-                           errors={"form": [_busy_message()]})
+            return _refuse(
+                request,
+                "report",
+                "intake:report",
+                values=_values(request, REPORT_FIELDS),
+                errors={"form": [_busy_message()]},
+            )
     receipt_shown = _show_receipt(request)
     if receipt_shown is not None:
         return receipt_shown
     stashed = pop_stash(request, "report")
-    return _page(request, "intake/report.html", {
-        "form_token": new_form_token(), "values": stashed.get("values", {}),
-        "errors": stashed.get("errors", {}), "urgencies": Urgency.choices,
-        "reporter_kinds": ReporterKind.choices, "max_files": MAX_FILES,
-        "max_megabytes": settings.INTAKE_MAX_ATTACHMENT_BYTES // 1_048_576,
-    })
+    return _page(
+        request,
+        "intake/report.html",
+        {
+            "form_token": new_form_token(),
+            "values": stashed.get("values", {}),
+            "errors": stashed.get("errors", {}),
+            "urgencies": Urgency.choices,
+            "reporter_kinds": ReporterKind.choices,
+            "max_files": MAX_FILES,
+            "max_megabytes": settings.INTAKE_MAX_ATTACHMENT_BYTES // 1_048_576,
+        },
+    )
 
 
 def _receive_report(request: HttpRequest) -> HttpResponse:
@@ -195,9 +222,14 @@ def _receive_report(request: HttpRequest) -> HttpResponse:
         return refuse({"attachments": [str(error)]})
     with suppress(DuplicateSubmission):  # the first sending made the report; its receipt follows
         services.submit_report(
-            body=form.cleaned_data["body"], reporter_kind=form.cleaned_data["reporter_kind"],
-            urgency=form.cleaned_data["urgency"], contact_instructions=form.cleaned_data["contact"],
-            attachments=files, form_nonce=form.nonce, receipt_wrapping_key=key)
+            body=form.cleaned_data["body"],
+            reporter_kind=form.cleaned_data["reporter_kind"],
+            urgency=form.cleaned_data["urgency"],
+            contact_instructions=form.cleaned_data["contact"],
+            attachments=files,
+            form_nonce=form.nonce,
+            receipt_wrapping_key=key,
+        )
     # The receipt is shown at the first page's own address: the browser's history gets no
     # address or title that says a report was made (docs/intake.md, "What history keeps").
     stash(request, RECEIPT_STASH, {"reference": services.form_digest(form.nonce)})
@@ -217,20 +249,28 @@ def _show_receipt(request: HttpRequest) -> HttpResponse | None:
     receipt: str | None = None
     key = browser_key(request)
     if isinstance(pending.get("reference"), str) and key is not None:
-        receipt = services.take_pending_receipt(form_reference=pending["reference"],
-                                                receipt_wrapping_key=key)
+        receipt = services.take_pending_receipt(
+            form_reference=pending["reference"], receipt_wrapping_key=key
+        )
     elif _may_show_again(pending, language):
         receipt = str(pending["receipt"])
     if receipt is not None:
-        stash(request, RECEIPT_STASH, {"receipt": receipt, "language": language,
-                                       "shown_at": int(time.time())})
+        stash(
+            request,
+            RECEIPT_STASH,
+            {"receipt": receipt, "language": language, "shown_at": int(time.time())},
+        )
     return _page(request, "intake/receipt.html", {"receipt": receipt})
 
 
 def _may_show_again(pending: Mapping[str, Any], language: str) -> bool:
     shown_at = pending.get("shown_at")
-    return (isinstance(pending.get("receipt"), str) and pending.get("language") != language
-            and isinstance(shown_at, int) and time.time() - shown_at < RECEIPT_SWITCH_SECONDS)
+    return (
+        isinstance(pending.get("receipt"), str)
+        and pending.get("language") != language
+        and isinstance(shown_at, int)
+        and time.time() - shown_at < RECEIPT_SWITCH_SECONDS
+    )
 
 
 @require_GET
@@ -238,8 +278,11 @@ def _may_show_again(pending: Mapping[str, Any], language: str) -> bool:
 def mailbox(request: HttpRequest) -> HttpResponse:
     stashed = pop_stash(request, "mailbox")
     thread = mailbox_thread(request)
-    context = {"errors": stashed.get("errors", {}), "values": stashed.get("values", {}),
-               "notice": stashed.get("notice", "")}
+    context = {
+        "errors": stashed.get("errors", {}),
+        "values": stashed.get("values", {}),
+        "notice": stashed.get("notice", ""),
+    }
     if thread is not None and services.is_thread_gone(thread):
         forget_mailbox(request)
         context["errors"] = {"receipt": [str(ThreadGone())]}
@@ -247,14 +290,22 @@ def mailbox(request: HttpRequest) -> HttpResponse:
     if thread is None:
         return _page(request, "intake/mailbox_open.html", context)
     thread_messages = services.mailbox_messages_of(thread)
-    replies = [message.pk for message in thread_messages
-               if message.direction == Direction.FROM_OPERATOR]
-    return _page(request, "intake/mailbox.html", {
-        **context, "thread": thread, "thread_messages": thread_messages,
-        "last_reply_id": max(replies) if replies and thread.can_erase_replies else None,
-        "form_token": new_form_token(), "max_files": MAX_FILES,
-        "max_megabytes": settings.INTAKE_MAX_ATTACHMENT_BYTES // 1_048_576,
-    })
+    replies = [
+        message.pk for message in thread_messages if message.direction == Direction.FROM_OPERATOR
+    ]
+    return _page(
+        request,
+        "intake/mailbox.html",
+        {
+            **context,
+            "thread": thread,
+            "thread_messages": thread_messages,
+            "last_reply_id": max(replies) if replies and thread.can_erase_replies else None,
+            "form_token": new_form_token(),
+            "max_files": MAX_FILES,
+            "max_megabytes": settings.INTAKE_MAX_ATTACHMENT_BYTES // 1_048_576,
+        },
+    )
 
 
 @require_POST
@@ -263,14 +314,16 @@ def mailbox_open(request: HttpRequest) -> HttpResponse:
     try:
         return _open_mailbox(request)
     except OperationalError:
-        return _refuse(request, "mailbox", "intake:mailbox", values={},
-                       errors={"receipt": [_busy_message()]})
+        return _refuse(
+            request, "mailbox", "intake:mailbox", values={}, errors={"receipt": [_busy_message()]}
+        )
 
 
 def _open_mailbox(request: HttpRequest) -> HttpResponse:
     def refuse(message: str) -> HttpResponse:
-        return _refuse(request, "mailbox", "intake:mailbox", values={},
-                       errors={"receipt": [message]})
+        return _refuse(
+            request, "mailbox", "intake:mailbox", values={}, errors={"receipt": [message]}
+        )
 
     refused_by = abuse.refusal(request, "mailbox")
     if refused_by is not None:
@@ -295,12 +348,18 @@ def mailbox_write(request: HttpRequest) -> HttpResponse:
     try:
         return _write_in_mailbox(request)
     except OperationalError:
-        return _refuse(request, "mailbox", "intake:mailbox",
-                       values=_values(request, ("body",)), errors={"form": [_busy_message()]})
+        return _refuse(
+            request,
+            "mailbox",
+            "intake:mailbox",
+            values=_values(request, ("body",)),
+            errors={"form": [_busy_message()]},
+        )
     except ThreadGone as error:  # nothing was stored: say so, and close the mailbox
         forget_mailbox(request)
-        return _refuse(request, "mailbox", "intake:mailbox", values={},
-                       errors={"receipt": [str(error)]})
+        return _refuse(
+            request, "mailbox", "intake:mailbox", values={}, errors={"receipt": [str(error)]}
+        )
 
 
 def _write_in_mailbox(request: HttpRequest) -> HttpResponse:
@@ -325,8 +384,9 @@ def _write_in_mailbox(request: HttpRequest) -> HttpResponse:
     except AttachmentRejected as error:
         return refuse({"attachments": [str(error)]})
     with suppress(DuplicateSubmission):  # the first sending stored it
-        services.add_reporter_message(thread=thread, text=form.cleaned_data["body"],
-                                      attachments=files, form_nonce=form.nonce)
+        services.add_reporter_message(
+            thread=thread, text=form.cleaned_data["body"], attachments=files, form_nonce=form.nonce
+        )
     stash(request, "mailbox", {"notice": "sent"})
     return see_other(reverse("intake:mailbox"))
 
@@ -337,17 +397,28 @@ def mailbox_erase(request: HttpRequest) -> HttpResponse:
     """Erase the replies the reporter has read from what their receipt opens."""
     thread = mailbox_thread(request)
     if thread is None:
-        return _refuse(request, "mailbox", "intake:mailbox", values={}, errors={
-            "receipt": [_("Your mailbox was closed. Enter your receipt again.")]})
+        return _refuse(
+            request,
+            "mailbox",
+            "intake:mailbox",
+            values={},
+            errors={"receipt": [_("Your mailbox was closed. Enter your receipt again.")]},
+        )
     form = EraseRepliesForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, "mailbox", "intake:mailbox", values={},
-                       errors={"form": [_("Nothing was erased. Please try again.")]})
+        return _refuse(
+            request,
+            "mailbox",
+            "intake:mailbox",
+            values={},
+            errors={"form": [_("Nothing was erased. Please try again.")]},
+        )
     try:
         services.erase_read_replies(thread=thread, up_to_message_id=form.cleaned_data["up_to"])
     except RepliesNotErasable as error:
-        return _refuse(request, "mailbox", "intake:mailbox", values={},
-                       errors={"form": [str(error)]})
+        return _refuse(
+            request, "mailbox", "intake:mailbox", values={}, errors={"form": [str(error)]}
+        )
     stash(request, "mailbox", {"notice": "erased"})
     return see_other(reverse("intake:mailbox"))
 

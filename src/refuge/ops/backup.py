@@ -93,9 +93,14 @@ def _media_files() -> list[dict[str, str]]:
     root = Path(settings.MEDIA_ROOT)
     if not root.exists():
         return []
-    return [{"path": path.relative_to(root).as_posix(),
-             "data": base64.b64encode(path.read_bytes()).decode()}
-            for path in sorted(root.rglob("*")) if path.is_file()]
+    return [
+        {
+            "path": path.relative_to(root).as_posix(),
+            "data": base64.b64encode(path.read_bytes()).decode(),
+        }
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    ]
 
 
 def _applied_migrations() -> list[list[str]]:
@@ -104,15 +109,22 @@ def _applied_migrations() -> list[list[str]]:
 
 def create_backup(*, passphrase: str) -> bytes:
     """Return the encrypted backup of the whole installation (database and files)."""
-    record_event(AuditAction.EXPORT, target_type="installation", target_id="backup",
-                 details={"kind": "backup"})
+    record_event(
+        AuditAction.EXPORT,
+        target_type="installation",
+        target_id="backup",
+        details={"kind": "backup"},
+    )
     with transaction.atomic():  # one consistent snapshot of every table
-        payload = {"format": FORMAT, "created_at": timezone.now().isoformat(),
-                   "migrations": _applied_migrations(), "database": _serialise_database(),
-                   "files": _media_files()}
+        payload = {
+            "format": FORMAT,
+            "created_at": timezone.now().isoformat(),
+            "migrations": _applied_migrations(),
+            "database": _serialise_database(),
+            "files": _media_files(),
+        }
     compressed = zlib.compress(json.dumps(payload).encode(), level=6)
-    return vault.seal_backup(compressed, passphrase=passphrase,
-                             installation_id=installation_id())
+    return vault.seal_backup(compressed, passphrase=passphrase, installation_id=installation_id())
 
 
 def _decode(blob: bytes, passphrase: str) -> dict[str, Any]:
@@ -128,14 +140,23 @@ def _decode(blob: bytes, passphrase: str) -> dict[str, Any]:
 
 def _check_target(payload: dict[str, Any], *, force: bool) -> None:
     missing = {tuple(pair) for pair in payload["migrations"]} - {
-        tuple(pair) for pair in _applied_migrations()}
+        tuple(pair) for pair in _applied_migrations()
+    }
     if missing:
-        raise RestoreRefused(_("This installation's database schema is older than the "
-                               "backup's. Upgrade Refuge first, then restore."))
+        raise RestoreRefused(
+            _(
+                "This installation's database schema is older than the "
+                "backup's. Upgrade Refuge first, then restore."
+            )
+        )
     in_use = [label for label in IN_USE_MODELS if apps.get_model(label)._base_manager.exists()]
     if in_use and not force:
-        raise RestoreRefused(_("This installation already holds data; restore only into an "
-                               "empty installation (or pass --force to replace everything)."))
+        raise RestoreRefused(
+            _(
+                "This installation already holds data; restore only into an "
+                "empty installation (or pass --force to replace everything)."
+            )
+        )
     for entry in payload["files"]:
         path = PurePosixPath(entry["path"])
         if path.is_absolute() or ".." in path.parts:
@@ -144,8 +165,11 @@ def _check_target(payload: dict[str, Any], *, force: bool) -> None:
 
 def _load_database(serialised: str) -> int:
     count = 0
-    replaced = [m for m in apps.get_models(include_auto_created=True)
-                if m._meta.label_lower not in REBUILT_BY_MIGRATE]
+    replaced = [
+        m
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.label_lower not in REBUILT_BY_MIGRATE
+    ]
     # Foreign keys are DEFERRABLE INITIALLY DEFERRED on both databases: the order of deletes
     # and inserts inside this one transaction does not matter; they are checked at commit.
     # Sessions are emptied too: a restored installation starts with nobody logged in.
@@ -154,8 +178,9 @@ def _load_database(serialised: str) -> int:
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a model's own table name
     deferred = []
-    for deserialised in serializers.deserialize("python", json.loads(serialised),
-                                                handle_forward_references=True):
+    for deserialised in serializers.deserialize(
+        "python", json.loads(serialised), handle_forward_references=True
+    ):
         deserialised.save()
         if deserialised.deferred_fields:
             deferred.append(deserialised)
@@ -188,8 +213,13 @@ def restore_backup(blob: bytes, *, passphrase: str, force: bool = False) -> Rest
     _check_target(payload, force=force)
     with transaction.atomic():
         count = _load_database(payload["database"])
-        record_event(AuditAction.RECORD_CREATED, target_type="installation",
-                     target_id="restore", details={"kind": "restore", "objects": count})
+        record_event(
+            AuditAction.RECORD_CREATED,
+            target_type="installation",
+            target_id="restore",
+            details={"kind": "restore", "objects": count},
+        )
     _write_files(payload["files"])
-    return RestoreSummary(objects=count, files=len(payload["files"]),
-                          created_at=str(payload["created_at"]))
+    return RestoreSummary(
+        objects=count, files=len(payload["files"]), created_at=str(payload["created_at"])
+    )

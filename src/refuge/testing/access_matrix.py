@@ -55,8 +55,10 @@ ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 # Coordinator last: the only role whose allowed actions may end other sessions.
 VISITORS: tuple[str, ...] = (ANONYMOUS, *sorted(ROLES, key=lambda r: r == Role.COORDINATOR))
 UNKNOWN_VALUES: dict[str, Any] = {
-    "IntConverter": 987_654_321, "UUIDConverter": uuid.UUID(int=12345),
-    "StringConverter": "unknown-object", "SlugConverter": "unknown-object",
+    "IntConverter": 987_654_321,
+    "UUIDConverter": uuid.UUID(int=12345),
+    "StringConverter": "unknown-object",
+    "SlugConverter": "unknown-object",
     "PathConverter": "unknown/object",
 }
 
@@ -75,8 +77,13 @@ class Expect:
             raise ValueError(f"no expected status for {sorted(missing)}")
 
 
-def console(allowed: Iterable[Role] | None = None, *, method: str = "get", ok: int = 200,
-            data: Mapping[str, str] | None = None) -> Expect:
+def console(
+    allowed: Iterable[Role] | None = None,
+    *,
+    method: str = "get",
+    ok: int = 200,
+    data: Mapping[str, str] | None = None,
+) -> Expect:
     """A console page: 302 to login when anonymous, `ok` for allowed roles (all when None),
     403 for the other roles."""
     allowed_values = set(ROLES) if allowed is None else {Role(role).value for role in allowed}
@@ -85,14 +92,16 @@ def console(allowed: Iterable[Role] | None = None, *, method: str = "get", ok: i
     return Expect(statuses, method=method, data=dict(data or {}))
 
 
-def public(status: int = 200, *, method: str = "get",
-           data: Mapping[str, str] | None = None) -> Expect:
+def public(
+    status: int = 200, *, method: str = "get", data: Mapping[str, str] | None = None
+) -> Expect:
     """The same answer for everyone (a public page, a health check)."""
     return Expect(dict.fromkeys(VISITORS, status), method=method, data=dict(data or {}))
 
 
-def custom(*, anonymous: int, method: str = "get", data: Mapping[str, str] | None = None,
-           **roles: int) -> Expect:
+def custom(
+    *, anonymous: int, method: str = "get", data: Mapping[str, str] | None = None, **roles: int
+) -> Expect:
     return Expect({ANONYMOUS: anonymous, **roles}, method=method, data=dict(data or {}))
 
 
@@ -106,8 +115,7 @@ class Effect:
     route that takes a POST and writes nothing (a filter form).
     """
 
-    data: Mapping[str, Any] | Callable[[World], Mapping[str, Any]] = field(
-        default_factory=dict)
+    data: Mapping[str, Any] | Callable[[World], Mapping[str, Any]] = field(default_factory=dict)
     by: str | None = None
     # URL parameters taken from other world values (e.g. {"referral_id": "open_referral_id"}):
     # an object the change applies to when the table's one does not allow it (decided).
@@ -164,9 +172,12 @@ class Route:
     description: str
 
 
-def iter_routes(resolver: URLResolver | None = None, namespace: str = "",
-                converters: Mapping[str, Any] | None = None,
-                prefix: str = "") -> Iterator[Route]:
+def iter_routes(
+    resolver: URLResolver | None = None,
+    namespace: str = "",
+    converters: Mapping[str, Any] | None = None,
+    prefix: str = "",
+) -> Iterator[Route]:
     """Every URL pattern of the URL conf, recursively (i18n patterns included)."""
     resolver = resolver or get_resolver()
     inherited = dict(converters or {})
@@ -230,10 +241,16 @@ def collect_effects() -> dict[str, Effect]:
 
 # Tables a refused request may legitimately write: the audit log (refusals are audited),
 # sessions, and counters of logins and anonymous forms.
-SNAPSHOT_EXCLUDED = frozenset({
-    "audit.AuditEvent", "audit.AuditHead", "sessions.Session", "accounts.LoginFailure",
-    "intake.RateCounter", "intake.SpentFormToken",
-})
+SNAPSHOT_EXCLUDED = frozenset(
+    {
+        "audit.AuditEvent",
+        "audit.AuditHead",
+        "sessions.Session",
+        "accounts.LoginFailure",
+        "intake.RateCounter",
+        "intake.SpentFormToken",
+    }
+)
 
 
 def _row_text(value: Any) -> str:
@@ -259,10 +276,12 @@ def snapshot() -> dict[str, tuple[int, str]]:
     return tables
 
 
-def changed_tables(before: Mapping[str, tuple[int, str]],
-                   after: Mapping[str, tuple[int, str]]) -> list[str]:
-    return sorted(label for label in set(before) | set(after)
-                  if before.get(label) != after.get(label))
+def changed_tables(
+    before: Mapping[str, tuple[int, str]], after: Mapping[str, tuple[int, str]]
+) -> list[str]:
+    return sorted(
+        label for label in set(before) | set(after) if before.get(label) != after.get(label)
+    )
 
 
 def collect_id_swaps() -> list[IdSwap]:
@@ -270,5 +289,7 @@ def collect_id_swaps() -> list[IdSwap]:
 
 
 def unknown_kwargs(route: Route) -> dict[str, Any]:
-    return {name: UNKNOWN_VALUES.get(type(converter).__name__, "unknown")
-            for name, converter in route.converters.items()}
+    return {
+        name: UNKNOWN_VALUES.get(type(converter).__name__, "unknown")
+        for name, converter in route.converters.items()
+    }

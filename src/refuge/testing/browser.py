@@ -10,8 +10,14 @@ CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright's own browser dow
 # How long a page may take to answer before a browser test fails: generous, because CI runs on
 # a shared two-core machine that is sometimes overloaded; a real hang still fails.
 BROWSER_TIMEOUT_MS = 90_000
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @contextlib.contextmanager

@@ -30,11 +30,17 @@ def enrol_test_device(operator: Operator) -> None:
     totp.enrol(operator, seed=test_seed(operator), name="test", confirmed=True)
 
 
-def make_operator(username: str, role: Role = Role.OPERATOR, *, intake: bool = False,
-                  password: str = TEST_PASSWORD) -> Operator:
+def make_operator(
+    username: str,
+    role: Role = Role.OPERATOR,
+    *,
+    intake: bool = False,
+    password: str = TEST_PASSWORD,
+) -> Operator:
     """An operator with a keypair and a confirmed TOTP device."""
-    operator = create_operator(created_by=None, username=username, role=role,
-                               password=password, on_intake_duty=intake)
+    operator = create_operator(
+        created_by=None, username=username, role=role, password=password, on_intake_duty=intake
+    )
     enrol_test_device(operator)
     return operator
 
@@ -74,5 +80,6 @@ def set_duress_password(operator: Operator, duress_password: str) -> None:
     from refuge.vault.keyring import activated
 
     with activated(keyring_for(operator)):
-        duress.set_duress_password(operator=operator, current_password=TEST_PASSWORD,
-                                   duress_password=duress_password)
+        duress.set_duress_password(
+            operator=operator, current_password=TEST_PASSWORD, duress_password=duress_password
+        )

@@ -45,14 +45,20 @@ class BackupFormatError(BackupError):
 
 class BackupVersionError(BackupError):
     def __init__(self, version: int) -> None:
-        super().__init__(_("This backup has format %(version)d, which this version of Refuge "
-                           "cannot read.") % {"version": version})
+        super().__init__(
+            _("This backup has format %(version)d, which this version of Refuge cannot read.")
+            % {"version": version}
+        )
 
 
 class BackupOtherInstallation(BackupError):
     def __init__(self) -> None:
-        super().__init__(_("This backup belongs to another installation (its secret key "
-                           "differs). Restore it where REFUGE_SECRET_KEY is the original one."))
+        super().__init__(
+            _(
+                "This backup belongs to another installation (its secret key "
+                "differs). Restore it where REFUGE_SECRET_KEY is the original one."
+            )
+        )
 
 
 class BackupWrongPassphrase(BackupError):
@@ -69,8 +75,9 @@ class BackupHeader:
     salt: bytes
 
     def pack(self) -> bytes:
-        return _HEADER.pack(MAGIC, self.version, self.installation_id, self.memory_kib,
-                            self.iterations, self.salt)
+        return _HEADER.pack(
+            MAGIC, self.version, self.installation_id, self.memory_kib, self.iterations, self.salt
+        )
 
 
 def read_header(blob: bytes) -> BackupHeader:
@@ -89,8 +96,9 @@ def read_header(blob: bytes) -> BackupHeader:
 
 def backup_key(passphrase: str, header: BackupHeader) -> bytes:
     """Argon2id of the passphrase with the header's salt and cost."""
-    return crypto.derive_key(passphrase.encode(), header.salt,
-                             memory_kib=header.memory_kib, iterations=header.iterations)
+    return crypto.derive_key(
+        passphrase.encode(), header.salt, memory_kib=header.memory_kib, iterations=header.iterations
+    )
 
 
 def seal_backup(payload: bytes, *, passphrase: str, installation_id: bytes) -> bytes:
@@ -98,13 +106,16 @@ def seal_backup(payload: bytes, *, passphrase: str, installation_id: bytes) -> b
     if len(installation_id) != INSTALLATION_ID_BYTES:
         raise ValueError("installation id must be 16 bytes")
     header = BackupHeader(
-        version=VERSION, installation_id=installation_id,
+        version=VERSION,
+        installation_id=installation_id,
         memory_kib=min(settings.VAULT_KDF_MEMORY_KIB * BACKUP_MEMORY_FACTOR, MAX_MEMORY_KIB),
-        iterations=settings.VAULT_KDF_ITERATIONS, salt=crypto.random_salt(),
+        iterations=settings.VAULT_KDF_ITERATIONS,
+        salt=crypto.random_salt(),
     )
     packed = header.pack()
-    return packed + crypto.aead_encrypt(backup_key(passphrase, header), payload,
-                                        associated_data=packed)
+    return packed + crypto.aead_encrypt(
+        backup_key(passphrase, header), payload, associated_data=packed
+    )
 
 
 def open_backup(blob: bytes, *, passphrase: str, installation_id: bytes) -> bytes:
@@ -114,7 +125,8 @@ def open_backup(blob: bytes, *, passphrase: str, installation_id: bytes) -> byte
         raise BackupOtherInstallation
     packed = blob[:HEADER_BYTES]
     try:
-        return crypto.aead_decrypt(backup_key(passphrase, header), blob[HEADER_BYTES:],
-                                   associated_data=packed)
+        return crypto.aead_decrypt(
+            backup_key(passphrase, header), blob[HEADER_BYTES:], associated_data=packed
+        )
     except crypto.DecryptionError as error:
         raise BackupWrongPassphrase from error

@@ -61,7 +61,9 @@ class IndexKind(enum.StrEnum):
 
 
 _NORMALISERS: dict[IndexKind, Callable[[str], str]] = {
-    IndexKind.PHONE: normalise_phone, IndexKind.NAME: fold_name, IndexKind.HANDLE: fold_handle,
+    IndexKind.PHONE: normalise_phone,
+    IndexKind.NAME: fold_name,
+    IndexKind.HANDLE: fold_handle,
 }
 
 
@@ -104,8 +106,9 @@ def compute_index(index_key: IndexKey, kind: IndexKind, normalised: str) -> str:
     message = f"refuge-blind-index:{kind}\x00{normalised}".encode()
     if index_key.scheme == IndexScheme.HMAC_SHA256:
         return crypto.keyed_hash(index_key.key, message)
-    return crypto.slow_keyed_hash(index_key.key, message, memory_kib=index_key.memory_kib,
-                                  iterations=index_key.iterations)
+    return crypto.slow_keyed_hash(
+        index_key.key, message, memory_kib=index_key.memory_kib, iterations=index_key.iterations
+    )
 
 
 def configured_parameters() -> tuple[int, int]:
@@ -115,18 +118,25 @@ def configured_parameters() -> tuple[int, int]:
     """
     memory_kib = settings.VAULT_BLIND_INDEX_MEMORY_KIB
     iterations = settings.VAULT_BLIND_INDEX_ITERATIONS
-    too_cheap = (memory_kib < MINIMUM_INDEX_MEMORY_KIB
-                 or memory_kib * iterations < MINIMUM_INDEX_COST)
+    too_cheap = (
+        memory_kib < MINIMUM_INDEX_MEMORY_KIB or memory_kib * iterations < MINIMUM_INDEX_COST
+    )
     if too_cheap and not settings.VAULT_ALLOW_WEAK_KDF:
         raise ImproperlyConfigured(
             "REFUGE_BLIND_INDEX_MEMORY_KIB / REFUGE_BLIND_INDEX_ITERATIONS are below the "
-            "minimum cost of a blind index.")
+            "minimum cost of a blind index."
+        )
     return memory_kib, iterations
 
 
 def index_key_of(row: BlindIndexKey, key: bytes) -> IndexKey:
-    return IndexKey(envelope_id=row.envelope_id, key=key, scheme=IndexScheme(row.scheme),
-                    memory_kib=row.memory_kib, iterations=row.iterations)
+    return IndexKey(
+        envelope_id=row.envelope_id,
+        key=key,
+        scheme=IndexScheme(row.scheme),
+        memory_kib=row.memory_kib,
+        iterations=row.iterations,
+    )
 
 
 def _index_key(keyring: Keyring) -> IndexKey:
@@ -158,8 +168,12 @@ def _index_key_row(keyring: Keyring) -> BlindIndexKey:
         with transaction.atomic():
             envelope = create_envelope(purpose=Purpose.BLIND_INDEX, readers=readers)
             return BlindIndexKey.objects.create(
-                name="default", envelope=envelope, scheme=IndexScheme.ARGON2ID,
-                memory_kib=memory_kib, iterations=iterations)
+                name="default",
+                envelope=envelope,
+                scheme=IndexScheme.ARGON2ID,
+                memory_kib=memory_kib,
+                iterations=iterations,
+            )
     except IntegrityError:  # another request created it first: use theirs
         return BlindIndexKey.objects.get(name="default")
 
@@ -184,21 +198,34 @@ def entitled_operators() -> list[OperatorLike]:
 @transaction.atomic
 def _sync_grants(envelope_id: uuid.UUID, data_key: bytes, *, actor_id: int | None) -> None:
     entitled = {operator.pk for operator in entitled_operators()}
-    granted = set(Grant.objects.filter(envelope_id=envelope_id, kind=GrantKind.OPERATOR)
-                  .values_list("operator_id", flat=True))
+    granted = set(
+        Grant.objects.filter(envelope_id=envelope_id, kind=GrantKind.OPERATOR).values_list(
+            "operator_id", flat=True
+        )
+    )
     for key in OperatorKey.objects.filter(operator_id__in=entitled - granted):
-        Grant.objects.create(envelope_id=envelope_id, kind=GrantKind.OPERATOR,
-                             operator_id=key.operator_id,
-                             sealed_key=crypto.seal_to(bytes(key.public_key), data_key))
-        record_event(AuditAction.GRANT_ADDED, target_type="vault.Envelope",
-                     target_id=str(envelope_id),
-                     details={"reader": key.operator_id, "by": actor_id, "index_key": True})
+        Grant.objects.create(
+            envelope_id=envelope_id,
+            kind=GrantKind.OPERATOR,
+            operator_id=key.operator_id,
+            sealed_key=crypto.seal_to(bytes(key.public_key), data_key),
+        )
+        record_event(
+            AuditAction.GRANT_ADDED,
+            target_type="vault.Envelope",
+            target_id=str(envelope_id),
+            details={"reader": key.operator_id, "by": actor_id, "index_key": True},
+        )
     for operator_id in granted - entitled:
-        Grant.objects.filter(envelope_id=envelope_id, kind=GrantKind.OPERATOR,
-                             operator_id=operator_id).delete()
-        record_event(AuditAction.GRANT_REVOKED, target_type="vault.Envelope",
-                     target_id=str(envelope_id),
-                     details={"reader": operator_id, "by": actor_id, "index_key": True})
+        Grant.objects.filter(
+            envelope_id=envelope_id, kind=GrantKind.OPERATOR, operator_id=operator_id
+        ).delete()
+        record_event(
+            AuditAction.GRANT_REVOKED,
+            target_type="vault.Envelope",
+            target_id=str(envelope_id),
+            details={"reader": operator_id, "by": actor_id, "index_key": True},
+        )
 
 
 def sync_blind_index_grants() -> bool:
@@ -209,8 +236,11 @@ def sync_blind_index_grants() -> bool:
     """
     with contextlib.suppress(VaultLocked):
         keyring = current_keyring()
-        envelope_id = BlindIndexKey.objects.filter(name="default").values_list(
-            "envelope_id", flat=True).first()
+        envelope_id = (
+            BlindIndexKey.objects.filter(name="default")
+            .values_list("envelope_id", flat=True)
+            .first()
+        )
         if envelope_id is None:
             return False
         try:

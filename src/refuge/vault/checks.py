@@ -22,13 +22,18 @@ def blind_index_scheme(databases: Any = None, **kwargs: Any) -> list[CheckMessag
     key = BlindIndexKey.objects.filter(name="default").first()
     if key is None:
         return []
-    cheap = (key.memory_kib < MINIMUM_INDEX_MEMORY_KIB
-             or key.memory_kib * key.iterations < MINIMUM_INDEX_COST)
+    cheap = (
+        key.memory_kib < MINIMUM_INDEX_MEMORY_KIB
+        or key.memory_kib * key.iterations < MINIMUM_INDEX_COST
+    )
     if key.scheme == IndexScheme.HMAC_SHA256 or cheap:
-        return [Warning(
-            "Phone and name blind indexes are made with a cheap hash "
-            f"({key.scheme}, {key.memory_kib} KiB, t={key.iterations}): one coerced password "
-            "plus the database recovers every indexed number in hours.",
-            hint="Run `refuge reindex` with k recovery shares (docs/vault.md, Blind indexes).",
-            id="refuge.vault.W001")]
+        return [
+            Warning(
+                "Phone and name blind indexes are made with a cheap hash "
+                f"({key.scheme}, {key.memory_kib} KiB, t={key.iterations}): one coerced password "
+                "plus the database recovers every indexed number in hours.",
+                hint="Run `refuge reindex` with k recovery shares (docs/vault.md, Blind indexes).",
+                id="refuge.vault.W001",
+            )
+        ]
     return []

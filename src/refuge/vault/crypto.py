@@ -52,8 +52,15 @@ def aead_encrypt(key: bytes, plaintext: bytes, *, associated_data: bytes) -> byt
     length = len(plaintext) + _ABYTES
     output = _ffi.new("unsigned char[]", length)
     result = _lib.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        output, _ffi.NULL, plaintext, len(plaintext), associated_data, len(associated_data),
-        _ffi.NULL, nonce, key,
+        output,
+        _ffi.NULL,
+        plaintext,
+        len(plaintext),
+        associated_data,
+        len(associated_data),
+        _ffi.NULL,
+        nonce,
+        key,
     )
     if result != 0:  # pragma: no cover - libsodium documents no failure here
         raise RuntimeError("encryption failed")
@@ -68,8 +75,15 @@ def aead_decrypt(key: bytes, blob: bytes, *, associated_data: bytes) -> bytes:
     length = len(sealed) - _ABYTES
     output = _ffi.new("unsigned char[]", max(length, 1))
     result = _lib.crypto_aead_xchacha20poly1305_ietf_decrypt(
-        output, _ffi.NULL, _ffi.NULL, sealed, len(sealed), associated_data,
-        len(associated_data), nonce, key,
+        output,
+        _ffi.NULL,
+        _ffi.NULL,
+        sealed,
+        len(sealed),
+        associated_data,
+        len(associated_data),
+        nonce,
+        key,
     )
     if result != 0:
         raise DecryptionError("ciphertext did not authenticate")

@@ -26,9 +26,13 @@ def _associated_data(envelope_id: uuid.UUID, label: str) -> bytes:
 
 
 @transaction.atomic
-def create_envelope(*, purpose: Purpose, readers: Iterable[OperatorLike] = (),
-                    parents: Iterable[uuid.UUID] = (),
-                    data_key: bytes | None = None) -> Envelope:
+def create_envelope(
+    *,
+    purpose: Purpose,
+    readers: Iterable[OperatorLike] = (),
+    parents: Iterable[uuid.UUID] = (),
+    data_key: bytes | None = None,
+) -> Envelope:
     """Make a new data key, seal it to each reader, under each parent envelope's key (the
     current keyring must hold it) and to the recovery key; keep it unlocked.
 
@@ -45,7 +49,9 @@ def create_envelope(*, purpose: Purpose, readers: Iterable[OperatorLike] = (),
     recovery = RecoveryKey.objects.filter(is_active=True).first()
     if recovery is not None:
         Grant.objects.create(
-            envelope=envelope, kind=GrantKind.RECOVERY, recovery_key=recovery,
+            envelope=envelope,
+            kind=GrantKind.RECOVERY,
+            recovery_key=recovery,
             sealed_key=crypto.seal_to(bytes(recovery.public_key), data_key),
         )
     return envelope
@@ -56,7 +62,9 @@ def _seal_to_operator(envelope: Envelope, data_key: bytes, reader: OperatorLike)
     if key is None:
         return None  # an operator without a keypair (never logged in) cannot be a reader
     grant, _ = Grant.objects.update_or_create(
-        envelope=envelope, kind=GrantKind.OPERATOR, operator_id=reader.pk,
+        envelope=envelope,
+        kind=GrantKind.OPERATOR,
+        operator_id=reader.pk,
         defaults={"sealed_key": crypto.seal_to(bytes(key.public_key), data_key)},
     )
     return grant
@@ -65,24 +73,34 @@ def _seal_to_operator(envelope: Envelope, data_key: bytes, reader: OperatorLike)
 def _seal_under_parent(envelope: Envelope, data_key: bytes, parent_id: uuid.UUID) -> Grant:
     parent_key = _data_key(parent_id)
     return Grant.objects.create(
-        envelope=envelope, kind=GrantKind.ENVELOPE, parent_id=parent_id,
-        sealed_key=crypto.aead_encrypt(parent_key, data_key,
-                                       associated_data=parent_grant_label(envelope.pk, parent_id)),
+        envelope=envelope,
+        kind=GrantKind.ENVELOPE,
+        parent_id=parent_id,
+        sealed_key=crypto.aead_encrypt(
+            parent_key, data_key, associated_data=parent_grant_label(envelope.pk, parent_id)
+        ),
     )
 
 
 @transaction.atomic
-def drop_parent_grant(envelope_id: uuid.UUID, *, parent_id: uuid.UUID,
-                      actor: OperatorLike | None) -> int:
+def drop_parent_grant(
+    envelope_id: uuid.UUID, *, parent_id: uuid.UUID, actor: OperatorLike | None
+) -> int:
     """Take away the path from one parent envelope to this one (audited); other grants stay.
 
     Whoever could open this envelope only through that parent can no longer open it, nor
     anything written to it later. Returns how many grants were dropped (0 or 1).
     """
-    deleted, _ = Grant.objects.filter(envelope_id=envelope_id, kind=GrantKind.ENVELOPE,
-                                      parent_id=parent_id).delete()
-    record_event(AuditAction.GRANT_REVOKED, actor=actor, target_type="vault.Envelope",
-                 target_id=str(envelope_id), details={"parent": str(parent_id), "grants": deleted})
+    deleted, _ = Grant.objects.filter(
+        envelope_id=envelope_id, kind=GrantKind.ENVELOPE, parent_id=parent_id
+    ).delete()
+    record_event(
+        AuditAction.GRANT_REVOKED,
+        actor=actor,
+        target_type="vault.Envelope",
+        target_id=str(envelope_id),
+        details={"parent": str(parent_id), "grants": deleted},
+    )
     return deleted
 
 
@@ -102,40 +120,51 @@ def can_read(envelope_id: uuid.UUID | None) -> bool:
 def readers_of(envelope_id: uuid.UUID) -> list[int]:
     """Operator ids holding a grant for this envelope."""
     return list(
-        Grant.objects.filter(envelope_id=envelope_id, kind=GrantKind.OPERATOR)
-        .values_list("operator_id", flat=True)
+        Grant.objects.filter(envelope_id=envelope_id, kind=GrantKind.OPERATOR).values_list(
+            "operator_id", flat=True
+        )
     )
 
 
 def granted_envelopes(reader: OperatorLike) -> set[uuid.UUID]:
     """Envelopes this operator holds a grant for."""
-    return set(Grant.objects.filter(kind=GrantKind.OPERATOR, operator_id=reader.pk)
-               .values_list("envelope_id", flat=True))
+    return set(
+        Grant.objects.filter(kind=GrantKind.OPERATOR, operator_id=reader.pk).values_list(
+            "envelope_id", flat=True
+        )
+    )
 
 
-def share(envelope_id: uuid.UUID, *, reader: OperatorLike,
-          granted_by: OperatorLike | None) -> None:
+def share(envelope_id: uuid.UUID, *, reader: OperatorLike, granted_by: OperatorLike | None) -> None:
     """Seal the envelope's key to one more operator; the granter must be able to read it."""
     data_key = _data_key(envelope_id)  # before the transaction: a failure's audit row stays
     with transaction.atomic():
         envelope = Envelope.objects.get(pk=envelope_id)
         if _seal_to_operator(envelope, data_key, reader) is None:
-            raise VaultError(
-                gettext("This operator has no key yet: they must log in once first.")
-            )
-        record_event(AuditAction.GRANT_ADDED, actor=granted_by, target=envelope,
-                     details={"reader": reader.pk})
+            raise VaultError(gettext("This operator has no key yet: they must log in once first."))
+        record_event(
+            AuditAction.GRANT_ADDED,
+            actor=granted_by,
+            target=envelope,
+            details={"reader": reader.pk},
+        )
 
 
 @transaction.atomic
-def revoke(envelope_id: uuid.UUID, *, reader: OperatorLike,
-           revoked_by: OperatorLike | None) -> None:
+def revoke(
+    envelope_id: uuid.UUID, *, reader: OperatorLike, revoked_by: OperatorLike | None
+) -> None:
     """Drop one operator's grant. What they decrypted before is theirs; nothing new is."""
     deleted, _ = Grant.objects.filter(
         envelope_id=envelope_id, kind=GrantKind.OPERATOR, operator_id=reader.pk
     ).delete()
-    record_event(AuditAction.GRANT_REVOKED, actor=revoked_by, target_type="vault.Envelope",
-                 target_id=str(envelope_id), details={"reader": reader.pk, "grants": deleted})
+    record_event(
+        AuditAction.GRANT_REVOKED,
+        actor=revoked_by,
+        target_type="vault.Envelope",
+        target_id=str(envelope_id),
+        details={"reader": reader.pk, "grants": deleted},
+    )
 
 
 @transaction.atomic
@@ -145,8 +174,13 @@ def shred(envelope_id: uuid.UUID, *, actor: OperatorLike | None) -> None:
     Envelope.objects.filter(pk=envelope_id).update(shredded_at=timezone.now())
     with contextlib.suppress(VaultLocked):
         current_keyring().forget(envelope_id)
-    record_event(AuditAction.RECORD_DELETED, actor=actor, target_type="vault.Envelope",
-                 target_id=str(envelope_id), details={"shredded": True, "grants": deleted})
+    record_event(
+        AuditAction.RECORD_DELETED,
+        actor=actor,
+        target_type="vault.Envelope",
+        target_id=str(envelope_id),
+        details={"shredded": True, "grants": deleted},
+    )
     transaction.on_commit(_checkpoint_sqlite)
 
 
@@ -202,6 +236,8 @@ def decrypt_bytes(envelope_id: uuid.UUID, ciphertext: bytes, *, label: str) -> b
 def _record_failure(envelope_id: uuid.UUID, label: str, reason: str) -> None:
     keyring = current_keyring()
     record_event(
-        AuditAction.DECRYPTION_FAILED, target_type="vault.Envelope", target_id=str(envelope_id),
+        AuditAction.DECRYPTION_FAILED,
+        target_type="vault.Envelope",
+        target_id=str(envelope_id),
         details={"field": label[:64], "reason": reason, "reader": keyring.operator_id},
     )

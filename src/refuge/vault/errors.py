@@ -23,9 +23,7 @@ class UnreadableRecord(VaultError):
     """A ciphertext did not open with its key: corrupted or moved."""
 
     def __init__(self, envelope_id: object) -> None:
-        super().__init__(
-            gettext("Envelope %(id)s could not be decrypted.") % {"id": envelope_id}
-        )
+        super().__init__(gettext("Envelope %(id)s could not be decrypted.") % {"id": envelope_id})
         self.envelope_id = envelope_id
 
 

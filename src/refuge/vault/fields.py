@@ -33,7 +33,8 @@ class Unreadable(str):
 
     def __new__(cls, record_label: str, reason: str) -> Unreadable:
         text = gettext("[cannot be read: %(record)s, %(reason)s]") % {
-            "record": record_label, "reason": reason,
+            "record": record_label,
+            "reason": reason,
         }
         return super().__new__(cls, text)
 
@@ -150,7 +151,8 @@ class SealedTextField(models.BinaryField):  # type: ignore[type-arg]
         from refuge.vault import envelopes
 
         ciphertext = envelopes.encrypt_bytes(
-            self.envelope_id_of(model_instance), state.plaintext.encode("utf-8"),
+            self.envelope_id_of(model_instance),
+            state.plaintext.encode("utf-8"),
             label=self.label_of(model_instance),
         )
         opened = _Opened(state.plaintext)
@@ -165,8 +167,10 @@ class SealedTextField(models.BinaryField):  # type: ignore[type-arg]
         if isinstance(value, str):
             ciphertext = getattr(value, "ciphertext", None)  # an unchanged _Opened/Unreadable
             if ciphertext is None:
-                raise TypeError(f"{self.name} is sealed: assign text to the attribute and "
-                                "save(); it cannot be filtered on or set with update()")
+                raise TypeError(
+                    f"{self.name} is sealed: assign text to the attribute and "
+                    "save(); it cannot be filtered on or set with update()"
+                )
             value = ciphertext
         return super().get_db_prep_value(value, connection, prepared)
 
@@ -184,7 +188,7 @@ class SealedTextField(models.BinaryField):  # type: ignore[type-arg]
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and value.startswith(SERIALISED_PREFIX):
-            return base64.b64decode(value[len(SERIALISED_PREFIX):])  # loaddata: ciphertext
+            return base64.b64decode(value[len(SERIALISED_PREFIX) :])  # loaddata: ciphertext
         return value
 
     def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]

@@ -57,8 +57,9 @@ def _write_private(path: Path, data: bytes) -> None:
         os.close(directory)
 
 
-def store_bytes(area: str, name: str, *, envelope_id: uuid.UUID, content: bytes,
-                label: str) -> None:
+def store_bytes(
+    area: str, name: str, *, envelope_id: uuid.UUID, content: bytes, label: str
+) -> None:
     """Encrypt `content` under the envelope (bound to `label`) and write it as area/name."""
     ciphertext = envelopes.encrypt_bytes(envelope_id, content, label=label)
     _write_private(_path(area, name), ciphertext)
@@ -81,22 +82,33 @@ def remove_bytes(area: str, name: str) -> None:
 
 
 @transaction.atomic
-def store_file(*, envelope_id: uuid.UUID, name: str, content: bytes,
-               content_type: str = "") -> SealedFile:
+def store_file(
+    *, envelope_id: uuid.UUID, name: str, content: bytes, content_type: str = ""
+) -> SealedFile:
     """Encrypt `content` under the envelope (the current keyring must hold its key)."""
-    sealed = SealedFile(envelope_id=envelope_id, content_type=content_type[:100],
-                        size_bytes=len(content))
+    sealed = SealedFile(
+        envelope_id=envelope_id, content_type=content_type[:100], size_bytes=len(content)
+    )
     sealed.name = name
     sealed.save()
-    store_bytes(SEALED_AREA, f"{sealed.pk}.bin", envelope_id=envelope_id, content=content,
-                label=_content_label(sealed.pk))
+    store_bytes(
+        SEALED_AREA,
+        f"{sealed.pk}.bin",
+        envelope_id=envelope_id,
+        content=content,
+        label=_content_label(sealed.pk),
+    )
     return sealed
 
 
 def read_file(sealed: SealedFile) -> bytes:
     """The decrypted content; raises AccessDenied, VaultLocked or UnreadableRecord."""
-    return read_bytes(SEALED_AREA, f"{sealed.pk}.bin", envelope_id=sealed.envelope_id,
-                      label=_content_label(sealed.pk))
+    return read_bytes(
+        SEALED_AREA,
+        f"{sealed.pk}.bin",
+        envelope_id=sealed.envelope_id,
+        label=_content_label(sealed.pk),
+    )
 
 
 @transaction.atomic

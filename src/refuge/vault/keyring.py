@@ -116,8 +116,9 @@ class Keyring:
         if self.private_key is None and self.recovery_private_key is None and not self._data_keys:
             raise VaultLocked("No key is unlocked.")
         if _depth < MAX_PARENT_DEPTH:
-            parents = Grant.objects.filter(envelope_id=envelope_id, kind=GrantKind.ENVELOPE
-                                           ).values_list("parent_id", "sealed_key")
+            parents = Grant.objects.filter(
+                envelope_id=envelope_id, kind=GrantKind.ENVELOPE
+            ).values_list("parent_id", "sealed_key")
             for parent_id, sealed_key in parents:
                 try:
                     self.data_key(parent_id, _depth=_depth + 1)
@@ -128,8 +129,9 @@ class Keyring:
 
     def _open_child(self, envelope_id: uuid.UUID, parent_id: uuid.UUID, sealed: bytes) -> bytes:
         parent_key = self._data_keys[parent_id]
-        data_key = crypto.aead_decrypt(parent_key, sealed,
-                                       associated_data=parent_grant_label(envelope_id, parent_id))
+        data_key = crypto.aead_decrypt(
+            parent_key, sealed, associated_data=parent_grant_label(envelope_id, parent_id)
+        )
         self._data_keys[envelope_id] = data_key
         return data_key
 

@@ -61,8 +61,9 @@ def session_secret(request: HttpRequest, *, session_key: str, purpose: str) -> b
     if not blob or not cookie:
         return None
     try:
-        return unwrap_secret(base64.urlsafe_b64decode(cookie), base64.b64decode(blob),
-                             purpose=purpose)
+        return unwrap_secret(
+            base64.urlsafe_b64decode(cookie), base64.b64decode(blob), purpose=purpose
+        )
     except (binascii.Error, ValueError):
         return None
 
@@ -70,18 +71,25 @@ def session_secret(request: HttpRequest, *, session_key: str, purpose: str) -> b
 def secret_unlock(secret: bytes, *, purpose: str) -> SessionUnlock:
     """Wrap a secret the way a session's key is wrapped: the same sizes, the same places."""
     cookie_key = new_wrapping_key()
-    return SessionUnlock(session_blob=wrap_secret(cookie_key, secret, purpose=purpose),
-                         cookie_key=cookie_key)
+    return SessionUnlock(
+        session_blob=wrap_secret(cookie_key, secret, purpose=purpose), cookie_key=cookie_key
+    )
 
 
-def store_session_unlock(request: HttpRequest, response: HttpResponse,
-                         unlock: SessionUnlock) -> None:
+def store_session_unlock(
+    request: HttpRequest, response: HttpResponse, unlock: SessionUnlock
+) -> None:
     """Put the wrapped key in the server session and its key in a browser-session cookie."""
     request.session[SESSION_BLOB_KEY] = base64.b64encode(unlock.session_blob).decode()
     response.set_cookie(
-        COOKIE_NAME, base64.urlsafe_b64encode(unlock.cookie_key).decode(),
-        max_age=None, expires=None, httponly=True, samesite="Strict",
-        secure=request.is_secure(), path="/",
+        COOKIE_NAME,
+        base64.urlsafe_b64encode(unlock.cookie_key).decode(),
+        max_age=None,
+        expires=None,
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure(),
+        path="/",
     )
 
 

@@ -76,12 +76,16 @@ class Grant(models.Model):
     envelope = models.ForeignKey(Envelope, on_delete=models.CASCADE, related_name="grants")
     kind = models.CharField(max_length=10, choices=GrantKind.choices)
     operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="vault_grants",
     )
     recovery_key = models.ForeignKey(RecoveryKey, null=True, blank=True, on_delete=models.CASCADE)
-    parent = models.ForeignKey(Envelope, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="child_grants")
+    parent = models.ForeignKey(
+        Envelope, null=True, blank=True, on_delete=models.CASCADE, related_name="child_grants"
+    )
     # For a receipt grant: the Argon2id salt; the receipt itself is never stored.
     kdf_salt = models.BinaryField(null=True, blank=True)
     sealed_key = models.BinaryField()
@@ -90,11 +94,13 @@ class Grant(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["envelope", "operator"], condition=models.Q(kind="operator"),
+                fields=["envelope", "operator"],
+                condition=models.Q(kind="operator"),
                 name="one_operator_grant_per_envelope",
             ),
             models.UniqueConstraint(
-                fields=["envelope", "parent"], condition=models.Q(kind="envelope"),
+                fields=["envelope", "parent"],
+                condition=models.Q(kind="envelope"),
                 name="one_parent_grant_per_envelope",
             ),
         ]

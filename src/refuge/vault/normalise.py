@@ -1,4 +1,3 @@
-
 """Normalisation before blind indexing: one spelling per phone number and per name.
 
 Names are folded conservatively, so that the usual Cyrillic/Latin spellings of one name meet
@@ -18,25 +17,64 @@ DEFAULT_PHONE_REGION = "RU"
 # Russian scientific/BGN-like scheme, chosen so that the folding below meets the common Latin
 # spellings; Chechen palochka (Ӏ) and hard/soft signs are dropped.
 _CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
-    "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
-    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
-    "я": "ya", "і": "i", "ї": "i", "є": "e", "ґ": "g", "ӏ": "", "һ": "h", "ә": "a", "ө": "o",
-    "ү": "u", "қ": "k", "ң": "n", "ғ": "g",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
+    "і": "i",
+    "ї": "i",
+    "є": "e",
+    "ґ": "g",
+    "ӏ": "",
+    "һ": "h",
+    "ә": "a",
+    "ө": "o",
+    "ү": "u",
+    "қ": "k",
+    "ң": "n",
+    "ғ": "g",
 }
 
 # Applied in order to each token of ASCII letters.
 _FOLDS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"x"), "ks"),            # Alexey = Aleksei
-    (re.compile(r"shch|sch"), "sh"),     # Shchukin = Schukin = Щукин
-    (re.compile(r"dzh|dj|zh"), "j"),     # Dzhamal = Djamal = Jamal(Джамал); Zhanna = Janna
-    (re.compile(r"kh"), "h"),            # Akhmed = Ahmed
-    (re.compile(r"tz|ts"), "c"),         # Tsoi = Coi = Цой
+    (re.compile(r"x"), "ks"),  # Alexey = Aleksei
+    (re.compile(r"shch|sch"), "sh"),  # Shchukin = Schukin = Щукин
+    (re.compile(r"dzh|dj|zh"), "j"),  # Dzhamal = Djamal = Jamal(Джамал); Zhanna = Janna
+    (re.compile(r"kh"), "h"),  # Akhmed = Ahmed
+    (re.compile(r"tz|ts"), "c"),  # Tsoi = Coi = Цой
     (re.compile(r"(?<=[bcdfghjklmnpqrstvwxz])yo"), "e"),  # Fyodor = Фёдор (ё written е)
-    (re.compile(r"ye"), "e"),            # Yevgeny = Евгений, Sergeyev = Сергеев
-    (re.compile(r"y"), "i"),             # Yusup = Iusup = Юсуп; Dmitry = Дмитрий
-    (re.compile(r"(.)\1+"), r"\1"),      # Hassan = Хасан; Dmitrii = Dmitri
+    (re.compile(r"ye"), "e"),  # Yevgeny = Евгений, Sergeyev = Сергеев
+    (re.compile(r"y"), "i"),  # Yusup = Iusup = Юсуп; Dmitry = Дмитрий
+    (re.compile(r"(.)\1+"), r"\1"),  # Hassan = Хасан; Dmitrii = Dmitri
 ]
 
 _SEPARATORS = re.compile("[\\s\\-\u2010\u2011\u2013\u2014_.,]+")

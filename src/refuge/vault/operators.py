@@ -65,12 +65,15 @@ def unlock_private_key(operator: OperatorLike, password: str) -> bytes:
     """Unwrap the operator's private key with their password (one Argon2id derivation)."""
     key = OperatorKey.objects.get(operator_id=operator.pk)
     wrapping_key = crypto.derive_key(
-        password.encode(), bytes(key.kdf_salt),
-        memory_kib=key.kdf_memory_kib, iterations=key.kdf_iterations,
+        password.encode(),
+        bytes(key.kdf_salt),
+        memory_kib=key.kdf_memory_kib,
+        iterations=key.kdf_iterations,
     )
     try:
         return crypto.aead_decrypt(
-            wrapping_key, bytes(key.wrapped_private_key),
+            wrapping_key,
+            bytes(key.wrapped_private_key),
             associated_data=_operator_label(operator.pk),
         )
     except crypto.DecryptionError as error:
@@ -133,5 +136,8 @@ def keyring_from_session(operator: OperatorLike, session_blob: bytes, cookie_key
         )
     except crypto.DecryptionError:
         return Keyring(operator_id=operator.pk)
-    return Keyring(operator_id=operator.pk, private_key=private_key,
-                   session_cache_key=grant_cache.session_cache_key(cookie_key))
+    return Keyring(
+        operator_id=operator.pk,
+        private_key=private_key,
+        session_cache_key=grant_cache.session_cache_key(cookie_key),
+    )

@@ -34,7 +34,8 @@ def seal_to_public_key(public_key: bytes, secret: bytes, *, label: str) -> bytes
 def seal_for_operator(operator: OperatorLike, secret: bytes, *, label: str) -> bytes:
     """Seal a secret so that only this operator's private key opens it."""
     public_key = OperatorKey.objects.values_list("public_key", flat=True).get(
-        operator_id=operator.pk)
+        operator_id=operator.pk
+    )
     return seal_to_public_key(bytes(public_key), secret, label=label)
 
 
@@ -49,7 +50,7 @@ def open_for_operator(sealed: bytes, *, label: str, keyring: Keyring) -> bytes:
     prefix = _prefix(label)
     if not opened.startswith(prefix):
         raise AccessDenied(label)
-    return opened[len(prefix):]
+    return opened[len(prefix) :]
 
 
 def _label_bytes(label: str) -> bytes:
@@ -57,38 +58,43 @@ def _label_bytes(label: str) -> bytes:
 
 
 def _parameters_of(operator: OperatorLike) -> tuple[int, int]:
-    key = OperatorKey.objects.filter(operator_id=operator.pk).values_list(
-        "kdf_memory_kib", "kdf_iterations").first()
+    key = (
+        OperatorKey.objects.filter(operator_id=operator.pk)
+        .values_list("kdf_memory_kib", "kdf_iterations")
+        .first()
+    )
     return key if key is not None else _kdf_parameters()
 
 
-def wrap_with_password(operator: OperatorLike, secret: bytes, password: str, *,
-                       label: str) -> bytes:
+def wrap_with_password(
+    operator: OperatorLike, secret: bytes, password: str, *, label: str
+) -> bytes:
     """Wrap a secret under Argon2id(password) at the cost of the operator's own key."""
     memory_kib, iterations = _parameters_of(operator)
     salt = crypto.random_salt()
-    key = crypto.derive_key(password.encode(), salt, memory_kib=memory_kib,
-                            iterations=iterations)
+    key = crypto.derive_key(password.encode(), salt, memory_kib=memory_kib, iterations=iterations)
     ciphertext = crypto.aead_encrypt(key, secret, associated_data=_label_bytes(label))
     return _HEADER.pack(memory_kib, iterations) + salt + ciphertext
 
 
-def unwrap_with_password(operator: OperatorLike, blob: bytes | None, password: str, *,
-                         label: str) -> bytes | None:
+def unwrap_with_password(
+    operator: OperatorLike, blob: bytes | None, password: str, *, label: str
+) -> bytes | None:
     """The wrapped secret, or None. Costs one Argon2id derivation at the operator key's
     parameters whether or not there is a blob, or it opens: the same time as a real login's
     unlock, so a duress login cannot be told apart by its timing."""
     if not blob or len(blob) < _HEADER.size + crypto.SALT_BYTES:
         memory_kib, iterations = _parameters_of(operator)
-        crypto.derive_key(password.encode(), crypto.random_salt(), memory_kib=memory_kib,
-                          iterations=iterations)
+        crypto.derive_key(
+            password.encode(), crypto.random_salt(), memory_kib=memory_kib, iterations=iterations
+        )
         return None
     memory_kib, iterations = _HEADER.unpack_from(blob)
-    salt = blob[_HEADER.size:_HEADER.size + crypto.SALT_BYTES]
-    key = crypto.derive_key(password.encode(), salt, memory_kib=memory_kib,
-                            iterations=iterations)
+    salt = blob[_HEADER.size : _HEADER.size + crypto.SALT_BYTES]
+    key = crypto.derive_key(password.encode(), salt, memory_kib=memory_kib, iterations=iterations)
     try:
-        return crypto.aead_decrypt(key, blob[_HEADER.size + crypto.SALT_BYTES:],
-                                   associated_data=_label_bytes(label))
+        return crypto.aead_decrypt(
+            key, blob[_HEADER.size + crypto.SALT_BYTES :], associated_data=_label_bytes(label)
+        )
     except crypto.DecryptionError:
         return None

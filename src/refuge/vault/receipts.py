@@ -35,7 +35,7 @@ class ReceiptSecrets:
 
 def new_receipt() -> str:
     digits = "".join(secrets.choice("0123456789") for _ in range(RECEIPT_DIGITS))
-    return " ".join(digits[i:i + 4] for i in range(0, RECEIPT_DIGITS, 4))
+    return " ".join(digits[i : i + 4] for i in range(0, RECEIPT_DIGITS, 4))
 
 
 def normalise_receipt(text: str) -> str | None:
@@ -54,8 +54,9 @@ def derive_receipt_secrets(receipt: str) -> ReceiptSecrets:
     memory_kib = OWASP_RECEIPT_MEMORY_KIB
     if settings.VAULT_ALLOW_WEAK_KDF:
         memory_kib = settings.VAULT_KDF_MEMORY_KIB
-    master = crypto.derive_key(digits.encode(), _installation_salt(),
-                               memory_kib=memory_kib, iterations=1)
+    master = crypto.derive_key(
+        digits.encode(), _installation_salt(), memory_kib=memory_kib, iterations=1
+    )
     return ReceiptSecrets(
         lookup=hmac.new(master, b"lookup", hashlib.sha256).hexdigest(),
         key=hmac.new(master, b"key", hashlib.sha256).digest(),
@@ -70,9 +71,11 @@ def add_receipt_grant(envelope: Envelope, receipt_secrets: ReceiptSecrets) -> No
     """Seal the envelope's data key to the reporter's receipt-derived key."""
     data_key = current_keyring().data_key(envelope.pk)
     Grant.objects.create(
-        envelope=envelope, kind=GrantKind.RECEIPT,
-        sealed_key=crypto.aead_encrypt(receipt_secrets.key, data_key,
-                                       associated_data=_label(envelope.pk)),
+        envelope=envelope,
+        kind=GrantKind.RECEIPT,
+        sealed_key=crypto.aead_encrypt(
+            receipt_secrets.key, data_key, associated_data=_label(envelope.pk)
+        ),
     )
 
 
@@ -82,8 +85,9 @@ def unlock_with_receipt(envelope_id: uuid.UUID, receipt_secrets: ReceiptSecrets)
     if grant is None:
         raise AccessDenied(envelope_id)
     try:
-        data_key = crypto.aead_decrypt(receipt_secrets.key, bytes(grant.sealed_key),
-                                       associated_data=_label(envelope_id))
+        data_key = crypto.aead_decrypt(
+            receipt_secrets.key, bytes(grant.sealed_key), associated_data=_label(envelope_id)
+        )
     except crypto.DecryptionError as error:
         raise AccessDenied(envelope_id) from error
     current_keyring().remember(envelope_id, data_key)

@@ -65,9 +65,11 @@ def _checksum(fingerprint: str, threshold: int, x: int, body: str) -> str:
 
 def _encode_share(fingerprint: str, threshold: int, x: int, y: bytes) -> str:
     body = base64.b32encode(y).decode().rstrip("=")
-    groups = " ".join(body[i:i + 4] for i in range(0, len(body), 4))
-    return f"{SHARE_PREFIX}-{fingerprint}-{threshold}-{x} {groups} "\
+    groups = " ".join(body[i : i + 4] for i in range(0, len(body), 4))
+    return (
+        f"{SHARE_PREFIX}-{fingerprint}-{threshold}-{x} {groups} "
         f"{_checksum(fingerprint, threshold, x, body)}"
+    )
 
 
 def decode_share(text: str) -> DecodedShare:
@@ -78,12 +80,15 @@ def decode_share(text: str) -> DecodedShare:
         body, check = "".join(parts[1:-1]).upper(), parts[-1]
         threshold, x = int(threshold_text), int(x_text)
     except (ValueError, IndexError) as error:
-        raise ShareError("A recovery share is malformed: it must look like "
-                         f"'{SHARE_PREFIX}-<fingerprint>-<k>-<n> <groups of four letters> "
-                         "<check>'.") from error
+        raise ShareError(
+            "A recovery share is malformed: it must look like "
+            f"'{SHARE_PREFIX}-<fingerprint>-<k>-<n> <groups of four letters> "
+            "<check>'."
+        ) from error
     if prefix.upper() != SHARE_PREFIX or not body:
-        raise ShareError("A recovery share is malformed: it does not start with "
-                         f"'{SHARE_PREFIX}-'.")
+        raise ShareError(
+            f"A recovery share is malformed: it does not start with '{SHARE_PREFIX}-'."
+        )
     expected = _checksum(fingerprint.lower(), threshold, x, body)
     if not crypto.constant_time_equal(expected, check.lower()):
         raise ShareError(f"Recovery share {x} has a typing mistake (its checksum does not match).")
@@ -109,11 +114,13 @@ def create_recovery_key(*, threshold: int, shares: int) -> RecoverySetup:
         raise VaultError("This installation already has a recovery key.")
     private_key, public_key = crypto.new_keypair()
     fingerprint = _fingerprint(public_key)
-    RecoveryKey.objects.create(public_key=public_key, threshold=threshold, share_count=shares,
-                               fingerprint=fingerprint)
+    RecoveryKey.objects.create(
+        public_key=public_key, threshold=threshold, share_count=shares, fingerprint=fingerprint
+    )
     points = shamir.split(private_key, threshold=threshold, shares=shares)
     return RecoverySetup(
-        fingerprint=fingerprint, threshold=threshold,
+        fingerprint=fingerprint,
+        threshold=threshold,
         shares=[_encode_share(fingerprint, threshold, x, y) for x, y in points],
     )
 
@@ -145,8 +152,9 @@ def recover_private_key(share_texts: list[str]) -> bytes:
             f"{recovery.share_count} are needed."
         )
     private_key = shamir.combine(list(points.items()))
-    if not crypto.constant_time_equal(crypto.public_from_private(private_key),
-                                      bytes(recovery.public_key)):
+    if not crypto.constant_time_equal(
+        crypto.public_from_private(private_key), bytes(recovery.public_key)
+    ):
         raise ShareError("These shares do not rebuild the recovery key: one is mistyped.")
     return private_key
 
@@ -159,8 +167,10 @@ class Resealed:
     skipped: list[uuid.UUID] = field(default_factory=list)  # their recovery grant is damaged
 
 
-def _open_recovery_grants(grants: Iterable[Grant], recovery_private_key: bytes,
-                          ) -> Iterator[tuple[Grant, bytes | None]]:
+def _open_recovery_grants(
+    grants: Iterable[Grant],
+    recovery_private_key: bytes,
+) -> Iterator[tuple[Grant, bytes | None]]:
     """Each grant with its data key, or None where the grant does not open (corrupted):
     one damaged grant must not stop the recovery of every other envelope."""
     for grant in grants:
@@ -183,26 +193,37 @@ def restore_access(*, operator: OperatorLike, recovery_private_key: bytes) -> Re
         raise VaultError("This operator has no key yet: they must log in once first.")
     public_key = bytes(key.public_key)
     restored, skipped = 0, []
-    grants = Grant.objects.filter(kind=GrantKind.RECOVERY, recovery_key=recovery,
-                                  envelope__shredded_at__isnull=True)
+    grants = Grant.objects.filter(
+        kind=GrantKind.RECOVERY, recovery_key=recovery, envelope__shredded_at__isnull=True
+    )
     for grant, data_key in _open_recovery_grants(grants.iterator(), recovery_private_key):
         if data_key is None:
             skipped.append(grant.envelope_id)
             continue
         Grant.objects.update_or_create(
-            envelope_id=grant.envelope_id, kind=GrantKind.OPERATOR, operator_id=operator.pk,
+            envelope_id=grant.envelope_id,
+            kind=GrantKind.OPERATOR,
+            operator_id=operator.pk,
             defaults={"sealed_key": crypto.seal_to(public_key, data_key)},
         )
         restored += 1
-    record_event(AuditAction.RECOVERY_USED, actor=None, target=operator,  # type: ignore[arg-type]
-                 details={"envelopes": restored, "skipped": len(skipped),
-                          "recovery_key": recovery.fingerprint})
+    record_event(
+        AuditAction.RECOVERY_USED,
+        actor=None,
+        target=operator,  # type: ignore[arg-type]
+        details={
+            "envelopes": restored,
+            "skipped": len(skipped),
+            "recovery_key": recovery.fingerprint,
+        },
+    )
     return Resealed(count=restored, skipped=skipped)
 
 
 @transaction.atomic
-def rotate_recovery_key(*, recovery_private_key: bytes, threshold: int,
-                        shares: int) -> tuple[RecoverySetup, Resealed]:
+def rotate_recovery_key(
+    *, recovery_private_key: bytes, threshold: int, shares: int
+) -> tuple[RecoverySetup, Resealed]:
     """Replace the recovery key: re-seal every recovery grant to a new key, retire the old one.
 
     Returns the new key's shares (printed once, like at setup) and what was re-sealed. Once
@@ -218,8 +239,9 @@ def rotate_recovery_key(*, recovery_private_key: bytes, threshold: int,
     private_key, public_key = crypto.new_keypair()
     fingerprint = _fingerprint(public_key)
     RecoveryKey.objects.filter(pk=old.pk).update(is_active=False)
-    new = RecoveryKey.objects.create(public_key=public_key, threshold=threshold,
-                                     share_count=shares, fingerprint=fingerprint)
+    new = RecoveryKey.objects.create(
+        public_key=public_key, threshold=threshold, share_count=shares, fingerprint=fingerprint
+    )
     resealed, skipped = 0, []
     grants = Grant.objects.filter(kind=GrantKind.RECOVERY, recovery_key=old).iterator()
     for grant, data_key in _open_recovery_grants(grants, recovery_private_key):
@@ -227,14 +249,26 @@ def rotate_recovery_key(*, recovery_private_key: bytes, threshold: int,
             skipped.append(grant.envelope_id)
             continue
         Grant.objects.filter(pk=grant.pk).update(
-            recovery_key=new, sealed_key=crypto.seal_to(public_key, data_key))
+            recovery_key=new, sealed_key=crypto.seal_to(public_key, data_key)
+        )
         resealed += 1
-    record_event(AuditAction.RECOVERY_USED, target_type="vault.RecoveryKey", target_id=new.pk,
-                 details={"rotated_from": old.fingerprint, "rotated_to": fingerprint,
-                          "envelopes": resealed, "skipped": len(skipped)})
+    record_event(
+        AuditAction.RECOVERY_USED,
+        target_type="vault.RecoveryKey",
+        target_id=new.pk,
+        details={
+            "rotated_from": old.fingerprint,
+            "rotated_to": fingerprint,
+            "envelopes": resealed,
+            "skipped": len(skipped),
+        },
+    )
     points = shamir.split(private_key, threshold=threshold, shares=shares)
-    setup = RecoverySetup(fingerprint=fingerprint, threshold=threshold,
-                          shares=[_encode_share(fingerprint, threshold, x, y) for x, y in points])
+    setup = RecoverySetup(
+        fingerprint=fingerprint,
+        threshold=threshold,
+        shares=[_encode_share(fingerprint, threshold, x, y) for x, y in points],
+    )
     return setup, Resealed(count=resealed, skipped=skipped)
 
 
@@ -242,7 +276,9 @@ def report_skipped(stream: TextIO | Any, skipped: list[uuid.UUID]) -> None:
     """Name, for the person running a recovery command, the envelopes it had to skip."""
     if not skipped:
         return
-    stream.write(f"{len(skipped)} envelope(s) skipped: their recovery grant is damaged and "
-                 "does not open (the others were done). Envelope ids:")
+    stream.write(
+        f"{len(skipped)} envelope(s) skipped: their recovery grant is damaged and "
+        "does not open (the others were done). Envelope ids:"
+    )
     for envelope_id in skipped:
         stream.write(f"  {envelope_id}")

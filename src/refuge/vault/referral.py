@@ -37,11 +37,12 @@ def partner_key_fingerprint(public_key_b64: str) -> str:
     same way). Raises VaultError for a malformed key."""
     digest = hashlib.sha256(parse_partner_public_key(public_key_b64)).hexdigest().upper()
     head = digest[:FINGERPRINT_HEX_CHARS]
-    return " ".join(head[index:index + 4] for index in range(0, FINGERPRINT_HEX_CHARS, 4))
+    return " ".join(head[index : index + 4] for index in range(0, FINGERPRINT_HEX_CHARS, 4))
 
 
 def fingerprints_match(expected: str, read_back: str) -> bool:
     """Compare a fingerprint with what someone typed (spaces, dashes and case ignored)."""
+
     def digits(text: str) -> str:
         return "".join(char for char in text.upper() if char in "0123456789ABCDEF")
 

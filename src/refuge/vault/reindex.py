@@ -81,9 +81,9 @@ def _index(index_key: IndexKey, item: IndexedValue) -> str | None:
     return compute_index(index_key, IndexKind(item.kind), normalised) if normalised else None
 
 
-def _computed_ahead(index_key: IndexKey, sources: list[ModuleType],
-                    progress: Progress | None) -> dict[tuple[int, Hashable], tuple[IndexedValue,
-                                                                                   str | None]]:
+def _computed_ahead(
+    index_key: IndexKey, sources: list[ModuleType], progress: Progress | None
+) -> dict[tuple[int, Hashable], tuple[IndexedValue, str | None]]:
     ahead: dict[tuple[int, Hashable], tuple[IndexedValue, str | None]] = {}
     for number, source in enumerate(sources):
         for item in source.indexed_values():
@@ -100,19 +100,32 @@ def reindex(*, recovery_private_key: bytes, progress: Progress | None = None) ->
     sources = _sources()
     with activated(Keyring(recovery_private_key=recovery_private_key)):
         new_key = crypto.random_key()
-        index_key = IndexKey(envelope_id=None, key=new_key, scheme=IndexScheme.ARGON2ID,
-                             memory_kib=memory_kib, iterations=iterations)
+        index_key = IndexKey(
+            envelope_id=None,
+            key=new_key,
+            scheme=IndexScheme.ARGON2ID,
+            memory_kib=memory_kib,
+            iterations=iterations,
+        )
         ahead = _computed_ahead(index_key, sources, progress)
         counts, previous = _switch(index_key, sources, ahead)
-    return ReindexResult(indexes=counts[0], dropped=counts[1], previous_scheme=previous,
-                         scheme=IndexScheme.ARGON2ID, memory_kib=memory_kib,
-                         iterations=iterations, seconds=round(time.monotonic() - started, 1))
+    return ReindexResult(
+        indexes=counts[0],
+        dropped=counts[1],
+        previous_scheme=previous,
+        scheme=IndexScheme.ARGON2ID,
+        memory_kib=memory_kib,
+        iterations=iterations,
+        seconds=round(time.monotonic() - started, 1),
+    )
 
 
 @transaction.atomic
-def _switch(index_key: IndexKey, sources: list[ModuleType],
-            ahead: Mapping[tuple[int, Hashable], tuple[IndexedValue, str | None]],
-            ) -> tuple[tuple[int, int], str]:
+def _switch(
+    index_key: IndexKey,
+    sources: list[ModuleType],
+    ahead: Mapping[tuple[int, Hashable], tuple[IndexedValue, str | None]],
+) -> tuple[tuple[int, int], str]:
     row = BlindIndexKey.objects.select_for_update().filter(name="default").first()
     stored = dropped = 0
     for number, source in enumerate(sources):
@@ -124,22 +137,35 @@ def _switch(index_key: IndexKey, sources: list[ModuleType],
         source.store_indexes(indexes)
         stored += sum(index is not None for index in indexes.values())
         dropped += sum(index is None for index in indexes.values())
-    envelope = create_envelope(purpose=Purpose.BLIND_INDEX, readers=entitled_operators(),
-                               data_key=index_key.key)
+    envelope = create_envelope(
+        purpose=Purpose.BLIND_INDEX, readers=entitled_operators(), data_key=index_key.key
+    )
     previous = ""
     if row is None:
-        BlindIndexKey.objects.create(name="default", envelope=envelope,
-                                     scheme=index_key.scheme, memory_kib=index_key.memory_kib,
-                                     iterations=index_key.iterations)
+        BlindIndexKey.objects.create(
+            name="default",
+            envelope=envelope,
+            scheme=index_key.scheme,
+            memory_kib=index_key.memory_kib,
+            iterations=index_key.iterations,
+        )
     else:
         previous, old_envelope = row.scheme, row.envelope_id
         row.envelope, row.scheme = envelope, index_key.scheme
         row.memory_kib, row.iterations = index_key.memory_kib, index_key.iterations
         row.save(update_fields=["envelope", "scheme", "memory_kib", "iterations"])
         shred(old_envelope, actor=None)
-    record_event(AuditAction.BLIND_INDEX_REKEYED, target_type="vault.Envelope",
-                 target_id=str(envelope.pk),
-                 details={"indexes": stored, "dropped": dropped, "previous": previous or "none",
-                          "scheme": index_key.scheme, "memory_kib": index_key.memory_kib,
-                          "iterations": index_key.iterations})
+    record_event(
+        AuditAction.BLIND_INDEX_REKEYED,
+        target_type="vault.Envelope",
+        target_id=str(envelope.pk),
+        details={
+            "indexes": stored,
+            "dropped": dropped,
+            "previous": previous or "none",
+            "scheme": index_key.scheme,
+            "memory_kib": index_key.memory_kib,
+            "iterations": index_key.iterations,
+        },
+    )
     return (stored, dropped), previous

@@ -41,7 +41,7 @@ class Signature:
 def fingerprint(public_key: bytes) -> str:
     """The SHA-256 of the raw public key, first 32 hex digits, in groups of four."""
     digest = hashlib.sha256(public_key).hexdigest()[:32]
-    return " ".join(digest[i:i + 4] for i in range(0, 32, 4))
+    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
 
 
 def _key_file() -> Path:
@@ -82,8 +82,11 @@ def sign(purpose: str, message: bytes) -> Signature:
 def verify(purpose: str, message: bytes, *, public_key: bytes, signature: bytes) -> bool:
     try:
         nacl.signing.VerifyKey(public_key).verify(_labelled(purpose, message), signature)
-    except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError,
-            nacl.exceptions.TypeError):
+    except (
+        nacl.exceptions.BadSignatureError,
+        nacl.exceptions.ValueError,
+        nacl.exceptions.TypeError,
+    ):
         return False
     return True
 

@@ -40,40 +40,64 @@ def url_kwargs(world: World) -> dict[str, Any]:
 
 
 def _subject(world: World) -> dict[str, Any]:
-    return {"version": world.subject.version, "role": "operator", "is_active": "on",
-            "on_intake_duty": "on"}
+    return {
+        "version": world.subject.version,
+        "role": "operator",
+        "is_active": "on",
+        "on_intake_duty": "on",
+    }
 
 
 ANY_OPERATOR = "coordinators manage every operator: the account has no owner to read it"
 NEW_SECRET = "violet-harbour-47-mirrors"
 OWN = "one's own console settings: there is no one else's to reach"
 EFFECTS = {
-    "accounts:code": Effect(outsider=False, changes=False, to_login=True,
-                            reason="with no password step pending it sends one back"),
-    "accounts:logout": Effect(outsider=False, changes=False, to_login=True,
-                              reason="ends the session only (sessions are not compared)"),
+    "accounts:code": Effect(
+        outsider=False,
+        changes=False,
+        to_login=True,
+        reason="with no password step pending it sends one back",
+    ),
+    "accounts:logout": Effect(
+        outsider=False,
+        changes=False,
+        to_login=True,
+        reason="ends the session only (sessions are not compared)",
+    ),
     # The account's session generation.
     "accounts:logout_everywhere": Effect(to_login=True),
-    "accounts:password_change": Effect(data={"old_password": TEST_PASSWORD,
-                                             "new_password": NEW_SECRET}),
-    "accounts:duress_password": Effect(data={
-        "current_password": TEST_PASSWORD, "duress_password": NEW_SECRET,
-        "duress_password_again": NEW_SECRET}),
+    "accounts:password_change": Effect(
+        data={"old_password": TEST_PASSWORD, "new_password": NEW_SECRET}
+    ),
+    "accounts:duress_password": Effect(
+        data={
+            "current_password": TEST_PASSWORD,
+            "duress_password": NEW_SECRET,
+            "duress_password_again": NEW_SECRET,
+        }
+    ),
     "accounts:operators": Effect.read_only("the list of operators"),
     "accounts:operator_create": Effect(data={"username": "matrix-new", "role": "operator"}),
     "accounts:operator_edit": Effect(data=_subject, outsider=False, reason=ANY_OPERATOR),
     "accounts:operator_reset": Effect(outsider=False, reason=ANY_OPERATOR),
-    "accounts:operator_unlock": Effect(params={"operator_id": "locked_operator_id"},
-                                       outsider=False, reason=ANY_OPERATOR),
+    "accounts:operator_unlock": Effect(
+        params={"operator_id": "locked_operator_id"}, outsider=False, reason=ANY_OPERATOR
+    ),
     "accounts:operator_lift_delay": Effect(
-        outsider=False, changes=False, reason="it forgets the account's failed logins (counters "
-        "outside the snapshot, like the audit row it writes)"),
-    "accounts:reopen": Effect(outsider=False, changes=False,
-                              reason="the world's console is open: an approval to reopen it is "
-                              "refused and nothing is written"),
-    "accounts:preferences": Effect(data={"time_zone": "Asia/Tbilisi", "language": "ru"},
-                                   outsider=False, reason=OWN),
-    "accounts:language": Effect(data={"language": "en", "next": "/"}, outsider=False,
-                                reason=OWN),
+        outsider=False,
+        changes=False,
+        reason="it forgets the account's failed logins (counters "
+        "outside the snapshot, like the audit row it writes)",
+    ),
+    "accounts:reopen": Effect(
+        outsider=False,
+        changes=False,
+        reason="the world's console is open: an approval to reopen it is "
+        "refused and nothing is written",
+    ),
+    "accounts:preferences": Effect(
+        data={"time_zone": "Asia/Tbilisi", "language": "ru"}, outsider=False, reason=OWN
+    ),
+    "accounts:language": Effect(data={"language": "en", "next": "/"}, outsider=False, reason=OWN),
     "accounts:emergency_lock": Effect(data={"confirm": "on"}),
 }

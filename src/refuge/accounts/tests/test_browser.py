@@ -66,7 +66,8 @@ def _row(page: Any, operator: Operator) -> Any:
 
 
 def test_a_coordinator_lets_a_delayed_operator_in_and_two_lift_a_duress_lock(
-        phone: Any, live_server: Any, settings: Any) -> None:
+    phone: Any, live_server: Any, settings: Any
+) -> None:
     settings.UNLOCK_COORDINATORS = 2
     settings.LOGIN_DELAY_BASE_SECONDS = 3600  # still waiting however slowly the pages load
     first = make_operator("coord", Role.COORDINATOR)
@@ -77,8 +78,7 @@ def test_a_coordinator_lets_a_delayed_operator_in_and_two_lift_a_duress_lock(
     for _ in range(settings.LOGIN_LOCKOUT_FAILURES):
         stranger.post(reverse("accounts:login"), {"username": "hotline1", "password": "guess"})
     set_duress_password(coerced, DURESS_PASSWORD)
-    Client().post(reverse("accounts:login"), {"username": "hotline2",
-                                              "password": DURESS_PASSWORD})
+    Client().post(reverse("accounts:login"), {"username": "hotline2", "password": DURESS_PASSWORD})
     page, base = phone, live_server.url
 
     _log_in(page, base, first)
@@ -125,5 +125,6 @@ def test_a_coordinator_lets_a_delayed_operator_in_and_two_lift_a_duress_lock(
     assert coerced.locked_reason == ""
     approvals = AuditEvent.objects.filter(action=AuditAction.LOCK_LIFT_APPROVED)
     assert sorted(approvals.values_list("actor_id", flat=True)) == sorted([first.pk, second.pk])
-    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_DELAY_LIFTED,
-                                     actor_id=first.pk).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.LOGIN_DELAY_LIFTED, actor_id=first.pk
+    ).exists()

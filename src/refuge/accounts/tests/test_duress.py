@@ -21,8 +21,9 @@ LOGIN = reverse("accounts:login")
 
 def _with_duress_password(operator: Operator) -> Operator:
     with vault.activated(keyring_for(operator)):  # as the logged-in operator's request
-        duress.set_duress_password(operator=operator, current_password=TEST_PASSWORD,
-                                   duress_password=DURESS_PASSWORD)
+        duress.set_duress_password(
+            operator=operator, current_password=TEST_PASSWORD, duress_password=DURESS_PASSWORD
+        )
     operator.refresh_from_db()
     return operator
 
@@ -41,9 +42,14 @@ def _secret_for(operator: Operator) -> tuple[vault.Envelope, bytes]:
 def test_setting_a_duress_password_through_the_page(client: Client, hotline_operator) -> None:
     log_in(client, hotline_operator)
 
-    response = client.post(reverse("accounts:duress_password"), {
-        "current_password": TEST_PASSWORD, "duress_password": DURESS_PASSWORD,
-        "duress_password_again": DURESS_PASSWORD})
+    response = client.post(
+        reverse("accounts:duress_password"),
+        {
+            "current_password": TEST_PASSWORD,
+            "duress_password": DURESS_PASSWORD,
+            "duress_password_again": DURESS_PASSWORD,
+        },
+    )
 
     assert response.status_code == 302
     hotline_operator.refresh_from_db()
@@ -51,21 +57,26 @@ def test_setting_a_duress_password_through_the_page(client: Client, hotline_oper
     assert DURESS_PASSWORD not in hotline_operator.duress_password
 
 
-def test_duress_password_equal_to_the_real_one_is_refused(client: Client,
-                                                          hotline_operator) -> None:
+def test_duress_password_equal_to_the_real_one_is_refused(client: Client, hotline_operator) -> None:
     log_in(client, hotline_operator)
 
-    response = client.post(reverse("accounts:duress_password"), {
-        "current_password": TEST_PASSWORD, "duress_password": TEST_PASSWORD,
-        "duress_password_again": TEST_PASSWORD})
+    response = client.post(
+        reverse("accounts:duress_password"),
+        {
+            "current_password": TEST_PASSWORD,
+            "duress_password": TEST_PASSWORD,
+            "duress_password_again": TEST_PASSWORD,
+        },
+    )
 
     assert response.status_code == 200
     hotline_operator.refresh_from_db()
     assert hotline_operator.duress_password == ""
 
 
-def test_duress_login_opens_an_empty_console_that_reads_nothing(client: Client,
-                                                                hotline_operator) -> None:
+def test_duress_login_opens_an_empty_console_that_reads_nothing(
+    client: Client, hotline_operator
+) -> None:
     operator = _with_duress_password(hotline_operator)
     envelope, ciphertext = _secret_for(operator)
 
@@ -94,8 +105,9 @@ def test_duress_login_locks_the_account_and_alerts_coordinators(
     assert operator.locked_reason == "duress"
     assert operator.is_active
     assert CoordinatorAlert.objects.filter(operator=operator, resolved_at=None).count() == 1
-    assert AuditEvent.objects.filter(action=AuditAction.DURESS_LOGIN,
-                                     target_id=str(operator.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DURESS_LOGIN, target_id=str(operator.pk)
+    ).exists()
     coordinator_client = Client()
     log_in(coordinator_client, coordinator)
     page = coordinator_client.get(HOME).content.decode()

@@ -52,7 +52,8 @@ def _derivations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_a_duress_password_step_spends_the_derivation_a_real_one_does(
-        db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_operator("real-one", Role.CASE_WORKER)
     _with_duress(make_operator("coerced", Role.CASE_WORKER))
     calls = _derivations(monkeypatch)
@@ -60,8 +61,9 @@ def test_a_duress_password_step_spends_the_derivation_a_real_one_does(
     services.check_password(username="real-one", password=TEST_PASSWORD, address=_at("1.2.3.4"))
     real = list(calls)
     calls.clear()
-    first = services.check_password(username="coerced", password=DURESS_PASSWORD,
-                                    address=_at("1.2.3.5"))
+    first = services.check_password(
+        username="coerced", password=DURESS_PASSWORD, address=_at("1.2.3.5")
+    )
 
     assert first.is_duress
     assert real == calls  # the same number of derivations, at the same memory cost
@@ -81,8 +83,9 @@ def test_a_duress_login_takes_the_time_of_a_real_one(db: Any, settings: Any) -> 
         services.check_password(username="real-one", password=TEST_PASSWORD, address=_at("1.1.1.1"))
         real.append(time.perf_counter() - started)
         started = time.perf_counter()
-        services.check_password(username="coerced", password=DURESS_PASSWORD,
-                                address=_at("1.1.1.2"))
+        services.check_password(
+            username="coerced", password=DURESS_PASSWORD, address=_at("1.1.1.2")
+        )
         forced.append(time.perf_counter() - started)
         duress.unlock_operator(operator=coerced, unlocked_by=coordinator)
 

@@ -62,8 +62,6 @@ def test_emergency_lock_ends_every_session_and_no_key_opens_again(
     assert event.details["sessions"] >= 2
 
 
-
-
 def test_a_session_row_without_the_browser_cookie_opens_nothing(hotline_operator) -> None:
     client = Client()
     log_in(client, hotline_operator)

@@ -41,7 +41,8 @@ def _logs_in(address: str, operator) -> bool:
 
 
 def test_a_flood_of_random_usernames_from_one_address_does_not_keep_a_coordinator_out(
-        coordinator, settings) -> None:
+    coordinator, settings
+) -> None:
     flooder = Client(REMOTE_ADDR=OFFICE)
     for _ in range(120):
         flooder.post(LOGIN, {"username": secrets.token_hex(6), "password": "guess"})
@@ -53,8 +54,9 @@ def test_a_flood_of_random_usernames_from_one_address_does_not_keep_a_coordinato
     # ... and the emergency lock is within reach.
     locked = client.post(reverse("accounts:emergency_lock"), {"confirm": "on"})
     assert locked.status_code == 200
-    assert AuditEvent.objects.filter(action=AuditAction.EMERGENCY_LOCK,
-                                     actor_id=coordinator.pk).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.EMERGENCY_LOCK, actor_id=coordinator.pk
+    ).exists()
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 120
 
 
@@ -72,7 +74,8 @@ def test_the_delay_grows_with_each_failure(hotline_operator, settings) -> None:
 
 
 def test_a_try_during_a_delay_is_refused_before_any_check_and_not_counted(
-        hotline_operator, settings) -> None:
+    hotline_operator, settings
+) -> None:
     _fail(settings.LOGIN_LOCKOUT_FAILURES, STRANGER, "hotline1")
     failures = LoginFailure.objects.count()
     failed_events = AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).count()
@@ -85,7 +88,8 @@ def test_a_try_during_a_delay_is_refused_before_any_check_and_not_counted(
 
 
 def test_a_stranger_hammering_a_known_username_delays_only_their_own_address(
-        hotline_operator, settings) -> None:
+    hotline_operator, settings
+) -> None:
     _fail(settings.LOGIN_LOCKOUT_FAILURES + 3, STRANGER, "hotline1")
 
     assert LOCKED in _try(STRANGER, "hotline1", TEST_PASSWORD)
@@ -93,7 +97,8 @@ def test_a_stranger_hammering_a_known_username_delays_only_their_own_address(
 
 
 def test_failures_spread_over_many_addresses_delay_the_account_everywhere(
-        hotline_operator, settings) -> None:
+    hotline_operator, settings
+) -> None:
     settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES = 8
     for number in range(8):
         _try(f"198.51.100.{number + 20}", "hotline1")
@@ -123,15 +128,19 @@ def test_wrong_codes_count_toward_the_same_delay(hotline_operator, settings) -> 
     assert client.get(HOME).status_code == 302
 
 
-def test_the_moment_a_delay_begins_is_audited_without_the_address(hotline_operator,
-                                                                   settings) -> None:
+def test_the_moment_a_delay_begins_is_audited_without_the_address(
+    hotline_operator, settings
+) -> None:
     _fail(settings.LOGIN_LOCKOUT_FAILURES, STRANGER, "hotline1")
 
     event = AuditEvent.objects.get(action=AuditAction.LOGIN_DELAYED)
     assert event.target_id == str(hotline_operator.pk)
-    assert event.details == {"scope": "address", "failures": settings.LOGIN_LOCKOUT_FAILURES,
-                             "seconds": settings.LOGIN_DELAY_BASE_SECONDS,
-                             "shared_address": False}
+    assert event.details == {
+        "scope": "address",
+        "failures": settings.LOGIN_LOCKOUT_FAILURES,
+        "seconds": settings.LOGIN_DELAY_BASE_SECONDS,
+        "shared_address": False,
+    }
     assert STRANGER not in str(event.details)
     assert not LoginFailure.objects.filter(address_key__contains="198.51").exists()
 
@@ -153,19 +162,18 @@ def test_a_forged_forwarded_for_does_not_escape_the_delay(hotline_operator, sett
     assert LOCKED in page
 
 
-def test_behind_a_trusted_proxy_each_client_has_its_own_delay(hotline_operator,
-                                                              settings) -> None:
+def test_behind_a_trusted_proxy_each_client_has_its_own_delay(hotline_operator, settings) -> None:
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     for _ in range(settings.LOGIN_LOCKOUT_FAILURES):
         _try("10.0.0.2", "hotline1", HTTP_X_FORWARDED_FOR=STRANGER)
 
     assert LOCKED in _try("10.0.0.2", "hotline1", TEST_PASSWORD, HTTP_X_FORWARDED_FOR=STRANGER)
-    assert LOCKED not in _try("10.0.0.2", "hotline1", TEST_PASSWORD,
-                              HTTP_X_FORWARDED_FOR=OFFICE)
+    assert LOCKED not in _try("10.0.0.2", "hotline1", TEST_PASSWORD, HTTP_X_FORWARDED_FOR=OFFICE)
 
 
-def test_a_coordinator_sees_a_delayed_account_and_lets_it_log_in(coordinator, hotline_operator,
-                                                                  settings) -> None:
+def test_a_coordinator_sees_a_delayed_account_and_lets_it_log_in(
+    coordinator, hotline_operator, settings
+) -> None:
     _fail(settings.LOGIN_LOCKOUT_FAILURES, STRANGER, "hotline1")
     client = Client()
     log_in(client, coordinator)

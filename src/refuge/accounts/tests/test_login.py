@@ -40,8 +40,9 @@ def test_wrong_code_is_refused_with_the_generic_message(client: Client, hotline_
     assert client.get(HOME).status_code == 302
 
 
-def test_wrong_password_and_unknown_user_get_the_same_message(client: Client,
-                                                             hotline_operator) -> None:
+def test_wrong_password_and_unknown_user_get_the_same_message(
+    client: Client, hotline_operator
+) -> None:
     wrong_password = client.post(LOGIN, {"username": "hotline1", "password": "nope"})
     unknown_user = client.post(LOGIN, {"username": "nobody", "password": "nope"})
 
@@ -110,15 +111,17 @@ def test_log_out_everywhere_ends_other_sessions(hotline_operator) -> None:
     assert laptop.get(HOME).status_code == 302
 
 
-def test_first_login_enrols_totp_with_a_server_rendered_qr_code(client: Client,
-                                                                coordinator) -> None:
+def test_first_login_enrols_totp_with_a_server_rendered_qr_code(
+    client: Client, coordinator
+) -> None:
     from refuge.accounts import totp
     from refuge.accounts.models import SealedTOTPDevice
     from refuge.accounts.services import create_operator
     from refuge.testing import enrolment_secret
 
-    create_operator(created_by=coordinator, username="newbie", role=Role.LAWYER,
-                    password=TEST_PASSWORD)
+    create_operator(
+        created_by=coordinator, username="newbie", role=Role.LAWYER, password=TEST_PASSWORD
+    )
     client.post(LOGIN, {"username": "newbie", "password": TEST_PASSWORD})
     page = client.get(CODE).content.decode()
     assert "<svg" in page

@@ -26,8 +26,9 @@ OWN_PASSWORD = "lantern orchard velvet pebble"
 
 def _issued_account(client: Client, coordinator: Operator) -> tuple[Operator, str]:
     log_in(client, coordinator)
-    page = client.post(reverse("accounts:operator_create"),
-                       {"username": "night_shift", "role": Role.OPERATOR})
+    page = client.post(
+        reverse("accounts:operator_create"), {"username": "night_shift", "role": Role.OPERATOR}
+    )
     client.post(reverse("accounts:logout"))
     return Operator.objects.get(username="night_shift"), page.context["password"]
 
@@ -38,8 +39,9 @@ def _first_login(client: Client, operator: Operator, password: str) -> object:
     return client.post(CODE, {"code": totp.current_code(secret)})
 
 
-def test_an_issued_password_opens_nothing_but_the_password_change(client: Client,
-                                                                   coordinator) -> None:
+def test_an_issued_password_opens_nothing_but_the_password_change(
+    client: Client, coordinator
+) -> None:
     operator, issued = _issued_account(client, coordinator)
     assert operator.must_change_password
 
@@ -60,18 +62,23 @@ def test_an_issued_password_opens_nothing_but_the_password_change(client: Client
     operator.refresh_from_db()
     assert not operator.must_change_password
     assert client.get(HOME).status_code == 200
-    assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGED,
-                                     actor_id=operator.pk).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.PASSWORD_CHANGED, actor_id=operator.pk
+    ).exists()
 
 
-@pytest.mark.parametrize(("weak", "reason"), [
-    ("2718281828459045", "состоит только из цифр"),
-    ("password1234", "слишком широко распространён"),
-    ("night_shift_2026", "похож на"),
-    ("short", "не менее 12"),
-])
-def test_a_new_password_passes_djangos_validators(client: Client, operator_factory, weak: str,
-                                                  reason: str) -> None:
+@pytest.mark.parametrize(
+    ("weak", "reason"),
+    [
+        ("2718281828459045", "состоит только из цифр"),
+        ("password1234", "слишком широко распространён"),
+        ("night_shift_2026", "похож на"),
+        ("short", "не менее 12"),
+    ],
+)
+def test_a_new_password_passes_djangos_validators(
+    client: Client, operator_factory, weak: str, reason: str
+) -> None:
     operator = operator_factory("night_shift", Role.OPERATOR)
     log_in(client, operator)
 
@@ -87,19 +94,22 @@ def test_the_service_refuses_a_weak_password_whatever_the_form_says(operator_fac
     operator = operator_factory("night_shift", Role.OPERATOR)
 
     with pytest.raises(PasswordRejected):
-        services.change_own_password(operator=operator, old_password=TEST_PASSWORD,
-                                     new_password="123456789012345")
+        services.change_own_password(
+            operator=operator, old_password=TEST_PASSWORD, new_password="123456789012345"
+        )
     with pytest.raises(PasswordRejected):
-        duress.set_duress_password(operator=operator, current_password=TEST_PASSWORD,
-                                   duress_password="qwertyuiop123")
+        duress.set_duress_password(
+            operator=operator, current_password=TEST_PASSWORD, duress_password="qwertyuiop123"
+        )
 
 
 def test_a_reset_password_must_be_changed_too(coordinator, operator_factory) -> None:
     operator = operator_factory("forgetful", Role.OPERATOR)
     assert not operator.must_change_password
 
-    services.reset_password(operator=operator, reset_by=coordinator,
-                            new_password=services.generate_initial_password())
+    services.reset_password(
+        operator=operator, reset_by=coordinator, new_password=services.generate_initial_password()
+    )
 
     operator.refresh_from_db()
     assert operator.must_change_password
@@ -115,6 +125,7 @@ def test_createoperator_issues_a_one_time_password_or_checks_a_typed_one(db, mon
     with pytest.raises(Exception, match="Password refused"):
         call_command("createoperator", "typed", "--role", "operator", "--ask-password")
     monkeypatch.setattr("getpass.getpass", lambda prompt="": OWN_PASSWORD)
-    call_command("createoperator", "typed", "--role", "operator", "--ask-password",
-                 stdout=io.StringIO())
+    call_command(
+        "createoperator", "typed", "--role", "operator", "--ask-password", stdout=io.StringIO()
+    )
     assert not Operator.objects.get(username="typed").must_change_password

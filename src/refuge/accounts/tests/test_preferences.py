@@ -39,21 +39,26 @@ def test_an_operator_sets_their_own_time_zone_and_it_is_audited(client, operator
     assert response.status_code == 302
     operator.refresh_from_db()
     assert (operator.time_zone, operator.language) == ("Asia/Yekaterinburg", "ru")
-    event = AuditEvent.objects.filter(action=AuditAction.OPERATOR_CHANGED,
-                                      actor_id=operator.pk).latest("sequence")
+    event = AuditEvent.objects.filter(
+        action=AuditAction.OPERATOR_CHANGED, actor_id=operator.pk
+    ).latest("sequence")
     assert event.details == {"changed": "time_zone,language"}
     page = client.get(SETTINGS).content.decode()
     assert "Asia/Yekaterinburg (UTC+5)" in page
 
 
-@pytest.mark.parametrize("data", [
-    {"time_zone": "Mars/Olympus_Mons", "language": "ru"},
-    {"time_zone": "Etc/GMT-5", "language": "ru"},
-    {"time_zone": "", "language": "xx"},
-    {"time_zone": "x" * 5000, "language": "ru\x00"},
-])
-def test_a_zone_or_language_not_on_the_list_is_refused_with_a_message(client, operator,
-                                                                      data) -> None:
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"time_zone": "Mars/Olympus_Mons", "language": "ru"},
+        {"time_zone": "Etc/GMT-5", "language": "ru"},
+        {"time_zone": "", "language": "xx"},
+        {"time_zone": "x" * 5000, "language": "ru\x00"},
+    ],
+)
+def test_a_zone_or_language_not_on_the_list_is_refused_with_a_message(
+    client, operator, data
+) -> None:
     response = client.post(SETTINGS, data)
 
     assert response.status_code == 200
@@ -63,7 +68,8 @@ def test_a_zone_or_language_not_on_the_list_is_refused_with_a_message(client, op
 
 
 def test_the_switch_shows_the_same_page_in_the_other_language_and_remembers_it(
-        client, operator) -> None:
+    client, operator
+) -> None:
     cases = reverse("cases:list")
     assert "Выйти" in client.get(cases).content.decode()
 
@@ -78,14 +84,16 @@ def test_the_switch_shows_the_same_page_in_the_other_language_and_remembers_it(
     assert again.status_code == 302
     assert again["Location"] == "/en/console/cases/?page=2"
 
-    back = client.post("/en/console/accounts/language/",
-                       {"language": "ru", "next": "/en/console/cases/"})
+    back = client.post(
+        "/en/console/accounts/language/", {"language": "ru", "next": "/en/console/cases/"}
+    )
     assert back["Location"] == "/console/cases/"
     assert "Выйти" in client.get("/console/cases/").content.decode()
 
 
 def test_a_form_posted_at_the_other_address_is_answered_in_the_operators_language(
-        client, operator) -> None:
+    client, operator
+) -> None:
     operator.language = "en"
     operator.save(update_fields=["language"])
 
@@ -135,7 +143,8 @@ def test_the_empty_duress_console_switches_language_without_saving(operator) -> 
     assert operator.language == ""
     # Saving settings is any other form of the duress console: "nothing was saved, try again".
     saved = client.post(SETTINGS, {"time_zone": "UTC", "language": "en"}, follow=True)
-    assert any(text in saved.content.decode()
-               for text in ("nothing was saved", "ничего не сохранено"))
+    assert any(
+        text in saved.content.decode() for text in ("nothing was saved", "ничего не сохранено")
+    )
     operator.refresh_from_db()
     assert (operator.time_zone, operator.language) == ("", "")

@@ -33,8 +33,7 @@ def _ends_at_login(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith(LOGIN)
 
 
-def test_an_active_session_ends_twelve_hours_after_login(client: Client,
-                                                        hotline_operator) -> None:
+def test_an_active_session_ends_twelve_hours_after_login(client: Client, hotline_operator) -> None:
     start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False) as clock:
         log_in(client, hotline_operator)
@@ -80,12 +79,15 @@ def _entries_of(cache_key: bytes) -> int:
 
 
 def test_logout_clears_the_browser_and_forgets_the_sessions_grants(
-        client: Client, hotline_operator, coordinator) -> None:
+    client: Client, hotline_operator, coordinator
+) -> None:
     colleague = Client()
     log_in(client, hotline_operator)
     log_in(colleague, coordinator)
-    mine, theirs = _cached_grant_of(client, hotline_operator), _cached_grant_of(colleague,
-                                                                               coordinator)
+    mine, theirs = (
+        _cached_grant_of(client, hotline_operator),
+        _cached_grant_of(colleague, coordinator),
+    )
     assert _entries_of(mine) == 1
     assert _entries_of(theirs) == 1
 
@@ -98,7 +100,8 @@ def test_logout_clears_the_browser_and_forgets_the_sessions_grants(
 
 
 def test_the_emergency_lock_clears_the_browser_and_every_cached_grant(
-        client: Client, hotline_operator, coordinator) -> None:
+    client: Client, hotline_operator, coordinator
+) -> None:
     other = Client()
     log_in(other, hotline_operator)
     _cached_grant_of(other, hotline_operator)
@@ -112,7 +115,8 @@ def test_the_emergency_lock_clears_the_browser_and_every_cached_grant(
 
 
 def test_a_lock_run_by_another_server_empties_this_processs_cache(
-        client: Client, hotline_operator, coordinator) -> None:
+    client: Client, hotline_operator, coordinator
+) -> None:
     log_in(client, coordinator)
     assert client.get(HOME).status_code == 200  # this process has seen the generation
     other = Client()

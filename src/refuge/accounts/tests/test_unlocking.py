@@ -44,8 +44,9 @@ def second_coordinator(db) -> Operator:
     return make_operator("coord2", Role.COORDINATOR)
 
 
-def test_unlocking_a_duress_lock_takes_two_coordinators(coordinator, second_coordinator,
-                                                        hotline_operator) -> None:
+def test_unlocking_a_duress_lock_takes_two_coordinators(
+    coordinator, second_coordinator, hotline_operator
+) -> None:
     operator = _duress_locked(hotline_operator)
     first, second = _console(coordinator), _console(second_coordinator)
 
@@ -64,18 +65,23 @@ def test_unlocking_a_duress_lock_takes_two_coordinators(coordinator, second_coor
     assert operator.locked_reason == ""
     assert "Учётная запись разблокирована." in done
     assert not LockLiftApproval.objects.exists()
-    approvals = AuditEvent.objects.filter(action=AuditAction.LOCK_LIFT_APPROVED,
-                                          target_id=str(operator.pk)).order_by("sequence")
+    approvals = AuditEvent.objects.filter(
+        action=AuditAction.LOCK_LIFT_APPROVED, target_id=str(operator.pk)
+    ).order_by("sequence")
     assert [(event.actor_id, event.details["approvals"]) for event in approvals] == [
-        (coordinator.pk, 1), (second_coordinator.pk, 2)]
-    unlocked = AuditEvent.objects.filter(action=AuditAction.OPERATOR_CHANGED,
-                                         target_id=str(operator.pk)).latest("sequence")
+        (coordinator.pk, 1),
+        (second_coordinator.pk, 2),
+    ]
+    unlocked = AuditEvent.objects.filter(
+        action=AuditAction.OPERATOR_CHANGED, target_id=str(operator.pk)
+    ).latest("sequence")
     assert unlocked.actor_id == second_coordinator.pk
     assert unlocked.details == {"unlocked": "duress"}
 
 
-def test_one_coordinator_unlocks_alone_when_configured(coordinator, hotline_operator,
-                                                       settings) -> None:
+def test_one_coordinator_unlocks_alone_when_configured(
+    coordinator, hotline_operator, settings
+) -> None:
     settings.UNLOCK_COORDINATORS = 1
     operator = _duress_locked(hotline_operator)
 
@@ -85,8 +91,9 @@ def test_one_coordinator_unlocks_alone_when_configured(coordinator, hotline_oper
     assert operator.locked_reason == ""
 
 
-def test_a_coordinator_account_made_after_the_lock_does_not_count(coordinator,
-                                                                  hotline_operator) -> None:
+def test_a_coordinator_account_made_after_the_lock_does_not_count(
+    coordinator, hotline_operator
+) -> None:
     operator = _duress_locked(hotline_operator)
     newcomer = make_operator("coord-new", Role.COORDINATOR)
     _approve_unlock(_console(coordinator), operator)
@@ -99,8 +106,7 @@ def test_a_coordinator_account_made_after_the_lock_does_not_count(coordinator,
     assert "Согласиться может только 1 координатор" in page
 
 
-def test_an_approval_lapses_after_a_day(coordinator, second_coordinator,
-                                        hotline_operator) -> None:
+def test_an_approval_lapses_after_a_day(coordinator, second_coordinator, hotline_operator) -> None:
     with time_machine.travel("2026-04-01 09:00Z"):
         operator = _duress_locked(hotline_operator)
         _approve_unlock(_console(coordinator), operator)
@@ -111,8 +117,7 @@ def test_an_approval_lapses_after_a_day(coordinator, second_coordinator,
     assert operator.locked_reason == "duress"
 
 
-def test_a_hotline_operator_cannot_approve(coordinator, hotline_operator,
-                                           operator_factory) -> None:
+def test_a_hotline_operator_cannot_approve(coordinator, hotline_operator, operator_factory) -> None:
     operator = _duress_locked(hotline_operator)
     other = operator_factory("hotline2")
 
@@ -123,7 +128,8 @@ def test_a_hotline_operator_cannot_approve(coordinator, hotline_operator,
 
 
 def test_the_emergency_lock_closes_the_console_until_two_coordinators_reopen_it(
-        coordinator, second_coordinator, hotline_operator) -> None:
+    coordinator, second_coordinator, hotline_operator
+) -> None:
     _console(coordinator).post(reverse("accounts:emergency_lock"), {"confirm": "on"})
 
     refused = Client().post(LOGIN, {"username": "hotline1", "password": TEST_PASSWORD})
@@ -134,8 +140,12 @@ def test_the_emergency_lock_closes_the_console_until_two_coordinators_reopen_it(
     assert first.get(REOPEN).status_code == 200
     page = first.post(REOPEN, follow=True).content.decode()
     assert "Ещё 1 координатор должен согласиться." in page
-    assert CLOSED in Client().post(LOGIN, {"username": "hotline1",
-                                           "password": TEST_PASSWORD}).content.decode()
+    assert (
+        CLOSED
+        in Client()
+        .post(LOGIN, {"username": "hotline1", "password": TEST_PASSWORD})
+        .content.decode()
+    )
 
     second = _console(second_coordinator)
     response = second.post(REOPEN)
@@ -147,8 +157,12 @@ def test_the_emergency_lock_closes_the_console_until_two_coordinators_reopen_it(
     assert operator_client.get(HOME).status_code == 200
     reopened = AuditEvent.objects.get(action=AuditAction.CONSOLE_REOPENED)
     assert reopened.actor_id == second_coordinator.pk
-    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_LOCKED,
-                                     details__reason="console_closed").count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.LOGIN_LOCKED, details__reason="console_closed"
+        ).count()
+        == 2
+    )
 
 
 def test_the_public_intake_keeps_working_while_the_console_is_closed(coordinator) -> None:
@@ -157,8 +171,9 @@ def test_the_public_intake_keeps_working_while_the_console_is_closed(coordinator
     assert Client().get(reverse("intake:report")).status_code == 200
 
 
-def test_a_wrong_password_while_closed_gets_the_generic_message(coordinator,
-                                                                hotline_operator) -> None:
+def test_a_wrong_password_while_closed_gets_the_generic_message(
+    coordinator, hotline_operator
+) -> None:
     _console(coordinator).post(reverse("accounts:emergency_lock"), {"confirm": "on"})
 
     page = Client().post(LOGIN, {"username": "hotline1", "password": "wrong"}).content.decode()

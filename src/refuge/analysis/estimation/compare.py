@@ -96,8 +96,9 @@ def estimate_by_method(
     return ComparedEstimate(method, chosen, choice, table.observed, loglinear, lcmcr)
 
 
-def choose(method: Method, loglinear: EstimateResult | Refusal,
-           lcmcr: LatentClassResult | Refusal) -> tuple[Method | None, Note]:
+def choose(
+    method: Method, loglinear: EstimateResult | Refusal, lcmcr: LatentClassResult | Refusal
+) -> tuple[Method | None, Note]:
     """Apply the rule: which method's numbers are the headline, and the reason."""
     lcmcr_usable = isinstance(lcmcr, LatentClassResult) and lcmcr.converged
     loglinear_usable = isinstance(loglinear, EstimateResult)
@@ -114,8 +115,9 @@ def choose(method: Method, loglinear: EstimateResult | Refusal,
     return _automatic(loglinear_usable, lcmcr_usable, lcmcr)
 
 
-def _automatic(loglinear_usable: bool, lcmcr_usable: bool,
-               lcmcr: LatentClassResult | Refusal) -> tuple[Method | None, Note]:
+def _automatic(
+    loglinear_usable: bool, lcmcr_usable: bool, lcmcr: LatentClassResult | Refusal
+) -> tuple[Method | None, Note]:
     if lcmcr_usable:
         code = "auto_lcmcr" if loglinear_usable else "auto_lcmcr_only"
         return Method.LCMCR, Note(code, {})

@@ -105,8 +105,10 @@ def autocovariances(values: FloatArray) -> FloatArray:
     centred = values - values.mean(axis=1, keepdims=True)
     size = 1 << (2 * length - 1).bit_length()
     spectrum = np.fft.rfft(centred, n=size, axis=1)
-    return np.asarray(np.fft.irfft(spectrum * np.conj(spectrum), n=size, axis=1)[:, :length]
-                      / length, dtype=np.float64)
+    return np.asarray(
+        np.fft.irfft(spectrum * np.conj(spectrum), n=size, axis=1)[:, :length] / length,
+        dtype=np.float64,
+    )
 
 
 def basic_ess(values: FloatArray) -> float:

@@ -251,9 +251,17 @@ def _fit_warnings(
         low = min(chosen.estimate, *(other.estimate for other in close))
         high = max(chosen.estimate, *(other.estimate for other in close))
         if high > 1.25 * low:
-            notes.append(Note("close_models", {
-                "delta": CLOSE_DELTA_IC, "criterion": search.criterion.value.upper(),
-                "low": low, "high": high}))
+            notes.append(
+                Note(
+                    "close_models",
+                    {
+                        "delta": CLOSE_DELTA_IC,
+                        "criterion": search.criterion.value.upper(),
+                        "low": low,
+                        "high": high,
+                    },
+                )
+            )
     return notes
 
 

@@ -93,17 +93,25 @@ class SamplerSettings:
 def settings_problem(settings: SamplerSettings) -> str | None:
     """Say what is wrong with these settings, or None. The bounds keep any run finite."""
     checks = [
-        (1 <= settings.max_classes <= MAX_CLASSES_LIMIT,
-         f"the number of latent classes must be between 1 and {MAX_CLASSES_LIMIT}"),
-        (2 <= settings.chains <= MAX_CHAINS,
-         f"convergence can only be checked with 2 to {MAX_CHAINS} chains"),
+        (
+            1 <= settings.max_classes <= MAX_CLASSES_LIMIT,
+            f"the number of latent classes must be between 1 and {MAX_CLASSES_LIMIT}",
+        ),
+        (
+            2 <= settings.chains <= MAX_CHAINS,
+            f"convergence can only be checked with 2 to {MAX_CHAINS} chains",
+        ),
         (settings.thin >= 1, "thinning must be at least 1"),
         (0 <= settings.burn_in <= MAX_SWEEPS, f"burn-in must be between 0 and {MAX_SWEEPS:,}"),
         (settings.iterations <= MAX_SWEEPS, f"at most {MAX_SWEEPS:,} iterations"),
-        (settings.iterations >= 4 * settings.thin,
-         "iterations must keep at least 4 draws per chain (iterations >= 4 x thinning)"),
-        (settings.alpha_shape > 0 and settings.alpha_rate > 0,
-         "the prior of alpha needs a positive shape and rate"),
+        (
+            settings.iterations >= 4 * settings.thin,
+            "iterations must keep at least 4 draws per chain (iterations >= 4 x thinning)",
+        ),
+        (
+            settings.alpha_shape > 0 and settings.alpha_rate > 0,
+            "the prior of alpha needs a positive shape and rate",
+        ),
     ]
     return next((message for passed, message in checks if not passed), None)
 
@@ -189,8 +197,7 @@ def _one_hot(rng: np.random.Generator, probabilities: FloatArray) -> IntArray:
     return one_hot
 
 
-def draw_observed_classes(rng: np.random.Generator, data: CellData, state: ChainState
-                          ) -> IntArray:
+def draw_observed_classes(rng: np.random.Generator, data: CellData, state: ChainState) -> IntArray:
     """Classes of the observed people: per pattern, Multinomial(count, p(k | pattern))."""
     log_likelihoods = pattern_log_likelihoods(data.patterns, state.list_probabilities)
     probabilities = class_probabilities(state.log_weights, log_likelihoods)
@@ -206,8 +213,9 @@ def draw_observed_classes(rng: np.random.Generator, data: CellData, state: Chain
     return classes
 
 
-def draw_list_probabilities(rng: np.random.Generator, data: CellData,
-                            observed_classes: IntArray, missed_classes: IntArray) -> FloatArray:
+def draw_list_probabilities(
+    rng: np.random.Generator, data: CellData, observed_classes: IntArray, missed_classes: IntArray
+) -> FloatArray:
     """lambda_jk ~ Beta(1 + people of class k on list j, 1 + people of class k off list j).
 
     The missed people are off every list, so they count among the second for every j.
@@ -230,8 +238,9 @@ def log_gamma_variates(rng: np.random.Generator, shape: FloatArray) -> FloatArra
     return np.log(rng.standard_gamma(shape + 1.0)) + np.log(uniform) / shape
 
 
-def draw_class_weights(rng: np.random.Generator, class_sizes: IntArray,
-                       concentration: FloatArray) -> FloatArray:
+def draw_class_weights(
+    rng: np.random.Generator, class_sizes: IntArray, concentration: FloatArray
+) -> FloatArray:
     """log nu from the stick-breaking conditional: V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l).
 
     `class_sizes` counts observed and missed people per class, (C, K). Returns (C, K).
@@ -247,8 +256,7 @@ def draw_class_weights(rng: np.random.Generator, class_sizes: IntArray,
     return np.concatenate([log_break + before, log_rest.sum(axis=1, keepdims=True)], axis=1)
 
 
-def log_probability_missed(list_probabilities: FloatArray, log_weights: FloatArray
-                           ) -> FloatArray:
+def log_probability_missed(list_probabilities: FloatArray, log_weights: FloatArray) -> FloatArray:
     """log P(on no list) = log sum_k nu_k prod_j (1 - lambda_jk), per chain."""
     by_class = _log_missed_by_class(list_probabilities, log_weights)
     largest = by_class.max(axis=1)
@@ -272,8 +280,12 @@ def draw_missed(rng: np.random.Generator, observed: int, log_missed: FloatArray)
     return rng.negative_binomial(observed, np.clip(seen, floor, 1.0)).astype(np.int64)
 
 
-def draw_missed_classes(rng: np.random.Generator, missed: IntArray,
-                        list_probabilities: FloatArray, log_weights: FloatArray) -> IntArray:
+def draw_missed_classes(
+    rng: np.random.Generator,
+    missed: IntArray,
+    list_probabilities: FloatArray,
+    log_weights: FloatArray,
+) -> IntArray:
     """Classes of the missed people: Multinomial(n0, nu_k prod_j (1 - lambda_jk), normalised)."""
     log_by_class = _log_missed_by_class(list_probabilities, log_weights)
     log_by_class -= log_by_class.max(axis=1, keepdims=True)
@@ -282,8 +294,13 @@ def draw_missed_classes(rng: np.random.Generator, missed: IntArray,
     return rng.multinomial(missed, probabilities).astype(np.int64)
 
 
-def draw_concentration(rng: np.random.Generator, log_last_weight: FloatArray,
-                       max_classes: int, shape: float, rate: float) -> FloatArray:
+def draw_concentration(
+    rng: np.random.Generator,
+    log_last_weight: FloatArray,
+    max_classes: int,
+    shape: float,
+    rate: float,
+) -> FloatArray:
     """alpha ~ Gamma(a + K - 1, rate b - log nu_K): the prior times K - 1 Beta(1, alpha) sticks."""
     return rng.gamma(shape + max_classes - 1.0, 1.0 / (rate - log_last_weight))
 
@@ -298,7 +315,8 @@ def initial_state(data: CellData, settings: SamplerSettings) -> ChainState:
     share = (data.counts @ data.patterns) / data.observed
     list_probabilities = np.clip(
         np.broadcast_to(share[None, :, None], (chains, len(share), classes)).copy(),
-        _LAMBDA_FLOOR, 1.0 - _LAMBDA_FLOOR,
+        _LAMBDA_FLOOR,
+        1.0 - _LAMBDA_FLOOR,
     )
     if classes > 4:
         weights = np.r_[np.full(4, 0.9 / 4), np.full(classes - 4, 0.1 / (classes - 4))]
@@ -314,8 +332,14 @@ def initial_state(data: CellData, settings: SamplerSettings) -> ChainState:
     )
 
 
-def sweep(rng: np.random.Generator, data: CellData, state: ChainState,
-          settings: SamplerSettings, *, update_concentration: bool = True) -> None:
+def sweep(
+    rng: np.random.Generator,
+    data: CellData,
+    state: ChainState,
+    settings: SamplerSettings,
+    *,
+    update_concentration: bool = True,
+) -> None:
     """One Gibbs scan over every conditional, in the reference's order, for every chain."""
     state.observed_classes = draw_observed_classes(rng, data, state)
     state.list_probabilities = draw_list_probabilities(
@@ -330,8 +354,11 @@ def sweep(rng: np.random.Generator, data: CellData, state: ChainState,
     )
     if update_concentration:
         state.concentration = draw_concentration(
-            rng, state.log_weights[:, -1], settings.max_classes,
-            settings.alpha_shape, settings.alpha_rate,
+            rng,
+            state.log_weights[:, -1],
+            settings.max_classes,
+            settings.alpha_shape,
+            settings.alpha_rate,
         )
 
 
@@ -349,8 +376,12 @@ def order_classes_by_weight(state: ChainState) -> None:
     state.observed_classes = np.take_along_axis(state.observed_classes, order[:, None, :], axis=2)
 
 
-def run_chains(data: CellData, settings: SamplerSettings, rng: np.random.Generator,
-               progress: ProgressCallback | None = None) -> PosteriorDraws:
+def run_chains(
+    data: CellData,
+    settings: SamplerSettings,
+    rng: np.random.Generator,
+    progress: ProgressCallback | None = None,
+) -> PosteriorDraws:
     """Run every chain through warm-up, burn-in and sampling; keep every `thin`-th draw."""
     state = initial_state(data, settings)
     total = settings.sweeps_per_chain

@@ -35,32 +35,41 @@ class LatentClassDesign:
 
 
 MANRIQUE_VALLIER_2016 = (
-    LatentClassDesign((1800, 200), ((0.033, 0.033, 0.099, 0.132, 0.033),
-                                    (0.660, 0.825, 0.759, 0.990, 0.693))),
-    LatentClassDesign((1600, 400), ((0.013, 0.013, 0.099, 0.132, 0.033),
-                                    (0.560, 0.825, 0.759, 0.990, 0.593))),
-    LatentClassDesign((1600, 400), ((0.113, 0.113, 0.199, 0.232, 0.133),
-                                    (0.860, 0.925, 0.859, 0.990, 0.793))),
-    LatentClassDesign((1600, 200, 200), ((0.1, 0.05, 0.15, 0.2, 0.1),
-                                         (0.5, 0.4, 0.6, 0.4, 0.5),
-                                         (0.8, 0.9, 0.6, 0.7, 0.7))),
-    LatentClassDesign((1600, 400), ((0.113, 0.113, 0.199, 0.832, 0.733),
-                                    (0.860, 0.925, 0.859, 0.190, 0.193))),
+    LatentClassDesign(
+        (1800, 200), ((0.033, 0.033, 0.099, 0.132, 0.033), (0.660, 0.825, 0.759, 0.990, 0.693))
+    ),
+    LatentClassDesign(
+        (1600, 400), ((0.013, 0.013, 0.099, 0.132, 0.033), (0.560, 0.825, 0.759, 0.990, 0.593))
+    ),
+    LatentClassDesign(
+        (1600, 400), ((0.113, 0.113, 0.199, 0.232, 0.133), (0.860, 0.925, 0.859, 0.990, 0.793))
+    ),
+    LatentClassDesign(
+        (1600, 200, 200),
+        ((0.1, 0.05, 0.15, 0.2, 0.1), (0.5, 0.4, 0.6, 0.4, 0.5), (0.8, 0.9, 0.6, 0.7, 0.7)),
+    ),
+    LatentClassDesign(
+        (1600, 400), ((0.113, 0.113, 0.199, 0.832, 0.733), (0.860, 0.925, 0.859, 0.190, 0.193))
+    ),
 )
 
 
-def simulate_latent_class_table(design: LatentClassDesign, rng: np.random.Generator
-                                ) -> CaptureTable:
+def simulate_latent_class_table(
+    design: LatentClassDesign, rng: np.random.Generator
+) -> CaptureTable:
     """Draw one population from the design and return the capture table of those observed."""
     chances = np.repeat(np.array(design.capture), design.sizes, axis=0)
     captured = (rng.random(chances.shape) < chances).astype(np.int8)
     observed = captured[captured.any(axis=1)]
     patterns, counts = np.unique(observed, axis=0, return_counts=True)
     names = tuple(chr(ord("A") + index) for index in range(chances.shape[1]))
-    return CaptureTable.from_patterns(names, {
-        tuple(int(bit) for bit in pattern): int(count)
-        for pattern, count in zip(patterns, counts, strict=True)
-    })
+    return CaptureTable.from_patterns(
+        names,
+        {
+            tuple(int(bit) for bit in pattern): int(count)
+            for pattern, count in zip(patterns, counts, strict=True)
+        },
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +123,9 @@ def latent_class_coverage_study(
     return ComparedCoverage(_tally(tallies["lcmcr"], truths), _tally(tallies["loglinear"], truths))
 
 
-def _latent(table: CaptureTable, settings: SamplerSettings, seed: int
-            ) -> tuple[float, float, float] | None:
+def _latent(
+    table: CaptureTable, settings: SamplerSettings, seed: int
+) -> tuple[float, float, float] | None:
     try:
         result = estimate_latent_class(table, settings=settings, seed=seed)
     except EstimationError:
@@ -133,11 +143,18 @@ def _loglinear(table: CaptureTable) -> tuple[float, float, float] | None:
     return result.estimate, result.ci_low, result.ci_high
 
 
-def _tally(outcomes: Sequence[tuple[float, float, float] | None], truths: Sequence[int]
-           ) -> MethodCoverage:
-    covered = sum(1 for outcome, truth in zip(outcomes, truths, strict=True)
-                  if outcome is not None and outcome[1] <= truth <= outcome[2])
-    errors = tuple(outcome[0] / truth - 1.0 for outcome, truth in zip(outcomes, truths, strict=True)
-                   if outcome is not None)
+def _tally(
+    outcomes: Sequence[tuple[float, float, float] | None], truths: Sequence[int]
+) -> MethodCoverage:
+    covered = sum(
+        1
+        for outcome, truth in zip(outcomes, truths, strict=True)
+        if outcome is not None and outcome[1] <= truth <= outcome[2]
+    )
+    errors = tuple(
+        outcome[0] / truth - 1.0
+        for outcome, truth in zip(outcomes, truths, strict=True)
+        if outcome is not None
+    )
     missing = sum(1 for outcome in outcomes if outcome is None)
     return MethodCoverage(len(outcomes), covered, missing, errors)

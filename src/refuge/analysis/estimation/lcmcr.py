@@ -75,8 +75,9 @@ class LatentClassResult:
     diagnostics: ChainDiagnostics
     warnings: tuple[Note, ...]
     strata: tuple[tuple[str, LatentClassResult], ...] = ()
-    draws: NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64),
-                                     repr=False, compare=False)
+    draws: NDArray[np.int64] = field(
+        default_factory=lambda: np.zeros((0, 0), dtype=np.int64), repr=False, compare=False
+    )
 
     @property
     def converged(self) -> bool:
@@ -126,27 +127,44 @@ def estimate_latent_class(
     return _summed(table, names, results, settings, seed)
 
 
-def _scaled_progress(progress: ProgressCallback | None, index: int, count: int
-                     ) -> ProgressCallback | None:
+def _scaled_progress(
+    progress: ProgressCallback | None, index: int, count: int
+) -> ProgressCallback | None:
     if progress is None:
         return None
     report = progress
     return lambda fraction: report((index + fraction) / count)
 
 
-def _estimate_single(table: CaptureTable, settings: SamplerSettings, seed: int, index: int,
-                     progress: ProgressCallback | None) -> LatentClassResult:
+def _estimate_single(
+    table: CaptureTable,
+    settings: SamplerSettings,
+    seed: int,
+    index: int,
+    progress: ProgressCallback | None,
+) -> LatentClassResult:
     prepared, dropped = prepared_for_latent_classes(table)
     notes = [*dropped, *input_notes(prepared)]
     rng = np.random.default_rng([seed, index])
     draws = run_chains(CellData.from_table(prepared), settings, rng, progress)
     diagnostics = _diagnose(draws, settings)
-    return _result(prepared, draws.population, diagnostics=diagnostics, settings=settings,
-                   seed=seed, notes=notes)
+    return _result(
+        prepared,
+        draws.population,
+        diagnostics=diagnostics,
+        settings=settings,
+        seed=seed,
+        notes=notes,
+    )
 
 
-def _summed(table: CaptureTable, names: Sequence[str], results: Sequence[LatentClassResult],
-            settings: SamplerSettings, seed: int) -> LatentClassResult:
+def _summed(
+    table: CaptureTable,
+    names: Sequence[str],
+    results: Sequence[LatentClassResult],
+    settings: SamplerSettings,
+    seed: int,
+) -> LatentClassResult:
     total = np.sum([result.draws for result in results], axis=0)
     summary = convergence_summary(total)
     classes = [result.diagnostics for result in results]
@@ -173,17 +191,29 @@ def _summed(table: CaptureTable, names: Sequence[str], results: Sequence[LatentC
         for note in result.warnings
     ]
     strata = tuple(zip(names, results, strict=True))
-    return _result(table, total, diagnostics=diagnostics, settings=settings, seed=seed,
-                   notes=notes, strata=strata)
+    return _result(
+        table,
+        total,
+        diagnostics=diagnostics,
+        settings=settings,
+        seed=seed,
+        notes=notes,
+        strata=strata,
+    )
 
 
-def _result(table: CaptureTable, population: NDArray[np.int64], *,
-            diagnostics: ChainDiagnostics, settings: SamplerSettings, seed: int,
-            notes: Sequence[Note], strata: tuple[tuple[str, LatentClassResult], ...] = ()
-            ) -> LatentClassResult:
+def _result(
+    table: CaptureTable,
+    population: NDArray[np.int64],
+    *,
+    diagnostics: ChainDiagnostics,
+    settings: SamplerSettings,
+    seed: int,
+    notes: Sequence[Note],
+    strata: tuple[tuple[str, LatentClassResult], ...] = (),
+) -> LatentClassResult:
     tail = (1.0 - CREDIBLE_LEVEL) / 2.0
-    low, median, high = (float(value) for value in
-                         np.quantile(population, [tail, 0.5, 1.0 - tail]))
+    low, median, high = (float(value) for value in np.quantile(population, [tail, 0.5, 1.0 - tail]))
     notes = [*notes, *_estimate_notes(table.observed, median, diagnostics)]
     converged = diagnostics.converged
     return LatentClassResult(
@@ -230,10 +260,15 @@ def _convergence_problems(rhat: float, ess_bulk: float, ess_tail: float) -> list
 def _estimate_notes(observed: int, median: float, diagnostics: ChainDiagnostics) -> list[Note]:
     notes = []
     if diagnostics.all_classes_share > TRUNCATION_SHARE:
-        notes.append(Note("truncation", {
-            "share": round(100 * diagnostics.all_classes_share),
-            "classes": diagnostics.max_classes,
-        }))
+        notes.append(
+            Note(
+                "truncation",
+                {
+                    "share": round(100 * diagnostics.all_classes_share),
+                    "classes": diagnostics.max_classes,
+                },
+            )
+        )
     if diagnostics.converged and median > 10 * observed:
         notes.append(Note("huge", {"factor": 10}))
     return notes

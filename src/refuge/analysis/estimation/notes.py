@@ -177,8 +177,11 @@ def prepared_for_latent_classes(table: CaptureTable) -> tuple[CaptureTable, list
         raise NoteError(Note("no_one", {}))
     totals = table.list_totals()
     kept = [name for name, total in zip(table.list_names, totals, strict=True) if total > 0]
-    dropped = [Note("empty_list", {"list": name})
-               for name, total in zip(table.list_names, totals, strict=True) if total == 0]
+    dropped = [
+        Note("empty_list", {"list": name})
+        for name, total in zip(table.list_names, totals, strict=True)
+        if total == 0
+    ]
     if len(kept) < 3:
         raise NoteError(Note("too_few_lists", {"count": len(kept)}))
     prepared = table.collapse(kept) if dropped else table
@@ -203,8 +206,9 @@ def input_notes(table: CaptureTable) -> list[Note]:
         notes.append(Note("few_overlaps", {"count": overlaps}))
     if lists >= MANY_LISTS:
         patterns = sum(1 for count in table.counts if count > 0)
-        notes.append(Note("many_lists", {"lists": lists, "patterns": patterns,
-                                         "cells": 2**lists - 1}))
+        notes.append(
+            Note("many_lists", {"lists": lists, "patterns": patterns, "cells": 2**lists - 1})
+        )
     return notes
 
 

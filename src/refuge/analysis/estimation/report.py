@@ -122,8 +122,13 @@ def compared_as_json(compared: ComparedEstimate) -> dict[str, JsonValue]:
     headline = compared.headline
     top: dict[str, JsonValue]
     if headline is None:
-        top = {"estimate": None, "ci_low": None, "ci_high": None, "model": None,
-               "observed": compared.observed}
+        top = {
+            "estimate": None,
+            "ci_low": None,
+            "ci_high": None,
+            "model": None,
+            "observed": compared.observed,
+        }
     else:
         top = _side_as_json(headline)
     return {
@@ -147,13 +152,20 @@ def _column(side: EstimateResult | LatentClassResult | Refusal) -> list[str]:
     if isinstance(side, Refusal):
         return ["-", "-", "-", "no estimate (see below)"]
     if isinstance(side, EstimateResult):
-        return [_people(side.estimate), f"{_people(side.ci_low)} to {_people(side.ci_high)}",
-                side.model, "profile likelihood, 95%"]
+        return [
+            _people(side.estimate),
+            f"{_people(side.ci_low)} to {_people(side.ci_high)}",
+            side.model,
+            "profile likelihood, 95%",
+        ]
     if not side.converged:
         return ["-", "-", side.model, "chains did not converge"]
-    return [_people(side.estimate), f"{_people(side.ci_low)} to {_people(side.ci_high)}",
-            side.model,
-            f"R-hat {side.diagnostics.rhat:.3f}, ESS {side.diagnostics.ess_bulk:,.0f}"]
+    return [
+        _people(side.estimate),
+        f"{_people(side.ci_low)} to {_people(side.ci_high)}",
+        side.model,
+        f"R-hat {side.diagnostics.rhat:.3f}, ESS {side.diagnostics.ess_bulk:,.0f}",
+    ]
 
 
 def compared_as_text(compared: ComparedEstimate) -> str:
@@ -167,16 +179,25 @@ def compared_as_text(compared: ComparedEstimate) -> str:
             f"Estimated population: {_people(headline.estimate)} (95% interval "
             f"{_people(headline.ci_low)} to {_people(headline.ci_high)})"
         )
-    lines += [f"Observed on at least one list: {compared.observed:,}",
-              f"Why this figure: {compared.choice.text}", ""]
+    lines += [
+        f"Observed on at least one list: {compared.observed:,}",
+        f"Why this figure: {compared.choice.text}",
+        "",
+    ]
     labels = ["estimate", "95% interval", "model", "check"]
     left, right = _column(compared.loglinear), _column(compared.lcmcr)
     width = max(len(cell) for cell in [*left, "log-linear"]) + 2
     lines.append(f"{'':14}{'log-linear':{width}}latent classes (LCMCR)")
     lines += [f"{label:14}{a:{width}}{b}" for label, a, b in zip(labels, left, right, strict=True)]
-    lines += ["", *_details("log-linear", compared.loglinear),
-              *_details("latent classes", compared.lcmcr),
-              "", "Assumptions:", f"  {LOGLINEAR_ASSUMPTIONS}", f"  {LCMCR_ASSUMPTIONS}"]
+    lines += [
+        "",
+        *_details("log-linear", compared.loglinear),
+        *_details("latent classes", compared.lcmcr),
+        "",
+        "Assumptions:",
+        f"  {LOGLINEAR_ASSUMPTIONS}",
+        f"  {LCMCR_ASSUMPTIONS}",
+    ]
     return "\n".join(lines)
 
 
@@ -184,8 +205,10 @@ def _details(label: str, side: EstimateResult | LatentClassResult | Refusal) -> 
     if isinstance(side, Refusal):
         return [f"No estimate ({label}): {side.message}"]
     if isinstance(side, EstimateResult):
-        lines = [f"  stratum {stratum.name}: {_people(stratum.result.estimate)}"
-                 for stratum in side.strata]
+        lines = [
+            f"  stratum {stratum.name}: {_people(stratum.result.estimate)}"
+            for stratum in side.strata
+        ]
         return lines + [f"Warning ({label}): {note.text}" for note in side.warnings]
     diagnostics = side.diagnostics
     lines = [
@@ -193,8 +216,10 @@ def _details(label: str, side: EstimateResult | LatentClassResult | Refusal) -> 
         f"R-hat {diagnostics.rhat:.3f}, effective sample size {diagnostics.ess_bulk:,.0f} "
         f"(bulk) / {diagnostics.ess_tail:,.0f} (tail), seed {side.seed}"
     ]
-    lines += [f"  stratum {name}: {_people(stratum.estimate)} "
-              f"({_people(stratum.ci_low)} to {_people(stratum.ci_high)})"
-              for name, stratum in side.strata]
+    lines += [
+        f"  stratum {name}: {_people(stratum.estimate)} "
+        f"({_people(stratum.ci_low)} to {_people(stratum.ci_high)})"
+        for name, stratum in side.strata
+    ]
     lines += [f"NOT CONVERGED ({label}): {problem.text}" for problem in diagnostics.problems]
     return lines + [f"Warning ({label}): {note.text}" for note in side.warnings]

@@ -170,9 +170,7 @@ def _birth_comparison() -> CustomComparison:
                 "AND birth_min_l = birth_min_r",
                 "same year",
             ),
-            _level(
-                "birth_min_l <= birth_max_r AND birth_min_r <= birth_max_l", "ranges overlap"
-            ),
+            _level("birth_min_l <= birth_max_r AND birth_min_r <= birth_max_l", "ranges overlap"),
             _level(
                 "right(birth_date_l, 5) = right(birth_date_r, 5) "
                 "AND abs(birth_min_l - birth_min_r) <= 1",
@@ -236,9 +234,7 @@ def refuge_comparisons(
             "place",
             "place",
         ),
-        _comparison(
-            [_null("sex"), _exact("sex", "same", tf=False), ElseLevel()], "sex", "sex"
-        ),
+        _comparison([_null("sex"), _exact("sex", "same", tf=False), ElseLevel()], "sex", "sex"),
     ]
     if with_age_group:
         comparisons.append(

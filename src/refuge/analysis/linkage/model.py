@@ -84,8 +84,7 @@ def features(parts: NameParts) -> dict[str, Any]:
         "birth_max": birth.year_max,
         "birth_date": birth.date,
         "place_key": place_key(parts.place),
-        "sex": sex_from_text(parts.sex)
-        or _sex(raw_surname, parts.patronymic or parts.full_name),
+        "sex": sex_from_text(parts.sex) or _sex(raw_surname, parts.patronymic or parts.full_name),
         "surname_skeleton": _skeleton(surname),
         "birth_decade": birth.year_min // 10 if birth.year_min is not None else None,
         "age_group": parts.age_group or None,

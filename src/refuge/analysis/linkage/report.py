@@ -51,9 +51,7 @@ class RunReport:
                   for name in self.ignored]  # fmt: skip
         lines.append(f"training: {self.training}")
         mode = "links across lists only" if self.link_only else "duplicates within and across"
-        lines.append(
-            f"clustering: {self.method} at match probability {self.threshold:g} ({mode})"
-        )
+        lines.append(f"clustering: {self.method} at match probability {self.threshold:g} ({mode})")
         if self.conflicts:
             lines.append(
                 f"{self.conflicts} accepted pairs were left apart: they contradict a rejection"

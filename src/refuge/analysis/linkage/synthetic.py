@@ -110,9 +110,13 @@ def transliterate_with(text: str, system: str) -> str:
         lower = char.lower()
         if lower == "е" and system in ("bgn", "informal") and (not previous or previous in _VOWELS):
             latin = "ye"
-        elif lower == "е" and system in ("polish", "czech") and (not previous or previous in _VOWELS):
+        elif (
+            lower == "е" and system in ("polish", "czech") and (not previous or previous in _VOWELS)
+        ):
             latin = "je"
-        elif (lower == "д" and system in ("czech",) and text[len(out) : len(out) + 2].lower() == "дж") or (lower == "д" and system == "informal" and text[len(out) : len(out) + 2] == "дж"):
+        elif (
+            lower == "д" and system in ("czech",) and text[len(out) : len(out) + 2].lower() == "дж"
+        ) or (lower == "д" and system == "informal" and text[len(out) : len(out) + 2] == "дж"):
             latin = "d"
         elif lower in table:
             latin = table[lower]
@@ -364,8 +368,11 @@ def systems_encodable_in(encoding: str) -> tuple[str, ...]:
             return False
         return True
 
-    return tuple(name for name, table in SYSTEMS.items()
-                 if holds("".join(table.values()) + "".join(_BASE.values())))
+    return tuple(
+        name
+        for name, table in SYSTEMS.items()
+        if holds("".join(table.values()) + "".join(_BASE.values()))
+    )
 
 
 def write_csv(

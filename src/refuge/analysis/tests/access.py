@@ -45,36 +45,65 @@ def url_kwargs(world: World) -> dict[str, Any]:
     with vault.activated(keyring_for(lawyer)):
         result = record_testimony(actor=lawyer, testimony=testimony())
     low, high = sorted({act.victim_id for act in result.acts})[:2]
-    pair = CandidatePair.objects.create(victim_low_id=low, victim_high_id=high,
-                                        probability=0.5)
+    pair = CandidatePair.objects.create(victim_low_id=low, victim_high_id=high, probability=0.5)
     with vault.activated(keyring_for(lawyer)):
         other = record_testimony(actor=lawyer, testimony=testimony()).acts[0].victim_id
     run = LinkageRun.objects.create(started_by=lawyer, method="average linkage", threshold=0.3)
     # Person 1 holds two records (to split), person 2 one more (to merge person 1 with).
-    PersonLink.objects.bulk_create([PersonLink(run=run, victim_id=low, person=1),
-                                    PersonLink(run=run, victim_id=high, person=1),
-                                    PersonLink(run=run, victim_id=other, person=2)])
+    PersonLink.objects.bulk_create(
+        [
+            PersonLink(run=run, victim_id=low, person=1),
+            PersonLink(run=run, victim_id=high, person=1),
+            PersonLink(run=run, victim_id=other, person=2),
+        ]
+    )
     job = request_estimate(
         analyst=world.operators[Role.ANALYST.value],
-        capture=CaptureCounts(table=CaptureTable(("testimony", "media_report"), (3, 4, 5)),
-                              violations=(), victims=12, people=12, unnamed=0,
-                              linkage_method="exact"),
+        capture=CaptureCounts(
+            table=CaptureTable(("testimony", "media_report"), (3, 4, 5)),
+            violations=(),
+            victims=12,
+            people=12,
+            unnamed=0,
+            linkage_method="exact",
+        ),
         method=EstimateMethod.AUTO,
     )
-    return {"candidate_id": pair.pk, "run_id": run.pk, "person": 1, "estimate_job_id": job.pk,
-            "split_victim_id": low}
+    return {
+        "candidate_id": pair.pk,
+        "run_id": run.pk,
+        "person": 1,
+        "estimate_job_id": job.pk,
+        "split_victim_id": low,
+    }
 
 
 PAGE = "a page: a POST shows it (or its file) and writes nothing"
 SHARED = "linkage runs and the people they find are the shared work of all analysts"
 EFFECTS = {
-    **{f"analysis:{name}": Effect.read_only(PAGE)
-       for name in ("home", "statistics", "report_csv", "report_pdf", "estimate", "review",
-                    "clusters", "estimate_job")},
-    "analysis:decide": Effect(data={"same_person": "yes"}, outsider=False,
-                              reason="candidate pairs are the shared work of all analysts"),
+    **{
+        f"analysis:{name}": Effect.read_only(PAGE)
+        for name in (
+            "home",
+            "statistics",
+            "report_csv",
+            "report_pdf",
+            "estimate",
+            "review",
+            "clusters",
+            "estimate_job",
+        )
+    },
+    "analysis:decide": Effect(
+        data={"same_person": "yes"},
+        outsider=False,
+        reason="candidate pairs are the shared work of all analysts",
+    ),
     "analysis:run_linkage": Effect(outsider=False, reason=SHARED),
-    "analysis:split": Effect(data=lambda world: {
-        "victims": [world.extra["kwargs"]["split_victim_id"]]}, outsider=False, reason=SHARED),
+    "analysis:split": Effect(
+        data=lambda world: {"victims": [world.extra["kwargs"]["split_victim_id"]]},
+        outsider=False,
+        reason=SHARED,
+    ),
     "analysis:merge": Effect(data={"other": "2"}, outsider=False, reason=SHARED),
 }

@@ -59,14 +59,24 @@ def test_an_analyst_reviews_a_merge_and_splits_it(live_server, page) -> None:
     lawyer = make_operator("lawyer", Role.LAWYER)
     analyst = make_operator("numbers", Role.ANALYST)
     with vault.activated(keyring_for(lawyer)):
-        _document(lawyer, names=["Кадыров Ахмед Магомедович", "Исаев Руслан", "Умарова Хава"],
-                  violation=ViolationType.ARBITRARY_DETENTION, kind=SourceKind.TESTIMONY,
-                  origin="caller")
-        _document(lawyer, names=["Akhmed Kadyrov"], violation=ViolationType.ARBITRARY_DETENTION,
-                  kind=SourceKind.MEDIA_REPORT, origin="outlet")
+        _document(
+            lawyer,
+            names=["Кадыров Ахмед Магомедович", "Исаев Руслан", "Умарова Хава"],
+            violation=ViolationType.ARBITRARY_DETENTION,
+            kind=SourceKind.TESTIMONY,
+            origin="caller",
+        )
+        _document(
+            lawyer,
+            names=["Akhmed Kadyrov"],
+            violation=ViolationType.ARBITRARY_DETENTION,
+            kind=SourceKind.MEDIA_REPORT,
+            origin="outlet",
+        )
         latin = next(v for v in Victim.objects.all() if v.real_name == "Akhmed Kadyrov")
-        cyrillic = next(v for v in Victim.objects.all()
-                        if v.real_name == "Кадыров Ахмед Магомедович")
+        cyrillic = next(
+            v for v in Victim.objects.all() if v.real_name == "Кадыров Ахмед Магомедович"
+        )
     base = live_server.url
     _log_in(page, base, analyst)
 
@@ -92,8 +102,9 @@ def test_an_analyst_reviews_a_merge_and_splits_it(live_server, page) -> None:
     assert "Ни у кого нет больше одной записи" in page.inner_text("main")
     page.screenshot(path="/tmp/linkage-people-split.png", full_page=True)
 
-    decision = PairDecision.objects.get(victim_low=min(latin.pk, cyrillic.pk),
-                                        victim_high=max(latin.pk, cyrillic.pk))
+    decision = PairDecision.objects.get(
+        victim_low=min(latin.pk, cyrillic.pk), victim_high=max(latin.pk, cyrillic.pk)
+    )
     assert decision.same_person is False
     page.click("text=Сопоставить пострадавших заново")
     page.wait_for_load_state()

@@ -56,8 +56,13 @@ def _documented_on_three_lists_and_linked() -> int:
     }
     with vault.activated(keyring_for(chief)):
         for kind, names in lists.items():
-            _document(chief, names=names, violation=ViolationType.ARBITRARY_DETENTION, kind=kind,
-                      origin=str(kind))
+            _document(
+                chief,
+                names=names,
+                violation=ViolationType.ARBITRARY_DETENTION,
+                kind=kind,
+                origin=str(kind),
+            )
         return run_linkage(analyst=chief).pk
 
 
@@ -80,8 +85,13 @@ def test_analyst_watches_a_latent_class_estimate_and_reads_both_methods(
     page: Any, live_server: Any, settings: Any
 ) -> None:
     # Short chains: the page is under test here, not the sampler (test_lcmcr_* check that).
-    settings.ANALYSIS_LCMCR_SAMPLER = {"chains": 2, "burn_in": 500, "iterations": 2_000,
-                                       "thin": 2, "max_classes": 5}
+    settings.ANALYSIS_LCMCR_SAMPLER = {
+        "chains": 2,
+        "burn_in": 500,
+        "iterations": 2_000,
+        "thin": 2,
+        "max_classes": 5,
+    }
     run = _documented_on_three_lists_and_linked()
     analyst = make_operator("numbers", Role.ANALYST)
     _log_in(page, live_server.url, analyst)

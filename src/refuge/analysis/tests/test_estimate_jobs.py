@@ -40,8 +40,14 @@ THREE_LISTS = CaptureTable(
 
 
 def _capture(table: CaptureTable = THREE_LISTS) -> CaptureCounts:
-    return CaptureCounts(table=table, violations=("beating",), victims=table.observed + 5,
-                         people=table.observed, unnamed=2, linkage_method="exact")
+    return CaptureCounts(
+        table=table,
+        violations=("beating",),
+        victims=table.observed + 5,
+        people=table.observed,
+        unnamed=2,
+        linkage_method="exact",
+    )
 
 
 @pytest.fixture
@@ -49,10 +55,10 @@ def analyst(operator_factory: Any) -> Any:
     return operator_factory("numbers", Role.ANALYST)
 
 
-def _queued(analyst: Any, table: CaptureTable = THREE_LISTS,
-            method: EstimateMethod = EstimateMethod.AUTO) -> EstimateJob:
-    return request_estimate(analyst=analyst, capture=_capture(table), method=method,
-                            settings=QUICK)
+def _queued(
+    analyst: Any, table: CaptureTable = THREE_LISTS, method: EstimateMethod = EstimateMethod.AUTO
+) -> EstimateJob:
+    return request_estimate(analyst=analyst, capture=_capture(table), method=method, settings=QUICK)
 
 
 def test_requesting_an_estimate_queues_counts_only_and_is_audited(analyst: Any) -> None:
@@ -86,8 +92,10 @@ def test_the_worker_runs_a_job_to_both_methods_side_by_side(analyst: Any) -> Non
     assert result["loglinear"]["estimate"] > THREE_LISTS.observed
     assert result["lcmcr"]["seed"] == job.seed
     assert result["lcmcr"]["settings"]["iterations"] == 400
-    assert AuditEvent.objects.filter(action=AuditAction.RECORD_CHANGED,
-                                     target_id=str(job.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.RECORD_CHANGED, target_id=str(job.pk)).count()
+        == 1
+    )
 
 
 def test_running_a_finished_job_again_changes_nothing(analyst: Any) -> None:
@@ -103,14 +111,16 @@ def test_running_a_finished_job_again_changes_nothing(analyst: Any) -> None:
 def test_a_job_running_elsewhere_is_left_alone_until_its_worker_goes_quiet(analyst: Any) -> None:
     job = _queued(analyst)
     now = timezone.now()
-    EstimateJob.objects.filter(pk=job.pk).update(status=EstimateJobStatus.RUNNING,
-                                                 heartbeat_at=now, progress=0.4)
+    EstimateJob.objects.filter(pk=job.pk).update(
+        status=EstimateJobStatus.RUNNING, heartbeat_at=now, progress=0.4
+    )
 
     assert run_estimate_job(job.pk).status == EstimateJobStatus.RUNNING
     assert pending_estimate_jobs() == []
 
-    EstimateJob.objects.filter(pk=job.pk).update(heartbeat_at=now - STALE_AFTER
-                                                 - timedelta(seconds=1))
+    EstimateJob.objects.filter(pk=job.pk).update(
+        heartbeat_at=now - STALE_AFTER - timedelta(seconds=1)
+    )
     assert pending_estimate_jobs() == [job.pk]
     taken_over = run_estimate_job(job.pk)
     assert taken_over.status == EstimateJobStatus.DONE
@@ -159,31 +169,53 @@ def test_the_page_queues_and_never_estimates_in_the_request(
     assert not EstimateJob.objects.exists()
     chief = operator_factory("chief", Role.COORDINATOR)
     with vault.activated(keyring_for(chief)):
-        _document(chief, names=["Ахмед Исаев", "Руслан Умаров"], violation=ViolationType.BEATING,
-                  kind=SourceKind.TESTIMONY, origin="x")
-        _document(chief, names=["Akhmed Isaev"], violation=ViolationType.BEATING,
-                  kind=SourceKind.ORGANISATION_REPORT, origin="org")
+        _document(
+            chief,
+            names=["Ахмед Исаев", "Руслан Умаров"],
+            violation=ViolationType.BEATING,
+            kind=SourceKind.TESTIMONY,
+            origin="x",
+        )
+        _document(
+            chief,
+            names=["Akhmed Isaev"],
+            violation=ViolationType.BEATING,
+            kind=SourceKind.ORGANISATION_REPORT,
+            origin="org",
+        )
     unlinked = client.post(reverse("analysis:estimate"), lists)
     assert "Сопоставление ещё не проводилось" in unlinked.context["form"].non_field_errors()[0]
     assert not EstimateJob.objects.exists()  # unlinked records would never overlap
     with vault.activated(keyring_for(chief)):
         run = run_linkage(analyst=chief)
-        _document(chief, names=["Ислам Шаипов"], violation=ViolationType.BEATING,
-                  kind=SourceKind.ORGANISATION_REPORT, origin="later")
+        _document(
+            chief,
+            names=["Ислам Шаипов"],
+            violation=ViolationType.BEATING,
+            kind=SourceKind.ORGANISATION_REPORT,
+            origin="later",
+        )
 
     answer = client.post(reverse("analysis:estimate"), lists)
 
     job = EstimateJob.objects.get()
     assert answer.status_code == 302
-    assert answer["Location"] == reverse("analysis:estimate_job",
-                                         kwargs={"estimate_job_id": job.pk})
+    assert answer["Location"] == reverse(
+        "analysis:estimate_job", kwargs={"estimate_job_id": job.pk}
+    )
     assert job.status == EstimateJobStatus.QUEUED
     assert job.method == EstimateMethod.LCMCR
     assert job.list_names == ["testimony", "organisation_report"]
     # Umarov on testimony only, Isaev (linked by the run) on both, Shaipov (after the run) apart
     assert job.counts == [1, 1, 1]
-    assert job.linkage == {"victims": 4, "people": 3, "unnamed": 0, "method": "splink",
-                           "run": run.pk, "not_in_run": 1}
+    assert job.linkage == {
+        "victims": 4,
+        "people": 3,
+        "unnamed": 0,
+        "method": "splink",
+        "run": run.pk,
+        "not_in_run": 1,
+    }
     listing = client.get(reverse("analysis:estimate")).content.decode()
     assert reverse("analysis:estimate_job", kwargs={"estimate_job_id": job.pk}) in listing
     assert f"Люди посчитаны по прогону сопоставления {run.pk} " in listing
@@ -225,9 +257,11 @@ def test_notes_are_translated_with_their_numbers() -> None:
     note = {"code": "rhat", "values": {"value": 1.034, "limit": 1.01}, "text": "english"}
 
     with translation.override("ru"):
-        assert note_text(note).startswith("Цепочки расходятся (R-hat 1,034; должно быть "
-                                          "меньше 1,01)")
+        assert note_text(note).startswith(
+            "Цепочки расходятся (R-hat 1,034; должно быть меньше 1,01)"
+        )
     with translation.override("en"):
-        assert note_text(note).startswith("The chains disagree (R-hat 1.034; it must be below "
-                                          "1.01)")
+        assert note_text(note).startswith(
+            "The chains disagree (R-hat 1.034; it must be below 1.01)"
+        )
     assert note_text({"code": "unknown", "values": {}, "text": "as written"}) == "as written"

@@ -66,16 +66,30 @@ def test_text_output_names_the_estimate_interval_and_model(tmp_path: Path) -> No
     assert "Estimated population: 250 (95% interval" in output
     assert "Observed on at least one list: 145" in output
     assert "Warning (log-linear): only two lists" in output
-    assert "No estimate (latent classes): latent-class estimation needs at least three lists" in output
+    assert (
+        "No estimate (latent classes): latent-class estimation needs at least three lists" in output
+    )
 
 
 def test_named_model_and_criterion_options(tmp_path: Path) -> None:
     path = str(_write(tmp_path, THREE_LISTS_CSV))
 
-    saturated = json.loads(_run(path, "--json", "--model", "A:B,A:C,B:C", "--method",
-                                "loglinear", *QUICK))
-    independence = json.loads(_run(path, "--json", "--model", "independence", "--criterion", "aic",
-                                   "--method", "loglinear", *QUICK))
+    saturated = json.loads(
+        _run(path, "--json", "--model", "A:B,A:C,B:C", "--method", "loglinear", *QUICK)
+    )
+    independence = json.loads(
+        _run(
+            path,
+            "--json",
+            "--model",
+            "independence",
+            "--criterion",
+            "aic",
+            "--method",
+            "loglinear",
+            *QUICK,
+        )
+    )
 
     assert saturated["estimate"] == pytest.approx(205 + 8 * 60 * 50 * 40 / (20 * 15 * 12), abs=0.05)
     assert independence["model_terms"] == []
@@ -128,10 +142,10 @@ def test_bad_input_exits_with_code_2_and_a_clear_message(
     assert raised.value.returncode == 2
 
 
-@pytest.mark.parametrize(("name", "message"), [("missing.csv", "no such file"),
-                                              ("lists\x00.csv", "not a file name")])
-def test_unreadable_file_names_exit_with_code_2(tmp_path: Path, name: str, message: str
-                                                ) -> None:
+@pytest.mark.parametrize(
+    ("name", "message"), [("missing.csv", "no such file"), ("lists\x00.csv", "not a file name")]
+)
+def test_unreadable_file_names_exit_with_code_2(tmp_path: Path, name: str, message: str) -> None:
     with pytest.raises(CommandError, match=message) as raised:
         _run(str(tmp_path / name))
     assert raised.value.returncode == 2
@@ -177,8 +191,20 @@ FOUR_LISTS_CSV = (
     "A,B,C,D,count\n1,0,0,0,60\n0,1,0,0,50\n0,0,1,0,40\n0,0,0,1,45\n1,1,0,0,20\n1,0,1,0,15\n"
     "0,1,1,0,12\n0,0,1,1,10\n1,1,1,0,8\n1,1,1,1,3\n"
 )
-CONVERGING = ("--iterations", "4000", "--burn-in", "500", "--thin", "2", "--chains", "3",
-              "--max-classes", "5", "--seed", "7")
+CONVERGING = (
+    "--iterations",
+    "4000",
+    "--burn-in",
+    "500",
+    "--thin",
+    "2",
+    "--chains",
+    "3",
+    "--max-classes",
+    "5",
+    "--seed",
+    "7",
+)
 
 
 def test_both_methods_side_by_side_in_json_with_the_latent_class_diagnostics(
@@ -191,7 +217,8 @@ def test_both_methods_side_by_side_in_json_with_the_latent_class_diagnostics(
     assert loglinear["model"].startswith("main effects")
     diagnostics = lcmcr["diagnostics"]
     assert {"rhat", "ess_bulk", "ess_tail", "chains", "draws_per_chain", "problems"} <= (
-        diagnostics.keys())
+        diagnostics.keys()
+    )
     assert diagnostics["chains"] == 3
     assert diagnostics["draws_per_chain"] == 2000
     assert lcmcr["seed"] == 7
@@ -234,8 +261,18 @@ def test_unconverged_latent_classes_asked_for_by_name_give_no_figure_and_exit_3(
 ) -> None:
     path = str(_write(tmp_path, FOUR_LISTS_CSV))
     out = io.StringIO()
-    arguments = ("--method", "lcmcr", "--iterations", "40", "--thin", "1", "--burn-in", "0",
-                 "--seed", "1")
+    arguments = (
+        "--method",
+        "lcmcr",
+        "--iterations",
+        "40",
+        "--thin",
+        "1",
+        "--burn-in",
+        "0",
+        "--seed",
+        "1",
+    )
 
     with pytest.raises(CommandError, match="did not converge") as raised:
         call_command("estimate", path, *arguments, stdout=out)
@@ -260,8 +297,9 @@ def test_unconverged_latent_classes_asked_for_by_name_give_no_figure_and_exit_3(
         (("--iterations", "99999999999"), "at most 2,000,000"),
     ],
 )
-def test_sampler_settings_out_of_bounds_exit_2(tmp_path: Path, arguments: tuple[str, ...],
-                                               message: str) -> None:
+def test_sampler_settings_out_of_bounds_exit_2(
+    tmp_path: Path, arguments: tuple[str, ...], message: str
+) -> None:
     with pytest.raises(CommandError, match=message) as raised:
         _run(str(_write(tmp_path, FOUR_LISTS_CSV)), *arguments)
     assert raised.value.returncode == 2

@@ -142,7 +142,10 @@ def test_lists_sharing_no_one_get_no_interaction_and_a_warning() -> None:
     result = estimate_from_table(table)
 
     assert "A:B" not in result.model_terms
-    assert any("share no one" in warning and "A/B" in warning for warning in (note.text for note in result.warnings))
+    assert any(
+        "share no one" in warning and "A/B" in warning
+        for warning in (note.text for note in result.warnings)
+    )
     with pytest.raises(EstimationError):
         fit_model(table, LoglinearModel.from_terms(table.list_names, ["A:B"]))
 
@@ -156,7 +159,9 @@ def test_a_list_with_no_one_is_left_out_with_a_warning() -> None:
 
     assert result.list_names == ("A", "B")
     assert result.estimate == pytest.approx(250)
-    assert any("list C has no one" in warning for warning in (note.text for note in result.warnings))
+    assert any(
+        "list C has no one" in warning for warning in (note.text for note in result.warnings)
+    )
 
 
 def test_one_populated_list_is_refused() -> None:
@@ -172,8 +177,13 @@ def test_tiny_overlap_warns_of_a_huge_estimate_and_few_overlaps() -> None:
     result = estimate_from_table(table)
 
     assert result.estimate == pytest.approx(61 * 51)
-    assert any("more than 10 times" in warning for warning in (note.text for note in result.warnings))
-    assert any("only 1 people are on more than one list" in warning for warning in (note.text for note in result.warnings))
+    assert any(
+        "more than 10 times" in warning for warning in (note.text for note in result.warnings)
+    )
+    assert any(
+        "only 1 people are on more than one list" in warning
+        for warning in (note.text for note in result.warnings)
+    )
 
 
 def test_no_overlap_at_all_is_refused() -> None:

@@ -59,8 +59,9 @@ def _people() -> np.ndarray:
     return np.vstack([observed, np.zeros((len(MISSED_CLASSES), 3))])
 
 
-def log_joint(people: np.ndarray, classes: np.ndarray, lam: np.ndarray, breaks: np.ndarray,
-              alpha: float) -> float:
+def log_joint(
+    people: np.ndarray, classes: np.ndarray, lam: np.ndarray, breaks: np.ndarray, alpha: float
+) -> float:
     """log p(classes, people's patterns, lambda, V, alpha | N), from the model's definition."""
     weights = _weights(breaks)
     total = 0.0
@@ -108,8 +109,9 @@ def _ks_distance(draws: np.ndarray, grid: np.ndarray, log_density: np.ndarray) -
     return float(np.abs(empirical - cdf).max())
 
 
-def _chi_square_p(observed_counts: dict[tuple[int, ...], int],
-                  probabilities: dict[tuple[int, ...], float]) -> float:
+def _chi_square_p(
+    observed_counts: dict[tuple[int, ...], int], probabilities: dict[tuple[int, ...], float]
+) -> float:
     keys = sorted(probabilities)
     observed = np.array([observed_counts.get(key, 0) for key in keys], dtype=np.float64)
     expected = np.array([probabilities[key] for key in keys]) * observed.sum()
@@ -129,7 +131,8 @@ def test_observed_classes_follow_the_joint_density(cell: int) -> None:
         trial[rows] = assignment
         counts = tuple(int(c) for c in np.bincount(assignment, minlength=3))
         exact[counts] = exact.get(counts, 0.0) + math.exp(
-            log_joint(people, trial, LAMBDA, BREAKS, ALPHA))
+            log_joint(people, trial, LAMBDA, BREAKS, ALPHA)
+        )
     total = sum(exact.values())
     exact = {key: value / total for key, value in exact.items()}
 
@@ -154,8 +157,9 @@ def test_list_probabilities_follow_the_joint_density(j: int, k: int) -> None:
         log_density.append(log_joint(people, classes, lam, BREAKS, ALPHA))
     state = _state()
 
-    drawn = draw_list_probabilities(np.random.default_rng(2), _data(), state.observed_classes,
-                                    state.missed_classes)
+    drawn = draw_list_probabilities(
+        np.random.default_rng(2), _data(), state.observed_classes, state.missed_classes
+    )
 
     assert _ks_distance(drawn[:, j, k], grid, np.array(log_density)) < KS_LIMIT
 
@@ -204,8 +208,12 @@ def test_missed_count_follows_the_likelihood_of_the_table() -> None:
     observed = int(COUNTS.sum())
     values = np.arange(0, 400)
     population = observed + values
-    log_p = (gammaln(population + 1) - gammaln(values + 1) - np.log(population)
-             + values * math.log(missed_probability))
+    log_p = (
+        gammaln(population + 1)
+        - gammaln(values + 1)
+        - np.log(population)
+        + values * math.log(missed_probability)
+    )
     exact = np.exp(log_p - log_p.max())
     exact /= exact.sum()
     state = _state()
@@ -215,10 +223,14 @@ def test_missed_count_follows_the_likelihood_of_the_table() -> None:
     drawn = draw_missed(np.random.default_rng(4), observed, log_missed)
 
     top = int(np.searchsorted(np.cumsum(exact), 0.999))
-    observed_counts: dict[tuple[int, ...], int] = {(min(int(value), top),): 0 for value in values[: top + 1]}
+    observed_counts: dict[tuple[int, ...], int] = {
+        (min(int(value), top),): 0 for value in values[: top + 1]
+    }
     for value in drawn:
         observed_counts[(min(int(value), top),)] += 1
-    probabilities: dict[tuple[int, ...], float] = {(int(value),): float(exact[value]) for value in values[:top]}
+    probabilities: dict[tuple[int, ...], float] = {
+        (int(value),): float(exact[value]) for value in values[:top]
+    }
     probabilities[(top,)] = float(exact[top:].sum())
     assert _chi_square_p(observed_counts, probabilities) > 0.001
 
@@ -232,13 +244,15 @@ def test_missed_classes_follow_the_joint_density() -> None:
         trial[missed_rows] = assignment
         counts = tuple(int(c) for c in np.bincount(assignment, minlength=3))
         exact[counts] = exact.get(counts, 0.0) + math.exp(
-            log_joint(people, trial, LAMBDA, BREAKS, ALPHA))
+            log_joint(people, trial, LAMBDA, BREAKS, ALPHA)
+        )
     total = sum(exact.values())
     exact = {key: value / total for key, value in exact.items()}
     state = _state()
 
-    drawn = draw_missed_classes(np.random.default_rng(5), state.missed,
-                                state.list_probabilities, state.log_weights)
+    drawn = draw_missed_classes(
+        np.random.default_rng(5), state.missed, state.list_probabilities, state.log_weights
+    )
 
     observed: dict[tuple[int, ...], int] = {}
     for row in drawn:
@@ -252,7 +266,8 @@ def test_concentration_follows_the_joint_density() -> None:
     log_density = np.array([log_joint(people, classes, LAMBDA, BREAKS, a) for a in grid])
     state = _state()
 
-    drawn = draw_concentration(np.random.default_rng(6), state.log_weights[:, -1], 3,
-                               ALPHA_SHAPE, ALPHA_RATE)
+    drawn = draw_concentration(
+        np.random.default_rng(6), state.log_weights[:, -1], 3, ALPHA_SHAPE, ALPHA_RATE
+    )
 
     assert _ks_distance(drawn, grid, log_density) < KS_LIMIT

@@ -23,9 +23,18 @@ from refuge.analysis.estimation import (
 QUICK = SamplerSettings(max_classes=5, chains=2, burn_in=300, iterations=1_200, thin=2)
 TABLE = CaptureTable.from_patterns(
     ("A", "B", "C", "D"),
-    {(1, 0, 0, 0): 60, (0, 1, 0, 0): 50, (0, 0, 1, 0): 40, (0, 0, 0, 1): 45,
-     (1, 1, 0, 0): 20, (1, 0, 1, 0): 15, (0, 1, 1, 0): 12, (0, 0, 1, 1): 10,
-     (1, 1, 1, 0): 8, (1, 1, 1, 1): 3},
+    {
+        (1, 0, 0, 0): 60,
+        (0, 1, 0, 0): 50,
+        (0, 0, 1, 0): 40,
+        (0, 0, 0, 1): 45,
+        (1, 1, 0, 0): 20,
+        (1, 0, 1, 0): 15,
+        (0, 1, 1, 0): 12,
+        (0, 0, 1, 1): 10,
+        (1, 1, 1, 0): 8,
+        (1, 1, 1, 1): 3,
+    },
 )
 
 
@@ -84,11 +93,20 @@ def test_a_run_too_short_to_converge_shows_no_numbers_and_says_why() -> None:
 
 def test_strata_sum_posterior_draws_not_point_estimates() -> None:
     other = CaptureTable.from_patterns(
-        TABLE.list_names, {(1, 0, 0, 0): 30, (0, 1, 0, 0): 35, (0, 0, 1, 0): 20,
-                           (0, 0, 0, 1): 25, (1, 1, 0, 0): 9, (0, 1, 1, 1): 6})
+        TABLE.list_names,
+        {
+            (1, 0, 0, 0): 30,
+            (0, 1, 0, 0): 35,
+            (0, 0, 1, 0): 20,
+            (0, 0, 0, 1): 25,
+            (1, 1, 0, 0): 9,
+            (0, 1, 1, 1): 6,
+        },
+    )
     pooled = tuple(a + b for a, b in zip(TABLE.counts, other.counts, strict=True))
-    table = CaptureTable(TABLE.list_names, pooled,
-                         (Stratum("north", TABLE), Stratum("south", other)))
+    table = CaptureTable(
+        TABLE.list_names, pooled, (Stratum("north", TABLE), Stratum("south", other))
+    )
 
     result = estimate_latent_class(table, settings=QUICK, seed=3)
 
@@ -148,11 +166,12 @@ def test_tables_that_cannot_support_latent_classes_are_refused_with_a_reason(
 def test_fifteen_lists_run_quickly_with_a_warning_and_log_linear_declines() -> None:
     rng = np.random.default_rng(15)
     names = tuple(f"L{index}" for index in range(15))
-    rows = (rng.random((3_000, 15)) < np.where(rng.random((3_000, 1)) < 0.3, 0.3, 0.05))
+    rows = rng.random((3_000, 15)) < np.where(rng.random((3_000, 1)) < 0.3, 0.3, 0.05)
     rows = rows[rows.any(axis=1)].astype(int)
     patterns, counts = np.unique(rows, axis=0, return_counts=True)
-    table = CaptureTable.from_patterns(names, {tuple(map(int, p)): int(c)
-                                               for p, c in zip(patterns, counts, strict=True)})
+    table = CaptureTable.from_patterns(
+        names, {tuple(map(int, p)): int(c) for p, c in zip(patterns, counts, strict=True)}
+    )
     brief = SamplerSettings(max_classes=5, chains=2, burn_in=0, iterations=100, thin=1)
 
     compared = estimate_by_method(table, settings=brief, seed=1)

@@ -59,7 +59,9 @@ def test_decisions_are_honoured_and_uncertain_pairs_are_offered() -> None:
     for pair in result.uncertain_pairs:
         together = result.clusters[pair.first_id] == result.clusters[pair.second_id]
         # In the doubtful band, or clustered against its own score (average linkage).
-        assert (0.3 <= pair.match_probability < 0.9) or (together != (pair.match_probability >= 0.7))
+        assert (0.3 <= pair.match_probability < 0.9) or (
+            together != (pair.match_probability >= 0.7)
+        )
         assert frozenset((pair.first_id, pair.second_id)) not in (rejected, accepted)
     assert result.cluster_count == len(set(result.clusters.values()))
     ids = list(truth)
@@ -116,6 +118,4 @@ def test_a_few_testimonies_are_linked_without_enough_data_to_train() -> None:
         ]
     )
     assert result.clusters["t1"] == result.clusters["t2"]
-    assert (
-        len({result.clusters["t1"], result.clusters["t3"], result.clusters["t4"]}) == 3
-    )
+    assert len({result.clusters["t1"], result.clusters["t3"], result.clusters["t4"]}) == 3

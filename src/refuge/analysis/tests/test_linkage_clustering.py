@@ -7,12 +7,22 @@ import numpy as np
 from refuge.analysis.linkage.clustering import Constraints, average_linkage
 
 
-def _cluster(count: int, edges: list[tuple[int, int, float]], *, threshold: float = 0.5,
-             constraints: Constraints | None = None) -> list[int]:
+def _cluster(
+    count: int,
+    edges: list[tuple[int, int, float]],
+    *,
+    threshold: float = 0.5,
+    constraints: Constraints | None = None,
+) -> list[int]:
     left, right, probability = (np.array(column) for column in zip(*edges, strict=True))
-    return average_linkage(count, left.astype(np.int64), right.astype(np.int64),
-                           probability.astype(float), threshold=threshold,
-                           constraints=constraints).cluster_of
+    return average_linkage(
+        count,
+        left.astype(np.int64),
+        right.astype(np.int64),
+        probability.astype(float),
+        threshold=threshold,
+        constraints=constraints,
+    ).cluster_of
 
 
 def test_one_record_like_two_people_does_not_chain_them() -> None:
@@ -38,8 +48,9 @@ def test_a_rejected_pair_stays_apart_and_an_accepted_one_is_joined() -> None:
 
 
 def test_link_only_never_joins_two_records_of_one_list() -> None:
-    clusters = _cluster(3, [(0, 2, 0.9), (1, 2, 0.92), (0, 1, 0.95)],
-                        constraints=Constraints(groups=[0, 0, 1]))
+    clusters = _cluster(
+        3, [(0, 2, 0.9), (1, 2, 0.92), (0, 1, 0.95)], constraints=Constraints(groups=[0, 0, 1])
+    )
 
     assert clusters[0] != clusters[1]
     assert clusters[2] in (clusters[0], clusters[1])

@@ -61,7 +61,8 @@ def spark():
     if os.environ.get("REFUGE_TEST_SPARK") != "1":
         pytest.skip("SKIPPED LOUDLY: the Spark engine's tests run with `make test-spark`")
     pyspark = pytest.importorskip(
-        "pyspark", reason="SKIPPED LOUDLY: pyspark not installed (pip install 'refuge[spark]')")
+        "pyspark", reason="SKIPPED LOUDLY: pyspark not installed (pip install 'refuge[spark]')"
+    )
     if shutil.which("java") is None:
         pytest.skip("SKIPPED LOUDLY: no Java on this machine: the Spark engine is untested")
     from refuge.analysis.linkage.engines import SparkEngine

@@ -72,8 +72,9 @@ def test_identifiers_can_be_named_and_columns_ignored() -> None:
 def test_a_shared_phone_links_records_whose_names_differ() -> None:
     records = [
         PersonRecord("a", full_name="Кадыров Ахмед", birth="1990", identifiers=("89281234567",)),
-        PersonRecord("b", full_name="Akhmad Kadirov", birth="1990",
-                     identifiers=("+7 (928) 123-45-67",)),
+        PersonRecord(
+            "b", full_name="Akhmad Kadirov", birth="1990", identifiers=("+7 (928) 123-45-67",)
+        ),
         PersonRecord("c", full_name="Исаев Руслан", birth="1985", identifiers=("89280000000",)),
         PersonRecord("d", full_name="Умарова Хава", birth="1970", identifiers=(None,)),
     ]

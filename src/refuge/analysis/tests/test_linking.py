@@ -35,10 +35,20 @@ def chief(operator_factory):
 @pytest.fixture
 def ten_records(chief):
     with vault.activated(keyring_for(chief)):
-        _document(chief, names=NAMES, violation=ViolationType.ARBITRARY_DETENTION,
-                  kind=SourceKind.TESTIMONY, origin="caller")
-        _document(chief, names=["Akhmed Kadyrov"], violation=ViolationType.ARBITRARY_DETENTION,
-                  kind=SourceKind.MEDIA_REPORT, origin="outlet")
+        _document(
+            chief,
+            names=NAMES,
+            violation=ViolationType.ARBITRARY_DETENTION,
+            kind=SourceKind.TESTIMONY,
+            origin="caller",
+        )
+        _document(
+            chief,
+            names=["Akhmed Kadyrov"],
+            violation=ViolationType.ARBITRARY_DETENTION,
+            kind=SourceKind.MEDIA_REPORT,
+            origin="outlet",
+        )
     return chief
 
 
@@ -82,8 +92,7 @@ def test_every_merge_is_listed_with_its_evidence(ten_records) -> None:
     assert len(person.victims) == 2
     fields = {field for item in person.evidence for field, _level in item.levels}
     assert {"surname", "given_name"} <= fields
-    assert AuditEvent.objects.filter(action=AuditAction.RECORD_READ,
-                                     target_id="linkage").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.RECORD_READ, target_id="linkage").exists()
 
 
 def test_a_split_is_respected_by_later_runs_and_a_merge_too(ten_records) -> None:
@@ -103,8 +112,9 @@ def test_a_split_is_respected_by_later_runs_and_a_merge_too(ten_records) -> None
         assert again.people == 10
 
         isaev, umarova = _pair("Исаев Руслан", "Умарова Хава")
-        linking.merge_people(analyst=chief, run=again, person=links[isaev.pk],
-                             other=links[umarova.pk])
+        linking.merge_people(
+            analyst=chief, run=again, person=links[isaev.pk], other=links[umarova.pk]
+        )
         third = linking.run_linkage(analyst=chief)
     links = dict(PersonLink.objects.filter(run=third).values_list("victim_id", "person"))
     assert links[isaev.pk] == links[umarova.pk]
@@ -117,18 +127,27 @@ def test_a_merge_cannot_undo_a_split(ten_records) -> None:
         run = linking.run_linkage(analyst=chief)
         first, second = _pair("Кадыров Ахмед Магомедович", "Akhmed Kadyrov")
         person = PersonLink.objects.get(run=run, victim=first).person
-        new = linking.split_person(analyst=chief, run=run, person=person,
-                                   victim_ids=[second.pk])
+        new = linking.split_person(analyst=chief, run=run, person=person, victim_ids=[second.pk])
         with pytest.raises(linking.NotOnePerson):
             linking.merge_people(analyst=chief, run=run, person=person, other=new)
 
 
 def test_uncertain_pairs_are_offered_for_a_few_records(chief) -> None:
     with vault.activated(keyring_for(chief)):
-        _document(chief, names=["Исаев Руслан Ахмедович", "Isaev Ruslan"],
-                  violation=ViolationType.BEATING, kind=SourceKind.TESTIMONY, origin="a")
-        _document(chief, names=["Исаева Руслана"], violation=ViolationType.BEATING,
-                  kind=SourceKind.MEDIA_REPORT, origin="b")
+        _document(
+            chief,
+            names=["Исаев Руслан Ахмедович", "Isaev Ruslan"],
+            violation=ViolationType.BEATING,
+            kind=SourceKind.TESTIMONY,
+            origin="a",
+        )
+        _document(
+            chief,
+            names=["Исаева Руслана"],
+            violation=ViolationType.BEATING,
+            kind=SourceKind.MEDIA_REPORT,
+            origin="b",
+        )
         linking.run_linkage(analyst=chief)
     assert CandidatePair.objects.exists()
     assert all(candidate.levels for candidate in CandidatePair.objects.all())
@@ -138,8 +157,7 @@ def test_people_by_gender_count_people_and_disagreement_is_unknown(ten_records) 
     chief = ten_records
     with vault.activated(keyring_for(chief)):
         first, second = _pair("Кадыров Ахмед Магомедович", "Akhmed Kadyrov")
-        Victim.objects.filter(pk=first.pk).update(gender=Gender.MAN,
-                                                  age_group=AgeGroup.AGE_30_49)
+        Victim.objects.filter(pk=first.pk).update(gender=Gender.MAN, age_group=AgeGroup.AGE_30_49)
         Victim.objects.filter(pk=second.pk).update(gender=Gender.MAN)
         linking.run_linkage(analyst=chief)
     with translation.override("en"):
@@ -151,8 +169,9 @@ def test_people_by_gender_count_people_and_disagreement_is_unknown(ten_records) 
     assert age == {"30_49": 1, "unknown": 8}
 
 
-def test_analyst_splits_a_merge_on_the_people_page(client: Client, ten_records,
-                                                   operator_factory) -> None:
+def test_analyst_splits_a_merge_on_the_people_page(
+    client: Client, ten_records, operator_factory
+) -> None:
     chief = ten_records
     with vault.activated(keyring_for(chief)):
         run = linking.run_linkage(analyst=chief)
@@ -163,10 +182,12 @@ def test_analyst_splits_a_merge_on_the_people_page(client: Client, ten_records,
     assert page.status_code == 200
     assert second.pseudonym in page.content.decode()
     person = PersonLink.objects.get(run=run, victim=first).person
-    response = client.post(reverse("analysis:split", args=[run.pk, person]),
-                           {"victims": [second.pk]})
+    response = client.post(
+        reverse("analysis:split", args=[run.pk, person]), {"victims": [second.pk]}
+    )
     assert response.status_code == 302
     assert not PairDecision.objects.get(
-        victim_low=min(first.pk, second.pk), victim_high=max(first.pk, second.pk)).same_person
+        victim_low=min(first.pk, second.pk), victim_high=max(first.pk, second.pk)
+    ).same_person
     bad = client.post(reverse("analysis:split", args=[run.pk, person]), {"victims": ["x"]})
     assert bad.status_code == 302  # a clear message, never a 500

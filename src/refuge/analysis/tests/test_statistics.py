@@ -130,7 +130,12 @@ def test_report_command_reproduces_the_page_figures(chief, capsys) -> None:
     call_command("report", "--format", "json")
     document = json.loads(capsys.readouterr().out)
     assert document["summary"] == {
-        "acts": "5", "people": "5", "victims": "5", "events": "<5", "withheld": "0"}
+        "acts": "5",
+        "people": "5",
+        "victims": "5",
+        "events": "<5",
+        "withheld": "0",
+    }
     assert document["linkage"]["run"] is None
     assert document["sections"]["By violation"]["torture"] == "5"
     assert "<5" in document["method"]

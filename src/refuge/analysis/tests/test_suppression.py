@@ -71,10 +71,18 @@ def test_two_small_cells_summing_to_their_lower_bound_are_protected() -> None:
 
 def test_tables_sharing_a_total_are_protected_together() -> None:
     # Two breakdowns of the same 30 acts: hiding in one must not be undone through the other.
-    values = {("s", "acts"): 30, ("m", "jan"): 27, ("m", "feb"): 3,
-              ("v", "beat"): 20, ("v", "kill"): 6, ("v", "det"): 4}
-    equations = [Equation(("s", "acts"), (("m", "jan"), ("m", "feb"))),
-                 Equation(("s", "acts"), (("v", "beat"), ("v", "kill"), ("v", "det")))]
+    values = {
+        ("s", "acts"): 30,
+        ("m", "jan"): 27,
+        ("m", "feb"): 3,
+        ("v", "beat"): 20,
+        ("v", "kill"): 6,
+        ("v", "det"): 4,
+    }
+    equations = [
+        Equation(("s", "acts"), (("m", "jan"), ("m", "feb"))),
+        Equation(("s", "acts"), (("v", "beat"), ("v", "kill"), ("v", "det"))),
+    ]
     hidden = suppress(values, equations, threshold=5)
     assert {("m", "feb"), ("v", "det")} <= hidden
     assert _recomputable(values, equations, hidden) == []
@@ -117,8 +125,9 @@ def _every_combination_fails(values, equations, hidden) -> bool:
                 row[hidden_list.index(cell)] += sign
         rows.append(row)
     for coefficients in itertools.product(range(-2, 3), repeat=len(rows)):
-        combined = sum((c * r for c, r in zip(coefficients, rows, strict=True)),
-                       np.zeros(len(hidden_list)))
+        combined = sum(
+            (c * r for c, r in zip(coefficients, rows, strict=True)), np.zeros(len(hidden_list))
+        )
         if np.count_nonzero(combined) == 1:
             return False
     return True
@@ -130,11 +139,22 @@ def test_published_report_cannot_be_recomputed(operator_factory) -> None:
 
     chief = operator_factory("chief", Role.COORDINATOR)
     with vault.activated(keyring_for(chief)):
-        _document(chief, names=[f"Person {i}" for i in range(9)],
-                  violation=ViolationType.ARBITRARY_DETENTION, kind=SourceKind.TESTIMONY,
-                  origin="a", day=date(2017, 3, 10))
-        _document(chief, names=["Alone", "Other"], violation=ViolationType.KILLING,
-                  kind=SourceKind.TESTIMONY, origin="b", day=date(2017, 4, 10))
+        _document(
+            chief,
+            names=[f"Person {i}" for i in range(9)],
+            violation=ViolationType.ARBITRARY_DETENTION,
+            kind=SourceKind.TESTIMONY,
+            origin="a",
+            day=date(2017, 3, 10),
+        )
+        _document(
+            chief,
+            names=["Alone", "Other"],
+            violation=ViolationType.KILLING,
+            kind=SourceKind.TESTIMONY,
+            origin="b",
+            day=date(2017, 4, 10),
+        )
     with translation.override("en"):
         report = build_report(StatisticsFilter(), language="en")
     shown = {(SUMMARY, row.key): row for row in report.summary_rows}
@@ -144,8 +164,9 @@ def test_published_report_cannot_be_recomputed(operator_factory) -> None:
         for row in rows:
             shown[(titles.get(title, title), row.key)] = row
         if title in titles:
-            equations.append(Equation((SUMMARY, "acts"),
-                                      tuple((titles[title], row.key) for row in rows)))
+            equations.append(
+                Equation((SUMMARY, "acts"), tuple((titles[title], row.key) for row in rows))
+            )
     hidden = {cell for cell, row in shown.items() if row.is_suppressed}
     values = {cell: row.count for cell, row in shown.items()}
     assert ("violation", "killing") in hidden

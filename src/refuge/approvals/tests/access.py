@@ -23,12 +23,13 @@ from refuge.vault import api as vault
 SEEN: dict[str, Any] = {"case_worker": 302, "lawyer": 302, "coordinator": 302}
 EXPECTED = {
     "approvals:list": console(),
-    "approvals:detail": custom(anonymous=302, operator=404, analyst=404, case_worker=200,
-                               lawyer=200, coordinator=200),
-    "approvals:confirm": custom(anonymous=302, method="post", data={"confirm": "on"},
-                                operator=404, analyst=404, **SEEN),
-    "approvals:refuse": custom(anonymous=302, method="post", operator=404, analyst=404,
-                               **SEEN),
+    "approvals:detail": custom(
+        anonymous=302, operator=404, analyst=404, case_worker=200, lawyer=200, coordinator=200
+    ),
+    "approvals:confirm": custom(
+        anonymous=302, method="post", data={"confirm": "on"}, operator=404, analyst=404, **SEEN
+    ),
+    "approvals:refuse": custom(anonymous=302, method="post", operator=404, analyst=404, **SEEN),
 }
 
 
@@ -36,8 +37,12 @@ def url_kwargs(world: World) -> dict[str, Any]:
     worker = world.operators[Role.CASE_WORKER.value]
     with vault.activated(keyring_for(worker)):
         source = record_testimony(actor=worker, testimony=testimony()).source
-        action = request_action(kind=DELETE_SOURCE, target=source, requested_by=worker,
-                                reason="Recorded twice by mistake.")
+        action = request_action(
+            kind=DELETE_SOURCE,
+            target=source,
+            requested_by=worker,
+            reason="Recorded twice by mistake.",
+        )
     return {"action_id": action.pk}
 
 

@@ -22,8 +22,7 @@ def confirm_as(operator: Any, action: PendingAction | None = None, **data: str) 
     action = action or latest_request()
     client = Client()
     log_in(client, operator)
-    return client.post(reverse("approvals:confirm", args=[action.pk]),
-                       {"confirm": "on", **data})
+    return client.post(reverse("approvals:confirm", args=[action.pk]), {"confirm": "on", **data})
 
 
 def is_pending(action: PendingAction) -> bool:

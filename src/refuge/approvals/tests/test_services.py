@@ -43,9 +43,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def team(db: Any) -> dict[str, Any]:
-    return {"worker": make_operator("worker", Role.CASE_WORKER),
-            "lawyer": make_operator("lawyer", Role.LAWYER),
-            "boss": make_operator("boss", Role.COORDINATOR)}
+    return {
+        "worker": make_operator("worker", Role.CASE_WORKER),
+        "lawyer": make_operator("lawyer", Role.LAWYER),
+        "boss": make_operator("boss", Role.COORDINATOR),
+    }
 
 
 @pytest.fixture
@@ -60,8 +62,7 @@ def _as(operator: Any) -> Any:
 
 def _ask(source: Source, by: Any, reason: str = REASON) -> PendingAction:
     with _as(by):
-        return request_action(kind=DELETE_SOURCE, target=source, reason=reason,
-                              requested_by=by)
+        return request_action(kind=DELETE_SOURCE, target=source, reason=reason, requested_by=by)
 
 
 def _confirm(action: PendingAction, by: Any) -> PendingAction:
@@ -84,14 +85,17 @@ def test_a_request_deletes_nothing_and_seals_its_reason(team, source) -> None:
         assert b"erase it" not in bytes(cursor.fetchone()[0])
     # Sealed to the requester and to those who may confirm (a coordinator, a lawyer), no more.
     assert set(vault.readers_of(action.envelope_id)) == {
-        team["worker"].pk, team["lawyer"].pk, team["boss"].pk}
-    assert AuditEvent.objects.filter(action=AuditAction.APPROVAL_REQUESTED,
-                                     target_id=str(action.pk)).exists()
+        team["worker"].pk,
+        team["lawyer"].pk,
+        team["boss"].pk,
+    }
+    assert AuditEvent.objects.filter(
+        action=AuditAction.APPROVAL_REQUESTED, target_id=str(action.pk)
+    ).exists()
     assert action.expires_at - timezone.now() > timedelta(hours=71)
 
 
-def test_a_second_person_who_can_read_it_confirms_and_only_then_it_is_gone(team,
-                                                                         source) -> None:
+def test_a_second_person_who_can_read_it_confirms_and_only_then_it_is_gone(team, source) -> None:
     action = _ask(source, team["worker"])
 
     done = _confirm(action, team["lawyer"])
@@ -100,10 +104,12 @@ def test_a_second_person_who_can_read_it_confirms_and_only_then_it_is_gone(team,
     assert done.decided_by == team["lawyer"]
     assert not _exists(source)
     assert vault.Envelope.objects.get(pk=source.envelope_id).shredded_at is not None
-    assert AuditEvent.objects.filter(action=AuditAction.APPROVAL_CONFIRMED,
-                                     actor_id=team["lawyer"].pk).exists()
-    assert AuditEvent.objects.filter(action=AuditAction.RECORD_DELETED,
-                                     target_type="documentation.Source").exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.APPROVAL_CONFIRMED, actor_id=team["lawyer"].pk
+    ).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.RECORD_DELETED, target_type="documentation.Source"
+    ).exists()
 
 
 def test_the_requester_cannot_confirm_their_own_request(team, source) -> None:
@@ -171,8 +177,7 @@ def test_one_request_at_a_time_per_record(team, source) -> None:
         _ask(source, team["lawyer"])
 
 
-def test_an_unconfirmed_request_expires_and_a_late_confirmation_does_nothing(team,
-                                                                             source) -> None:
+def test_an_unconfirmed_request_expires_and_a_late_confirmation_does_nothing(team, source) -> None:
     action = _ask(source, team["worker"])
 
     with time_machine.travel(timezone.now() + timedelta(hours=73)):
@@ -194,8 +199,7 @@ def test_the_window_is_configurable(team, source, settings) -> None:
     settings.APPROVALS_CONFIRM_HOURS = 2
     action = _ask(source, team["worker"])
 
-    with time_machine.travel(timezone.now() + timedelta(hours=3)), pytest.raises(
-            RequestExpired):
+    with time_machine.travel(timezone.now() + timedelta(hours=3)), pytest.raises(RequestExpired):
         _confirm(action, team["lawyer"])
 
 

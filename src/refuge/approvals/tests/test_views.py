@@ -32,9 +32,11 @@ def _english() -> Any:
 
 @pytest.fixture
 def people(db: Any) -> dict[str, Any]:
-    return {"worker": make_operator("worker", Role.CASE_WORKER),
-            "lawyer": make_operator("lawyer", Role.LAWYER),
-            "boss": make_operator("boss", Role.COORDINATOR)}
+    return {
+        "worker": make_operator("worker", Role.CASE_WORKER),
+        "lawyer": make_operator("lawyer", Role.LAWYER),
+        "boss": make_operator("boss", Role.COORDINATOR),
+    }
 
 
 @pytest.fixture
@@ -50,8 +52,9 @@ def _client(operator: Any) -> Client:
 
 
 def _request_deletion(client: Client, source: Source) -> PendingAction:
-    response = client.post(reverse("documentation:source_delete", args=[source.pk]),
-                           {"reason": REASON})
+    response = client.post(
+        reverse("documentation:source_delete", args=[source.pk]), {"reason": REASON}
+    )
     assert response.status_code == 302
     return PendingAction.objects.get(target_id=str(source.pk), status=ActionStatus.PENDING)
 
@@ -120,7 +123,8 @@ def test_a_late_confirmation_is_refused_with_a_message(people, source, settings)
     settings.APPROVALS_CONFIRM_HOURS = 1
     action = _request_deletion(_client(people["worker"]), source)
     PendingAction.objects.filter(pk=action.pk).update(
-        expires_at=timezone.now() - timedelta(minutes=1))  # the hour went by unconfirmed
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )  # the hour went by unconfirmed
 
     response = _confirm(_client(people["lawyer"]), action)
 

@@ -13,8 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _three_events() -> list[AuditEvent]:
-    return [record_event(AuditAction.RECORD_READ, target_type="cases.Case", target_id=i)
-            for i in (1, 2, 3)]
+    return [
+        record_event(AuditAction.RECORD_READ, target_type="cases.Case", target_id=i)
+        for i in (1, 2, 3)
+    ]
 
 
 def test_an_intact_chain_verifies(capsys) -> None:
@@ -49,9 +51,16 @@ def test_deleting_the_newest_entry_is_found() -> None:
 def test_an_inserted_entry_is_found() -> None:
     events = _three_events()
     AuditEvent.objects.filter(sequence__gte=2).update(sequence=F("sequence") + 10)
-    forged = AuditEvent(sequence=2, created_at=events[1].created_at, action=AuditAction.LOGIN,
-                        target_type="", target_id="", details={},
-                        previous_hash=events[0].entry_hash, entry_hash="f" * 64)
+    forged = AuditEvent(
+        sequence=2,
+        created_at=events[1].created_at,
+        action=AuditAction.LOGIN,
+        target_type="",
+        target_id="",
+        details={},
+        previous_hash=events[0].entry_hash,
+        entry_hash="f" * 64,
+    )
     forged.save()
     assert verify_chain()
 

@@ -77,8 +77,8 @@ def test_a_truncated_tail_passes_the_chain_check_but_not_the_witness(witness_dir
 
     message = _verify_fails("--against", str(witness_dir))
 
-    assert ("The audit log was truncated: the witness saw entry 6" in message)
-    assert ("the database ends at entry 4; 2 newest entries are missing" in message)
+    assert "The audit log was truncated: the witness saw entry 6" in message
+    assert "the database ends at entry 4; 2 newest entries are missing" in message
 
 
 def test_the_witness_directory_is_checked_without_being_named(witness_dir: Path) -> None:
@@ -124,8 +124,9 @@ def test_a_forged_head_proves_nothing(witness_dir: Path, tmp_path: Path) -> None
     assert "does not verify" in _verify_fails("--against", str(path))
 
 
-def test_a_head_from_another_installation_is_named(witness_dir: Path, tmp_path: Path,
-                                                    settings) -> None:
+def test_a_head_from_another_installation_is_named(
+    witness_dir: Path, tmp_path: Path, settings
+) -> None:
     _events(2)
     _run("ship")
     settings.VAULT_SIGNING_KEY_FILE = str(tmp_path / "another_key")
@@ -141,8 +142,9 @@ def test_a_damaged_head_file_is_a_clear_error(tmp_path: Path) -> None:
         call_command("audit", "verify", "--against", str(path), stdout=io.StringIO())
 
 
-def test_ship_mails_the_head_to_coordinators_when_asked(witness_dir: Path, settings,
-                                                       operator_factory) -> None:
+def test_ship_mails_the_head_to_coordinators_when_asked(
+    witness_dir: Path, settings, operator_factory
+) -> None:
     settings.AUDIT_WITNESS_EMAIL = True
     chief = operator_factory("chief", Role.COORDINATOR)
     chief.email = "chief@example.org"

@@ -41,8 +41,9 @@ class Case(models.Model):
 
     envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="cases")
-    opened_from = models.ForeignKey("hotline.Contact", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="cases")
+    opened_from = models.ForeignKey(
+        "hotline.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
     lead = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -55,8 +56,9 @@ class Case(models.Model):
     threat_family = models.BooleanField(default=False)
     threat_community = models.BooleanField(default=False)
     threat_other = models.BooleanField(default=False)
-    shelter = models.ForeignKey("cases.Shelter", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="cases")
+    shelter = models.ForeignKey(
+        "cases.Shelter", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
     title = SealedTextField(envelope_field="envelope", null=True, blank=True)
     summary = SealedTextField(envelope_field="envelope", null=True, blank=True)
     threat_details = SealedTextField(envelope_field="envelope", null=True, blank=True)
@@ -67,9 +69,13 @@ class Case(models.Model):
     destination_city = SealedTextField(envelope_field="envelope", null=True, blank=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(
-            condition=models.Q(closed_at__isnull=True) | models.Q(stage_changed_at__isnull=False),
-            name="closed_case_has_a_stage_change")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True)
+                | models.Q(stage_changed_at__isnull=False),
+                name="closed_case_has_a_stage_change",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -89,8 +95,9 @@ class CaseMember(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "operator"],
-                                               name="one_membership_per_operator")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "operator"], name="one_membership_per_operator")
+        ]
 
 
 class CasePerson(models.Model):
@@ -120,8 +127,11 @@ class PersonIdentifier(models.Model):
     blind_index = models.CharField(max_length=64, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["person", "kind", "blind_index"],
-                                               name="one_identifier_per_person")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "blind_index"], name="one_identifier_per_person"
+            )
+        ]
 
 
 class StageChange(models.Model):

@@ -31,8 +31,10 @@ class VerificationCheck(models.TextChoices):
     STORY_CONSISTENT = "story_consistent", _("Story consistent across separate conversations")
     COMMUNITY = "community", _("Vouched for by the community")
     DOCUMENTS = "documents", _("Identity documents seen")
-    NO_RED_FLAGS = "no_red_flags", _(
-        "No signs of an infiltrator (questions about others, pressure)")
+    NO_RED_FLAGS = (
+        "no_red_flags",
+        _("No signs of an infiltrator (questions about others, pressure)"),
+    )
     OTHER = "other", _("Other check (see note)")
 
 

@@ -14,8 +14,9 @@ USER = settings.AUTH_USER_MODEL
 class Consent(models.Model):
     """One answer of a person about one use. Append-only: the latest answer per kind counts."""
 
-    person = models.ForeignKey("cases.CasePerson", on_delete=models.CASCADE,
-                               related_name="consents")
+    person = models.ForeignKey(
+        "cases.CasePerson", on_delete=models.CASCADE, related_name="consents"
+    )
     kind = models.CharField(max_length=20, choices=ConsentKind.choices)
     is_granted = models.BooleanField()
     partners = models.ManyToManyField("cases.Partner", blank=True, related_name="+")
@@ -30,8 +31,9 @@ class ExposureReport(models.Model):
     """What a detained person or a lost phone may have given up. Sealed to the case."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="exposures")
-    person = models.ForeignKey("cases.CasePerson", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(
+        "cases.CasePerson", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
     cause = models.CharField(max_length=12, choices=ExposureCause.choices)
     exposed_names = models.BooleanField(default=False)
@@ -51,12 +53,14 @@ class Referral(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="referrals")
     person = models.ForeignKey("cases.CasePerson", on_delete=models.CASCADE, related_name="+")
     partner = models.ForeignKey("cases.Partner", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=ReferralStatus.choices,
-                              default=ReferralStatus.REQUESTED)
+    status = models.CharField(
+        max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.REQUESTED
+    )
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     # Codes of the fields the package holds (never their values).
     included_fields = models.JSONField(default=list)

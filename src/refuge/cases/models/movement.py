@@ -50,17 +50,22 @@ class Spending(models.Model):
     category = models.CharField(max_length=12, choices=SpendingCategory.choices)
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3, default="EUR")
-    status = models.CharField(max_length=10, choices=SpendingStatus.choices,
-                              default=SpendingStatus.REQUESTED)
+    status = models.CharField(
+        max_length=10, choices=SpendingStatus.choices, default=SpendingStatus.REQUESTED
+    )
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     purpose = SealedTextField(envelope_field="envelope", null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at", "pk"]
-        constraints = [models.CheckConstraint(
-            condition=models.Q(amount__gt=0), name="spending_amount_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="spending_amount_positive"
+            )
+        ]

@@ -33,10 +33,10 @@ class Need(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="needs")
     envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
     category = models.CharField(max_length=20, choices=NeedCategory.choices)
-    status = models.CharField(max_length=12, choices=NeedStatus.choices,
-                              default=NeedStatus.NEEDED)
-    provider = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="needs")
+    status = models.CharField(max_length=12, choices=NeedStatus.choices, default=NeedStatus.NEEDED)
+    provider = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.SET_NULL, related_name="needs"
+    )
     updated_at = models.DateTimeField(auto_now=True)
     details = SealedTextField(envelope_field="envelope", null=True, blank=True)
     cost_details = SealedTextField(envelope_field="envelope", null=True, blank=True)
@@ -50,8 +50,9 @@ class Task(models.Model):
     envelope sealed to its owners only, and names neither the source case nor its people."""
 
     envelope = models.ForeignKey("vault.Envelope", on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="tasks")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+    )
     kind = models.CharField(max_length=20, choices=TaskKind.choices, default=TaskKind.WORK)
     owner = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="case_tasks")
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -71,14 +72,16 @@ class CheckIn(models.Model):
     """An agreed time at which a person on the move or in hiding gets in touch."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="checkins")
-    person = models.ForeignKey("cases.CasePerson", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(
+        "cases.CasePerson", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     due_at = models.DateTimeField(db_index=True)
     grace_minutes = models.PositiveSmallIntegerField(default=30)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    confirmed_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Set when the case reached safety before the person had to check in: no alarm follows.
     ended_at = models.DateTimeField(null=True, blank=True)
 

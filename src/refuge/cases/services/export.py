@@ -14,8 +14,16 @@ from refuge.audit.services import record_event
 from refuge.cases.models import Case, ConsentKind
 from refuge.cases.selectors import has_consent
 
-COLUMNS = ["opened_month", "stage", "threat_police", "threat_family", "threat_community",
-           "threat_other", "needs", "closed_month"]
+COLUMNS = [
+    "opened_month",
+    "stage",
+    "threat_police",
+    "threat_family",
+    "threat_community",
+    "threat_other",
+    "needs",
+    "closed_month",
+]
 
 
 def _row(case: Case) -> dict[str, str]:
@@ -31,8 +39,12 @@ def _row(case: Case) -> dict[str, str]:
 def anonymised_rows(cases: Iterable[Case]) -> list[dict[str, str]]:
     """Coded facts only (no reference, no text), and only for people who said yes to
     anonymised use in reports: a person without that consent is simply absent."""
-    return [_row(case) for case in cases for person in case.persons.all()
-            if has_consent(person, ConsentKind.ANONYMISED_REPORTS)]
+    return [
+        _row(case)
+        for case in cases
+        for person in case.persons.all()
+        if has_consent(person, ConsentKind.ANONYMISED_REPORTS)
+    ]
 
 
 @transaction.atomic
@@ -42,6 +54,11 @@ def export_anonymised_csv(*, cases: Iterable[Case], exported_by: Operator) -> st
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
     writer.writerows(rows)
-    record_event(AuditAction.EXPORT, actor=exported_by, target_type="cases.Case",
-                 target_id="anonymised", details={"rows": len(rows)})
+    record_event(
+        AuditAction.EXPORT,
+        actor=exported_by,
+        target_type="cases.Case",
+        target_id="anonymised",
+        details={"rows": len(rows)},
+    )
     return buffer.getvalue()

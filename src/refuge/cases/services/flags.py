@@ -18,10 +18,13 @@ def verification_flags(case: Case, viewer: Operator) -> list[FlagMatch]:
 
 
 def describe(matches: list[FlagMatch]) -> str:
-    """"Suspected infiltrator (set by anna, until 01.06.2026)", for a refusal message."""
+    """ "Suspected infiltrator (set by anna, until 01.06.2026)", for a refusal message."""
     return "; ".join(
-        _("%(kind)s (set by %(who)s, until %(until)s)") % {
+        _("%(kind)s (set by %(who)s, until %(until)s)")
+        % {
             "kind": match.flag.get_kind_display(),
             "who": match.flag.created_by.username if match.flag.created_by else "—",
-            "until": format_date(timezone.localtime(match.flag.expires_at), "d.m.Y")}
-        for match in matches)
+            "until": format_date(timezone.localtime(match.flag.expires_at), "d.m.Y"),
+        }
+        for match in matches
+    )

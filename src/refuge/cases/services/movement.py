@@ -23,8 +23,9 @@ def shelter_readers() -> list[Operator]:
 
 def shelter_register(*, reader: Operator) -> QuerySet[Shelter]:
     """The restricted register of shelters; reading it is audited."""
-    record_event(AuditAction.RECORD_READ, actor=reader, target_type="cases.Shelter",
-                 target_id="register")
+    record_event(
+        AuditAction.RECORD_READ, actor=reader, target_type="cases.Shelter", target_id="register"
+    )
     return Shelter.objects.all()
 
 
@@ -34,8 +35,9 @@ def register_shelter(*, code: str, address: str, notes: str, registered_by: Oper
     require(registered_by, Capability.VIEW_SHELTERS)
     readers = {operator.pk: operator for operator in [*shelter_readers(), registered_by]}
     envelope = vault.create_envelope(purpose=vault.Purpose.SHELTER, readers=readers.values())
-    shelter = Shelter.objects.create(code=code, envelope=envelope, address=address,
-                                     notes=notes or None)
+    shelter = Shelter.objects.create(
+        code=code, envelope=envelope, address=address, notes=notes or None
+    )
     record_event(AuditAction.RECORD_CREATED, actor=registered_by, target=shelter)
     return shelter
 
@@ -46,15 +48,22 @@ def place_in_shelter(*, case: Case, shelter: Shelter | None, placed_by: Operator
     check_open_case(placed_by, case)
     case.shelter = shelter
     case.save(update_fields=["shelter"])
-    record_event(AuditAction.RECORD_CHANGED, actor=placed_by, target=case,
-                 details={"shelter": shelter.code if shelter else None})
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=placed_by,
+        target=case,
+        details={"shelter": shelter.code if shelter else None},
+    )
     return case
 
 
 def movement_readers(case: Case) -> list[Operator]:
     """The case's lead and the coordinators on the case: nobody else sees a route."""
-    coordinators = (operators_with(Capability.VIEW_SHELTERS, holding_key=False)
-                    .filter(case_memberships__case=case).order_by("username"))
+    coordinators = (
+        operators_with(Capability.VIEW_SHELTERS, holding_key=False)
+        .filter(case_memberships__case=case)
+        .order_by("username")
+    )
     readers = {operator.pk: operator for operator in [case.lead, *coordinators]}
     return list(readers.values())
 
@@ -64,18 +73,25 @@ def can_see_movements(operator: Operator, case: Case) -> bool:
 
 
 @transaction.atomic
-def plan_movement(*, case: Case, route: str, tickets: str, departure: str,
-                  planned_by: Operator) -> Movement:
+def plan_movement(
+    *, case: Case, route: str, tickets: str, departure: str, planned_by: Operator
+) -> Movement:
     """Record a route under its own envelope, sealed to the lead and coordinators only."""
     check_open_case(planned_by, case)
     if not can_see_movements(planned_by, case):
         require(planned_by, Capability.VIEW_SHELTERS)  # only coordinators may plan for others
     envelope = vault.create_envelope(purpose=vault.Purpose.CASE, readers=movement_readers(case))
-    movement = Movement.objects.create(case=case, envelope=envelope, created_by=planned_by,
-                                       route=route, tickets=tickets or None,
-                                       departure=departure or None)
-    record_event(AuditAction.RECORD_CREATED, actor=planned_by, target=movement,
-                 details={"case": case.pk})
+    movement = Movement.objects.create(
+        case=case,
+        envelope=envelope,
+        created_by=planned_by,
+        route=route,
+        tickets=tickets or None,
+        departure=departure or None,
+    )
+    record_event(
+        AuditAction.RECORD_CREATED, actor=planned_by, target=movement, details={"case": case.pk}
+    )
     return movement
 
 
@@ -107,6 +123,11 @@ def destroy_movements(*, case: Case, actor: Operator | None, only: Movement | No
         envelope_id, movement_id = movement.envelope_id, movement.pk
         movement.delete()
         vault.shred(envelope_id, actor=actor)
-        record_event(AuditAction.RECORD_DELETED, actor=actor, target_type="cases.Movement",
-                     target_id=movement_id, details={"case": case.pk})
+        record_event(
+            AuditAction.RECORD_DELETED,
+            actor=actor,
+            target_type="cases.Movement",
+            target_id=movement_id,
+            details={"case": case.pk},
+        )
     return len(movements)

@@ -60,20 +60,27 @@ def readable_contact(contact_id: int) -> Contact:
 
 
 @transaction.atomic
-def open_case_from_contact(*, contact_id: int, opened_by: Operator, pseudonym: str,
-                           case_workers: Sequence[Operator] = ()) -> Case:
+def open_case_from_contact(
+    *, contact_id: int, opened_by: Operator, pseudonym: str, case_workers: Sequence[Operator] = ()
+) -> Case:
     """Open a case carrying the contact over; seal it to the opener and chosen case workers."""
     require(opened_by, Capability.MANAGE_CASES)
     contact = readable_contact(contact_id)
     if contact.status == ContactStatus.CASE_OPENED:
         raise ContactAlreadyHasCase
-    case = open_case(opened_by=opened_by, pseudonym=pseudonym, case_workers=case_workers,
-                     summary=_contact_text(contact), contact=contact)
+    case = open_case(
+        opened_by=opened_by,
+        pseudonym=pseudonym,
+        case_workers=case_workers,
+        summary=_contact_text(contact),
+        contact=contact,
+    )
     try:
         hotline.mark_case_opened(contact=contact, operator=opened_by, case_id=case.pk)
     except ContactChanged as error:
-        raise ConflictError(_("The contact changed while you were opening the case. Reload "
-                              "and try again.")) from error
+        raise ConflictError(
+            _("The contact changed while you were opening the case. Reload and try again.")
+        ) from error
     for worker in _members(opened_by, case_workers):
         if worker.pk != opened_by.pk:
             vault.share(contact.envelope_id, reader=worker, granted_by=opened_by)
@@ -83,8 +90,11 @@ def open_case_from_contact(*, contact_id: int, opened_by: Operator, pseudonym: s
 def members_of_cases_from(contact_ids: Sequence[int]) -> set[tuple[int, int]]:
     """(contact id, operator id) for every member of a case opened from these contacts: they
     keep the contact when its intake-duty grants lapse (hotline.services.intake)."""
-    return set(CaseMember.objects.filter(case__opened_from_id__in=list(contact_ids))
-               .values_list("case__opened_from_id", "operator_id"))
+    return set(
+        CaseMember.objects.filter(case__opened_from_id__in=list(contact_ids)).values_list(
+            "case__opened_from_id", "operator_id"
+        )
+    )
 
 
 def _members(opened_by: Operator, case_workers: Sequence[Operator]) -> list[Operator]:
@@ -96,8 +106,14 @@ def _members(opened_by: Operator, case_workers: Sequence[Operator]) -> list[Oper
 
 
 @transaction.atomic
-def open_case(*, opened_by: Operator, pseudonym: str, case_workers: Sequence[Operator] = (),
-              summary: str = "", contact: Contact | None = None) -> Case:
+def open_case(
+    *,
+    opened_by: Operator,
+    pseudonym: str,
+    case_workers: Sequence[Operator] = (),
+    summary: str = "",
+    contact: Contact | None = None,
+) -> Case:
     """Open a case with one pseudonymous person, at the first stage."""
     require(opened_by, Capability.MANAGE_CASES)
     members = _members(opened_by, case_workers)
@@ -105,16 +121,27 @@ def open_case(*, opened_by: Operator, pseudonym: str, case_workers: Sequence[Ope
     first_stage = Stage.objects.get(code=StageCode.NEW)
     now = timezone.now()
     case = Case.objects.create(
-        envelope=envelope, stage=first_stage, opened_from=contact, lead=opened_by,
-        opened_by=opened_by, stage_changed_at=now, title=pseudonym, summary=summary or None,
+        envelope=envelope,
+        stage=first_stage,
+        opened_from=contact,
+        lead=opened_by,
+        opened_by=opened_by,
+        stage_changed_at=now,
+        title=pseudonym,
+        summary=summary or None,
     )
     for member in members:
         CaseMember.objects.create(case=case, operator=member, added_by=opened_by)
     CasePerson.objects.create(case=case, envelope=envelope, pseudonym=pseudonym)
-    StageChange.objects.create(case=case, envelope=envelope, to_stage=first_stage,
-                               changed_by=opened_by)
-    record_event(AuditAction.RECORD_CREATED, actor=opened_by, target=case,
-                 details={"contact": contact.pk if contact else None, "members": len(members)})
+    StageChange.objects.create(
+        case=case, envelope=envelope, to_stage=first_stage, changed_by=opened_by
+    )
+    record_event(
+        AuditAction.RECORD_CREATED,
+        actor=opened_by,
+        target=case,
+        details={"contact": contact.pk if contact else None, "members": len(members)},
+    )
     return case
 
 
@@ -129,10 +156,10 @@ def share_case(*, case: Case, operator: Operator, shared_by: Operator) -> None:
         raise NoKeyYet from error
     if case.opened_from is not None and vault.can_read(case.opened_from.envelope_id):
         vault.share(case.opened_from.envelope_id, reader=operator, granted_by=shared_by)
-    CaseMember.objects.get_or_create(case=case, operator=operator,
-                                     defaults={"added_by": shared_by})
-    record_event(AuditAction.GRANT_ADDED, actor=shared_by, target=case,
-                 details={"reader": operator.pk})
+    CaseMember.objects.get_or_create(case=case, operator=operator, defaults={"added_by": shared_by})
+    record_event(
+        AuditAction.GRANT_ADDED, actor=shared_by, target=case, details={"reader": operator.pk}
+    )
 
 
 @transaction.atomic
@@ -154,15 +181,20 @@ def unshare_case(*, case: Case, operator: Operator, unshared_by: Operator) -> No
         case.lead = unshared_by
         case.save(update_fields=["lead"])
         hand_over_movements(case=case, previous_lead=operator, handed_by=unshared_by)
-        record_event(AuditAction.RECORD_CHANGED, actor=unshared_by, target=case,
-                     details={"lead": unshared_by.pk, "previous_lead": operator.pk})
+        record_event(
+            AuditAction.RECORD_CHANGED,
+            actor=unshared_by,
+            target=case,
+            details={"lead": unshared_by.pk, "previous_lead": operator.pk},
+        )
     vault.revoke(case.envelope_id, reader=operator, revoked_by=unshared_by)
     CaseMember.objects.filter(case=case, operator=operator).delete()
     for envelope_id in movement_envelopes:
         if operator.pk in vault.readers_of(envelope_id):
             vault.revoke(envelope_id, reader=operator, revoked_by=unshared_by)
-    record_event(AuditAction.GRANT_REVOKED, actor=unshared_by, target=case,
-                 details={"reader": operator.pk})
+    record_event(
+        AuditAction.GRANT_REVOKED, actor=unshared_by, target=case, details={"reader": operator.pk}
+    )
 
 
 @transaction.atomic
@@ -180,6 +212,10 @@ def change_lead(*, case: Case, lead: Operator, version: int, changed_by: Operato
     case.lead = lead
     case.save(update_fields=["lead"])
     hand_over_movements(case=case, previous_lead=previous, handed_by=changed_by)
-    record_event(AuditAction.RECORD_CHANGED, actor=changed_by, target=case,
-                 details={"lead": lead.pk, "previous_lead": previous.pk})
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=changed_by,
+        target=case,
+        details={"lead": lead.pk, "previous_lead": previous.pk},
+    )
     return case

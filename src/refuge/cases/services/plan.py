@@ -27,8 +27,9 @@ from refuge.core.concurrency import save_with_version
 
 
 @transaction.atomic
-def add_verification_item(*, case: Case, item: VerificationCheck, note: str,
-                          checked_by: Operator) -> VerificationItem:
+def add_verification_item(
+    *, case: Case, item: VerificationCheck, note: str, checked_by: Operator
+) -> VerificationItem:
     """Record one check of the person's identity, with who checked it and when.
 
     "No signs of an infiltrator" is refused while a matching hotline profile is flagged as
@@ -40,10 +41,14 @@ def add_verification_item(*, case: Case, item: VerificationCheck, note: str,
         if standing:
             raise FlagContradictsCheck(describe(standing))
     verification = VerificationItem.objects.create(
-        case=case, envelope_id=case.envelope_id, item=item, checked_by=checked_by,
-        note=note or None)
-    record_event(AuditAction.RECORD_CREATED, actor=checked_by, target=verification,
-                 details={"case": case.pk, "item": item})
+        case=case, envelope_id=case.envelope_id, item=item, checked_by=checked_by, note=note or None
+    )
+    record_event(
+        AuditAction.RECORD_CREATED,
+        actor=checked_by,
+        target=verification,
+        details={"case": case.pk, "item": item},
+    )
     return verification
 
 
@@ -73,8 +78,9 @@ def risk_assessment_of(case: Case) -> RiskAssessment:
 
 
 @transaction.atomic
-def update_risk_assessment(*, case: Case, assessment: RiskAssessment, version: int,
-                           updated_by: Operator) -> Case:
+def update_risk_assessment(
+    *, case: Case, assessment: RiskAssessment, version: int, updated_by: Operator
+) -> Case:
     """Save threats, safe ways and times to contact, code words and the safety plan."""
     check_open_case(updated_by, case)
     save_with_version(case, [], expected_version=version, conflict=CaseChanged)
@@ -82,15 +88,24 @@ def update_risk_assessment(*, case: Case, assessment: RiskAssessment, version: i
         value = getattr(assessment, name)
         setattr(case, name, (value or None) if isinstance(value, str) else value)
     case.save(update_fields=RISK_FIELDS)
-    record_event(AuditAction.RECORD_CHANGED, actor=updated_by, target=case,
-                 details={"part": "risk"})
+    record_event(
+        AuditAction.RECORD_CHANGED, actor=updated_by, target=case, details={"part": "risk"}
+    )
     return case
 
 
 @transaction.atomic
-def save_need(*, case: Case, need: Need | None, category: NeedCategory, status: NeedStatus,
-              provider: Partner | None, details: str, cost_details: str,
-              saved_by: Operator) -> Need:
+def save_need(
+    *,
+    case: Case,
+    need: Need | None,
+    category: NeedCategory,
+    status: NeedStatus,
+    provider: Partner | None,
+    details: str,
+    cost_details: str,
+    saved_by: Operator,
+) -> Need:
     """Add or update a need or service (shelter, transport, visa ...)."""
     check_open_case(saved_by, case)
     if need is None:
@@ -98,15 +113,20 @@ def save_need(*, case: Case, need: Need | None, category: NeedCategory, status: 
     need.category, need.status, need.provider = category, status, provider
     need.details, need.cost_details = details or None, cost_details or None
     need.save()
-    record_event(AuditAction.RECORD_CHANGED, actor=saved_by, target=need,
-                 details={"case": case.pk, "category": category, "status": status})
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=saved_by,
+        target=need,
+        details={"case": case.pk, "category": category, "status": status},
+    )
     return need
 
 
 @transaction.atomic
 def add_note(*, case: Case, body: str, author: Operator) -> CaseNote:
     check_open_case(author, case)
-    note = CaseNote.objects.create(case=case, envelope_id=case.envelope_id, author=author,
-                                   body=body)
+    note = CaseNote.objects.create(
+        case=case, envelope_id=case.envelope_id, author=author, body=body
+    )
     record_event(AuditAction.RECORD_CREATED, actor=author, target=note, details={"case": case.pk})
     return note

@@ -42,8 +42,13 @@ def consented_person_fields(person: CasePerson, *, partner: Partner) -> dict[str
     if person.legal_name:
         fields["legal_name"] = str(person.legal_name)
     if has_consent(person, ConsentKind.PHONE_CONTACT):
-        fields.update({name: str(getattr(person, name)) for name in ("phone", "contact_details")
-                       if getattr(person, name)})
+        fields.update(
+            {
+                name: str(getattr(person, name))
+                for name in ("phone", "contact_details")
+                if getattr(person, name)
+            }
+        )
     if has_consent(person, ConsentKind.KEEP_TESTIMONY) and person.case.summary:
         fields["testimony"] = str(person.case.summary)
     return fields
@@ -55,10 +60,15 @@ def request_referral(*, person: CasePerson, partner: Partner, requested_by: Oper
     check_open_case(requested_by, person.case)
     if not has_consent(person, ConsentKind.SHARE_PARTNERS, partner=partner):
         raise ConsentMissing
-    referral = Referral.objects.create(case=person.case, person=person, partner=partner,
-                                       requested_by=requested_by)
-    record_event(AuditAction.RECORD_CREATED, actor=requested_by, target=referral,
-                 details={"case": person.case_id, "partner": partner.pk})
+    referral = Referral.objects.create(
+        case=person.case, person=person, partner=partner, requested_by=requested_by
+    )
+    record_event(
+        AuditAction.RECORD_CREATED,
+        actor=requested_by,
+        target=referral,
+        details={"case": person.case_id, "partner": partner.pk},
+    )
     return referral
 
 
@@ -66,11 +76,17 @@ def _package(referral: Referral) -> tuple[bytes, list[str]]:
     person_fields = consented_person_fields(referral.person, partner=referral.partner)
     if not person_fields:
         raise ConsentMissing
-    needs = [{"category": need.category, "status": need.status}
-             for need in referral.case.needs.all()]
-    payload = {"format": PACKAGE_FORMAT, "reference": f"{referral.case.reference}/R{referral.pk}",
-               "partner": referral.partner.name, "sealed_at": timezone.now().isoformat(),
-               "person": person_fields, "needs": needs}
+    needs = [
+        {"category": need.category, "status": need.status} for need in referral.case.needs.all()
+    ]
+    payload = {
+        "format": PACKAGE_FORMAT,
+        "reference": f"{referral.case.reference}/R{referral.pk}",
+        "partner": referral.partner.name,
+        "sealed_at": timezone.now().isoformat(),
+        "person": person_fields,
+        "needs": needs,
+    }
     return json.dumps(payload, ensure_ascii=False, indent=2).encode(), sorted(person_fields)
 
 
@@ -87,7 +103,8 @@ def decide_referral(*, referral: Referral, approve: bool, decided_by: Operator) 
     referral.status = ReferralStatus.REJECTED
     if approve:
         partner_key = Partner.objects.values_list("public_key", flat=True).get(
-            pk=referral.partner_id)  # the key in force now, not as read with the referral
+            pk=referral.partner_id
+        )  # the key in force now, not as read with the referral
         if not partner_key:
             raise PartnerKeyMissing
         payload, included = _package(referral)
@@ -95,14 +112,21 @@ def decide_referral(*, referral: Referral, approve: bool, decided_by: Operator) 
         referral.sealed_to_fingerprint = key_fingerprint(partner_key)
         referral.included_fields, referral.status = included, ReferralStatus.SEALED
     updated = Referral.objects.filter(pk=referral.pk, status=ReferralStatus.REQUESTED).update(
-        status=referral.status, decided_by=decided_by, decided_at=referral.decided_at,
-        package=referral.package, included_fields=referral.included_fields,
-        sealed_to_fingerprint=referral.sealed_to_fingerprint)
+        status=referral.status,
+        decided_by=decided_by,
+        decided_at=referral.decided_at,
+        package=referral.package,
+        included_fields=referral.included_fields,
+        sealed_to_fingerprint=referral.sealed_to_fingerprint,
+    )
     if updated != 1:
         raise WrongState
-    record_event(AuditAction.EXPORT if approve else AuditAction.RECORD_CHANGED,
-                 actor=decided_by, target=referral,
-                 details={"status": referral.status, "fields": len(referral.included_fields)})
+    record_event(
+        AuditAction.EXPORT if approve else AuditAction.RECORD_CHANGED,
+        actor=decided_by,
+        target=referral,
+        details={"status": referral.status, "fields": len(referral.included_fields)},
+    )
     return referral
 
 
@@ -110,14 +134,21 @@ def decide_referral(*, referral: Referral, approve: bool, decided_by: Operator) 
 def sealed_package(*, case: Case, referral_id: int, operator: Operator) -> Referral:
     """A sealed referral of this case, for download: the export is audited."""
     sealed = get_object_or_404(Referral, pk=referral_id, case=case, status=ReferralStatus.SEALED)
-    record_event(AuditAction.EXPORT, actor=operator, target=sealed,
-                 details={"downloaded": True})
+    record_event(AuditAction.EXPORT, actor=operator, target=sealed, details={"downloaded": True})
     return sealed
 
 
 @transaction.atomic
-def save_partner(*, partner: Partner | None, name: str, public_key: str, is_active: bool,
-                 saved_by: Operator, version: int | None = None, reason: str = "") -> Partner:
+def save_partner(
+    *,
+    partner: Partner | None,
+    name: str,
+    public_key: str,
+    is_active: bool,
+    saved_by: Operator,
+    version: int | None = None,
+    reason: str = "",
+) -> Partner:
     """Add a partner organisation, or edit one as read at `version` (APPROVE_SPENDING holders).
 
     Name and activity change at once. A new key (for a new partner, or a different one) is
@@ -139,8 +170,12 @@ def save_partner(*, partner: Partner | None, name: str, public_key: str, is_acti
             partner = _write_partner(partner, name=name, is_active=is_active, version=version)
     except IntegrityError as error:
         raise PartnerNameTaken from error
-    record_event(AuditAction.SETTINGS_CHANGED, actor=saved_by, target=partner,
-                 details={"active": is_active, "key_requested": key_changed})
+    record_event(
+        AuditAction.SETTINGS_CHANGED,
+        actor=saved_by,
+        target=partner,
+        details={"active": is_active, "key_requested": key_changed},
+    )
     if key_changed:
         _ask_for_key(partner, public_key=public_key, reason=reason, asked_by=saved_by)
     return partner
@@ -149,17 +184,26 @@ def save_partner(*, partner: Partner | None, name: str, public_key: str, is_acti
 def _ask_for_key(partner: Partner, *, public_key: str, reason: str, asked_by: Operator) -> None:
     pending = pending_request(CHANGE_PARTNER_KEY, partner)
     if pending is None:
-        request_action(kind=CHANGE_PARTNER_KEY, target=partner, reason=reason,
-                       requested_by=asked_by, details={"public_key": public_key})
+        request_action(
+            kind=CHANGE_PARTNER_KEY,
+            target=partner,
+            reason=reason,
+            requested_by=asked_by,
+            details={"public_key": public_key},
+        )
     elif pending.details.get("public_key") != public_key:
         raise PartnerKeyChangePending
 
 
-def _write_partner(partner: Partner | None, *, name: str, is_active: bool,
-                   version: int | None) -> Partner:
+def _write_partner(
+    partner: Partner | None, *, name: str, is_active: bool, version: int | None
+) -> Partner:
     if partner is None:  # no key in force until a second person confirms one
         return Partner.objects.create(name=name, public_key="", is_active=is_active)
     partner.name, partner.is_active = name, is_active
-    save_with_version(partner, ["name", "is_active"],
-                      expected_version=partner.version if version is None else version)
+    save_with_version(
+        partner,
+        ["name", "is_active"],
+        expected_version=partner.version if version is None else version,
+    )
     return partner

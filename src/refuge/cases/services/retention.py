@@ -45,8 +45,16 @@ CASE_TEXT: list[tuple[type[models.Model], list[str]]] = [
     (Spending, ["purpose"]),
     (ExposureReport, ["details"]),
 ]
-CASE_FIELDS = ["title", "summary", "threat_details", "safe_contact_times", "safe_contact_ways",
-               "code_words", "safety_plan", "destination_city"]
+CASE_FIELDS = [
+    "title",
+    "summary",
+    "threat_details",
+    "safe_contact_times",
+    "safe_contact_ways",
+    "code_words",
+    "safety_plan",
+    "destination_city",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +74,9 @@ def cases_due_for_purge(now: datetime | None = None) -> QuerySet[Case]:
     cutoff = (now or timezone.now()) - timedelta(days=settings.CASES_RETENTION_DAYS)
     # A case purged, reopened and closed again is due again: what it gathered since counts.
     return Case.objects.filter(
-        Q(contact_details_purged_at__isnull=True)
-        | Q(contact_details_purged_at__lt=F("closed_at")), closed_at__lt=cutoff)
+        Q(contact_details_purged_at__isnull=True) | Q(contact_details_purged_at__lt=F("closed_at")),
+        closed_at__lt=cutoff,
+    )
 
 
 def _count_set(queryset: QuerySet[models.Model], fields: list[str]) -> int:
@@ -83,18 +92,24 @@ def _case_text_count(case: Case) -> int:
 
 def purge_plan(now: datetime | None = None) -> list[PurgeItem]:
     """The dry run: what a purge would remove now."""
-    return [PurgeItem(
-        reference=case.reference, closed_at=case.closed_at or timezone.now(),
-        case_fields=_case_text_count(case),
-        person_fields=_count_set(case.persons.all(), PERSON_FIELDS),
-        identifiers=PersonIdentifier.objects.filter(person__case=case).count(),
-        notes=case.notes.count(), movements=case.movements.count(),
-    ) for case in cases_due_for_purge(now).order_by("closed_at")]
+    return [
+        PurgeItem(
+            reference=case.reference,
+            closed_at=case.closed_at or timezone.now(),
+            case_fields=_case_text_count(case),
+            person_fields=_count_set(case.persons.all(), PERSON_FIELDS),
+            identifiers=PersonIdentifier.objects.filter(person__case=case).count(),
+            notes=case.notes.count(),
+            movements=case.movements.count(),
+        )
+        for case in cases_due_for_purge(now).order_by("closed_at")
+    ]
 
 
 def _purge_case(case: Case) -> None:
-    Case.objects.filter(pk=case.pk).update(contact_details_purged_at=timezone.now(),
-                                           **dict.fromkeys(CASE_FIELDS))
+    Case.objects.filter(pk=case.pk).update(
+        contact_details_purged_at=timezone.now(), **dict.fromkeys(CASE_FIELDS)
+    )
     for model, fields in CASE_TEXT:
         model._default_manager.filter(case=case).update(**dict.fromkeys(fields))
     CasePerson.objects.filter(case=case).update(**dict.fromkeys(PERSON_FIELDS))
@@ -116,7 +131,8 @@ def renew_purged_envelope(case: Case) -> None:
     emptied: list[tuple[type[models.Model], list[str]]] = [*CASE_TEXT, (CasePerson, PERSON_FIELDS)]
     for model, fields in emptied:
         model._default_manager.filter(
-            case=case, **{f"{name}__isnull": True for name in fields}).update(envelope=envelope)
+            case=case, **{f"{name}__isnull": True for name in fields}
+        ).update(envelope=envelope)
 
 
 @transaction.atomic

@@ -30,8 +30,11 @@ from refuge.core.concurrency import save_with_version
 
 def skips_verification(case: Case, stage: Stage) -> bool:
     """Whether this move leaves the unverified stages with an empty checklist."""
-    return (case.stage.code in BEFORE_VERIFIED and stage.code not in BEFORE_VERIFIED
-            and not case.verification_items.exists())
+    return (
+        case.stage.code in BEFORE_VERIFIED
+        and stage.code not in BEFORE_VERIFIED
+        and not case.verification_items.exists()
+    )
 
 
 def leaves_verification(case: Case, stage: Stage) -> bool:
@@ -39,8 +42,9 @@ def leaves_verification(case: Case, stage: Stage) -> bool:
 
 
 @transaction.atomic
-def move_case(*, case: Case, stage: Stage, moved_by: Operator, version: int,
-              reason: str = "") -> StageChange:
+def move_case(
+    *, case: Case, stage: Stage, moved_by: Operator, version: int, reason: str = ""
+) -> StageChange:
     """Move the case to a stage, recording when and by whom (and why, past verification
     without checks or past a standing safety flag of a matching hotline profile)."""
     check_open_case(moved_by, case)
@@ -62,14 +66,27 @@ def move_case(*, case: Case, stage: Stage, moved_by: Operator, version: int,
         destroy_movements(case=case, actor=moved_by)
     case.save(update_fields=fields)
     change = StageChange.objects.create(
-        case=case, envelope_id=case.envelope_id, from_stage=previous, to_stage=stage,
-        changed_by=moved_by, skipped_verification=skipped, overrode_flags=bool(flags),
+        case=case,
+        envelope_id=case.envelope_id,
+        from_stage=previous,
+        to_stage=stage,
+        changed_by=moved_by,
+        skipped_verification=skipped,
+        overrode_flags=bool(flags),
         reason=reason.strip() or None,
     )
     ended = end_checkins(case) if stage.code in CHECKINS_END else 0
-    record_event(AuditAction.RECORD_CHANGED, actor=moved_by, target=case,
-                 details={"stage": stage.code, "skipped_verification": skipped,
-                          "overrode_flags": len(flags), "checkins_ended": ended})
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=moved_by,
+        target=case,
+        details={
+            "stage": stage.code,
+            "skipped_verification": skipped,
+            "overrode_flags": len(flags),
+            "checkins_ended": ended,
+        },
+    )
     return change
 
 
@@ -82,16 +99,19 @@ def end_checkins(case: Case) -> int:
     """End the case's check-ins still to come. A check-in already missed stays an alarm until
     someone confirms the person got in touch: moving the stage does not silence it."""
     now = timezone.now()
-    pending = CheckIn.objects.filter(case=case, confirmed_at__isnull=True,
-                                     ended_at__isnull=True)
-    upcoming = [checkin.pk for checkin in pending
-                if checkin.due_at + timedelta(minutes=checkin.grace_minutes) >= now]
+    pending = CheckIn.objects.filter(case=case, confirmed_at__isnull=True, ended_at__isnull=True)
+    upcoming = [
+        checkin.pk
+        for checkin in pending
+        if checkin.due_at + timedelta(minutes=checkin.grace_minutes) >= now
+    ]
     return CheckIn.objects.filter(pk__in=upcoming).update(ended_at=now)
 
 
 @transaction.atomic
-def reopen_case(*, case: Case, stage: Stage, reason: str, version: int,
-                reopened_by: Operator) -> StageChange:
+def reopen_case(
+    *, case: Case, stage: Stage, reason: str, version: int, reopened_by: Operator
+) -> StageChange:
     """Reopen a closed case at a chosen stage, for a written reason (coordinators only).
 
     What closing destroyed (the destination city, movements) stays gone, and so does what
@@ -113,17 +133,26 @@ def reopen_case(*, case: Case, stage: Stage, reason: str, version: int,
     case.stage, case.stage_changed_at, case.closed_at = stage, timezone.now(), None
     case.save(update_fields=["stage", "stage_changed_at", "closed_at"])
     change = StageChange.objects.create(
-        case=case, envelope_id=case.envelope_id, from_stage=previous, to_stage=stage,
-        changed_by=reopened_by, reason=reason.strip(),
+        case=case,
+        envelope_id=case.envelope_id,
+        from_stage=previous,
+        to_stage=stage,
+        changed_by=reopened_by,
+        reason=reason.strip(),
     )
-    record_event(AuditAction.RECORD_CHANGED, actor=reopened_by, target=case,
-                 details={"stage": stage.code, "reopened": True, "purged": purged})
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=reopened_by,
+        target=case,
+        details={"stage": stage.code, "reopened": True, "purged": purged},
+    )
     return change
 
 
 @transaction.atomic
-def save_stage(*, stage: Stage | None, code: str, name: str, order: int, is_active: bool,
-               saved_by: Operator) -> Stage:
+def save_stage(
+    *, stage: Stage | None, code: str, name: str, order: int, is_active: bool, saved_by: Operator
+) -> Stage:
     """Add or edit a stage (coordinators). Built-in stages keep their code."""
     require_coordinator(saved_by)
     if stage is None:
@@ -134,6 +163,10 @@ def save_stage(*, stage: Stage | None, code: str, name: str, order: int, is_acti
     # "new" and "closed" carry rules (opening and retention): they cannot be retired.
     stage.is_active = is_active or stage.code in {StageCode.NEW, StageCode.CLOSED}
     stage.save()
-    record_event(AuditAction.SETTINGS_CHANGED, actor=saved_by, target=stage,
-                 details={"stage": stage.code, "active": stage.is_active})
+    record_event(
+        AuditAction.SETTINGS_CHANGED,
+        actor=saved_by,
+        target=stage,
+        details={"stage": stage.code, "active": stage.is_active},
+    )
     return stage

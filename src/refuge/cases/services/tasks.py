@@ -22,17 +22,34 @@ from refuge.vault import api as vault
 
 
 @transaction.atomic
-def add_task(*, case: Case, title: str, owner: Operator, due_at: datetime | None,
-             created_by: Operator, is_urgent: bool = False) -> Task:
+def add_task(
+    *,
+    case: Case,
+    title: str,
+    owner: Operator,
+    due_at: datetime | None,
+    created_by: Operator,
+    is_urgent: bool = False,
+) -> Task:
     """Give someone on the case a piece of work with a due date."""
     check_open_case(created_by, case)
     if not CaseMember.objects.filter(case=case, operator=owner).exists():
         raise Http404  # the owner must be able to read the case
-    task = Task.objects.create(envelope_id=case.envelope_id, case=case, owner=owner,
-                               created_by=created_by, due_at=due_at, is_urgent=is_urgent,
-                               title=title)
-    record_event(AuditAction.RECORD_CREATED, actor=created_by, target=task,
-                 details={"case": case.pk, "owner": owner.pk})
+    task = Task.objects.create(
+        envelope_id=case.envelope_id,
+        case=case,
+        owner=owner,
+        created_by=created_by,
+        due_at=due_at,
+        is_urgent=is_urgent,
+        title=title,
+    )
+    record_event(
+        AuditAction.RECORD_CREATED,
+        actor=created_by,
+        target=task,
+        details={"case": case.pk, "owner": owner.pk},
+    )
     return task
 
 
@@ -47,10 +64,16 @@ class TaskEdit:
 
 
 def _changed_fields(task: Task, edit: TaskEdit) -> list[str]:
-    return [name for name, changed in (
-        ("title", str(task.title) != edit.title), ("owner", task.owner_id != edit.owner.pk),
-        ("due_at", task.due_at != edit.due_at), ("is_urgent", task.is_urgent != edit.is_urgent),
-    ) if changed]
+    return [
+        name
+        for name, changed in (
+            ("title", str(task.title) != edit.title),
+            ("owner", task.owner_id != edit.owner.pk),
+            ("due_at", task.due_at != edit.due_at),
+            ("is_urgent", task.is_urgent != edit.is_urgent),
+        )
+        if changed
+    ]
 
 
 def _let_owner_read(task: Task, owner: Operator, granted_by: Operator) -> None:
@@ -98,24 +121,34 @@ def complete_task(*, task: Task, completed_by: Operator) -> Task:
     # Conditional, so that of two clicks only one counts; the version moves on, so that an
     # edit form opened before the task was done is refused instead of reviving it.
     updated = Task.objects.filter(pk=task.pk, done_at__isnull=True).update(
-        done_at=timezone.now(), version=F("version") + 1)
+        done_at=timezone.now(), version=F("version") + 1
+    )
     if updated != 1:
         raise WrongState
     task.refresh_from_db(fields=["done_at", "version"])
-    record_event(AuditAction.RECORD_CHANGED, actor=completed_by, target=task,
-                 details={"done": True})
+    record_event(
+        AuditAction.RECORD_CHANGED, actor=completed_by, target=task, details={"done": True}
+    )
     return task
 
 
 @transaction.atomic
-def schedule_checkin(*, case: Case, person: CasePerson | None, due_at: datetime,
-                     grace_minutes: int, created_by: Operator) -> CheckIn:
+def schedule_checkin(
+    *,
+    case: Case,
+    person: CasePerson | None,
+    due_at: datetime,
+    grace_minutes: int,
+    created_by: Operator,
+) -> CheckIn:
     """Agree a time at which the person gets in touch; silence past it raises an alarm."""
     check_open_case(created_by, case)
-    checkin = CheckIn.objects.create(case=case, person=person, due_at=due_at,
-                                     grace_minutes=grace_minutes, created_by=created_by)
-    record_event(AuditAction.RECORD_CREATED, actor=created_by, target=checkin,
-                 details={"case": case.pk})
+    checkin = CheckIn.objects.create(
+        case=case, person=person, due_at=due_at, grace_minutes=grace_minutes, created_by=created_by
+    )
+    record_event(
+        AuditAction.RECORD_CREATED, actor=created_by, target=checkin, details={"case": case.pk}
+    )
     return checkin
 
 
@@ -124,10 +157,12 @@ def confirm_checkin(*, checkin: CheckIn, confirmed_by: Operator) -> CheckIn:
     """The person got in touch: the check-in is kept and its alarm stops."""
     check_open_case(confirmed_by, checkin.case)
     updated = CheckIn.objects.filter(pk=checkin.pk, confirmed_at__isnull=True).update(
-        confirmed_at=timezone.now(), confirmed_by=confirmed_by)
+        confirmed_at=timezone.now(), confirmed_by=confirmed_by
+    )
     if updated != 1:
         raise WrongState
     checkin.refresh_from_db()
-    record_event(AuditAction.RECORD_CHANGED, actor=confirmed_by, target=checkin,
-                 details={"confirmed": True})
+    record_event(
+        AuditAction.RECORD_CHANGED, actor=confirmed_by, target=checkin, details={"confirmed": True}
+    )
     return checkin

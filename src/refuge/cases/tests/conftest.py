@@ -42,8 +42,9 @@ def boss(db: Any) -> Any:
 
 
 def report_contact(text: str = "They came to my brother's house asking for me.") -> Any:
-    submission = submit_report(body=text, reporter_kind=ReporterKind.SELF,
-                               urgency=Urgency.IN_DANGER)
+    submission = submit_report(
+        body=text, reporter_kind=ReporterKind.SELF, urgency=Urgency.IN_DANGER
+    )
     return submission.thread.contact
 
 
@@ -55,8 +56,9 @@ def contact(worker: Any) -> Any:
 @pytest.fixture
 def case(worker: Any, colleague: Any, contact: Any) -> Any:
     with vault.activated(keyring_for(worker)):
-        return open_case_from_contact(contact_id=contact.pk, opened_by=worker,
-                                      pseudonym="Swallow", case_workers=[colleague])
+        return open_case_from_contact(
+            contact_id=contact.pk, opened_by=worker, pseudonym="Swallow", case_workers=[colleague]
+        )
 
 
 def acting_as(operator: Any) -> Any:

@@ -36,8 +36,11 @@ def _submit(page: Any) -> None:
 
 def test_a_web_report_becomes_a_case_in_safety(live_server: Any, page: Any) -> None:
     worker = make_operator("caseworker1", Role.CASE_WORKER, intake=True)
-    thread = submit_report(body="My cousin told the police about me. I need to leave.",
-                           reporter_kind=ReporterKind.SELF, urgency=Urgency.IN_DANGER).thread
+    thread = submit_report(
+        body="My cousin told the police about me. I need to leave.",
+        reporter_kind=ReporterKind.SELF,
+        urgency=Urgency.IN_DANGER,
+    ).thread
     base = live_server.url
 
     page.goto(base + reverse("accounts:login"))

@@ -27,12 +27,18 @@ pytestmark = pytest.mark.django_db
 
 def _checkin(case, worker, *, minutes_from_now: int) -> CheckIn:
     with acting_as(worker):
-        return schedule_checkin(case=case, person=None, grace_minutes=30, created_by=worker,
-                                due_at=timezone.now() + timedelta(minutes=minutes_from_now))
+        return schedule_checkin(
+            case=case,
+            person=None,
+            grace_minutes=30,
+            created_by=worker,
+            due_at=timezone.now() + timedelta(minutes=minutes_from_now),
+        )
 
 
-def test_missed_checkins_show_on_the_console_home_and_the_hotline_queue(case, worker,
-                                                                        colleague) -> None:
+def test_missed_checkins_show_on_the_console_home_and_the_hotline_queue(
+    case, worker, colleague
+) -> None:
     _checkin(case, worker, minutes_from_now=-120)
     client = Client()
     log_in(client, worker)
@@ -59,16 +65,22 @@ def test_reaching_safety_ends_future_checkins_but_not_a_missed_one(case, worker)
     missed = _checkin(case, worker, minutes_from_now=-120)
     with acting_as(worker):
         case.refresh_from_db()
-        move_case(case=case, stage=Stage.objects.get(code=StageCode.IN_SAFETY), moved_by=worker,
-                  version=case.version, reason="Arrived, checked by video")
+        move_case(
+            case=case,
+            stage=Stage.objects.get(code=StageCode.IN_SAFETY),
+            moved_by=worker,
+            version=case.version,
+            reason="Arrived, checked by video",
+        )
 
     future.refresh_from_db()
     missed.refresh_from_db()
     assert future.ended_at is not None
     assert missed.ended_at is None  # still an alarm until someone confirms contact
     assert [checkin.pk for checkin in missed_checkins_for(worker)] == [missed.pk]
-    event = AuditEvent.objects.filter(action=AuditAction.RECORD_CHANGED,
-                                      target_type="cases.Case").latest("sequence")
+    event = AuditEvent.objects.filter(
+        action=AuditAction.RECORD_CHANGED, target_type="cases.Case"
+    ).latest("sequence")
     assert event.details["checkins_ended"] == 1
     client = Client()
     log_in(client, worker)
@@ -79,9 +91,9 @@ def test_reaching_safety_ends_future_checkins_but_not_a_missed_one(case, worker)
     assert [checkin.pk for checkin in missed_checkins_for(worker)] == [missed.pk]
 
 
-def test_case_members_keep_the_contact_when_intake_grants_lapse(case, contact, worker,
-                                                                colleague, boss,
-                                                                settings) -> None:
+def test_case_members_keep_the_contact_when_intake_grants_lapse(
+    case, contact, worker, colleague, boss, settings
+) -> None:
     from refuge.hotline.models import IntakeGrant
 
     settings.HOTLINE_INTAKE_GRANT_DAYS = 30

@@ -19,8 +19,10 @@ from refuge.core.errors import ConflictError
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                       reason="needs PostgreSQL: SQLite's test database is one in-memory file"),
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="needs PostgreSQL: SQLite's test database is one in-memory file",
+    ),
 ]
 
 
@@ -34,8 +36,9 @@ def _race(attempts: dict[str, Attempt]) -> dict[str, str]:
     barrier = threading.Barrier(len(attempts))
     outcomes: dict[str, str] = {}
 
-    def run(label: str, operator: Any, load: Callable[[], Any],
-            write: Callable[[Any], object]) -> None:
+    def run(
+        label: str, operator: Any, load: Callable[[], Any], write: Callable[[Any], object]
+    ) -> None:
         try:
             with acting_as(operator):
                 loaded = load()
@@ -49,8 +52,9 @@ def _race(attempts: dict[str, Attempt]) -> dict[str, str]:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(label, *attempt))
-               for label, attempt in attempts.items()]
+    threads = [
+        threading.Thread(target=run, args=(label, *attempt)) for label, attempt in attempts.items()
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -64,13 +68,20 @@ def test_simultaneous_edits_of_one_version_keep_exactly_one(case, worker, collea
     version = case.version
 
     def attempt(operator: Any, words: str) -> Attempt:
-        return (operator, lambda: Case.objects.select_related("stage").get(pk=case.pk),
-                lambda loaded: update_risk_assessment(
-                    case=loaded, version=version, updated_by=operator,
-                    assessment=dataclasses.replace(base, code_words=words)))
+        return (
+            operator,
+            lambda: Case.objects.select_related("stage").get(pk=case.pk),
+            lambda loaded: update_risk_assessment(
+                case=loaded,
+                version=version,
+                updated_by=operator,
+                assessment=dataclasses.replace(base, code_words=words),
+            ),
+        )
 
-    outcomes = _race({"blue kettle": attempt(worker, "blue kettle"),
-                      "red door": attempt(colleague, "red door")})
+    outcomes = _race(
+        {"blue kettle": attempt(worker, "blue kettle"), "red door": attempt(colleague, "red door")}
+    )
 
     assert sorted(outcomes.values()) == ["conflict", "saved"]
     winner = next(words for words, outcome in outcomes.items() if outcome == "saved")
@@ -82,17 +93,28 @@ def test_simultaneous_edits_of_one_version_keep_exactly_one(case, worker, collea
 
 def test_simultaneous_edits_of_one_task_keep_exactly_one(case, worker, colleague) -> None:
     with acting_as(worker):
-        task = add_task(case=case, title="Buy the tickets", owner=worker, due_at=None,
-                        created_by=worker)
+        task = add_task(
+            case=case, title="Buy the tickets", owner=worker, due_at=None, created_by=worker
+        )
 
     def attempt(operator: Any, title: str) -> Attempt:
-        return (operator, lambda: Task.objects.select_related("case").get(pk=task.pk),
-                lambda loaded: edit_task(task=loaded, version=0, edited_by=operator,
-                                         edit=TaskEdit(title=title, owner=operator, due_at=None,
-                                                       is_urgent=False)))
+        return (
+            operator,
+            lambda: Task.objects.select_related("case").get(pk=task.pk),
+            lambda loaded: edit_task(
+                task=loaded,
+                version=0,
+                edited_by=operator,
+                edit=TaskEdit(title=title, owner=operator, due_at=None, is_urgent=False),
+            ),
+        )
 
-    outcomes = _race({"Buy the bus tickets": attempt(worker, "Buy the bus tickets"),
-                      "Buy the train tickets": attempt(colleague, "Buy the train tickets")})
+    outcomes = _race(
+        {
+            "Buy the bus tickets": attempt(worker, "Buy the bus tickets"),
+            "Buy the train tickets": attempt(colleague, "Buy the train tickets"),
+        }
+    )
 
     assert sorted(outcomes.values()) == ["conflict", "saved"]
     winner = next(title for title, outcome in outcomes.items() if outcome == "saved")

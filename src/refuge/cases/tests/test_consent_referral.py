@@ -21,16 +21,23 @@ def partner_keys() -> tuple[str, str]:
 
 @pytest.fixture
 def partner(boss, worker, partner_keys) -> Partner:
-    return make_partner("Rainbow Railroad", public_key=partner_keys[1], saved_by=boss,
-                        confirmed_by=worker)
+    return make_partner(
+        "Rainbow Railroad", public_key=partner_keys[1], saved_by=boss, confirmed_by=worker
+    )
 
 
 @pytest.fixture
 def person(case, worker):
     with acting_as(worker):
-        return save_person(case=case, person=case.persons.get(), pseudonym="Swallow",
-                           legal_name="Islam Dudaev", phone="+7 999 123-45-67",
-                           contact_details="Signal only", saved_by=worker)
+        return save_person(
+            case=case,
+            person=case.persons.get(),
+            pseudonym="Swallow",
+            legal_name="Islam Dudaev",
+            phone="+7 999 123-45-67",
+            contact_details="Signal only",
+            saved_by=worker,
+        )
 
 
 def _open(package: bytes, private_key: str) -> dict:
@@ -41,19 +48,35 @@ def test_no_referral_without_consent_to_share_with_that_partner(person, partner,
     with acting_as(worker):
         with pytest.raises(ConsentMissing):
             request_referral(person=person, partner=partner, requested_by=worker)
-        record_consent(person=person, kind=ConsentKind.SHARE_PARTNERS, is_granted=True, partners=[],
-                       recorded_by=worker)
+        record_consent(
+            person=person,
+            kind=ConsentKind.SHARE_PARTNERS,
+            is_granted=True,
+            partners=[],
+            recorded_by=worker,
+        )
         with pytest.raises(ConsentMissing):  # consent names other partners, not this one
             request_referral(person=person, partner=partner, requested_by=worker)
 
 
 def test_a_referral_holds_only_consented_fields_and_needs_a_second_person(
-        person, partner, partner_keys, worker, colleague) -> None:
+    person, partner, partner_keys, worker, colleague
+) -> None:
     with acting_as(worker):
-        record_consent(person=person, kind=ConsentKind.SHARE_PARTNERS, is_granted=True,
-                       partners=[partner], recorded_by=worker)
-        record_consent(person=person, kind=ConsentKind.PHONE_CONTACT, is_granted=False, partners=[],
-                       recorded_by=worker)
+        record_consent(
+            person=person,
+            kind=ConsentKind.SHARE_PARTNERS,
+            is_granted=True,
+            partners=[partner],
+            recorded_by=worker,
+        )
+        record_consent(
+            person=person,
+            kind=ConsentKind.PHONE_CONTACT,
+            is_granted=False,
+            partners=[],
+            recorded_by=worker,
+        )
         referral = request_referral(person=person, partner=partner, requested_by=worker)
         with pytest.raises(SecondPersonRequired):
             decide_referral(referral=referral, approve=True, decided_by=worker)
@@ -72,16 +95,35 @@ def test_a_referral_holds_only_consented_fields_and_needs_a_second_person(
 
 def test_the_latest_consent_counts(person, partner, partner_keys, worker, colleague) -> None:
     with acting_as(worker):
-        record_consent(person=person, kind=ConsentKind.SHARE_PARTNERS, is_granted=True,
-                       partners=[partner], recorded_by=worker)
-        record_consent(person=person, kind=ConsentKind.PHONE_CONTACT, is_granted=True, partners=[],
-                       recorded_by=worker)
-        record_consent(person=person, kind=ConsentKind.KEEP_TESTIMONY, is_granted=True, partners=[],
-                       recorded_by=worker)
+        record_consent(
+            person=person,
+            kind=ConsentKind.SHARE_PARTNERS,
+            is_granted=True,
+            partners=[partner],
+            recorded_by=worker,
+        )
+        record_consent(
+            person=person,
+            kind=ConsentKind.PHONE_CONTACT,
+            is_granted=True,
+            partners=[],
+            recorded_by=worker,
+        )
+        record_consent(
+            person=person,
+            kind=ConsentKind.KEEP_TESTIMONY,
+            is_granted=True,
+            partners=[],
+            recorded_by=worker,
+        )
         referral = request_referral(person=person, partner=partner, requested_by=worker)
-        record_consent(person=person, kind=ConsentKind.KEEP_TESTIMONY, is_granted=False,
-                       partners=[],
-                       recorded_by=worker)
+        record_consent(
+            person=person,
+            kind=ConsentKind.KEEP_TESTIMONY,
+            is_granted=False,
+            partners=[],
+            recorded_by=worker,
+        )
     with acting_as(colleague):
         decide_referral(referral=referral, approve=True, decided_by=colleague)
 
@@ -95,5 +137,4 @@ def test_the_latest_consent_counts(person, partner, partner_keys, worker, collea
 
 def test_a_malformed_partner_key_is_refused(boss) -> None:
     with pytest.raises(vault.VaultError):
-        save_partner(partner=None, name="X", public_key="not-a-key", is_active=True,
-                     saved_by=boss)
+        save_partner(partner=None, name="X", public_key="not-a-key", is_active=True, saved_by=boss)

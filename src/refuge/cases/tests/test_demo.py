@@ -14,7 +14,10 @@ def test_the_demo_seeds_cases_at_different_stages() -> None:
     lines = seed()
 
     assert set(Case.objects.values_list("stage__code", flat=True)) == {
-        StageCode.VERIFICATION, StageCode.IN_HIDING, StageCode.IN_SAFETY}
+        StageCode.VERIFICATION,
+        StageCode.IN_HIDING,
+        StageCode.IN_SAFETY,
+    }
     from refuge.accounts.models import Operator
 
     assert len(missed_checkins_for(Operator.objects.get(username="caseworker"))) == 1

@@ -16,15 +16,38 @@ from refuge.testing import log_in
 def test_the_anonymised_export_omits_people_without_consent(case, worker) -> None:
     with acting_as(worker):
         consenting = case.persons.get()
-        record_consent(person=consenting, kind=ConsentKind.ANONYMISED_REPORTS, is_granted=True,
-                       partners=[], recorded_by=worker)
-        refusing = save_person(case=case, person=None, pseudonym="Brother",
-                               legal_name="Aslan", phone="", contact_details="",
-                               saved_by=worker)
-        record_consent(person=refusing, kind=ConsentKind.ANONYMISED_REPORTS, is_granted=False,
-                       partners=[], recorded_by=worker)
-        save_person(case=case, person=None, pseudonym="Never asked", legal_name="",
-                    phone="", contact_details="", saved_by=worker)
+        record_consent(
+            person=consenting,
+            kind=ConsentKind.ANONYMISED_REPORTS,
+            is_granted=True,
+            partners=[],
+            recorded_by=worker,
+        )
+        refusing = save_person(
+            case=case,
+            person=None,
+            pseudonym="Brother",
+            legal_name="Aslan",
+            phone="",
+            contact_details="",
+            saved_by=worker,
+        )
+        record_consent(
+            person=refusing,
+            kind=ConsentKind.ANONYMISED_REPORTS,
+            is_granted=False,
+            partners=[],
+            recorded_by=worker,
+        )
+        save_person(
+            case=case,
+            person=None,
+            pseudonym="Never asked",
+            legal_name="",
+            phone="",
+            contact_details="",
+            saved_by=worker,
+        )
     client = Client()
     log_in(client, worker)
 
@@ -43,6 +66,7 @@ def test_the_anonymised_export_omits_people_without_consent(case, worker) -> Non
 def test_nobody_consented_means_an_empty_export(case, worker) -> None:
     client = Client()
     log_in(client, worker)
-    rows = list(csv.DictReader(io.StringIO(
-        client.get(reverse("cases:export_anonymised")).content.decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(reverse("cases:export_anonymised")).content.decode()))
+    )
     assert rows == []

@@ -56,8 +56,13 @@ def closed_case(shared_with_boss, worker):
     with acting_as(worker):
         case.destination_city = "Berlin"
         case.save(update_fields=["destination_city"])
-        move_case(case=case, stage=Stage.objects.get(code=StageCode.CLOSED), moved_by=worker,
-                  version=case.version, reason="Safe abroad")
+        move_case(
+            case=case,
+            stage=Stage.objects.get(code=StageCode.CLOSED),
+            moved_by=worker,
+            version=case.version,
+            reason="Safe abroad",
+        )
     return _fresh(case)
 
 
@@ -73,13 +78,15 @@ def test_the_lead_hands_the_case_to_a_colleague_on_it(case, worker, colleague) -
         change_lead(case=case, lead=colleague, version=case.version, changed_by=worker)
 
     assert _fresh(case).lead == colleague
-    event = AuditEvent.objects.filter(action=AuditAction.RECORD_CHANGED,
-                                      target_type="cases.Case", target_id=str(case.pk)).get()
+    event = AuditEvent.objects.filter(
+        action=AuditAction.RECORD_CHANGED, target_type="cases.Case", target_id=str(case.pk)
+    ).get()
     assert event.details == {"lead": colleague.pk, "previous_lead": worker.pk}
 
 
-def test_a_coordinator_on_the_case_changes_its_lead_through_the_page(shared_with_boss, boss,
-                                                                     colleague) -> None:
+def test_a_coordinator_on_the_case_changes_its_lead_through_the_page(
+    shared_with_boss, boss, colleague
+) -> None:
     case = shared_with_boss
     client = _client(boss)
     url = reverse("cases:change_lead", args=[case.pk])
@@ -108,15 +115,23 @@ def test_the_new_lead_must_be_on_the_case(case, worker, outsider) -> None:
             change_lead(case=case, lead=outsider, version=case.version, changed_by=worker)
         with pytest.raises(AlreadyLead):
             change_lead(case=case, lead=worker, version=case.version, changed_by=worker)
-    response = _client(worker).post(reverse("cases:change_lead", args=[case.pk]),
-                                    {"lead": outsider.pk, "version": case.version})
+    response = _client(worker).post(
+        reverse("cases:change_lead", args=[case.pk]), {"lead": outsider.pk, "version": case.version}
+    )
     assert response.status_code == 400
     assert "Choose a case worker the case is shared with." in response.content.decode()
     assert _fresh(case).lead == worker
 
 
-@pytest.mark.parametrize("data", [{"version": "0"}, {"lead": "x", "version": "0"}, {"lead": "1"},
-                                  {"lead": "987654", "version": "-3"}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"version": "0"},
+        {"lead": "x", "version": "0"},
+        {"lead": "1"},
+        {"lead": "987654", "version": "-3"},
+    ],
+)
 def test_malformed_lead_changes_get_a_message(case, worker, data) -> None:
     response = _client(worker).post(reverse("cases:change_lead", args=[case.pk]), data)
 
@@ -127,18 +142,21 @@ def test_malformed_lead_changes_get_a_message(case, worker, data) -> None:
 def test_a_stale_lead_change_is_refused(case, worker, colleague) -> None:
     stale = case.version
     with acting_as(worker):  # someone else saved the safety plan in between
-        update_risk_assessment(case=case, assessment=risk_assessment_of(case), version=stale,
-                               updated_by=worker)
+        update_risk_assessment(
+            case=case, assessment=risk_assessment_of(case), version=stale, updated_by=worker
+        )
         with pytest.raises(ConflictError):
             change_lead(case=_fresh(case), lead=colleague, version=stale, changed_by=worker)
     assert _fresh(case).lead == worker
 
 
 def test_the_new_lead_receives_the_movement_records_and_the_old_one_loses_them(
-        case, worker, colleague) -> None:
+    case, worker, colleague
+) -> None:
     with acting_as(worker):
-        movement = plan_movement(case=case, route="Grozny - Moscow", tickets="", departure="",
-                                 planned_by=worker)
+        movement = plan_movement(
+            case=case, route="Grozny - Moscow", tickets="", departure="", planned_by=worker
+        )
         change_lead(case=case, lead=colleague, version=case.version, changed_by=worker)
 
     assert set(vault.readers_of(movement.envelope_id)) == {colleague.pk}
@@ -148,11 +166,17 @@ def test_the_new_lead_receives_the_movement_records_and_the_old_one_loses_them(
         assert not vault.is_readable(Movement.objects.get(pk=movement.pk).route)
 
 
-def test_taking_the_case_from_its_lead_takes_the_movement_records_too(shared_with_boss, worker,
-                                                                       boss) -> None:
+def test_taking_the_case_from_its_lead_takes_the_movement_records_too(
+    shared_with_boss, worker, boss
+) -> None:
     with acting_as(worker):
-        movement = plan_movement(case=shared_with_boss, route="Grozny - Moscow", tickets="",
-                                 departure="", planned_by=worker)
+        movement = plan_movement(
+            case=shared_with_boss,
+            route="Grozny - Moscow",
+            tickets="",
+            departure="",
+            planned_by=worker,
+        )
     assert set(vault.readers_of(movement.envelope_id)) == {worker.pk, boss.pk}
     with acting_as(boss):
         unshare_case(case=_fresh(shared_with_boss), operator=worker, unshared_by=boss)
@@ -168,8 +192,13 @@ def test_taking_the_case_from_its_lead_takes_the_movement_records_too(shared_wit
 
 def test_a_coordinator_reopens_a_closed_case_with_a_reason(closed_case, boss) -> None:
     with acting_as(boss):
-        change = reopen_case(case=closed_case, stage=_in_hiding(), version=closed_case.version,
-                             reason="  Threatened again in Moscow  ", reopened_by=boss)
+        change = reopen_case(
+            case=closed_case,
+            stage=_in_hiding(),
+            version=closed_case.version,
+            reason="  Threatened again in Moscow  ",
+            reopened_by=boss,
+        )
 
     case = _fresh(closed_case)
     assert case.closed_at is None
@@ -178,19 +207,29 @@ def test_a_coordinator_reopens_a_closed_case_with_a_reason(closed_case, boss) ->
     assert case.destination_city is None  # destroyed at closing, stays gone
     with acting_as(boss):
         assert case.stage_changes.last().reason == "Threatened again in Moscow"
-    assert change.__class__.objects.filter(pk=change.pk).values_list(
-        "reason", flat=True).get() != b"Threatened again in Moscow"  # sealed
-    event = AuditEvent.objects.filter(action=AuditAction.RECORD_CHANGED, actor_id=boss.pk,
-                                      target_id=str(case.pk)).get()
+    assert (
+        change.__class__.objects.filter(pk=change.pk).values_list("reason", flat=True).get()
+        != b"Threatened again in Moscow"
+    )  # sealed
+    event = AuditEvent.objects.filter(
+        action=AuditAction.RECORD_CHANGED, actor_id=boss.pk, target_id=str(case.pk)
+    ).get()
     assert event.details == {"stage": "in_hiding", "reopened": True, "purged": False}
 
 
 def test_reopening_needs_a_written_reason(closed_case, boss) -> None:
     with acting_as(boss), pytest.raises(ReopenReasonRequired):
-        reopen_case(case=closed_case, stage=_in_hiding(), version=closed_case.version,
-                    reason="   ", reopened_by=boss)
-    response = _client(boss).post(reverse("cases:reopen", args=[closed_case.pk]), {
-        "stage": _in_hiding().pk, "version": closed_case.version, "reason": " "})
+        reopen_case(
+            case=closed_case,
+            stage=_in_hiding(),
+            version=closed_case.version,
+            reason="   ",
+            reopened_by=boss,
+        )
+    response = _client(boss).post(
+        reverse("cases:reopen", args=[closed_case.pk]),
+        {"stage": _in_hiding().pk, "version": closed_case.version, "reason": " "},
+    )
 
     assert response.status_code == 400
     assert "Write down why the case is reopened." in response.content.decode()
@@ -199,41 +238,64 @@ def test_reopening_needs_a_written_reason(closed_case, boss) -> None:
 
 def test_only_a_coordinator_reopens(closed_case, worker) -> None:
     with acting_as(worker), pytest.raises(PermissionDenied):
-        reopen_case(case=closed_case, stage=_in_hiding(), version=closed_case.version,
-                    reason="Back", reopened_by=worker)
+        reopen_case(
+            case=closed_case,
+            stage=_in_hiding(),
+            version=closed_case.version,
+            reason="Back",
+            reopened_by=worker,
+        )
     client = _client(worker)
     url = reverse("cases:reopen", args=[closed_case.pk])
-    assert client.post(url, {"stage": _in_hiding().pk, "version": closed_case.version,
-                             "reason": "Back"}).status_code == 403
-    assert url not in client.get(reverse("cases:detail", args=[closed_case.pk])
-                                 ).content.decode()
+    assert (
+        client.post(
+            url, {"stage": _in_hiding().pk, "version": closed_case.version, "reason": "Back"}
+        ).status_code
+        == 403
+    )
+    assert url not in client.get(reverse("cases:detail", args=[closed_case.pk])).content.decode()
     assert _fresh(closed_case).closed_at is not None
 
 
 def test_an_open_case_is_not_reopened_nor_sent_to_closed(closed_case, boss) -> None:
     closed = Stage.objects.get(code=StageCode.CLOSED)
     with acting_as(boss), pytest.raises(StageNotAllowed):
-        reopen_case(case=closed_case, stage=closed, version=closed_case.version,
-                    reason="Oops", reopened_by=boss)
+        reopen_case(
+            case=closed_case,
+            stage=closed,
+            version=closed_case.version,
+            reason="Oops",
+            reopened_by=boss,
+        )
     client = _client(boss)
     url = reverse("cases:reopen", args=[closed_case.pk])
-    response = client.post(url, {"stage": closed.pk, "version": closed_case.version,
-                                 "reason": "Oops"})
+    response = client.post(
+        url, {"stage": closed.pk, "version": closed_case.version, "reason": "Oops"}
+    )
     assert response.status_code == 400
     assert "other than “closed”" in response.content.decode()
 
-    assert client.post(url, {"stage": _in_hiding().pk, "version": closed_case.version,
-                             "reason": "Back"}).status_code == 302
+    assert (
+        client.post(
+            url, {"stage": _in_hiding().pk, "version": closed_case.version, "reason": "Back"}
+        ).status_code
+        == 302
+    )
     with acting_as(boss), pytest.raises(CaseNotClosed):
-        reopen_case(case=_fresh(closed_case), stage=_in_hiding(),
-                    version=_fresh(closed_case).version, reason="Again", reopened_by=boss)
-    again = client.post(url, {"stage": _in_hiding().pk, "version": closed_case.version,
-                              "reason": "Again"})
+        reopen_case(
+            case=_fresh(closed_case),
+            stage=_in_hiding(),
+            version=_fresh(closed_case).version,
+            reason="Again",
+            reopened_by=boss,
+        )
+    again = client.post(
+        url, {"stage": _in_hiding().pk, "version": closed_case.version, "reason": "Again"}
+    )
     assert again.status_code == 400  # stale version, and not closed any more
 
 
-def test_the_reopen_page_shows_what_stays_gone_and_the_reason_in_history(closed_case,
-                                                                         boss) -> None:
+def test_the_reopen_page_shows_what_stays_gone_and_the_reason_in_history(closed_case, boss) -> None:
     client = _client(boss)
     url = reverse("cases:reopen", args=[closed_case.pk])
     assert url in client.get(reverse("cases:detail", args=[closed_case.pk])).content.decode()
@@ -243,8 +305,10 @@ def test_the_reopen_page_shows_what_stays_gone_and_the_reason_in_history(closed_
     assert ">Closed</option>" not in page
     assert ">In hiding</option>" in page
 
-    client.post(url, {"stage": _in_hiding().pk, "version": closed_case.version,
-                      "reason": "Seen near the flat"})
+    client.post(
+        url,
+        {"stage": _in_hiding().pk, "version": closed_case.version, "reason": "Seen near the flat"},
+    )
 
     detail = client.get(reverse("cases:detail", args=[closed_case.pk])).content.decode()
     assert "reopened" in detail
@@ -253,19 +317,27 @@ def test_the_reopen_page_shows_what_stays_gone_and_the_reason_in_history(closed_
 
 def _purge(case, settings) -> None:
     Case.objects.filter(pk=case.pk).update(
-        closed_at=timezone.now() - timedelta(days=settings.CASES_RETENTION_DAYS + 1))
+        closed_at=timezone.now() - timedelta(days=settings.CASES_RETENTION_DAYS + 1)
+    )
     call_command("purge_cases", stdout=StringIO())
 
 
-def test_a_purged_case_reopens_without_its_contact_details(closed_case, boss, worker,
-                                                           settings) -> None:
+def test_a_purged_case_reopens_without_its_contact_details(
+    closed_case, boss, worker, settings
+) -> None:
     _purge(closed_case, settings)
     client = _client(boss)
     url = reverse("cases:reopen", args=[closed_case.pk])
     assert "erased under the retention policy" in client.get(url).content.decode()
 
-    response = client.post(url, {"stage": _in_hiding().pk, "reason": "Back in danger",
-                                 "version": _fresh(closed_case).version})
+    response = client.post(
+        url,
+        {
+            "stage": _in_hiding().pk,
+            "reason": "Back in danger",
+            "version": _fresh(closed_case).version,
+        },
+    )
 
     assert response.status_code == 302
     detail = client.get(reverse("cases:detail", args=[closed_case.pk])).content.decode()
@@ -274,24 +346,44 @@ def test_a_purged_case_reopens_without_its_contact_details(closed_case, boss, wo
     case = _fresh(closed_case)
     person = case.persons.get()
     with acting_as(worker):  # a new envelope: the case can be worked on again
-        save_person(case=case, person=person, pseudonym="Swallow", legal_name="",
-                    phone="+7 900 000-00-00", contact_details="", saved_by=worker)
+        save_person(
+            case=case,
+            person=person,
+            pseudonym="Swallow",
+            legal_name="",
+            phone="+7 900 000-00-00",
+            contact_details="",
+            saved_by=worker,
+        )
         add_note(case=case, body="Called from a new number", author=worker)
         assert case.persons.get().phone == "+7 900 000-00-00"
-    assert not vault.Envelope.objects.get(pk=closed_case.envelope_id).grants.filter(
-        operator__isnull=False).exists()  # the old one stays shredded
+    assert (
+        not vault.Envelope.objects.get(pk=closed_case.envelope_id)
+        .grants.filter(operator__isnull=False)
+        .exists()
+    )  # the old one stays shredded
 
 
-def test_a_reopened_purged_case_is_purged_again_after_its_next_closing(closed_case, boss,
-                                                                       settings) -> None:
+def test_a_reopened_purged_case_is_purged_again_after_its_next_closing(
+    closed_case, boss, settings
+) -> None:
     _purge(closed_case, settings)
     with acting_as(boss):
-        reopen_case(case=_fresh(closed_case), stage=_in_hiding(), reason="Back",
-                    version=_fresh(closed_case).version, reopened_by=boss)
+        reopen_case(
+            case=_fresh(closed_case),
+            stage=_in_hiding(),
+            reason="Back",
+            version=_fresh(closed_case).version,
+            reopened_by=boss,
+        )
         assert not cases_due_for_purge().filter(pk=closed_case.pk).exists()
         case = _fresh(closed_case)
-        move_case(case=case, stage=Stage.objects.get(code=StageCode.CLOSED), moved_by=boss,
-                  version=case.version)
+        move_case(
+            case=case,
+            stage=Stage.objects.get(code=StageCode.CLOSED),
+            moved_by=boss,
+            version=case.version,
+        )
 
     later = timezone.now() + timedelta(days=settings.CASES_RETENTION_DAYS + 1)
     assert cases_due_for_purge(later).filter(pk=closed_case.pk).exists()

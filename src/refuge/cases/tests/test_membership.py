@@ -26,12 +26,12 @@ def team_case(case, worker, colleague, boss):
 
 
 def _members(case) -> set[str]:
-    return set(CaseMember.objects.filter(case=case).values_list("operator__username",
-                                                                 flat=True))
+    return set(CaseMember.objects.filter(case=case).values_list("operator__username", flat=True))
 
 
-def test_a_member_who_does_not_lead_cannot_remove_anyone(team_case, colleague, boss,
-                                                           worker) -> None:
+def test_a_member_who_does_not_lead_cannot_remove_anyone(
+    team_case, colleague, boss, worker
+) -> None:
     for member in (boss, worker):
         with acting_as(colleague), pytest.raises(RemovalRefused, match="lead or a coordinator"):
             unshare_case(case=team_case, operator=member, unshared_by=colleague)
@@ -40,11 +40,13 @@ def test_a_member_who_does_not_lead_cannot_remove_anyone(team_case, colleague, b
     assert Case.objects.get(pk=team_case.pk).lead == worker
 
 
-def test_the_lead_removes_a_case_worker_but_not_a_coordinator(team_case, worker, colleague,
-                                                               boss) -> None:
+def test_the_lead_removes_a_case_worker_but_not_a_coordinator(
+    team_case, worker, colleague, boss
+) -> None:
     with acting_as(worker):
-        movement = plan_movement(case=team_case, route="Grozny - Moscow", tickets="",
-                                 departure="", planned_by=worker)
+        movement = plan_movement(
+            case=team_case, route="Grozny - Moscow", tickets="", departure="", planned_by=worker
+        )
         unshare_case(case=team_case, operator=colleague, unshared_by=worker)
         with pytest.raises(RemovalRefused, match="Only another coordinator"):
             unshare_case(case=team_case, operator=boss, unshared_by=worker)
@@ -65,9 +67,9 @@ def test_a_coordinator_removes_another_coordinator(team_case, worker, boss) -> N
     assert boss.pk not in vault.readers_of(team_case.envelope_id)
 
 
-def test_removing_the_lead_is_a_change_of_lead_only_a_coordinator_makes(team_case, worker,
-                                                                       colleague,
-                                                                       boss) -> None:
+def test_removing_the_lead_is_a_change_of_lead_only_a_coordinator_makes(
+    team_case, worker, colleague, boss
+) -> None:
     with acting_as(colleague), pytest.raises(RemovalRefused):
         unshare_case(case=team_case, operator=worker, unshared_by=colleague)
     with acting_as(worker), pytest.raises(RemovalRefused, match="yourself"):
@@ -80,8 +82,7 @@ def test_removing_the_lead_is_a_change_of_lead_only_a_coordinator_makes(team_cas
     assert "worker" not in _members(team_case)
 
 
-def test_the_page_refuses_with_a_message_and_changes_nothing(team_case, colleague,
-                                                             boss) -> None:
+def test_the_page_refuses_with_a_message_and_changes_nothing(team_case, colleague, boss) -> None:
     client = Client()
     log_in(client, colleague)
     detail = client.get(reverse("cases:detail", args=[team_case.pk])).content.decode()
@@ -91,5 +92,6 @@ def test_the_page_refuses_with_a_message_and_changes_nothing(team_case, colleagu
 
     assert url not in detail  # no button where the rule says no
     assert "Only the case&#x27;s lead or a coordinator removes people from it." in (
-        response.content.decode())
+        response.content.decode()
+    )
     assert _members(team_case) == {"worker", "colleague", "boss"}

@@ -23,13 +23,18 @@ from refuge.testing import log_in
 from refuge.vault import api as vault
 
 
-def test_a_movement_is_readable_by_the_lead_and_coordinators_only(case, worker, colleague,
-                                                                  boss) -> None:
+def test_a_movement_is_readable_by_the_lead_and_coordinators_only(
+    case, worker, colleague, boss
+) -> None:
     with acting_as(worker):
         share_case(case=case, operator=boss, shared_by=worker)
-        movement = plan_movement(case=case, route="Grozny - Mineralnye Vody - Moscow",
-                                 tickets="Train 42, car 7", departure="Friday 06:10",
-                                 planned_by=worker)
+        movement = plan_movement(
+            case=case,
+            route="Grozny - Mineralnye Vody - Moscow",
+            tickets="Train 42, car 7",
+            departure="Friday 06:10",
+            planned_by=worker,
+        )
     readers = set(vault.readers_of(movement.envelope_id))
     assert readers == {worker.pk, boss.pk}
     with acting_as(colleague):
@@ -43,8 +48,9 @@ def test_a_movement_is_readable_by_the_lead_and_coordinators_only(case, worker, 
 
 def test_confirming_arrival_destroys_the_movement(case, worker) -> None:
     with acting_as(worker):
-        movement = plan_movement(case=case, route="A to B", tickets="", departure="",
-                                 planned_by=worker)
+        movement = plan_movement(
+            case=case, route="A to B", tickets="", departure="", planned_by=worker
+        )
         confirm_arrival(movement=movement, confirmed_by=worker)
 
     assert not Movement.objects.exists()
@@ -59,8 +65,13 @@ def test_closing_forgets_the_destination_city_and_any_movement(case, worker) -> 
         case.destination_city = "Berlin"
         case.save(update_fields=["destination_city"])
         plan_movement(case=case, route="A to B", tickets="", departure="", planned_by=worker)
-        move_case(case=case, stage=closed, moved_by=worker, version=case.version,
-                  reason="Referred elsewhere")
+        move_case(
+            case=case,
+            stage=closed,
+            moved_by=worker,
+            version=case.version,
+            reason="Referred elsewhere",
+        )
         reloaded = Case.objects.get(pk=case.pk)
         assert reloaded.destination_city is None
         assert reloaded.closed_at is not None
@@ -69,8 +80,9 @@ def test_closing_forgets_the_destination_city_and_any_movement(case, worker) -> 
 
 def test_the_case_file_names_a_shelter_by_code_only(case, worker, boss) -> None:
     with acting_as(boss):
-        shelter = register_shelter(code="north-3", address="Lenina 5, flat 12", notes="",
-                                   registered_by=boss)
+        shelter = register_shelter(
+            code="north-3", address="Lenina 5, flat 12", notes="", registered_by=boss
+        )
     with acting_as(worker):
         place_in_shelter(case=case, shelter=shelter, placed_by=worker)
         assert not vault.is_readable(type(shelter).objects.get(pk=shelter.pk).address)
@@ -84,10 +96,14 @@ def test_the_case_file_names_a_shelter_by_code_only(case, worker, boss) -> None:
 
 def test_spending_needs_a_second_person_before_release(case, worker, colleague) -> None:
     with acting_as(worker):
-        spending = request_spending(case=case, category=SpendingCategory.TRAVEL,
-                                    amount=Decimal("120.00"),
-                                    currency="eur", purpose="Bus to the border",
-                                    requested_by=worker)
+        spending = request_spending(
+            case=case,
+            category=SpendingCategory.TRAVEL,
+            amount=Decimal("120.00"),
+            currency="eur",
+            purpose="Bus to the border",
+            requested_by=worker,
+        )
         with pytest.raises(SecondPersonRequired):
             decide_spending(spending=spending, approve=True, decided_by=worker)
         with pytest.raises(WrongState):
@@ -106,8 +122,14 @@ def test_approving_spending_needs_the_capability(case, worker, operator_factory)
 
     lawyer = operator_factory("lawyer1", Role.LAWYER)
     with acting_as(worker):
-        spending = request_spending(case=case, category=SpendingCategory.FOOD, amount=Decimal("10"),
-                                    currency="EUR", purpose="", requested_by=worker)
+        spending = request_spending(
+            case=case,
+            category=SpendingCategory.FOOD,
+            amount=Decimal("10"),
+            currency="EUR",
+            purpose="",
+            requested_by=worker,
+        )
     with acting_as(lawyer), pytest.raises(PermissionDenied):
         decide_spending(spending=spending, approve=True, decided_by=lawyer)
     assert spending.status == SpendingStatus.REQUESTED
@@ -117,14 +139,30 @@ def test_spending_is_totalled_per_category(case, worker, colleague) -> None:
     from refuge.cases.selectors import spending_totals
 
     with acting_as(worker):
-        first = request_spending(case=case, category=SpendingCategory.TRAVEL, amount=Decimal("100"),
-                                 currency="EUR", purpose="", requested_by=worker)
-        second = request_spending(case=case, category=SpendingCategory.TRAVEL,
-                                  amount=Decimal("20.50"),
-                                  currency="EUR", purpose="", requested_by=worker)
-        request_spending(case=case, category=SpendingCategory.FOOD, amount=Decimal("5"),
-                         currency="EUR",
-                         purpose="", requested_by=worker)  # never approved: not counted
+        first = request_spending(
+            case=case,
+            category=SpendingCategory.TRAVEL,
+            amount=Decimal("100"),
+            currency="EUR",
+            purpose="",
+            requested_by=worker,
+        )
+        second = request_spending(
+            case=case,
+            category=SpendingCategory.TRAVEL,
+            amount=Decimal("20.50"),
+            currency="EUR",
+            purpose="",
+            requested_by=worker,
+        )
+        request_spending(
+            case=case,
+            category=SpendingCategory.FOOD,
+            amount=Decimal("5"),
+            currency="EUR",
+            purpose="",
+            requested_by=worker,
+        )  # never approved: not counted
     with acting_as(colleague):
         decide_spending(spending=first, approve=True, decided_by=colleague)
         decide_spending(spending=second, approve=True, decided_by=colleague)
@@ -132,4 +170,7 @@ def test_spending_is_totalled_per_category(case, worker, colleague) -> None:
 
     [travel] = spending_totals(case)
     assert (travel.committed, travel.released, travel.currency) == (
-        Decimal("120.50"), Decimal("100"), "EUR")
+        Decimal("120.50"),
+        Decimal("100"),
+        "EUR",
+    )

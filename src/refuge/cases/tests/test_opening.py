@@ -13,20 +13,23 @@ from refuge.hotline.models import ContactStatus
 
 
 def test_opening_carries_the_contact_over_and_seals_to_the_chosen_workers(
-        case, contact, worker, colleague, outsider) -> None:
+    case, contact, worker, colleague, outsider
+) -> None:
     contact.refresh_from_db()
     assert contact.status == ContactStatus.CASE_OPENED
     assert case.stage.code == StageCode.NEW
-    assert set(CaseMember.objects.filter(case=case).values_list("operator__username", flat=True)
-               ) == {"worker", "colleague"}
+    assert set(
+        CaseMember.objects.filter(case=case).values_list("operator__username", flat=True)
+    ) == {"worker", "colleague"}
     with acting_as(colleague):
         loaded = get_case_for(colleague, case.pk)
         assert loaded.summary == "They came to my brother's house asking for me."
         assert loaded.persons.get().pseudonym == "Swallow"
     with acting_as(outsider), pytest.raises(Http404):
         get_case_for(outsider, case.pk)
-    assert AuditEvent.objects.filter(action=AuditAction.RECORD_READ, target_id=str(case.pk),
-                                     actor_id=colleague.pk).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.RECORD_READ, target_id=str(case.pk), actor_id=colleague.pk
+    ).exists()
 
 
 def test_a_contact_opens_one_case_only(case, contact, worker) -> None:

@@ -30,17 +30,24 @@ def _media(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture
 def submission(worker: Any) -> Any:
-    return submit_report(body="My friend was taken from the market.",
-                         reporter_kind=ReporterKind.OTHER, urgency=Urgency.DETAINED,
-                         contact_instructions="Signal +7 900 000-00-00, evenings",
-                         attachments=[clean_file(jpeg_with_gps())])
+    return submit_report(
+        body="My friend was taken from the market.",
+        reporter_kind=ReporterKind.OTHER,
+        urgency=Urgency.DETAINED,
+        contact_instructions="Signal +7 900 000-00-00, evenings",
+        attachments=[clean_file(jpeg_with_gps())],
+    )
 
 
 @pytest.fixture
 def web_case(submission: Any, worker: Any, colleague: Any) -> Any:
     with acting_as(worker):
-        return open_case_from_contact(contact_id=submission.thread.contact.pk, opened_by=worker,
-                                      pseudonym="Swift", case_workers=[colleague])
+        return open_case_from_contact(
+            contact_id=submission.thread.contact.pk,
+            opened_by=worker,
+            pseudonym="Swift",
+            case_workers=[colleague],
+        )
 
 
 def _client(operator: Any) -> Client:
@@ -55,7 +62,8 @@ def _page(operator: Any, case: Any, client: Client | None = None) -> str:
 
 
 def test_the_case_page_shows_the_reports_contact_line_reporter_and_files(
-        web_case: Any, colleague: Any) -> None:
+    web_case: Any, colleague: Any
+) -> None:
     photo = Attachment.objects.get()
     contact = Contact.objects.get()
 
@@ -67,14 +75,16 @@ def test_the_case_page_shows_the_reports_contact_line_reporter_and_files(
     assert "Signal +7 900 000-00-00, evenings" in html
     assert f'<img class="attachment" src="/en/console/hotline/files/{photo.pk}/"' in html
     assert f'href="/en/console/hotline/contacts/{contact.pk}/"' in html
-    read = AuditEvent.objects.get(action=AuditAction.RECORD_READ, target_type="hotline.Contact",
-                                  actor_id=colleague.pk)
+    read = AuditEvent.objects.get(
+        action=AuditAction.RECORD_READ, target_type="hotline.Contact", actor_id=colleague.pk
+    )
     assert read.details == {"case": web_case.pk}
     assert client.get(reverse("hotline:attachment", args=[photo.pk])).status_code == 200
 
 
 def test_a_member_the_report_is_not_shared_with_is_told_so(
-        web_case: Any, worker: Any, colleague: Any) -> None:
+    web_case: Any, worker: Any, colleague: Any
+) -> None:
     with acting_as(worker):
         vault.revoke(web_case.opened_from.envelope_id, reader=colleague, revoked_by=worker)
 
@@ -86,7 +96,8 @@ def test_a_member_the_report_is_not_shared_with_is_told_so(
 
 
 def test_a_follow_up_on_the_report_shows_on_the_case(
-        web_case: Any, submission: Any, worker: Any) -> None:
+    web_case: Any, submission: Any, worker: Any
+) -> None:
     follow_up(submission, "They let him go.")
 
     assert "1 new message" in _page(worker, web_case)

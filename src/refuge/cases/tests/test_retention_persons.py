@@ -32,15 +32,26 @@ from refuge.vault import api as vault
 @pytest.fixture
 def closed_case(case, worker):
     with acting_as(worker):
-        save_person(case=case, person=case.persons.get(), pseudonym="Swallow",
-                    legal_name="Islam Dudaev", phone="+7 999 123-45-67",
-                    contact_details="Signal only", saved_by=worker)
+        save_person(
+            case=case,
+            person=case.persons.get(),
+            pseudonym="Swallow",
+            legal_name="Islam Dudaev",
+            phone="+7 999 123-45-67",
+            contact_details="Signal only",
+            saved_by=worker,
+        )
         case.code_words = "blue kettle"
         case.save(update_fields=["code_words"])
         case.threat_police = True
         case.save(update_fields=["threat_police"])
-        move_case(case=case, stage=Stage.objects.get(code=StageCode.CLOSED), moved_by=worker,
-                  version=case.version, reason="Safe abroad")
+        move_case(
+            case=case,
+            stage=Stage.objects.get(code=StageCode.CLOSED),
+            moved_by=worker,
+            version=case.version,
+            reason="Safe abroad",
+        )
     return case
 
 
@@ -52,7 +63,8 @@ def _raw(table: str, column: str, row_id: int) -> object:
 
 def test_dry_run_reports_without_removing(closed_case, settings) -> None:
     Case.objects.filter(pk=closed_case.pk).update(
-        closed_at=timezone.now() - timedelta(days=settings.CASES_RETENTION_DAYS + 1))
+        closed_at=timezone.now() - timedelta(days=settings.CASES_RETENTION_DAYS + 1)
+    )
     out = StringIO()
 
     call_command("purge_cases", "--dry-run", stdout=out)
@@ -72,7 +84,8 @@ def test_purge_removes_contact_details_and_keeps_coded_facts(closed_case, settin
     assert _raw("cases_caseperson", "phone", person.pk) is not None  # not due yet
 
     Case.objects.filter(pk=closed_case.pk).update(
-        closed_at=timezone.now() - timedelta(days=settings.CASES_RETENTION_DAYS + 1))
+        closed_at=timezone.now() - timedelta(days=settings.CASES_RETENTION_DAYS + 1)
+    )
     call_command("purge_cases", stdout=StringIO())
 
     for column in ("pseudonym", "legal_name", "phone", "contact_details"):
@@ -89,14 +102,20 @@ def test_purge_removes_contact_details_and_keeps_coded_facts(closed_case, settin
     assert purged.stage_changes.count() == 2
 
 
-def test_removing_a_person_asks_what_to_keep_and_a_coordinator_confirms(case, worker,
-                                                                        boss) -> None:
+def test_removing_a_person_asks_what_to_keep_and_a_coordinator_confirms(case, worker, boss) -> None:
     with acting_as(worker):
-        person = save_person(case=case, person=None, pseudonym="Sister",
-                             legal_name="Aminat", phone="+79990000000",
-                             contact_details="", saved_by=worker)
-        record_consent(person=person, kind=ConsentKind.MEDIA, is_granted=False, partners=[],
-                       recorded_by=worker)
+        person = save_person(
+            case=case,
+            person=None,
+            pseudonym="Sister",
+            legal_name="Aminat",
+            phone="+79990000000",
+            contact_details="",
+            saved_by=worker,
+        )
+        record_consent(
+            person=person, kind=ConsentKind.MEDIA, is_granted=False, partners=[], recorded_by=worker
+        )
         share_case(case=case, operator=boss, shared_by=worker)
     client = Client()
     log_in(client, worker)
@@ -128,8 +147,15 @@ def test_removing_a_person_asks_what_to_keep_and_a_coordinator_confirms(case, wo
 
 def test_removing_a_person_needs_a_coordinator_on_the_case(case, worker) -> None:
     with acting_as(worker):
-        person = save_person(case=case, person=None, pseudonym="Sister", legal_name="",
-                             phone="", contact_details="", saved_by=worker)
+        person = save_person(
+            case=case,
+            person=None,
+            pseudonym="Sister",
+            legal_name="",
+            phone="",
+            contact_details="",
+            saved_by=worker,
+        )
     client = Client()
     log_in(client, worker)
     url = reverse("cases:remove_person", args=[case.pk, person.pk])
@@ -142,8 +168,14 @@ def test_removing_a_person_needs_a_coordinator_on_the_case(case, worker) -> None
 
 
 def test_coordinators_edit_the_list_of_stages(boss, worker) -> None:
-    stage = save_stage(stage=None, code="awaiting_visa", name="Awaiting visa", order=65,
-                       is_active=True, saved_by=boss)
+    stage = save_stage(
+        stage=None,
+        code="awaiting_visa",
+        name="Awaiting visa",
+        order=65,
+        is_active=True,
+        saved_by=boss,
+    )
     closed = Stage.objects.get(code=StageCode.CLOSED)
     save_stage(stage=closed, code="closed", name="", order=99, is_active=False, saved_by=boss)
 
@@ -169,8 +201,7 @@ def test_the_timeline_shows_contact_stages_tasks_and_notes(case, worker) -> None
     from refuge.cases.services.tasks import add_task
 
     with acting_as(worker):
-        add_task(case=case, title="Find a safe flat", owner=worker, due_at=None,
-                 created_by=worker)
+        add_task(case=case, title="Find a safe flat", owner=worker, due_at=None, created_by=worker)
         add_note(case=case, body="Mother knows nothing.", author=worker)
     client = Client()
     log_in(client, worker)
@@ -183,7 +214,8 @@ def test_the_timeline_shows_contact_stages_tasks_and_notes(case, worker) -> None
 
 def test_a_purged_case_still_opens_for_its_members(closed_case, worker, settings) -> None:
     Case.objects.filter(pk=closed_case.pk).update(
-        closed_at=timezone.now() - timedelta(days=settings.CASES_RETENTION_DAYS + 1))
+        closed_at=timezone.now() - timedelta(days=settings.CASES_RETENTION_DAYS + 1)
+    )
     call_command("purge_cases", stdout=StringIO())
     client = Client()
     log_in(client, worker)

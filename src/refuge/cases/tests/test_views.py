@@ -23,7 +23,8 @@ def worker_client(worker) -> Client:
 
 
 def test_a_case_worker_opens_a_case_from_a_contact_through_the_page(
-        worker_client, contact, colleague) -> None:
+    worker_client, contact, colleague
+) -> None:
     url = reverse("cases:open_from_contact", args=[contact.pk])
     assert worker_client.get(url).status_code == 200
 
@@ -45,16 +46,19 @@ def test_a_case_not_shared_with_you_does_not_exist(case, outsider) -> None:
 
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
     assert client.get(reverse("cases:timeline", args=[case.pk])).status_code == 404
-    assert client.post(reverse("cases:add_note", args=[case.pk]), {"body": "x"}
-                       ).status_code == 404
+    assert client.post(reverse("cases:add_note", args=[case.pk]), {"body": "x"}).status_code == 404
     assert "C-" not in client.get(reverse("cases:list")).content.decode()
 
 
 def test_reading_a_case_is_audited(worker_client, case, worker) -> None:
     worker_client.get(reverse("cases:detail", args=[case.pk]))
 
-    assert AuditEvent.objects.filter(action=AuditAction.RECORD_READ, actor_id=worker.pk,
-                                     target_type="cases.Case", target_id=str(case.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.RECORD_READ,
+        actor_id=worker.pk,
+        target_type="cases.Case",
+        target_id=str(case.pk),
+    ).exists()
 
 
 def test_leaving_verification_without_checks_needs_a_reason(worker_client, case) -> None:
@@ -65,8 +69,14 @@ def test_leaving_verification_without_checks_needs_a_reason(worker_client, case)
     assert refused.status_code == 400
     assert "needs a written reason" in refused.content.decode()
 
-    accepted = worker_client.post(url, {"stage": in_danger.pk, "version": case.version,
-                                        "reason": "Police at the door tonight; no time."})
+    accepted = worker_client.post(
+        url,
+        {
+            "stage": in_danger.pk,
+            "version": case.version,
+            "reason": "Police at the door tonight; no time.",
+        },
+    )
     assert accepted.status_code == 302
     case = Case.objects.get(pk=case.pk)
     assert case.stage.code == StageCode.IN_DANGER
@@ -74,12 +84,15 @@ def test_leaving_verification_without_checks_needs_a_reason(worker_client, case)
 
 
 def test_verification_checks_open_the_way_past_verification(worker_client, case, worker) -> None:
-    worker_client.post(reverse("cases:add_verification", args=[case.pk]),
-                       {"item": "voice_or_video", "note": "Called twice"})
+    worker_client.post(
+        reverse("cases:add_verification", args=[case.pk]),
+        {"item": "voice_or_video", "note": "Called twice"},
+    )
     hiding = Stage.objects.get(code=StageCode.IN_HIDING)
 
-    response = worker_client.post(reverse("cases:change_stage", args=[case.pk]),
-                                  {"stage": hiding.pk, "version": case.version})
+    response = worker_client.post(
+        reverse("cases:change_stage", args=[case.pk]), {"stage": hiding.pk, "version": case.version}
+    )
 
     assert response.status_code == 302
     item = case.verification_items.get()
@@ -99,14 +112,17 @@ def test_a_stale_edit_is_refused_instead_of_overwriting(worker_client, case) -> 
         assert Case.objects.get(pk=case.pk).code_words == "blue kettle"
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("edit_risk", {"version": "abc"}),
-    ("add_checkin", {"due_at": "tomorrow", "grace_minutes": "-5"}),
-    ("request_spending", {"category": "travel", "amount": "-3", "currency": "EURO"}),
-    ("request_spending", {"category": "yacht", "amount": "1e99", "currency": "EUR"}),
-    ("add_task", {"title": "", "owner": "999999"}),
-    ("change_stage", {"stage": "not-a-stage", "version": "0"}),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("edit_risk", {"version": "abc"}),
+        ("add_checkin", {"due_at": "tomorrow", "grace_minutes": "-5"}),
+        ("request_spending", {"category": "travel", "amount": "-3", "currency": "EURO"}),
+        ("request_spending", {"category": "yacht", "amount": "1e99", "currency": "EUR"}),
+        ("add_task", {"title": "", "owner": "999999"}),
+        ("change_stage", {"stage": "not-a-stage", "version": "0"}),
+    ],
+)
 def test_malformed_input_gets_a_clear_message(worker_client, case, name, data) -> None:
     response = worker_client.post(reverse(f"cases:{name}", args=[case.pk]), data)
 
@@ -116,17 +132,28 @@ def test_malformed_input_gets_a_clear_message(worker_client, case, name, data) -
 
 def test_unknown_ids_are_404_not_500(worker_client, case) -> None:
     assert worker_client.get(reverse("cases:edit_need", args=[case.pk, 999])).status_code == 404
-    assert worker_client.post(reverse("cases:decide_spending", args=[case.pk, 1, "steal"])
-                              ).status_code == 404
+    assert (
+        worker_client.post(reverse("cases:decide_spending", args=[case.pk, 1, "steal"])).status_code
+        == 404
+    )
     assert worker_client.get(reverse("cases:open_from_contact", args=[999])).status_code == 404
-    assert worker_client.post(reverse("cases:open_from_contact", args=[999]),
-                              {"pseudonym": "x"}).status_code == 404
+    assert (
+        worker_client.post(
+            reverse("cases:open_from_contact", args=[999]), {"pseudonym": "x"}
+        ).status_code
+        == 404
+    )
 
 
 def test_my_work_highlights_overdue_tasks(worker_client, case, worker) -> None:
     with acting_as(worker):
-        add_task(case=case, title="Buy the train ticket", owner=worker,
-                 due_at=timezone.now() - timedelta(hours=1), created_by=worker)
+        add_task(
+            case=case,
+            title="Buy the train ticket",
+            owner=worker,
+            due_at=timezone.now() - timedelta(hours=1),
+            created_by=worker,
+        )
 
     page = worker_client.get(reverse("cases:my_work")).content.decode()
 
@@ -134,12 +161,16 @@ def test_my_work_highlights_overdue_tasks(worker_client, case, worker) -> None:
     assert 'class="overdue"' in page
 
 
-def test_a_missed_checkin_raises_the_alarm_on_list_and_my_work(worker_client, case,
-                                                               worker) -> None:
-    CheckIn.objects.create(case=case, due_at=timezone.now() - timedelta(hours=2),
-                           grace_minutes=30, created_by=worker)
-    CheckIn.objects.create(case=case, due_at=timezone.now() - timedelta(minutes=10),
-                           grace_minutes=30, created_by=worker)  # still within its grace
+def test_a_missed_checkin_raises_the_alarm_on_list_and_my_work(worker_client, case, worker) -> None:
+    CheckIn.objects.create(
+        case=case, due_at=timezone.now() - timedelta(hours=2), grace_minutes=30, created_by=worker
+    )
+    CheckIn.objects.create(
+        case=case,
+        due_at=timezone.now() - timedelta(minutes=10),
+        grace_minutes=30,
+        created_by=worker,
+    )  # still within its grace
 
     for name in ("cases:list", "cases:my_work"):
         page = worker_client.get(reverse(name)).content.decode()
@@ -157,12 +188,14 @@ def test_completing_a_task_twice_is_a_message_not_an_error(worker_client, case, 
     assert Task.objects.get(pk=task.pk).done_at is not None
 
 
-def test_the_hotline_queue_can_show_the_alarm_with_the_inclusion_tag(rf, case, worker,
-                                                                     outsider) -> None:
+def test_the_hotline_queue_can_show_the_alarm_with_the_inclusion_tag(
+    rf, case, worker, outsider
+) -> None:
     from django.template import Context, Template
 
-    CheckIn.objects.create(case=case, due_at=timezone.now() - timedelta(hours=2),
-                           grace_minutes=30, created_by=worker)
+    CheckIn.objects.create(
+        case=case, due_at=timezone.now() - timedelta(hours=2), grace_minutes=30, created_by=worker
+    )
     template = Template("{% load cases_tags %}{% checkin_alarms %}")
     request = rf.get("/")
 

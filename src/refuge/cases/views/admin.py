@@ -40,10 +40,15 @@ GET_POST = ["GET", "POST"]
 def share(request: OperatorRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id)
     return handle_form(
-        request, ShareForm(request.POST or None, case=case), title=_("Share the case"),
-        case=case, done=_("Case shared."),
-        apply=lambda data: opening.share_case(case=case, operator=data["operator"],
-                                              shared_by=request.user))
+        request,
+        ShareForm(request.POST or None, case=case),
+        title=_("Share the case"),
+        case=case,
+        done=_("Case shared."),
+        apply=lambda data: opening.share_case(
+            case=case, operator=data["operator"], shared_by=request.user
+        ),
+    )
 
 
 @require_POST
@@ -53,8 +58,12 @@ def unshare(request: OperatorRequest, case_id: int, operator_id: int) -> HttpRes
     operator = get_object_or_404(Operator, pk=operator_id, case_memberships__case=case)
     if operator.pk == request.user.pk:
         raise Http404
-    return run_action(request, case, lambda: opening.unshare_case(
-        case=case, operator=operator, unshared_by=request.user), _("Access removed."))
+    return run_action(
+        request,
+        case,
+        lambda: opening.unshare_case(case=case, operator=operator, unshared_by=request.user),
+        _("Access removed."),
+    )
 
 
 @require_http_methods(GET_POST)
@@ -64,10 +73,16 @@ def change_lead(request: OperatorRequest, case_id: int) -> HttpResponse:
     require_lead_or_coordinator(request.user, case)
     form = LeadForm(request.POST or None, case=case, initial={"version": case.version})
     return handle_form(
-        request, form, title=_("Change the lead"), case=case, done=_("Lead changed."),
+        request,
+        form,
+        title=_("Change the lead"),
+        case=case,
+        done=_("Lead changed."),
         template="cases/change_lead.html",
-        apply=lambda data: opening.change_lead(case=case, lead=data["lead"],
-                                               version=data["version"], changed_by=request.user))
+        apply=lambda data: opening.change_lead(
+            case=case, lead=data["lead"], version=data["version"], changed_by=request.user
+        ),
+    )
 
 
 @require_http_methods(GET_POST)
@@ -76,24 +91,37 @@ def request_referral(request: OperatorRequest, case_id: int, person_id: int) -> 
     case = get_case_for(request.user, case_id)
     person = get_object_or_404(CasePerson, pk=person_id, case=case)
     return handle_form(
-        request, ReferralForm(request.POST or None), title=_("Referral"), case=case,
-        done=_("Referral requested: a second person must approve it."), extra={"person": person},
-        apply=lambda data: referral.request_referral(person=person, partner=data["partner"],
-                                                     requested_by=request.user))
+        request,
+        ReferralForm(request.POST or None),
+        title=_("Referral"),
+        case=case,
+        done=_("Referral requested: a second person must approve it."),
+        extra={"person": person},
+        apply=lambda data: referral.request_referral(
+            person=person, partner=data["partner"], requested_by=request.user
+        ),
+    )
 
 
 @require_POST
 @operator_required(MANAGE)
-def decide_referral(request: OperatorRequest, case_id: int, referral_id: int,
-                    decision: str) -> HttpResponse:
+def decide_referral(
+    request: OperatorRequest, case_id: int, referral_id: int, decision: str
+) -> HttpResponse:
     case = get_case_for(request.user, case_id)
-    pending = get_object_or_404(Referral.objects.select_related("partner", "person"),
-                                pk=referral_id, case=case)
+    pending = get_object_or_404(
+        Referral.objects.select_related("partner", "person"), pk=referral_id, case=case
+    )
     if decision not in {"approve", "reject"}:
         raise Http404
-    return run_action(request, case, lambda: referral.decide_referral(
-        referral=pending, approve=decision == "approve", decided_by=request.user),
-        _("Referral decided."))
+    return run_action(
+        request,
+        case,
+        lambda: referral.decide_referral(
+            referral=pending, approve=decision == "approve", decided_by=request.user
+        ),
+        _("Referral decided."),
+    )
 
 
 @require_GET
@@ -117,17 +145,30 @@ def referral_guide(request: OperatorRequest) -> HttpResponse:
 def stage_list(request: OperatorRequest, stage_id: int | None = None) -> HttpResponse:
     require_coordinator(request.user)
     stage = get_object_or_404(Stage, pk=stage_id) if stage_id else None
-    initial: dict[str, Any] = {"order": 100, "is_active": True} if stage is None else {
-        "code": stage.code, "name": stage.name, "order": stage.order,
-        "is_active": stage.is_active}
+    initial: dict[str, Any] = (
+        {"order": 100, "is_active": True}
+        if stage is None
+        else {
+            "code": stage.code,
+            "name": stage.name,
+            "order": stage.order,
+            "is_active": stage.is_active,
+        }
+    )
     form = StageEditForm(request.POST or None, initial=initial)
     if stage is not None:
         form.fields["code"].disabled = True
     return handle_form(
-        request, form, title=_("Stages"), case=None, done=_("Stage saved."),
-        success_url="cases:stages", template="cases/stages.html",
+        request,
+        form,
+        title=_("Stages"),
+        case=None,
+        done=_("Stage saved."),
+        success_url="cases:stages",
+        template="cases/stages.html",
         extra={"stages": Stage.objects.all(), "stage": stage},
-        apply=lambda data: stages.save_stage(stage=stage, saved_by=request.user, **data))
+        apply=lambda data: stages.save_stage(stage=stage, saved_by=request.user, **data),
+    )
 
 
 @require_http_methods(GET_POST)
@@ -140,18 +181,35 @@ def partner_list(request: OperatorRequest, partner_id: int | None = None) -> Htt
         form = PartnerForm(request.POST or None, initial={"is_active": True})
     else:
         asked = pending.get(partner.pk)
-        form = PartnerEditForm(request.POST or None, initial={
-            "name": partner.name, "is_active": partner.is_active, "version": partner.version,
-            "public_key": partner.public_key or (asked.details["public_key"] if asked else "")})
+        form = PartnerEditForm(
+            request.POST or None,
+            initial={
+                "name": partner.name,
+                "is_active": partner.is_active,
+                "version": partner.version,
+                "public_key": partner.public_key or (asked.details["public_key"] if asked else ""),
+            },
+        )
     return handle_form(
-        request, form, title=_("Partner organisations"), case=None,
-        done=_("Partner saved. A new key is in force once a second person has confirmed its "
-               "fingerprint with the partner."),
-        success_url="cases:partners", template="cases/partners.html",
-        extra={"partners": [(item, partner_keys.key_fingerprint(item.public_key),
-                             pending.get(item.pk)) for item in Partner.objects.all()],
-               "partner": partner},
-        apply=lambda data: referral.save_partner(partner=partner, saved_by=request.user, **data))
+        request,
+        form,
+        title=_("Partner organisations"),
+        case=None,
+        done=_(
+            "Partner saved. A new key is in force once a second person has confirmed its "
+            "fingerprint with the partner."
+        ),
+        success_url="cases:partners",
+        template="cases/partners.html",
+        extra={
+            "partners": [
+                (item, partner_keys.key_fingerprint(item.public_key), pending.get(item.pk))
+                for item in Partner.objects.all()
+            ],
+            "partner": partner,
+        },
+        apply=lambda data: referral.save_partner(partner=partner, saved_by=request.user, **data),
+    )
 
 
 @require_http_methods(GET_POST)
@@ -159,7 +217,13 @@ def partner_list(request: OperatorRequest, partner_id: int | None = None) -> Htt
 def shelter_list(request: OperatorRequest) -> HttpResponse:
     shelters = movement.shelter_register(reader=request.user)
     return handle_form(
-        request, ShelterForm(request.POST or None), title=_("Shelter register"), case=None,
-        done=_("Shelter registered."), success_url="cases:shelters",
-        template="cases/shelters.html", extra={"shelters": shelters},
-        apply=lambda data: movement.register_shelter(registered_by=request.user, **data))
+        request,
+        ShelterForm(request.POST or None),
+        title=_("Shelter register"),
+        case=None,
+        done=_("Shelter registered."),
+        success_url="cases:shelters",
+        template="cases/shelters.html",
+        extra={"shelters": shelters},
+        apply=lambda data: movement.register_shelter(registered_by=request.user, **data),
+    )

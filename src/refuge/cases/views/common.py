@@ -16,10 +16,18 @@ from refuge.core.errors import DomainError
 FORM_TEMPLATE = "cases/form.html"
 
 
-def handle_form(request: HttpRequest, form: forms.Form, *, title: str, case: Case | None,
-                apply: Callable[[dict[str, Any]], object], done: str,
-                success_url: str | None = None, extra: dict[str, Any] | None = None,
-                template: str = FORM_TEMPLATE) -> HttpResponse:
+def handle_form(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    title: str,
+    case: Case | None,
+    apply: Callable[[dict[str, Any]], object],
+    done: str,
+    success_url: str | None = None,
+    extra: dict[str, Any] | None = None,
+    template: str = FORM_TEMPLATE,
+) -> HttpResponse:
     """GET shows the form; a valid POST calls `apply`; refusals come back as form errors."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -37,8 +45,9 @@ def handle_form(request: HttpRequest, form: forms.Form, *, title: str, case: Cas
     return render(request, template, context, status=status)
 
 
-def run_action(request: HttpRequest, case: Case, action: Callable[[], object],
-               done: str) -> HttpResponse:
+def run_action(
+    request: HttpRequest, case: Case, action: Callable[[], object], done: str
+) -> HttpResponse:
     """A one-button POST: do it, say so or say why not, back to the case."""
     try:
         action()

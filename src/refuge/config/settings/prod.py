@@ -14,8 +14,11 @@ if VAULT_KDF_MEMORY_KIB < 47_104:
 # A blind index of a phone number must cost a guesser at least OWASP's Argon2id minimum (one
 # of its equal-cost rows, m=19 MiB t=2 ...): cheaper, and one coerced password plus the database
 # recovers every indexed number in hours (vault/blind.py, docs/threat-model.md).
-if (VAULT_BLIND_INDEX_MEMORY_KIB < 19_456
-        or VAULT_BLIND_INDEX_MEMORY_KIB * VAULT_BLIND_INDEX_ITERATIONS < 19_456 * 2):
+if (
+    VAULT_BLIND_INDEX_MEMORY_KIB < 19_456
+    or VAULT_BLIND_INDEX_MEMORY_KIB * VAULT_BLIND_INDEX_ITERATIONS < 19_456 * 2
+):
     raise ImproperlyConfigured(
         "REFUGE_BLIND_INDEX_MEMORY_KIB / REFUGE_BLIND_INDEX_ITERATIONS are below the minimum "
-        "cost of a blind index (19456 KiB and memory x iterations >= 38912).")
+        "cost of a blind index (19456 KiB and memory x iterations >= 38912)."
+    )

@@ -46,8 +46,9 @@ def test_a_refused_save_writes_nothing_in_its_transaction(hotline_operator) -> N
 @pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="needs PostgreSQL: SQLite's test database is one shared in-memory file whose table "
-           "locks fail a second writer at once ('database table is locked'); the file-backed "
-           "SQLite of a real installation is tested by tests/test_durability.py")
+    "locks fail a second writer at once ('database table is locked'); the file-backed "
+    "SQLite of a real installation is tested by tests/test_durability.py",
+)
 def test_two_threads_saving_at_once_one_wins_one_conflicts() -> None:
     target = make_operator("shared", Role.OPERATOR)
     barrier = threading.Barrier(2)
@@ -66,8 +67,9 @@ def test_two_threads_saving_at_once_one_wins_one_conflicts() -> None:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=edit, args=(role,))
-               for role in (Role.CASE_WORKER, Role.ANALYST)]
+    threads = [
+        threading.Thread(target=edit, args=(role,)) for role in (Role.CASE_WORKER, Role.ANALYST)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -77,8 +79,9 @@ def test_two_threads_saving_at_once_one_wins_one_conflicts() -> None:
     assert Operator.objects.get(pk=target.pk).version == 1
 
 
-def test_coordinators_editing_one_operator_at_once_see_a_conflict(coordinator,
-                                                                  hotline_operator) -> None:
+def test_coordinators_editing_one_operator_at_once_see_a_conflict(
+    coordinator, hotline_operator
+) -> None:
     edit_url = reverse("accounts:operator_edit", args=[hotline_operator.pk])
     alice = Client()
     log_in(alice, coordinator)

@@ -26,11 +26,18 @@ BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 NOON_UTC = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("zone", "label"), [
-    ("Europe/Moscow", "MSK"), ("UTC", "UTC"), ("Europe/Berlin", "CET"),
-    ("Asia/Yekaterinburg", "UTC+5"), ("Asia/Kathmandu", "UTC+5:45"),
-    ("America/Sao_Paulo", "UTC-3"), ("Asia/Kolkata", "IST"),
-])
+@pytest.mark.parametrize(
+    ("zone", "label"),
+    [
+        ("Europe/Moscow", "MSK"),
+        ("UTC", "UTC"),
+        ("Europe/Berlin", "CET"),
+        ("Asia/Yekaterinburg", "UTC+5"),
+        ("Asia/Kathmandu", "UTC+5:45"),
+        ("America/Sao_Paulo", "UTC-3"),
+        ("Asia/Kolkata", "IST"),
+    ],
+)
 def test_a_zone_is_named_by_its_letters_or_else_by_its_offset(zone, label) -> None:
     assert zone_abbreviation(NOON_UTC.astimezone(zoneinfo.ZoneInfo(zone))) == label
 
@@ -49,7 +56,8 @@ def test_the_template_filter_labels_times_and_leaves_blanks_blank() -> None:
     template = Template('{{ at|zoned:"Y-m-d H:i" }}|{{ missing|zoned|default:"—" }}')
     with timezone.override(zoneinfo.ZoneInfo("Europe/Moscow")):
         assert template.render(Context({"at": NOON_UTC, "missing": None})) == (
-            "2030-01-15 15:00 MSK|—")
+            "2030-01-15 15:00 MSK|—"
+        )
 
 
 def test_the_installation_zone_is_moscow_unless_set(monkeypatch, settings) -> None:
@@ -93,10 +101,17 @@ def test_a_typed_time_is_read_in_the_current_zone() -> None:
         assert "Asia/Yekaterinburg" in str(form["due_at"].label)
 
 
-@pytest.mark.parametrize(("typed", "english", "russian"), [
-    ("2030-03-31T02:30", "does not exist in Europe/Berlin", "не существует в поясе Europe/Berlin"),
-    ("2030-10-27T02:30", "happens twice in Europe/Berlin", "наступает дважды в поясе"),
-])
+@pytest.mark.parametrize(
+    ("typed", "english", "russian"),
+    [
+        (
+            "2030-03-31T02:30",
+            "does not exist in Europe/Berlin",
+            "не существует в поясе Europe/Berlin",
+        ),
+        ("2030-10-27T02:30", "happens twice in Europe/Berlin", "наступает дважды в поясе"),
+    ],
+)
 def test_a_dst_hour_gets_a_clear_message_in_both_languages(typed, english, russian) -> None:
     with timezone.override(BERLIN):
         with translation.override("en"):

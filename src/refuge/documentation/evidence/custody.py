@@ -26,29 +26,47 @@ GENESIS = "0" * 64
 
 
 def canonical_line(entry: CustodyEntry, *, file_sha256: str, salt: str, reference: str) -> str:
-    return "|".join([
-        entry.previous_hash, str(entry.sequence), entry.action, entry.actor_username,
-        entry.at.isoformat(), file_sha256, salt, reference,
-    ])
+    return "|".join(
+        [
+            entry.previous_hash,
+            str(entry.sequence),
+            entry.action,
+            entry.actor_username,
+            entry.at.isoformat(),
+            file_sha256,
+            salt,
+            reference,
+        ]
+    )
 
 
 def line_hash(line: str) -> str:
     return hashlib.sha256(line.encode("utf-8")).hexdigest()
 
 
-def append_custody(*, evidence: Evidence, action: CustodyAction, actor: Operator,
-                   file_sha256: str | None = None) -> CustodyEntry:
+def append_custody(
+    *, evidence: Evidence, action: CustodyAction, actor: Operator, file_sha256: str | None = None
+) -> CustodyEntry:
     """Add one entry at the end of the file's chain (call inside the service's transaction)."""
     Evidence.objects.select_for_update().filter(pk=evidence.pk).first()  # serialise appenders
     last = evidence.custody.order_by("-sequence").first()
     entry = CustodyEntry(
-        evidence=evidence, sequence=(last.sequence + 1) if last else 1, action=action,
-        actor=actor, actor_username=actor.username, at=timezone.now().replace(microsecond=0),
+        evidence=evidence,
+        sequence=(last.sequence + 1) if last else 1,
+        action=action,
+        actor=actor,
+        actor_username=actor.username,
+        at=timezone.now().replace(microsecond=0),
         previous_hash=last.entry_hash if last else GENESIS,
     )
-    entry.entry_hash = line_hash(canonical_line(
-        entry, file_sha256=file_sha256 or str(evidence.sha256),
-        salt=str(evidence.custody_salt), reference=evidence.reference))
+    entry.entry_hash = line_hash(
+        canonical_line(
+            entry,
+            file_sha256=file_sha256 or str(evidence.sha256),
+            salt=str(evidence.custody_salt),
+            reference=evidence.reference,
+        )
+    )
     entry.save()
     return entry
 
@@ -65,8 +83,12 @@ def custody_lines(evidence: Evidence) -> list[CustodyLine]:
     lines: list[CustodyLine] = []
     previous = GENESIS
     for entry in evidence.custody.order_by("sequence"):
-        line = canonical_line(entry, file_sha256=str(evidence.sha256),
-                              salt=str(evidence.custody_salt), reference=evidence.reference)
+        line = canonical_line(
+            entry,
+            file_sha256=str(evidence.sha256),
+            salt=str(evidence.custody_salt),
+            reference=evidence.reference,
+        )
         intact = entry.previous_hash == previous and line_hash(line) == entry.entry_hash
         lines.append(CustodyLine(entry=entry, line=line, is_intact=intact))
         previous = entry.entry_hash

@@ -84,16 +84,27 @@ def export_bundle(*, actor: Operator, evidence: Evidence) -> tuple[str, bytes]:
     content = content_for_export(actor=actor, evidence=evidence)
     file_name = _safe_name(evidence.reference, str(evidence.file_name))
     lines = custody_lines(evidence)
-    entries = [{
-        "sequence": item.entry.sequence, "action": item.entry.action,
-        "actor": item.entry.actor_username, "at": item.entry.at.isoformat(),
-        "previous_hash": item.entry.previous_hash, "entry_hash": item.entry.entry_hash,
-        "line": item.line,
-    } for item in lines]
+    entries = [
+        {
+            "sequence": item.entry.sequence,
+            "action": item.entry.action,
+            "actor": item.entry.actor_username,
+            "at": item.entry.at.isoformat(),
+            "previous_hash": item.entry.previous_hash,
+            "entry_hash": item.entry.entry_hash,
+            "line": item.line,
+        }
+        for item in lines
+    ]
     head = lines[-1].entry.entry_hash if lines else GENESIS
-    manifest = {"reference": evidence.reference, "file": file_name,
-                "sha256": str(evidence.sha256), "size_bytes": evidence.size_bytes,
-                "custody": entries, "custody_head": head}
+    manifest = {
+        "reference": evidence.reference,
+        "file": file_name,
+        "sha256": str(evidence.sha256),
+        "size_bytes": evidence.size_bytes,
+        "custody": entries,
+        "custody_head": head,
+    }
     bundle_name = f"{evidence.reference}-custody.zip"
     public_key = vault.signing_public_key()
     members: dict[str, bytes] = {
@@ -104,19 +115,25 @@ def export_bundle(*, actor: Operator, evidence: Evidence) -> tuple[str, bytes]:
         "custody.json": json.dumps(manifest, indent=2, ensure_ascii=False).encode(),
         "verify-custody.sh": VERIFY_SCRIPT.encode(),
         "verify-bundle.py": VERIFIER.read_bytes(),
-        "signing-key.txt": (f"{base64.b64encode(public_key).decode()}\n"
-                            f"fingerprint: {vault.fingerprint(public_key)}\n").encode(),
-        "README.txt": README.format(reference=evidence.reference, file_name=file_name,
-                                    bundle_name=bundle_name,
-                                    fingerprint=vault.fingerprint(public_key)).encode(),
+        "signing-key.txt": (
+            f"{base64.b64encode(public_key).decode()}\n"
+            f"fingerprint: {vault.fingerprint(public_key)}\n"
+        ).encode(),
+        "README.txt": README.format(
+            reference=evidence.reference,
+            file_name=file_name,
+            bundle_name=bundle_name,
+            fingerprint=vault.fingerprint(public_key),
+        ).encode(),
     }
     return bundle_name, _signed_zip(members)
 
 
 def _signed_zip(members: dict[str, bytes]) -> bytes:
     """The members, MANIFEST.txt (the SHA-256 of each) and MANIFEST.sig (its signature)."""
-    listing = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
-                      for name, data in sorted(members.items())).encode()
+    listing = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(members.items())
+    ).encode()
     signature = vault.sign_statement(BUNDLE_PURPOSE, listing)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:

@@ -77,8 +77,9 @@ def _multiply(scalar: int, point: Point) -> Point:
 
 
 def _equal(first: Point, second: Point) -> bool:
-    return ((first[0] * second[2] - second[0] * first[2]) % P == 0
-            and (first[1] * second[2] - second[1] * first[2]) % P == 0)
+    return (first[0] * second[2] - second[0] * first[2]) % P == 0 and (
+        first[1] * second[2] - second[1] * first[2]
+    ) % P == 0
 
 
 _BASE_Y = 4 * pow(5, P - 2, P) % P
@@ -100,7 +101,7 @@ def ed25519_verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
 # --- The bundle -----------------------------------------------------------------------------
 def fingerprint(public_key: bytes) -> str:
     digest = hashlib.sha256(public_key).hexdigest()[:32]
-    return " ".join(digest[i:i + 4] for i in range(0, 32, 4))
+    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
 
 
 def _manifest(text: str) -> dict[str, str]:
@@ -119,24 +120,33 @@ def check_signature(files: dict[str, bytes], expected_key: str) -> list[str]:
         return ["the bundle carries no readable signature (MANIFEST.sig, signing-key.txt)"]
     problems = []
     if not ed25519_verify(public_key, PURPOSE + files.get("MANIFEST.txt", b""), signature):
-        problems.append("the signature does not match MANIFEST.txt: the bundle was changed "
-                        "after the organisation signed it")
+        problems.append(
+            "the signature does not match MANIFEST.txt: the bundle was changed "
+            "after the organisation signed it"
+        )
     found = fingerprint(public_key)
     wanted = expected_key.replace(" ", "").lower()
-    if wanted and wanted not in (found.replace(" ", ""),
-                                 base64.b64encode(public_key).decode().lower()):
+    if wanted and wanted not in (
+        found.replace(" ", ""),
+        base64.b64encode(public_key).decode().lower(),
+    ):
         problems.append(f"signed by key {found}, not by the key you expected")
     elif not wanted:
-        print(f"WARNING: compare the signing key's fingerprint with the one the organisation "
-              f"publishes: {found}")
+        print(
+            f"WARNING: compare the signing key's fingerprint with the one the organisation "
+            f"publishes: {found}"
+        )
     return problems
 
 
 def check_files(files: dict[str, bytes]) -> list[str]:
     listed = _manifest(files.get("MANIFEST.txt", b"").decode("utf-8", "replace"))
     unsigned = {"MANIFEST.txt", "MANIFEST.sig"}
-    problems = [f"{name} is not in the manifest" for name in sorted(files)
-                if name not in listed and name not in unsigned]
+    problems = [
+        f"{name} is not in the manifest"
+        for name in sorted(files)
+        if name not in listed and name not in unsigned
+    ]
     for name, digest in sorted(listed.items()):
         if name not in files:
             problems.append(f"{name} is listed in the manifest but missing")
@@ -170,8 +180,9 @@ def verify(path: str, expected_key: str = "") -> list[str]:
 def main(arguments: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("bundle")
-    parser.add_argument("--key", default="", help="the organisation's published fingerprint "
-                                                  "(or public key, base64)")
+    parser.add_argument(
+        "--key", default="", help="the organisation's published fingerprint (or public key, base64)"
+    )
     options = parser.parse_args(arguments)
     problems = verify(options.bundle, options.key)
     for problem in problems:

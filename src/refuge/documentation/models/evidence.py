@@ -24,17 +24,21 @@ class Evidence(models.Model):
     size_bytes = models.PositiveBigIntegerField()
     stored_name = models.CharField(max_length=64, unique=True)
     events = models.ManyToManyField(  # type: ignore[var-annotated]
-        "documentation.Event", through="EvidenceLink", related_name="evidence")
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="+")
+        "documentation.Event", through="EvidenceLink", related_name="evidence"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
     # Destroyed: the stored file is gone and the envelope shredded; the row stays as a coded
     # tombstone (when, by whom, why) so that event pages and the audit log still make sense.
     destroyed_at = models.DateTimeField(null=True, blank=True)
-    destroyed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    destroyed_reason = models.CharField(max_length=20, blank=True, default="",
-                                        choices=DestructionReason.choices)
+    destroyed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    destroyed_reason = models.CharField(
+        max_length=20, blank=True, default="", choices=DestructionReason.choices
+    )
 
     class Meta:
         ordering = ["reference"]
@@ -46,13 +50,17 @@ class Evidence(models.Model):
 class EvidenceLink(models.Model):
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT)
     event = models.ForeignKey("documentation.Event", on_delete=models.PROTECT)
-    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     linked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["evidence", "event"],
-                                               name="one_link_per_evidence_event")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence", "event"], name="one_link_per_evidence_event"
+            )
+        ]
 
 
 class CustodyEntry(models.Model):
@@ -62,8 +70,7 @@ class CustodyEntry(models.Model):
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="custody")
     sequence = models.PositiveIntegerField()
     action = models.CharField(max_length=12, choices=CustodyAction.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_username = models.CharField(max_length=150)
     at = models.DateTimeField()
     previous_hash = models.CharField(max_length=64)
@@ -71,5 +78,8 @@ class CustodyEntry(models.Model):
 
     class Meta:
         ordering = ["evidence", "sequence"]
-        constraints = [models.UniqueConstraint(fields=["evidence", "sequence"],
-                                               name="one_custody_entry_per_sequence")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence", "sequence"], name="one_custody_entry_per_sequence"
+            )
+        ]

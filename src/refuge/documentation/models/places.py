@@ -30,7 +30,11 @@ class Place(models.Model):
     name_en = models.CharField(_("name in English"), max_length=120)
     name_ru = models.CharField(_("name in Russian"), max_length=120)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("within"),
     )
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)

@@ -22,8 +22,11 @@ def verify_act(*, actor: Operator, act: Act, reasoning: str, version: int) -> Ac
         raise DomainError(_("Say why the act is verified."))
     act.verification_reasoning = reasoning.strip()
     act.verified_by, act.verified_at = actor, timezone.now()
-    save_with_version(act, ["verified_by", "verified_at", "verification_reasoning"],
-                      expected_version=version, conflict=ConflictError(
-                          _("Someone changed this act meanwhile. Reload and try again.")))
+    save_with_version(
+        act,
+        ["verified_by", "verified_at", "verification_reasoning"],
+        expected_version=version,
+        conflict=ConflictError(_("Someone changed this act meanwhile. Reload and try again.")),
+    )
     record_event(AuditAction.RECORD_CHANGED, actor=actor, target=act, details={"verified": True})
     return Act.objects.get(pk=act.pk)

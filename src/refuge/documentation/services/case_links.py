@@ -37,8 +37,11 @@ def linkable_cases(operator: Operator) -> QuerySet[Case]:
 
 
 def linkable_persons(operator: Operator) -> QuerySet[CasePerson]:
-    return (CasePerson.objects.filter(case__in=linkable_cases(operator), is_anonymised=False)
-            .select_related("case").order_by("case_id", "pk"))
+    return (
+        CasePerson.objects.filter(case__in=linkable_cases(operator), is_anonymised=False)
+        .select_related("case")
+        .order_by("case_id", "pk")
+    )
 
 
 def check_case_link(actor: Operator, case: Case | None, person: CasePerson | None) -> None:
@@ -61,8 +64,12 @@ def link_victim(*, actor: Operator, victim: Victim, person: CasePerson | None) -
     check_case_link(actor, None, person)
     victim.case_person = person
     victim.save(update_fields=["case_person"])
-    record_event(AuditAction.RECORD_CHANGED, actor=actor, target=victim,
-                 details={"case_person": person.pk if person else 0})
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=actor,
+        target=victim,
+        details={"case_person": person.pk if person else 0},
+    )
     return victim
 
 
@@ -80,6 +87,7 @@ def victim_for_person(actor: Operator, person: CasePerson) -> Victim:
 
 # The provider for refuge.cases.links ------------------------------------------------------
 
+
 def _url(viewer: Operator, name: str, pk: int | None) -> str:
     if pk is None or not has_capability(viewer, Capability.DOCUMENT):
         return ""
@@ -91,26 +99,43 @@ def _source_record(source: Source, viewer: Operator) -> LinkedRecord:
     text = f"{source.reference} · {source.get_kind_display()}"
     if events:
         text += " · " + ", ".join(event.reference for event in events)
-    return LinkedRecord(at=source.created_at, kind=_("Testimony"), text=text,
-                        who=source.created_by.username,
-                        url=_url(viewer, "event", events[0].pk if events else None))
+    return LinkedRecord(
+        at=source.created_at,
+        kind=_("Testimony"),
+        text=text,
+        who=source.created_by.username,
+        url=_url(viewer, "event", events[0].pk if events else None),
+    )
 
 
 def _victim_record(victim: Victim, viewer: Operator) -> LinkedRecord:
     acts: int = getattr(victim, "act_count", 0)
     text = _("%(victim)s: %(acts)d documented acts") % {"victim": victim.pseudonym, "acts": acts}
-    return LinkedRecord(at=victim.created_at, kind=_("Documented victim"), text=text,
-                        who=victim.created_by.username, url=_url(viewer, "victim", victim.pk))
+    return LinkedRecord(
+        at=victim.created_at,
+        kind=_("Documented victim"),
+        text=text,
+        who=victim.created_by.username,
+        url=_url(viewer, "victim", victim.pk),
+    )
 
 
 def _sources(**criteria: Any) -> QuerySet[Source]:
-    return (Source.objects.filter(**criteria).select_related("created_by")
-            .prefetch_related("acts__event").order_by("created_at", "pk"))
+    return (
+        Source.objects.filter(**criteria)
+        .select_related("created_by")
+        .prefetch_related("acts__event")
+        .order_by("created_at", "pk")
+    )
 
 
 def _victims(**criteria: Any) -> QuerySet[Victim]:
-    return (Victim.objects.filter(**criteria).select_related("created_by")
-            .annotate(act_count=Count("acts")).order_by("created_at", "pk"))
+    return (
+        Victim.objects.filter(**criteria)
+        .select_related("created_by")
+        .annotate(act_count=Count("acts"))
+        .order_by("created_at", "pk")
+    )
 
 
 class DocumentationLinks:
@@ -118,21 +143,23 @@ class DocumentationLinks:
 
     def case_records(self, case: Case, viewer: Operator) -> list[LinkedRecord]:
         records = [_source_record(source, viewer) for source in _sources(case=case)]
-        records += [_victim_record(victim, viewer)
-                    for victim in _victims(case_person__case=case)]
+        records += [_victim_record(victim, viewer) for victim in _victims(case_person__case=case)]
         return records
 
     def person_records(self, person: CasePerson, viewer: Operator) -> list[LinkedRecord]:
         records = [_victim_record(victim, viewer) for victim in _victims(case_person=person)]
-        return records + [_source_record(source, viewer)
-                          for source in _sources(given_by=person)]
+        return records + [_source_record(source, viewer) for source in _sources(given_by=person)]
 
     def release_person(self, person: CasePerson, keep: KeepChoice, actor: Operator) -> None:
         victims = list(Victim.objects.filter(case_person=person))
         sources = list(Source.objects.filter(given_by=person))
         for record in (*victims, *sources):
-            record_event(AuditAction.RECORD_CHANGED, actor=actor, target=record,
-                         details={"case_person_removed": keep.value})
+            record_event(
+                AuditAction.RECORD_CHANGED,
+                actor=actor,
+                target=record,
+                details={"case_person_removed": keep.value},
+            )
         if keep == KeepChoice.ANONYMISE:
             _anonymise(victims, sources)
         elif keep == KeepChoice.DELETE:
@@ -158,8 +185,9 @@ def _delete(victims: list[Victim], sources: list[Source], actor: Operator) -> No
     for victim in victims:
         vault.shred(victim.envelope_id, actor=actor)
         victim.delete()
-    supporting_others = set(ActSource.objects.filter(source__in=sources)
-                            .values_list("source_id", flat=True))
+    supporting_others = set(
+        ActSource.objects.filter(source__in=sources).values_list("source_id", flat=True)
+    )
     _anonymise([], [source for source in sources if source.pk in supporting_others])
     for source in sources:
         if source.pk not in supporting_others:

@@ -28,9 +28,16 @@ def update_event(*, actor: Operator, event: Event, changes: EventInput, version:
     changed = [name for name in CODED_FIELDS if getattr(event, name) != getattr(changes, name)]
     for name in (*CODED_FIELDS, *SEALED_FIELDS):
         setattr(event, name, getattr(changes, name))
-    save_with_version(event, [*CODED_FIELDS, *SEALED_FIELDS], expected_version=version,
-                      conflict=ConflictError(
-                          _("Someone changed this event meanwhile. Reload and try again.")))
-    record_event(AuditAction.RECORD_CHANGED, actor=actor, target=event,
-                 details={"fields": ",".join(changed)[:64], "version": version + 1})
+    save_with_version(
+        event,
+        [*CODED_FIELDS, *SEALED_FIELDS],
+        expected_version=version,
+        conflict=ConflictError(_("Someone changed this event meanwhile. Reload and try again.")),
+    )
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=actor,
+        target=event,
+        details={"fields": ",".join(changed)[:64], "version": version + 1},
+    )
     return Event.objects.select_related("place").get(pk=event.pk)

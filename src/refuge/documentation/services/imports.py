@@ -139,15 +139,21 @@ def _row(record: dict[str, str | None]) -> ImportRow:
     end = _parse_date(get["end_date"]) if get.get("end_date") else start
     check_dates(start, end)
     if get.get("violation") not in ViolationType.values:
-        raise DomainError(_("unknown violation %(value)s")
-                          % {"value": get.get("violation", "")[:40]})
+        raise DomainError(
+            _("unknown violation %(value)s") % {"value": get.get("violation", "")[:40]}
+        )
     if not get.get("victim"):
         raise DomainError(_("no victim"))
-    return ImportRow(start_date=start, end_date=end, place=find_place(get.get("place", "")),
-                     violation=ViolationType(get["violation"]), victim=get["victim"],
-                     perpetrator=get.get("perpetrator", ""),
-                     gender=_gender(get.get("victim_gender", "")),
-                     age_group=_age_group(get.get("victim_age_group", "")))
+    return ImportRow(
+        start_date=start,
+        end_date=end,
+        place=find_place(get.get("place", "")),
+        violation=ViolationType(get["violation"]),
+        victim=get["victim"],
+        perpetrator=get.get("perpetrator", ""),
+        gender=_gender(get.get("victim_gender", "")),
+        age_group=_age_group(get.get("victim_age_group", "")),
+    )
 
 
 def parse_rows(content: bytes) -> list[ImportRow]:
@@ -156,24 +162,29 @@ def parse_rows(content: bytes) -> list[ImportRow]:
         reader = csv.DictReader(io.StringIO(_text(content), newline=""))
         columns = {name.strip() for name in reader.fieldnames or [] if name}
         if not REQUIRED_COLUMNS.issubset(columns):
-            raise MalformedImport(_("Missing columns: %(names)s.")
-                                  % {"names": ", ".join(sorted(REQUIRED_COLUMNS - columns))})
+            raise MalformedImport(
+                _("Missing columns: %(names)s.")
+                % {"names": ", ".join(sorted(REQUIRED_COLUMNS - columns))}
+            )
         rows: list[ImportRow] = []
         errors: list[str] = []
         for record in reader:
             if len(rows) + len(errors) >= MAX_ROWS:
-                raise MalformedImport(_("More than %(count)d rows: split the file.")
-                                      % {"count": MAX_ROWS})
+                raise MalformedImport(
+                    _("More than %(count)d rows: split the file.") % {"count": MAX_ROWS}
+                )
             try:
                 rows.append(_row(record))
             except DomainError as error:
-                errors.append(_("line %(line)d: %(problem)s")
-                              % {"line": reader.line_num, "problem": error})
+                errors.append(
+                    _("line %(line)d: %(problem)s") % {"line": reader.line_num, "problem": error}
+                )
     except csv.Error as error:
         raise MalformedImport(_("The file is not a readable CSV table.")) from error
     if errors:
-        raise MalformedImport(_("Nothing was imported. %(errors)s")
-                              % {"errors": "; ".join(errors[:MAX_ERRORS_SHOWN])})
+        raise MalformedImport(
+            _("Nothing was imported. %(errors)s") % {"errors": "; ".join(errors[:MAX_ERRORS_SHOWN])}
+        )
     if not rows:
         raise MalformedImport(_("The file has no rows."))
     return rows
@@ -199,44 +210,63 @@ class _Batch:
     def event(self, row: ImportRow, organisation: str) -> Event:
         key = (row.start_date, row.end_date, row.place.pk)
         if key not in self.events:
-            self.events[key] = create_event(actor=self.actor, event=EventInput(
-                event_type=EventType.OTHER, description="", start_date=row.start_date,
-                title=_("Imported from %(organisation)s") % {"organisation": organisation},
-                end_date=row.end_date, date_precision=DatePrecision.DAY, place=row.place))
+            self.events[key] = create_event(
+                actor=self.actor,
+                event=EventInput(
+                    event_type=EventType.OTHER,
+                    description="",
+                    start_date=row.start_date,
+                    title=_("Imported from %(organisation)s") % {"organisation": organisation},
+                    end_date=row.end_date,
+                    date_precision=DatePrecision.DAY,
+                    place=row.place,
+                ),
+            )
         return self.events[key]
 
     def victim(self, row: ImportRow) -> Victim:
         key = normalise_name(row.victim)
         if key not in self.victims:
-            self.victims[key] = create_victim(actor=self.actor, real_name=row.victim,
-                                              gender=row.gender, age_group=row.age_group)
+            self.victims[key] = create_victim(
+                actor=self.actor, real_name=row.victim, gender=row.gender, age_group=row.age_group
+            )
         return self.victims[key]
 
     def perpetrator(self, name: str) -> Perpetrator:
         key = normalise_name(name)
         if key not in self.perpetrators:
-            self.perpetrators[key] = create_perpetrator(actor=self.actor, name=name,
-                                                        kind=PerpetratorKind.UNIT)
+            self.perpetrators[key] = create_perpetrator(
+                actor=self.actor, name=name, kind=PerpetratorKind.UNIT
+            )
         return self.perpetrators[key]
 
 
 @transaction.atomic
-def import_organisation_list(*, actor: Operator, organisation: str,
-                             content: bytes) -> ImportResult:
+def import_organisation_list(*, actor: Operator, organisation: str, content: bytes) -> ImportResult:
     """Store a checked list as events, victims and acts, all supported by one source."""
     require(actor, Capability.DOCUMENT)
     rows = parse_rows(content)
-    source = create_source(actor=actor, source=SourceInput(
-        kind=SourceKind.ORGANISATION_REPORT, origin_name=organisation,
-        received_on=timezone.localdate(),
-        summary=_("Imported list: %(count)d rows.") % {"count": len(rows)}))
+    source = create_source(
+        actor=actor,
+        source=SourceInput(
+            kind=SourceKind.ORGANISATION_REPORT,
+            origin_name=organisation,
+            received_on=timezone.localdate(),
+            summary=_("Imported list: %(count)d rows.") % {"count": len(rows)},
+        ),
+    )
     batch = _Batch(actor=actor, source=source)
     for row in rows:
-        act, _created = get_or_create_act(actor, batch.event(row, organisation),
-                                          batch.victim(row), row.violation)
+        act, _created = get_or_create_act(
+            actor, batch.event(row, organisation), batch.victim(row), row.violation
+        )
         ActSource.objects.get_or_create(act=act, source=source, defaults={"linked_by": actor})
         if row.perpetrator:
-            ActPerpetrator.objects.get_or_create(act=act,
-                                                 perpetrator=batch.perpetrator(row.perpetrator))
-    return ImportResult(source=source, events=len(batch.events),
-                        acts=ActSource.objects.filter(source=source).count())
+            ActPerpetrator.objects.get_or_create(
+                act=act, perpetrator=batch.perpetrator(row.perpetrator)
+            )
+    return ImportResult(
+        source=source,
+        events=len(batch.events),
+        acts=ActSource.objects.filter(source=source).count(),
+    )

@@ -34,8 +34,9 @@ def find_place(name: str) -> Place:
         place = Place.objects.filter(**{lookup: text}).order_by("kind", "pk").first()
         if place is not None:
             return place
-    raise UnknownPlace(_("Unknown place: %(name)s. Add it as a custom place first.")
-                       % {"name": text[:80]})
+    raise UnknownPlace(
+        _("Unknown place: %(name)s. Add it as a custom place first.") % {"name": text[:80]}
+    )
 
 
 @transaction.atomic
@@ -47,8 +48,12 @@ def create_custom_place(*, actor: Operator, place: PlaceInput) -> Place:
     precise = place.kind == PlaceKind.FACILITY
     record = Place.objects.create(
         code=f"custom-{slugify(place.name_en)[:30]}-{provisional_reference()[:8]}",
-        kind=place.kind, name_en=place.name_en.strip(), name_ru=place.name_ru.strip(),
-        parent=place.parent, is_custom=True, created_by=actor,
+        kind=place.kind,
+        name_en=place.name_en.strip(),
+        name_ru=place.name_ru.strip(),
+        parent=place.parent,
+        is_custom=True,
+        created_by=actor,
         latitude=place.latitude if precise else coarsen(place.latitude),
         longitude=place.longitude if precise else coarsen(place.longitude),
     )

@@ -32,8 +32,9 @@ def read_event(operator: Operator, event: Event) -> EventDossier:
         audit_read(operator, view.act, event=event.pk)
     for source in dossier.sources:  # their sealed summaries are shown side by side
         audit_read(operator, source, event=event.pk)
-    for perpetrator in {link.perpetrator for view in dossier.acts
-                        for link in view.perpetrator_links}:
+    for perpetrator in {
+        link.perpetrator for view in dossier.acts for link in view.perpetrator_links
+    }:
         audit_read(operator, perpetrator, event=event.pk)
     return dossier
 
@@ -51,14 +52,20 @@ def read_evidence(operator: Operator, evidence_id: int) -> Evidence:
     return evidence
 
 
-def read_acts(operator: Operator, act_filter: ActFilter, *,
-              limit: int) -> tuple[list[ActView], int]:
+def read_acts(
+    operator: Operator, act_filter: ActFilter, *, limit: int
+) -> tuple[list[ActView], int]:
     """The first `limit` acts matching the filter and how many match: one audited read of the
     list, naming how many were shown."""
     acts = acts_matching(act_filter)
     total = acts.count()
-    record_event(AuditAction.RECORD_READ, actor=operator, target_type="documentation.Act",
-                 target_id="list", details={"shown": min(total, limit)})
+    record_event(
+        AuditAction.RECORD_READ,
+        actor=operator,
+        target_type="documentation.Act",
+        target_id="list",
+        details={"shown": min(total, limit)},
+    )
     return act_views(acts[:limit]), total
 
 

@@ -68,9 +68,14 @@ def create_event(*, actor: Operator, event: EventInput) -> Event:
     check_dates(event.start_date, event.end_date)
     envelope = vault.create_envelope(purpose=vault.Purpose.DOCUMENT, readers=team_readers(actor))
     record = Event(
-        reference=provisional_reference(), envelope=envelope, event_type=event.event_type,
-        start_date=event.start_date, end_date=event.end_date,
-        date_precision=event.date_precision, place=event.place, created_by=actor,
+        reference=provisional_reference(),
+        envelope=envelope,
+        event_type=event.event_type,
+        start_date=event.start_date,
+        end_date=event.end_date,
+        date_precision=event.date_precision,
+        place=event.place,
+        created_by=actor,
     )
     record.title = event.title
     record.description = event.description
@@ -81,13 +86,24 @@ def create_event(*, actor: Operator, event: EventInput) -> Event:
 
 
 @transaction.atomic
-def create_victim(*, actor: Operator, real_name: str, notes: str = "",
-                  gender: str = Gender.UNKNOWN, age_group: str = AgeGroup.UNKNOWN) -> Victim:
+def create_victim(
+    *,
+    actor: Operator,
+    real_name: str,
+    notes: str = "",
+    gender: str = Gender.UNKNOWN,
+    age_group: str = AgeGroup.UNKNOWN,
+) -> Victim:
     """Register a victim under a generated pseudonym; the name is sealed."""
     require(actor, Capability.DOCUMENT)
     envelope = vault.create_envelope(purpose=vault.Purpose.PERSON, readers=victim_readers(actor))
-    victim = Victim(pseudonym=provisional_reference(), envelope=envelope, gender=gender,
-                    age_group=age_group, created_by=actor)
+    victim = Victim(
+        pseudonym=provisional_reference(),
+        envelope=envelope,
+        gender=gender,
+        age_group=age_group,
+        created_by=actor,
+    )
     victim.real_name = real_name
     victim.notes = notes
     victim.save()
@@ -98,26 +114,42 @@ def create_victim(*, actor: Operator, real_name: str, notes: str = "",
 
 
 @transaction.atomic
-def update_victim_attributes(*, actor: Operator, victim: Victim, gender: str,
-                             age_group: str) -> Victim:
+def update_victim_attributes(
+    *, actor: Operator, victim: Victim, gender: str, age_group: str
+) -> Victim:
     """Record a victim's gender and age group (coded fields, used by the statistics)."""
     require(actor, Capability.DOCUMENT)
     victim.gender = Gender(gender)
     victim.age_group = AgeGroup(age_group)
     victim.save(update_fields=["gender", "age_group"])
-    record_event(AuditAction.RECORD_CHANGED, actor=actor, target=victim,
-                 details={"gender": victim.gender, "age_group": victim.age_group})
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=actor,
+        target=victim,
+        details={"gender": victim.gender, "age_group": victim.age_group},
+    )
     return victim
 
 
 @transaction.atomic
-def create_perpetrator(*, actor: Operator, kind: PerpetratorKind, name: str,
-                       affiliation: str = Affiliation.UNKNOWN, notes: str = "") -> Perpetrator:
+def create_perpetrator(
+    *,
+    actor: Operator,
+    kind: PerpetratorKind,
+    name: str,
+    affiliation: str = Affiliation.UNKNOWN,
+    notes: str = "",
+) -> Perpetrator:
     """Register a perpetrator (a person or a unit); the name is sealed."""
     require(actor, Capability.DOCUMENT)
     envelope = vault.create_envelope(purpose=vault.Purpose.DOCUMENT, readers=team_readers(actor))
-    perpetrator = Perpetrator(reference=provisional_reference(), envelope=envelope, kind=kind,
-                              affiliation=affiliation, created_by=actor)
+    perpetrator = Perpetrator(
+        reference=provisional_reference(),
+        envelope=envelope,
+        kind=kind,
+        affiliation=affiliation,
+        created_by=actor,
+    )
     perpetrator.name = name
     perpetrator.notes = notes
     perpetrator.save()
@@ -147,10 +179,17 @@ def create_source(*, actor: Operator, source: SourceInput) -> Source:
     check_case_link(actor, source.case, source.given_by)
     envelope = vault.create_envelope(purpose=vault.Purpose.DOCUMENT, readers=team_readers(actor))
     case = source.given_by.case if source.given_by is not None else source.case
-    record = Source(reference=provisional_reference(), envelope=envelope, kind=source.kind,
-                    origin_key=origin_key(source.origin_name), received_on=source.received_on,
-                    contact_ref=source.contact_ref, case=case, given_by=source.given_by,
-                    created_by=actor)
+    record = Source(
+        reference=provisional_reference(),
+        envelope=envelope,
+        kind=source.kind,
+        origin_key=origin_key(source.origin_name),
+        received_on=source.received_on,
+        contact_ref=source.contact_ref,
+        case=case,
+        given_by=source.given_by,
+        created_by=actor,
+    )
     record.origin_name = source.origin_name.strip()
     record.summary = source.summary
     record.save()
@@ -169,10 +208,15 @@ def record_consent(*, actor: Operator, victim: Victim, consents: bool) -> Victim
     victim.consent_identified_use = consents
     victim.consent_recorded_at = timezone.now()
     victim.consent_recorded_by = actor
-    victim.save(update_fields=["consent_identified_use", "consent_recorded_at",
-                               "consent_recorded_by"])
-    record_event(AuditAction.RECORD_CHANGED, actor=actor, target=victim,
-                 details={"consent_identified_use": consents})
+    victim.save(
+        update_fields=["consent_identified_use", "consent_recorded_at", "consent_recorded_by"]
+    )
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=actor,
+        target=victim,
+        details={"consent_identified_use": consents},
+    )
     return victim
 
 
@@ -209,9 +253,15 @@ def delete_source(*, actor: Operator, source: Source) -> SourceRemoval:
     if not vault.can_read(source.envelope_id):
         raise CannotRead
     removal = source_removal(source)
-    record_event(AuditAction.RECORD_DELETED, actor=actor, target=source,
-                 details={"acts": len(removal.acts),
-                          "left_without_source": len(removal.left_without_source)})
+    record_event(
+        AuditAction.RECORD_DELETED,
+        actor=actor,
+        target=source,
+        details={
+            "acts": len(removal.acts),
+            "left_without_source": len(removal.left_without_source),
+        },
+    )
     ActSource.objects.filter(source=source).delete()
     vault.shred(source.envelope_id, actor=actor)
     source.delete()

@@ -28,8 +28,9 @@ def event_envelopes(event: Event) -> set[uuid.UUID]:
     acts = event.acts.all()
     envelopes = {event.envelope_id} | victim_envelopes(event)
     for model, lookup in ((Perpetrator, "acts__in"), (Source, "acts__in")):
-        envelopes.update(model._default_manager.filter(**{lookup: acts})
-                         .values_list("envelope_id", flat=True))
+        envelopes.update(
+            model._default_manager.filter(**{lookup: acts}).values_list("envelope_id", flat=True)
+        )
     envelopes.update(Evidence.objects.filter(events=event).values_list("envelope_id", flat=True))
     return envelopes
 

@@ -77,8 +77,11 @@ def _check(testimony: Testimony) -> None:
     if testimony.event is None and testimony.new_event is None:
         raise IncompleteTestimony(_("Say which event this is about, or describe a new one."))
     names_victim = testimony.giver_is_victim and testimony.source.given_by is not None
-    if not (testimony.existing_victims or names_victim
-            or any(n.strip() for n in testimony.new_victim_names)):
+    if not (
+        testimony.existing_victims
+        or names_victim
+        or any(n.strip() for n in testimony.new_victim_names)
+    ):
         raise IncompleteTestimony(_("Name at least one victim."))
     if not testimony.violations:
         raise IncompleteTestimony(_("Choose at least one violation."))
@@ -93,9 +96,14 @@ def _victims(actor: Operator, testimony: Testimony) -> list[Victim]:
             victims.append(victim)
     for name in testimony.new_victim_names:
         if name.strip():
-            victims.append(create_victim(actor=actor, real_name=name.strip(),
-                                         gender=testimony.new_victims_gender,
-                                         age_group=testimony.new_victims_age_group))
+            victims.append(
+                create_victim(
+                    actor=actor,
+                    real_name=name.strip(),
+                    gender=testimony.new_victims_gender,
+                    age_group=testimony.new_victims_age_group,
+                )
+            )
     return victims
 
 
@@ -103,18 +111,27 @@ def _perpetrators(actor: Operator, testimony: Testimony) -> list[Perpetrator]:
     perpetrators = list(testimony.existing_perpetrators)
     new = testimony.new_perpetrator
     if new is not None and new.name.strip():
-        perpetrators.append(create_perpetrator(actor=actor, kind=new.kind, name=new.name.strip(),
-                                               affiliation=new.affiliation))
+        perpetrators.append(
+            create_perpetrator(
+                actor=actor, kind=new.kind, name=new.name.strip(), affiliation=new.affiliation
+            )
+        )
     return perpetrators
 
 
-def get_or_create_act(actor: Operator, event: Event, victim: Victim,
-                      violation: str) -> tuple[Act, bool]:
+def get_or_create_act(
+    actor: Operator, event: Event, victim: Victim, violation: str
+) -> tuple[Act, bool]:
     act = Act.objects.filter(event=event, victim=victim, violation=violation).first()
     if act is not None:
         return act, False
-    act = Act.objects.create(event=event, victim=victim, violation=violation,
-                             envelope_id=event.envelope_id, created_by=actor)
+    act = Act.objects.create(
+        event=event,
+        victim=victim,
+        violation=violation,
+        envelope_id=event.envelope_id,
+        created_by=actor,
+    )
     audit_created(actor, act)
     return act, True
 
@@ -137,10 +154,9 @@ def record_testimony(*, actor: Operator, testimony: Testimony) -> TestimonyResul
             act, is_new = get_or_create_act(actor, event, victim, violation)
             created += int(is_new)
             acts.append(act)
-            ActSource.objects.get_or_create(act=act, source=source,
-                                            defaults={"linked_by": actor})
+            ActSource.objects.get_or_create(act=act, source=source, defaults={"linked_by": actor})
             for perpetrator in perpetrators:
                 ActPerpetrator.objects.get_or_create(
-                    act=act, perpetrator=perpetrator,
-                    defaults={"role": testimony.perpetrator_role})
+                    act=act, perpetrator=perpetrator, defaults={"role": testimony.perpetrator_role}
+                )
     return TestimonyResult(event=event, source=source, acts=acts, created_acts=created)

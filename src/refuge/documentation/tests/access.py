@@ -21,9 +21,20 @@ from refuge.vault import api as vault
 
 TEAM = {Role.COORDINATOR, Role.CASE_WORKER, Role.LAWYER}
 
-_PAGES = ("events", "event", "event_edit", "testimony", "event_source", "acts", "acts_export",
-          "source_delete",
-          "victim", "places", "import", "evidence")
+_PAGES = (
+    "events",
+    "event",
+    "event_edit",
+    "testimony",
+    "event_source",
+    "acts",
+    "acts_export",
+    "source_delete",
+    "victim",
+    "places",
+    "import",
+    "evidence",
+)
 
 EXPECTED = {
     **{f"documentation:{name}": console(TEAM) for name in _PAGES},
@@ -45,18 +56,27 @@ def url_kwargs(world: World) -> dict[str, Any]:
     lawyer = world.operators[Role.LAWYER.value]
     with vault.activated(keyring_for(lawyer)):
         result = record_testimony(actor=lawyer, testimony=testimony())
-        evidence = add_evidence(actor=lawyer, event=result.event,
-                                content=b"%PDF-1.4 medical certificate (fictional)",
-                                file_name="certificate.pdf").evidence
+        evidence = add_evidence(
+            actor=lawyer,
+            event=result.event,
+            content=b"%PDF-1.4 medical certificate (fictional)",
+            file_name="certificate.pdf",
+        ).evidence
     act = result.acts[0]
-    return {"event_id": result.event.pk, "act_id": act.pk, "victim_id": act.victim_id,
-            "source_id": result.source.pk,
-            "evidence_id": evidence.pk, "file_format": "csv"}
+    return {
+        "event_id": result.event.pk,
+        "act_id": act.pk,
+        "victim_id": act.victim_id,
+        "source_id": result.source.pk,
+        "evidence_id": evidence.pk,
+        "file_format": "csv",
+    }
 
 
 # Effects. Documentation is one team, so the outsider is a lawyer who
 # joined after the world's records were sealed: they see the coded fields, read nothing, and
 # change nothing.
+
 
 def _kwargs(world: World) -> dict[str, Any]:
     return world.extra["kwargs"]
@@ -66,10 +86,16 @@ def _event_edit(world: World) -> dict[str, Any]:
     from refuge.documentation.models import Event
 
     event = Event.objects.get(pk=_kwargs(world)["event_id"])
-    return {"event_type": event.event_type, "title": "Detentions at the car wash (edited)",
-            "description": "", "start_date": "2017-03-01", "end_date": "2017-03-03",
-            "date_precision": event.date_precision, "place": event.place.name_ru,
-            "version": event.version}
+    return {
+        "event_type": event.event_type,
+        "title": "Detentions at the car wash (edited)",
+        "description": "",
+        "start_date": "2017-03-01",
+        "end_date": "2017-03-03",
+        "date_precision": event.date_precision,
+        "place": event.place.name_ru,
+        "version": event.version,
+    }
 
 
 def _verify(world: World) -> dict[str, Any]:
@@ -82,8 +108,10 @@ def _verify(world: World) -> dict[str, Any]:
 def _upload(world: World) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return {"file": SimpleUploadedFile("photo.png", b"\x89PNG matrix effect"),
-            "description": "Bruises"}
+    return {
+        "file": SimpleUploadedFile("photo.png", b"\x89PNG matrix effect"),
+        "description": "Bruises",
+    }
 
 
 def _import(world: World) -> dict[str, Any]:
@@ -92,14 +120,23 @@ def _import(world: World) -> dict[str, Any]:
     from refuge.documentation.services.imports import REQUIRED_COLUMNS
 
     columns = sorted(REQUIRED_COLUMNS)
-    return {"organisation": "Memorial (fictional)", "file": SimpleUploadedFile(
-        "list.csv", (",".join(columns) + "\n").encode())}
+    return {
+        "organisation": "Memorial (fictional)",
+        "file": SimpleUploadedFile("list.csv", (",".join(columns) + "\n").encode()),
+    }
 
 
-SOURCE = {"source_kind": "testimony", "origin_name": "Witness Bislan", "summary": "Saw it",
-          "received_on": "2017-04-03", "violations": ["arbitrary_detention"],
-          "new_victims": "Adam Testov", "perpetrator_role": "direct",
-          "new_perpetrator_kind": "unit", "new_perpetrator_affiliation": "unknown"}
+SOURCE = {
+    "source_kind": "testimony",
+    "origin_name": "Witness Bislan",
+    "summary": "Saw it",
+    "received_on": "2017-04-03",
+    "violations": ["arbitrary_detention"],
+    "new_victims": "Adam Testov",
+    "perpetrator_role": "direct",
+    "new_perpetrator_kind": "unit",
+    "new_perpetrator_affiliation": "unknown",
+}
 PAGE = "a list page: a POST shows it and writes nothing"
 EFFECTS = {
     "documentation:events": Effect.read_only(PAGE),
@@ -107,26 +144,42 @@ EFFECTS = {
     "documentation:event_edit": Effect(data=_event_edit),
     # Seals the event to team members who joined since (the outsider, made for this check).
     "documentation:event_share": Effect(by=Role.LAWYER.value),
-    "documentation:testimony": Effect(data={
-        **SOURCE, "event_type": "detention_campaign", "title": "Raid", "start_date":
-        "2017-04-01", "end_date": "2017-04-01", "date_precision": "day", "place": "Аргун"}),
+    "documentation:testimony": Effect(
+        data={
+            **SOURCE,
+            "event_type": "detention_campaign",
+            "title": "Raid",
+            "start_date": "2017-04-01",
+            "end_date": "2017-04-01",
+            "date_precision": "day",
+            "place": "Аргун",
+        }
+    ),
     "documentation:event_source": Effect(data=SOURCE),
     "documentation:evidence_upload": Effect(data=_upload),
     "documentation:act_verify": Effect(data=_verify),
     "documentation:victim": Effect(data={"consents": "on"}),
     "documentation:victim_attributes": Effect(data={"gender": "woman", "age_group": "30_49"}),
-    "documentation:victim_link": Effect(data={"person": ""}, changes=False,
-                                        reason="the world's victim is linked to no one yet"),
+    "documentation:victim_link": Effect(
+        data={"person": ""}, changes=False, reason="the world's victim is linked to no one yet"
+    ),
     "documentation:source_delete": Effect(data={"reason": "Recorded twice by mistake."}),
-    "documentation:places": Effect(data=lambda world: {
-        "kind": "facility", "name_ru": "Подвал", "name_en": "Basement",
-        "parent": _argun_pk()}),
-    "documentation:import": Effect(data=_import, changes=False,
-                                   reason="an empty list imports nothing"),
+    "documentation:places": Effect(
+        data=lambda world: {
+            "kind": "facility",
+            "name_ru": "Подвал",
+            "name_en": "Basement",
+            "parent": _argun_pk(),
+        }
+    ),
+    "documentation:import": Effect(
+        data=_import, changes=False, reason="an empty list imports nothing"
+    ),
     "documentation:evidence_download": Effect(),  # a VIEWED custody entry
     "documentation:evidence_export": Effect(),  # an EXPORTED custody entry
-    "documentation:evidence_destroy": Effect(data={
-        "reason": "mistake", "explanation": "Uploaded to the wrong event.", "confirm": "on"}),
+    "documentation:evidence_destroy": Effect(
+        data={"reason": "mistake", "explanation": "Uploaded to the wrong event.", "confirm": "on"}
+    ),
 }
 
 

@@ -34,4 +34,3 @@ def _default_language() -> Iterator[None]:
 
     with translation.override("ru"):
         yield
-

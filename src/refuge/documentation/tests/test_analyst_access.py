@@ -22,18 +22,25 @@ PHOTO = b"\x89PNG\r\n\x1a\n" + b"bruises on the back" * 40
 
 
 def _documented(lawyer):
-    recorded = record_testimony(actor=lawyer, testimony=factories.testimony(
-        new_victim_names=["Ruslan Testov"]))
-    evidence = add_evidence(actor=lawyer, event=recorded.event, content=PHOTO,
-                            file_name="back.png", description="Injuries").evidence
+    recorded = record_testimony(
+        actor=lawyer, testimony=factories.testimony(new_victim_names=["Ruslan Testov"])
+    )
+    evidence = add_evidence(
+        actor=lawyer,
+        event=recorded.event,
+        content=PHOTO,
+        file_name="back.png",
+        description="Injuries",
+    ).evidence
     return recorded, evidence
 
 
 def _analyst_reads(analyst, recorded, evidence) -> dict[str, bool]:
     with vault.activated(keyring_for(analyst)):
         return {
-            "victim": vault.is_readable(Victim.objects.get(pk=recorded.acts[0].victim.pk)
-                                        .real_name),
+            "victim": vault.is_readable(
+                Victim.objects.get(pk=recorded.acts[0].victim.pk).real_name
+            ),
             "event": vault.is_readable(Event.objects.get(pk=recorded.event.pk).description),
             "source": vault.is_readable(Source.objects.get(pk=recorded.source.pk).summary),
             "evidence": vault.can_read(Evidence.objects.get(pk=evidence.pk).envelope_id),
@@ -45,7 +52,11 @@ def test_an_analyst_reads_victims_names_and_nothing_else(as_lawyer) -> None:
     recorded, evidence = _documented(as_lawyer)
 
     assert _analyst_reads(analyst, recorded, evidence) == {
-        "victim": True, "event": False, "source": False, "evidence": False}
+        "victim": True,
+        "event": False,
+        "source": False,
+        "evidence": False,
+    }
     with vault.activated(keyring_for(analyst)), pytest.raises(vault.VaultError):
         open_evidence(actor=as_lawyer, evidence=Evidence.objects.get(pk=evidence.pk))
 
@@ -54,8 +65,11 @@ def test_narrowing_drops_analysts_old_grants_and_keeps_victims(as_lawyer, lawyer
     analyst = make_operator("an1", Role.ANALYST)
     recorded, evidence = _documented(as_lawyer)
     # An installation from before: everything was sealed to analysts too.
-    for envelope_id in (recorded.event.envelope_id, recorded.source.envelope_id,
-                        evidence.envelope_id):
+    for envelope_id in (
+        recorded.event.envelope_id,
+        recorded.source.envelope_id,
+        evidence.envelope_id,
+    ):
         vault.share(envelope_id, reader=analyst, granted_by=lawyer)
     assert _analyst_reads(analyst, recorded, evidence)["evidence"]
 
@@ -63,10 +77,15 @@ def test_narrowing_drops_analysts_old_grants_and_keeps_victims(as_lawyer, lawyer
     call_command("narrowanalystgrants", stdout=output)
 
     assert _analyst_reads(analyst, recorded, evidence) == {
-        "victim": True, "event": False, "source": False, "evidence": False}
+        "victim": True,
+        "event": False,
+        "source": False,
+        "evidence": False,
+    }
     assert "3 analyst grant(s)" in output.getvalue()
-    revoked = AuditEvent.objects.filter(action=AuditAction.GRANT_REVOKED,
-                                        details__reader=analyst.pk)
+    revoked = AuditEvent.objects.filter(
+        action=AuditAction.GRANT_REVOKED, details__reader=analyst.pk
+    )
     assert revoked.count() == 3
     again = StringIO()
     call_command("narrowanalystgrants", stdout=again)

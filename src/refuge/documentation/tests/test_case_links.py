@@ -60,41 +60,60 @@ def boss(db: Any) -> Any:
 def person(worker: Any, boss: Any) -> CasePerson:
     with vault.activated(keyring_for(worker)):
         case = open_case(opened_by=worker, pseudonym="Swallow", case_workers=[boss])
-        return save_person(case=case, person=None, pseudonym="Swallow",
-                           legal_name="Aslan Testov", phone="", contact_details="",
-                           saved_by=worker)
+        return save_person(
+            case=case,
+            person=None,
+            pseudonym="Swallow",
+            legal_name="Aslan Testov",
+            phone="",
+            contact_details="",
+            saved_by=worker,
+        )
 
 
 def _testify(actor: Any, person: CasePerson, **overrides: Any) -> Any:
     """Aslan testifies about his own detention and that of Islam (a victim without a case)."""
     values: dict[str, Any] = {
         "source": factories.source_input(origin="Aslan", given_by=person),
-        "giver_is_victim": True, "new_victim_names": ["Islam Primerov"],
+        "giver_is_victim": True,
+        "new_victim_names": ["Islam Primerov"],
     }
     values.update(overrides)
     return record_testimony(actor=actor, testimony=factories.testimony(**values))
 
 
-def _consent(person: CasePerson, kind: str, granted: bool, actor: Any,
-             partners: list[Partner] | None = None) -> None:
-    record_consent(person=person, kind=ConsentKind(kind), is_granted=granted,
-                   partners=partners or [], recorded_by=actor)
+def _consent(
+    person: CasePerson, kind: str, granted: bool, actor: Any, partners: list[Partner] | None = None
+) -> None:
+    record_consent(
+        person=person,
+        kind=ConsentKind(kind),
+        is_granted=granted,
+        partners=partners or [],
+        recorded_by=actor,
+    )
 
 
 def _export(actor: Any, partner: Partner | None = None) -> dict[str, Any]:
-    exported = export_acts(actor=actor, act_filter=ActFilter(), file_format="json",
-                           partner=partner)
+    exported = export_acts(actor=actor, act_filter=ActFilter(), file_format="json", partner=partner)
     return json.loads(exported.content)
 
 
 def _names(document: dict[str, Any]) -> dict[str, str]:
-    return {act["victim"]["pseudonym"]: act["victim"]["name"]
-            for event in document["events"] for act in event["acts"]}
+    return {
+        act["victim"]["pseudonym"]: act["victim"]["name"]
+        for event in document["events"]
+        for act in event["acts"]
+    }
 
 
 def _sources(document: dict[str, Any]) -> set[str]:
-    return {source["reference"] for event in document["events"] for act in event["acts"]
-            for source in act["sources"]}
+    return {
+        source["reference"]
+        for event in document["events"]
+        for act in event["acts"]
+        for source in act["sources"]
+    }
 
 
 def test_a_testimony_from_a_case_links_its_giver_and_shows_on_the_timeline(worker, person):
@@ -111,8 +130,7 @@ def test_a_testimony_from_a_case_links_its_giver_and_shows_on_the_timeline(worke
 
         entries = case_timeline(person.case, worker)
     texts = [entry.text for entry in entries]
-    assert any(result.source.reference in text and result.event.reference in text
-               for text in texts)
+    assert any(result.source.reference in text and result.event.reference in text for text in texts)
     assert any(text.startswith(f"{victim.pseudonym}: 2 documented acts") for text in texts)
     links = [entry.url for entry in entries if entry.url]
     assert reverse("documentation:victim", args=[victim.pk]) in links
@@ -131,8 +149,9 @@ def test_only_members_of_a_case_link_records_to_it(worker, outsider, person):
     log_in(client, outsider)
     form = client.get(reverse("documentation:testimony") + f"?case={person.case_id}").content
     assert b"Swallow" not in form  # the case is not offered to someone it is not shared with
-    response = client.post(reverse("documentation:victim_link", args=[victim.pk]),
-                           {"person": person.pk})
+    response = client.post(
+        reverse("documentation:victim_link", args=[victim.pk]), {"person": person.pk}
+    )
     assert response.status_code == 302
     assert Victim.objects.get(pk=victim.pk).case_person is None
 
@@ -166,8 +185,9 @@ def test_exports_and_statistics_follow_the_consent_in_the_case_file(worker, pers
     assert (everyone.victims, everyone.withheld_victims) == (2, 0)
     assert (declined.victims, declined.withheld_victims) == (1, 1)
     assert declined.acts == everyone.acts - 1
-    lists = victim_lists(list_kinds=[SourceKind.TESTIMONY],
-                         violations=[ViolationType.ARBITRARY_DETENTION])
+    lists = victim_lists(
+        list_kinds=[SourceKind.TESTIMONY], violations=[ViolationType.ARBITRARY_DETENTION]
+    )
     assert aslan.pk not in lists
     assert len(lists) == 1
 
@@ -187,11 +207,16 @@ def test_removing_a_documented_person_asks_what_becomes_of_the_records(worker, p
     refused = client.post(url, {"keep": "delete", "linked": "keep"})
     assert refused.status_code == 400
     assert "anonymised person" in refused.content.decode()
-    assert client.post(url, {"keep": "anonymised", "reason": REASON}
-                       ).status_code == 400  # linked unanswered
+    assert (
+        client.post(url, {"keep": "anonymised", "reason": REASON}).status_code == 400
+    )  # linked unanswered
 
-    assert client.post(url, {"keep": "anonymised", "linked": "anonymise",
-                             "reason": REASON}).status_code == 302
+    assert (
+        client.post(
+            url, {"keep": "anonymised", "linked": "anonymise", "reason": REASON}
+        ).status_code
+        == 302
+    )
     with vault.activated(keyring_for(worker)):
         assert vault.is_readable(Victim.objects.get(pk=aslan.pk).real_name)  # not yet
     confirm_as(boss)
@@ -206,14 +231,20 @@ def test_removing_a_documented_person_asks_what_becomes_of_the_records(worker, p
 def test_deleting_a_person_and_their_records_spares_what_others_rest_on(worker, person, boss):
     with vault.activated(keyring_for(worker)):
         shared = _testify(worker, person)  # also supports Islam's act
-        alone = _testify(worker, person, new_victim_names=[],
-                         source=factories.source_input(origin="Aslan again", given_by=person))
+        alone = _testify(
+            worker,
+            person,
+            new_victim_names=[],
+            source=factories.source_input(origin="Aslan again", given_by=person),
+        )
     aslan = Victim.objects.get(case_person=person)
     client = Client()
     log_in(client, worker)
     url = reverse("cases:remove_person", args=[person.case_id, person.pk])
-    assert client.post(url, {"keep": "delete", "linked": "delete",
-                             "reason": REASON}).status_code == 302
+    assert (
+        client.post(url, {"keep": "delete", "linked": "delete", "reason": REASON}).status_code
+        == 302
+    )
     assert Victim.objects.filter(pk=aslan.pk).exists()  # until a coordinator confirms
     confirm_as(boss)
 
@@ -230,8 +261,7 @@ def test_deleting_a_person_and_their_records_spares_what_others_rest_on(worker, 
     assert Case.objects.filter(pk=person.case_id).exists()
 
 
-def test_the_victim_page_shows_the_case_consent_and_the_case_only_to_its_members(worker,
-                                                                                 person):
+def test_the_victim_page_shows_the_case_consent_and_the_case_only_to_its_members(worker, person):
     lawyer = make_operator("lawyer2", Role.LAWYER)
     with vault.activated(keyring_for(worker)):
         _testify(worker, person)
@@ -260,9 +290,14 @@ def test_the_victim_page_shows_the_case_consent_and_the_case_only_to_its_members
 def test_a_testimony_whose_giver_withdrew_consent_can_be_deleted(worker, person):
     with vault.activated(keyring_for(worker)):
         first = _testify(worker, person)
-        second = _testify(worker, person, new_victim_names=[], event=first.event,
-                          new_event=None,
-                          source=factories.source_input(origin="Aslan again", given_by=person))
+        second = _testify(
+            worker,
+            person,
+            new_victim_names=[],
+            event=first.event,
+            new_event=None,
+            source=factories.source_input(origin="Aslan again", given_by=person),
+        )
         _consent(person, ConsentKind.KEEP_TESTIMONY, False, worker)
     client = Client()
     log_in(client, worker)

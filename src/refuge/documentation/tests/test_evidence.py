@@ -38,8 +38,13 @@ def _stored_files() -> list[Path]:
 
 
 def test_a_file_is_hashed_on_arrival_and_stored_encrypted(as_lawyer) -> None:
-    added = add_evidence(actor=as_lawyer, event=_event(as_lawyer), content=PHOTO,
-                         file_name="back.png", description="Injuries")
+    added = add_evidence(
+        actor=as_lawyer,
+        event=_event(as_lawyer),
+        content=PHOTO,
+        file_name="back.png",
+        description="Injuries",
+    )
 
     evidence = added.evidence
     sha256 = hashlib.sha256(PHOTO).hexdigest()
@@ -70,8 +75,9 @@ def test_the_same_file_again_is_linked_not_stored_twice(as_lawyer) -> None:
 
 
 def test_opening_checks_the_hash_and_records_custody(as_lawyer) -> None:
-    evidence = add_evidence(actor=as_lawyer, event=_event(as_lawyer), content=PHOTO,
-                            file_name="a.png").evidence
+    evidence = add_evidence(
+        actor=as_lawyer, event=_event(as_lawyer), content=PHOTO, file_name="a.png"
+    ).evidence
 
     assert open_evidence(actor=as_lawyer, evidence=evidence) == PHOTO
     assert evidence.custody.last().action == CustodyAction.VIEWED
@@ -79,8 +85,9 @@ def test_opening_checks_the_hash_and_records_custody(as_lawyer) -> None:
 
 
 def test_an_edited_custody_entry_breaks_the_chain(as_lawyer) -> None:
-    evidence = add_evidence(actor=as_lawyer, event=_event(as_lawyer), content=PHOTO,
-                            file_name="a.png").evidence
+    evidence = add_evidence(
+        actor=as_lawyer, event=_event(as_lawyer), content=PHOTO, file_name="a.png"
+    ).evidence
     open_evidence(actor=as_lawyer, evidence=evidence)
 
     CustodyEntry.objects.filter(evidence=evidence, sequence=2).update(actor_username="someone")
@@ -100,8 +107,9 @@ def test_a_file_over_the_limit_is_refused_and_nothing_stored(as_lawyer, settings
 
 
 def test_a_third_party_checks_the_export_with_sha256sum_alone(as_lawyer, tmp_path) -> None:
-    evidence = add_evidence(actor=as_lawyer, event=_event(as_lawyer), content=PHOTO,
-                            file_name="back.PNG").evidence
+    evidence = add_evidence(
+        actor=as_lawyer, event=_event(as_lawyer), content=PHOTO, file_name="back.PNG"
+    ).evidence
     open_evidence(actor=as_lawyer, evidence=evidence)
 
     file_name, bundle = export_bundle(actor=as_lawyer, evidence=evidence)
@@ -111,18 +119,21 @@ def test_a_third_party_checks_the_export_with_sha256sum_alone(as_lawyer, tmp_pat
     manifest = json.loads((tmp_path / "custody.json").read_text())
     assert [entry["action"] for entry in manifest["custody"]] == ["added", "viewed", "exported"]
     assert (tmp_path / f"{evidence.reference}.png").read_bytes() == PHOTO
-    checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path,
-                             capture_output=True, text=True, check=False)
+    checked = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
     assert checked.returncode == 0, checked.stdout
-    chain = subprocess.run(["sh", "verify-custody.sh"], cwd=tmp_path, capture_output=True,
-                           text=True, check=False)
+    chain = subprocess.run(
+        ["sh", "verify-custody.sh"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
     assert chain.returncode == 0
     assert "3 entries" in chain.stdout
 
 
 def test_a_tampered_export_fails_the_check(as_lawyer, tmp_path) -> None:
-    evidence = add_evidence(actor=as_lawyer, event=_event(as_lawyer), content=PHOTO,
-                            file_name="a.png").evidence
+    evidence = add_evidence(
+        actor=as_lawyer, event=_event(as_lawyer), content=PHOTO, file_name="a.png"
+    ).evidence
     _, bundle = export_bundle(actor=as_lawyer, evidence=evidence)
     zipfile.ZipFile(io.BytesIO(bundle)).extractall(tmp_path)
 
@@ -131,17 +142,27 @@ def test_a_tampered_export_fails_the_check(as_lawyer, tmp_path) -> None:
     (tmp_path / "a.png").unlink(missing_ok=True)
     (tmp_path / f"{evidence.reference}.png").write_bytes(PHOTO + b"x")
 
-    assert subprocess.run(["sh", "verify-custody.sh"], cwd=tmp_path,
-                          capture_output=True, check=False).returncode == 1
-    assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path,
-                          capture_output=True, check=False).returncode == 1
+    assert (
+        subprocess.run(
+            ["sh", "verify-custody.sh"], cwd=tmp_path, capture_output=True, check=False
+        ).returncode
+        == 1
+    )
+    assert (
+        subprocess.run(
+            ["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, check=False
+        ).returncode
+        == 1
+    )
 
 
 def test_a_destroyed_file_is_gone_for_good_and_leaves_a_coded_tombstone(
-        as_lawyer, django_capture_on_commit_callbacks) -> None:
+    as_lawyer, django_capture_on_commit_callbacks
+) -> None:
     event = _event(as_lawyer)
-    evidence = add_evidence(actor=as_lawyer, event=event, content=PHOTO,
-                            file_name="back.png", description="Injuries").evidence
+    evidence = add_evidence(
+        actor=as_lawyer, event=event, content=PHOTO, file_name="back.png", description="Injuries"
+    ).evidence
     with django_capture_on_commit_callbacks(execute=True):
         destroy_evidence(actor=as_lawyer, evidence=evidence, reason=DestructionReason.ENDANGERS)
 
@@ -168,8 +189,9 @@ def test_destroying_takes_a_reason_the_key_and_a_second_reader(as_lawyer, client
     from refuge.testing import log_in, make_operator
 
     colleague = make_operator("colleague", Role.LAWYER)  # on the team when the file is sealed
-    evidence = add_evidence(actor=as_lawyer, event=_event(as_lawyer), content=PHOTO,
-                            file_name="back.png").evidence
+    evidence = add_evidence(
+        actor=as_lawyer, event=_event(as_lawyer), content=PHOTO, file_name="back.png"
+    ).evidence
     url = reverse("documentation:evidence_destroy", args=[evidence.pk])
     latecomer = make_operator("latecomer", Role.LAWYER)  # joined after the file was sealed
     log_in(client, latecomer)

@@ -32,19 +32,22 @@ def test_a_good_list_becomes_events_acts_and_one_source(as_lawyer) -> None:
     assert Source.objects.get().kind == "organisation_report"
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "Не хватает столбцов"),
-    (b"\xff\xfe\x00garbage", "UTF-8"),
-    (b"start_date,place\n2017-01-01,Argun\n", "violation"),
-    (GOOD + b"2017-13-01,,Argun,beating,Person Three,\n", "строка 5"),
-    (GOOD + b"2017-03-05,2017-03-01,Argun,beating,P,\n", "раньше даты начала"),
-    (GOOD + b"2099-03-05,,Argun,beating,P,\n", "будущем"),
-    (GOOD + b"2017-03-05,,Atlantis,beating,P,\n", "Atlantis"),
-    (GOOD + b"2017-03-05,,Argun,dancing,P,\n", "dancing"),
-    (GOOD + b"2017-03-05,,Argun,beating,,\n", "пострадавш"),
-    (b"start_date,place,violation,victim\n", "нет строк"),
-    (b"start_date,place,violation,victim\n2017-01-01,Ar\x00gun,beating,x\n", "CSV"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "Не хватает столбцов"),
+        (b"\xff\xfe\x00garbage", "UTF-8"),
+        (b"start_date,place\n2017-01-01,Argun\n", "violation"),
+        (GOOD + b"2017-13-01,,Argun,beating,Person Three,\n", "строка 5"),
+        (GOOD + b"2017-03-05,2017-03-01,Argun,beating,P,\n", "раньше даты начала"),
+        (GOOD + b"2099-03-05,,Argun,beating,P,\n", "будущем"),
+        (GOOD + b"2017-03-05,,Atlantis,beating,P,\n", "Atlantis"),
+        (GOOD + b"2017-03-05,,Argun,dancing,P,\n", "dancing"),
+        (GOOD + b"2017-03-05,,Argun,beating,,\n", "пострадавш"),
+        (b"start_date,place,violation,victim\n", "нет строк"),
+        (b"start_date,place,violation,victim\n2017-01-01,Ar\x00gun,beating,x\n", "CSV"),
+    ],
+)
 def test_a_malformed_list_is_refused_whole_with_a_message(as_lawyer, content, message) -> None:
     with pytest.raises(MalformedImport) as refused:
         import_organisation_list(actor=as_lawyer, organisation="Partner NGO", content=content)
@@ -57,8 +60,9 @@ def test_the_import_page_shows_errors_and_never_500s(client, lawyer) -> None:
     log_in(client, lawyer)
     url = reverse("documentation:import")
 
-    bad = client.post(url, {"organisation": "NGO",
-                            "file": SimpleUploadedFile("l.csv", GOOD + b"x,y,z\n")})
+    bad = client.post(
+        url, {"organisation": "NGO", "file": SimpleUploadedFile("l.csv", GOOD + b"x,y,z\n")}
+    )
     good = client.post(url, {"organisation": "NGO", "file": SimpleUploadedFile("l.csv", GOOD)})
 
     assert bad.status_code == 200

@@ -42,8 +42,12 @@ def _verify(path: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     with zipfile.ZipFile(path) as bundle:
         script.write_bytes(bundle.read("verify-bundle.py"))
     # -I: no site packages, no Refuge: what a third party's bare Python has.
-    return subprocess.run([sys.executable, "-I", str(script), str(path), *arguments],
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-I", str(script), str(path), *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def _published_fingerprint() -> str:
@@ -70,9 +74,12 @@ def _forge_file_and_chain(bundle: bytes, file_name: str) -> dict[str, bytes]:
         fields[0] = previous
         lines.append("|".join(fields))
         previous = hashlib.sha256(lines[-1].encode()).hexdigest()
-    return {file_name: FORGED, "SHA256SUMS": f"{digest}  {file_name}\n".encode(),
-            "custody.txt": "".join(f"{line}\n" for line in lines).encode(),
-            "custody-head.txt": f"{previous}\n".encode()}
+    return {
+        file_name: FORGED,
+        "SHA256SUMS": f"{digest}  {file_name}\n".encode(),
+        "custody.txt": "".join(f"{line}\n" for line in lines).encode(),
+        "custody-head.txt": f"{previous}\n".encode(),
+    }
 
 
 def test_a_bundle_is_signed_and_checks_out_offline(as_lawyer, tmp_path: Path) -> None:
@@ -98,10 +105,18 @@ def test_a_replaced_file_with_a_rewritten_chain_fails(as_lawyer, tmp_path: Path)
     unpacked = tmp_path / "unpacked"
     zipfile.ZipFile(forged).extractall(unpacked)
     # The shell checks alone are fooled: the forgery is consistent with itself.
-    assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=unpacked,
-                          capture_output=True, check=False).returncode == 0
-    assert subprocess.run(["sh", "verify-custody.sh"], cwd=unpacked,
-                          capture_output=True, check=False).returncode == 0
+    assert (
+        subprocess.run(
+            ["sha256sum", "-c", "SHA256SUMS"], cwd=unpacked, capture_output=True, check=False
+        ).returncode
+        == 0
+    )
+    assert (
+        subprocess.run(
+            ["sh", "verify-custody.sh"], cwd=unpacked, capture_output=True, check=False
+        ).returncode
+        == 0
+    )
 
     checked = _verify(forged, "--key", _published_fingerprint())
 
@@ -111,14 +126,17 @@ def test_a_replaced_file_with_a_rewritten_chain_fails(as_lawyer, tmp_path: Path)
 
 
 def test_a_forgery_re_signed_with_another_key_fails_against_the_published_key(
-        as_lawyer, tmp_path: Path, settings) -> None:
+    as_lawyer, tmp_path: Path, settings
+) -> None:
     name, bundle, file_name = _bundle(as_lawyer)
     published = _published_fingerprint()
     changes = _forge_file_and_chain(bundle, file_name)
     settings.VAULT_SIGNING_KEY_FILE = str(tmp_path / "forgers_key")  # a key of their own
-    members = {member: changes.get(member, zipfile.ZipFile(io.BytesIO(bundle)).read(member))
-               for member in zipfile.ZipFile(io.BytesIO(bundle)).namelist()
-               if member not in {"MANIFEST.txt", "MANIFEST.sig", "signing-key.txt"}}
+    members = {
+        member: changes.get(member, zipfile.ZipFile(io.BytesIO(bundle)).read(member))
+        for member in zipfile.ZipFile(io.BytesIO(bundle)).namelist()
+        if member not in {"MANIFEST.txt", "MANIFEST.sig", "signing-key.txt"}
+    }
     public_key = vault.signing_public_key()
     members["signing-key.txt"] = f"{base64.b64encode(public_key).decode()}\n".encode()
     from refuge.documentation.evidence.export import _signed_zip
@@ -133,8 +151,9 @@ def test_a_forgery_re_signed_with_another_key_fails_against_the_published_key(
     assert "not by the key you expected" in checked.stdout
 
 
-def test_without_the_published_key_the_script_prints_the_fingerprint(as_lawyer,
-                                                                     tmp_path: Path) -> None:
+def test_without_the_published_key_the_script_prints_the_fingerprint(
+    as_lawyer, tmp_path: Path
+) -> None:
     name, bundle, _ = _bundle(as_lawyer)
     path = tmp_path / name
     path.write_bytes(bundle)

@@ -25,14 +25,19 @@ def _confidence(act: Act):
 
 
 def test_one_testimony_creates_event_victims_acts_perpetrator_and_source(as_lawyer) -> None:
-    result = record_testimony(actor=as_lawyer, testimony=factories.testimony(
-        violations=[ViolationType.ARBITRARY_DETENTION, ViolationType.TORTURE_ELECTRIC]))
+    result = record_testimony(
+        actor=as_lawyer,
+        testimony=factories.testimony(
+            violations=[ViolationType.ARBITRARY_DETENTION, ViolationType.TORTURE_ELECTRIC]
+        ),
+    )
 
     assert result.event.reference == f"E-{result.event.pk:04d}"
     assert len(result.acts) == 4
     assert result.created_acts == 4
     assert sorted(Victim.objects.values_list("pseudonym", flat=True)) == [
-        f"V-{victim.pk:04d}" for victim in Victim.objects.order_by("pseudonym")]
+        f"V-{victim.pk:04d}" for victim in Victim.objects.order_by("pseudonym")
+    ]
     assert {act.violation for act in result.acts} == {"arbitrary_detention", "torture_electric"}
     assert Perpetrator.objects.get().acts.count() == 4
     assert result.source.acts.count() == 4
@@ -42,19 +47,23 @@ def test_one_testimony_creates_event_victims_acts_perpetrator_and_source(as_lawy
 def test_names_and_descriptions_are_sealed_in_the_database(as_lawyer) -> None:
     record_testimony(actor=as_lawyer, testimony=factories.testimony())
 
-    raw_victims = b"".join(bytes(value) for value in Victim.objects.values_list("real_name",
-                                                                               flat=True))
+    raw_victims = b"".join(
+        bytes(value) for value in Victim.objects.values_list("real_name", flat=True)
+    )
     raw_event = bytes(Event.objects.values_list("description", flat=True).get())
     raw_source = bytes(Source.objects.values_list("origin_name", flat=True).get())
     assert b"Ruslan" not in raw_victims
     assert b"car wash" not in raw_event
     assert b"Adam" not in raw_source
-    assert {victim.real_name for victim in Victim.objects.all()} == {"Ruslan Testov",
-                                                                      "Islam Primerov"}
+    assert {victim.real_name for victim in Victim.objects.all()} == {
+        "Ruslan Testov",
+        "Islam Primerov",
+    }
 
 
 def test_records_are_sealed_to_the_documentation_team_and_victims_to_analysts_too(
-        lawyer, as_lawyer) -> None:
+    lawyer, as_lawyer
+) -> None:
     caseworker = make_operator("cw1", Role.CASE_WORKER)
     coordinator = make_operator("coord1", Role.COORDINATOR)
     hotline = make_operator("hot1", Role.OPERATOR)
@@ -63,8 +72,11 @@ def test_records_are_sealed_to_the_documentation_team_and_victims_to_analysts_to
     recorded = record_testimony(actor=as_lawyer, testimony=factories.testimony())
 
     def readers(envelope_id) -> set[int]:
-        return set(Grant.objects.filter(envelope_id=envelope_id, kind="operator")
-                   .values_list("operator_id", flat=True))
+        return set(
+            Grant.objects.filter(envelope_id=envelope_id, kind="operator").values_list(
+                "operator_id", flat=True
+            )
+        )
 
     team = {lawyer.pk, caseworker.pk, coordinator.pk}
     assert readers(recorded.event.envelope_id) == team
@@ -74,13 +86,22 @@ def test_records_are_sealed_to_the_documentation_team_and_victims_to_analysts_to
 
 
 def test_second_testimony_from_another_person_corroborates_the_act(as_lawyer) -> None:
-    first = record_testimony(actor=as_lawyer, testimony=factories.testimony(
-        new_victim_names=["Ruslan Testov"]))
+    first = record_testimony(
+        actor=as_lawyer, testimony=factories.testimony(new_victim_names=["Ruslan Testov"])
+    )
     victim = first.acts[0].victim
 
-    second = record_testimony(actor=as_lawyer, testimony=factories.testimony(
-        event=first.event, new_event=None, existing_victims=[victim], new_victim_names=[],
-        new_perpetrator=None, source=factories.source_input("Neighbour Zarema")))
+    second = record_testimony(
+        actor=as_lawyer,
+        testimony=factories.testimony(
+            event=first.event,
+            new_event=None,
+            existing_victims=[victim],
+            new_victim_names=[],
+            new_perpetrator=None,
+            source=factories.source_input("Neighbour Zarema"),
+        ),
+    )
 
     assert second.created_acts == 0
     corroboration = _confidence(second.acts[0])
@@ -90,12 +111,20 @@ def test_second_testimony_from_another_person_corroborates_the_act(as_lawyer) ->
 
 
 def test_two_sources_from_the_same_person_are_not_independent(as_lawyer) -> None:
-    first = record_testimony(actor=as_lawyer, testimony=factories.testimony(
-        new_victim_names=["Ruslan Testov"]))
-    record_testimony(actor=as_lawyer, testimony=factories.testimony(
-        event=first.event, new_event=None, existing_victims=[first.acts[0].victim],
-        new_victim_names=[], new_perpetrator=None,
-        source=factories.source_input("  witness   ADAM ")))
+    first = record_testimony(
+        actor=as_lawyer, testimony=factories.testimony(new_victim_names=["Ruslan Testov"])
+    )
+    record_testimony(
+        actor=as_lawyer,
+        testimony=factories.testimony(
+            event=first.event,
+            new_event=None,
+            existing_victims=[first.acts[0].victim],
+            new_victim_names=[],
+            new_perpetrator=None,
+            source=factories.source_input("  witness   ADAM "),
+        ),
+    )
 
     corroboration = _confidence(first.acts[0])
     assert corroboration.confidence == Confidence.SINGLE_SOURCE
@@ -132,8 +161,12 @@ def test_impossible_dates_are_refused_and_nothing_is_stored(as_lawyer, days) -> 
         start, end = end, start
 
     with pytest.raises(ImpossibleDates):
-        record_testimony(actor=as_lawyer, testimony=factories.testimony(
-            new_event=factories.event_input(start_date=start, end_date=end)))
+        record_testimony(
+            actor=as_lawyer,
+            testimony=factories.testimony(
+                new_event=factories.event_input(start_date=start, end_date=end)
+            ),
+        )
 
     assert not Event.objects.exists()
     assert not Victim.objects.exists()
@@ -168,12 +201,28 @@ def test_custom_places_are_coarsened_unless_facility(as_lawyer) -> None:
     from decimal import Decimal
 
     district = Place.objects.get(code="argun-city")
-    facility = create_custom_place(actor=as_lawyer, place=PlaceInput(
-        kind=PlaceKind.FACILITY, name_en="Former commandant's office", name_ru="Бывшая комендатура",
-        parent=district, latitude=Decimal("43.29213"), longitude=Decimal("45.87251")))
-    village = create_custom_place(actor=as_lawyer, place=PlaceInput(
-        kind=PlaceKind.TOWN, name_en="Hamlet", name_ru="Хутор", parent=district,
-        latitude=Decimal("43.29213"), longitude=Decimal("45.87251")))
+    facility = create_custom_place(
+        actor=as_lawyer,
+        place=PlaceInput(
+            kind=PlaceKind.FACILITY,
+            name_en="Former commandant's office",
+            name_ru="Бывшая комендатура",
+            parent=district,
+            latitude=Decimal("43.29213"),
+            longitude=Decimal("45.87251"),
+        ),
+    )
+    village = create_custom_place(
+        actor=as_lawyer,
+        place=PlaceInput(
+            kind=PlaceKind.TOWN,
+            name_en="Hamlet",
+            name_ru="Хутор",
+            parent=district,
+            latitude=Decimal("43.29213"),
+            longitude=Decimal("45.87251"),
+        ),
+    )
 
     assert facility.latitude == Decimal("43.29213")
     assert village.latitude == Decimal("43.3")

@@ -23,16 +23,23 @@ LIST = (
 def test_an_imported_list_carries_gender_and_age_group(as_lawyer) -> None:
     import_organisation_list(actor=as_lawyer, organisation="Partner NGO", content=LIST)
     found = {(v.gender, v.age_group) for v in Victim.objects.all()}
-    assert found == {(Gender.WOMAN, AgeGroup.AGE_30_49), (Gender.NOT_STATED, AgeGroup.MINOR),
-                     (Gender.UNKNOWN, AgeGroup.UNKNOWN)}
+    assert found == {
+        (Gender.WOMAN, AgeGroup.AGE_30_49),
+        (Gender.NOT_STATED, AgeGroup.MINOR),
+        (Gender.UNKNOWN, AgeGroup.UNKNOWN),
+    }
 
 
-@pytest.mark.parametrize(("column", "value", "message"), [
-    ("victim_gender", "robot", "robot"), ("victim_age_group", "old", "old")])
-def test_an_unknown_gender_or_age_refuses_the_list_with_the_line(as_lawyer, column, value,
-                                                                 message) -> None:
-    content = (f"start_date,place,violation,victim,{column}\n"
-               f"2017-03-01,Argun,beating,Person,{value}\n").encode()
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [("victim_gender", "robot", "robot"), ("victim_age_group", "old", "old")],
+)
+def test_an_unknown_gender_or_age_refuses_the_list_with_the_line(
+    as_lawyer, column, value, message
+) -> None:
+    content = (
+        f"start_date,place,violation,victim,{column}\n2017-03-01,Argun,beating,Person,{value}\n"
+    ).encode()
     with pytest.raises(MalformedImport, match=message):
         import_organisation_list(actor=as_lawyer, organisation="NGO", content=content)
     assert not Victim.objects.exists()

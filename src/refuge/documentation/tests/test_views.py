@@ -21,13 +21,22 @@ TESTIMONY = reverse("documentation:testimony")
 
 def _form(**overrides):
     data = {
-        "event_type": "detention_campaign", "title": "Car wash detentions",
-        "description": "Taken at night.", "start_date": "2017-03-01", "end_date": "2017-03-02",
-        "date_precision": "day", "place": "Аргун", "new_victims": "Ruslan Testov\nIslam Primerov",
+        "event_type": "detention_campaign",
+        "title": "Car wash detentions",
+        "description": "Taken at night.",
+        "start_date": "2017-03-01",
+        "end_date": "2017-03-02",
+        "date_precision": "day",
+        "place": "Аргун",
+        "new_victims": "Ruslan Testov\nIslam Primerov",
         "violations": ["arbitrary_detention", "beating"],
-        "new_perpetrator_name": "Police unit (fictional)", "new_perpetrator_kind": "unit",
-        "new_perpetrator_affiliation": "police", "perpetrator_role": "direct",
-        "source_kind": "testimony", "origin_name": "Witness Adam", "summary": "Saw it.",
+        "new_perpetrator_name": "Police unit (fictional)",
+        "new_perpetrator_kind": "unit",
+        "new_perpetrator_affiliation": "police",
+        "perpetrator_role": "direct",
+        "source_kind": "testimony",
+        "origin_name": "Witness Adam",
+        "summary": "Saw it.",
         "received_on": "2017-04-01",
     }
     data.update(overrides)
@@ -40,15 +49,20 @@ def lawyer_client(client, lawyer):
     return client
 
 
-@pytest.mark.parametrize(("role", "status"), [
-    (Role.LAWYER, 200), (Role.CASE_WORKER, 200), (Role.COORDINATOR, 200),
-    (Role.OPERATOR, 403), (Role.ANALYST, 403),
-])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.LAWYER, 200),
+        (Role.CASE_WORKER, 200),
+        (Role.COORDINATOR, 200),
+        (Role.OPERATOR, 403),
+        (Role.ANALYST, 403),
+    ],
+)
 def test_only_the_documentation_team_opens_the_pages(client, role, status) -> None:
     log_in(client, make_operator(f"user-{role}", role))
 
-    for url in (EVENTS, TESTIMONY, reverse("documentation:acts"),
-                reverse("documentation:places")):
+    for url in (EVENTS, TESTIMONY, reverse("documentation:acts"), reverse("documentation:places")):
         assert client.get(url).status_code == status
 
 
@@ -68,24 +82,33 @@ def test_the_testimony_form_records_event_acts_and_source(lawyer_client) -> None
     assert "Ruslan" not in page  # victims appear by pseudonym on the event page
     assert "Witness Adam" in page
     assert "Police unit (fictional)" in page
-    assert AuditEvent.objects.filter(action=AuditAction.RECORD_READ,
-                                     target_type="documentation.Event",
-                                     target_id=str(event.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.RECORD_READ, target_type="documentation.Event", target_id=str(event.pk)
+    ).exists()
 
 
 def test_a_second_testimony_on_the_event_page_corroborates(lawyer_client) -> None:
-    lawyer_client.post(TESTIMONY, _form(new_victims="Ruslan Testov",
-                                        violations=["arbitrary_detention"]))
+    lawyer_client.post(
+        TESTIMONY, _form(new_victims="Ruslan Testov", violations=["arbitrary_detention"])
+    )
     event = Event.objects.get()
     victim = Victim.objects.get()
     perpetrator = Perpetrator.objects.get()
 
-    response = lawyer_client.post(reverse("documentation:event_source", args=[event.pk]), {
-        "victims": [victim.pk], "violations": ["arbitrary_detention"],
-        "perpetrators": [perpetrator.pk], "new_perpetrator_kind": "unit",
-        "new_perpetrator_affiliation": "unknown", "perpetrator_role": "direct",
-        "source_kind": "organisation_report", "origin_name": "Partner NGO",
-        "received_on": "2017-04-20"})
+    response = lawyer_client.post(
+        reverse("documentation:event_source", args=[event.pk]),
+        {
+            "victims": [victim.pk],
+            "violations": ["arbitrary_detention"],
+            "perpetrators": [perpetrator.pk],
+            "new_perpetrator_kind": "unit",
+            "new_perpetrator_affiliation": "unknown",
+            "perpetrator_role": "direct",
+            "source_kind": "organisation_report",
+            "origin_name": "Partner NGO",
+            "received_on": "2017-04-20",
+        },
+    )
 
     assert response.status_code == 302
     page = lawyer_client.get(response["Location"]).content.decode()
@@ -94,18 +117,27 @@ def test_a_second_testimony_on_the_event_page_corroborates(lawyer_client) -> Non
     assert "Подтверждено 2 независимыми источниками" in page
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"start_date": "2017-03-05", "end_date": "2017-03-01"}, "раньше даты начала"),
-    ({"start_date": str(timezone.localdate() + timedelta(days=2)),
-      "end_date": str(timezone.localdate() + timedelta(days=3))}, "будущем"),
-    ({"place": "Atlantis"}, "Неизвестное место"),
-    ({"start_date": "2017-02-30"}, "Введите правильную дату"),
-    ({"victim_pseudonyms": "V-9999", "new_victims": ""}, "V-9999"),
-    ({"new_victims": "", "victim_pseudonyms": ""}, "хотя бы одного пострадавшего"),
-    ({"violations": ["not-a-violation"]}, "Выберите корректный вариант"),
-])
-def test_bad_testimony_input_gets_a_message_and_stores_nothing(lawyer_client, overrides,
-                                                               message) -> None:
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"start_date": "2017-03-05", "end_date": "2017-03-01"}, "раньше даты начала"),
+        (
+            {
+                "start_date": str(timezone.localdate() + timedelta(days=2)),
+                "end_date": str(timezone.localdate() + timedelta(days=3)),
+            },
+            "будущем",
+        ),
+        ({"place": "Atlantis"}, "Неизвестное место"),
+        ({"start_date": "2017-02-30"}, "Введите правильную дату"),
+        ({"victim_pseudonyms": "V-9999", "new_victims": ""}, "V-9999"),
+        ({"new_victims": "", "victim_pseudonyms": ""}, "хотя бы одного пострадавшего"),
+        ({"violations": ["not-a-violation"]}, "Выберите корректный вариант"),
+    ],
+)
+def test_bad_testimony_input_gets_a_message_and_stores_nothing(
+    lawyer_client, overrides, message
+) -> None:
     response = lawyer_client.post(TESTIMONY, _form(**overrides))
 
     assert response.status_code == 200
@@ -125,9 +157,11 @@ def test_missing_records_are_404_not_500(lawyer_client) -> None:
 
 
 def _upload(client, event, content=b"photo bytes", name="a.jpg"):
-    return client.post(reverse("documentation:evidence_upload", args=[event.pk]),
-                       {"file": SimpleUploadedFile(name, content), "description": "x"},
-                       follow=True)
+    return client.post(
+        reverse("documentation:evidence_upload", args=[event.pk]),
+        {"file": SimpleUploadedFile(name, content), "description": "x"},
+        follow=True,
+    )
 
 
 def test_uploading_the_same_file_twice_links_it(lawyer_client) -> None:
@@ -146,8 +180,9 @@ def test_upload_without_a_file_is_a_message(lawyer_client) -> None:
     lawyer_client.post(TESTIMONY, _form())
     event = Event.objects.get()
 
-    response = lawyer_client.post(reverse("documentation:evidence_upload", args=[event.pk]),
-                                  {"description": "x"}, follow=True)
+    response = lawyer_client.post(
+        reverse("documentation:evidence_upload", args=[event.pk]), {"description": "x"}, follow=True
+    )
 
     assert response.status_code == 200
     assert not Evidence.objects.exists()
@@ -168,14 +203,25 @@ def test_evidence_page_download_and_export_are_in_custody(lawyer_client) -> None
     assert download["Content-Disposition"].startswith("attachment")
     assert export["Content-Type"] == "application/zip"
     assert list(evidence.custody.values_list("action", flat=True)) == [
-        "added", "viewed", "exported"]
+        "added",
+        "viewed",
+        "exported",
+    ]
 
 
 def test_acts_filter_by_type_place_period_and_perpetrator(lawyer_client) -> None:
     lawyer_client.post(TESTIMONY, _form())
-    lawyer_client.post(TESTIMONY, _form(place="Грозный", start_date="2017-05-01",
-                                        end_date="2017-05-01", violations=["extortion"],
-                                        new_victims="Other", new_perpetrator_name=""))
+    lawyer_client.post(
+        TESTIMONY,
+        _form(
+            place="Грозный",
+            start_date="2017-05-01",
+            end_date="2017-05-01",
+            violations=["extortion"],
+            new_victims="Other",
+            new_perpetrator_name="",
+        ),
+    )
     perpetrator = Perpetrator.objects.get()
     acts = reverse("documentation:acts")
 
@@ -231,15 +277,24 @@ def test_custom_place_form(lawyer_client) -> None:
     from refuge.documentation.models import Place
 
     parent = Place.objects.get(code="argun-city")
-    response = lawyer_client.post(reverse("documentation:places"), {
-        "kind": "facility", "name_ru": "Комендатура", "name_en": "Commandant's office",
-        "parent": parent.pk, "latitude": "43.29213", "longitude": "45.87251"})
+    response = lawyer_client.post(
+        reverse("documentation:places"),
+        {
+            "kind": "facility",
+            "name_ru": "Комендатура",
+            "name_en": "Commandant's office",
+            "parent": parent.pk,
+            "latitude": "43.29213",
+            "longitude": "45.87251",
+        },
+    )
 
     assert response.status_code == 302
     assert str(Place.objects.get(name_en="Commandant's office").latitude) == "43.29213"
-    bad = lawyer_client.post(reverse("documentation:places"), {"kind": "facility",
-                                                               "name_ru": "x", "name_en": "x",
-                                                               "parent": 99999})
+    bad = lawyer_client.post(
+        reverse("documentation:places"),
+        {"kind": "facility", "name_ru": "x", "name_en": "x", "parent": 99999},
+    )
     assert bad.status_code == 200
 
 
@@ -298,8 +353,9 @@ def test_an_evidence_file_over_the_limit_is_a_message(lawyer_client, settings) -
     assert not Evidence.objects.exists()
 
 
-def test_an_upload_beyond_the_in_memory_limit_is_refused_without_500(lawyer_client,
-                                                                     settings) -> None:
+def test_an_upload_beyond_the_in_memory_limit_is_refused_without_500(
+    lawyer_client, settings
+) -> None:
     # Over the in-memory limit but under the whole request's (core.middleware, which answers
     # 413 before reading a larger body): the file is dropped unread and the form says so.
     lawyer_client.post(TESTIMONY, _form())
@@ -314,9 +370,16 @@ def test_an_upload_beyond_the_in_memory_limit_is_refused_without_500(lawyer_clie
 
 
 def _edit(event, **overrides):
-    data = {"event_type": "raid", "title": "Corrected", "description": "More detail.",
-            "start_date": "2017-03-02", "end_date": "2017-03-04", "date_precision": "day",
-            "place": "Grozny", "version": event.version}
+    data = {
+        "event_type": "raid",
+        "title": "Corrected",
+        "description": "More detail.",
+        "start_date": "2017-03-02",
+        "end_date": "2017-03-04",
+        "date_precision": "day",
+        "place": "Grozny",
+        "version": event.version,
+    }
     data.update(overrides)
     return data
 
@@ -338,22 +401,27 @@ def test_an_event_is_corrected_and_a_stale_form_is_refused(lawyer_client, lawyer
     assert event.place.name_en == "Grozny"
     with vault.activated(keyring_for(lawyer)):
         assert Event.objects.get(pk=event.pk).title == "Corrected"
-    assert AuditEvent.objects.filter(action=AuditAction.RECORD_CHANGED,
-                                     target_id=str(event.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.RECORD_CHANGED, target_id=str(event.pk)
+    ).exists()
 
 
-@pytest.mark.parametrize("overrides", [
-    {"start_date": "2017-03-09", "end_date": "2017-03-01"},
-    {"end_date": str(timezone.localdate() + timedelta(days=1))},
-    {"place": "Nowhere"},
-    {"version": "abc"},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"start_date": "2017-03-09", "end_date": "2017-03-01"},
+        {"end_date": str(timezone.localdate() + timedelta(days=1))},
+        {"place": "Nowhere"},
+        {"version": "abc"},
+    ],
+)
 def test_bad_corrections_change_nothing(lawyer_client, overrides) -> None:
     lawyer_client.post(TESTIMONY, _form())
     event = Event.objects.get()
 
-    response = lawyer_client.post(reverse("documentation:event_edit", args=[event.pk]),
-                                  _edit(event, **overrides))
+    response = lawyer_client.post(
+        reverse("documentation:event_edit", args=[event.pk]), _edit(event, **overrides)
+    )
 
     event = Event.objects.get(pk=event.pk)
     assert response.status_code == 200

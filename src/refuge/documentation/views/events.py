@@ -53,8 +53,9 @@ DOCUMENT = Capability.DOCUMENT
 
 @operator_required(DOCUMENT)
 def event_list(request: OperatorRequest) -> HttpResponse:
-    return render(request, "documentation/event_list.html",
-                  {"events": selectors.events_list()[:500]})
+    return render(
+        request, "documentation/event_list.html", {"events": selectors.events_list()[:500]}
+    )
 
 
 @operator_required(DOCUMENT)
@@ -62,39 +63,62 @@ def event_detail(request: OperatorRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
     dossier = reads.read_event(request.user, event)
     book = ConsentBook.for_records([], dossier.sources)
-    return render(request, "documentation/event_detail.html", {
-        "withheld_sources": {source.pk for source in dossier.sources if not book.keeps(source)},
-        "my_cases": set(linkable_cases(request.user).values_list("pk", flat=True)),
-        "dossier": dossier, "event": event, "evidence_form": EvidenceForm(),
-    })
+    return render(
+        request,
+        "documentation/event_detail.html",
+        {
+            "withheld_sources": {source.pk for source in dossier.sources if not book.keeps(source)},
+            "my_cases": set(linkable_cases(request.user).values_list("pk", flat=True)),
+            "dossier": dossier,
+            "event": event,
+            "evidence_form": EvidenceForm(),
+        },
+    )
 
 
 def _new_event(data: dict[str, Any]) -> EventInput | None:
     if "event_type" not in data:
         return None
-    return EventInput(event_type=data["event_type"], title=data["title"],
-                      description=data["description"], start_date=data["start_date"],
-                      end_date=data["end_date"], date_precision=data["date_precision"],
-                      place=find_place(data["place"]))
+    return EventInput(
+        event_type=data["event_type"],
+        title=data["title"],
+        description=data["description"],
+        start_date=data["start_date"],
+        end_date=data["end_date"],
+        date_precision=data["date_precision"],
+        place=find_place(data["place"]),
+    )
 
 
 def _testimony(data: dict[str, Any], event: Event | None) -> Testimony:
     name = data["new_perpetrator_name"].strip()
     return Testimony(
-        source=SourceInput(kind=data["source_kind"], origin_name=data["origin_name"],
-                           summary=data["summary"], received_on=data["received_on"],
-                           contact_ref=data["contact_ref"], case=data["case"],
-                           given_by=data["given_by"]),
-        violations=data["violations"], event=event, new_event=_new_event(data),
+        source=SourceInput(
+            kind=data["source_kind"],
+            origin_name=data["origin_name"],
+            summary=data["summary"],
+            received_on=data["received_on"],
+            contact_ref=data["contact_ref"],
+            case=data["case"],
+            given_by=data["given_by"],
+        ),
+        violations=data["violations"],
+        event=event,
+        new_event=_new_event(data),
         existing_victims=[*data.get("victims", []), *data["victim_pseudonyms"]],
         new_victim_names=data["new_victims"],
         new_victims_gender=data.get("new_victims_gender") or Gender.UNKNOWN,
         new_victims_age_group=data.get("new_victims_age_group") or AgeGroup.UNKNOWN,
         existing_perpetrators=list(data["perpetrators"]),
-        new_perpetrator=NewPerpetrator(name=name, kind=data["new_perpetrator_kind"],
-                                       affiliation=data["new_perpetrator_affiliation"])
-        if name else None,
-        perpetrator_role=data["perpetrator_role"], giver_is_victim=data["giver_is_victim"],
+        new_perpetrator=NewPerpetrator(
+            name=name,
+            kind=data["new_perpetrator_kind"],
+            affiliation=data["new_perpetrator_affiliation"],
+        )
+        if name
+        else None,
+        perpetrator_role=data["perpetrator_role"],
+        giver_is_victim=data["giver_is_victim"],
     )
 
 
@@ -102,8 +126,11 @@ def _references(request: HttpRequest) -> dict[str, int]:
     """?contact=12&case=3&person=5 from the hotline or a case: the testimony is linked without
     retyping (the form offers only cases shared with the operator)."""
     fields = (("contact_ref", "contact"), ("case", "case"), ("given_by", "person"))
-    return {field: int(value) for field, name in fields
-            if (value := request.GET.get(name, "")).isdigit() and len(value) < 12}
+    return {
+        field: int(value)
+        for field, name in fields
+        if (value := request.GET.get(name, "")).isdigit() and len(value) < 12
+    }
 
 
 @operator_required(DOCUMENT)
@@ -113,24 +140,35 @@ def take_testimony(request: OperatorRequest, event_id: int | None = None) -> Htt
     event = permissions.get_event_for(request.user, event_id) if event_id else None
     if event is not None and request.method == "POST":
         permissions.require_readable(event)
-    form = TestimonyForm(request.POST or None, operator=request.user, event=event,
-                         initial=_references(request))
+    form = TestimonyForm(
+        request.POST or None, operator=request.user, event=event, initial=_references(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            result = record_testimony(actor=request.user,
-                                      testimony=_testimony(form.cleaned_data, event))
+            result = record_testimony(
+                actor=request.user, testimony=_testimony(form.cleaned_data, event)
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Recorded %(source)s: %(count)d act(s) linked.")
-                             % {"source": result.source.reference, "count": len(result.acts)})
+            messages.success(
+                request,
+                _("Recorded %(source)s: %(count)d act(s) linked.")
+                % {"source": result.source.reference, "count": len(result.acts)},
+            )
             return redirect("documentation:event", event_id=result.event.pk)
     if event is not None and request.method == "GET":
         victims = form.fields["victims"].queryset  # type: ignore[attr-defined]
         reads.shown_in_form(request.user, *victims, event=event.pk)  # names shown as choices
-    return render(request, "documentation/testimony_form.html", {
-        "form": form, "event": event, "places": Place.objects.all(),
-    })
+    return render(
+        request,
+        "documentation/testimony_form.html",
+        {
+            "form": form,
+            "event": event,
+            "places": Place.objects.all(),
+        },
+    )
 
 
 @operator_required(DOCUMENT)
@@ -144,11 +182,21 @@ def event_edit(request: OperatorRequest, event_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            changes = EventInput(place=find_place(data["place"]), **{
-                name: data[name] for name in ("event_type", "title", "description",
-                                              "start_date", "end_date", "date_precision")})
-            update_event(actor=request.user, event=event,
-                         changes=changes, version=data["version"])
+            changes = EventInput(
+                place=find_place(data["place"]),
+                **{
+                    name: data[name]
+                    for name in (
+                        "event_type",
+                        "title",
+                        "description",
+                        "start_date",
+                        "end_date",
+                        "date_precision",
+                    )
+                },
+            )
+            update_event(actor=request.user, event=event, changes=changes, version=data["version"])
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -156,8 +204,11 @@ def event_edit(request: OperatorRequest, event_id: int) -> HttpResponse:
             return redirect("documentation:event", event_id=event.pk)
     else:
         reads.shown_in_form(request.user, event, form="edit")
-    return render(request, "documentation/event_form.html", {
-        "form": form, "event": event, "places": Place.objects.all()})
+    return render(
+        request,
+        "documentation/event_form.html",
+        {"form": form, "event": event, "places": Place.objects.all()},
+    )
 
 
 @operator_required(DOCUMENT)
@@ -165,8 +216,7 @@ def event_edit(request: OperatorRequest, event_id: int) -> HttpResponse:
 def event_share(request: OperatorRequest, event_id: int) -> HttpResponse:
     event = permissions.get_event_for(request.user, event_id)
     added = share_event_with_team(actor=request.user, event=event)
-    messages.success(request, _("Shared with the team: %(count)d new grant(s).")
-                     % {"count": added})
+    messages.success(request, _("Shared with the team: %(count)d new grant(s).") % {"count": added})
     return redirect("documentation:event", event_id=event.pk)
 
 
@@ -179,9 +229,12 @@ def act_verify(request: OperatorRequest, act_id: int) -> HttpResponse:
         messages.error(request, _("Say why the act is verified."))
     else:
         try:
-            verify_act(actor=request.user, act=act,
-                       reasoning=form.cleaned_data["reasoning"],
-                       version=form.cleaned_data["version"])
+            verify_act(
+                actor=request.user,
+                act=act,
+                reasoning=form.cleaned_data["reasoning"],
+                version=form.cleaned_data["version"],
+            )
         except DomainError as error:
             messages.error(request, str(error))
         except vault.VaultError:
@@ -197,12 +250,12 @@ def victim_detail(request: OperatorRequest, victim_id: int) -> HttpResponse:
     victim = permissions.get_victim_for(request.user, victim_id)
     if request.method == "POST":
         permissions.require_readable(victim)
-    form = ConsentForm(request.POST or None,
-                       initial={"consents": victim.consent_identified_use})
+    form = ConsentForm(request.POST or None, initial={"consents": victim.consent_identified_use})
     if request.method == "POST" and form.is_valid():
         try:
-            record_consent(actor=request.user, victim=victim,
-                           consents=form.cleaned_data["consents"])
+            record_consent(
+                actor=request.user, victim=victim, consents=form.cleaned_data["consents"]
+            )
         except DomainError as error:
             messages.error(request, str(error))
         else:
@@ -212,12 +265,20 @@ def victim_detail(request: OperatorRequest, victim_id: int) -> HttpResponse:
     case_consent = case_consent_of(victim, request.user)
     link_form = VictimLinkForm(operator=request.user, initial={"person": victim.case_person_id})
     can_link = link_form.has_choices() and (case_consent is None or case_consent.case is not None)
-    return render(request, "documentation/victim_detail.html", {
-        "victim": victim, "form": form, "acts": acts, "case_consent": case_consent,
-        "link_form": link_form if can_link else None,
-        "attributes_form": VictimAttributesForm(initial={"gender": victim.gender,
-                                                         "age_group": victim.age_group}),
-    })
+    return render(
+        request,
+        "documentation/victim_detail.html",
+        {
+            "victim": victim,
+            "form": form,
+            "acts": acts,
+            "case_consent": case_consent,
+            "link_form": link_form if can_link else None,
+            "attributes_form": VictimAttributesForm(
+                initial={"gender": victim.gender, "age_group": victim.age_group}
+            ),
+        },
+    )
 
 
 @operator_required(DOCUMENT)
@@ -231,32 +292,51 @@ def source_delete(request: OperatorRequest, source_id: int) -> HttpResponse:
     form = SourceDeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            action = request_source_deletion(actor=request.user,
-                                             source=source, reason=form.cleaned_data["reason"])
+            action = request_source_deletion(
+                actor=request.user, source=source, reason=form.cleaned_data["reason"]
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             return _after_request(request, action, back)
     if request.method == "GET":
         reads.shown_in_form(request.user, source, form="delete")
-    return render(request, "documentation/source_delete.html", {
-        "source": source, "removal": removal, "form": form, "back": back,
-        "readable": vault.can_read(source.envelope_id),
-        "pending": pending_request(DELETE_SOURCE, source),
-        "consent_withdrawn": SourceDeletion().fast_path(request.user, source, {}) is not None,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "documentation/source_delete.html",
+        {
+            "source": source,
+            "removal": removal,
+            "form": form,
+            "back": back,
+            "readable": vault.can_read(source.envelope_id),
+            "pending": pending_request(DELETE_SOURCE, source),
+            "consent_withdrawn": SourceDeletion().fast_path(request.user, source, {}) is not None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
-def _after_request(request: HttpRequest, action: PendingAction, back: int | None
-                   ) -> HttpResponse:
+def _after_request(request: HttpRequest, action: PendingAction, back: int | None) -> HttpResponse:
     if action.status == ActionStatus.DONE_AT_ONCE:
-        messages.success(request, _("%(source)s is deleted: its giver withdrew consent to keep "
-                                    "it.") % {"source": action.reference})
-        return redirect("documentation:event", event_id=back) if back else redirect(
-            "documentation:events")
-    messages.success(request, _("Deletion of %(source)s requested: nothing is deleted until a "
-                                "coordinator or a lawyer confirms it.")
-                     % {"source": action.reference})
+        messages.success(
+            request,
+            _("%(source)s is deleted: its giver withdrew consent to keep it.")
+            % {"source": action.reference},
+        )
+        return (
+            redirect("documentation:event", event_id=back)
+            if back
+            else redirect("documentation:events")
+        )
+    messages.success(
+        request,
+        _(
+            "Deletion of %(source)s requested: nothing is deleted until a "
+            "coordinator or a lawyer confirms it."
+        )
+        % {"source": action.reference},
+    )
     return redirect("approvals:detail", action_id=action.pk)
 
 
@@ -270,8 +350,7 @@ def victim_link(request: OperatorRequest, victim_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a person of a case shared with you."))
     else:
-        link_victim(actor=request.user, victim=victim,
-                    person=form.cleaned_data["person"])
+        link_victim(actor=request.user, victim=victim, person=form.cleaned_data["person"])
         messages.success(request, _("The link to the case file is saved."))
     return redirect("documentation:victim", victim_id=victim.pk)
 
@@ -286,9 +365,12 @@ def victim_attributes(request: OperatorRequest, victim_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a gender and an age group from the lists."))
     else:
-        update_victim_attributes(actor=request.user, victim=victim,
-                                 gender=form.cleaned_data["gender"],
-                                 age_group=form.cleaned_data["age_group"])
+        update_victim_attributes(
+            actor=request.user,
+            victim=victim,
+            gender=form.cleaned_data["gender"],
+            age_group=form.cleaned_data["age_group"],
+        )
         messages.success(request, _("Gender and age group saved."))
     return redirect("documentation:victim", victim_id=victim.pk)
 
@@ -299,8 +381,7 @@ def place_list(request: OperatorRequest) -> HttpResponse:
     form = PlaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            place = create_custom_place(actor=request.user,
-                                        place=PlaceInput(**form.cleaned_data))
+            place = create_custom_place(actor=request.user, place=PlaceInput(**form.cleaned_data))
         except DomainError as error:
             form.add_error(None, str(error))
         else:

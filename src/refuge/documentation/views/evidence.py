@@ -45,21 +45,35 @@ def evidence_upload(request: OperatorRequest, event_id: int) -> HttpResponse:
     permissions.require_readable(event)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a file to upload (at most %(limit)s).") % {
-            "limit": filesizeformat(settings.DOCUMENTATION_MAX_EVIDENCE_BYTES)})
+        messages.error(
+            request,
+            _("Choose a file to upload (at most %(limit)s).")
+            % {"limit": filesizeformat(settings.DOCUMENTATION_MAX_EVIDENCE_BYTES)},
+        )
         return redirect("documentation:event", event_id=event.pk)
     upload = form.cleaned_data["file"]
     try:
-        added = add_evidence(actor=request.user, event=event,
-                             content=upload.read(), file_name=upload.name or "",
-                             description=form.cleaned_data["description"])
+        added = add_evidence(
+            actor=request.user,
+            event=event,
+            content=upload.read(),
+            file_name=upload.name or "",
+            description=form.cleaned_data["description"],
+        )
     except (DomainError, vault.VaultError) as error:
-        messages.error(request, str(error) if isinstance(error, DomainError)
-                       else _("This file is held but not shared with you."))
+        messages.error(
+            request,
+            str(error)
+            if isinstance(error, DomainError)
+            else _("This file is held but not shared with you."),
+        )
     else:
         if added.is_duplicate:
-            messages.warning(request, _("This file is already held as %(ref)s: it was linked, "
-                                        "not stored again.") % {"ref": added.evidence.reference})
+            messages.warning(
+                request,
+                _("This file is already held as %(ref)s: it was linked, not stored again.")
+                % {"ref": added.evidence.reference},
+            )
         else:
             messages.success(request, _("Stored as %(ref)s.") % {"ref": added.evidence.reference})
     return redirect("documentation:event", event_id=event.pk)
@@ -70,13 +84,18 @@ def evidence_upload(request: OperatorRequest, event_id: int) -> HttpResponse:
 def evidence_detail(request: OperatorRequest, evidence_id: int) -> HttpResponse:
     evidence = reads.read_evidence(request.user, evidence_id)
     readable = vault.can_read(evidence.envelope_id)
-    return render(request, "documentation/evidence_detail.html", {
-        "evidence": evidence, "readable": readable and evidence.destroyed_at is None,
-        "destroy_form": EvidenceDestroyForm(),
-        "pending": pending_request(DESTROY_EVIDENCE, evidence),
-        "custody": custody_lines(evidence) if readable else [],
-        "events": evidence.events.all(),
-    })
+    return render(
+        request,
+        "documentation/evidence_detail.html",
+        {
+            "evidence": evidence,
+            "readable": readable and evidence.destroyed_at is None,
+            "destroy_form": EvidenceDestroyForm(),
+            "pending": pending_request(DESTROY_EVIDENCE, evidence),
+            "custody": custody_lines(evidence) if readable else [],
+            "events": evidence.events.all(),
+        },
+    )
 
 
 @operator_required(Capability.DOCUMENT)
@@ -86,8 +105,12 @@ def evidence_download(request: OperatorRequest, evidence_id: int) -> HttpRespons
     try:
         content = open_evidence(actor=request.user, evidence=evidence)
     except (DomainError, vault.VaultError) as error:
-        messages.error(request, str(error) if isinstance(error, DomainError)
-                       else _("This file is not shared with you."))
+        messages.error(
+            request,
+            str(error)
+            if isinstance(error, DomainError)
+            else _("This file is not shared with you."),
+        )
         return redirect("documentation:evidence", evidence_id=evidence.pk)
     name = download_name(evidence, content)
     return file_response(content, content_type=name.content_type, file_name=name.file_name)
@@ -98,11 +121,14 @@ def evidence_download(request: OperatorRequest, evidence_id: int) -> HttpRespons
 def evidence_export(request: OperatorRequest, evidence_id: int) -> HttpResponse:
     evidence = permissions.get_evidence_for(request.user, evidence_id)
     try:
-        file_name, content = export_bundle(actor=request.user,
-                                           evidence=evidence)
+        file_name, content = export_bundle(actor=request.user, evidence=evidence)
     except (DomainError, vault.VaultError) as error:
-        messages.error(request, str(error) if isinstance(error, DomainError)
-                       else _("This file is not shared with you."))
+        messages.error(
+            request,
+            str(error)
+            if isinstance(error, DomainError)
+            else _("This file is not shared with you."),
+        )
         return redirect("documentation:evidence", evidence_id=evidence.pk)
     return _attachment(content, file_name, "application/zip")
 
@@ -114,18 +140,26 @@ def evidence_destroy(request: OperatorRequest, evidence_id: int) -> HttpResponse
     evidence = permissions.get_evidence_for(request.user, evidence_id)
     form = EvidenceDestroyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why, in a sentence, and confirm that the file cannot be "
-                                  "recovered."))
+        messages.error(
+            request, _("Say why, in a sentence, and confirm that the file cannot be recovered.")
+        )
         return redirect("documentation:evidence", evidence_id=evidence.pk)
     try:
         action = request_evidence_destruction(
-            actor=request.user, evidence=evidence,
+            actor=request.user,
+            evidence=evidence,
             reason=DestructionReason(form.cleaned_data["reason"]),
-            explanation=form.cleaned_data["explanation"])
+            explanation=form.cleaned_data["explanation"],
+        )
     except DomainError as error:
         messages.error(request, str(error))
         return redirect("documentation:evidence", evidence_id=evidence.pk)
-    messages.success(request, _("Destruction of %(evidence)s requested: nothing is destroyed "
-                                "until a coordinator or a lawyer confirms it.")
-                     % {"evidence": evidence.reference})
+    messages.success(
+        request,
+        _(
+            "Destruction of %(evidence)s requested: nothing is destroyed "
+            "until a coordinator or a lawyer confirms it."
+        )
+        % {"evidence": evidence.reference},
+    )
     return redirect("approvals:detail", action_id=action.pk)

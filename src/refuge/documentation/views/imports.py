@@ -24,14 +24,19 @@ def import_list(request: OperatorRequest) -> HttpResponse:
             result = import_organisation_list(
                 actor=request.user,
                 organisation=form.cleaned_data["organisation"],
-                content=form.cleaned_data["file"].read())
+                content=form.cleaned_data["file"].read(),
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Imported as %(source)s: %(events)d event(s), "
-                                        "%(acts)d act(s).") % {
-                "source": result.source.reference, "events": result.events,
-                "acts": result.acts})
+            messages.success(
+                request,
+                _("Imported as %(source)s: %(events)d event(s), %(acts)d act(s).")
+                % {"source": result.source.reference, "events": result.events, "acts": result.acts},
+            )
             return redirect("documentation:acts")
-    return render(request, "documentation/import_form.html", {
-        "form": form, "columns": sorted(REQUIRED_COLUMNS)})
+    return render(
+        request,
+        "documentation/import_form.html",
+        {"form": form, "columns": sorted(REQUIRED_COLUMNS)},
+    )

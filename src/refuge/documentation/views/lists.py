@@ -29,10 +29,17 @@ def act_list(request: OperatorRequest) -> HttpResponse:
     form = ActFilterForm(request.GET or None)
     act_filter = _act_filter(form) if not form.errors else ActFilter()
     acts, total = reads.read_acts(request.user, act_filter, limit=PAGE_SIZE)
-    return render(request, "documentation/act_list.html", {
-        "form": form, "acts": acts, "total": total,
-        "query": request.GET.urlencode(), "page_size": PAGE_SIZE,
-    })
+    return render(
+        request,
+        "documentation/act_list.html",
+        {
+            "form": form,
+            "acts": acts,
+            "total": total,
+            "query": request.GET.urlencode(),
+            "page_size": PAGE_SIZE,
+        },
+    )
 
 
 @operator_required(Capability.DOCUMENT)
@@ -44,8 +51,9 @@ def act_export(request: OperatorRequest, file_format: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return HttpResponse(status=400)
     recipient = form.cleaned_data.get("recipient") if form.is_bound else None
-    export = export_acts(actor=request.user, act_filter=_act_filter(form),
-                         file_format=file_format, partner=recipient)
+    export = export_acts(
+        actor=request.user, act_filter=_act_filter(form), file_format=file_format, partner=recipient
+    )
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
     return response

@@ -30,7 +30,8 @@ def _reached(indexes: Iterable[str]) -> tuple[set[int], set[int]]:
     contacts: set[int] = set()
     wanted = sorted({index for index in indexes if index})
     rows = Identifier.objects.filter(blind_index__in=wanted).values_list(
-        "profile_id", "contact_id", "contact__profile_id")
+        "profile_id", "contact_id", "contact__profile_id"
+    )
     for profile_id, contact_id, contact_profile_id in rows:
         if profile_id or contact_profile_id:
             profiles.add(profile_id or contact_profile_id)
@@ -48,8 +49,12 @@ def _raise(**target: int) -> None:
 
 
 @transaction.atomic
-def raise_exposure_alerts(*, indexes: Iterable[str], exclude_contact_ids: Iterable[int | None] = (),
-                          exclude_profile_ids: Iterable[int | None] = ()) -> int:
+def raise_exposure_alerts(
+    *,
+    indexes: Iterable[str],
+    exclude_contact_ids: Iterable[int | None] = (),
+    exclude_profile_ids: Iterable[int | None] = (),
+) -> int:
     """Alert on each hotline profile or lone contact these indexes reach; returns how many
     people were reached (the source's own records are excluded by the caller)."""
     profiles, contacts = _reached(indexes)
@@ -70,8 +75,9 @@ def alerts_for_contact(contact: Contact) -> list[ExposureAlert]:
 
 
 def _readable_alerts(viewer: Operator) -> QuerySet[ExposureAlert]:
-    return ExposureAlert.objects.filter(Q(contact__in=contacts_visible_to(viewer))
-                                        | Q(profile__in=profiles_visible_to(viewer)))
+    return ExposureAlert.objects.filter(
+        Q(contact__in=contacts_visible_to(viewer)) | Q(profile__in=profiles_visible_to(viewer))
+    )
 
 
 def alerts_visible_to(viewer: Operator) -> QuerySet[ExposureAlert]:
@@ -88,8 +94,10 @@ def resolve_alert(*, alert_id: int, operator: Operator) -> ExposureAlert:
     if alert is None:
         raise Http404
     resolved = ExposureAlert.objects.filter(pk=alert.pk, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=operator)
+        resolved_at=timezone.now(), resolved_by=operator
+    )
     if resolved:
-        record_event(AuditAction.RECORD_CHANGED, actor=operator, target=alert,
-                     details={"resolved": True})
+        record_event(
+            AuditAction.RECORD_CHANGED, actor=operator, target=alert, details={"resolved": True}
+        )
     return alert

@@ -26,8 +26,11 @@ def index_contact_line(*, contact: Contact, operator: Operator) -> int:
     operator who holds it first reads the contact. Without the key nothing is marked, and the
     next reader tries again.
     """
-    if (contact.channel != Channel.WEB or contact.thread is None
-            or contact.contact_line_indexed_at is not None):
+    if (
+        contact.channel != Channel.WEB
+        or contact.thread is None
+        or contact.contact_line_indexed_at is not None
+    ):
         return 0
     line = contact.thread.contact_instructions
     if line is not None and not vault.is_readable(line):
@@ -42,14 +45,24 @@ def index_contact_line(*, contact: Contact, operator: Operator) -> int:
             return 0
         found.append((kind, value, index))
     for kind, value, index in found:
-        Identifier.objects.create(envelope_id=contact.envelope_id, kind=kind, value=value,
-                                  blind_index=index, contact=contact)
+        Identifier.objects.create(
+            envelope_id=contact.envelope_id,
+            kind=kind,
+            value=value,
+            blind_index=index,
+            contact=contact,
+        )
     contact.contact_line_indexed_at = timezone.now()
     Contact.objects.filter(pk=contact.pk).update(
-        contact_line_indexed_at=contact.contact_line_indexed_at)
+        contact_line_indexed_at=contact.contact_line_indexed_at
+    )
     if found:
-        record_event(AuditAction.RECORD_CREATED, actor=operator, target=contact,
-                     details={"contact_line_identifiers": len(found)})
+        record_event(
+            AuditAction.RECORD_CREATED,
+            actor=operator,
+            target=contact,
+            details={"contact_line_identifiers": len(found)},
+        )
     return len(found)
 
 
@@ -59,9 +72,9 @@ def lift_flag(*, flag: ProfileFlag, operator: Operator, reason: str) -> ProfileF
     require(operator, Capability.HANDLE_CONTACTS)
     if not reason.strip():
         raise LiftReasonRequired
-    lifted = ProfileFlag.objects.filter(pk=flag.pk, lifted_at__isnull=True,
-                                        expires_at__gt=timezone.now()).update(
-        lifted_at=timezone.now(), lifted_by=operator)
+    lifted = ProfileFlag.objects.filter(
+        pk=flag.pk, lifted_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(lifted_at=timezone.now(), lifted_by=operator)
     if not lifted:
         raise FlagNotStanding
     flag.refresh_from_db(fields=["lifted_at", "lifted_by"])
@@ -69,6 +82,10 @@ def lift_flag(*, flag: ProfileFlag, operator: Operator, reason: str) -> ProfileF
         flag.envelope_id = flag.profile.envelope_id
     flag.lift_reason = reason.strip()
     flag.save(update_fields=["envelope", "lift_reason"])
-    record_event(AuditAction.RECORD_CHANGED, actor=operator, target=flag,
-                 details={"profile": flag.profile_id, "kind": flag.kind, "lifted": True})
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=operator,
+        target=flag,
+        details={"profile": flag.profile_id, "kind": flag.kind, "lifted": True},
+    )
     return flag

@@ -34,8 +34,12 @@ REOPENED_BY_FOLLOW_UP = (ContactStatus.CLOSED, ContactStatus.MERGED)
 def _contact_of(thread: Thread) -> Contact:
     contact = Contact.objects.select_for_update().filter(thread=thread).first()
     if contact is None:  # a thread that never reached the queue: it does now
-        contact = Contact.objects.create(envelope_id=thread.envelope_id, channel=Channel.WEB,
-                                         urgency=thread.urgency, thread=thread)
+        contact = Contact.objects.create(
+            envelope_id=thread.envelope_id,
+            channel=Channel.WEB,
+            urgency=thread.urgency,
+            thread=thread,
+        )
     return contact
 
 
@@ -45,20 +49,33 @@ def receive_follow_up(*, thread: Thread, message: Message) -> Contact:
     contact = _contact_of(thread)
     changes: dict[str, object] = {
         "unread_messages": F("unread_messages") + 1,
-        "unread_since": Coalesce("unread_since", Value(message.created_at),
-                                 output_field=DateTimeField()),
+        "unread_since": Coalesce(
+            "unread_since", Value(message.created_at), output_field=DateTimeField()
+        ),
         "version": F("version") + 1,
     }
     reopened = contact.status in REOPENED_BY_FOLLOW_UP
     if reopened:
-        changes.update(status=ContactStatus.NEW, assigned_to=None, closed_at=None,
-                       close_reason="", merged_into=None)
+        changes.update(
+            status=ContactStatus.NEW,
+            assigned_to=None,
+            closed_at=None,
+            close_reason="",
+            merged_into=None,
+        )
     Contact.objects.filter(pk=contact.pk).update(**changes)
     if reopened:
-        record_event(AuditAction.RECORD_CHANGED, target=contact, details={
-            "change": "reopened_by_follow_up", "was": contact.status,
-            "reason": contact.close_reason, "merged_into": contact.merged_into_id or "",
-            "assigned_to": contact.assigned_to_id or ""})
+        record_event(
+            AuditAction.RECORD_CHANGED,
+            target=contact,
+            details={
+                "change": "reopened_by_follow_up",
+                "was": contact.status,
+                "reason": contact.close_reason,
+                "merged_into": contact.merged_into_id or "",
+                "assigned_to": contact.assigned_to_id or "",
+            },
+        )
     contact.refresh_from_db()
     if reopened:
         seal_reopened_contact(contact=contact)

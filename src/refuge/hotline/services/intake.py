@@ -67,13 +67,17 @@ def mark_intake_grants(*, contact: Contact, operators: Iterable[Operator | int])
 def on_duty() -> QuerySet[Operator]:
     """Operators on intake duty who can hold a grant (active, with a keypair, in a role that
     handles contacts)."""
-    return (operators_with(Capability.HANDLE_CONTACTS).filter(is_on_intake_duty=True)
-            .order_by("username"))
+    return (
+        operators_with(Capability.HANDLE_CONTACTS)
+        .filter(is_on_intake_duty=True)
+        .order_by("username")
+    )
 
 
 def _missing_for(operator: Operator) -> QuerySet[Contact]:
-    return (Contact.objects.filter(status__in=OPEN_STATUSES)
-            .exclude(envelope_id__in=envelopes_granted_to(operator)))
+    return Contact.objects.filter(status__in=OPEN_STATUSES).exclude(
+        envelope_id__in=envelopes_granted_to(operator)
+    )
 
 
 def _seal(contacts: Iterable[Contact], *, operator: Operator, granted_by: Operator | None) -> int:
@@ -103,8 +107,12 @@ def seal_open_contacts_to(*, operator: Operator, granted_by: Operator) -> DutySe
     reachable = list(missing.filter(envelope_id__in=envelopes_granted_to(granter_id)))
     shared = _seal(reachable, operator=operator, granted_by=granted_by)
     sealing = DutySealing(shared, missing.count())
-    record_event(AuditAction.GRANT_ADDED, actor=granted_by, target=operator,
-                 details={"intake_duty": sealing.shared, "out_of_reach": sealing.out_of_reach})
+    record_event(
+        AuditAction.GRANT_ADDED,
+        actor=granted_by,
+        target=operator,
+        details={"intake_duty": sealing.shared, "out_of_reach": sealing.out_of_reach},
+    )
     return sealing
 
 
@@ -123,11 +131,15 @@ def complete_intake_grants(*, viewer: Operator) -> int:
         if added >= COMPLETION_BATCH:
             break
         missing = held.exclude(envelope_id__in=envelopes_granted_to(colleague))
-        batch = list(missing.order_by("pk")[:COMPLETION_BATCH - added])
+        batch = list(missing.order_by("pk")[: COMPLETION_BATCH - added])
         if batch:
             added += _seal(batch, operator=colleague, granted_by=viewer)
-            record_event(AuditAction.GRANT_ADDED, actor=viewer, target=colleague,
-                         details={"intake_duty": len(batch), "completed": True})
+            record_event(
+                AuditAction.GRANT_ADDED,
+                actor=viewer,
+                target=colleague,
+                details={"intake_duty": len(batch), "completed": True},
+            )
     return added
 
 
@@ -146,15 +158,22 @@ def seal_reopened_contact(*, contact: Contact) -> DutySealing:
     if not lacking:
         return DutySealing(0, 0)
     if not vault.can_read(contact.envelope_id):
-        record_event(AuditAction.GRANT_ADDED, target=contact, details={
-            "intake_duty": 0, "reopened": True, "out_of_reach": len(lacking)})
+        record_event(
+            AuditAction.GRANT_ADDED,
+            target=contact,
+            details={"intake_duty": 0, "reopened": True, "out_of_reach": len(lacking)},
+        )
         return DutySealing(0, len(lacking))
     granter_id = vault.current_operator_id()
     granter = Operator.objects.filter(pk=granter_id).first() if granter_id is not None else None
     for operator in lacking:
         _seal([contact], operator=operator, granted_by=granter)
-    record_event(AuditAction.GRANT_ADDED, actor=granter, target=contact,
-                 details={"intake_duty": len(lacking), "reopened": True})
+    record_event(
+        AuditAction.GRANT_ADDED,
+        actor=granter,
+        target=contact,
+        details={"intake_duty": len(lacking), "reopened": True},
+    )
     return DutySealing(len(lacking), 0)
 
 
@@ -170,16 +189,24 @@ class OutOfReach:
 
 def waiting_out_of_reach(viewer: Operator) -> OutOfReach:
     """What the queue does not show this viewer: counts only, never which contacts."""
-    hidden = (Contact.objects.filter(status__in=OPEN_STATUSES, assigned_to__isnull=True)
-              .exclude(envelope_id__in=envelopes_granted_to(viewer)))
-    per_urgency = dict(hidden.values_list("urgency").annotate(total=Count("pk"))
-                       .values_list("urgency", "total"))
-    grantors = list(operators_with(Capability.MANAGE_OPERATORS, holding_key=False)
-                    .exclude(pk=viewer.pk).order_by("username")
-                    .values_list("username", flat=True))
-    return OutOfReach(waiting=sum(per_urgency.values()),
-                      urgent=sum(per_urgency.get(urgency, 0) for urgency in URGENT),
-                      is_on_duty=bool(viewer.is_on_intake_duty), grantors=grantors)
+    hidden = Contact.objects.filter(status__in=OPEN_STATUSES, assigned_to__isnull=True).exclude(
+        envelope_id__in=envelopes_granted_to(viewer)
+    )
+    per_urgency = dict(
+        hidden.values_list("urgency").annotate(total=Count("pk")).values_list("urgency", "total")
+    )
+    grantors = list(
+        operators_with(Capability.MANAGE_OPERATORS, holding_key=False)
+        .exclude(pk=viewer.pk)
+        .order_by("username")
+        .values_list("username", flat=True)
+    )
+    return OutOfReach(
+        waiting=sum(per_urgency.values()),
+        urgent=sum(per_urgency.get(urgency, 0) for urgency in URGENT),
+        is_on_duty=bool(viewer.is_on_intake_duty),
+        grantors=grantors,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,9 +220,10 @@ def intake_duty_overview() -> tuple[list[DutyRow], int]:
     the number of open contacts."""
     total = Contact.objects.filter(status__in=OPEN_STATUSES).count()
     handlers = operators_with(Capability.HANDLE_CONTACTS, holding_key=False)
-    rows = [DutyRow(operator, contacts_visible_to(operator).filter(
-                status__in=OPEN_STATUSES).count())
-            for operator in handlers.order_by("username")]
+    rows = [
+        DutyRow(operator, contacts_visible_to(operator).filter(status__in=OPEN_STATUSES).count())
+        for operator in handlers.order_by("username")
+    ]
     return rows, total
 
 
@@ -210,19 +238,23 @@ def _keepers_of(contact_ids: Sequence[int]) -> set[tuple[int, int]]:
     for keeper in _keepers:
         kept |= keeper(contact_ids)
     for pk, *holders in Contact.objects.filter(pk__in=contact_ids).values_list(
-            "pk", "assigned_to_id", "created_by_id", "closed_by_id"):
+        "pk", "assigned_to_id", "created_by_id", "closed_by_id"
+    ):
         kept |= {(pk, operator_id) for operator_id in holders if operator_id}
     return kept
 
 
-def lapsing_grants(*, now: datetime | None = None,
-                   days: int | None = None) -> list[IntakeGrant]:
+def lapsing_grants(*, now: datetime | None = None, days: int | None = None) -> list[IntakeGrant]:
     """Intake grants on contacts closed longer than the setting, except the keepers'."""
     days = settings.HOTLINE_INTAKE_GRANT_DAYS if days is None else days
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    markers = list(IntakeGrant.objects.filter(contact__status__in=CLOSED_STATUSES,
-                                              contact__closed_at__lt=cutoff)
-                   .select_related("contact", "operator").order_by("pk"))
+    markers = list(
+        IntakeGrant.objects.filter(
+            contact__status__in=CLOSED_STATUSES, contact__closed_at__lt=cutoff
+        )
+        .select_related("contact", "operator")
+        .order_by("pk")
+    )
     kept = _keepers_of(sorted({marker.contact_id for marker in markers}))
     return [marker for marker in markers if (marker.contact_id, marker.operator_id) not in kept]
 
@@ -238,7 +270,10 @@ def lapse_intake_grants(*, now: datetime | None = None, days: int | None = None)
         marker.delete()
     lapse = Lapse(grants=len(lapsing), contacts=len({marker.contact_id for marker in lapsing}))
     if lapsing:
-        record_event(AuditAction.GRANT_REVOKED, target_type="hotline.IntakeGrant",
-                     target_id="lapse", details={"grants": lapse.grants,
-                                                 "contacts": lapse.contacts})
+        record_event(
+            AuditAction.GRANT_REVOKED,
+            target_type="hotline.IntakeGrant",
+            target_id="lapse",
+            details={"grants": lapse.grants, "contacts": lapse.contacts},
+        )
     return lapse

@@ -25,7 +25,8 @@ from refuge.intake.models import Attachment, Message
 
 def _mark_first_response(contact: Contact) -> None:
     Contact.objects.filter(pk=contact.pk, first_response_at__isnull=True).update(
-        first_response_at=timezone.now())
+        first_response_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -54,30 +55,43 @@ def read_attachment(*, operator: Operator, contact: Contact, attachment: Attachm
 def add_note(*, contact: Contact, operator: Operator, text: str) -> Note:
     """An internal note, sealed with the contact, never shown to the reporter."""
     require_visible(operator, contact)
-    note = Note.objects.create(contact=contact, envelope_id=contact.envelope_id,
-                               author=operator, body=text)
-    record_event(AuditAction.RECORD_CREATED, actor=operator, target=note,
-                 details={"contact": contact.pk})
+    note = Note.objects.create(
+        contact=contact, envelope_id=contact.envelope_id, author=operator, body=text
+    )
+    record_event(
+        AuditAction.RECORD_CREATED, actor=operator, target=note, details={"contact": contact.pk}
+    )
     return note
 
 
 @transaction.atomic
-def save_template(*, operator: Operator, template: ReplyTemplate | None, title: str, language: str,
-                  body: str, expected_version: int = 0) -> ReplyTemplate:
+def save_template(
+    *,
+    operator: Operator,
+    template: ReplyTemplate | None,
+    title: str,
+    language: str,
+    body: str,
+    expected_version: int = 0,
+) -> ReplyTemplate:
     """Create or edit a reply template (coordinators)."""
     require(operator, Capability.EDIT_TEMPLATES)
     if template is None:
-        template = ReplyTemplate.objects.create(title=title, language=language, body=body,
-                                                updated_by=operator)
+        template = ReplyTemplate.objects.create(
+            title=title, language=language, body=body, updated_by=operator
+        )
         record_event(AuditAction.RECORD_CREATED, actor=operator, target=template)
         return template
     template.title, template.language, template.body = title, language, body
     template.updated_by = operator
-    save_with_version(template, ["title", "language", "body", "updated_by", "updated_at"],
-                      expected_version=expected_version,
-                      conflict=ConflictError(gettext("Someone else changed this template "
-                                                     "meanwhile. Nothing was saved.")))
+    save_with_version(
+        template,
+        ["title", "language", "body", "updated_by", "updated_at"],
+        expected_version=expected_version,
+        conflict=ConflictError(
+            gettext("Someone else changed this template meanwhile. Nothing was saved.")
+        ),
+    )
     record_event(AuditAction.RECORD_CHANGED, actor=operator, target=template)
     template.refresh_from_db()
     return template
-

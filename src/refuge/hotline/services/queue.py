@@ -36,8 +36,12 @@ def open_contact(*, operator: Operator, contact_id: int) -> Contact:
     require(operator, Capability.HANDLE_CONTACTS)
     contact = get_contact_for(operator, contact_id)
     unread = mark_read(contact)
-    record_event(AuditAction.RECORD_READ, actor=operator, target=contact,
-                 details={"unread_read": unread} if unread else None)
+    record_event(
+        AuditAction.RECORD_READ,
+        actor=operator,
+        target=contact,
+        details={"unread_read": unread} if unread else None,
+    )
     return contact
 
 
@@ -53,11 +57,16 @@ def take_contact(*, contact: Contact, operator: Operator) -> None:
     """Assign an unassigned open contact to this operator; the first of two at once wins."""
     require_visible(operator, contact)
     taken = Contact.objects.filter(
-        pk=contact.pk, assigned_to__isnull=True, status__in=OPEN_STATUSES,
+        pk=contact.pk,
+        assigned_to__isnull=True,
+        status__in=OPEN_STATUSES,
     ).update(
-        assigned_to=operator, version=F("version") + 1,
-        status=Case(When(status=ContactStatus.NEW, then=Value(ContactStatus.IN_PROGRESS)),
-                    default=F("status")),
+        assigned_to=operator,
+        version=F("version") + 1,
+        status=Case(
+            When(status=ContactStatus.NEW, then=Value(ContactStatus.IN_PROGRESS)),
+            default=F("status"),
+        ),
     )
     if not taken:
         current = Contact.objects.select_related("assigned_to").get(pk=contact.pk)
@@ -66,8 +75,9 @@ def take_contact(*, contact: Contact, operator: Operator) -> None:
         if current.assigned_to_id == operator.pk:
             return
         raise ContactAlreadyTaken(holder=str(current.assigned_to))
-    record_event(AuditAction.RECORD_CHANGED, actor=operator, target=contact,
-                 details={"change": "taken"})
+    record_event(
+        AuditAction.RECORD_CHANGED, actor=operator, target=contact, details={"change": "taken"}
+    )
 
 
 @transaction.atomic
@@ -85,13 +95,17 @@ def hand_over(*, contact: Contact, operator: Operator, to: Operator | None) -> N
                 vault.share(contact.envelope_id, reader=to, granted_by=operator)
             except vault.VaultError as error:
                 raise CannotShare from error
-    moved = Contact.objects.filter(pk=contact.pk, assigned_to_id=contact.assigned_to_id,
-                                   status__in=OPEN_STATUSES).update(
-        assigned_to=to, version=F("version") + 1)
+    moved = Contact.objects.filter(
+        pk=contact.pk, assigned_to_id=contact.assigned_to_id, status__in=OPEN_STATUSES
+    ).update(assigned_to=to, version=F("version") + 1)
     if not moved:
         raise ContactChanged
-    record_event(AuditAction.RECORD_CHANGED, actor=operator, target=contact,
-                 details={"change": "handed_over", "to": to.pk if to else None})
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=operator,
+        target=contact,
+        details={"change": "handed_over", "to": to.pk if to else None},
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +119,9 @@ class ContactChanges:
 
 
 @transaction.atomic
-def update_contact(*, contact: Contact, operator: Operator, expected_version: int,
-                   changes: ContactChanges) -> None:
+def update_contact(
+    *, contact: Contact, operator: Operator, expected_version: int, changes: ContactChanges
+) -> None:
     """Save an operator's edit unless the contact changed meanwhile (no lost update)."""
     require_visible(operator, contact)
     if contact.status not in OPEN_STATUSES:
@@ -118,46 +133,72 @@ def update_contact(*, contact: Contact, operator: Operator, expected_version: in
     contact.next_step = changes.next_step or None
     contact.risk_flags = sorted(changes.risk_flags)
     contact.due_at = changes.due_at
-    contact.save(update_fields=["urgency", "status", "summary", "next_step", "risk_flags",
-                                "due_at"])
-    record_event(AuditAction.RECORD_CHANGED, actor=operator, target=contact,
-                 details={"change": "edited", "urgency": changes.urgency})
+    contact.save(
+        update_fields=["urgency", "status", "summary", "next_step", "risk_flags", "due_at"]
+    )
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=operator,
+        target=contact,
+        details={"change": "edited", "urgency": changes.urgency},
+    )
 
 
 @transaction.atomic
-def close_contact(*, contact: Contact, operator: Operator, reason: CloseReason,
-                  expected_version: int) -> None:
+def close_contact(
+    *, contact: Contact, operator: Operator, reason: CloseReason, expected_version: int
+) -> None:
     """Close with a coded reason."""
     require_visible(operator, contact)
     if contact.status not in OPEN_STATUSES:
         raise ContactClosed
     save_with_version(contact, [], expected_version=expected_version, conflict=ContactChanged)
     Contact.objects.filter(pk=contact.pk).update(
-        status=ContactStatus.CLOSED, close_reason=reason, closed_at=timezone.now(),
-        closed_by=operator)
-    record_event(AuditAction.RECORD_CHANGED, actor=operator, target=contact,
-                 details={"change": "closed", "reason": reason})
+        status=ContactStatus.CLOSED,
+        close_reason=reason,
+        closed_at=timezone.now(),
+        closed_by=operator,
+    )
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=operator,
+        target=contact,
+        details={"change": "closed", "reason": reason},
+    )
 
 
 @transaction.atomic
-def merge_contact(*, contact: Contact, operator: Operator, into_id: int,
-                  expected_version: int) -> Contact:
+def merge_contact(
+    *, contact: Contact, operator: Operator, into_id: int, expected_version: int
+) -> Contact:
     """Fold a duplicate into an open contact the operator can read; returns the target."""
     require_visible(operator, contact)
     if contact.status not in OPEN_STATUSES:
         raise ContactClosed
-    target = (contacts_visible_to(operator).filter(pk=into_id, status__in=OPEN_STATUSES)
-              .exclude(pk=contact.pk).first())
+    target = (
+        contacts_visible_to(operator)
+        .filter(pk=into_id, status__in=OPEN_STATUSES)
+        .exclude(pk=contact.pk)
+        .first()
+    )
     if target is None:
         raise CannotMerge
     save_with_version(contact, [], expected_version=expected_version, conflict=ContactChanged)
     Contact.objects.filter(pk=contact.pk).update(
-        status=ContactStatus.MERGED, merged_into=target, close_reason=CloseReason.DUPLICATE,
-        closed_at=timezone.now(), closed_by=operator)
+        status=ContactStatus.MERGED,
+        merged_into=target,
+        close_reason=CloseReason.DUPLICATE,
+        closed_at=timezone.now(),
+        closed_by=operator,
+    )
     if contact.profile_id and not target.profile_id:
         Contact.objects.filter(pk=target.pk).update(profile_id=contact.profile_id)
-    record_event(AuditAction.RECORD_CHANGED, actor=operator, target=contact,
-                 details={"change": "merged", "into": target.pk})
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=operator,
+        target=contact,
+        details={"change": "merged", "into": target.pk},
+    )
     return target
 
 
@@ -171,7 +212,12 @@ def mark_case_opened(*, contact: Contact, operator: Operator, case_id: int | str
     if contact.status == ContactStatus.CASE_OPENED:
         raise ContactClosed
     contact.status, contact.closed_at = ContactStatus.CASE_OPENED, timezone.now()
-    save_with_version(contact, ["status", "closed_at"], expected_version=contact.version,
-                      conflict=ContactChanged)
-    record_event(AuditAction.RECORD_CHANGED, actor=operator, target=contact,
-                 details={"change": "case_opened", "case": str(case_id)[:64]})
+    save_with_version(
+        contact, ["status", "closed_at"], expected_version=contact.version, conflict=ContactChanged
+    )
+    record_event(
+        AuditAction.RECORD_CHANGED,
+        actor=operator,
+        target=contact,
+        details={"change": "case_opened", "case": str(case_id)[:64]},
+    )

@@ -69,12 +69,20 @@ EXPECTED = {
 def make_contact(owner: Any) -> Contact:
     """A phone call logged by `owner`, with a callback number (an identifier)."""
     with vault.activated(keyring_for(owner)):
-        return services.log_call(operator=owner, call=services.CallRecord(
-            started_at=timezone.now(), ended_at=None, caller_pseudonym="Ансар",
-            what_they_said="Hiding at a friend's place.", urgency=Urgency.HIDING,
-            risk_flags=["hiding"], next_step="", next_step_at=None,
-            callback_number="+7 928 123-45-67",
-        )).contact
+        return services.log_call(
+            operator=owner,
+            call=services.CallRecord(
+                started_at=timezone.now(),
+                ended_at=None,
+                caller_pseudonym="Ансар",
+                what_they_said="Hiding at a friend's place.",
+                urgency=Urgency.HIDING,
+                risk_flags=["hiding"],
+                next_step="",
+                next_step_at=None,
+                callback_number="+7 928 123-45-67",
+            ),
+        ).contact
 
 
 def first_identifier(contact: Contact) -> int:
@@ -90,12 +98,18 @@ def make_photo_report(readers: list[Any]) -> int:
     """A web report with one photo, sealed to `readers`; returns the photo's id."""
     with vault.activated(Keyring()):
         submission = submit_report(
-            body="Фото с места", reporter_kind=ReporterKind.OTHER, urgency=Urgency.DETAINED,
-            attachments=[clean_file(jpeg_with_gps())])
+            body="Фото с места",
+            reporter_kind=ReporterKind.OTHER,
+            urgency=Urgency.DETAINED,
+            attachments=[clean_file(jpeg_with_gps())],
+        )
         for reader in readers:
             vault.share(submission.thread.envelope_id, reader=reader, granted_by=None)
-    return int(Attachment.objects.filter(message__thread=submission.thread)
-               .values_list("pk", flat=True).get())
+    return int(
+        Attachment.objects.filter(message__thread=submission.thread)
+        .values_list("pk", flat=True)
+        .get()
+    )
 
 
 def _share(envelope_id: UUID, owner: Any, readers: list[Any]) -> None:
@@ -111,18 +125,32 @@ def url_kwargs(world: World) -> dict[str, Any]:
     profile = make_profile(owner)
     _share(contact.envelope_id, owner, others)
     _share(profile.envelope_id, owner, others)
-    template = services.save_template(operator=world.operators[Role.COORDINATOR.value],
-                                      template=None, title="Greeting", language="ru",
-                                      body="Здравствуйте. Мы на связи.")
+    template = services.save_template(
+        operator=world.operators[Role.COORDINATOR.value],
+        template=None,
+        title="Greeting",
+        language="ru",
+        body="Здравствуйте. Мы на связи.",
+    )
     photo_id = make_photo_report([owner, *others])
     with vault.activated(keyring_for(owner)):
-        flag = services.flag_profile(operator=owner, profile=profile,
-                                     kind=ProfileFlagKind.DO_NOT_CONTACT,
-                                     expires_at=timezone.now() + timedelta(days=7))
+        flag = services.flag_profile(
+            operator=owner,
+            profile=profile,
+            kind=ProfileFlagKind.DO_NOT_CONTACT,
+            expires_at=timezone.now() + timedelta(days=7),
+        )
     alert = ExposureAlert.objects.create(contact=contact)
-    return {"contact_id": contact.pk, "profile_id": profile.pk, "attachment_id": photo_id,
-            "identifier_id": first_identifier(contact), "template_id": template.pk,
-            "flag_id": flag.pk, "alert_id": alert.pk, **_more_contacts(owner, others)}
+    return {
+        "contact_id": contact.pk,
+        "profile_id": profile.pk,
+        "attachment_id": photo_id,
+        "identifier_id": first_identifier(contact),
+        "template_id": template.pk,
+        "flag_id": flag.pk,
+        "alert_id": alert.pk,
+        **_more_contacts(owner, others),
+    }
 
 
 def _more_contacts(owner: Any, others: list[Any]) -> dict[str, Any]:
@@ -132,30 +160,47 @@ def _more_contacts(owner: Any, others: list[Any]) -> dict[str, Any]:
     with vault.activated(keyring_for(owner)):
         services.hand_over(contact=queued, operator=owner, to=None)
     Operator.objects.filter(pk=owner.pk).update(is_on_intake_duty=True)
-    report = submit_report(body="They took my brother.", reporter_kind=ReporterKind.OTHER,
-                           urgency=Urgency.DETAINED).thread.contact
+    report = submit_report(
+        body="They took my brother.", reporter_kind=ReporterKind.OTHER, urgency=Urgency.DETAINED
+    ).thread.contact
     Operator.objects.filter(pk=owner.pk).update(is_on_intake_duty=False)
     for contact in (queued, other, report):
         _share(contact.envelope_id, owner, others)
-    return {"queued_contact_id": queued.pk, "other_contact_id": other.pk,
-            "report_contact_id": report.pk}
+    return {
+        "queued_contact_id": queued.pk,
+        "other_contact_id": other.pk,
+        "report_contact_id": report.pk,
+    }
 
 
 ID_SWAPS = [
-    IdSwap("hotline:attachment", role=Role.OPERATOR,
-           make=lambda world, owner: {"attachment_id": make_photo_report([owner])}),
-    IdSwap("hotline:contact", role=Role.OPERATOR,
-           make=lambda world, owner: {"contact_id": make_contact(owner).pk}),
-    IdSwap("hotline:profile", role=Role.OPERATOR,
-           make=lambda world, owner: {"profile_id": make_profile(owner).pk}),
-    IdSwap("hotline:reveal", role=Role.OPERATOR, method="post",
-           make=lambda world, owner: {
-               "identifier_id": first_identifier(make_contact(owner))}),
+    IdSwap(
+        "hotline:attachment",
+        role=Role.OPERATOR,
+        make=lambda world, owner: {"attachment_id": make_photo_report([owner])},
+    ),
+    IdSwap(
+        "hotline:contact",
+        role=Role.OPERATOR,
+        make=lambda world, owner: {"contact_id": make_contact(owner).pk},
+    ),
+    IdSwap(
+        "hotline:profile",
+        role=Role.OPERATOR,
+        make=lambda world, owner: {"profile_id": make_profile(owner).pk},
+    ),
+    IdSwap(
+        "hotline:reveal",
+        role=Role.OPERATOR,
+        method="post",
+        make=lambda world, owner: {"identifier_id": first_identifier(make_contact(owner))},
+    ),
 ]
 
 
 # Effects: the data each form posts. The refused roles, and an operator
 # the contact or profile is not sealed to (the outsider), post the same and change nothing.
+
 
 def _version(world: World, key: str = "contact_id") -> int:
     return Contact.objects.get(pk=world.extra["kwargs"][key]).version
@@ -170,37 +215,61 @@ EFFECTS = {
     "hotline:profile": Effect.read_only(PAGE),
     "hotline:templates": Effect.read_only(PAGE),
     "hotline:intake_duty": Effect.read_only(PAGE),
-    "hotline:set_intake_duty": Effect(data={"on_duty": "1"}, outsider=False,
-                                      reason="coordinators put any operator on intake duty"),
+    "hotline:set_intake_duty": Effect(
+        data={"on_duty": "1"}, outsider=False, reason="coordinators put any operator on intake duty"
+    ),
     "hotline:lift_flag": Effect(by=OPERATOR, data={"reason": "She moved away."}),
     "hotline:resolve_alert": Effect(by=OPERATOR),
-    "hotline:call": Effect(data={"started_at": "2026-01-01T10:00", "urgency": "hiding",
-                                 "what_they_said": "Needs a safe place tonight"}),
+    "hotline:call": Effect(
+        data={
+            "started_at": "2026-01-01T10:00",
+            "urgency": "hiding",
+            "what_they_said": "Needs a safe place tonight",
+        }
+    ),
     "hotline:take": Effect(by=OPERATOR, params={"contact_id": "queued_contact_id"}),
-    "hotline:hand_over": Effect(by=OPERATOR, data=lambda world: {
-        "to": world.operators[Role.CASE_WORKER.value].pk}),
-    "hotline:edit": Effect(by=OPERATOR, data=lambda world: {
-        "version": _version(world), "urgency": "in_danger", "status": "in_progress",
-        "summary": "Called back"}),
-    "hotline:reply": Effect(by=OPERATOR, params={"contact_id": "report_contact_id"},
-                            data={"text": "Мы на связи."}),
+    "hotline:hand_over": Effect(
+        by=OPERATOR, data=lambda world: {"to": world.operators[Role.CASE_WORKER.value].pk}
+    ),
+    "hotline:edit": Effect(
+        by=OPERATOR,
+        data=lambda world: {
+            "version": _version(world),
+            "urgency": "in_danger",
+            "status": "in_progress",
+            "summary": "Called back",
+        },
+    ),
+    "hotline:reply": Effect(
+        by=OPERATOR, params={"contact_id": "report_contact_id"}, data={"text": "Мы на связи."}
+    ),
     "hotline:note": Effect(by=OPERATOR, data={"text": "Called back"}),
-    "hotline:close": Effect(by=OPERATOR, data=lambda world: {
-        "version": _version(world), "reason": "resolved"}),
-    "hotline:merge": Effect(by=OPERATOR, data=lambda world: {
-        "version": _version(world), "into": world.extra["kwargs"]["other_contact_id"]}),
+    "hotline:close": Effect(
+        by=OPERATOR, data=lambda world: {"version": _version(world), "reason": "resolved"}
+    ),
+    "hotline:merge": Effect(
+        by=OPERATOR,
+        data=lambda world: {
+            "version": _version(world),
+            "into": world.extra["kwargs"]["other_contact_id"],
+        },
+    ),
     "hotline:new_profile": Effect(by=OPERATOR, data={"pseudonym": "Кестрел"}),
-    "hotline:link_profile": Effect(by=OPERATOR, data=lambda world: {
-        "profile": world.extra["kwargs"]["profile_id"]}),
+    "hotline:link_profile": Effect(
+        by=OPERATOR, data=lambda world: {"profile": world.extra["kwargs"]["profile_id"]}
+    ),
     "hotline:add_identifier": Effect(by=OPERATOR, data={"kind": "telegram", "value": "@kestrel"}),
-    "hotline:add_flag": Effect(by=OPERATOR, data={"kind": "do_not_contact",
-                                                  "expires_at": "2099-01-01T10:00"}),
+    "hotline:add_flag": Effect(
+        by=OPERATOR, data={"kind": "do_not_contact", "expires_at": "2099-01-01T10:00"}
+    ),
     # Revealing writes only its audit row; the outsider's attempt is a 404, audited too.
-    "hotline:reveal": Effect(by=OPERATOR, changes=False,
-                             reason="a reveal is only read and audited"),
-    "hotline:template_new": Effect(data={"title": "Bye", "language": "ru",
-                                         "body": "До связи."}),
-    "hotline:template_edit": Effect(data={"title": "Greeting", "language": "ru",
-                                          "body": "Здравствуйте!", "version": "0"},
-                                    outsider=False, reason="templates have no owner"),
+    "hotline:reveal": Effect(
+        by=OPERATOR, changes=False, reason="a reveal is only read and audited"
+    ),
+    "hotline:template_new": Effect(data={"title": "Bye", "language": "ru", "body": "До связи."}),
+    "hotline:template_edit": Effect(
+        data={"title": "Greeting", "language": "ru", "body": "Здравствуйте!", "version": "0"},
+        outsider=False,
+        reason="templates have no owner",
+    ),
 }

@@ -22,8 +22,9 @@ from refuge.vault import api as vault
 from refuge.vault.keyring import Keyring
 
 
-def web_report(body: str = "They came to my flat at night.",
-               urgency: Urgency = Urgency.IN_DANGER) -> Submission:
+def web_report(
+    body: str = "They came to my flat at night.", urgency: Urgency = Urgency.IN_DANGER
+) -> Submission:
     """An anonymous report, sealed to whoever is on intake duty now."""
     return submit_report(body=body, reporter_kind=ReporterKind.SELF, urgency=urgency)
 
@@ -40,15 +41,30 @@ def contact_of(submission: Submission) -> Contact:
     return Contact.objects.get(thread=submission.thread)
 
 
-def phone_call(operator: Any, *, number: str = "", pseudonym: str = "Ансар",
-               urgency: Urgency = Urgency.HIDING, said: str = "Hiding at a friend's place.",
-               next_step_at: datetime | None = None) -> services.LoggedCall:
+def phone_call(
+    operator: Any,
+    *,
+    number: str = "",
+    pseudonym: str = "Ансар",
+    urgency: Urgency = Urgency.HIDING,
+    said: str = "Hiding at a friend's place.",
+    next_step_at: datetime | None = None,
+) -> services.LoggedCall:
     with vault.activated(keyring_for(operator)):
-        return services.log_call(operator=operator, call=services.CallRecord(
-            started_at=timezone.now(), ended_at=None, caller_pseudonym=pseudonym,
-            what_they_said=said, urgency=urgency, risk_flags=["hiding"], next_step="",
-            next_step_at=next_step_at, callback_number=number,
-        ))
+        return services.log_call(
+            operator=operator,
+            call=services.CallRecord(
+                started_at=timezone.now(),
+                ended_at=None,
+                caller_pseudonym=pseudonym,
+                what_they_said=said,
+                urgency=urgency,
+                risk_flags=["hiding"],
+                next_step="",
+                next_step_at=next_step_at,
+                callback_number=number,
+            ),
+        )
 
 
 def client_for(operator: Any) -> Client:

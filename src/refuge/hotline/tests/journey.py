@@ -48,8 +48,15 @@ class Reporter:
     def text(self) -> str:
         return str(self.page.inner_text("body"))
 
-    def send_report(self, *, body: str, urgency: str = "detained", reporter_kind: str = "other",
-                    contact: str = "", photo: bytes | None = None) -> str:
+    def send_report(
+        self,
+        *,
+        body: str,
+        urgency: str = "detained",
+        reporter_kind: str = "other",
+        contact: str = "",
+        photo: bytes | None = None,
+    ) -> str:
         """Fill the report form and send it; returns the receipt the next page shows."""
         self.page.goto(self.base + reverse("intake:report"))
         self.page.check(f"input[name=urgency][value={urgency}]")
@@ -58,10 +65,13 @@ class Reporter:
         if contact:
             self.page.fill("#contact", contact)
         if photo is not None:
-            self.page.set_input_files("#attachments", files=[
-                {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": photo}])
-        self.page.click("form[action='/'] button[type=submit], form[action='/en/'] "
-                        "button[type=submit]")
+            self.page.set_input_files(
+                "#attachments",
+                files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": photo}],
+            )
+        self.page.click(
+            "form[action='/'] button[type=submit], form[action='/en/'] button[type=submit]"
+        )
         self.page.wait_for_selector(".receipt")
         return str(self.page.inner_text(".receipt")).strip()
 
@@ -144,8 +154,9 @@ class Desk:
         return str(flags.inner_text()) if flags.count() else ""
 
     def fits_the_screen(self) -> bool:
-        return bool(self.page.evaluate(
-            "document.documentElement.scrollWidth <= window.innerWidth + 1"))
+        return bool(
+            self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        )
 
     def home(self) -> str:
         self.page.goto(self.base + reverse("console:home"))
@@ -156,8 +167,7 @@ class Desk:
         return self.text()
 
     def queue_row(self, contact_id: int) -> Any:
-        return self.page.locator(
-            "tr", has=self.page.locator(f"a[href$='/contacts/{contact_id}/']"))
+        return self.page.locator("tr", has=self.page.locator(f"a[href$='/contacts/{contact_id}/']"))
 
     def open_contact(self, contact_id: int) -> str:
         self.page.goto(self.base + reverse("hotline:contact", args=[contact_id]))
@@ -165,8 +175,12 @@ class Desk:
 
     def photos_shown(self) -> list[int]:
         """Natural widths of the report's photos on the page (0 for a photo that failed)."""
-        return [int(width) for width in self.page.eval_on_selector_all(
-            "img.attachment", "images => images.map(image => image.naturalWidth)")]
+        return [
+            int(width)
+            for width in self.page.eval_on_selector_all(
+                "img.attachment", "images => images.map(image => image.naturalWidth)"
+            )
+        ]
 
     def reply(self, text: str) -> None:
         self.page.fill("form[action$='/reply/'] textarea[name=text]", text)
@@ -191,8 +205,13 @@ def journey_browsers(base: str, *, profile_dir: Path) -> Iterator[tuple[Reporter
 
     with sync_playwright() as playwright:
         reporter_context = playwright.chromium.launch_persistent_context(
-            str(profile_dir), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-            java_script_enabled=False, viewport=REPORTER_VIEWPORT, locale="ru-RU")  # type: ignore[arg-type]
+            str(profile_dir),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            java_script_enabled=False,
+            viewport=REPORTER_VIEWPORT,
+            locale="ru-RU",
+        )  # type: ignore[arg-type]
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         desk_context = browser.new_context(viewport=OPERATOR_VIEWPORT, locale="ru-RU")  # type: ignore[arg-type]
         reporter_page = reporter_context.new_page()

@@ -55,7 +55,8 @@ def _reporter_reads_reply(page: Any, base: str, receipt: str) -> str:
 
 
 def test_operator_takes_the_newest_urgent_report_replies_and_the_reporter_reads_it(
-        browser_page: Any, live_server: Any, hotline_operator: Any) -> None:
+    browser_page: Any, live_server: Any, hotline_operator: Any
+) -> None:
     web_report(body="Older urgent report", urgency=Urgency.IN_DANGER)
     web_report(body="Someone wants to testify", urgency=Urgency.TESTIMONY)
     newest = web_report(body="Пришли ночью, прячусь возле соседей", urgency=Urgency.IN_DANGER)

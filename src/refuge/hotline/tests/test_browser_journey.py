@@ -80,12 +80,16 @@ def _fits_the_screen(page: Any) -> bool:
 def _flag_a_number(owner: Any) -> None:
     with vault.activated(keyring_for(owner)):
         profile = services.create_profile(operator=owner, pseudonym="Гость с вокзала")
-        services.add_profile_identifier(operator=owner, profile=profile,
-                                        kind=IdentifierKind.PHONE, value=FLAGGED_NUMBER)
-        services.flag_profile(operator=owner, profile=profile,
-                              kind=ProfileFlagKind.SUSPECTED_INFILTRATOR,
-                              expires_at=timezone.now() + timedelta(days=30),
-                              note="Выспрашивал адрес убежища")
+        services.add_profile_identifier(
+            operator=owner, profile=profile, kind=IdentifierKind.PHONE, value=FLAGGED_NUMBER
+        )
+        services.flag_profile(
+            operator=owner,
+            profile=profile,
+            kind=ProfileFlagKind.SUSPECTED_INFILTRATOR,
+            expires_at=timezone.now() + timedelta(days=30),
+            note="Выспрашивал адрес убежища",
+        )
 
 
 def _log_the_call(page: Any, base: str) -> None:
@@ -97,7 +101,8 @@ def _log_the_call(page: Any, base: str) -> None:
 
 
 def test_a_call_from_a_flagged_number_shows_the_flag_then_the_case_refuses_a_silent_check(
-        live_server: Any, browser: Any) -> None:
+    live_server: Any, browser: Any
+) -> None:
     coordinator = make_operator("coord", Role.COORDINATOR, intake=False)
     operator = make_operator("nadia", Role.OPERATOR, intake=False)
     worker = make_operator("timur", Role.CASE_WORKER, intake=True)
@@ -150,12 +155,14 @@ def test_a_call_from_a_flagged_number_shows_the_flag_then_the_case_refuses_a_sil
     case_page.screenshot(path=SHOTS + "case-stage-overridden.png", full_page=True)
 
 
-def test_a_new_operator_put_on_intake_duty_sees_the_waiting_report(live_server: Any,
-                                                                  browser: Any) -> None:
+def test_a_new_operator_put_on_intake_duty_sees_the_waiting_report(
+    live_server: Any, browser: Any
+) -> None:
     coordinator = make_operator("coord", Role.COORDINATOR, intake=True)
     newcomer = make_operator("lena", Role.OPERATOR, intake=False)
-    report = contact_of(web_report(body="Они у подъезда, я заперлась в ванной",
-                                   urgency=Urgency.IN_DANGER))
+    report = contact_of(
+        web_report(body="Они у подъезда, я заперлась в ванной", urgency=Urgency.IN_DANGER)
+    )
     base, page = live_server.url, browser
 
     _log_in(page, base, newcomer)

@@ -19,12 +19,18 @@ NUMBER = "+7 928 123-45-67"
 
 
 def _call_form(**overrides):
-    return {"started_at": "2026-11-25T10:00", "ended_at": "2026-11-25T10:12",
-            "caller_pseudonym": "Ислам", "callback_number": NUMBER,
-            "what_they_said": "My brother was taken from the street this morning.",
-            "urgency": Urgency.DETAINED, "risk_flags": ["detained_now", "family_threat"],
-            "next_step": "Call back with a lawyer's name", "next_step_at": "2026-11-25T18:00",
-            **overrides}
+    return {
+        "started_at": "2026-11-25T10:00",
+        "ended_at": "2026-11-25T10:12",
+        "caller_pseudonym": "Ислам",
+        "callback_number": NUMBER,
+        "what_they_said": "My brother was taken from the street this morning.",
+        "urgency": Urgency.DETAINED,
+        "risk_flags": ["detained_now", "family_threat"],
+        "next_step": "Call back with a lawyer's name",
+        "next_step_at": "2026-11-25T18:00",
+        **overrides,
+    }
 
 
 def test_logging_a_call_seals_what_was_said_and_the_number(hotline_operator):
@@ -45,8 +51,9 @@ def test_logging_a_call_seals_what_was_said_and_the_number(hotline_operator):
     assert b"brother" not in raw
     assert "Ислам".encode() not in raw
     # The whole number, not a fragment: random ciphertext holds "928" now and then by chance.
-    assert all(b"9281234567" not in bytes(value) and "9281234567" not in index
-               for value, index in rows)
+    assert all(
+        b"9281234567" not in bytes(value) and "9281234567" not in index for value, index in rows
+    )
     page = client.get(response.url).content.decode()  # type: ignore[attr-defined]
     assert "brother was taken" in page
     assert "928" not in page  # the number is masked
@@ -72,7 +79,8 @@ def test_a_repeat_name_seen_by_someone_else_is_not_revealed(operator_factory):
     later = phone_call(second, pseudonym="ахмед ")
 
     assert [(item.contact_id, item.is_visible) for item in later.earlier] == [
-        (earlier.contact.pk, False)]
+        (earlier.contact.pk, False)
+    ]
     page = client_for(second).get(reverse("hotline:contact", args=[later.contact.pk]))
     html = page.content.decode()
     assert "ask a coordinator" in html or "спросите координатора" in html
@@ -81,8 +89,9 @@ def test_a_repeat_name_seen_by_someone_else_is_not_revealed(operator_factory):
 
 @pytest.mark.parametrize("number", ["12", "not a number", "+7 (999) 1"])
 def test_a_malformed_number_is_refused_with_a_message(hotline_operator, number):
-    response = client_for(hotline_operator).post(reverse("hotline:call"),
-                                                 _call_form(callback_number=number))
+    response = client_for(hotline_operator).post(
+        reverse("hotline:call"), _call_form(callback_number=number)
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors["callback_number"]
@@ -90,8 +99,9 @@ def test_a_malformed_number_is_refused_with_a_message(hotline_operator, number):
 
 
 def test_a_call_ending_before_it_started_is_refused(hotline_operator):
-    response = client_for(hotline_operator).post(reverse("hotline:call"),
-                                                 _call_form(ended_at="2026-11-25T09:00"))
+    response = client_for(hotline_operator).post(
+        reverse("hotline:call"), _call_form(ended_at="2026-11-25T09:00")
+    )
 
     assert response.status_code == 200
     assert not Contact.objects.exists()
@@ -124,29 +134,41 @@ def test_roles_without_the_capability_cannot_reveal(operator_factory, hotline_op
     assert not AuditEvent.objects.filter(action=AuditAction.IDENTIFIER_REVEALED).exists()
 
 
-def test_profile_flags_warn_every_operator_opening_a_linked_contact(hotline_operator,
-                                                                    coordinator):
+def test_profile_flags_warn_every_operator_opening_a_linked_contact(hotline_operator, coordinator):
     logged = phone_call(hotline_operator, number=NUMBER)
     with vault.activated(keyring_for(hotline_operator)):
-        profile = services.create_profile(operator=hotline_operator, pseudonym="Лейла",
-                                          contact=logged.contact)
-        services.add_profile_identifier(operator=hotline_operator, profile=profile,
-                                        kind=IdentifierKind.TELEGRAM, value="@leila_safe")
-        services.flag_profile(operator=hotline_operator, profile=profile,
-                              kind=ProfileFlagKind.RELATIVE_SEARCHING,
-                              expires_at=timezone.now() + timedelta(days=30))
-        services.flag_profile(operator=hotline_operator, profile=profile,
-                              kind=ProfileFlagKind.DO_NOT_CONTACT,
-                              expires_at=timezone.now() + timedelta(seconds=1))
+        profile = services.create_profile(
+            operator=hotline_operator, pseudonym="Лейла", contact=logged.contact
+        )
+        services.add_profile_identifier(
+            operator=hotline_operator,
+            profile=profile,
+            kind=IdentifierKind.TELEGRAM,
+            value="@leila_safe",
+        )
+        services.flag_profile(
+            operator=hotline_operator,
+            profile=profile,
+            kind=ProfileFlagKind.RELATIVE_SEARCHING,
+            expires_at=timezone.now() + timedelta(days=30),
+        )
+        services.flag_profile(
+            operator=hotline_operator,
+            profile=profile,
+            kind=ProfileFlagKind.DO_NOT_CONTACT,
+            expires_at=timezone.now() + timedelta(seconds=1),
+        )
     from refuge.hotline.models import ProfileFlag
 
     ProfileFlag.objects.filter(kind=ProfileFlagKind.DO_NOT_CONTACT).update(
-        expires_at=timezone.now() - timedelta(minutes=1))  # expired: no longer shown
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )  # expired: no longer shown
 
     page = client_for(coordinator).get(reverse("hotline:contact", args=[logged.contact.pk]))
 
     assert [match.flag.kind for match in page.context["flag_matches"]] == [
-        ProfileFlagKind.RELATIVE_SEARCHING]
+        ProfileFlagKind.RELATIVE_SEARCHING
+    ]
     assert 'role="alert"' in page.content.decode()
     later = phone_call(coordinator, pseudonym="x")
     assert later.earlier == []
@@ -161,12 +183,19 @@ def test_profile_form_refuses_bad_input(hotline_operator):
         profile = services.create_profile(operator=hotline_operator, pseudonym="P")
     client = client_for(hotline_operator)
 
-    bad_flag = client.post(reverse("hotline:add_flag", args=[profile.pk]),
-                           {"kind": "infiltrator", "expires_at": "2001-01-01T00:00"}, follow=True)
-    bad_phone = client.post(reverse("hotline:add_identifier", args=[profile.pk]),
-                            {"kind": "phone", "value": "abc"}, follow=True)
-    bad_link = client.post(reverse("hotline:link_profile", args=[logged.contact.pk]),
-                           {"profile": "abc"}, follow=True)
+    bad_flag = client.post(
+        reverse("hotline:add_flag", args=[profile.pk]),
+        {"kind": "infiltrator", "expires_at": "2001-01-01T00:00"},
+        follow=True,
+    )
+    bad_phone = client.post(
+        reverse("hotline:add_identifier", args=[profile.pk]),
+        {"kind": "phone", "value": "abc"},
+        follow=True,
+    )
+    bad_link = client.post(
+        reverse("hotline:link_profile", args=[logged.contact.pk]), {"profile": "abc"}, follow=True
+    )
 
     for response in (bad_flag, bad_phone, bad_link):
         assert response.status_code == 200
@@ -175,8 +204,7 @@ def test_profile_form_refuses_bad_input(hotline_operator):
     assert not profile.identifiers.exists()
 
 
-def test_supervisor_page_shows_load_response_times_and_daily_counts(hotline_operator,
-                                                                    coordinator):
+def test_supervisor_page_shows_load_response_times_and_daily_counts(hotline_operator, coordinator):
     phone_call(hotline_operator)
     phone_call(hotline_operator, urgency=Urgency.IN_DANGER)
 
@@ -196,13 +224,18 @@ def test_checking_for_a_repeat_caller_during_the_call_saves_nothing(hotline_oper
     earlier = phone_call(hotline_operator, number=NUMBER)
     client = client_for(hotline_operator)
 
-    response = client.post(reverse("hotline:call"), {
-        "check": "1", "callback_number": "8 928 1234567", "caller_pseudonym": "new name",
-        "risk_flags": ["injured"]})
+    response = client.post(
+        reverse("hotline:call"),
+        {
+            "check": "1",
+            "callback_number": "8 928 1234567",
+            "caller_pseudonym": "new name",
+            "risk_flags": ["injured"],
+        },
+    )
 
     assert response.status_code == 200
-    assert [item.contact_id for item in response.context["repeat"].earlier] == [
-        earlier.contact.pk]
+    assert [item.contact_id for item in response.context["repeat"].earlier] == [earlier.contact.pk]
     assert response.context["form"].initial["risk_flags"] == ["injured"]
     assert not response.context["form"].is_bound
     assert Contact.objects.count() == 1
@@ -216,8 +249,9 @@ def test_checking_for_a_repeat_caller_during_the_call_saves_nothing(hotline_oper
 def test_a_profile_page_is_audited_and_masks_its_identifiers(hotline_operator, operator_factory):
     with vault.activated(keyring_for(hotline_operator)):
         profile = services.create_profile(operator=hotline_operator, pseudonym="Марат")
-        identifier = services.add_profile_identifier(operator=hotline_operator, profile=profile,
-                                                     kind=IdentifierKind.PHONE, value=NUMBER)
+        identifier = services.add_profile_identifier(
+            operator=hotline_operator, profile=profile, kind=IdentifierKind.PHONE, value=NUMBER
+        )
     outsider = operator_factory("outsider", Role.OPERATOR, intake=False)
     client = client_for(hotline_operator)
 
@@ -225,8 +259,12 @@ def test_a_profile_page_is_audited_and_masks_its_identifiers(hotline_operator, o
 
     assert page.status_code == 200
     assert "928" not in page.content.decode()
-    assert AuditEvent.objects.filter(action=AuditAction.RECORD_READ,
-                                     target_type="hotline.Profile").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.RECORD_READ, target_type="hotline.Profile"
+        ).count()
+        == 1
+    )
     assert NUMBER in client.post(reverse("hotline:reveal", args=[identifier.pk])).content.decode()
     outsider_client = client_for(outsider)
     assert outsider_client.get(reverse("hotline:profile", args=[profile.pk])).status_code == 404

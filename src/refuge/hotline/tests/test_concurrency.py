@@ -13,8 +13,10 @@ from refuge.hotline.tests.factories import contact_of, web_report
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor == "sqlite",
-                       reason="the in-memory SQLite test database is not shared between threads"),
+    pytest.mark.skipif(
+        connection.vendor == "sqlite",
+        reason="the in-memory SQLite test database is not shared between threads",
+    ),
 ]
 
 
@@ -45,8 +47,10 @@ def test_two_simultaneous_takes_one_wins_the_other_is_told(operator_factory):
     second = operator_factory("second", Role.OPERATOR, intake=True)
     contact = contact_of(web_report())
 
-    outcomes = _at_once(lambda: services.take_contact(contact=contact, operator=first),
-                        lambda: services.take_contact(contact=contact, operator=second))
+    outcomes = _at_once(
+        lambda: services.take_contact(contact=contact, operator=first),
+        lambda: services.take_contact(contact=contact, operator=second),
+    )
 
     assert sorted(outcome == "ok" for outcome in outcomes) == [False, True]
     loser = next(outcome for outcome in outcomes if outcome != "ok")
@@ -60,12 +64,19 @@ def test_two_simultaneous_closes_one_wins(operator_factory):
     contact = contact_of(web_report())
 
     outcomes = _at_once(
-        lambda: services.close_contact(contact=Contact.objects.get(pk=contact.pk),
-                                       operator=first, reason=CloseReason.RESOLVED,
-        expected_version=0),
-        lambda: services.close_contact(contact=Contact.objects.get(pk=contact.pk),
-                                       operator=second, reason=CloseReason.REFERRED,
-expected_version=0))
+        lambda: services.close_contact(
+            contact=Contact.objects.get(pk=contact.pk),
+            operator=first,
+            reason=CloseReason.RESOLVED,
+            expected_version=0,
+        ),
+        lambda: services.close_contact(
+            contact=Contact.objects.get(pk=contact.pk),
+            operator=second,
+            reason=CloseReason.REFERRED,
+            expected_version=0,
+        ),
+    )
 
     assert sorted(outcome == "ok" for outcome in outcomes) == [False, True]
     stored = Contact.objects.get(pk=contact.pk)

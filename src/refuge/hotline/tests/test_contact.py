@@ -43,28 +43,43 @@ def test_a_reply_reaches_the_reporters_mailbox_and_a_note_never_does(hotline_ope
 
 
 def test_a_template_prefills_the_reply(hotline_operator, coordinator):
-    template = services.save_template(operator=coordinator, template=None, title="First answer",
-                                      language="en", body="Thank you for writing to us.")
+    template = services.save_template(
+        operator=coordinator,
+        template=None,
+        title="First answer",
+        language="en",
+        body="Thank you for writing to us.",
+    )
     contact = contact_of(web_report())
 
     response = client_for(hotline_operator).get(
-        reverse("hotline:contact", args=[contact.pk]), {"template": template.pk})
+        reverse("hotline:contact", args=[contact.pk]), {"template": template.pk}
+    )
 
     assert response.context["reply_form"].initial["text"] == "Thank you for writing to us."
 
 
 def test_saving_over_a_changed_contact_is_refused_without_losing_the_other_edit(
-        hotline_operator, coordinator):
+    hotline_operator, coordinator
+):
     contact = contact_of(web_report())
     version = contact.version
     first, second = client_for(hotline_operator), client_for(coordinator)
-    form = {"version": version, "urgency": Urgency.DETAINED, "status": ContactStatus.IN_PROGRESS,
-            "summary": "first edit", "next_step": "", "due_at": ""}
+    form = {
+        "version": version,
+        "urgency": Urgency.DETAINED,
+        "status": ContactStatus.IN_PROGRESS,
+        "summary": "first edit",
+        "next_step": "",
+        "due_at": "",
+    }
 
     assert first.post(reverse("hotline:edit", args=[contact.pk]), form).status_code == 302
-    response = second.post(reverse("hotline:edit", args=[contact.pk]),
-                           {**form, "summary": "second edit", "urgency": Urgency.OTHER},
-                           follow=True)
+    response = second.post(
+        reverse("hotline:edit", args=[contact.pk]),
+        {**form, "summary": "second edit", "urgency": Urgency.OTHER},
+        follow=True,
+    )
 
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
@@ -74,17 +89,21 @@ def test_saving_over_a_changed_contact_is_refused_without_losing_the_other_edit(
     assert response.context["contact"].summary == "first edit"
 
 
-@pytest.mark.parametrize("form", [
-    {},
-    {"version": "x", "urgency": "nonsense", "status": "closed"},
-    {"version": "-3", "urgency": Urgency.OTHER, "status": "new", "due_at": "not a date"},
-    {"version": "0", "urgency": Urgency.OTHER, "status": "new", "summary": "x" * 20_000},
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {},
+        {"version": "x", "urgency": "nonsense", "status": "closed"},
+        {"version": "-3", "urgency": Urgency.OTHER, "status": "new", "due_at": "not a date"},
+        {"version": "0", "urgency": Urgency.OTHER, "status": "new", "summary": "x" * 20_000},
+    ],
+)
 def test_malformed_edits_get_a_message_not_a_500(hotline_operator, form):
     contact = contact_of(web_report())
 
-    response = client_for(hotline_operator).post(reverse("hotline:edit", args=[contact.pk]),
-                                                 form, follow=True)
+    response = client_for(hotline_operator).post(
+        reverse("hotline:edit", args=[contact.pk]), form, follow=True
+    )
 
     assert response.status_code == 200
     assert any(m.level_tag == "error" for m in response.context["messages"])
@@ -94,9 +113,10 @@ def test_malformed_edits_get_a_message_not_a_500(hotline_operator, form):
 def test_closing_with_a_reason(hotline_operator):
     contact = contact_of(web_report())
 
-    client_for(hotline_operator).post(reverse("hotline:close", args=[contact.pk]),
-                                      {"version": contact.version,
-                                       "reason": CloseReason.REFERRED})
+    client_for(hotline_operator).post(
+        reverse("hotline:close", args=[contact.pk]),
+        {"version": contact.version, "reason": CloseReason.REFERRED},
+    )
 
     stored = Contact.objects.get(pk=contact.pk)
     assert (stored.status, stored.close_reason) == (ContactStatus.CLOSED, CloseReason.REFERRED)
@@ -107,8 +127,10 @@ def test_merging_into_an_open_contact(hotline_operator, operator_factory):
     duplicate, original = contact_of(web_report()), contact_of(web_report())
     client = client_for(hotline_operator)
 
-    client.post(reverse("hotline:merge", args=[duplicate.pk]),
-                {"version": duplicate.version, "into": original.pk})
+    client.post(
+        reverse("hotline:merge", args=[duplicate.pk]),
+        {"version": duplicate.version, "into": original.pk},
+    )
 
     stored = Contact.objects.get(pk=duplicate.pk)
     assert (stored.status, stored.merged_into_id) == (ContactStatus.MERGED, original.pk)
@@ -123,7 +145,8 @@ def test_merging_into_nothing_sensible_is_refused(hotline_operator, into):
     response = client_for(hotline_operator).post(
         reverse("hotline:merge", args=[contact.pk]),
         {"version": contact.version, "into": contact.pk if into == "self" else into},
-        follow=True)
+        follow=True,
+    )
 
     assert response.status_code == 200
     assert Contact.objects.get(pk=contact.pk).status == ContactStatus.NEW
@@ -131,8 +154,12 @@ def test_merging_into_nothing_sensible_is_refused(hotline_operator, into):
 
 def test_reply_templates_are_edited_by_coordinators_only(hotline_operator, coordinator):
     url = reverse("hotline:template_new")
-    data = {"title": "Первый ответ", "language": "ru", "body": "Спасибо, что написали.",
-            "version": 0}
+    data = {
+        "title": "Первый ответ",
+        "language": "ru",
+        "body": "Спасибо, что написали.",
+        "version": 0,
+    }
 
     coordinator_client = client_for(coordinator)  # one login each: a TOTP code works once
     assert client_for(hotline_operator).post(url, data).status_code == 403

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def _close(contact: Contact, operator, reason: CloseReason = CloseReason.RESOLVED) -> None:
     with vault.activated(keyring_for(operator)):
-        services.close_contact(contact=contact, operator=operator, reason=reason,
-                               expected_version=contact.version)
+        services.close_contact(
+            contact=contact, operator=operator, reason=reason, expected_version=contact.version
+        )
 
 
 def test_a_follow_up_marks_an_open_contact_unread_until_an_operator_opens_it(hotline_operator):
@@ -62,13 +63,19 @@ def test_a_follow_up_reopens_a_closed_contact_with_its_history(hotline_operator)
     assert contact.close_reason == ""
     assert contact.unread_messages == 1
     assert contact.pk in [c.pk for c in selectors.open_queue(hotline_operator)]
-    reopened = AuditEvent.objects.get(action=AuditAction.RECORD_CHANGED, target_id=str(contact.pk),
-                                      details__change="reopened_by_follow_up")
+    reopened = AuditEvent.objects.get(
+        action=AuditAction.RECORD_CHANGED,
+        target_id=str(contact.pk),
+        details__change="reopened_by_follow_up",
+    )
     assert reopened.details["was"] == ContactStatus.CLOSED
     assert reopened.details["reason"] == CloseReason.NO_ANSWER
     assert reopened.details["assigned_to"] == hotline_operator.pk
-    html = client_for(hotline_operator).get(
-        reverse("hotline:contact", args=[contact.pk])).content.decode()
+    html = (
+        client_for(hotline_operator)
+        .get(reverse("hotline:contact", args=[contact.pk]))
+        .content.decode()
+    )
     assert "Первое сообщение" in html
     assert "Простите, я не мог ответить" in html
 
@@ -77,8 +84,12 @@ def test_a_follow_up_reopens_a_merged_contact_where_its_thread_is(hotline_operat
     submission = web_report()
     duplicate, kept = contact_of(submission), contact_of(web_report())
     with vault.activated(keyring_for(hotline_operator)):
-        services.merge_contact(contact=duplicate, operator=hotline_operator, into_id=kept.pk,
-                               expected_version=duplicate.version)
+        services.merge_contact(
+            contact=duplicate,
+            operator=hotline_operator,
+            into_id=kept.pk,
+            expected_version=duplicate.version,
+        )
 
     follow_up(submission)
 
@@ -89,8 +100,7 @@ def test_a_follow_up_reopens_a_merged_contact_where_its_thread_is(hotline_operat
     assert event.details["merged_into"] == kept.pk
 
 
-def test_a_contact_that_became_a_case_stays_with_it_and_is_queued_while_unread(
-        hotline_operator):
+def test_a_contact_that_became_a_case_stays_with_it_and_is_queued_while_unread(hotline_operator):
     submission = web_report(urgency=Urgency.DETAINED)
     contact = contact_of(submission)
     Contact.objects.filter(pk=contact.pk).update(status=ContactStatus.CASE_OPENED)
@@ -127,5 +137,7 @@ def test_queue_and_console_home_count_unread_messages(hotline_operator, operator
     assert "Новые сообщения от заявителей: <strong>3</strong>" in home
     assert "Обращений с новыми сообщениями: <strong>2</strong>" in home
     outsider = operator_factory("outsider")  # holds no grant: sees no count
-    assert "Новые сообщения от заявителей" not in client_for(outsider).get(
-        reverse("console:home")).content.decode()
+    assert (
+        "Новые сообщения от заявителей"
+        not in client_for(outsider).get(reverse("console:home")).content.decode()
+    )

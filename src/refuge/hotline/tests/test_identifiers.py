@@ -13,10 +13,13 @@ from refuge.vault import api as vault
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("first", "second"), [
-    ("+7 928 123-45-67", "8 (928) 1234567"),
-    ("@Leila_Safe", "https://t.me/leila_safe"),
-])
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("+7 928 123-45-67", "8 (928) 1234567"),
+        ("@Leila_Safe", "https://t.me/leila_safe"),
+    ],
+)
 def test_spellings_of_one_identifier_share_an_index(hotline_operator, first, second):
     kind = IdentifierKind.PHONE if first.startswith("+") else IdentifierKind.TELEGRAM
     with vault.activated(keyring_for(hotline_operator)):
@@ -47,8 +50,7 @@ def test_an_operator_without_the_index_key_still_logs_the_call(operator_factory)
     assert Identifier.objects.get(contact=logged.contact, kind="phone").blind_index == ""
 
 
-def test_unlocking_a_page_of_envelopes_takes_one_query(hotline_operator,
-                                                       django_assert_num_queries):
+def test_unlocking_a_page_of_envelopes_takes_one_query(hotline_operator, django_assert_num_queries):
     contacts = [phone_call(hotline_operator).contact for _ in range(3)]
     with vault.activated(keyring_for(hotline_operator)):
         with django_assert_num_queries(1):

@@ -41,13 +41,17 @@ FLAGGED_HANDLE = "@sister_safe"  # the handle in CONTACT_LINE
 FLAG = "Подозрение на провокатора"
 # What the history may hold: the site's neutral pages, and where the quick exit leads.
 NEUTRAL_PATHS = {"/", "/en/", "/mailbox/", "/en/mailbox/"}
-TELLING = re.compile(r"receipt|report|sent|write|erase|квитанц|обращени|отправ|код|ящик|"
-                     r"помощ|почт", re.IGNORECASE)
+TELLING = re.compile(
+    r"receipt|report|sent|write|erase|квитанц|обращени|отправ|код|ящик|"
+    r"помощ|почт",
+    re.IGNORECASE,
+)
 
 
 @pytest.fixture
-def journey(live_server: Any, monkeypatch: pytest.MonkeyPatch, settings: Any,
-            tmp_path: Path) -> Any:
+def journey(
+    live_server: Any, monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path
+) -> Any:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     # The live server's threads must not keep PostgreSQL connections past the test.
     monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
@@ -63,16 +67,21 @@ def _flag_the_handle(owner: Any) -> None:
     """A coordinator's earlier flag: whoever writes from this handle asked where people hide."""
     with vault.activated(keyring_for(owner)):
         profile = services.create_profile(operator=owner, pseudonym="Сестра с рынка")
-        services.add_profile_identifier(operator=owner, profile=profile,
-                                        kind=IdentifierKind.TELEGRAM, value=FLAGGED_HANDLE)
-        services.flag_profile(operator=owner, profile=profile,
-                              kind=ProfileFlagKind.SUSPECTED_INFILTRATOR,
-                              expires_at=timezone.now() + timedelta(days=30),
-                              note="Выспрашивала адрес убежища")
+        services.add_profile_identifier(
+            operator=owner, profile=profile, kind=IdentifierKind.TELEGRAM, value=FLAGGED_HANDLE
+        )
+        services.flag_profile(
+            operator=owner,
+            profile=profile,
+            kind=ProfileFlagKind.SUSPECTED_INFILTRATOR,
+            expires_at=timezone.now() + timedelta(days=30),
+            note="Выспрашивала адрес убежища",
+        )
 
 
 def test_the_persons_journey_every_message_reaches_someone_and_leaves_no_trace(
-        journey: Any, live_server: Any, coordinator: Any, hotline_operator: Any) -> None:
+    journey: Any, live_server: Any, coordinator: Any, hotline_operator: Any
+) -> None:
     reporter, desk, _profile = journey
     case_worker = make_operator("timur", Role.CASE_WORKER, intake=True)
     _flag_the_handle(coordinator)
@@ -147,7 +156,8 @@ def test_the_persons_journey_every_message_reaches_someone_and_leaves_no_trace(
 
 
 def test_the_browser_history_says_nothing_of_a_report(
-        journey: Any, live_server: Any, hotline_operator: Any) -> None:
+    journey: Any, live_server: Any, hotline_operator: Any
+) -> None:
     reporter, _desk, profile = journey
     receipt = reporter.send_report(body=BODY, contact=CONTACT_LINE)
     reporter.page.click("nav.lang a[hreflang=en]")  # the receipt page, switched to English

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_queue_puts_untaken_danger_first_then_late_or_unread_then_urgency_and_waiting(
-        hotline_operator):
+    hotline_operator,
+):
     overdue_testimony = contact_of(web_report(urgency=Urgency.TESTIMONY))
     hiding = contact_of(web_report(urgency=Urgency.HIDING))
     older_danger = contact_of(web_report(urgency=Urgency.IN_DANGER))
@@ -32,25 +33,31 @@ def test_queue_puts_untaken_danger_first_then_late_or_unread_then_urgency_and_wa
     wrote_again = web_report(urgency=Urgency.LEAVE_REGION)
     services.take_contact(contact=taken_danger, operator=hotline_operator)
     Contact.objects.filter(pk=older_danger.pk).update(
-        created_at=timezone.now() - timedelta(hours=2))
+        created_at=timezone.now() - timedelta(hours=2)
+    )
     Contact.objects.filter(pk=overdue_testimony.pk).update(
-        due_at=timezone.now() - timedelta(minutes=5))
+        due_at=timezone.now() - timedelta(minutes=5)
+    )
     follow_up(wrote_again)
 
     ordered = [c.pk for c in selectors.open_queue(hotline_operator)]
 
     assert ordered == [
-        older_danger.pk, newer_danger.pk, detained.pk,  # untaken "in danger now", "detained"
-        contact_of(wrote_again).pk, overdue_testimony.pk,  # unread / overdue, by urgency
-        taken_danger.pk, hiding.pk,  # the rest by urgency, then waiting time
+        older_danger.pk,
+        newer_danger.pk,
+        detained.pk,  # untaken "in danger now", "detained"
+        contact_of(wrote_again).pk,
+        overdue_testimony.pk,  # unread / overdue, by urgency
+        taken_danger.pk,
+        hiding.pk,  # the rest by urgency, then waiting time
     ]
 
 
 def test_an_overdue_low_urgency_follow_up_no_longer_passes_an_untaken_danger_report(
-        hotline_operator):
+    hotline_operator,
+):
     overdue_other = contact_of(web_report(urgency=Urgency.OTHER))
-    Contact.objects.filter(pk=overdue_other.pk).update(
-        due_at=timezone.now() - timedelta(days=1))
+    Contact.objects.filter(pk=overdue_other.pk).update(due_at=timezone.now() - timedelta(days=1))
     danger = contact_of(web_report(urgency=Urgency.IN_DANGER))
 
     assert [c.pk for c in selectors.open_queue(hotline_operator)] == [danger.pk, overdue_other.pk]
@@ -97,8 +104,9 @@ def test_queue_paginates_and_survives_a_malformed_page_number(hotline_operator):
 def test_taking_a_contact_shows_the_holder_to_everyone(hotline_operator, coordinator):
     contact = contact_of(web_report())
 
-    response = client_for(hotline_operator).post(reverse("hotline:take", args=[contact.pk]),
-                                                  {"next": "queue"})
+    response = client_for(hotline_operator).post(
+        reverse("hotline:take", args=[contact.pk]), {"next": "queue"}
+    )
 
     assert response.status_code == 302
     contact.refresh_from_db()
@@ -108,8 +116,7 @@ def test_taking_a_contact_shows_the_holder_to_everyone(hotline_operator, coordin
     assert hotline_operator.username in queue
 
 
-def test_two_operators_taking_at_once_one_wins_the_other_is_told(hotline_operator,
-                                                                  coordinator):
+def test_two_operators_taking_at_once_one_wins_the_other_is_told(hotline_operator, coordinator):
     contact = contact_of(web_report())
     stale_copy = Contact.objects.get(pk=contact.pk)  # both read it unassigned
     services.take_contact(contact=contact, operator=hotline_operator)
@@ -117,8 +124,7 @@ def test_two_operators_taking_at_once_one_wins_the_other_is_told(hotline_operato
     with pytest.raises(ContactAlreadyTaken, match=hotline_operator.username):
         services.take_contact(contact=stale_copy, operator=coordinator)
 
-    response = client_for(coordinator).post(reverse("hotline:take", args=[contact.pk]),
-                                            follow=True)
+    response = client_for(coordinator).post(reverse("hotline:take", args=[contact.pk]), follow=True)
     assert response.status_code == 200
     told = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
     assert len(told) == 1
@@ -132,8 +138,9 @@ def test_handing_over_shares_the_contact_with_the_colleague(operator_factory, ho
     logged = phone_call(hotline_operator)
     client = client_for(hotline_operator)
 
-    response = client.post(reverse("hotline:hand_over", args=[logged.contact.pk]),
-                           {"to": colleague.pk})
+    response = client.post(
+        reverse("hotline:hand_over", args=[logged.contact.pk]), {"to": colleague.pk}
+    )
 
     assert response.status_code == 302
     assert Contact.objects.get(pk=logged.contact.pk).assigned_to == colleague
@@ -149,8 +156,9 @@ def test_only_the_holder_hands_over(operator_factory, hotline_operator):
     contact = contact_of(web_report())
     services.take_contact(contact=contact, operator=hotline_operator)
 
-    response = client_for(other).post(reverse("hotline:hand_over", args=[contact.pk]),
-                                      {"to": ""}, follow=True)
+    response = client_for(other).post(
+        reverse("hotline:hand_over", args=[contact.pk]), {"to": ""}, follow=True
+    )
 
     assert response.status_code == 200
     contact.refresh_from_db()

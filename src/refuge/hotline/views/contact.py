@@ -37,17 +37,24 @@ REPLYABLE_STATUSES = (*OPEN_STATUSES, ContactStatus.CASE_OPENED)
 
 
 def _edit_form(contact: Contact) -> ContactEditForm:
-    return ContactEditForm(initial={
-        "version": contact.version, "urgency": contact.urgency, "status": contact.status,
-        "summary": contact.summary or "", "risk_flags": contact.risk_flags,
-        "next_step": contact.next_step or "", "due_at": contact.due_at,
-    })
+    return ContactEditForm(
+        initial={
+            "version": contact.version,
+            "urgency": contact.urgency,
+            "status": contact.status,
+            "summary": contact.summary or "",
+            "risk_flags": contact.risk_flags,
+            "next_step": contact.next_step or "",
+            "due_at": contact.due_at,
+        }
+    )
 
 
 def _reply_form(request: HttpRequest) -> TextForm:
     template_id = request.GET.get("template", "")
-    template = (ReplyTemplate.objects.filter(pk=int(template_id)).first()
-                if template_id.isdigit() else None)
+    template = (
+        ReplyTemplate.objects.filter(pk=int(template_id)).first() if template_id.isdigit() else None
+    )
     return TextForm(initial={"text": template.body if template else ""})
 
 
@@ -57,26 +64,35 @@ def contact_view(request: OperatorRequest, contact_id: int) -> HttpResponse:
     services.index_contact_line(contact=contact, operator=request.user)
     indexes = services.contact_indexes(contact)
     thread_messages = messages_of(contact.thread) if contact.thread else []
-    return render(request, "hotline/contact.html", {
-        "contact": contact, "is_open": contact.status in OPEN_STATUSES,
-        "can_reply": contact.status in REPLYABLE_STATUSES,
-        "attachment_count": sum(len(message.attachments.all()) for message in thread_messages),
-        "flag_matches": flags.flags_for_contact(request.user, contact),
-        "exposure_alerts": services.alerts_for_contact(contact),
-        "earlier": selectors.earlier_contacts(request.user, indexes=indexes,
-                                              exclude_contact_id=contact.pk),
-        "identifiers": list(contact.identifiers.all()),
-        "thread_messages": thread_messages,
-        "notes": list(contact.notes.select_related("author")),
-        "merged": list(contact.merged_contacts.values_list("pk", flat=True)),
-        "templates": list(ReplyTemplate.objects.all()),
-        "may_reveal": has_capability(request.user, Capability.REVEAL_IDENTIFIERS),
-        "edit_form": _edit_form(contact), "reply_form": _reply_form(request),
-        "note_form": TextForm(), "close_form": CloseForm(initial={"version": contact.version}),
-        "merge_form": MergeForm(initial={"version": contact.version}),
-        "handover_form": HandOverForm(), "profile_form": ProfileForm(),
-        "link_form": LinkProfileForm(),
-    })
+    return render(
+        request,
+        "hotline/contact.html",
+        {
+            "contact": contact,
+            "is_open": contact.status in OPEN_STATUSES,
+            "can_reply": contact.status in REPLYABLE_STATUSES,
+            "attachment_count": sum(len(message.attachments.all()) for message in thread_messages),
+            "flag_matches": flags.flags_for_contact(request.user, contact),
+            "exposure_alerts": services.alerts_for_contact(contact),
+            "earlier": selectors.earlier_contacts(
+                request.user, indexes=indexes, exclude_contact_id=contact.pk
+            ),
+            "identifiers": list(contact.identifiers.all()),
+            "thread_messages": thread_messages,
+            "notes": list(contact.notes.select_related("author")),
+            "merged": list(contact.merged_contacts.values_list("pk", flat=True)),
+            "templates": list(ReplyTemplate.objects.all()),
+            "may_reveal": has_capability(request.user, Capability.REVEAL_IDENTIFIERS),
+            "edit_form": _edit_form(contact),
+            "reply_form": _reply_form(request),
+            "note_form": TextForm(),
+            "close_form": CloseForm(initial={"version": contact.version}),
+            "merge_form": MergeForm(initial={"version": contact.version}),
+            "handover_form": HandOverForm(),
+            "profile_form": ProfileForm(),
+            "link_form": LinkProfileForm(),
+        },
+    )
 
 
 @operator_required(Capability.HANDLE_CONTACTS)
@@ -86,21 +102,26 @@ def attachment_view(request: OperatorRequest, attachment_id: int) -> HttpRespons
     download with its real type and a name that says nothing. Every read is audited."""
     contact, attachment = selectors.get_attachment_for(request.user, attachment_id)
     try:
-        content = services.read_attachment(operator=request.user, contact=contact,
-                                           attachment=attachment)
+        content = services.read_attachment(
+            operator=request.user, contact=contact, attachment=attachment
+        )
     except vault.AccessDenied as error:
         raise Http404 from error
     except vault.VaultError:  # damaged or missing: the failure is in the audit log
         messages.error(request, _("This file could not be decrypted: it is damaged or gone."))
         return redirect("hotline:contact", contact_id=contact.pk)
-    return file_response(content, content_type=attachment.content_type,
-                         file_name=download_name(attachment, prefix=f"contact-{contact.pk}"),
-                         inline=is_image(attachment))
+    return file_response(
+        content,
+        content_type=attachment.content_type,
+        file_name=download_name(attachment, prefix=f"contact-{contact.pk}"),
+        inline=is_image(attachment),
+    )
 
 
-def _contact_action(form_class: type[forms.Form],
-                    action: Callable[[OperatorRequest, Contact, dict[str, Any]], str],
-                    ) -> Callable[..., HttpResponse]:
+def _contact_action(
+    form_class: type[forms.Form],
+    action: Callable[[OperatorRequest, Contact, dict[str, Any]], str],
+) -> Callable[..., HttpResponse]:
     """A POST on one contact: validate, call the service, say what happened, go back."""
 
     @operator_required(Capability.HANDLE_CONTACTS)
@@ -142,10 +163,17 @@ def _hand_over(request: OperatorRequest, contact: Contact, data: dict[str, Any])
 
 def _edit(request: OperatorRequest, contact: Contact, data: dict[str, Any]) -> str:
     services.update_contact(
-        contact=contact, operator=request.user, expected_version=data["version"],
+        contact=contact,
+        operator=request.user,
+        expected_version=data["version"],
         changes=services.ContactChanges(
-            urgency=data["urgency"], status=data["status"], summary=data["summary"],
-            next_step=data["next_step"], risk_flags=data["risk_flags"], due_at=data["due_at"]),
+            urgency=data["urgency"],
+            status=data["status"],
+            summary=data["summary"],
+            next_step=data["next_step"],
+            risk_flags=data["risk_flags"],
+            due_at=data["due_at"],
+        ),
     )
     return _("Saved.")
 
@@ -161,14 +189,22 @@ def _note(request: OperatorRequest, contact: Contact, data: dict[str, Any]) -> s
 
 
 def _close(request: OperatorRequest, contact: Contact, data: dict[str, Any]) -> str:
-    services.close_contact(contact=contact, operator=request.user, reason=data["reason"],
-                           expected_version=data["version"])
+    services.close_contact(
+        contact=contact,
+        operator=request.user,
+        reason=data["reason"],
+        expected_version=data["version"],
+    )
     return _("Contact closed.")
 
 
 def _merge(request: OperatorRequest, contact: Contact, data: dict[str, Any]) -> str:
-    target = services.merge_contact(contact=contact, operator=request.user,
-                                    into_id=data["into"], expected_version=data["version"])
+    target = services.merge_contact(
+        contact=contact,
+        operator=request.user,
+        into_id=data["into"],
+        expected_version=data["version"],
+    )
     return _("Merged into contact %(number)s.") % {"number": target.pk}
 
 

@@ -30,8 +30,7 @@ def set_intake_duty_view(request: OperatorRequest, operator_id: int) -> HttpResp
     operator = get_object_or_404(Operator, pk=operator_id)
     form = IntakeDutyForm(request.POST)
     if not form.is_valid() or not has_capability(operator, Capability.HANDLE_CONTACTS):
-        messages.error(request, _("Only an operator who handles contacts can be on intake "
-                                  "duty."))
+        messages.error(request, _("Only an operator who handles contacts can be on intake duty."))
         return redirect("hotline:intake_duty")
     on_duty = form.cleaned_data["on_duty"]
     try:
@@ -40,11 +39,20 @@ def set_intake_duty_view(request: OperatorRequest, operator_id: int) -> HttpResp
         messages.error(request, str(error))
         return redirect("hotline:intake_duty")
     if on_duty:
-        messages.success(request, _("%(name)s is on intake duty: new web reports are sealed "
-                                    "to them, and the open contacts you can read were shared "
-                                    "with them now. The others reach them when a colleague "
-                                    "who holds them opens the queue.") % {"name": operator})
+        messages.success(
+            request,
+            _(
+                "%(name)s is on intake duty: new web reports are sealed "
+                "to them, and the open contacts you can read were shared "
+                "with them now. The others reach them when a colleague "
+                "who holds them opens the queue."
+            )
+            % {"name": operator},
+        )
     else:
-        messages.success(request, _("%(name)s is off intake duty: new web reports are no "
-                                    "longer sealed to them.") % {"name": operator})
+        messages.success(
+            request,
+            _("%(name)s is off intake duty: new web reports are no longer sealed to them.")
+            % {"name": operator},
+        )
     return redirect("hotline:intake_duty")

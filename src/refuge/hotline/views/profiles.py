@@ -21,20 +21,33 @@ from refuge.hotline.models import ProfileFlag
 def profile_view(request: OperatorRequest, profile_id: int) -> HttpResponse:
     profile = services.open_profile(operator=request.user, profile_id=profile_id)
     contact_ids = list(profile.contacts.values_list("pk", flat=True))
-    visible = set(selectors.contacts_visible_to(request.user).filter(pk__in=contact_ids)
-                  .values_list("pk", flat=True))
-    return render(request, "hotline/profile.html", {
-        "profile": profile, "identifiers": list(profile.identifiers.all()),
-        "flag_matches": flags.flags_matching(request.user, indexes=[],
-                                             profile_ids=[profile.pk]),
-        "exposure_alerts": list(profile.exposure_alerts.filter(resolved_at__isnull=True)),
-        "lifted_flags": list(profile.flags.filter(lifted_at__isnull=False)
-                             .select_related("created_by", "lifted_by")),
-        "contacts": [(pk, pk in visible) for pk in contact_ids],
-        "may_reveal": has_capability(request.user, Capability.REVEAL_IDENTIFIERS),
-        "identifier_form": IdentifierForm(), "flag_form": FlagForm(),
-        "lift_form": LiftFlagForm(),
-    })
+    visible = set(
+        selectors.contacts_visible_to(request.user)
+        .filter(pk__in=contact_ids)
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "hotline/profile.html",
+        {
+            "profile": profile,
+            "identifiers": list(profile.identifiers.all()),
+            "flag_matches": flags.flags_matching(
+                request.user, indexes=[], profile_ids=[profile.pk]
+            ),
+            "exposure_alerts": list(profile.exposure_alerts.filter(resolved_at__isnull=True)),
+            "lifted_flags": list(
+                profile.flags.filter(lifted_at__isnull=False).select_related(
+                    "created_by", "lifted_by"
+                )
+            ),
+            "contacts": [(pk, pk in visible) for pk in contact_ids],
+            "may_reveal": has_capability(request.user, Capability.REVEAL_IDENTIFIERS),
+            "identifier_form": IdentifierForm(),
+            "flag_form": FlagForm(),
+            "lift_form": LiftFlagForm(),
+        },
+    )
 
 
 @operator_required(Capability.HANDLE_CONTACTS)
@@ -44,9 +57,12 @@ def add_identifier_view(request: OperatorRequest, profile_id: int) -> HttpRespon
     form = IdentifierForm(request.POST)
     if form.is_valid():
         try:
-            services.add_profile_identifier(operator=request.user, profile=profile,
-                                            kind=form.cleaned_data["kind"],
-                                            value=form.cleaned_data["value"])
+            services.add_profile_identifier(
+                operator=request.user,
+                profile=profile,
+                kind=form.cleaned_data["kind"],
+                value=form.cleaned_data["value"],
+            )
         except DomainError as error:
             messages.error(request, str(error))
         else:
@@ -62,12 +78,20 @@ def add_flag_view(request: OperatorRequest, profile_id: int) -> HttpResponse:
     profile = selectors.get_profile_for(request.user, profile_id)
     form = FlagForm(request.POST)
     if form.is_valid():
-        services.flag_profile(operator=request.user, profile=profile,
-                              kind=form.cleaned_data["kind"],
-                              expires_at=form.cleaned_data["expires_at"],
-                              note=form.cleaned_data["note"])
-        messages.success(request, _("Flag added: whoever meets this person again (a call or "
-                                    "report from one of these identifiers, a case) sees it."))
+        services.flag_profile(
+            operator=request.user,
+            profile=profile,
+            kind=form.cleaned_data["kind"],
+            expires_at=form.cleaned_data["expires_at"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(
+            request,
+            _(
+                "Flag added: whoever meets this person again (a call or "
+                "report from one of these identifiers, a case) sees it."
+            ),
+        )
     else:
         for errors in form.errors.values():
             for error in errors:

@@ -37,13 +37,19 @@ def queue_view(request: OperatorRequest) -> HttpResponse:
     services.complete_intake_grants(viewer=request.user)
     counts = selectors.open_counts(request.user)
     page = selectors.queue_page(request.user, request.GET.get("page"), counts=counts)
-    return render(request, "hotline/queue.html", {
-        "page": page, "counts": counts, "now": timezone.now(),
-        "unread": selectors.unread_summary(request.user),
-        "refresh_seconds": QUEUE_REFRESH_SECONDS,
-        "out_of_reach": services.waiting_out_of_reach(request.user),
-        "exposure_alerts": list(services.alerts_visible_to(request.user)[:50]),
-    })
+    return render(
+        request,
+        "hotline/queue.html",
+        {
+            "page": page,
+            "counts": counts,
+            "now": timezone.now(),
+            "unread": selectors.unread_summary(request.user),
+            "refresh_seconds": QUEUE_REFRESH_SECONDS,
+            "out_of_reach": services.waiting_out_of_reach(request.user),
+            "exposure_alerts": list(services.alerts_visible_to(request.user)[:50]),
+        },
+    )
 
 
 def _check_repeat(request: OperatorRequest) -> tuple[CallForm, services.RepeatCheck | None]:
@@ -52,12 +58,17 @@ def _check_repeat(request: OperatorRequest) -> tuple[CallForm, services.RepeatCh
     Nothing is saved; the form comes back with what was typed, without complaining about
     fields the operator has not reached yet.
     """
-    typed = {name: request.POST.getlist(name) if name == "risk_flags" else request.POST.get(name)
-             for name in CallForm.base_fields if name in request.POST}
+    typed = {
+        name: request.POST.getlist(name) if name == "risk_flags" else request.POST.get(name)
+        for name in CallForm.base_fields
+        if name in request.POST
+    }
     try:
         repeat = services.check_repeat_caller(
-            operator=request.user, number=str(typed.get("callback_number") or "")[:40],
-            pseudonym=str(typed.get("caller_pseudonym") or "")[:120])
+            operator=request.user,
+            number=str(typed.get("callback_number") or "")[:40],
+            pseudonym=str(typed.get("caller_pseudonym") or "")[:120],
+        )
     except DomainError as error:
         form = CallForm(request.POST)
         form.is_valid()
@@ -69,25 +80,47 @@ def _check_repeat(request: OperatorRequest) -> tuple[CallForm, services.RepeatCh
 def _save_call(request: OperatorRequest, form: CallForm) -> HttpResponse | None:
     data = form.cleaned_data
     try:
-        logged = services.log_call(operator=request.user, call=services.CallRecord(
-            started_at=data["started_at"], ended_at=data["ended_at"],
-            caller_pseudonym=data["caller_pseudonym"], what_they_said=data["what_they_said"],
-            urgency=data["urgency"], risk_flags=data["risk_flags"],
-            next_step=data["next_step"], next_step_at=data["next_step_at"],
-            callback_number=data["callback_number"],
-        ))
+        logged = services.log_call(
+            operator=request.user,
+            call=services.CallRecord(
+                started_at=data["started_at"],
+                ended_at=data["ended_at"],
+                caller_pseudonym=data["caller_pseudonym"],
+                what_they_said=data["what_they_said"],
+                urgency=data["urgency"],
+                risk_flags=data["risk_flags"],
+                next_step=data["next_step"],
+                next_step_at=data["next_step_at"],
+                callback_number=data["callback_number"],
+            ),
+        )
     except DomainError as error:
         form.add_error("callback_number", str(error))
         return None
     if logged.flags:
-        messages.error(request, _("Safety flag: this number or name belongs to a flagged "
-                                  "profile. Read the warning on the contact."))
+        messages.error(
+            request,
+            _(
+                "Safety flag: this number or name belongs to a flagged "
+                "profile. Read the warning on the contact."
+            ),
+        )
     if logged.earlier:
-        messages.warning(request, _("Repeat caller: this number or name was seen "
-                                    "before. See the warning on the contact."))
+        messages.warning(
+            request,
+            _(
+                "Repeat caller: this number or name was seen "
+                "before. See the warning on the contact."
+            ),
+        )
     if not logged.is_index_available:
-        messages.warning(request, _("The repeat-caller check is not available to you: "
-                                    "ask a coordinator to share the index key."))
+        messages.warning(
+            request,
+            _(
+                "The repeat-caller check is not available to you: "
+                "ask a coordinator to share the index key."
+            ),
+        )
     messages.success(request, _("Call logged."))
     return redirect("hotline:contact", contact_id=logged.contact.pk)
 
@@ -107,5 +140,4 @@ def call_view(request: OperatorRequest) -> HttpResponse:
 
 @operator_required(Capability.SUPERVISE_HOTLINE)
 def supervisor_view(request: OperatorRequest) -> HttpResponse:
-    return render(request, "hotline/supervisor.html",
-                  {"report": selectors.supervisor_report()})
+    return render(request, "hotline/supervisor.html", {"report": selectors.supervisor_report()})

@@ -17,21 +17,27 @@ from refuge.hotline.models import ReplyTemplate
 
 @operator_required(Capability.HANDLE_CONTACTS)
 def template_list_view(request: OperatorRequest) -> HttpResponse:
-    return render(request, "hotline/template_list.html",
-                  {"templates": ReplyTemplate.objects.all()})
+    return render(request, "hotline/template_list.html", {"templates": ReplyTemplate.objects.all()})
 
 
 @operator_required(Capability.EDIT_TEMPLATES)
 def template_edit_view(request: OperatorRequest, template_id: int | None = None) -> HttpResponse:
     template = get_object_or_404(ReplyTemplate, pk=template_id) if template_id else None
-    form = TemplateForm(request.POST or None, instance=template,
-                        initial={"version": template.version if template else 0})
+    form = TemplateForm(
+        request.POST or None,
+        instance=template,
+        initial={"version": template.version if template else 0},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_template(
-                operator=request.user, template=template, title=form.cleaned_data["title"],
-                language=form.cleaned_data["language"], body=form.cleaned_data["body"],
-                expected_version=form.cleaned_data["version"] or 0)
+                operator=request.user,
+                template=template,
+                title=form.cleaned_data["title"],
+                language=form.cleaned_data["language"],
+                body=form.cleaned_data["body"],
+                expected_version=form.cleaned_data["version"] or 0,
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:

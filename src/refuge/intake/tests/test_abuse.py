@@ -1,7 +1,6 @@
 """Rate limits (hashed addresses, one window; shared addresses per browser within a shared
 budget), the JavaScript-free spam trap."""
 
-
 from __future__ import annotations
 
 from datetime import timedelta
@@ -81,8 +80,10 @@ def test_the_hidden_trap_field_stops_a_bot(db) -> None:
     client = Client()
     page = follow_303(client, client.post("/", report_data(client, website="http://x.example")))
 
-    assert "Сообщение не отправлено. Пожалуйста, проверьте его и отправьте ещё раз." in \
-        page.content.decode()
+    assert (
+        "Сообщение не отправлено. Пожалуйста, проверьте его и отправьте ещё раз."
+        in page.content.decode()
+    )
     assert Thread.objects.count() == 0
 
 
@@ -128,7 +129,8 @@ def test_browsers_that_send_no_cookie_share_one_limit(settings) -> None:
 
 
 def test_the_shared_budget_caps_all_shared_traffic_with_a_message_that_blames_no_one(
-        settings) -> None:
+    settings,
+) -> None:
     _limits(settings, **{"report:shared": 3})
     for _ in range(3):
         _post_report(TOR_DAEMON)

@@ -1,6 +1,5 @@
 """Files: type from content, photos stripped of EXIF and GPS, stored only encrypted."""
 
-
 from __future__ import annotations
 
 import io
@@ -40,7 +39,8 @@ def _send(client: Client, *uploads: SimpleUploadedFile) -> None:
 
 
 def test_a_photo_loses_its_gps_and_camera_data_and_rests_encrypted(
-        hotline_operator, settings) -> None:
+    hotline_operator, settings
+) -> None:
     original = jpeg_with_gps()
     assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # the test photo has GPS
     _send(Client(), SimpleUploadedFile("IMG_0001.jpg", original, content_type="image/jpeg"))
@@ -102,11 +102,14 @@ def test_an_amr_recording_has_no_tags_and_is_kept_as_sent(hotline_operator) -> N
     assert _stored(hotline_operator) == amr
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (pdf_with_metadata(password="secret"), "защищён паролем"),
-    (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "PDF не удалось прочитать"),
-    (b"OggS" + b"\x00" * 60, "записей не удалось прочитать"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (pdf_with_metadata(password="secret"), "защищён паролем"),
+        (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "PDF не удалось прочитать"),
+        (b"OggS" + b"\x00" * 60, "записей не удалось прочитать"),
+    ],
+)
 def test_a_file_that_cannot_be_cleaned_is_refused_with_a_reason(db, content, message) -> None:
     client = Client()
     upload = SimpleUploadedFile("file.bin", content, content_type="application/octet-stream")
@@ -150,9 +153,18 @@ def test_the_reporter_can_send_a_file_from_the_mailbox(db) -> None:
     client = Client()
     open_mailbox(client, submit_report(client))
     upload = SimpleUploadedFile("v.jpg", jpeg_with_gps(), content_type="image/jpeg")
-    page = follow_303(client, client.post("/mailbox/write/", {
-        "token": form_token(client, "/mailbox/"), "body": "Фото", "website": "",
-        "attachments": [upload]}))
+    page = follow_303(
+        client,
+        client.post(
+            "/mailbox/write/",
+            {
+                "token": form_token(client, "/mailbox/"),
+                "body": "Фото",
+                "website": "",
+                "attachments": [upload],
+            },
+        ),
+    )
 
     assert "1 файл отправлен" in page.content.decode()
     assert Attachment.objects.count() == 1
@@ -160,8 +172,9 @@ def test_the_reporter_can_send_a_file_from_the_mailbox(db) -> None:
 
 def test_too_many_files_are_refused(db) -> None:
     client = Client()
-    uploads = [SimpleUploadedFile(f"{n}.pdf", PDF, content_type="application/pdf")
-               for n in range(6)]
+    uploads = [
+        SimpleUploadedFile(f"{n}.pdf", PDF, content_type="application/pdf") for n in range(6)
+    ]
     response = client.post("/", report_data(client, attachments=uploads))
     page = client.get(response.headers["Location"]).content.decode()
 
@@ -170,10 +183,18 @@ def test_too_many_files_are_refused(db) -> None:
 
 
 @hypothesis_settings(max_examples=300, deadline=None)
-@given(header=st.sampled_from([b"ID3\x04\x00\x00\x00\x00\x00\x00", b"OggS\x00\x02",
-                               b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00", b"\xff\xfb\x90\x64",
-                               b"#!AMR\n"]),
-       body=st.binary(max_size=3000))
+@given(
+    header=st.sampled_from(
+        [
+            b"ID3\x04\x00\x00\x00\x00\x00\x00",
+            b"OggS\x00\x02",
+            b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00",
+            b"\xff\xfb\x90\x64",
+            b"#!AMR\n",
+        ]
+    ),
+    body=st.binary(max_size=3000),
+)
 def test_garbage_behind_a_known_header_is_refused_or_cleaned_never_a_crash(header, body) -> None:
     try:
         cleaned = clean_file(header + body)

@@ -1,6 +1,5 @@
 """Bad input gets a clear message in the reporter's language, stores nothing, never a 500."""
 
-
 from __future__ import annotations
 
 import io
@@ -84,8 +83,9 @@ def test_oversized_files_are_refused_with_the_limit(db, settings) -> None:
 def test_a_request_larger_than_the_limit_is_refused_before_reading_files(db, settings) -> None:
     settings.INTAKE_MAX_ATTACHMENT_BYTES = 2_000
     client = Client()
-    upload = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * 1_100_000,
-                                content_type="application/pdf")
+    upload = SimpleUploadedFile(
+        "big.pdf", b"%PDF-1.4\n" + b"0" * 1_100_000, content_type="application/pdf"
+    )
     page = follow_303(client, client.post("/", report_data(client, attachments=[upload])))
 
     assert "Файлы вместе слишком большие: можно не больше" in page.content.decode()
@@ -126,8 +126,7 @@ def test_a_form_sent_twice_makes_one_report_and_shows_its_receipt_once(hotline_o
     assert Contact.objects.count() == 1
     page = client.get(second.headers["Location"]).content.decode()
     assert RECEIPT_PATTERN.search(page) is not None
-    assert RECEIPT_PATTERN.search(
-        client.get(second.headers["Location"]).content.decode()) is None
+    assert RECEIPT_PATTERN.search(client.get(second.headers["Location"]).content.decode()) is None
 
 
 def test_a_message_sent_twice_from_the_mailbox_is_stored_once(db) -> None:
@@ -153,12 +152,15 @@ def test_the_receipt_waits_for_its_own_browser_only(db) -> None:
     assert RECEIPT_PATTERN.search(client.get(response.headers["Location"]).content.decode())
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ("1234 5678 9012 3456", "Этот код не открывает почтовый ящик. Проверьте цифры"),
-    ("12345", "Код — это 16 цифр, четыре группы по четыре."),
-    ("", "Код — это 16 цифр, четыре группы по четыре."),
-    ("x" * 500, "Код — это 16 цифр, четыре группы по четыре."),
-])
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1234 5678 9012 3456", "Этот код не открывает почтовый ящик. Проверьте цифры"),
+        ("12345", "Код — это 16 цифр, четыре группы по четыре."),
+        ("", "Код — это 16 цифр, четыре группы по четыре."),
+        ("x" * 500, "Код — это 16 цифр, четыре группы по четыре."),
+    ],
+)
 def test_a_wrong_or_malformed_receipt_is_explained(db, typed: str, message: str) -> None:
     submit_report(Client())
     client = Client()
@@ -175,8 +177,11 @@ def test_every_wrong_receipt_gets_exactly_the_same_answer(db) -> None:
         client = Client()
         response = client.post("/mailbox/open/", {"receipt": typed})
         page = client.get(response.headers["Location"]).content.decode()
-        return response.status_code, response.headers["Location"], re.sub(
-            r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+        return (
+            response.status_code,
+            response.headers["Location"],
+            re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page),
+        )
 
     assert answer("1111 2222 3333 4444") == answer("9999 8888 7777 6666")
     assert answer("1111222233334444") == answer("5555-6666-7777-8888")
@@ -202,13 +207,16 @@ def test_an_expired_or_forged_form_token_asks_to_send_again(db) -> None:
     _nothing_stored()
 
 
-@pytest.mark.parametrize("data", [
-    {"urgency": "everything", "reporter_kind": "robot"},
-    {"body": ["a", "b"], "urgency": ["in_danger", "nonsense"]},
-    {"contact": "c" * 5000},
-    {"body": "\x00\x01\x02", "token": ""},
-    {"website": "http://spam.example"},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"urgency": "everything", "reporter_kind": "robot"},
+        {"body": ["a", "b"], "urgency": ["in_danger", "nonsense"]},
+        {"contact": "c" * 5000},
+        {"body": "\x00\x01\x02", "token": ""},
+        {"website": "http://spam.example"},
+    ],
+)
 def test_garbage_never_causes_a_server_error(db, data: dict[str, object]) -> None:
     client = Client(raise_request_exception=False)
     response = client.post("/", report_data(client, **data))

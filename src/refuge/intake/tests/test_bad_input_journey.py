@@ -40,14 +40,14 @@ def _shred_thread(operator) -> None:
 
 
 def test_a_follow_up_to_a_shredded_thread_gets_a_clear_page_and_stores_nothing(
-        hotline_operator) -> None:
+    hotline_operator,
+) -> None:
     client = Client()
     open_mailbox(client, submit_report(client))
     token = form_token(client, "/mailbox/")
     _shred_thread(hotline_operator)
 
-    response = client.post("/mailbox/write/", {"token": token, "body": "Вы здесь?",
-                                                "website": ""})
+    response = client.post("/mailbox/write/", {"token": token, "body": "Вы здесь?", "website": ""})
     page = follow_303(client, response)
 
     assert page.status_code == 200
@@ -58,7 +58,8 @@ def test_a_follow_up_to_a_shredded_thread_gets_a_clear_page_and_stores_nothing(
 
 
 def test_an_open_mailbox_of_a_shredded_thread_says_so_instead_of_showing_ciphertext(
-        hotline_operator) -> None:
+    hotline_operator,
+) -> None:
     client = Client()
     open_mailbox(client, submit_report(client))
     _shred_thread(hotline_operator)
@@ -71,15 +72,15 @@ def test_an_open_mailbox_of_a_shredded_thread_says_so_instead_of_showing_ciphert
 
 
 def test_a_photo_that_cannot_be_re_encoded_is_refused_at_intake_with_a_message(
-        db, settings) -> None:
+    db, settings
+) -> None:
     client = Client()
     upload = SimpleUploadedFile("wide.png", _too_wide_photo(), content_type="image/png")
 
     page = follow_303(client, client.post("/", report_data(client, attachments=[upload])))
 
     assert page.status_code == 200
-    assert "Один из файлов не удалось подготовить к безопасному хранению" in \
-        page.content.decode()
+    assert "Один из файлов не удалось подготовить к безопасному хранению" in page.content.decode()
     assert Thread.objects.count() == Attachment.objects.count() == 0
     media = settings.MEDIA_ROOT / "intake"
     assert not media.exists() or not any(media.iterdir())
@@ -90,10 +91,18 @@ def test_the_same_file_sent_from_the_mailbox_is_refused_too(db) -> None:
     open_mailbox(client, submit_report(client))
     upload = SimpleUploadedFile("wide.png", _too_wide_photo(), content_type="image/png")
 
-    page = follow_303(client, client.post("/mailbox/write/", {
-        "token": form_token(client, "/mailbox/"), "body": "Фото", "website": "",
-        "attachments": [upload]}))
+    page = follow_303(
+        client,
+        client.post(
+            "/mailbox/write/",
+            {
+                "token": form_token(client, "/mailbox/"),
+                "body": "Фото",
+                "website": "",
+                "attachments": [upload],
+            },
+        ),
+    )
 
-    assert "Один из файлов не удалось подготовить к безопасному хранению" in \
-        page.content.decode()
+    assert "Один из файлов не удалось подготовить к безопасному хранению" in page.content.decode()
     assert Message.objects.count() == 1

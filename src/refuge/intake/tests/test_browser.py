@@ -1,6 +1,5 @@
 """A real Chromium with JavaScript disabled: report, receipt, mailbox, reply, write again."""
 
-
 from __future__ import annotations
 
 import os
@@ -28,15 +27,15 @@ def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     # The live server's request threads must not keep PostgreSQL connections open past the
     # test (conn_max_age from DATABASE_URL), or the test database cannot be dropped.
     monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
-    with chromium_page(java_script_enabled=False,
-                       viewport={"width": 320, "height": 640}) as page:
+    with chromium_page(java_script_enabled=False, viewport={"width": 320, "height": 640}) as page:
         page.requested = []
         page.on("request", lambda request: page.requested.append(request.url))
         yield page
 
 
 def test_a_reporter_goes_through_report_receipt_mailbox_and_reply_without_javascript(
-        browser_page: Any, live_server: Any, hotline_operator: Any) -> None:
+    browser_page: Any, live_server: Any, hotline_operator: Any
+) -> None:
     page = browser_page
     page.goto(live_server.url + "/")
     assert page.locator("form.exit button").is_visible()
@@ -53,8 +52,11 @@ def test_a_reporter_goes_through_report_receipt_mailbox_and_reply_without_javasc
     assert page.locator(".receipt").count() == 0  # shown once
 
     with vault.activated(keyring_for(hotline_operator)):
-        services.add_operator_reply(thread=Thread.objects.get(), author=hotline_operator,
-                                    text="Мы получили. Вы можете говорить сейчас?")
+        services.add_operator_reply(
+            thread=Thread.objects.get(),
+            author=hotline_operator,
+            text="Мы получили. Вы можете говорить сейчас?",
+        )
 
     page.goto(live_server.url + "/mailbox/")
     page.fill("#receipt", receipt)

@@ -23,8 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def _reply(operator, text: str) -> Message:
     with vault.activated(keyring_for(operator)):
-        return services.add_operator_reply(thread=Thread.objects.get(), author=operator,
-                                           text=text)
+        return services.add_operator_reply(thread=Thread.objects.get(), author=operator, text=text)
 
 
 def _read_with_receipt(receipt: str, message: Message) -> object:
@@ -39,12 +38,14 @@ def _erase(client: Client) -> str:
     page = client.get("/mailbox/").content.decode()
     up_to = re.search(r'name="up_to" value="(\d+)"', page)
     assert up_to is not None, "the page offers no erasing"
-    return follow_303(client, client.post("/mailbox/erase/",
-                                          {"up_to": up_to.group(1)})).content.decode()
+    return follow_303(
+        client, client.post("/mailbox/erase/", {"up_to": up_to.group(1)})
+    ).content.decode()
 
 
 def test_the_reporter_erases_read_replies_and_the_receipt_no_longer_opens_them(
-        hotline_operator) -> None:
+    hotline_operator,
+) -> None:
     client = Client()
     receipt = submit_report(client)
     first = _reply(hotline_operator, "Адрес убежища: ул. Ленина, 5")
@@ -69,8 +70,9 @@ def test_the_reporter_erases_read_replies_and_the_receipt_no_longer_opens_them(
     assert Message.objects.get(pk=first.pk).erased_from_mailbox_at is not None
     event = AuditEvent.objects.get(details__change="replies_erased_from_mailbox")
     assert event.details["count"] == 1
-    assert AuditEvent.objects.filter(action=AuditAction.GRANT_REVOKED,
-                                     target_id=str(first.envelope_id)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.GRANT_REVOKED, target_id=str(first.envelope_id)
+    ).exists()
 
 
 def test_the_hotline_sees_that_a_reply_was_erased_from_the_mailbox(hotline_operator) -> None:
@@ -127,18 +129,28 @@ def _legacy_thread(receipt: str) -> Thread:
     """A thread as made before mailbox envelopes: the receipt opens its only envelope."""
     with vault.activated(Keyring()):
         secrets = vault.derive_receipt_secrets(receipt)
-        envelope = vault.create_envelope(purpose=vault.Purpose.REPORT,
-                                         readers=services.intake_readers())
+        envelope = vault.create_envelope(
+            purpose=vault.Purpose.REPORT, readers=services.intake_readers()
+        )
         vault.add_receipt_grant(envelope, secrets)
-        thread = Thread.objects.create(envelope=envelope, receipt_lookup=secrets.lookup,
-                                       urgency=Urgency.HIDING, reporter_kind=ReporterKind.SELF)
-        Message.objects.create(thread=thread, envelope=envelope,
-                               direction=Direction.FROM_REPORTER, body="Старое обращение")
+        thread = Thread.objects.create(
+            envelope=envelope,
+            receipt_lookup=secrets.lookup,
+            urgency=Urgency.HIDING,
+            reporter_kind=ReporterKind.SELF,
+        )
+        Message.objects.create(
+            thread=thread,
+            envelope=envelope,
+            direction=Direction.FROM_REPORTER,
+            body="Старое обращение",
+        )
     return thread
 
 
 def test_a_thread_made_before_mailbox_envelopes_still_opens_and_is_answered(
-        hotline_operator) -> None:
+    hotline_operator,
+) -> None:
     receipt = "1111 2222 3333 4444"
     thread = _legacy_thread(receipt)
     _reply(hotline_operator, "Ответ на старое")

@@ -34,14 +34,32 @@ pytestmark = pytest.mark.django_db
 
 # The only dictionary keys a rebuilt PDF may hold: no /Names, /OpenAction, /AcroForm, /Annots,
 # /JavaScript, /EmbeddedFiles, /Info, /Metadata, /URI, /Outlines.
-ALLOWED_KEYS = {"/Type", "/Pages", "/Kids", "/Count", "/Parent", "/MediaBox", "/Resources",
-                "/XObject", "/Im0", "/Contents", "/Length", "/Subtype", "/Width", "/Height",
-                "/ColorSpace", "/BitsPerComponent", "/Filter"}
+ALLOWED_KEYS = {
+    "/Type",
+    "/Pages",
+    "/Kids",
+    "/Count",
+    "/Parent",
+    "/MediaBox",
+    "/Resources",
+    "/XObject",
+    "/Im0",
+    "/Contents",
+    "/Length",
+    "/Subtype",
+    "/Width",
+    "/Height",
+    "/ColorSpace",
+    "/BitsPerComponent",
+    "/Filter",
+}
 
 
 def _stored_copy(operator, name: str, content: bytes) -> Attachment:
-    submit_report(Client(), attachments=[
-        SimpleUploadedFile(name, content, content_type="application/octet-stream")])
+    submit_report(
+        Client(),
+        attachments=[SimpleUploadedFile(name, content, content_type="application/octet-stream")],
+    )
     attachment = Attachment.objects.get()
     with vault.activated(keyring_for(operator)):
         attachment.data = attachment_bytes(attachment)  # type: ignore[attr-defined]
@@ -136,10 +154,10 @@ def test_an_audio_canary_does_not_survive_in_the_stored_copy(hotline_operator, c
 def _first_chunk(m4a: bytes) -> bytes:
     """The bytes the first entry of `stco` points at, as long as the first sample."""
     offset_at = m4a.index(b"stco") + 4 + 8
-    offset = struct.unpack(">I", m4a[offset_at:offset_at + 4])[0]
+    offset = struct.unpack(">I", m4a[offset_at : offset_at + 4])[0]
     sizes_at = m4a.index(b"stsz") + 4 + 4
-    sample_size, _count, first = struct.unpack(">III", m4a[sizes_at:sizes_at + 12])
-    return m4a[offset:offset + (sample_size or first)]
+    sample_size, _count, first = struct.unpack(">III", m4a[sizes_at : sizes_at + 12])
+    return m4a[offset : offset + (sample_size or first)]
 
 
 def test_an_m4a_keeps_its_audio_where_the_chunk_offsets_say(hotline_operator) -> None:
@@ -163,7 +181,8 @@ def test_the_rebuilt_pdf_page_is_a_picture_of_the_right_size(hotline_operator) -
     assert width == pytest.approx(595.28, abs=1)
     assert height == pytest.approx(841.89, abs=1)
     image = page["/Resources"]["/XObject"]["/Im0"].get_object()  # type: ignore[index]
-    picture = Image.open(io.BytesIO(image.get_data() if image["/Filter"] != "/DCTDecode"
-                                    else image._data))
+    picture = Image.open(
+        io.BytesIO(image.get_data() if image["/Filter"] != "/DCTDecode" else image._data)
+    )
     assert picture.format == "JPEG"
     assert picture.width >= 1200

@@ -55,8 +55,10 @@ def test_a_billion_operation_pdf_is_refused_as_too_complex() -> None:
     status, errors, _page = _send(bomb)
 
     assert status == 303
-    assert errors == ["Один из PDF слишком сложен, чтобы открыть его безопасно (нужно слишком "
-                      "много памяти или времени). Пришлите вместо него фотографии страниц."]
+    assert errors == [
+        "Один из PDF слишком сложен, чтобы открыть его безопасно (нужно слишком "
+        "много памяти или времени). Пришлите вместо него фотографии страниц."
+    ]
     assert Attachment.objects.count() == 0
     assert Message.objects.count() == 0
 

@@ -76,28 +76,37 @@ def test_the_receipt_waits_in_the_session_only_under_the_browsers_key(db) -> Non
     receipt = RECEIPT_PATTERN.search(client.get("/").content.decode())
     assert receipt is not None
 
-    stored = "".join(session.session_data + str(session.get_decoded())
-                     for session in Session.objects.all())
+    stored = "".join(
+        session.session_data + str(session.get_decoded()) for session in Session.objects.all()
+    )
     assert receipt.group(1) not in stored
     assert receipt.group(1).replace(" ", "") not in stored
 
 
 def test_every_public_page_has_the_same_neutral_title(hotline_operator) -> None:
     client = Client()
-    pages = {path: client.get(path).content.decode()
-             for path in ("/", "/en/", "/mailbox/", "/en/mailbox/", "/no-such-page/")}
+    pages = {
+        path: client.get(path).content.decode()
+        for path in ("/", "/en/", "/mailbox/", "/en/mailbox/", "/no-such-page/")
+    }
     receipt_client = Client()
     receipt = submit_report(receipt_client)
     with vault.activated(keyring_for(hotline_operator)):
-        services.add_operator_reply(thread=Thread.objects.get(), author=hotline_operator,
-                                    text="Мы на связи")
+        services.add_operator_reply(
+            thread=Thread.objects.get(), author=hotline_operator, text="Мы на связи"
+        )
     pages["mailbox with thread"] = open_mailbox(receipt_client, receipt).content.decode()
 
     titles = {name: _title(html) for name, html in pages.items()}
 
-    assert titles == {"/": "Информация", "/en/": "Information", "/mailbox/": "Информация",
-                      "/en/mailbox/": "Information", "/no-such-page/": "Информация",
-                      "mailbox with thread": "Информация"}
+    assert titles == {
+        "/": "Информация",
+        "/en/": "Information",
+        "/mailbox/": "Информация",
+        "/en/mailbox/": "Information",
+        "/no-such-page/": "Информация",
+        "mailbox with thread": "Информация",
+    }
 
 
 def test_the_safety_advice_tells_the_truth_about_history(db) -> None:

@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _submit(text: str = "Меня задержали в Аргуне") -> services.Submission:
-    return services.submit_report(body=text, reporter_kind=ReporterKind.SELF,
-                                  urgency=Urgency.DETAINED, contact_instructions="после 22:00")
+    return services.submit_report(
+        body=text,
+        reporter_kind=ReporterKind.SELF,
+        urgency=Urgency.DETAINED,
+        contact_instructions="после 22:00",
+    )
 
 
 def test_a_report_is_sealed_and_queued_with_its_urgency(hotline_operator) -> None:
@@ -21,8 +25,11 @@ def test_a_report_is_sealed_and_queued_with_its_urgency(hotline_operator) -> Non
 
     contact = Contact.objects.get(thread=submission.thread)
     assert contact.urgency == Urgency.DETAINED
-    raw = Thread.objects.filter(pk=submission.thread.pk).values_list(
-        "contact_instructions", flat=True).get()
+    raw = (
+        Thread.objects.filter(pk=submission.thread.pk)
+        .values_list("contact_instructions", flat=True)
+        .get()
+    )
     assert b"22:00" not in bytes(raw)
 
 
@@ -43,8 +50,9 @@ def test_an_intake_operator_replies_and_the_reporter_reads_it(hotline_operator) 
 
     with vault.activated(keyring_for(hotline_operator)):
         thread = Thread.objects.get(pk=submission.thread.pk)
-        services.add_operator_reply(thread=thread, author=hotline_operator,
-                                    text="Мы на связи. Вы в безопасности сейчас?")
+        services.add_operator_reply(
+            thread=thread, author=hotline_operator, text="Мы на связи. Вы в безопасности сейчас?"
+        )
     with vault.activated(vault.Keyring()):
         thread = services.open_thread_with_receipt(submission.receipt)
         assert thread is not None

@@ -1,6 +1,5 @@
 """The reporter's path through real requests: report, receipt once, mailbox, write again."""
 
-
 from __future__ import annotations
 
 import pytest
@@ -24,12 +23,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _session_dump() -> str:
-    return "".join(str(session.get_decoded()) + session.session_data
-                   for session in Session.objects.all())
+    return "".join(
+        str(session.get_decoded()) + session.session_data for session in Session.objects.all()
+    )
 
 
 def test_a_report_gives_a_receipt_once_and_enters_the_queue_with_its_urgency(
-        hotline_operator) -> None:
+    hotline_operator,
+) -> None:
     client = Client()
     response = client.post("/", report_data(client, urgency="in_danger"))
     assert response.status_code == 303
@@ -51,7 +52,8 @@ def test_a_report_gives_a_receipt_once_and_enters_the_queue_with_its_urgency(
 
 
 def test_the_receipt_opens_the_mailbox_across_requests_and_the_reporter_writes_again(
-        hotline_operator) -> None:
+    hotline_operator,
+) -> None:
     client = Client()
     receipt = submit_report(client)
 
@@ -59,8 +61,10 @@ def test_the_receipt_opens_the_mailbox_across_requests_and_the_reporter_writes_a
     assert "Меня задержали в Аргуне" in mailbox.content.decode()
     # The server session holds the thread's key only wrapped under the browser's cookie key.
     assert "Меня задержали" not in _session_dump()
-    response = client.post("/mailbox/write/", {"token": form_token(client, "/mailbox/"),
-                                                "body": "Я сейчас у друзей", "website": ""})
+    response = client.post(
+        "/mailbox/write/",
+        {"token": form_token(client, "/mailbox/"), "body": "Я сейчас у друзей", "website": ""},
+    )
     page = follow_303(client, response).content.decode()
     assert "Я сейчас у друзей" in page
     assert Message.objects.filter(direction=Direction.FROM_REPORTER).count() == 2
@@ -74,8 +78,11 @@ def test_an_operator_reply_appears_in_the_mailbox(hotline_operator) -> None:
     client = Client()
     receipt = submit_report(client)
     with vault.activated(keyring_for(hotline_operator)):
-        services.add_operator_reply(thread=Thread.objects.get(), author=hotline_operator,
-                                    text="Мы на связи. Вы в безопасности?")
+        services.add_operator_reply(
+            thread=Thread.objects.get(),
+            author=hotline_operator,
+            text="Мы на связи. Вы в безопасности?",
+        )
 
     page = open_mailbox(client, receipt).content.decode()
     assert "Мы на связи. Вы в безопасности?" in page

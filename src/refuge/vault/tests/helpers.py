@@ -12,8 +12,9 @@ from refuge.vault.models import SealedFile
 def sealed_note(owner: Any, text: str, *, readers: list[Any] | None = None) -> SealedFile:
     """A SealedFile whose sealed `name` holds `text`, created as `owner` would."""
     with vault.activated(keyring_for(owner)):
-        envelope = vault.create_envelope(purpose=vault.Purpose.DOCUMENT,
-                                         readers=[owner, *(readers or [])])
+        envelope = vault.create_envelope(
+            purpose=vault.Purpose.DOCUMENT, readers=[owner, *(readers or [])]
+        )
         note = SealedFile(envelope=envelope, content_type="text/plain")
         note.name = text
         note.save()

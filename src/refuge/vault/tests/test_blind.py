@@ -23,8 +23,9 @@ def index_as(operator, kind: str, value: str) -> str:
 def test_equal_after_normalising_and_different_otherwise(coordinator) -> None:
     with vault.activated(keyring_for(coordinator)):
         ahmed = {vault.blind_index("name", v) for v in ("Ахмед", "Akhmed", "Ahmed", "ahmed ")}
-        phone = {vault.blind_index(vault.IndexKind.PHONE, v)
-                 for v in ("8 928 555-01-23", "+79285550123")}
+        phone = {
+            vault.blind_index(vault.IndexKind.PHONE, v) for v in ("8 928 555-01-23", "+79285550123")
+        }
         assert len(ahmed) == 1
         assert len(phone) == 1
         assert vault.blind_index("name", "Ахмед") != vault.blind_index("name", "Хасан")
@@ -44,7 +45,8 @@ def test_every_entitled_operator_gets_the_same_index(coordinator, operator_facto
 
 
 def test_the_index_key_is_an_envelope_sealed_to_entitled_roles_and_recovery(
-        coordinator, operator_factory) -> None:
+    coordinator, operator_factory
+) -> None:
     create_recovery_key(threshold=2, shares=3)
     analyst = operator_factory("analyst", Role.ANALYST)
     lawyer = operator_factory("lawyer", Role.LAWYER)
@@ -71,14 +73,18 @@ def test_recovery_key_computes_the_same_index(coordinator) -> None:
 def test_operators_created_later_get_the_key_from_their_creator(coordinator) -> None:
     expected = index_as(coordinator, "name", "Ахмед")
     with vault.activated(keyring_for(coordinator)):
-        newcomer = accounts.create_operator(created_by=coordinator, username="newcomer",
-                                            role=Role.OPERATOR,
-                                            password="correct horse battery staple")
+        newcomer = accounts.create_operator(
+            created_by=coordinator,
+            username="newcomer",
+            role=Role.OPERATOR,
+            password="correct horse battery staple",
+        )
     assert index_as(newcomer, "name", "Ahmed") == expected
 
 
-def test_operators_created_from_the_command_line_get_it_lazily(coordinator,
-                                                               operator_factory) -> None:
+def test_operators_created_from_the_command_line_get_it_lazily(
+    coordinator, operator_factory
+) -> None:
     expected = index_as(coordinator, "name", "Ахмед")
     newcomer = operator_factory("newcomer", Role.OPERATOR)  # no keyring holds the key here
     with vault.activated(keyring_for(newcomer)), pytest.raises(vault.AccessDenied):
@@ -87,24 +93,30 @@ def test_operators_created_from_the_command_line_get_it_lazily(coordinator,
     assert index_as(newcomer, "name", "Ahmed") == expected
 
 
-def test_losing_the_role_or_being_deactivated_loses_the_key(coordinator,
-                                                            operator_factory) -> None:
+def test_losing_the_role_or_being_deactivated_loses_the_key(coordinator, operator_factory) -> None:
     hotline = operator_factory("hotline", Role.OPERATOR)
     index_as(coordinator, "name", "Ахмед")
     with vault.activated(keyring_for(coordinator)):
-        accounts.update_operator(operator=hotline, changed_by=coordinator, role=Role.ANALYST,
-                                 is_active=True, on_intake_duty=False)
+        accounts.update_operator(
+            operator=hotline,
+            changed_by=coordinator,
+            role=Role.ANALYST,
+            is_active=True,
+            on_intake_duty=False,
+        )
     with vault.activated(keyring_for(hotline)), pytest.raises(vault.AccessDenied):
         vault.blind_index("name", "Ahmed")
 
 
-def test_a_reset_password_keeps_the_role_key_but_nothing_else(coordinator,
-                                                             operator_factory) -> None:
+def test_a_reset_password_keeps_the_role_key_but_nothing_else(
+    coordinator, operator_factory
+) -> None:
     hotline = operator_factory("hotline", Role.OPERATOR)
     expected = index_as(coordinator, "name", "Ахмед")
     with vault.activated(keyring_for(coordinator)):
-        accounts.reset_password(operator=hotline, reset_by=coordinator,
-                                new_password="a brand new passphrase")
+        accounts.reset_password(
+            operator=hotline, reset_by=coordinator, new_password="a brand new passphrase"
+        )
     with vault.activated(keyring_for(hotline, "a brand new passphrase")):
         assert vault.blind_index("name", "Ahmed") == expected
 

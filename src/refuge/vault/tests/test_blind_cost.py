@@ -24,17 +24,21 @@ MESSAGE = b"refuge-blind-index:phone\x00+79285550123"
 
 
 def test_an_index_is_argon2id_of_the_keyed_hmac_with_the_cost_stored_beside_the_key(
-        coordinator, settings) -> None:
+    coordinator, settings
+) -> None:
     with vault.activated(keyring_for(coordinator)):
         index = vault.blind_index("phone", "8 928 555-01-23")
         row = BlindIndexKey.objects.get()
         key = vault.current_keyring().data_key(row.envelope_id)
 
     assert (row.scheme, row.memory_kib, row.iterations) == (
-        IndexScheme.ARGON2ID, settings.VAULT_BLIND_INDEX_MEMORY_KIB,
-        settings.VAULT_BLIND_INDEX_ITERATIONS)
-    assert index == crypto.slow_keyed_hash(key, MESSAGE, memory_kib=row.memory_kib,
-                                           iterations=row.iterations)
+        IndexScheme.ARGON2ID,
+        settings.VAULT_BLIND_INDEX_MEMORY_KIB,
+        settings.VAULT_BLIND_INDEX_ITERATIONS,
+    )
+    assert index == crypto.slow_keyed_hash(
+        key, MESSAGE, memory_kib=row.memory_kib, iterations=row.iterations
+    )
     assert index != crypto.keyed_hash(key, MESSAGE)
     assert len(index) == 64
 
@@ -58,7 +62,8 @@ def test_one_request_computes_each_index_once(coordinator) -> None:
 
 
 def test_a_cost_below_the_minimum_is_refused_unless_weak_keys_are_allowed(
-        coordinator, settings) -> None:
+    coordinator, settings
+) -> None:
     settings.VAULT_ALLOW_WEAK_KDF = False
     settings.VAULT_BLIND_INDEX_MEMORY_KIB = 8_192
 
@@ -76,14 +81,23 @@ def test_production_defaults_meet_the_minimum() -> None:
 
 
 @pytest.mark.parametrize(("memory", "iterations"), [("8192", "8"), ("19456", "1")])
-def test_production_settings_refuse_a_cheap_blind_index(tmp_path, memory: str,
-                                                        iterations: str) -> None:
-    environment = {**os.environ, "REFUGE_DATA_DIR": str(tmp_path),
-                   "REFUGE_BLIND_INDEX_MEMORY_KIB": memory,
-                   "REFUGE_BLIND_INDEX_ITERATIONS": iterations}
-    loaded = subprocess.run([sys.executable, "-c", "import refuge.config.settings.prod"],
-                            env=environment, capture_output=True, text=True, timeout=600,
-                            check=False)
+def test_production_settings_refuse_a_cheap_blind_index(
+    tmp_path, memory: str, iterations: str
+) -> None:
+    environment = {
+        **os.environ,
+        "REFUGE_DATA_DIR": str(tmp_path),
+        "REFUGE_BLIND_INDEX_MEMORY_KIB": memory,
+        "REFUGE_BLIND_INDEX_ITERATIONS": iterations,
+    }
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import refuge.config.settings.prod"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
     assert loaded.returncode != 0
     assert "REFUGE_BLIND_INDEX_MEMORY_KIB" in loaded.stderr
@@ -99,17 +113,23 @@ def test_with_production_costs_a_guess_is_at_least_ten_thousand_times_dearer() -
     hmac_seconds = (time.process_time() - started) / count
     started = time.process_time()
     for _ in range(3):
-        crypto.slow_keyed_hash(key, MESSAGE,
-                               memory_kib=production_settings.VAULT_BLIND_INDEX_MEMORY_KIB,
-                               iterations=production_settings.VAULT_BLIND_INDEX_ITERATIONS)
+        crypto.slow_keyed_hash(
+            key,
+            MESSAGE,
+            memory_kib=production_settings.VAULT_BLIND_INDEX_MEMORY_KIB,
+            iterations=production_settings.VAULT_BLIND_INDEX_ITERATIONS,
+        )
     slow_seconds = (time.process_time() - started) / 3
 
     assert slow_seconds / hmac_seconds >= 10_000
 
 
 def test_the_index_key_follows_a_capability_held_by_the_roles_that_match_identifiers() -> None:
-    holders = {role for role, capabilities in ROLE_CAPABILITIES.items()
-               if Capability.MATCH_IDENTIFIERS in capabilities}
+    holders = {
+        role
+        for role, capabilities in ROLE_CAPABILITIES.items()
+        if Capability.MATCH_IDENTIFIERS in capabilities
+    }
 
     assert holders == {Role.COORDINATOR, Role.OPERATOR, Role.CASE_WORKER}
 

@@ -13,11 +13,14 @@ def test_aead_matches_pynacl_both_ways(size: int) -> None:
     key, plaintext, associated = crypto.random_key(), bytes(range(256)) * (size // 256 + 1), b"ad"
     plaintext = plaintext[:size]
     blob = crypto.aead_encrypt(key, plaintext, associated_data=associated)
-    assert sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-        blob[24:], associated, blob[:24], key) == plaintext
+    assert (
+        sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(blob[24:], associated, blob[:24], key)
+        == plaintext
+    )
     nonce = bytes(24)
     theirs = nonce + sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        plaintext, associated, nonce, key)
+        plaintext, associated, nonce, key
+    )
     assert crypto.aead_decrypt(key, theirs, associated_data=associated) == plaintext
 
 

@@ -18,8 +18,10 @@ CANARY = "Зелимхан Канарейкин, +7 928 555-01-23"
 
 def raw_column(note: SealedFile) -> bytes:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT name FROM {SealedFile._meta.db_table} WHERE id = %s",
-                       [note.pk.hex if connection.vendor == "sqlite" else note.pk])
+        cursor.execute(
+            f"SELECT name FROM {SealedFile._meta.db_table} WHERE id = %s",
+            [note.pk.hex if connection.vendor == "sqlite" else note.pk],
+        )
         return bytes(cursor.fetchone()[0])
 
 
@@ -74,8 +76,11 @@ def test_corrupted_ciphertext_reads_as_a_notice_naming_the_record(coordinator) -
     assert str(note.pk) in value
     assert "Канарейкин" not in value
     event = AuditEvent.objects.get(action=AuditAction.DECRYPTION_FAILED)
-    assert event.details == {"field": "vault.SealedFile.name", "reason": "corrupted",
-                             "reader": coordinator.pk}
+    assert event.details == {
+        "field": "vault.SealedFile.name",
+        "reason": "corrupted",
+        "reader": coordinator.pk,
+    }
     assert "Канарейкин" not in str(event.details)
 
 
@@ -138,8 +143,12 @@ def test_sealed_file_content_roundtrips_and_blob_is_ciphertext(coordinator, sett
     content = "Показания: задержан 3 марта, избит. Witness statement.".encode()
     with vault.activated(keyring_for(coordinator)):
         envelope = vault.create_envelope(purpose=vault.Purpose.EVIDENCE, readers=[coordinator])
-        stored = vault.store_file(envelope_id=envelope.pk, name="показания.txt", content=content,
-                                  content_type="text/plain")
+        stored = vault.store_file(
+            envelope_id=envelope.pk,
+            name="показания.txt",
+            content=content,
+            content_type="text/plain",
+        )
     blob = (settings.MEDIA_ROOT / "sealed" / f"{stored.pk}.bin").read_bytes()
     assert content not in blob
     assert "задержан".encode() not in blob
@@ -224,8 +233,7 @@ def test_a_record_without_envelope_reads_as_a_notice(coordinator) -> None:
     assert not vault.is_readable(note.name)
 
 
-def test_an_unreadable_value_renders_in_a_console_page(rf, coordinator,
-                                                      operator_factory) -> None:
+def test_an_unreadable_value_renders_in_a_console_page(rf, coordinator, operator_factory) -> None:
     from django.template import engines
 
     stranger = operator_factory("stranger")
@@ -233,8 +241,8 @@ def test_an_unreadable_value_renders_in_a_console_page(rf, coordinator,
     request = rf.get("/console/")
     request.user = stranger
     template = engines["django"].from_string(
-        '{% extends "core/console_base.html" %}{% block content %}<p>{{ value }}</p>'
-        "{% endblock %}")
+        '{% extends "core/console_base.html" %}{% block content %}<p>{{ value }}</p>{% endblock %}'
+    )
     html = template.render({"value": read_as(stranger, note)}, request)
     assert str(note.pk) in html
     assert "Канарейкин" not in html

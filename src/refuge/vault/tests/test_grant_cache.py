@@ -74,8 +74,7 @@ def test_entries_hold_no_data_key_and_serve_no_other_session(coordinator) -> Non
     assert len(grant_cache._entries) == 2
 
 
-def test_an_entry_lives_no_longer_than_its_time_to_live(coordinator, settings,
-                                                       monkeypatch) -> None:
+def test_an_entry_lives_no_longer_than_its_time_to_live(coordinator, settings, monkeypatch) -> None:
     settings.VAULT_GRANT_CACHE_SECONDS = 600
     now = [1000.0]
     monkeypatch.setattr(time, "monotonic", lambda: now[0])
@@ -95,8 +94,9 @@ def test_an_entry_lives_no_longer_than_its_time_to_live(coordinator, settings,
     assert read(reader, note) == "Убежище в Тбилиси"  # opened again from the grant
 
 
-def test_expired_entries_are_swept_without_being_looked_up(coordinator, settings,
-                                                          monkeypatch) -> None:
+def test_expired_entries_are_swept_without_being_looked_up(
+    coordinator, settings, monkeypatch
+) -> None:
     settings.VAULT_GRANT_CACHE_SECONDS = 60
     # The cache remembers when it last swept (an earlier test's store, perhaps on that test's
     # fake clock, ahead of the real one): start this clock there.
@@ -124,5 +124,6 @@ def test_forgetting_a_session_keeps_the_others() -> None:
 def note_grant(note, operator):
     from refuge.vault.models import Grant, GrantKind
 
-    return Grant.objects.get(envelope_id=note.envelope_id, kind=GrantKind.OPERATOR,
-                             operator=operator).sealed_key
+    return Grant.objects.get(
+        envelope_id=note.envelope_id, kind=GrantKind.OPERATOR, operator=operator
+    ).sealed_key

@@ -1,4 +1,3 @@
-
 """Point 8: key material and plaintext never reach logs, SQL, exceptions or the audit log."""
 
 from __future__ import annotations
@@ -26,12 +25,17 @@ CANARY_TEXT = "Его держат в подвале на улице Канар�
 
 
 def forms_of(secret: bytes) -> list[str]:
-    return [secret.hex(), base64.b64encode(secret).decode(), base64.urlsafe_b64encode(secret)
-            .decode(), repr(secret)[2:-1]]
+    return [
+        secret.hex(),
+        base64.b64encode(secret).decode(),
+        base64.urlsafe_b64encode(secret).decode(),
+        repr(secret)[2:-1],
+    ]
 
 
-def test_flows_leave_no_plaintext_or_key_in_logs_sql_or_audit(caplog, coordinator,
-                                                              operator_factory) -> None:
+def test_flows_leave_no_plaintext_or_key_in_logs_sql_or_audit(
+    caplog, coordinator, operator_factory
+) -> None:
     caplog.set_level(logging.DEBUG)
     statements: list[str] = []
 
@@ -45,8 +49,9 @@ def test_flows_leave_no_plaintext_or_key_in_logs_sql_or_audit(caplog, coordinato
         note = sealed_note(coordinator, CANARY_NAME)
         with vault.activated(keyring_for(coordinator)) as keyring:
             envelope = vault.create_envelope(purpose=vault.Purpose.CASE, readers=[coordinator])
-            stored = vault.store_file(envelope_id=envelope.pk, name=CANARY_PHONE,
-                                      content=CANARY_TEXT.encode())
+            stored = vault.store_file(
+                envelope_id=envelope.pk, name=CANARY_PHONE, content=CANARY_TEXT.encode()
+            )
             data_key = keyring.data_key(envelope.pk)
             private_key = keyring.private_key
             vault.blind_index("name", CANARY_NAME)
@@ -63,11 +68,19 @@ def test_flows_leave_no_plaintext_or_key_in_logs_sql_or_audit(caplog, coordinato
     sql = "\n".join(statements)
     assert "INSERT" in sql
     assert "vault_grant" in sql
-    audit = json.dumps([list(event.details.values()) for event in AuditEvent.objects.all()],
-                       ensure_ascii=False)
+    audit = json.dumps(
+        [list(event.details.values()) for event in AuditEvent.objects.all()], ensure_ascii=False
+    )
     for haystack in (caplog.text, audit, sql):
-        for plaintext in (CANARY_NAME, "Канарейкин", CANARY_PHONE, "9285550123", CANARY_TEXT,
-                          TEST_PASSWORD, "ibragim"):
+        for plaintext in (
+            CANARY_NAME,
+            "Канарейкин",
+            CANARY_PHONE,
+            "9285550123",
+            CANARY_TEXT,
+            TEST_PASSWORD,
+            "ibragim",
+        ):
             assert plaintext not in haystack
         for secret in (data_key, private_key, recovery_key):
             for form in forms_of(secret):

@@ -1,4 +1,3 @@
-
 """Point 5: normalisation joins spellings of one value and keeps different ones apart."""
 
 from __future__ import annotations
@@ -55,9 +54,16 @@ def test_name_folding_drops_signs_and_palochka() -> None:
     assert fold_name("!!!") == ""
 
 
-@pytest.mark.parametrize("spelling", [
-    "8 928 555-01-23", "+7 (928) 555 01 23", "89285550123", "+79285550123", "7 928 555 0123",
-])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "8 928 555-01-23",
+        "+7 (928) 555 01 23",
+        "89285550123",
+        "+79285550123",
+        "7 928 555 0123",
+    ],
+)
 def test_russian_phone_spellings_normalise_to_e164(spelling: str) -> None:
     assert normalise_phone(spelling) == "+79285550123"
 

@@ -1,4 +1,3 @@
-
 """Point 1: operator keypairs under Argon2id, password change, coordinator reset."""
 
 from __future__ import annotations
@@ -39,8 +38,9 @@ def test_weak_kdf_is_refused_unless_explicitly_allowed(settings, operator_factor
 
 
 @pytest.mark.slow
-def test_unlock_with_production_parameters_takes_at_most_one_second(settings,
-                                                                    operator_factory) -> None:
+def test_unlock_with_production_parameters_takes_at_most_one_second(
+    settings, operator_factory
+) -> None:
     operator = operator_factory("prod_kdf")
     settings.VAULT_KDF_MEMORY_KIB = production_settings.VAULT_KDF_MEMORY_KIB
     settings.VAULT_KDF_ITERATIONS = production_settings.VAULT_KDF_ITERATIONS
@@ -72,8 +72,9 @@ def test_password_change_rewraps_the_same_key(operator_factory) -> None:
     public_before = bytes(OperatorKey.objects.get(operator=operator).public_key)
     wrapped_before = bytes(OperatorKey.objects.get(operator=operator).wrapped_private_key)
 
-    accounts.change_own_password(operator=operator, old_password=TEST_PASSWORD,
-                                 new_password=NEW_PASSWORD)
+    accounts.change_own_password(
+        operator=operator, old_password=TEST_PASSWORD, new_password=NEW_PASSWORD
+    )
 
     key = OperatorKey.objects.get(operator=operator)
     assert bytes(key.public_key) == public_before
@@ -90,8 +91,9 @@ def read_as_with(operator, note, password: str):
         return SealedFile.objects.get(pk=note.pk).name
 
 
-def test_coordinator_reset_gives_no_access_until_granted_again(coordinator,
-                                                               operator_factory) -> None:
+def test_coordinator_reset_gives_no_access_until_granted_again(
+    coordinator, operator_factory
+) -> None:
     worker = operator_factory("worker", Role.CASE_WORKER)
     note = sealed_note(worker, "Адрес убежища: ул. Ленина 5", readers=[coordinator])
     coordinator_note = sealed_note(coordinator, "coordinator only")

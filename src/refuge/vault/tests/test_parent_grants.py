@@ -28,8 +28,7 @@ def _family(owner: Any) -> tuple[vault.Envelope, vault.Envelope, SealedFile]:
     with vault.activated(keyring_for(owner)):
         thread = vault.create_envelope(purpose=vault.Purpose.REPORT, readers=[owner])
         mailbox = vault.create_envelope(purpose=vault.Purpose.REPORT, parents=[thread.pk])
-        reply = vault.create_envelope(purpose=vault.Purpose.REPORT,
-                                      parents=[thread.pk, mailbox.pk])
+        reply = vault.create_envelope(purpose=vault.Purpose.REPORT, parents=[thread.pk, mailbox.pk])
         return thread, mailbox, _note(reply, "Мы на связи")
 
 
@@ -56,15 +55,17 @@ def test_dropping_one_path_closes_it_and_keeps_the_other(coordinator) -> None:
     _thread, mailbox, reply = _family(coordinator)
 
     with vault.activated(keyring_for(coordinator)):
-        dropped = vault.drop_parent_grant(reply.envelope_id, parent_id=mailbox.pk,
-                                          actor=coordinator)
+        dropped = vault.drop_parent_grant(
+            reply.envelope_id, parent_id=mailbox.pk, actor=coordinator
+        )
 
     assert dropped == 1
     assert not vault.is_readable(_read_with_mailbox_key_only(coordinator, mailbox, reply))
     with vault.activated(keyring_for(coordinator)):
         assert SealedFile.objects.get(pk=reply.pk).name == "Мы на связи"  # the hotline's copy
-    event = AuditEvent.objects.get(action=AuditAction.GRANT_REVOKED,
-                                   target_id=str(reply.envelope_id))
+    event = AuditEvent.objects.get(
+        action=AuditAction.GRANT_REVOKED, target_id=str(reply.envelope_id)
+    )
     assert event.details == {"parent": str(mailbox.pk), "grants": 1}
 
 
@@ -74,8 +75,12 @@ def test_a_parent_grant_opens_only_for_its_own_pair(coordinator) -> None:
     # Move the reply's grant under another envelope: its associated data no longer fits.
     Grant.objects.filter(envelope_id=other_reply.envelope_id, kind=GrantKind.ENVELOPE).delete()
     stolen = Grant.objects.get(envelope_id=reply.envelope_id, parent_id=mailbox.pk)
-    Grant.objects.create(envelope_id=other_reply.envelope_id, kind=GrantKind.ENVELOPE,
-                         parent_id=mailbox.pk, sealed_key=bytes(stolen.sealed_key))
+    Grant.objects.create(
+        envelope_id=other_reply.envelope_id,
+        kind=GrantKind.ENVELOPE,
+        parent_id=mailbox.pk,
+        sealed_key=bytes(stolen.sealed_key),
+    )
 
     assert not vault.is_readable(_read_with_mailbox_key_only(coordinator, mailbox, other_reply))
 
@@ -90,11 +95,14 @@ def test_an_outsider_opens_no_child(coordinator, operator_factory) -> None:
 
 
 def test_a_list_preloads_children_under_open_parents_in_few_queries(
-        coordinator, django_assert_max_num_queries) -> None:
+    coordinator, django_assert_max_num_queries
+) -> None:
     with vault.activated(keyring_for(coordinator)):
         thread = vault.create_envelope(purpose=vault.Purpose.REPORT, readers=[coordinator])
-        children = [vault.create_envelope(purpose=vault.Purpose.REPORT, parents=[thread.pk])
-                    for _ in range(10)]
+        children = [
+            vault.create_envelope(purpose=vault.Purpose.REPORT, parents=[thread.pk])
+            for _ in range(10)
+        ]
     with vault.activated(keyring_for(coordinator)) as keyring:
         with django_assert_max_num_queries(2):
             vault.preload([thread.pk, *(child.pk for child in children)])

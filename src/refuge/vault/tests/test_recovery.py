@@ -95,11 +95,12 @@ def installation(coordinator, operator_factory):
     return setup, worker, notes
 
 
-def test_recover_restores_a_coordinator_access_to_every_envelope(installation,
-                                                                coordinator) -> None:
+def test_recover_restores_a_coordinator_access_to_every_envelope(installation, coordinator) -> None:
     setup, _, notes = installation
-    assert not any(Grant.objects.filter(operator=coordinator, envelope=note.envelope_id).exists()
-                   for note in notes)
+    assert not any(
+        Grant.objects.filter(operator=coordinator, envelope=note.envelope_id).exists()
+        for note in notes
+    )
     arguments = ["--operator", coordinator.username]
     for share in (setup.shares[4], setup.shares[0], setup.shares[2]):
         arguments += ["--share", share]
@@ -107,27 +108,41 @@ def test_recover_restores_a_coordinator_access_to_every_envelope(installation,
     output = recover(*arguments)
 
     assert "2 envelope(s)" in output
-    assert [read_as(coordinator, note) for note in notes] == ["Дело Ахмеда",
-                                                             "Evacuation via Tbilisi"]
+    assert [read_as(coordinator, note) for note in notes] == [
+        "Дело Ахмеда",
+        "Evacuation via Tbilisi",
+    ]
     event = AuditEvent.objects.get(action=AuditAction.RECOVERY_USED)
     assert event.target_id == str(coordinator.pk)
     assert event.details["envelopes"] == 2
 
 
-def test_recover_reads_shares_from_standard_input(installation, coordinator,
-                                                  monkeypatch) -> None:
+def test_recover_reads_shares_from_standard_input(installation, coordinator, monkeypatch) -> None:
     setup, _, notes = installation
-    recover("--operator", coordinator.username, stdin="\n".join(setup.shares[1:4]) + "\n\n",
-            monkeypatch=monkeypatch)
+    recover(
+        "--operator",
+        coordinator.username,
+        stdin="\n".join(setup.shares[1:4]) + "\n\n",
+        monkeypatch=monkeypatch,
+    )
     assert read_as(coordinator, notes[0]) == "Дело Ахмеда"
 
 
-def test_recover_with_too_few_shares_exits_2_with_a_clear_message(installation,
-                                                                  coordinator) -> None:
+def test_recover_with_too_few_shares_exits_2_with_a_clear_message(
+    installation, coordinator
+) -> None:
     setup, _, notes = installation
     with pytest.raises(CommandError, match="2 distinct share") as error:
-        recover("--operator", coordinator.username, "--share", setup.shares[0],
-                "--share", setup.shares[1], "--share", setup.shares[1])
+        recover(
+            "--operator",
+            coordinator.username,
+            "--share",
+            setup.shares[0],
+            "--share",
+            setup.shares[1],
+            "--share",
+            setup.shares[1],
+        )
     assert error.value.returncode == 2
     assert not AuditEvent.objects.filter(action=AuditAction.RECOVERY_USED).exists()
     assert not vaultreadable(coordinator, notes[0])
@@ -143,18 +158,34 @@ def test_a_mistyped_share_is_named_without_its_value(installation, coordinator) 
     setup, _, _ = installation
     share = setup.shares[1]
     position = share.index(" ") + 2
-    mistyped = share[:position] + ("A" if share[position] != "A" else "B") + share[position + 1:]
+    mistyped = share[:position] + ("A" if share[position] != "A" else "B") + share[position + 1 :]
     with pytest.raises(CommandError, match="share 2 has a typing mistake") as error:
-        recover("--operator", coordinator.username, "--share", setup.shares[0],
-                "--share", mistyped, "--share", setup.shares[2])
+        recover(
+            "--operator",
+            coordinator.username,
+            "--share",
+            setup.shares[0],
+            "--share",
+            mistyped,
+            "--share",
+            setup.shares[2],
+        )
     assert error.value.returncode == 2
     assert share.split()[1] not in str(error.value)
 
 
 def test_garbage_is_a_clear_message(installation, coordinator) -> None:
     with pytest.raises(CommandError, match="malformed"):
-        recover("--operator", coordinator.username, "--share", "hello", "--share", "x y",
-                "--share", "RFG1")
+        recover(
+            "--operator",
+            coordinator.username,
+            "--share",
+            "hello",
+            "--share",
+            "x y",
+            "--share",
+            "RFG1",
+        )
 
 
 def test_a_share_from_another_installation_is_refused(installation, coordinator) -> None:
@@ -164,8 +195,16 @@ def test_a_share_from_another_installation_is_refused(installation, coordinator)
     RecoveryKey.objects.filter(fingerprint=other.fingerprint).delete()
     RecoveryKey.objects.update(is_active=True)
     with pytest.raises(CommandError, match="another installation") as error:
-        recover("--operator", coordinator.username, "--share", setup.shares[0],
-                "--share", other.shares[1], "--share", setup.shares[2])
+        recover(
+            "--operator",
+            coordinator.username,
+            "--share",
+            setup.shares[0],
+            "--share",
+            other.shares[1],
+            "--share",
+            setup.shares[2],
+        )
     assert error.value.returncode == 2
 
 
@@ -179,8 +218,11 @@ def test_shares_of_the_right_installation_that_do_not_combine_are_refused(instal
 def test_recover_refuses_a_non_coordinator(installation) -> None:
     setup, worker, _ = installation
     with pytest.raises(CommandError, match="not a coordinator"):
-        recover("--operator", worker.username, *itertools.chain.from_iterable(
-            ("--share", share) for share in setup.shares[:3]))
+        recover(
+            "--operator",
+            worker.username,
+            *itertools.chain.from_iterable(("--share", share) for share in setup.shares[:3]),
+        )
 
 
 def test_recover_names_an_unknown_operator(installation) -> None:
@@ -196,8 +238,11 @@ def test_recover_skips_shredded_envelopes(installation, coordinator) -> None:
     setup, worker, notes = installation
     with vault.activated(keyring_for(worker)):
         vault.shred(notes[0].envelope_id, actor=worker)
-    output = recover("--operator", coordinator.username,
-                     *itertools.chain.from_iterable(("--share", s) for s in setup.shares[:3]))
+    output = recover(
+        "--operator",
+        coordinator.username,
+        *itertools.chain.from_iterable(("--share", s) for s in setup.shares[:3]),
+    )
     assert "1 envelope(s)" in output
     assert not vault.is_readable(read_as(coordinator, notes[0]))
     assert Grant.objects.filter(kind=GrantKind.OPERATOR, operator=coordinator).count() == 1
@@ -209,30 +254,45 @@ def rotate(*arguments: str) -> str:
     return output.getvalue()
 
 
-def test_rotation_reseals_to_a_new_key_and_retires_the_old_shares(installation,
-                                                                  coordinator) -> None:
+def test_rotation_reseals_to_a_new_key_and_retires_the_old_shares(
+    installation, coordinator
+) -> None:
     from refuge.vault import api as vault
     from refuge.vault.keyring import Keyring
 
     setup, _, notes = installation
-    output = rotate("--share", setup.shares[0], "--share", setup.shares[3],
-                    "--share", setup.shares[4], "--threshold", "2", "--shares", "3")
+    output = rotate(
+        "--share",
+        setup.shares[0],
+        "--share",
+        setup.shares[3],
+        "--share",
+        setup.shares[4],
+        "--threshold",
+        "2",
+        "--shares",
+        "3",
+    )
 
     new_shares = SHARE_LINE.findall(output)
     assert len(new_shares) == 3
     assert "2 envelope(s) re-sealed" in output
     assert RecoveryKey.objects.filter(is_active=True).count() == 1
     with pytest.raises(CommandError, match="retired recovery key") as error:
-        recover("--operator", coordinator.username,
-                *itertools.chain.from_iterable(("--share", s) for s in setup.shares[:3]))
+        recover(
+            "--operator",
+            coordinator.username,
+            *itertools.chain.from_iterable(("--share", s) for s in setup.shares[:3]),
+        )
     assert error.value.returncode == 2
     with vault.activated(Keyring(recovery_private_key=recover_private_key(new_shares[1:]))):
         from refuge.vault.models import SealedFile
 
         assert [SealedFile.objects.get(pk=n.pk).name for n in notes] == [
-            "Дело Ахмеда", "Evacuation via Tbilisi"]
-    recover("--operator", coordinator.username, "--share", new_shares[0],
-            "--share", new_shares[2])
+            "Дело Ахмеда",
+            "Evacuation via Tbilisi",
+        ]
+    recover("--operator", coordinator.username, "--share", new_shares[0], "--share", new_shares[2])
     assert read_as(coordinator, notes[1]) == "Evacuation via Tbilisi"
     assert AuditEvent.objects.filter(action=AuditAction.RECOVERY_USED).count() == 2
 
@@ -258,16 +318,25 @@ def _damage_recovery_grant(note) -> None:
     Grant.objects.filter(pk=grant.pk).update(sealed_key=bytes(damaged))
 
 
-def test_one_damaged_grant_does_not_stop_recover_for_the_rest(installation,
-                                                              coordinator) -> None:
+def test_one_damaged_grant_does_not_stop_recover_for_the_rest(installation, coordinator) -> None:
     setup, _, notes = installation
     _damage_recovery_grant(notes[0])
     errors = io.StringIO()
 
     output = io.StringIO()
-    call_command("recover", "--operator", coordinator.username, "--share", setup.shares[0],
-                 "--share", setup.shares[1], "--share", setup.shares[2],
-                 stdout=output, stderr=errors)
+    call_command(
+        "recover",
+        "--operator",
+        coordinator.username,
+        "--share",
+        setup.shares[0],
+        "--share",
+        setup.shares[1],
+        "--share",
+        setup.shares[2],
+        stdout=output,
+        stderr=errors,
+    )
 
     assert "1 envelope(s) sealed" in output.getvalue()
     assert "1 envelope(s) skipped: their recovery grant is damaged" in errors.getvalue()
@@ -278,21 +347,33 @@ def test_one_damaged_grant_does_not_stop_recover_for_the_rest(installation,
     assert event.details["skipped"] == 1
 
 
-def test_one_damaged_grant_does_not_stop_rotation_for_the_rest(installation,
-                                                               coordinator) -> None:
+def test_one_damaged_grant_does_not_stop_rotation_for_the_rest(installation, coordinator) -> None:
     setup, _, notes = installation
     _damage_recovery_grant(notes[1])
     errors = io.StringIO()
 
     output = io.StringIO()
-    call_command("rotaterecovery", "--share", setup.shares[0], "--share", setup.shares[3],
-                 "--share", setup.shares[4], stdout=output, stderr=errors)
+    call_command(
+        "rotaterecovery",
+        "--share",
+        setup.shares[0],
+        "--share",
+        setup.shares[3],
+        "--share",
+        setup.shares[4],
+        stdout=output,
+        stderr=errors,
+    )
 
     assert "1 envelope(s) re-sealed" in output.getvalue()
     assert str(notes[1].envelope_id) in errors.getvalue()
     new_shares = SHARE_LINE.findall(output.getvalue())
-    recover("--operator", coordinator.username,
-            *itertools.chain.from_iterable(("--share", s) for s in new_shares[:3]))
+    recover(
+        "--operator",
+        coordinator.username,
+        *itertools.chain.from_iterable(("--share", s) for s in new_shares[:3]),
+    )
     assert read_as(coordinator, notes[0]) == "Дело Ахмеда"
-    assert AuditEvent.objects.filter(action=AuditAction.RECOVERY_USED,
-                                     details__skipped=1).count() == 1
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.RECOVERY_USED, details__skipped=1).count() == 1
+    )

@@ -81,7 +81,8 @@ def test_a_damaged_grant_is_a_clear_error_not_a_crash(coordinator, operator_fact
     colleague = operator_factory("colleague")
     note = sealed_note(coordinator, "secret")
     Grant.objects.filter(envelope_id=note.envelope_id, operator=coordinator).update(
-        sealed_key=b"\x01" * 80)
+        sealed_key=b"\x01" * 80
+    )
     assert not vault.is_readable(read_as(coordinator, note))
     with vault.activated(keyring_for(coordinator)), pytest.raises(vault.UnreadableRecord) as error:
         vault.share(note.envelope_id, reader=colleague, granted_by=coordinator)

@@ -84,27 +84,50 @@ class Command(BaseCommand):
 
     def _add_sampler_arguments(self, parser: CommandParser) -> None:
         group = parser.add_argument_group("latent classes (LCMCR)")
-        group.add_argument("--seed", type=_count,
-                           help="seed of the sampler, to repeat a run (default: a new one, "
-                                "printed in the report)")
-        group.add_argument("--burn-in", type=_count, default=DEFAULT_BURN_IN,
-                           help=f"sweeps discarded before keeping draws (default {DEFAULT_BURN_IN:,})")
-        group.add_argument("--iterations", type=_count, default=DEFAULT_ITERATIONS,
-                           help=f"sweeps after the burn-in (default {DEFAULT_ITERATIONS:,})")
-        group.add_argument("--thin", type=_count, default=DEFAULT_THIN,
-                           help=f"keep every THIN-th sweep (default {DEFAULT_THIN})")
-        group.add_argument("--chains", type=_count, default=DEFAULT_CHAINS,
-                           help=f"independent chains, for R-hat (default {DEFAULT_CHAINS})")
-        group.add_argument("--max-classes", type=_count, default=DEFAULT_MAX_CLASSES,
-                           help=f"truncation K of the stick-breaking prior (default "
-                                f"{DEFAULT_MAX_CLASSES})")
+        group.add_argument(
+            "--seed",
+            type=_count,
+            help="seed of the sampler, to repeat a run (default: a new one, printed in the report)",
+        )
+        group.add_argument(
+            "--burn-in",
+            type=_count,
+            default=DEFAULT_BURN_IN,
+            help=f"sweeps discarded before keeping draws (default {DEFAULT_BURN_IN:,})",
+        )
+        group.add_argument(
+            "--iterations",
+            type=_count,
+            default=DEFAULT_ITERATIONS,
+            help=f"sweeps after the burn-in (default {DEFAULT_ITERATIONS:,})",
+        )
+        group.add_argument(
+            "--thin",
+            type=_count,
+            default=DEFAULT_THIN,
+            help=f"keep every THIN-th sweep (default {DEFAULT_THIN})",
+        )
+        group.add_argument(
+            "--chains",
+            type=_count,
+            default=DEFAULT_CHAINS,
+            help=f"independent chains, for R-hat (default {DEFAULT_CHAINS})",
+        )
+        group.add_argument(
+            "--max-classes",
+            type=_count,
+            default=DEFAULT_MAX_CLASSES,
+            help=f"truncation K of the stick-breaking prior (default {DEFAULT_MAX_CLASSES})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             table = read_capture_table(options["lists_csv"], encoding=options["encoding"])
             settings = SamplerSettings(
-                max_classes=options["max_classes"], chains=options["chains"],
-                burn_in=options["burn_in"], iterations=options["iterations"],
+                max_classes=options["max_classes"],
+                chains=options["chains"],
+                burn_in=options["burn_in"],
+                iterations=options["iterations"],
                 thin=options["thin"],
             )
             compared = estimate_by_method(
@@ -119,8 +142,11 @@ class Command(BaseCommand):
         except DomainError as error:
             raise CommandError(str(error), returncode=BAD_INPUT_EXIT_CODE) from None
         if options["json"]:
-            self.stdout.write(json.dumps(compared_as_json(compared), indent=2,
-                                         ensure_ascii=False, allow_nan=False))
+            self.stdout.write(
+                json.dumps(
+                    compared_as_json(compared), indent=2, ensure_ascii=False, allow_nan=False
+                )
+            )
         else:
             self.stdout.write(compared_as_text(compared))
         headline = compared.headline

@@ -48,7 +48,6 @@ class Command(BaseCommand):
                     title: {row.key: row.shown for row in rows} for title, rows in report.sections
                 },
                 "method": method_text(report.summary.threshold),
-                "linkage": {"run": report.summary.linkage.run_id,
-                            "text": linkage_text(report)},
+                "linkage": {"run": report.summary.linkage.run_id, "text": linkage_text(report)},
             }
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))

@@ -20,6 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         revoked = revoke_analyst_grants()
-        self.stdout.write(f"{revoked} analyst grant(s) on events, acts, perpetrators, sources "
-                          "and evidence files dropped; victims' names stay readable for "
-                          "linkage.")
+        self.stdout.write(
+            f"{revoked} analyst grant(s) on events, acts, perpetrators, sources "
+            "and evidence files dropped; victims' names stay readable for "
+            "linkage."
+        )

@@ -41,18 +41,25 @@ def vault_verifier(purpose: str, message: bytes, public_key: bytes, signature: b
 def coordinator_addresses() -> list[str]:
     from refuge.accounts.roles import Role
 
-    return list(get_user_model().objects.filter(
-        role=Role.COORDINATOR, is_active=True).exclude(email="").values_list("email", flat=True))
+    return list(
+        get_user_model()
+        .objects.filter(role=Role.COORDINATOR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
 
 
 def ship_audit_head() -> witness.ShippedHead:
     """Sign the head and ship it where the settings say (the worker's entry point)."""
     recipients = coordinator_addresses() if settings.AUDIT_WITNESS_EMAIL else []
     if not settings.AUDIT_WITNESS_DIR and not recipients:
-        raise witness.WitnessError("Nowhere to ship to: set REFUGE_AUDIT_WITNESS_DIR (and/or "
-                                   "REFUGE_AUDIT_WITNESS_EMAIL with coordinators' addresses).")
-    return witness.ship_head(sign=vault_signer, witness_dir=settings.AUDIT_WITNESS_DIR,
-                             recipients=recipients)
+        raise witness.WitnessError(
+            "Nowhere to ship to: set REFUGE_AUDIT_WITNESS_DIR (and/or "
+            "REFUGE_AUDIT_WITNESS_EMAIL with coordinators' addresses)."
+        )
+    return witness.ship_head(
+        sign=vault_signer, witness_dir=settings.AUDIT_WITNESS_DIR, recipients=recipients
+    )
 
 
 class Command(BaseCommand):
@@ -60,8 +67,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["verify", "head", "ship", "publickey"])
-        parser.add_argument("--against", default="",
-                            help="a signed head file, or a directory of them (newest is used)")
+        parser.add_argument(
+            "--against",
+            default="",
+            help="a signed head file, or a directory of them (newest is used)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -70,8 +80,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{head.sequence if head else 0} {head.entry_hash if head else ''}")
         elif action == "publickey":
             key = vault.signing_public_key()
-            self.stdout.write(f"{base64.b64encode(key).decode()}\n"
-                              f"fingerprint: {vault.fingerprint(key)}")
+            self.stdout.write(
+                f"{base64.b64encode(key).decode()}\nfingerprint: {vault.fingerprint(key)}"
+            )
         elif action == "ship":
             self._ship()
         else:
@@ -83,23 +94,31 @@ class Command(BaseCommand):
         except (witness.WitnessError, OSError) as error:
             raise CommandError(str(error)) from None
         where = f" to {shipped.path}" if shipped.path else ""
-        self.stdout.write(f"audit head {shipped.head.sequence} signed and shipped{where}; "
-                          f"mailed to {shipped.mailed_to} coordinator(s)")
+        self.stdout.write(
+            f"audit head {shipped.head.sequence} signed and shipped{where}; "
+            f"mailed to {shipped.mailed_to} coordinator(s)"
+        )
 
     def _verify(self, against: str) -> None:
         problems = [f"entry {p.sequence}: {p.problem}" for p in verify_chain()]
         head = self._witness_head(against)
         if head is not None:
             problems += witness.check_against(
-                head, verify=vault_verifier, installation_key=vault.signing_public_key(),
-                fingerprint=vault.fingerprint)
+                head,
+                verify=vault_verifier,
+                installation_key=vault.signing_public_key(),
+                fingerprint=vault.fingerprint,
+            )
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
             raise CommandError(f"audit log NOT intact: {len(problems)} problem(s)", returncode=1)
         sequence, _hash = witness.current_head()
-        compared = (f"; it reaches the signed head {head.sequence} of {head.signed_at}"
-                    if head is not None else "")
+        compared = (
+            f"; it reaches the signed head {head.sequence} of {head.signed_at}"
+            if head is not None
+            else ""
+        )
         self.stdout.write(f"audit chain intact: {sequence} entries{compared}")
 
     def _witness_head(self, against: str) -> witness.SignedHead | None:

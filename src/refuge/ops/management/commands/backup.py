@@ -19,13 +19,14 @@ from refuge.ops.backup import create_backup
 
 
 class Command(BaseCommand):
-    help = ("Write the database and files, encrypted under a backup passphrase "
-            "(REFUGE_BACKUP_PASSPHRASE, or asked for), to FILE.")
+    help = (
+        "Write the database and files, encrypted under a backup passphrase "
+        "(REFUGE_BACKUP_PASSPHRASE, or asked for), to FILE."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="where to write the backup")
-        parser.add_argument("--overwrite", action="store_true",
-                            help="replace FILE if it exists")
+        parser.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
 
     @no_translations  # the command line speaks English, like Django's own commands
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,8 +34,10 @@ class Command(BaseCommand):
         self._check_target(target, overwrite=options["overwrite"])
         passphrase = read_passphrase(confirm=True)
         if len(passphrase) < MIN_PASSPHRASE_CHARS:
-            raise CommandError(f"The backup passphrase needs at least {MIN_PASSPHRASE_CHARS} "
-                               "characters.", returncode=2)
+            raise CommandError(
+                f"The backup passphrase needs at least {MIN_PASSPHRASE_CHARS} characters.",
+                returncode=2,
+            )
         blob = create_backup(passphrase=passphrase)
         partial = target.with_name(target.name + ".partial")
         try:

@@ -45,7 +45,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Refusing: this installation has {len(foreign)} operator(s) the demo did not "
                 "create. The demo adds accounts with public passwords; run it only on an "
-                "empty data directory or database.", returncode=3)
+                "empty data directory or database.",
+                returncode=3,
+            )
         call_command("setup", stdout=self.stdout)
         marker = Path(settings.DATA_DIR) / "demo-seeded"
         first, *others = settings.DEMO_SEEDERS

@@ -31,15 +31,24 @@ class Command(BaseCommand):
     help = "Rebuild the recovery key from trustees' shares and restore a coordinator's access."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--operator", required=True, type=plain_text,
-                            help="username of the coordinator whose access is restored")
-        parser.add_argument("--share", action="append", default=[],
-                            help="one printed share (repeat); without it, read stdin lines")
+        parser.add_argument(
+            "--operator",
+            required=True,
+            type=plain_text,
+            help="username of the coordinator whose access is restored",
+        )
+        parser.add_argument(
+            "--share",
+            action="append",
+            default=[],
+            help="one printed share (repeat); without it, read stdin lines",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         coordinator = self._coordinator(options["operator"])
-        shares = options["share"] or [line for line in sys.stdin.read().splitlines()
-                                      if line.strip()]
+        shares = options["share"] or [
+            line for line in sys.stdin.read().splitlines() if line.strip()
+        ]
         try:
             private_key = recover_private_key(shares)
         except ShareError as error:
@@ -64,6 +73,7 @@ class Command(BaseCommand):
         if operator is None:
             raise CommandError(f"No active operator is called {username!r}.")
         if getattr(operator, "role", None) != Role.COORDINATOR:
-            raise CommandError(f"{username!r} is not a coordinator; recovery restores "
-                               "a coordinator's access only.")
+            raise CommandError(
+                f"{username!r} is not a coordinator; recovery restores a coordinator's access only."
+            )
         return operator

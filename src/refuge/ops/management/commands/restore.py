@@ -21,13 +21,18 @@ MAX_BACKUP_BYTES = 16 * 1024 * 1024 * 1024
 
 
 class Command(BaseCommand):
-    help = ("Restore a backup written by `refuge backup` into an empty installation "
-            "(the same REFUGE_SECRET_KEY; passphrase from REFUGE_BACKUP_PASSPHRASE or asked).")
+    help = (
+        "Restore a backup written by `refuge backup` into an empty installation "
+        "(the same REFUGE_SECRET_KEY; passphrase from REFUGE_BACKUP_PASSPHRASE or asked)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the backup file")
-        parser.add_argument("--force", action="store_true",
-                            help="replace the data of an installation that is not empty")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="replace the data of an installation that is not empty",
+        )
 
     @no_translations  # the command line speaks English, like Django's own commands
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,10 +49,14 @@ class Command(BaseCommand):
             raise CommandError("Cannot read this file.", returncode=2) from None
         call_command("migrate", interactive=False, verbosity=0)
         try:
-            summary = restore_backup(blob, passphrase=read_passphrase(confirm=False),
-                                     force=options["force"])
+            summary = restore_backup(
+                blob, passphrase=read_passphrase(confirm=False), force=options["force"]
+            )
         except (BackupError, RestoreRefused) as error:
-            raise CommandError(f"Backup refused: {error} Nothing was changed.",
-                               returncode=2) from None
-        self.stdout.write(f"Restored {summary.objects} records and {summary.files} files "
-                          f"from the backup of {summary.created_at}. Everyone must log in again.")
+            raise CommandError(
+                f"Backup refused: {error} Nothing was changed.", returncode=2
+            ) from None
+        self.stdout.write(
+            f"Restored {summary.objects} records and {summary.files} files "
+            f"from the backup of {summary.created_at}. Everyone must log in again."
+        )

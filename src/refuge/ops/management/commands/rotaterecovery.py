@@ -28,14 +28,17 @@ class Command(BaseCommand):
     help = "Replace the recovery key (needs k current shares) and print the new shares."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--share", action="append", default=[],
-                            help="one current share (repeat); without it, read stdin lines")
+        parser.add_argument(
+            "--share",
+            action="append",
+            default=[],
+            help="one current share (repeat); without it, read stdin lines",
+        )
         parser.add_argument("--threshold", type=int, default=settings.VAULT_RECOVERY_THRESHOLD)
         parser.add_argument("--shares", type=int, default=settings.VAULT_RECOVERY_SHARES)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        given = options["share"] or [line for line in sys.stdin.read().splitlines()
-                                     if line.strip()]
+        given = options["share"] or [line for line in sys.stdin.read().splitlines() if line.strip()]
         try:
             old_private_key = recover_private_key(given)
         except ShareError as error:
@@ -44,7 +47,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         try:
             setup, resealed = rotate_recovery_key(
-                recovery_private_key=old_private_key, threshold=options["threshold"],
+                recovery_private_key=old_private_key,
+                threshold=options["threshold"],
                 shares=options["shares"],
             )
         except VaultError as error:

@@ -31,24 +31,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int,
-                            default=int(os.environ.get("REFUGE_WORKERS", "3")))
-        parser.add_argument("--threads", type=int,
-                            default=int(os.environ.get("REFUGE_THREADS", "4")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("REFUGE_WORKERS", "3"))
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("REFUGE_THREADS", "4"))
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Refuge on http://{options['host']}:{options['port']}/")
-        _Gunicorn({
-            "bind": f"{options['host']}:{options['port']}",
-            "workers": options["workers"],
-            "threads": options["threads"],
-            "worker_class": "gthread",
-            # No access log: request lines would list who opened which mailbox and when.
-            "accesslog": None,
-            "errorlog": "-",
-            "loglevel": "warning",
-            "timeout": 60,
-            "graceful_timeout": 10,
-            "forwarded_allow_ips": os.environ.get("REFUGE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        }).run()
+        _Gunicorn(
+            {
+                "bind": f"{options['host']}:{options['port']}",
+                "workers": options["workers"],
+                "threads": options["threads"],
+                "worker_class": "gthread",
+                # No access log: request lines would list who opened which mailbox and when.
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "timeout": 60,
+                "graceful_timeout": 10,
+                "forwarded_allow_ips": os.environ.get("REFUGE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            }
+        ).run()

@@ -23,16 +23,23 @@ PROGRESS_EVERY = 200
 
 
 class Command(BaseCommand):
-    help = ("Remake every blind index under a new key with the configured Argon2id cost "
-            "(needs k recovery shares).")
+    help = (
+        "Remake every blind index under a new key with the configured Argon2id cost "
+        "(needs k recovery shares)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--share", action="append", default=[],
-                            help="one printed share (repeat); without it, read stdin lines")
+        parser.add_argument(
+            "--share",
+            action="append",
+            default=[],
+            help="one printed share (repeat); without it, read stdin lines",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        shares = options["share"] or [line for line in sys.stdin.read().splitlines()
-                                      if line.strip()]
+        shares = options["share"] or [
+            line for line in sys.stdin.read().splitlines() if line.strip()
+        ]
         try:
             private_key = recover_private_key(shares)
         except ShareError as error:
