@@ -332,12 +332,8 @@ class LeadForm(VersionedForm):
 
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = (
-            case_workers()
-            .filter(  # type: ignore[attr-defined]
-                case_memberships__case=case
-            )
-            .exclude(pk=case.lead_id)
+        self.fields["lead"].queryset = (  # type: ignore[attr-defined]
+            case_workers().filter(case_memberships__case=case).exclude(pk=case.lead_id)
         )
 
 

@@ -209,9 +209,9 @@ def journey_browsers(base: str, *, profile_dir: Path) -> Iterator[tuple[Reporter
             executable_path=CHROMIUM,
             args=CHROMIUM_ARGS,
             java_script_enabled=False,
-            viewport=REPORTER_VIEWPORT,
+            viewport=REPORTER_VIEWPORT,  # type: ignore[arg-type]
             locale="ru-RU",
-        )  # type: ignore[arg-type]
+        )
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         desk_context = browser.new_context(viewport=OPERATOR_VIEWPORT, locale="ru-RU")  # type: ignore[arg-type]
         reporter_page = reporter_context.new_page()
