@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "refuge.cases",
     "refuge.documentation",
     "refuge.analysis",
+    "refuge.oncall",
     "refuge.ops",
 ]
 
@@ -244,6 +245,23 @@ VAULT_SIGNING_KEY_FILE = env_str("REFUGE_SIGNING_KEY_FILE", str(DATA_DIR / "sign
 AUDIT_WITNESS_DIR = env_str("REFUGE_AUDIT_WITNESS_DIR", "")
 # Also mail each signed head to the active coordinators who have an e-mail address.
 AUDIT_WITNESS_EMAIL = env_bool("REFUGE_AUDIT_WITNESS_EMAIL", default=False)
+
+# --- Alarms to operators (oncall) -----------------------------------------------------------
+# Outgoing mail (alarms, audit witness): the organisation's SMTP server.
+EMAIL_HOST = env_str("REFUGE_SMTP_HOST", "localhost")
+EMAIL_PORT = env_int("REFUGE_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("REFUGE_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("REFUGE_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("REFUGE_SMTP_STARTTLS", default=False)
+EMAIL_USE_SSL = env_bool("REFUGE_SMTP_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("REFUGE_MAIL_FROM", "refuge@localhost")
+ALARM_MAIL_DOMAIN = DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+ALARM_SEND_TIMEOUT = env_int("REFUGE_ALARM_SEND_TIMEOUT", 20)  # seconds per attempt
+# Where the console is reached from outside: the link in every alarm.
+CONSOLE_URL = env_str("REFUGE_CONSOLE_URL", "http://127.0.0.1:8000")
+# An urgent contact nobody took goes to the second person on call after this, then to every
+# coordinator after as long again.
+ESCALATE_MINUTES = env_int("REFUGE_ESCALATE_MINUTES", 10)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
