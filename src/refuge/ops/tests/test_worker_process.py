@@ -145,7 +145,7 @@ def test_a_worker_killed_mid_task_loses_nothing_the_restarted_worker_finishes_it
     command = [sys.executable, "-c", SLOW_WORKER, str(marker)]
     first = _start(command, _env(data_dir), data_dir / "worker.log")
     processes.append(first)
-    _wait_for(lambda: marker.exists())
+    _wait_for(marker.exists)
     os.killpg(first.pid, signal.SIGKILL)  # no chance to clean up: huey already dequeued it
     first.wait()
     assert ("slow_test", "running", 1) in [(j, s, a) for j, _slot, s, a in _runs(data_dir)]
