@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -283,7 +284,7 @@ if not REDIS_URL:
     # Created owner-only before huey opens it; SQLite gives its -wal and -shm files the same mode.
     os.close(os.open(HUEY_FILE, os.O_CREAT | os.O_WRONLY, 0o600))
     HUEY_FILE.chmod(0o600)
-HUEY = {
+HUEY: dict[str, Any] = {
     "name": env_str("REFUGE_HUEY_NAME", "refuge"),
     "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
     "immediate": False,  # also under tests: they use the real storage
@@ -369,7 +370,7 @@ DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.cases.demo.seed"]
 
 # --- Cases ----------------------------------------------------------------------------------
 # Closed cases lose names, numbers and contact details after this many days (refuge
-# purge_cases, run daily from cron); coded anonymous facts stay for statistics.
+# purge_cases, run daily by refuge worker); coded anonymous facts stay for statistics.
 CASES_RETENTION_DAYS = env_int("REFUGE_CASES_RETENTION_DAYS", 180)
 # --- Documentation ----------------------------------------------------------------------------
 # Evidence files are read into memory (FILE_UPLOAD_HANDLERS keeps uploads there) and sealed.

@@ -70,7 +70,12 @@ def test_the_tick_enqueues_every_due_job_and_the_worker_runs_each_once():
 
 def test_a_slot_runs_once_however_many_workers_receive_it(extra_job):
     calls: list[int] = []
-    extra_job(Job("counted", "counted", lambda: calls.append(1) or JobResult(), every_minutes=1))
+
+    def counted() -> JobResult:
+        calls.append(1)
+        return JobResult()
+
+    extra_job(Job("counted", "counted", counted, every_minutes=1))
     slot = NOON.replace(second=0)
 
     with time_machine.travel(NOON, tick=False):

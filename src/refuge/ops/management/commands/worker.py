@@ -30,7 +30,8 @@ class Command(BaseCommand):
         from huey.contrib.djhuey import HUEY
 
         autodiscover_modules("tasks")  # every app's tasks.py registers its tasks
-        consumer_options = dict(settings.HUEY.get("consumer", {}))
+        huey_settings: dict[str, Any] = settings.HUEY
+        consumer_options: dict[str, Any] = dict(huey_settings.get("consumer", {}))
         if options["workers"]:
             consumer_options["workers"] = options["workers"]
         config = ConsumerConfig(**consumer_options)
