@@ -49,6 +49,9 @@ def test_huey_uses_its_sqlite_storage_in_the_data_directory_not_immediate_mode(s
     assert settings.HUEY_FILE.stat().st_mode & 0o777 == 0o600
 
 
+# Committed transactions, as in the worker: huey's db_task closes a connection left inside a
+# transaction, which a test wrapped in one would be.
+@pytest.mark.django_db(transaction=True)
 def test_the_tick_enqueues_every_due_job_and_the_worker_runs_each_once():
     HUEY.flush()
     tasks.tick()  # enqueued in the SQLite queue, as the consumer's scheduler does each minute
