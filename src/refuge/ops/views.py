@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from refuge.accounts.decorators import OperatorRequest, operator_required
 from refuge.accounts.permissions import has_capability
@@ -25,6 +26,7 @@ def home_panel(request: OperatorRequest) -> dict[str, Any] | None:
     return {"work": scheduled_work()}
 
 
+@require_GET
 @operator_required(COORDINATOR)
 def scheduled_work_view(request: OperatorRequest) -> HttpResponse:
     labels = {job.name: job.label for job in jobs()}
