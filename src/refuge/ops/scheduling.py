@@ -190,6 +190,20 @@ def run_job(*, name: str, slot: datetime) -> TaskRun | None:
     return run
 
 
+def record_task_failure(*, task_name: str, error: str) -> TaskRun:
+    """A queued task (an alarm, say) failed its last retry: keep it where coordinators look."""
+    now = timezone.now()
+    return TaskRun.objects.create(
+        job=task_name.rsplit(".", 1)[-1][:40],
+        slot=now,
+        status=RunStatus.FAILED,
+        started_at=now,
+        finished_at=now,
+        lease_until=now,
+        error=error[:80],
+    )
+
+
 def latest_runs() -> dict[str, TaskRun]:
     """Each job's newest run (one query per job, over its index)."""
     latest = {}

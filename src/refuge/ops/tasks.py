@@ -4,14 +4,19 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
+from django.db import DatabaseError
 from django.utils import timezone
 from huey import crontab
+from huey.api import Task
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.signals import SIGNAL_ERROR
 
 from refuge.ops import scheduling
 
+logger = logging.getLogger(__name__)
 STARTED_AT = timezone.now()
 
 
@@ -27,6 +32,20 @@ def tick() -> None:
     scheduling.record_beat(started_at=STARTED_AT)
     for job, slot in scheduling.due_slots():
         run_job(job.name, slot.isoformat())
+
+
+@HUEY.signal(SIGNAL_ERROR)
+def record_final_failure(signal: str, task: Task, error: BaseException | None = None) -> None:
+    """A task out of retries is recorded for the coordinators' page, not silently dropped.
+    (Scheduled jobs record their own failures and never raise.)"""
+    if task.retries:
+        return  # huey retries it, with its backoff
+    name = type(error).__name__ if error is not None else ""
+    logger.error("task %s failed for good (%s)", task.name, name)
+    try:
+        scheduling.record_task_failure(task_name=task.name, error=name)
+    except DatabaseError:
+        logger.error("task %s: its failure could not be recorded (database)", task.name)
 
 
 @HUEY.on_startup()

@@ -154,3 +154,20 @@ def test_daily_slots_are_in_the_installations_time_zone(settings):
 def test_an_unknown_job_from_an_older_queue_is_skipped():
     assert run_job(name="no_such_job", slot=NOON) is None
     assert not TaskRun.objects.exists()
+
+
+@HUEY.task(retries=1, retry_delay=0, name="refuge.ops.tests.always_fails")
+def always_fails() -> None:
+    raise Boom(f"a message that quotes {'Иван'.upper()}")  # built, so no source line shows it
+
+
+def test_a_queued_task_out_of_retries_is_recorded_for_coordinators(caplog):
+    HUEY.flush()
+    always_fails()
+
+    assert _drain_queue() == 2  # the first attempt and its retry
+
+    run = TaskRun.objects.get()
+    assert (run.job, run.status, run.error) == ("always_fails", RunStatus.FAILED, "Boom")
+    assert "Boom" in caplog.text  # huey's own log of the error: its type and traceback...
+    assert "ИВАН" not in caplog.text  # ...never its message

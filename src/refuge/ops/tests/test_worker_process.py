@@ -103,7 +103,7 @@ def _runs(data: Path) -> list[tuple[str, str, str, int]]:
         ).fetchall()
 
 
-def _wait_for(condition: Any, *, seconds: float = 120) -> None:
+def _wait_for(condition: Any, *, seconds: float = 600) -> None:  # an overloaded CI machine
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
