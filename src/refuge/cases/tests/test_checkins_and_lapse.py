@@ -113,3 +113,16 @@ def test_case_members_keep_the_contact_when_intake_grants_lapse(
     for member in (worker, colleague):
         assert contacts_visible_to(member).filter(pk=contact.pk).exists()
     assert not contacts_visible_to(boss).filter(pk=contact.pk).exists()
+
+
+def test_the_worker_counts_every_missed_checkin_whoever_shares_the_case(case, worker) -> None:
+    from refuge.ops.jobs import check_missed_checkins
+    from refuge.ops.models import RunStatus
+
+    _checkin(case, worker, minutes_from_now=-120)  # missed
+    _checkin(case, worker, minutes_from_now=-10)  # within its 30 minutes of grace
+    _checkin(case, worker, minutes_from_now=60)
+
+    result = check_missed_checkins()
+
+    assert (result.status, result.code, result.count) == (RunStatus.ATTENTION, "missed_checkins", 1)
