@@ -26,28 +26,39 @@ URGENCY_WORDS = {
 }
 
 
-def _headline(alarm: Alarm) -> str:
-    count = alarm.count
-    if alarm.kind == AlarmKind.NEW_CONTACT:
-        urgency = URGENCY_WORDS.get(alarm.urgency, pgettext_lazy("alarm urgency", "other"))
-        return ngettext(
-            "%(count)d new contact, urgency: %(urgency)s",
-            "%(count)d new contacts, urgency: %(urgency)s",
-            count,
-        ) % {"count": count, "urgency": urgency}
-    if alarm.kind == AlarmKind.FOLLOW_UP:
-        return _("a person wrote again")
-    if alarm.kind == AlarmKind.MISSED_CHECK_IN:
+def _new_contacts(count: int, urgency: str) -> str:
+    words = URGENCY_WORDS.get(urgency, pgettext_lazy("alarm urgency", "other"))
+    return ngettext(
+        "%(count)d new contact, urgency: %(urgency)s",
+        "%(count)d new contacts, urgency: %(urgency)s",
+        count,
+    ) % {"count": count, "urgency": words}
+
+
+def _counted(kind: AlarmKind, count: int) -> str:
+    if kind == AlarmKind.MISSED_CHECK_IN:
         return ngettext("%(count)d missed check-in", "%(count)d missed check-ins", count) % {
             "count": count
         }
-    if alarm.kind == AlarmKind.FOLLOW_UP_DUE:
-        return ngettext("%(count)d follow-up due", "%(count)d follow-ups due", count) % {
-            "count": count
-        }
-    if alarm.kind == AlarmKind.DURESS_LOGIN:
-        return _("a duress password was used: see the console")
-    return _("emergency lock: every session was ended")
+    return ngettext("%(count)d follow-up due", "%(count)d follow-ups due", count) % {"count": count}
+
+
+def _fixed(kind: AlarmKind) -> str:
+    return {
+        AlarmKind.FOLLOW_UP: _("a person wrote again"),
+        AlarmKind.DURESS_LOGIN: _("a duress password was used: see the console"),
+        AlarmKind.AUDIT_CHAIN_BROKEN: _("the audit log failed its daily check: see the console"),
+        AlarmKind.EMERGENCY_LOCK: _("emergency lock: every session was ended"),
+    }[kind]
+
+
+def _headline(alarm: Alarm) -> str:
+    kind = AlarmKind(alarm.kind)
+    if kind == AlarmKind.NEW_CONTACT:
+        return _new_contacts(alarm.count, alarm.urgency)
+    if kind in (AlarmKind.MISSED_CHECK_IN, AlarmKind.FOLLOW_UP_DUE):
+        return _counted(kind, alarm.count)
+    return _fixed(kind)
 
 
 def _escalation_note(alarm: Alarm) -> str:

@@ -64,6 +64,7 @@ class AlarmKind(models.TextChoices):
     FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
     DURESS_LOGIN = "duress_login", _("Duress password used")
     EMERGENCY_LOCK = "emergency_lock", _("Emergency lock")
+    AUDIT_CHAIN_BROKEN = "audit_chain_broken", _("The audit log failed its check")
 
 
 class Alarm(models.Model):
@@ -71,6 +72,9 @@ class Alarm(models.Model):
     # The intake urgency code of a new contact (intake.Urgency); empty for other kinds.
     urgency = models.CharField(max_length=16, blank=True, default="")
     count = models.PositiveIntegerField(default=1)
+    # What this alarm is about, for alarms raised by a job that looks every minute ("checkin:
+    # 12", "day:2026-12-07"): one alarm per kind and key, however often the job finds it.
+    key = models.CharField(max_length=64, blank=True, default="")
     # The queue entry an alarm is about (never its content): for escalation and routing.
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -86,6 +90,11 @@ class Alarm(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key"], condition=~models.Q(key=""), name="one_alarm_per_key"
+            )
+        ]
 
 
 class AlarmChannel(models.TextChoices):

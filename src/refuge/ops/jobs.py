@@ -18,6 +18,8 @@ from refuge.cases.services.retention import purge_contact_details
 from refuge.hotline.flags import flags_expired_between
 from refuge.hotline.selectors import follow_ups_due
 from refuge.hotline.services.intake import lapse_intake_grants
+from refuge.oncall.models import AlarmKind
+from refuge.oncall.services.alarms import raise_alarm
 from refuge.ops.backup import RestoreRefused
 from refuge.ops.models import RunStatus
 from refuge.ops.scheduled_backup import BackupNotConfigured, write_scheduled_backup
@@ -32,13 +34,24 @@ def _found(count: int, code: str) -> JobResult:
 
 
 def check_missed_checkins() -> JobResult:
-    # TODO(issue 17, alarms): alarm the case team at the minute a check-in is missed.
-    return _found(len(missed_checkins()), "missed_checkins")
+    """Each missed check-in alarms the case's team and whoever is on call, once."""
+    missed = missed_checkins()
+    for checkin in missed:
+        raise_alarm(
+            kind=AlarmKind.MISSED_CHECK_IN,
+            key=f"checkin:{checkin.pk}",
+            also_to=[member.operator for member in checkin.case.members.select_related("operator")],
+        )
+    return _found(len(missed), "missed_checkins")
 
 
 def check_follow_ups_due() -> JobResult:
+    """Overdue follow-ups and unread messages: a reminder to those on call, once a day."""
     due = follow_ups_due()
-    return _found(due.overdue + due.unread, "follow_ups_due")
+    waiting = due.overdue + due.unread
+    if waiting:
+        raise_alarm(kind=AlarmKind.FOLLOW_UP_DUE, count=waiting, key=f"day:{timezone.localdate()}")
+    return _found(waiting, "follow_ups_due")
 
 
 def purge_retention() -> JobResult:
@@ -52,7 +65,7 @@ def lapse_grants() -> JobResult:
 def verify_audit_chain() -> JobResult:
     problems = verify_chain()
     if problems:
-        # TODO(issue 17, alarms): alarm every coordinator.
+        raise_alarm(kind=AlarmKind.AUDIT_CHAIN_BROKEN, key=f"day:{timezone.localdate()}")
         return JobResult(status=RunStatus.ALARM, code="chain_broken", count=len(problems))
     return JobResult(count=0)
 

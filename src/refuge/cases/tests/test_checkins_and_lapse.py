@@ -126,3 +126,19 @@ def test_the_worker_counts_every_missed_checkin_whoever_shares_the_case(case, wo
     result = check_missed_checkins()
 
     assert (result.status, result.code, result.count) == (RunStatus.ATTENTION, "missed_checkins", 1)
+
+
+def test_a_missed_checkin_alarms_the_case_team_once(case, worker) -> None:
+    from refuge.oncall.models import Alarm, AlarmKind, Delivery
+    from refuge.oncall.tests.support import with_alarm_email
+    from refuge.ops.jobs import check_missed_checkins
+
+    with_alarm_email(worker)
+    checkin = _checkin(case, worker, minutes_from_now=-120)
+
+    check_missed_checkins()
+    check_missed_checkins()  # a minute later: the same check-in, no second alarm
+
+    alarm = Alarm.objects.get(kind=AlarmKind.MISSED_CHECK_IN)
+    assert alarm.key == f"checkin:{checkin.pk}"
+    assert Delivery.objects.filter(alarm=alarm, operator=worker).count() == 1

@@ -44,12 +44,15 @@ from refuge.oncall.services.rota import on_call
 from refuge.oncall.tasks import request_delivery
 
 URGENT_CONTACTS = frozenset({Urgency.IN_DANGER, Urgency.DETAINED})
-COORDINATOR_KINDS = frozenset({AlarmKind.DURESS_LOGIN, AlarmKind.EMERGENCY_LOCK})
+COORDINATOR_KINDS = frozenset(
+    {AlarmKind.DURESS_LOGIN, AlarmKind.EMERGENCY_LOCK, AlarmKind.AUDIT_CHAIN_BROKEN}
+)
+URGENT_KINDS = COORDINATOR_KINDS | {AlarmKind.MISSED_CHECK_IN}
 TOP_LEVEL = 2  # every coordinator
 
 
 def is_urgent(alarm: Alarm) -> bool:
-    return alarm.kind in COORDINATOR_KINDS or alarm.urgency in URGENT_CONTACTS
+    return alarm.kind in URGENT_KINDS or alarm.urgency in URGENT_CONTACTS
 
 
 def coordinators() -> list[Operator]:
@@ -115,12 +118,29 @@ def raise_alarm(
     contact: Contact | None = None,
     about_operator: Operator | None = None,
     count: int = 1,
+    key: str = "",
+    also_to: Iterable[Operator] = (),
 ) -> Alarm:
+    """Write an alarm and its deliveries; with a `key`, only the first time for that key.
+
+    `also_to`: people who must know besides those on call (a case's team, say).
+    """
     now = timezone.now()
+    if key:
+        existing = Alarm.objects.filter(kind=kind, key=key).first()
+        if existing is not None:
+            return existing
     alarm = Alarm.objects.create(
-        kind=kind, urgency=urgency, contact=contact, about_operator=about_operator, count=count
+        kind=kind,
+        urgency=urgency,
+        contact=contact,
+        about_operator=about_operator,
+        count=count,
+        key=key,
     )
-    _add_deliveries(alarm, _first_recipients(alarm), now=now)
+    recipients = {operator.pk: operator for operator in _first_recipients(alarm)}
+    recipients.update({operator.pk: operator for operator in also_to if operator.is_active})
+    _add_deliveries(alarm, recipients.values(), now=now)
     return alarm
 
 
