@@ -16,7 +16,7 @@ from refuge.intake.models import Urgency
 from refuge.oncall.models import Alarm, AlarmKind
 
 # The intake's labels are the reporter's own words ("I am in danger now"): an alarm speaks of them.
-URGENCY_WORDS = {
+URGENCY_WORDS: dict[str, object] = {
     Urgency.IN_DANGER: pgettext_lazy("alarm urgency", "in danger now"),
     Urgency.DETAINED: pgettext_lazy("alarm urgency", "detained"),
     Urgency.HIDING: pgettext_lazy("alarm urgency", "hiding"),

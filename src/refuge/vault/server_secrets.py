@@ -24,7 +24,7 @@ def seal_server_secret(value: str, *, label: str) -> bytes:
     return crypto.aead_encrypt(key, value.encode(), associated_data=associated)
 
 
-def open_server_secret(blob: bytes | None, *, label: str) -> str | None:
+def open_server_secret(blob: bytes | memoryview | None, *, label: str) -> str | None:
     """The value, or None when there is none or it does not open (another secret key)."""
     if not blob:
         return None

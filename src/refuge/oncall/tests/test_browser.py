@@ -60,7 +60,7 @@ def test_an_in_danger_report_reaches_the_operator_on_call_by_mail(
         )
         with desk.page.expect_navigation():
             desk.page.click("form[action$='/shifts/add/'] button")
-        assert "Смена добавлена в график." in desk.text()
+        assert "Смена добавлена в график." in desk.page.inner_text(".messages")
         assert Shift.objects.get().operator_id == hotline_operator.pk
         desk.shot("oncall-1-rota")
 
@@ -72,7 +72,7 @@ def test_an_in_danger_report_reaches_the_operator_on_call_by_mail(
         desk.page.fill("input[name=quiet_until]", "07:00")
         with desk.page.expect_navigation():
             desk.page.click("main form button")
-        assert "Настройки тревог сохранены." in desk.text()
+        assert "Настройки тревог сохранены." in desk.page.inner_text(".messages")
         home = desk.home()
         assert "Сейчас дежурят" in home
         assert hotline_operator.username in home
