@@ -41,9 +41,13 @@ $(SPARK_STAMP): $(STAMP)
 
 spark: $(SPARK_STAMP)  ## Install the optional Spark extra (refuge dedupe --engine spark)
 
-demo: install  ## Install, set up, seed demo data and serve on http://127.0.0.1:8000
+demo: install  ## Install, set up, seed demo data, start the worker and serve on http://127.0.0.1:8000
 	$(BIN)/refuge demo
-	$(BIN)/refuge serve --host 127.0.0.1 --port 8000
+	@# The worker runs in the background beside the web server and is stopped (by its PID)
+	@# when the server ends, however it ends.
+	$(BIN)/refuge worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/refuge serve --host 127.0.0.1 --port 8000
 
 test: install  ## Lint, type-check, and run the suite on SQLite and PostgreSQL if present
 	$(BIN)/python scripts/run_tests.py

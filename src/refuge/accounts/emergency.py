@@ -9,6 +9,7 @@ from django.db.models import F
 from refuge.accounts.models import GlobalLock, Operator
 from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
+from refuge.accounts.signals import emergency_locked
 from refuge.accounts.unlocking import close_console
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
@@ -42,6 +43,7 @@ def emergency_lock(*, actor: Operator) -> int:
         target_id=1,
         details={"sessions": destroyed},
     )
+    emergency_locked.send(sender=Operator, actor=actor)
     # Opened grants cached in this process go now (forgetting is never wrong, even if this
     # transaction were to roll back); other processes notice the new generation at their next
     # request (SessionGuardMiddleware).

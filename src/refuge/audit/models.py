@@ -44,6 +44,10 @@ class AuditAction(models.TextChoices):
     APPROVAL_EXPIRED = "approval_expired", _("Two-person act expired")
     ACCESS_DENIED = "access_denied", _("Access refused")
     RATE_LIMITED = "rate_limited", _("Rate limit reached")
+    # Alarms to operators (oncall): sent, given up after the retries, passed on to the next.
+    ALARM_SENT = "alarm_sent", _("Alarm sent")
+    ALARM_FAILED = "alarm_failed", _("Alarm could not be sent")
+    ALARM_ESCALATED = "alarm_escalated", _("Alarm escalated")
 
 
 class AuditEvent(models.Model):

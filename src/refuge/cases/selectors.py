@@ -67,15 +67,23 @@ def is_overdue(task: Task, now: datetime | None = None) -> bool:
     )
 
 
+def missed_checkins(*, now: datetime | None = None) -> list[CheckIn]:
+    """Every check-in past its time and grace, unconfirmed, on an open case (the worker
+    counts these each minute; each operator sees their own through missed_checkins_for)."""
+    return _missed(CheckIn.objects.all(), now or timezone.now())
+
+
 def missed_checkins_for(operator: Operator) -> list[CheckIn]:
     """Check-ins past their time and grace, unconfirmed, on open cases shared with operator.
 
     The hotline queue shows these at its top (include "cases/_checkin_alarms.html").
     """
-    now = timezone.now()
+    return _missed(CheckIn.objects.filter(case__members__operator=operator), timezone.now())
+
+
+def _missed(checkins: QuerySet[CheckIn], now: datetime) -> list[CheckIn]:
     due = (
-        CheckIn.objects.filter(
-            case__members__operator=operator,
+        checkins.filter(
             confirmed_at__isnull=True,
             ended_at__isnull=True,
             case__closed_at__isnull=True,

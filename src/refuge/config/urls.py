@@ -17,6 +17,8 @@ urlpatterns += i18n_patterns(
     path("console/cases/", include("refuge.cases.urls")),
     path("console/documentation/", include("refuge.documentation.urls")),
     path("console/analysis/", include("refuge.analysis.urls")),
+    path("console/oncall/", include("refuge.oncall.urls")),
+    path("console/ops/", include("refuge.ops.urls")),
     prefix_default_language=False,
 )
 

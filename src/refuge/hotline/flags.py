@@ -49,6 +49,14 @@ def standing_flags(*, now: datetime | None = None) -> QuerySet[ProfileFlag]:
     return ProfileFlag.objects.filter(expires_at__gt=now or timezone.now(), lifted_at__isnull=True)
 
 
+def flags_expired_between(start: datetime, end: datetime) -> int:
+    """How many flags reached their expiry in [start, end) without being lifted first: they
+    stopped showing then (standing_flags reads the time), the worker counts them daily."""
+    return ProfileFlag.objects.filter(
+        expires_at__gte=start, expires_at__lt=end, lifted_at__isnull=True
+    ).count()
+
+
 def profiles_matching(
     indexes: Iterable[str], *, exclude_contact_id: int | None = None
 ) -> dict[int, set[str]]:

@@ -189,6 +189,25 @@ def unread_summary(operator: Operator) -> UnreadSummary:
     return UnreadSummary(contacts=totals["contacts"] or 0, messages=totals["messages"] or 0)
 
 
+@dataclass(frozen=True, slots=True)
+class FollowUpsDue:
+    """Queued contacts whose follow-up time has passed, and those with unread follow-ups
+    (counted by the worker for the coordinators' page; an alarm will use the same)."""
+
+    overdue: int
+    unread: int
+
+
+def follow_ups_due(*, now: datetime | None = None) -> FollowUpsDue:
+    """Follow-ups due across the whole queue, whoever may read them (counts only)."""
+    queued = Contact.objects.filter(in_queue())
+    totals = queued.aggregate(
+        overdue=Count("pk", filter=Q(due_at__lt=now or timezone.now())),
+        unread=Count("pk", filter=Q(unread_messages__gt=0)),
+    )
+    return FollowUpsDue(overdue=totals["overdue"] or 0, unread=totals["unread"] or 0)
+
+
 class _CountedPaginator(Paginator):  # type: ignore[type-arg]
     """A paginator told its total, so it does not run a second COUNT over the queue."""
 

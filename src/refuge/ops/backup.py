@@ -138,6 +138,16 @@ def _decode(blob: bytes, passphrase: str) -> dict[str, Any]:
     return payload
 
 
+def verify_backup(blob: bytes, *, passphrase: str) -> int:
+    """Decrypt and parse a backup without restoring it; returns how many rows it holds.
+    Raises BackupError or RestoreRefused when it does not open."""
+    payload = _decode(blob, passphrase)
+    try:
+        return len(json.loads(payload["database"]))
+    except (KeyError, TypeError, ValueError) as error:
+        raise RestoreRefused(_("The backup's content is damaged.")) from error
+
+
 def _check_target(payload: dict[str, Any], *, force: bool) -> None:
     missing = {tuple(pair) for pair in payload["migrations"]} - {
         tuple(pair) for pair in _applied_migrations()

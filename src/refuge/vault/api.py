@@ -94,6 +94,7 @@ from refuge.vault.referral import (
     seal_for_partner,
 )
 from refuge.vault.reindex import IndexedValue
+from refuge.vault.server_secrets import open_server_secret, seal_server_secret
 from refuge.vault.signing import Signature, fingerprint
 from refuge.vault.signing import public_key as signing_public_key
 from refuge.vault.signing import sign as sign_statement
@@ -163,6 +164,7 @@ __all__ = [
     "open_backup",
     "open_for_operator",
     "open_partner_package",
+    "open_server_secret",
     "parse_partner_public_key",
     "partner_key_fingerprint",
     "preload",
@@ -180,6 +182,7 @@ __all__ = [
     "seal_backup",
     "seal_for_operator",
     "seal_for_partner",
+    "seal_server_secret",
     "seal_to_public_key",
     "secret_unlock",
     "session_keyring",

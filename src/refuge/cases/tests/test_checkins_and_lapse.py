@@ -113,3 +113,32 @@ def test_case_members_keep_the_contact_when_intake_grants_lapse(
     for member in (worker, colleague):
         assert contacts_visible_to(member).filter(pk=contact.pk).exists()
     assert not contacts_visible_to(boss).filter(pk=contact.pk).exists()
+
+
+def test_the_worker_counts_every_missed_checkin_whoever_shares_the_case(case, worker) -> None:
+    from refuge.ops.jobs import check_missed_checkins
+    from refuge.ops.models import RunStatus
+
+    _checkin(case, worker, minutes_from_now=-120)  # missed
+    _checkin(case, worker, minutes_from_now=-10)  # within its 30 minutes of grace
+    _checkin(case, worker, minutes_from_now=60)
+
+    result = check_missed_checkins()
+
+    assert (result.status, result.code, result.count) == (RunStatus.ATTENTION, "missed_checkins", 1)
+
+
+def test_a_missed_checkin_alarms_the_case_team_once(case, worker) -> None:
+    from refuge.oncall.models import Alarm, AlarmKind, Delivery
+    from refuge.oncall.tests.support import with_alarm_email
+    from refuge.ops.jobs import check_missed_checkins
+
+    with_alarm_email(worker)
+    checkin = _checkin(case, worker, minutes_from_now=-120)
+
+    check_missed_checkins()
+    check_missed_checkins()  # a minute later: the same check-in, no second alarm
+
+    alarm = Alarm.objects.get(kind=AlarmKind.MISSED_CHECK_IN)
+    assert alarm.key == f"checkin:{checkin.pk}"
+    assert Delivery.objects.filter(alarm=alarm, operator=worker).count() == 1

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "refuge.cases",
     "refuge.documentation",
     "refuge.analysis",
+    "refuge.oncall",
     "refuge.ops",
 ]
 
@@ -245,6 +248,23 @@ AUDIT_WITNESS_DIR = env_str("REFUGE_AUDIT_WITNESS_DIR", "")
 # Also mail each signed head to the active coordinators who have an e-mail address.
 AUDIT_WITNESS_EMAIL = env_bool("REFUGE_AUDIT_WITNESS_EMAIL", default=False)
 
+# --- Alarms to operators (oncall) -----------------------------------------------------------
+# Outgoing mail (alarms, audit witness): the organisation's SMTP server.
+EMAIL_HOST = env_str("REFUGE_SMTP_HOST", "localhost")
+EMAIL_PORT = env_int("REFUGE_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("REFUGE_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("REFUGE_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("REFUGE_SMTP_STARTTLS", default=False)
+EMAIL_USE_SSL = env_bool("REFUGE_SMTP_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("REFUGE_MAIL_FROM", "refuge@localhost")
+ALARM_MAIL_DOMAIN = DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+ALARM_SEND_TIMEOUT = env_int("REFUGE_ALARM_SEND_TIMEOUT", 20)  # seconds per attempt
+# Where the console is reached from outside: the link in every alarm.
+CONSOLE_URL = env_str("REFUGE_CONSOLE_URL", "http://127.0.0.1:8000")
+# An urgent contact nobody took goes to the second person on call after this, then to every
+# coordinator after as long again.
+ESCALATE_MINUTES = env_int("REFUGE_ESCALATE_MINUTES", 10)
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("en", "English")]
@@ -272,8 +292,36 @@ def _static_file_headers(headers: object, path: str, url: str) -> None:
 
 WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
 
-# --- Background tasks -----------------------------------------------------------------------
+# --- Background tasks (refuge worker; README "Worker", docs/architecture.md) ----------------
+# huey: its SQLite storage in the data directory by default (no server), Redis when
+# REFUGE_REDIS_URL is set (several machines, one queue). Periodic safety work is re-derived
+# from the database each minute (ops.scheduling), so a worker killed mid-task loses nothing.
 REDIS_URL = env_str("REFUGE_REDIS_URL", "")
+HUEY_FILE = DATA_DIR / "huey.sqlite3"
+if not REDIS_URL:
+    # Created owner-only before huey opens it; SQLite gives its -wal and -shm files the same mode.
+    os.close(os.open(HUEY_FILE, os.O_CREAT | os.O_WRONLY, 0o600))
+    HUEY_FILE.chmod(0o600)
+HUEY: dict[str, Any] = {
+    "name": env_str("REFUGE_HUEY_NAME", "refuge"),
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "immediate": False,  # also under tests: they use the real storage
+    "results": False,  # nothing waits for a task's return value
+    "utc": True,
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(HUEY_FILE), "fsync": True},
+    "consumer": {
+        "workers": env_int("REFUGE_WORKER_THREADS", 2),
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+    },
+}
+# Scheduled encrypted backups (ops.scheduled_backup): off while REFUGE_BACKUP_DIR is unset.
+# The passphrase is read from REFUGE_BACKUP_PASSPHRASE_FILE (a file only the service user
+# reads), else REFUGE_BACKUP_PASSPHRASE; the newest REFUGE_BACKUP_KEEP backups are kept.
+BACKUP_DIR = env_str("REFUGE_BACKUP_DIR", "")
+BACKUP_KEEP = env_int("REFUGE_BACKUP_KEEP", 14)
+BACKUP_PASSPHRASE_FILE = env_str("REFUGE_BACKUP_PASSPHRASE_FILE", "")
 
 # --- Logging: never personal data; only ids, codes and counts are ever passed to a logger ----
 LOGGING = {
@@ -340,7 +388,7 @@ DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.cases.demo.seed"]
 
 # --- Cases ----------------------------------------------------------------------------------
 # Closed cases lose names, numbers and contact details after this many days (refuge
-# purge_cases, run daily from cron); coded anonymous facts stay for statistics.
+# purge_cases, run daily by refuge worker); coded anonymous facts stay for statistics.
 CASES_RETENTION_DAYS = env_int("REFUGE_CASES_RETENTION_DAYS", 180)
 # --- Documentation ----------------------------------------------------------------------------
 # Evidence files are read into memory (FILE_UPLOAD_HANDLERS keeps uploads there) and sealed.

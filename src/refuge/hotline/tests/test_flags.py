@@ -220,3 +220,15 @@ def test_only_readers_of_the_profile_may_lift_its_flag(coordinator, newcomer):
 
     assert response.status_code == 404
     assert ProfileFlag.objects.get(pk=flag.pk).lifted_at is None
+
+
+def test_the_worker_counts_flags_that_expired_in_a_window_but_not_lifted_ones(coordinator):
+    profile = flagged_profile(coordinator)
+    now = timezone.now()
+    ProfileFlag.objects.filter(profile=profile).update(expires_at=now - timedelta(hours=2))
+    flagged_profile(coordinator, kind=ProfileFlagKind.DO_NOT_CONTACT, days=3)
+
+    assert flags.flags_expired_between(now - timedelta(days=1), now) == 1
+    assert flags.flags_expired_between(now - timedelta(hours=1), now) == 0
+    ProfileFlag.objects.filter(profile=profile).update(lifted_at=now - timedelta(hours=3))
+    assert flags.flags_expired_between(now - timedelta(days=1), now) == 0

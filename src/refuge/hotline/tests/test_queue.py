@@ -202,3 +202,16 @@ def test_services_refuse_contacts_not_sealed_to_the_operator(operator_factory):
     with pytest.raises(Http404):
         services.add_note(contact=contact, operator=outsider, text="x")
     assert Contact.objects.get(pk=contact.pk).assigned_to is None
+
+
+def test_follow_ups_due_counts_the_whole_queue_for_the_worker(hotline_operator):
+    overdue = contact_of(web_report(urgency=Urgency.HIDING))
+    Contact.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    Contact.objects.filter(pk=contact_of(web_report(urgency=Urgency.OTHER)).pk).update(
+        due_at=timezone.now() + timedelta(hours=1)
+    )
+    follow_up(web_report(urgency=Urgency.TESTIMONY))
+
+    due = selectors.follow_ups_due()
+
+    assert (due.overdue, due.unread) == (1, 1)

@@ -1,6 +1,6 @@
 """refuge purge_cases [--dry-run]: remove contact details of closed cases past retention.
 
-Run daily, e.g. from cron:  17 3 * * *  cd /srv/refuge && .venv/bin/refuge purge_cases
+`refuge worker` runs the same function daily (ops.jobs); this command runs it by hand.
 """
 
 from __future__ import annotations

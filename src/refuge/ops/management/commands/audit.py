@@ -5,7 +5,7 @@
   it is set. A truncated tail or a rewritten entry fails with exit code 1 and says which.
 - `ship` signs the current head with the installation key and writes it to
   REFUGE_AUDIT_WITNESS_DIR (and mails it to the coordinators when REFUGE_AUDIT_WITNESS_EMAIL);
-  a background worker, once there is one, runs it on a schedule.
+  run it from the system's timer (`refuge worker` verifies the chain daily but does not ship).
 - `publickey` prints the installation's public key and fingerprint, for the organisation to
   publish.
 

@@ -1,0 +1,156 @@
+"""Delivering alarms: each delivery is claimed, sent, and marked, or retried with backoff.
+
+A delivery is claimed by one UPDATE (pending and due -> sending), so two workers never send
+the same one. A worker killed between sending and marking leaves it "sending"; after
+CLAIM_EXPIRES it is due again: an alarm may then arrive twice, never not at all. E-mail
+carries the delivery's own Message-ID, so a mail client shows such a twin as one message.
+
+What is sent says what happened and links to the console; never a name, number, place or
+text (messages.py). Errors are kept as codes: a mail server's answer can quote an address.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.oncall.messages import alarm_text
+from refuge.oncall.models import AlarmChannel, Delivery, DeliveryStatus
+from refuge.oncall.services.preferences import alarm_email, settings_of
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=15)
+LONGEST_RETRY = timedelta(minutes=30)
+CLAIM_EXPIRES = timedelta(minutes=5)
+
+
+class DeliveryFailed(Exception):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRun:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def _due(now: datetime) -> Q:
+    return Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | Q(
+        status=DeliveryStatus.SENDING, claimed_at__lte=now - CLAIM_EXPIRES
+    )
+
+
+def deliver_due(*, now: datetime | None = None, only: list[int] | None = None) -> DeliveryRun:
+    """Send every delivery that is due (or those of `only` that are); each on its own."""
+    now = now or timezone.now()
+    due = Delivery.objects.filter(_due(now))
+    if only is not None:
+        due = due.filter(pk__in=only)
+    outcomes = [
+        deliver_one(pk, now=now)
+        for pk in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)
+    ]
+    return DeliveryRun(
+        sent=outcomes.count(DeliveryStatus.SENT),
+        retrying=outcomes.count(DeliveryStatus.PENDING),
+        failed=outcomes.count(DeliveryStatus.FAILED),
+    )
+
+
+def _claim(pk: int, now: datetime) -> Delivery | None:
+    claimed = Delivery.objects.filter(_due(now), pk=pk).update(
+        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None  # another worker has it, or it is no longer due
+    return Delivery.objects.select_related("alarm", "operator").get(pk=pk)
+
+
+def deliver_one(pk: int, *, now: datetime) -> str:
+    """Send one delivery; returns its status afterwards ("" when someone else had it)."""
+    delivery = _claim(pk, now)
+    if delivery is None:
+        return ""
+    try:
+        _send(delivery)
+    except DeliveryFailed as failure:
+        return _after_failure(delivery, failure.code, now=now)
+    with transaction.atomic():
+        Delivery.objects.filter(pk=pk).update(
+            status=DeliveryStatus.SENT, sent_at=timezone.now(), error=""
+        )
+        record_event(
+            AuditAction.ALARM_SENT,
+            target=delivery.alarm,
+            details={"operator": delivery.operator_id, "channel": delivery.channel},
+        )
+    return DeliveryStatus.SENT
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+@transaction.atomic
+def _after_failure(delivery: Delivery, code: str, *, now: datetime) -> str:
+    given_up = delivery.attempts >= MAX_ATTEMPTS
+    status = DeliveryStatus.FAILED if given_up else DeliveryStatus.PENDING
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=status, error=code, next_attempt_at=now + retry_delay(delivery.attempts)
+    )
+    if given_up:
+        record_event(
+            AuditAction.ALARM_FAILED,
+            target=delivery.alarm,
+            details={
+                "operator": delivery.operator_id,
+                "channel": delivery.channel,
+                "error": code,
+                "attempts": delivery.attempts,
+            },
+        )
+    return status
+
+
+def _send(delivery: Delivery) -> None:
+    if delivery.channel == AlarmChannel.EMAIL:
+        _send_email(delivery)
+    else:
+        raise DeliveryFailed("no_channel")
+
+
+def _send_email(delivery: Delivery) -> None:
+    address = alarm_email(settings_of(delivery.operator))
+    if not address:
+        raise DeliveryFailed("no_channel")
+    subject, body = alarm_text(delivery.alarm, language=delivery.operator.language)
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        to=[address],
+        headers={"Message-ID": f"<refuge-alarm-{delivery.pk}@{settings.ALARM_MAIL_DOMAIN}>"},
+    )
+    try:
+        sent = get_connection(timeout=settings.ALARM_SEND_TIMEOUT).send_messages([message])
+    except smtplib.SMTPRecipientsRefused as error:
+        raise DeliveryFailed("smtp_refused") from error
+    except TimeoutError as error:
+        raise DeliveryFailed("timeout") from error
+    except smtplib.SMTPException as error:
+        raise DeliveryFailed("smtp_error") from error
+    except OSError as error:
+        raise DeliveryFailed("unreachable") from error
+    if sent != 1:
+        raise DeliveryFailed("smtp_error")

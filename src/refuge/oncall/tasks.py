@@ -1,0 +1,43 @@
+"""The worker's alarm tasks (`refuge worker` loads every app's tasks.py).
+
+A new alarm asks for its deliveries at once, after its transaction commits; the tick each
+minute sends whatever is due (retries after backoff, the end of quiet hours, an alarm whose
+request was lost with a crashed worker or an unreachable queue) and passes on urgent contacts
+nobody took. Deliveries are claimed in the database, so any number of workers may run both.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+logger = logging.getLogger(__name__)
+
+
+@db_task(name="refuge.oncall.deliver")
+def deliver(delivery_ids: list[int]) -> None:
+    from refuge.oncall.services.delivery import deliver_due
+
+    deliver_due(only=delivery_ids)
+
+
+@db_periodic_task(crontab(minute="*"), name="refuge.oncall.tick")
+def tick() -> None:
+    from refuge.oncall.services.alarms import escalate_untaken
+    from refuge.oncall.services.delivery import deliver_due
+
+    escalate_untaken()
+    deliver_due()
+
+
+def request_delivery(delivery_ids: list[int]) -> None:
+    """Ask the worker to send these deliveries now; if the queue cannot be reached, the tick
+    sends them within a minute (they are in the database already)."""
+    try:
+        deliver(delivery_ids)
+    except Exception as error:  # noqa: BLE001 - the queue's storage failing, of any kind
+        logger.warning(
+            "alarm delivery not queued (%s); the next tick sends it", type(error).__name__
+        )

@@ -1,0 +1,67 @@
+"""Building blocks for the on-call tests: real operators, real SMTP on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from refuge.accounts.models import Operator
+from refuge.accounts.roles import Role
+from refuge.oncall.models import Position, Shift
+from refuge.oncall.services.preferences import save_alarm_settings, settings_of
+from refuge.testing import make_operator
+from refuge.testing.smtp import Mailbox, smtp_server
+
+
+def with_alarm_email(operator: Operator, address: str | None = None) -> Operator:
+    current = settings_of(operator)
+    save_alarm_settings(
+        operator=operator,
+        email=address or f"{operator.username}@alarms.test",
+        quiet_from=None,
+        quiet_until=None,
+        expected_version=current.version,
+    )
+    return operator
+
+
+def on_shift(operator: Operator, position: Position = Position.PRIMARY, hours: int = 8) -> Shift:
+    now = timezone.now()
+    return Shift.objects.create(
+        operator=operator,
+        position=position,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=hours),
+    )
+
+
+def staff() -> dict[str, Operator]:
+    """An operator on call, a second person, an operator off duty and a coordinator; each
+    with an alarm address."""
+    people = {
+        "on_call": make_operator("dezhurny", intake=True),
+        "second": make_operator("vtoroy"),
+        "off_duty": make_operator("otdykh"),
+        "coordinator": make_operator("koordinator", Role.COORDINATOR),
+    }
+    for operator in people.values():
+        with_alarm_email(operator)
+    on_shift(people["on_call"])
+    on_shift(people["second"], Position.BACKUP)
+    return people
+
+
+@contextmanager
+def smtp_settings(settings: Any) -> Iterator[Mailbox]:
+    """Send mail over SMTP to a server on loopback while the block runs."""
+    with smtp_server() as (mailbox, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.ALARM_SEND_TIMEOUT = 5
+        yield mailbox

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from refuge.oncall import views
+
+app_name = "oncall"
+urlpatterns = [
+    path("", views.rota_view, name="rota"),
+    path("shifts/add/", views.add_shift_view, name="add_shift"),
+    path("shifts/<int:shift_id>/remove/", views.remove_shift_view, name="remove_shift"),
+    path("settings/", views.alarm_settings_view, name="settings"),
+]

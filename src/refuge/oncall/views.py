@@ -1,0 +1,114 @@
+"""On call: who is on call now, the rota, recent alarms; each operator's alarm settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from refuge.accounts.decorators import OperatorRequest, operator_required
+from refuge.accounts.permissions import has_capability
+from refuge.accounts.roles import Capability
+from refuge.core.errors import DomainError
+from refuge.oncall import selectors
+from refuge.oncall.forms import AlarmSettingsForm, ShiftForm
+from refuge.oncall.models import Shift
+from refuge.oncall.services.preferences import alarm_email, save_alarm_settings, settings_of
+from refuge.oncall.services.rota import add_shift, remove_shift, upcoming_shifts
+
+
+def _supervises(request: OperatorRequest) -> bool:
+    return has_capability(request.user, Capability.SUPERVISE_HOTLINE)
+
+
+def on_call_panel(request: OperatorRequest) -> Mapping[str, Any] | None:
+    supervises = _supervises(request)
+    return {
+        "now": selectors.on_call_now(),
+        "supervises": supervises,
+        "failed": selectors.failed_deliveries().count() if supervises else 0,
+        "has_channel": bool(alarm_email(settings_of(request.user))),
+    }
+
+
+@require_GET
+@operator_required()
+def rota_view(request: OperatorRequest) -> HttpResponse:
+    supervises = _supervises(request)
+    return render(
+        request,
+        "oncall/rota.html",
+        {
+            "now": selectors.on_call_now(),
+            "shifts": upcoming_shifts(),
+            "supervises": supervises,
+            "form": ShiftForm() if supervises else None,
+            "alarms": selectors.recent_alarms() if supervises else [],
+            "failed": selectors.failed_deliveries() if supervises else [],
+        },
+    )
+
+
+@require_POST
+@operator_required(Capability.SUPERVISE_HOTLINE)
+def add_shift_view(request: OperatorRequest) -> HttpResponse:
+    form = ShiftForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("oncall:rota")
+    try:
+        add_shift(actor=request.user, **form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The shift is on the rota."))
+    return redirect("oncall:rota")
+
+
+@require_POST
+@operator_required(Capability.SUPERVISE_HOTLINE)
+def remove_shift_view(request: OperatorRequest, shift_id: int) -> HttpResponse:
+    remove_shift(actor=request.user, shift=get_object_or_404(Shift, pk=shift_id))
+    messages.success(request, _("The shift was taken off the rota."))
+    return redirect("oncall:rota")
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required()
+def alarm_settings_view(request: OperatorRequest) -> HttpResponse:
+    current = settings_of(request.user)
+    if request.method == "POST":
+        form = AlarmSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                save_alarm_settings(
+                    operator=request.user,
+                    email=form.cleaned_data["email"],
+                    quiet_from=form.cleaned_data["quiet_from"],
+                    quiet_until=form.cleaned_data["quiet_until"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except DomainError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Your alarm settings are saved."))
+                return redirect("oncall:settings")
+    else:
+        form = AlarmSettingsForm(
+            initial={
+                "email": alarm_email(current),
+                "quiet_from": current.quiet_from,
+                "quiet_until": current.quiet_until,
+                "version": current.version,
+            }
+        )
+    return render(request, "oncall/settings.html", {"form": form})
+
+
+def _errors(form: ShiftForm) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)

@@ -1,0 +1,199 @@
+"""`refuge worker` as a real process: it runs what is due, a SIGKILL mid-task loses nothing,
+and two workers sharing one queue (SQLite or Redis) run each slot once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[4]
+REFUGE = Path(sys.executable).parent / "refuge"
+JOB_COUNT = 7  # the jobs ops.jobs registers
+
+SLOW_WORKER = r"""
+import sys, time
+from datetime import time as clock
+from pathlib import Path
+import django
+django.setup()
+from django.core.management import call_command
+from refuge.ops import scheduling
+
+marker = Path(sys.argv[1])
+
+def slow() -> scheduling.JobResult:
+    # The first run hangs (and is killed); the next one finishes at once.
+    if not marker.exists():
+        marker.write_text("started")
+        time.sleep(300)
+    return scheduling.JobResult(count=1)
+
+scheduling.register(
+    scheduling.Job("slow_test", "slow", slow, daily_at=clock(0, 0), lease_minutes=0.05)
+)
+call_command("worker", workers=1)
+"""
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: Any) -> Path:
+    """A migrated SQLite database, made once; each test copies it."""
+    data = tmp_path_factory.mktemp("migrated")
+    subprocess.run(
+        [str(REFUGE), "migrate", "-v0"], env=_env(data), check=True, timeout=600, cwd=ROOT
+    )
+    return data / "refuge.sqlite3"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, migrated: Path) -> Path:
+    shutil.copy(migrated, tmp_path / "refuge.sqlite3")
+    return tmp_path
+
+
+def _env(data: Path, **extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("REFUGE_", "DATABASE_URL", "PYTEST", "DJANGO"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="refuge.config.settings.test",
+        REFUGE_DATA_DIR=str(data),
+        REFUGE_SECRET_KEY="worker-test-secret-key-0123456789",
+        **extra,
+    )
+    return env
+
+
+def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    handle = log.open("ab")
+    return subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # huey's graceful stop
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _runs(data: Path) -> list[tuple[str, str, str, int]]:
+    with sqlite3.connect(data / "refuge.sqlite3", timeout=20) as connection:
+        return connection.execute(
+            "SELECT job, slot, status, attempts FROM ops_taskrun ORDER BY job, slot"
+        ).fetchall()
+
+
+def _wait_for(condition: Any, *, seconds: float = 600) -> None:  # an overloaded CI machine
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.5)
+    raise AssertionError("timed out waiting for the worker")
+
+
+def _finished(data: Path, jobs: int) -> bool:
+    return len([run for run in _runs(data) if run[2] != "running"]) >= jobs
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        _stop(process)
+
+
+def test_refuge_worker_runs_the_due_jobs_from_its_sqlite_queue(data_dir, processes):
+    processes.append(_start([str(REFUGE), "worker"], _env(data_dir), data_dir / "worker.log"))
+
+    _wait_for(lambda: _finished(data_dir, JOB_COUNT))
+
+    runs = {job: (status, attempts) for job, _slot, status, attempts in _runs(data_dir)}
+    assert runs["audit_chain"] == ("ok", 1)
+    assert runs["backup"] == ("not_configured", 1)
+    assert (data_dir / "huey.sqlite3").stat().st_mode & 0o777 == 0o600
+    log = (data_dir / "worker.log").read_text()
+    assert "Refuge worker: queue 'refuge' on SQLite" in log
+    assert "Traceback" not in log
+
+
+def test_a_worker_killed_mid_task_loses_nothing_the_restarted_worker_finishes_it(
+    data_dir, processes
+):
+    marker = data_dir / "slow-started"
+    command = [sys.executable, "-c", SLOW_WORKER, str(marker)]
+    first = _start(command, _env(data_dir), data_dir / "worker.log")
+    processes.append(first)
+    _wait_for(marker.exists)
+    os.killpg(first.pid, signal.SIGKILL)  # no chance to clean up: huey already dequeued it
+    first.wait()
+    assert ("slow_test", "running", 1) in [(j, s, a) for j, _slot, s, a in _runs(data_dir)]
+
+    time.sleep(4)  # its lease (3 seconds) runs out
+    processes.append(_start(command, _env(data_dir), data_dir / "worker.log"))
+
+    _wait_for(lambda: ("slow_test", "ok", 2) in [(j, s, a) for j, _t, s, a in _runs(data_dir)])
+
+
+def _redis_url() -> str | None:
+    try:
+        import redis
+
+        url = "redis://127.0.0.1:6379/0"
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:  # noqa: BLE001 - no Redis here: the test says so and skips
+        return None
+    return url
+
+
+@pytest.mark.parametrize("storage", ["sqlite", "redis"])
+def test_two_workers_on_one_queue_run_each_slot_once(data_dir, processes, storage):
+    extra = {}
+    name = f"refuge-test-{uuid.uuid4().hex[:12]}"  # never another user's queue
+    if storage == "redis":
+        url = _redis_url()
+        if url is None:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        extra = {"REFUGE_REDIS_URL": url, "REFUGE_HUEY_NAME": name}
+    try:
+        for number in (1, 2):
+            log = data_dir / f"worker{number}.log"
+            processes.append(_start([str(REFUGE), "worker"], _env(data_dir, **extra), log))
+        _wait_for(lambda: _finished(data_dir, JOB_COUNT))
+        time.sleep(3)  # both ticks have enqueued; give the duplicates time to be refused
+
+        runs = _runs(data_dir)
+        assert len(runs) == JOB_COUNT
+        assert {attempts for *_rest, attempts in runs} == {1}
+        for number in (1, 2):
+            log = (data_dir / f"worker{number}.log").read_text()
+            assert ("on Redis" if storage == "redis" else "on SQLite") in log
+            assert "Traceback" not in log
+    finally:
+        for process in processes:
+            _stop(process)
+        if storage == "redis":
+            from huey import RedisHuey
+
+            RedisHuey(name, url=extra["REFUGE_REDIS_URL"]).storage.flush_all()
