@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import json
 import os
 import re
 import subprocess
 import sys
 import uuid
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +24,12 @@ from django.urls import reverse
 
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
+from refuge.audit.models import AuditEvent
 from refuge.audit.services import verify_chain
+from refuge.ops import backup as backup_module
 from refuge.testing import keyring_for, log_in, make_operator
 from refuge.vault import api as vault
+from refuge.vault import backup as vault_backup
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSPHRASE = "seven tired owls cross the river at dawn"
@@ -38,6 +45,7 @@ from refuge.accounts import totp
 from refuge.accounts.models import Operator
 from refuge.testing import keyring_for, log_in
 from refuge.vault import api as vault
+from refuge.vault import backup as vault_backup
 from refuge.vault.models import Envelope
 
 call_command("restore", sys.argv[1])
@@ -67,6 +75,10 @@ def _main_of(page: str) -> str:
 @pytest.fixture
 def installation(db: Any, tmp_path: Path, settings: Any, monkeypatch: Any) -> dict[str, Any]:
     settings.MEDIA_ROOT = tmp_path / "files"
+    # A restore may write the installation's keys into the data directory: keep them here.
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+    settings.VAULT_SIGNING_KEY_FILE = str(tmp_path / "data" / "signing_key")
     (tmp_path / "files" / "evidence").mkdir(parents=True)
     (tmp_path / "files" / "evidence" / "blob.bin").write_bytes(b"\x00sealed bytes\xff")
     monkeypatch.setenv("REFUGE_BACKUP_PASSPHRASE", PASSPHRASE)
@@ -197,13 +209,65 @@ def test_a_wrong_passphrase_is_refused(installation: dict[str, Any], monkeypatch
     _refused(backup, "passphrase is wrong")
 
 
-def test_a_backup_of_another_installation_is_refused(
-    installation: dict[str, Any], settings: Any
+def _format_1(backup: Path, monkeypatch: Any) -> Path:
+    """The same backup as an older Refuge wrote it: no keys inside, bound to the secret key."""
+    payload = backup_module._decode(backup.read_bytes(), PASSPHRASE)
+    for key in ("installation", "database_sha256"):
+        del payload[key]
+    for entry in payload["files"]:
+        del entry["sha256"]
+    payload["format"] = 1
+    monkeypatch.setattr(vault_backup, "VERSION", 1)
+    old = backup.with_name("format1.backup")
+    old.write_bytes(
+        vault.seal_backup(
+            zlib.compress(json.dumps(payload).encode()),
+            passphrase=PASSPHRASE,
+            installation_id=vault.installation_id(),
+        )
+    )
+    monkeypatch.undo()
+    return old
+
+
+def test_a_format_1_backup_restores_on_its_own_installation_only(
+    installation: dict[str, Any], settings: Any, monkeypatch: Any
 ) -> None:
-    backup = _backup(installation)
+    old = _format_1(_backup(installation), monkeypatch)
+    monkeypatch.setenv("REFUGE_BACKUP_PASSPHRASE", PASSPHRASE)
+    call_command("restore", str(old), "--force")
+    assert Operator.objects.filter(username="fieldworker").exists()
+    assert verify_chain() == []
     settings.SECRET_KEY = "another installation's secret key, entirely different"
     with pytest.raises(CommandError, match="another installation"):
-        call_command("restore", str(backup), "--force")
+        call_command("restore", str(old), "--force")
+
+
+def test_a_backup_carries_the_keys_and_restores_them_elsewhere(
+    installation: dict[str, Any], settings: Any
+) -> None:
+    original_key = settings.SECRET_KEY
+    original_public = vault.signing_public_key()
+    backup = _backup(installation)
+    settings.SECRET_KEY = "another installation's secret key, entirely different"
+    Path(settings.VAULT_SIGNING_KEY_FILE).unlink()
+    assert vault.signing_public_key() != original_public
+
+    call_command("restore", str(backup), "--force")
+
+    key_file = settings.DATA_DIR / "secret_key"
+    assert key_file.read_text() == original_key
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    # This process now runs as the old installation.
+    assert original_key == settings.SECRET_KEY
+    assert vault.signing_public_key() == original_public
+    assert verify_chain() == []
+    restored = AuditEvent.objects.order_by("-sequence").first()
+    assert restored is not None
+    assert restored.details["kind"] == "restored_from_backup"
+    assert restored.details["installation_keys"] == "restored"
+    assert restored.details["previous_head_sequence"] == restored.sequence - 1
+    assert not Path(str(key_file) + ".restoring").exists()
 
 
 def test_restore_into_a_non_empty_installation_needs_force(installation: dict[str, Any]) -> None:
@@ -222,3 +286,103 @@ def test_backup_refuses_a_short_passphrase_and_an_existing_file(
     monkeypatch.setenv("REFUGE_BACKUP_PASSPHRASE", "short")
     with pytest.raises(CommandError, match="at least"):
         call_command("backup", str(backup), "--overwrite")
+
+
+def _verify(path: Path) -> str:
+    out = io.StringIO()
+    call_command("backup", "verify", str(path), stdout=out)
+    return out.getvalue()
+
+
+def _unusable(path: Path, message: str) -> None:
+    with pytest.raises(CommandError, match=message) as raised:
+        _verify(path)
+    assert raised.value.returncode == 1
+    assert str(raised.value).startswith("Backup NOT usable: ")
+
+
+def _resealed(backup: Path, change: Any) -> Path:
+    """The backup's payload changed by `change`, sealed again (a well-formed, honest file)."""
+    payload = backup_module._decode(backup.read_bytes(), PASSPHRASE)
+    change(payload)
+    target = backup.with_name("changed.backup")
+    target.write_bytes(
+        vault.seal_backup(
+            zlib.compress(json.dumps(payload).encode()),
+            passphrase=PASSPHRASE,
+            installation_id=vault.installation_id(),
+        )
+    )
+    return target
+
+
+def test_verify_summarises_a_good_backup_and_changes_nothing(
+    installation: dict[str, Any],
+) -> None:
+    backup = _backup(installation)
+    events = AuditEvent.objects.count()
+    shown = _verify(backup)
+    assert shown.startswith("Backup OK: made ")
+    assert "1 files" in shown
+    assert "it carries the installation's keys" in shown
+    assert re.search(r"  accounts\.operator: 2$", shown, re.MULTILINE)
+    assert AuditEvent.objects.count() == events
+
+
+def test_verify_refuses_a_wrong_passphrase(installation: dict[str, Any], monkeypatch: Any) -> None:
+    backup = _backup(installation)
+    monkeypatch.setenv("REFUGE_BACKUP_PASSPHRASE", "not the passphrase at all")
+    _unusable(backup, "passphrase is wrong")
+
+
+def test_verify_refuses_a_truncated_or_tampered_file(installation: dict[str, Any]) -> None:
+    backup = _backup(installation)
+    good = backup.read_bytes()
+    backup.write_bytes(good[:-100])
+    _unusable(backup, "altered or damaged")
+    backup.write_bytes(good[:40])
+    _unusable(backup, "truncated")
+    tampered = bytearray(good)
+    tampered[-50] ^= 0x80
+    backup.write_bytes(bytes(tampered))
+    _unusable(backup, "altered or damaged")
+    with pytest.raises(CommandError, match="not a file"):
+        _verify(backup.with_name("missing.backup"))
+
+
+def test_verify_checks_every_file_and_row_inside(installation: dict[str, Any]) -> None:
+    backup = _backup(installation)
+
+    def swap_file(payload: dict[str, Any]) -> None:
+        payload["files"][0]["data"] = base64.b64encode(b"other bytes").decode()
+
+    _unusable(_resealed(backup, swap_file), r"damaged: evidence/blob\.bin")
+
+    def drop_rows(payload: dict[str, Any]) -> None:
+        payload["database"] = payload["database"].replace('"keeper"', '"intruder"')
+
+    _unusable(_resealed(backup, drop_rows), "damaged: database")
+
+    def unknown_model(payload: dict[str, Any]) -> None:
+        rows = json.loads(payload["database"])
+        rows.append({"model": "cases.spaceship", "pk": 1, "fields": {}})
+        payload["database"] = json.dumps(rows)
+        payload["database_sha256"] = hashlib.sha256(payload["database"].encode()).hexdigest()
+
+    _unusable(_resealed(backup, unknown_model), r"does not know \(cases\.spaceship\)")
+
+
+def test_verify_refuses_a_backup_from_newer_code_and_accepts_an_older_one(
+    installation: dict[str, Any],
+) -> None:
+    backup = _backup(installation)
+
+    def newer(payload: dict[str, Any]) -> None:
+        payload["migrations"].append(["cases", "9999_from_the_future"])
+
+    _unusable(_resealed(backup, newer), "newer version of Refuge")
+
+    def older(payload: dict[str, Any]) -> None:
+        payload["migrations"] = [p for p in payload["migrations"] if p[0] != "analysis"]
+
+    assert _verify(_resealed(backup, older)).startswith("Backup OK")
