@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 import zlib
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from refuge.ops import backup as backup_module
 from refuge.testing import keyring_for, log_in, make_operator
 from refuge.vault import api as vault
 from refuge.vault import backup as vault_backup
+from tests.fresh_database import fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSPHRASE = "seven tired owls cross the river at dawn"
@@ -46,6 +46,7 @@ from refuge.accounts.models import Operator
 from refuge.testing import keyring_for, log_in
 from refuge.vault import api as vault
 from refuge.vault import backup as vault_backup
+from tests.fresh_database import fresh_database_url
 from refuge.vault.models import Envelope
 
 call_command("restore", sys.argv[1])
@@ -102,24 +103,6 @@ def _backup(installation: dict[str, Any]) -> Path:
     return target
 
 
-def _fresh_database_url() -> tuple[str, Any]:
-    """An empty database for the restored installation, and how to drop it afterwards."""
-    url = settings.DATABASE_URL
-    if not url:
-        return "", lambda: None
-    import psycopg
-
-    name = f"refuge_restore_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return url.rsplit("/", 1)[0] + "/" + name, drop
-
-
 @pytest.mark.slow
 def test_round_trip_into_a_fresh_installation(installation: dict[str, Any]) -> None:
     before = _pages(installation["coordinator"])
@@ -128,7 +111,7 @@ def test_round_trip_into_a_fresh_installation(installation: dict[str, Any]) -> N
     assert b"fieldworker" not in backup.read_bytes()
     assert b"sealed bytes" not in backup.read_bytes()
     fresh_dir = installation["tmp"] / "fresh"
-    database_url, drop = _fresh_database_url()
+    database_url, drop = fresh_database_url()
     env = {
         **os.environ,
         "REFUGE_DATA_DIR": str(fresh_dir),
