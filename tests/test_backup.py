@@ -369,3 +369,20 @@ def test_verify_refuses_a_backup_from_newer_code_and_accepts_an_older_one(
         payload["migrations"] = [p for p in payload["migrations"] if p[0] != "analysis"]
 
     assert _verify(_resealed(backup, older)).startswith("Backup OK")
+
+
+def test_backup_without_a_file_writes_into_the_backup_dir(
+    installation: dict[str, Any], settings: Any
+) -> None:
+    settings.BACKUP_DIR = ""
+    with pytest.raises(CommandError, match="REFUGE_BACKUP_DIR"):
+        call_command("backup")
+    settings.BACKUP_DIR = str(installation["tmp"] / "scheduled")
+    Path(settings.BACKUP_DIR).mkdir()
+    call_command("backup")
+    (written,) = Path(settings.BACKUP_DIR).glob("refuge-*.backup")
+    assert re.fullmatch(r"refuge-\d{8}-\d{6}\.backup", written.name)
+    assert written.stat().st_mode & 0o777 == 0o600
+    assert _verify(written).startswith("Backup OK")
+    with pytest.raises(CommandError, match="backup verify FILE"):
+        call_command("backup", "verify")

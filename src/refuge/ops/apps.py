@@ -7,3 +7,6 @@ class OpsConfig(AppConfig):
 
     name = "refuge.ops"
     label = "ops"
+
+    def ready(self) -> None:
+        from refuge.ops import checks  # noqa: F401 - registers `check --deploy`'s findings

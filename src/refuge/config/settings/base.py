@@ -28,6 +28,9 @@ def _load_or_create_secret_key() -> str:
 
 
 SECRET_KEY = _load_or_create_secret_key()
+# Where the key came from, for `refuge check --deploy` (ops/checks.py): a key file in the data
+# directory sits beside the database it keys, on whatever disk holds both.
+SECRET_KEY_IN_DATA_DIR = not env_str("REFUGE_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("REFUGE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("REFUGE_CSRF_TRUSTED_ORIGINS", [])
@@ -240,6 +243,9 @@ MEDIA_ROOT = DATA_DIR / "files"
 # The installation's Ed25519 key (vault/signing.py): signs audit heads and evidence bundles.
 # Outside MEDIA_ROOT, so backups never hold it.
 VAULT_SIGNING_KEY_FILE = env_str("REFUGE_SIGNING_KEY_FILE", str(DATA_DIR / "signing_key"))
+# Where `refuge backup` with no FILE writes (refuge-<UTC time>.backup): point a daily timer at
+# it and copy the directory off the server. `refuge check --deploy` warns while it is unset.
+BACKUP_DIR = env_str("REFUGE_BACKUP_DIR", "")
 # Signed audit heads are written here (`refuge audit ship`); mount it from another machine.
 AUDIT_WITNESS_DIR = env_str("REFUGE_AUDIT_WITNESS_DIR", "")
 # Also mail each signed head to the active coordinators who have an e-mail address.
@@ -254,6 +260,7 @@ USE_I18N = True
 # accounts.middleware.OperatorPreferencesMiddleware), always with the zone said beside them.
 USE_TZ = True
 TIME_ZONE = env_time_zone("REFUGE_TIME_ZONE", "Europe/Moscow")
+TIME_ZONE_CONFIGURED = bool(env_str("REFUGE_TIME_ZONE", ""))  # else the default, checked
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

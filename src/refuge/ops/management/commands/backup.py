@@ -9,16 +9,19 @@ against this code's migrations) and prints what it holds; exit code 1 says it is
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import (
     BaseCommand,
     CommandError,
     CommandParser,
     no_translations,
 )
+from django.utils import timezone
 
 from refuge.core.passphrase import MIN_PASSPHRASE_CHARS, read_passphrase
 from refuge.ops.backup import RestoreRefused, create_backup, read_backup_file, verify_backup
@@ -35,18 +38,24 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="where to write the backup (or: verify)")
+        parser.add_argument(
+            "file",
+            nargs="?",
+            help="where to write the backup (default: a new file in REFUGE_BACKUP_DIR); or verify",
+        )
         parser.add_argument("checked", nargs="?", help="with verify: the backup to check")
         parser.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
 
     @no_translations  # the command line speaks English, like Django's own commands
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["checked"] is not None:
-            if options["file"] != "verify":
-                raise CommandError("Usage: refuge backup FILE | refuge backup verify FILE")
+        if options["checked"] is not None or options["file"] == "verify":
+            if options["file"] != "verify" or options["checked"] is None:
+                raise CommandError(
+                    "Usage: refuge backup [FILE] | refuge backup verify FILE", returncode=2
+                )
             self._verify(Path(options["checked"]))
             return
-        target = Path(options["file"])
+        target = Path(options["file"]) if options["file"] else self._scheduled_target()
         self._check_target(target, overwrite=options["overwrite"])
         passphrase = read_passphrase(confirm=True)
         if len(passphrase) < MIN_PASSPHRASE_CHARS:
@@ -87,6 +96,16 @@ class Command(BaseCommand):
         )
         for label, count in contents.objects_by_model.items():
             self.stdout.write(f"  {label}: {count}")
+
+    @staticmethod
+    def _scheduled_target() -> Path:
+        if not settings.BACKUP_DIR:
+            raise CommandError(
+                "Name the backup FILE, or set REFUGE_BACKUP_DIR for scheduled backups.",
+                returncode=2,
+            )
+        stamp = timezone.now().astimezone(datetime.UTC).strftime("%Y%m%d-%H%M%S")
+        return Path(settings.BACKUP_DIR) / f"refuge-{stamp}.backup"
 
     @staticmethod
     def _check_target(target: Path, *, overwrite: bool) -> None:
