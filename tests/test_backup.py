@@ -29,7 +29,8 @@ from refuge.ops import backup as backup_module
 from refuge.testing import keyring_for, log_in, make_operator
 from refuge.vault import api as vault
 from refuge.vault import backup as vault_backup
-from tests.fresh_database import fresh_database_url
+
+from .fresh_database import fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSPHRASE = "seven tired owls cross the river at dawn"
@@ -46,7 +47,7 @@ from refuge.accounts.models import Operator
 from refuge.testing import keyring_for, log_in
 from refuge.vault import api as vault
 from refuge.vault import backup as vault_backup
-from tests.fresh_database import fresh_database_url
+from .fresh_database import fresh_database_url
 from refuge.vault.models import Envelope
 
 call_command("restore", sys.argv[1])

@@ -29,7 +29,8 @@ from refuge.intake.services import submit_report
 from refuge.ops.management.commands.audit import ship_audit_head
 from refuge.testing import make_operator
 from refuge.vault import api as vault
-from tests.fresh_database import fresh_database_url
+
+from .fresh_database import fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSPHRASE = "the river remembers every stone it carried"

@@ -10,10 +10,17 @@ command fail; warnings are printed (`--fail-level WARNING` makes them fail too):
 
 Registered with `deploy=True`: they run only under `check --deploy`, which is why E004 may
 look at the database (it says nothing when the database cannot be read yet).
+
+One check runs before every command, deployment or not: refuge.ops.E005, REFUGE_SECRET_KEY
+set and different from a `<data dir>/secret_key` file, which is what a `refuge restore`
+leaves when the environment overrides the key it restored. Running on with the old key would
+append audit entries that do not verify and stop receipts opening mailboxes.
 """
 
 from __future__ import annotations
 
+import hmac
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -186,5 +193,33 @@ def time_zone_is_set(**kwargs: Any) -> list[CheckMessage]:
             % {"zone": settings.TIME_ZONE},
             hint=_("Set REFUGE_TIME_ZONE to the region's zone, e.g. Europe/Moscow."),
             id="refuge.ops.W003",
+        )
+    ]
+
+
+@register(Tags.security)
+def secret_key_is_the_restored_one(**kwargs: Any) -> list[CheckMessage]:
+    if settings.SECRET_KEY_IN_DATA_DIR:
+        return []
+    key_file = Path(settings.DATA_DIR) / "secret_key"
+    try:
+        on_disk = key_file.read_text(encoding="utf-8").strip()
+    except OSError:
+        return []
+    if not on_disk or hmac.compare_digest(on_disk.encode(), settings.SECRET_KEY.encode()):
+        return []
+    return [
+        Error(
+            _(
+                "REFUGE_SECRET_KEY differs from the key in %(path)s (a restore writes the "
+                "restored installation's key there): with this one, new audit entries would "
+                "not verify and receipts would not open mailboxes."
+            )
+            % {"path": key_file},
+            hint=_(
+                "Set REFUGE_SECRET_KEY to the content of that file (or unset it), restart "
+                "every Refuge process, then delete the file if the key must stay off this disk."
+            ),
+            id="refuge.ops.E005",
         )
     ]

@@ -91,3 +91,21 @@ def test_findings_speak_russian(production: Any) -> None:
     assert "DEBUG включён" in found["refuge.ops.E001"].msg
     assert "REFUGE_BACKUP_DIR" in str(found["refuge.ops.W002"].hint)
     assert "резервн" in found["refuge.ops.W002"].msg
+
+
+def test_an_environment_key_that_is_not_the_restored_one_stops_every_command(
+    production: Any, tmp_path: Any
+) -> None:
+    production.DATA_DIR = tmp_path
+    (tmp_path / "secret_key").write_text("the key a restore brought back")
+    production.SECRET_KEY = "the key the environment still gives"
+    with translation.override("en"):
+        found = {m.id: m for m in run_checks() if m.id == "refuge.ops.E005"}
+    assert "differs from the key in" in found["refuge.ops.E005"].msg
+    with pytest.raises(SystemCheckError, match=r"refuge\.ops\.E005"):
+        call_command("check")
+    production.SECRET_KEY = "the key a restore brought back"
+    call_command("check")
+    production.SECRET_KEY_IN_DATA_DIR = True  # no REFUGE_SECRET_KEY: the file is the key
+    production.SECRET_KEY = "anything"
+    assert [m for m in run_checks() if m.id == "refuge.ops.E005"] == []

@@ -71,9 +71,9 @@ class Command(BaseCommand):
             self.stderr.write(
                 "ACTION NEEDED: REFUGE_SECRET_KEY is set in the environment and overrides "
                 f"that file. Set REFUGE_SECRET_KEY to the content of {summary.secret_key_file} "
-                "(or unset it) for every Refuge process, before running any other Refuge "
-                "command: with the old value, new audit entries would not verify and receipts "
-                "would not open mailboxes."
+                "(or unset it) for every Refuge process: until then Refuge commands refuse to "
+                "run (check refuge.ops.E005), since with the old value new audit entries would "
+                "not verify and receipts would not open mailboxes."
             )
         self.stderr.write(
             "RESTART every Refuge process running with this data directory (refuge serve, "
