@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, SystemCheckError
 from django.test import Client
 from django.urls import reverse
 
@@ -46,8 +46,6 @@ from refuge.accounts import totp
 from refuge.accounts.models import Operator
 from refuge.testing import keyring_for, log_in
 from refuge.vault import api as vault
-from refuge.vault import backup as vault_backup
-from .fresh_database import fresh_database_url
 from refuge.vault.models import Envelope
 
 call_command("restore", sys.argv[1])
@@ -387,3 +385,25 @@ def test_backup_without_a_file_writes_into_the_backup_dir(
     assert _verify(written).startswith("Backup OK")
     with pytest.raises(CommandError, match="backup verify FILE"):
         call_command("backup", "verify")
+
+
+def test_a_restore_under_an_overriding_environment_key_says_what_to_do(
+    installation: dict[str, Any], settings: Any, monkeypatch: Any
+) -> None:
+    original_key = settings.SECRET_KEY
+    backup = _backup(installation)
+    monkeypatch.setenv("REFUGE_SECRET_KEY", "the new machine's key, given by the environment")
+    settings.SECRET_KEY = "the new machine's key, given by the environment"
+    settings.SECRET_KEY_IN_DATA_DIR = False
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("restore", str(backup), "--force", stdout=out, stderr=err)
+
+    key_file = settings.DATA_DIR / "secret_key"
+    assert key_file.read_text() == original_key
+    assert f"Set REFUGE_SECRET_KEY to the content of {key_file}" in err.getvalue()
+    assert "RESTART every Refuge process" in err.getvalue()
+    # A later command, started with the environment's old value, refuses to run.
+    settings.SECRET_KEY = "the new machine's key, given by the environment"
+    with pytest.raises(SystemCheckError, match=r"refuge\.ops\.E005"):
+        call_command("check")
