@@ -407,3 +407,16 @@ def test_a_restore_under_an_overriding_environment_key_says_what_to_do(
     settings.SECRET_KEY = "the new machine's key, given by the environment"
     with pytest.raises(SystemCheckError, match=r"refuge\.ops\.E005"):
         call_command("check")
+
+
+def test_a_data_directory_that_cannot_take_the_files_is_said_plainly(
+    installation: dict[str, Any], settings: Any
+) -> None:
+    backup = _backup(installation)
+    blocked = installation["tmp"] / "not-a-directory"
+    blocked.write_text("a file where the files directory should be")
+    settings.MEDIA_ROOT = blocked
+    with pytest.raises(CommandError, match="database was restored, but writing") as raised:
+        call_command("restore", str(backup), "--force")
+    assert "Nothing was changed" not in str(raised.value)
+    assert "--force" in str(raised.value)

@@ -70,6 +70,10 @@ class RestoreRefused(DomainError):
     """The backup cannot be restored (or verified); nothing was changed."""
 
 
+class RestoreIncomplete(DomainError):
+    """The database was replaced, but the data directory could not take the keys or files."""
+
+
 @dataclass(frozen=True, slots=True)
 class BackupContents:
     """What `refuge backup verify` reports: a backup checked end to end, nothing restored."""
@@ -491,12 +495,21 @@ def restore_backup(blob: bytes, *, passphrase: str, force: bool = False) -> Rest
         if staged is not None:
             staged.discard()
         raise
-    if staged is not None:
-        staged.install()
-    seed = _signing_seed(keys)
-    if seed:
-        vault.install_signing_key_seed(seed)
-    _write_files(payload["files"])
+    try:
+        if staged is not None:
+            staged.install()
+        seed = _signing_seed(keys)
+        if seed:
+            vault.install_signing_key_seed(seed)
+        _write_files(payload["files"])
+    except OSError as error:
+        raise RestoreIncomplete(
+            _(
+                "The database was restored, but writing the keys or files into the data "
+                "directory failed (%(reason)s). Fix that, then restore again with --force."
+            )
+            % {"reason": error.strerror or "error"}
+        ) from None
     return RestoreSummary(
         objects=count,
         files=len(payload["files"]),

@@ -21,7 +21,13 @@ from django.core.management.base import (
 )
 
 from refuge.core.passphrase import read_passphrase
-from refuge.ops.backup import RestoreRefused, RestoreSummary, read_backup_file, restore_backup
+from refuge.ops.backup import (
+    RestoreIncomplete,
+    RestoreRefused,
+    RestoreSummary,
+    read_backup_file,
+    restore_backup,
+)
 from refuge.vault.api import BackupError
 
 
@@ -51,6 +57,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Backup refused: {error} Nothing was changed.", returncode=2
             ) from None
+        except RestoreIncomplete as error:
+            raise CommandError(str(error), returncode=2) from None
         self.stdout.write(
             f"Restored {summary.objects} records and {summary.files} files "
             f"from the backup of {summary.created_at}. Everyone must log in again."
