@@ -36,7 +36,7 @@ from bench.load import (
     stop_server,
 )
 
-from .test_backup import _fresh_database_url
+from .fresh_database import fresh_database_url
 
 
 def _intake_installed() -> bool:
@@ -86,7 +86,7 @@ def _load_then_kill(environment: dict[str, str], seconds: float) -> dict[str, st
 @pytest.mark.database  # its child processes use the suite's database
 def test_every_answered_report_survives_sigkill_of_the_server(tmp_path: Path) -> None:
     environment = _environment(tmp_path / "data")
-    database_url, drop = _fresh_database_url()
+    database_url, drop = fresh_database_url()
     environment["DATABASE_URL"] = database_url
     answered: dict[str, str] = {}
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from .test_backup import _fresh_database_url
+from .fresh_database import fresh_database_url
 
 # Run in the child: documentation moved back to before the case links, a source with a typed
 # case number of a case that exists, one of a case that does not, one with none; then forward.
@@ -55,7 +55,7 @@ print(json.dumps({"case": case.pk, "links": dict(
 
 @pytest.mark.database  # its child processes use the suite's database
 def test_typed_case_numbers_become_links_to_cases_that_exist(tmp_path: Path) -> None:
-    database_url, drop = _fresh_database_url()
+    database_url, drop = fresh_database_url()
     environment = {
         **os.environ,
         "REFUGE_DATA_DIR": str(tmp_path),

@@ -113,6 +113,6 @@ def write_scheduled_backup() -> WrittenBackup:
     blob = create_backup(passphrase=passphrase)
     target = folder / f"{PREFIX}{timezone.now():%Y%m%dT%H%M%S%fZ}{SUFFIX}"
     _write_atomically(target, blob)
-    objects = verify_backup(target.read_bytes(), passphrase=passphrase)
+    objects = verify_backup(target.read_bytes(), passphrase=passphrase).objects
     pruned = prune_backups(folder, keep=settings.BACKUP_KEEP)
     return WrittenBackup(path=target, size_bytes=len(blob), objects=objects, pruned=pruned)

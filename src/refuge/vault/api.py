@@ -96,6 +96,8 @@ from refuge.vault.referral import (
 from refuge.vault.reindex import IndexedValue
 from refuge.vault.server_secrets import open_server_secret, seal_server_secret
 from refuge.vault.signing import Signature, fingerprint
+from refuge.vault.signing import export_seed as signing_key_seed
+from refuge.vault.signing import install_seed as install_signing_key_seed
 from refuge.vault.signing import public_key as signing_public_key
 from refuge.vault.signing import sign as sign_statement
 from refuge.vault.signing import verify as verify_statement
@@ -152,6 +154,7 @@ __all__ = [
     "forget_session_grants",
     "granted_envelopes",
     "has_operator_key",
+    "install_signing_key_seed",
     "installation_id",
     "is_readable",
     "keyed_digest",
@@ -190,6 +193,7 @@ __all__ = [
     "share",
     "shred",
     "sign_statement",
+    "signing_key_seed",
     "signing_public_key",
     "store_bytes",
     "store_file",

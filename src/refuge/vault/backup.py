@@ -7,8 +7,15 @@ Layout (all integers big-endian):
     | nonce (24) || XChaCha20-Poly1305 ciphertext || tag (16)
 
 The whole header is the AEAD's associated data, so neither the installation id nor the KDF
-parameters can be changed without the tag failing. A truncated or corrupted file, a wrong
-passphrase and another installation's file are each refused before anything is written.
+parameters can be changed without the tag failing. A truncated or corrupted file and a wrong
+passphrase are each refused before anything is written.
+
+Version 2 (written now) carries what the installation needs to live again elsewhere (its
+secret key and signing key) inside the ciphertext, so it opens on any machine with the
+passphrase; its installation id only says, in clear, which installation made it (an HMAC
+under the secret key: it reveals nothing of the key, and two backups of one installation
+show the same id). Version 1 files (no keys inside) still open, on the installation whose
+secret key made them only.
 """
 
 from __future__ import annotations
@@ -23,7 +30,10 @@ from refuge.vault import crypto
 from refuge.vault.errors import VaultError
 
 MAGIC = b"REFUGE-BACKUP\x00"
-VERSION = 1
+VERSION = 2
+# Version 1 backups did not carry the secret key: they open only where it is the same.
+BOUND_VERSION = 1
+READABLE_VERSIONS = (BOUND_VERSION, VERSION)
 INSTALLATION_ID_BYTES = 16
 _HEADER = struct.Struct(f">{len(MAGIC)}sB{INSTALLATION_ID_BYTES}sII{crypto.SALT_BYTES}s")
 HEADER_BYTES = _HEADER.size
@@ -87,7 +97,7 @@ def read_header(blob: bytes) -> BackupHeader:
     magic, version, installation_id, memory_kib, iterations, salt = _HEADER.unpack_from(blob)
     if magic != MAGIC:
         raise BackupFormatError
-    if version != VERSION:
+    if version not in READABLE_VERSIONS:
         raise BackupVersionError(version)
     if not (8 <= memory_kib <= MAX_MEMORY_KIB and 1 <= iterations <= MAX_ITERATIONS):
         raise BackupFormatError
@@ -119,9 +129,14 @@ def seal_backup(payload: bytes, *, passphrase: str, installation_id: bytes) -> b
 
 
 def open_backup(blob: bytes, *, passphrase: str, installation_id: bytes) -> bytes:
-    """Check and decrypt a backup file's bytes; raises a BackupError subclass on any problem."""
+    """Check and decrypt a backup file's bytes; raises a BackupError subclass on any problem.
+
+    `installation_id` (this installation's) is only compared for a version 1 file, which can
+    be restored nowhere else.
+    """
     header = read_header(blob)
-    if not crypto.constant_time_equal(header.installation_id, installation_id):
+    bound = header.version == BOUND_VERSION
+    if bound and not crypto.constant_time_equal(header.installation_id, installation_id):
         raise BackupOtherInstallation
     packed = blob[:HEADER_BYTES]
     try:

@@ -3,9 +3,10 @@
 
 A background worker delivers alarms at 3 a.m., so these cannot be sealed to an operator's
 key, which exists only inside their requests. They are encrypted under a key derived from the
-installation's secret key (core.keys), one key per label: a copy of the database or of a
-backup without REFUGE_SECRET_KEY reads none of them. A running server, seized with its
-secret key, does: which is why alarms carry no content and the guide asks operators to use
+installation's secret key (core.keys), one key per label: a copy of the database without
+REFUGE_SECRET_KEY reads none of them, nor does a backup without its passphrase (a backup
+carries the secret key inside its encrypted part, ops.backup). A running server, seized with
+its secret key, does: which is why alarms carry no content and the guide asks operators to use
 an alarm address that does not name them.
 """
 

@@ -1,9 +1,13 @@
 """The installation's Ed25519 signing key: it signs audit heads and evidence bundles.
 
 The private key (a 32-byte seed) lives in one file, VAULT_SIGNING_KEY_FILE (default
-`<REFUGE_DATA_DIR>/signing_key`, mode 600), created on first use; it is in neither the database
-nor a backup. Its public half is what the organisation publishes (`refuge audit publickey`
-prints it with its fingerprint) and what every signed head and bundle carries.
+`<REFUGE_DATA_DIR>/signing_key`, mode 600), created on first use; it is not in the database.
+A backup carries it inside its ciphertext (under the backup passphrase, `export_seed`), and a
+restore on a new machine puts it back (`install_seed`): the restored installation signs as
+the one the organisation published, and its old signed heads still verify.
+
+Its public half is what the organisation publishes (`refuge audit publickey` prints it with
+its fingerprint) and what every signed head and bundle carries.
 
 Every signature covers a purpose label first (`refuge-audit-head/1`, `refuge-evidence-bundle/1`),
 so a signature made for one kind of statement is never valid for another.
@@ -67,6 +71,27 @@ def _create_key_file(path: Path) -> None:
         return  # another process made it first: use theirs
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(seed + "\n")
+
+
+def export_seed() -> bytes:
+    """The private seed, for a backup's sealed payload only."""
+    return bytes(_signing_key())
+
+
+def install_seed(seed: bytes) -> None:
+    """Replace the key file with this seed (a restore): written beside it, then renamed."""
+    if len(seed) != SEED_BYTES:
+        raise ValueError("an Ed25519 seed is 32 bytes")
+    path = _key_file()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial = path.with_name(path.name + ".restoring")
+    partial.unlink(missing_ok=True)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(base64.b64encode(seed).decode() + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
 
 
 def public_key() -> bytes:

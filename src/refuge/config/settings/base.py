@@ -30,6 +30,9 @@ def _load_or_create_secret_key() -> str:
 
 
 SECRET_KEY = _load_or_create_secret_key()
+# Where the key came from, for `refuge check --deploy` (ops/checks.py): a key file in the data
+# directory sits beside the database it keys, on whatever disk holds both.
+SECRET_KEY_IN_DATA_DIR = not env_str("REFUGE_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("REFUGE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("REFUGE_CSRF_TRUSTED_ORIGINS", [])
@@ -241,7 +244,7 @@ VAULT_BLIND_INDEX_ITERATIONS = env_int("REFUGE_BLIND_INDEX_ITERATIONS", 2)
 VAULT_BLIND_INDEX_SOURCES = ["refuge.hotline.reindex", "refuge.cases.reindex"]
 MEDIA_ROOT = DATA_DIR / "files"
 # The installation's Ed25519 key (vault/signing.py): signs audit heads and evidence bundles.
-# Outside MEDIA_ROOT, so backups never hold it.
+# Outside MEDIA_ROOT: a backup carries it inside its encrypted part (ops.backup), not as a file.
 VAULT_SIGNING_KEY_FILE = env_str("REFUGE_SIGNING_KEY_FILE", str(DATA_DIR / "signing_key"))
 # Signed audit heads are written here (`refuge audit ship`); mount it from another machine.
 AUDIT_WITNESS_DIR = env_str("REFUGE_AUDIT_WITNESS_DIR", "")
@@ -274,6 +277,7 @@ USE_I18N = True
 # accounts.middleware.OperatorPreferencesMiddleware), always with the zone said beside them.
 USE_TZ = True
 TIME_ZONE = env_time_zone("REFUGE_TIME_ZONE", "Europe/Moscow")
+TIME_ZONE_CONFIGURED = bool(env_str("REFUGE_TIME_ZONE", ""))  # else the default, checked
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -316,7 +320,8 @@ HUEY: dict[str, Any] = {
         "check_worker_health": True,
     },
 }
-# Scheduled encrypted backups (ops.scheduled_backup): off while REFUGE_BACKUP_DIR is unset.
+# Scheduled encrypted backups (ops.scheduled_backup), and where `refuge backup` with no FILE
+# writes: off while REFUGE_BACKUP_DIR is unset (`refuge check --deploy` warns).
 # The passphrase is read from REFUGE_BACKUP_PASSPHRASE_FILE (a file only the service user
 # reads), else REFUGE_BACKUP_PASSPHRASE; the newest REFUGE_BACKUP_KEEP backups are kept.
 BACKUP_DIR = env_str("REFUGE_BACKUP_DIR", "")

@@ -1,4 +1,11 @@
-"""`refuge restore FILE`: bring back a backup into an empty installation."""
+"""`refuge restore FILE`: bring back a backup into an empty installation, on any machine.
+
+A backup carries the installation's secret key and signing key (under its passphrase): the
+restore writes them into this data directory, so this installation becomes the old one. The
+processes already running (serve, worker) still hold the key they started with: the command
+says to restart them. When REFUGE_SECRET_KEY is set in the environment it overrides the key
+file, and the command says how to set it instead.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +21,20 @@ from django.core.management.base import (
 )
 
 from refuge.core.passphrase import read_passphrase
-from refuge.ops.backup import RestoreRefused, restore_backup
+from refuge.ops.backup import (
+    RestoreIncomplete,
+    RestoreRefused,
+    RestoreSummary,
+    read_backup_file,
+    restore_backup,
+)
 from refuge.vault.api import BackupError
-
-MAX_BACKUP_BYTES = 16 * 1024 * 1024 * 1024
 
 
 class Command(BaseCommand):
     help = (
-        "Restore a backup written by `refuge backup` into an empty installation "
-        "(the same REFUGE_SECRET_KEY; passphrase from REFUGE_BACKUP_PASSPHRASE or asked)."
+        "Restore a backup written by `refuge backup` into an empty installation, with the "
+        "installation's keys it carries (passphrase from REFUGE_BACKUP_PASSPHRASE or asked)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,17 +47,7 @@ class Command(BaseCommand):
 
     @no_translations  # the command line speaks English, like Django's own commands
     def handle(self, *args: Any, **options: Any) -> None:
-        source = Path(options["file"])
-        if "\x00" in str(source):
-            raise CommandError("Cannot read this file.", returncode=2)
-        try:
-            if not source.is_file():
-                raise CommandError("This is not a file.", returncode=2)
-            if source.stat().st_size > MAX_BACKUP_BYTES:
-                raise CommandError("This file is too large to be a backup.", returncode=2)
-            blob = source.read_bytes()
-        except (OSError, ValueError):
-            raise CommandError("Cannot read this file.", returncode=2) from None
+        blob = read_backup_file(Path(options["file"]))
         call_command("migrate", interactive=False, verbosity=0)
         try:
             summary = restore_backup(
@@ -56,7 +57,33 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Backup refused: {error} Nothing was changed.", returncode=2
             ) from None
+        except RestoreIncomplete as error:
+            raise CommandError(str(error), returncode=2) from None
         self.stdout.write(
             f"Restored {summary.objects} records and {summary.files} files "
             f"from the backup of {summary.created_at}. Everyone must log in again."
+        )
+        if summary.keys_changed:
+            self._report_keys(summary)
+        self.stdout.write(
+            "Next: `refuge recover --operator COORDINATOR` with k recovery shares, then "
+            "`refuge audit verify`."
+        )
+
+    def _report_keys(self, summary: RestoreSummary) -> None:
+        self.stdout.write(
+            f"The installation's secret key and signing key were restored from the backup "
+            f"(secret key written to {summary.secret_key_file}, mode 600)."
+        )
+        if summary.environment_overrides_key:
+            self.stderr.write(
+                "ACTION NEEDED: REFUGE_SECRET_KEY is set in the environment and overrides "
+                f"that file. Set REFUGE_SECRET_KEY to the content of {summary.secret_key_file} "
+                "(or unset it) for every Refuge process: until then Refuge commands refuse to "
+                "run (check refuge.ops.E005), since with the old value new audit entries would "
+                "not verify and receipts would not open mailboxes."
+            )
+        self.stderr.write(
+            "RESTART every Refuge process running with this data directory (refuge serve, "
+            "refuge worker) now: they still hold the key they started with."
         )
