@@ -11,8 +11,10 @@ class OpsConfig(AppConfig):
 
     def ready(self) -> None:
         from refuge.accounts.home import register_home_panel
-        from refuge.ops import checks  # noqa: F401 - registers `check --deploy`'s findings
-        from refuge.ops import jobs  # noqa: F401 - registers the scheduled jobs
+        from refuge.ops import (
+            checks,  # noqa: F401 - registers `check --deploy`'s findings
+            jobs,  # noqa: F401 - registers the scheduled jobs
+        )
         from refuge.ops.views import home_panel
 
         register_home_panel("ops/_home_panel.html", home_panel)
