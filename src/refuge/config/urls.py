@@ -2,10 +2,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import URLPattern, URLResolver, include, path
 
 from refuge.core import views as core_views
+from refuge.ops import views as ops_views
 
 # Public pages are Russian at "/" and English under "/en/": one link, no language cookie.
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("refuge.intake.urls")),

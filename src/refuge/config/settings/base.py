@@ -192,6 +192,8 @@ PERMISSIONS_POLICY = (
 # addresses in SHARED_ADDRESSES stand for many people (an onion service's Tor daemon, a proxy
 # that is not listed above) and are never limited as one person.
 TRUSTED_PROXIES = env_networks("REFUGE_TRUSTED_PROXIES", [])
+# Who may read /metrics (the monitoring host); everyone else gets 404.
+METRICS_ALLOW = env_networks("REFUGE_METRICS_ALLOW", ["127.0.0.1", "::1"])
 SHARED_ADDRESSES = env_networks("REFUGE_SHARED_ADDRESSES", ["127.0.0.0/8", "::1/128"])
 if env_bool("REFUGE_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

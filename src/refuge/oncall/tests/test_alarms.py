@@ -257,3 +257,18 @@ def test_an_emergency_lock_alarms_the_other_coordinators() -> None:
     other = make_operator("koord2", role="coordinator")
     emergency_lock(actor=people["coordinator"])
     assert set(_alarms_to(AlarmKind.EMERGENCY_LOCK)) == {other.username}
+
+
+def test_a_delivery_left_sending_by_a_killed_worker_is_sent_again_after_its_claim_expires(
+    settings: Any,
+) -> None:
+    staff()
+    with smtp_settings(settings) as mailbox:
+        web_report(urgency=Urgency.IN_DANGER)
+        killed_at = timezone.now()
+        # A worker claimed it and died before it could send or mark it.
+        Delivery.objects.update(status=DeliveryStatus.SENDING, claimed_at=killed_at, attempts=1)
+        assert deliver_due(now=killed_at + timedelta(minutes=4)).sent == 0  # still its claim
+        assert deliver_due(now=killed_at + timedelta(minutes=6)).sent == 1
+    assert len(mailbox.messages) == 1
+    assert Delivery.objects.get().attempts == 2
