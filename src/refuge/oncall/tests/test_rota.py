@@ -41,7 +41,7 @@ def test_a_coordinator_puts_an_operator_on_call_and_everyone_sees_it() -> None:
 def test_a_shift_ending_before_it_starts_is_refused_with_a_reason() -> None:
     coordinator = make_operator("koordinator", Role.COORDINATOR)
     now = timezone.now()
-    with pytest.raises(ShiftError, match="end after it starts"):
+    with pytest.raises(ShiftError, match="заканчиваться позже, чем начинается"):
         add_shift(
             actor=coordinator,
             operator=coordinator,

@@ -39,7 +39,7 @@ def test_a_backup_is_written_owner_only_and_opens_with_the_passphrase(configured
     assert result.code == "backup_written"
     [written] = existing_backups(configured)
     assert written.stat().st_mode & 0o777 == 0o600
-    assert verify_backup(written.read_bytes(), passphrase=PASSPHRASE) == result.count
+    assert verify_backup(written.read_bytes(), passphrase=PASSPHRASE).objects == result.count
     assert not list(configured.glob("*.partial"))
 
 
