@@ -100,7 +100,7 @@ def deliver_one(pk: int, *, now: datetime) -> str:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    return min(FIRST_RETRY * (1 << max(attempts - 1, 0)), LONGEST_RETRY)
 
 
 @transaction.atomic
