@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from refuge.accounts.decorators import OperatorRequest, operator_required
+from refuge.accounts.duress import is_stand_in
 from refuge.accounts.permissions import has_capability
 from refuge.accounts.roles import Capability
 from refuge.core.errors import DomainError
@@ -26,12 +27,19 @@ def _supervises(request: OperatorRequest) -> bool:
     return has_capability(request.user, Capability.SUPERVISE_HOTLINE)
 
 
+def _on_call_now(request: OperatorRequest) -> selectors.OnCallNow:
+    """Who is on call; a duress session sees nobody (its pages show no one's name)."""
+    return selectors.OnCallNow([], []) if is_stand_in(request.user) else selectors.on_call_now()
+
+
 def on_call_panel(request: OperatorRequest) -> Mapping[str, Any] | None:
     supervises = _supervises(request)
     return {
-        "now": selectors.on_call_now(),
+        "now": _on_call_now(request),
         "supervises": supervises,
-        "failed": selectors.failed_deliveries().count() if supervises else 0,
+        "failed": selectors.failed_deliveries().count()
+        if supervises and not is_stand_in(request.user)
+        else 0,
         "has_channel": bool(alarm_email(settings_of(request.user))),
     }
 
@@ -40,16 +48,17 @@ def on_call_panel(request: OperatorRequest) -> Mapping[str, Any] | None:
 @operator_required()
 def rota_view(request: OperatorRequest) -> HttpResponse:
     supervises = _supervises(request)
+    stand_in = is_stand_in(request.user)
     return render(
         request,
         "oncall/rota.html",
         {
-            "now": selectors.on_call_now(),
-            "shifts": upcoming_shifts(),
+            "now": _on_call_now(request),
+            "shifts": upcoming_shifts().none() if stand_in else upcoming_shifts(),
             "supervises": supervises,
-            "form": ShiftForm() if supervises else None,
-            "alarms": selectors.recent_alarms() if supervises else [],
-            "failed": selectors.failed_deliveries() if supervises else [],
+            "form": _shift_form(stand_in) if supervises else None,
+            "alarms": selectors.recent_alarms() if supervises and not stand_in else [],
+            "failed": selectors.failed_deliveries() if supervises and not stand_in else [],
         },
     )
 
@@ -108,6 +117,13 @@ def alarm_settings_view(request: OperatorRequest) -> HttpResponse:
             }
         )
     return render(request, "oncall/settings.html", {"form": form})
+
+
+def _shift_form(stand_in: bool) -> ShiftForm:
+    form = ShiftForm()
+    if stand_in:  # the usual form, listing no one
+        form.fields["operator"].queryset = form.fields["operator"].queryset.none()  # type: ignore[attr-defined]
+    return form
 
 
 def _errors(form: ShiftForm) -> str:
