@@ -4,7 +4,7 @@ server fails, and is passed on when nobody takes an urgent contact."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from email.header import decode_header, make_header
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from refuge.accounts.emergency import emergency_lock
+from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
 from refuge.hotline.services import take_contact
 from refuge.hotline.tests.factories import contact_of, follow_up, web_report
@@ -51,7 +52,9 @@ def test_a_report_in_danger_reaches_the_person_on_call_by_mail_and_says_nothing_
     assert _alarms_to(AlarmKind.NEW_CONTACT) == {"dezhurny": DeliveryStatus.SENT}
     [mail] = mailbox.messages
     assert mailbox.recipients == [["dezhurny@alarms.test"]]
-    body = mail.get_payload(decode=True).decode()
+    payload = mail.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    body = payload.decode()
     subject = str(make_header(decode_header(mail["Subject"])))
     assert subject == "Refuge: 1 новое обращение, срочность: в опасности сейчас"
     assert "/console/" in body
@@ -68,7 +71,7 @@ def test_a_report_in_danger_reaches_the_person_on_call_by_mail_and_says_nothing_
 
 
 def test_with_nobody_on_call_every_coordinator_is_alarmed(settings: Any) -> None:
-    coordinators = [make_operator(name, role="coordinator") for name in ("koord1", "koord2")]
+    coordinators = [make_operator(name, role=Role.COORDINATOR) for name in ("koord1", "koord2")]
     for coordinator in coordinators:
         save_alarm_settings(
             operator=coordinator,
@@ -89,7 +92,7 @@ def test_with_nobody_on_call_every_coordinator_is_alarmed(settings: Any) -> None
 
 def test_an_operator_without_an_alarm_address_shows_as_a_failed_alarm() -> None:
     make_operator("dezhurny", intake=True)
-    coordinator = make_operator("koord", role="coordinator")
+    coordinator = make_operator("koord", role=Role.COORDINATOR)
     web_report(urgency=Urgency.OTHER)
     delivery = Delivery.objects.get(operator=coordinator)
     assert delivery.status == DeliveryStatus.FAILED
@@ -175,7 +178,7 @@ def test_quiet_hours_hold_an_ordinary_alarm_but_not_an_urgent_one(settings: Any)
         quiet_until=time(7, 0),
         expected_version=settings_of(operator).version,
     )
-    night = timezone.datetime(2026, 12, 7, 2, 30, tzinfo=ZoneInfo("Europe/Moscow"))
+    night = datetime(2026, 12, 7, 2, 30, tzinfo=ZoneInfo("Europe/Moscow"))
     Shift.objects.filter(operator=operator).update(
         starts_at=night - timedelta(hours=1), ends_at=night + timedelta(hours=6)
     )
@@ -187,9 +190,7 @@ def test_quiet_hours_hold_an_ordinary_alarm_but_not_an_urgent_one(settings: Any)
     assert len(mailbox.messages) == 1
     held = Delivery.objects.get(alarm__urgency=Urgency.TESTIMONY)
     assert held.status == DeliveryStatus.PENDING
-    assert held.next_attempt_at == timezone.datetime(
-        2026, 12, 7, 7, 0, tzinfo=ZoneInfo("Europe/Moscow")
-    )
+    assert held.next_attempt_at == datetime(2026, 12, 7, 7, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 
 
 def test_an_urgent_contact_nobody_takes_goes_to_the_second_person_then_the_coordinators(
@@ -240,7 +241,7 @@ def test_a_duress_login_alarms_every_coordinator_but_the_one_under_duress() -> N
     from refuge.accounts.duress import enter_duress
 
     staff()
-    second = make_operator("koord2", role="coordinator")
+    second = make_operator("koord2", role=Role.COORDINATOR)
     save_alarm_settings(
         operator=second,
         email="koord2@alarms.test",
@@ -254,7 +255,7 @@ def test_a_duress_login_alarms_every_coordinator_but_the_one_under_duress() -> N
 
 def test_an_emergency_lock_alarms_the_other_coordinators() -> None:
     people = staff()
-    other = make_operator("koord2", role="coordinator")
+    other = make_operator("koord2", role=Role.COORDINATOR)
     emergency_lock(actor=people["coordinator"])
     assert set(_alarms_to(AlarmKind.EMERGENCY_LOCK)) == {other.username}
 

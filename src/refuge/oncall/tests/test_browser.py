@@ -87,7 +87,9 @@ def test_an_in_danger_report_reaches_the_operator_on_call_by_mail(
         [mail] = mailbox.messages
         assert mailbox.recipients == [["dezhurny@alarms.test"]]
         subject = str(make_header(decode_header(mail["Subject"])))
-        body = mail.get_payload(decode=True).decode()
+        payload = mail.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        body = payload.decode()
         assert subject == "Refuge: 1 новое обращение, срочность: в опасности сейчас"
         for telling in ("Грозн", "родственники", "прячусь"):
             assert telling not in subject
