@@ -5,32 +5,21 @@ or None when it has nothing to show this operator."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from refuge.accounts.decorators import OperatorRequest
+from refuge.core.panels import Panel, PanelRegistry
 
 PanelContext = Callable[[OperatorRequest], Mapping[str, Any] | None]
+HomePanel = Panel
 
-
-@dataclass(frozen=True, slots=True)
-class HomePanel:
-    template: str
-    context: Mapping[str, Any]
-
-
-_registered: dict[str, PanelContext] = {}
+_home = PanelRegistry()
 
 
 def register_home_panel(template: str, context: PanelContext) -> None:
     """Show `template` on the console home with what `context(request)` returns (if not None)."""
-    _registered[template] = context
+    _home.register(template, context)
 
 
-def home_panels(request: OperatorRequest) -> list[HomePanel]:
-    panels = []
-    for template, context in _registered.items():
-        values = context(request)
-        if values is not None:
-            panels.append(HomePanel(template, values))
-    return panels
+def home_panels(request: OperatorRequest) -> list[Panel]:
+    return _home.panels(request)

@@ -42,6 +42,7 @@ URL_OBJECTS: dict[str, str] = {
     "profile_id": "hotline.Profile",
     "referral_id": "cases.Referral",
     "run_id": "analysis.LinkageRun",
+    "shift_id": "oncall.Shift",
     "source_id": "documentation.Source",
     "spending_id": "cases.Spending",
     "stage_id": "cases.Stage",

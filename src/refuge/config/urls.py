@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("console/audit/", include("refuge.accounts.audit_urls")),
     path("console/approvals/", include("refuge.approvals.urls")),
     path("console/hotline/", include("refuge.hotline.urls")),
+    path("console/channels/", include("refuge.channels.urls")),
     path("console/cases/", include("refuge.cases.urls")),
     path("console/documentation/", include("refuge.documentation.urls")),
     path("console/analysis/", include("refuge.analysis.urls")),

@@ -1,5 +1,5 @@
-"""Signals from the apps below the hotline: new web reports and their follow-ups, operators put
-on intake duty."""
+"""Signals from the apps below the hotline: new reports (by the web form or a channel) and their
+follow-ups, operators put on intake duty."""
 
 from __future__ import annotations
 
@@ -18,11 +18,14 @@ from refuge.vault import api as vault
 
 
 @receiver(report_submitted)
-def queue_web_report(sender: Any, *, thread: Thread, **kwargs: Any) -> None:
+def queue_report(sender: Any, *, thread: Thread, channel: str, **kwargs: Any) -> None:
     """The report enters the queue in the transaction that stores it; the intake pool it was
     sealed to holds it because of duty (those grants lapse after closing)."""
     contact = Contact.objects.create(
-        envelope_id=thread.envelope_id, channel=Channel.WEB, urgency=thread.urgency, thread=thread
+        envelope_id=thread.envelope_id,
+        channel=Channel(channel),
+        urgency=thread.urgency,
+        thread=thread,
     )
     mark_intake_grants(contact=contact, operators=vault.readers_of(thread.envelope_id))
 

@@ -30,3 +30,10 @@ class RepliesNotErasable(DomainError):
 
     def __init__(self) -> None:
         super().__init__(_("Replies in this mailbox cannot be erased."))
+
+
+class ReceiptExists(DomainError):
+    """This thread already has a receipt: a second one would leave the first one working."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This person already has a receipt for their mailbox."))

@@ -43,10 +43,15 @@ class Thread(models.Model):
     mailbox_envelope = models.ForeignKey(
         "vault.Envelope", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # A tag derived from the receipt with Argon2id; the receipt itself is never stored.
-    receipt_lookup = models.CharField(max_length=64, unique=True)
+    # A tag derived from the receipt with Argon2id; the receipt itself is never stored. None
+    # until the person has a receipt: a message that came by another channel (Telegram,
+    # e-mail) opens a thread without one, until an operator sends the mailbox invitation.
+    receipt_lookup = models.CharField(max_length=64, unique=True, null=True, blank=True)
     urgency = models.CharField(max_length=16, choices=Urgency.choices)
-    reporter_kind = models.CharField(max_length=8, choices=ReporterKind.choices)
+    # Blank when nobody asked (a message by another channel than the web form).
+    reporter_kind = models.CharField(
+        max_length=8, choices=ReporterKind.choices, blank=True, default=""
+    )
     contact_instructions = SealedTextField(envelope_field="envelope", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     last_reporter_message_at = models.DateTimeField(null=True, blank=True)

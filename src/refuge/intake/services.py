@@ -15,7 +15,12 @@ from refuge.accounts.selectors import operators_with
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.intake.attachments import CleanFile, store_attachments
-from refuge.intake.errors import DuplicateSubmission, RepliesNotErasable, ThreadGone
+from refuge.intake.errors import (
+    DuplicateSubmission,
+    ReceiptExists,
+    RepliesNotErasable,
+    ThreadGone,
+)
 from refuge.intake.models import (
     Direction,
     Message,
@@ -24,10 +29,11 @@ from refuge.intake.models import (
     Thread,
     Urgency,
 )
-from refuge.intake.signals import report_submitted, reporter_wrote
+from refuge.intake.signals import operator_replied, report_submitted, reporter_wrote
 from refuge.vault import api as vault
 
 RECEIPT_WRAP_PURPOSE = "intake-receipt"
+WEB = "web"  # the channel of a report made with the web form
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +135,7 @@ def _store_report(
         target=thread,
         details={"urgency": urgency, "attachments": len(attachments)},
     )
-    report_submitted.send(sender=Thread, thread=thread)
+    report_submitted.send(sender=Thread, thread=thread, channel=WEB)
     if spent is not None and receipt_wrapping_key is not None:
         spent.pending_receipt = vault.wrap_secret(
             receipt_wrapping_key, receipt.encode(), purpose=RECEIPT_WRAP_PURPOSE
@@ -137,6 +143,59 @@ def _store_report(
         spent.save(update_fields=["pending_receipt"])
     store_attachments(message=message, files=attachments)  # last: it removes its files on error
     return Submission(thread=thread, receipt=receipt)
+
+
+@transaction.atomic
+def open_channel_thread(
+    *, channel: str, body: str, urgency: Urgency, attachments: Sequence[CleanFile] = ()
+) -> Thread:
+    """A message that came by another channel (Telegram, e-mail) opens a thread the way a web
+    report does, sealed to the same readers, but without a receipt: the person has none until
+    an operator sends them the mailbox invitation (`issue_mailbox_receipt`)."""
+    envelope = vault.create_envelope(purpose=vault.Purpose.REPORT, readers=intake_readers())
+    mailbox = vault.create_envelope(purpose=vault.Purpose.REPORT, parents=[envelope.pk])
+    thread = Thread.objects.create(
+        envelope=envelope,
+        mailbox_envelope=mailbox,
+        urgency=urgency,
+        last_reporter_message_at=timezone.now(),
+    )
+    message = Message.objects.create(
+        thread=thread, envelope=mailbox, direction=Direction.FROM_REPORTER, body=body
+    )
+    record_event(
+        AuditAction.REPORT_RECEIVED,
+        target=thread,
+        details={"urgency": urgency, "attachments": len(attachments), "channel": channel},
+    )
+    report_submitted.send(sender=Thread, thread=thread, channel=channel)
+    store_attachments(message=message, files=attachments)
+    return thread
+
+
+def issue_mailbox_receipt(*, thread: Thread, operator: Operator) -> str:
+    """Give a thread that came by another channel a receipt of its own (the web mailbox
+    invitation): the receipt opens its mailbox as a web reporter's does. Raises ReceiptExists
+    when the thread already has one (a second receipt would leave the first one working)."""
+    if thread.receipt_lookup is not None or thread.mailbox_envelope is None:
+        raise ReceiptExists
+    receipt = vault.new_receipt()
+    receipt_secrets = vault.derive_receipt_secrets(receipt)  # Argon2id, before the transaction
+    with transaction.atomic():
+        claimed = Thread.objects.filter(pk=thread.pk, receipt_lookup__isnull=True).update(
+            receipt_lookup=receipt_secrets.lookup
+        )
+        if not claimed:
+            raise ReceiptExists
+        vault.add_receipt_grant(thread.mailbox_envelope, receipt_secrets)
+        record_event(
+            AuditAction.RECORD_CHANGED,
+            actor=operator,
+            target=thread,
+            details={"change": "mailbox_receipt_issued"},
+        )
+    thread.receipt_lookup = receipt_secrets.lookup
+    return receipt
 
 
 def take_pending_receipt(*, form_reference: str, receipt_wrapping_key: bytes) -> str | None:
@@ -211,6 +270,54 @@ def add_reporter_message(
 
 
 @transaction.atomic
+def add_channel_message(
+    *, thread: Thread, text: str, attachments: Sequence[CleanFile] = ()
+) -> Message:
+    """A person who wrote by a channel (e-mail, Telegram) writes again.
+
+    The worker that stores it holds no key of the thread, so the message gets an envelope of
+    its own, sealed to everyone who reads the thread now (and to recovery). The first of them
+    to open the thread puts it under the thread's envelopes (`adopt_channel_messages`), so
+    that colleagues given the contact later, and the person's receipt, reach it too.
+    """
+    if is_thread_gone(thread):
+        raise ThreadGone
+    readers = Operator.objects.filter(pk__in=vault.readers_of(thread.envelope_id))
+    message = Message.objects.create(
+        thread=thread,
+        envelope=vault.create_envelope(purpose=vault.Purpose.REPORT, readers=readers),
+        direction=Direction.FROM_REPORTER,
+        body=text,
+    )
+    Thread.objects.filter(pk=thread.pk).update(last_reporter_message_at=message.created_at)
+    record_event(
+        AuditAction.RECORD_CREATED,
+        target=message,
+        details={"thread": thread.pk, "attachments": len(attachments)},
+    )
+    reporter_wrote.send(sender=Thread, thread=thread, message=message)
+    store_attachments(message=message, files=attachments)
+    return message
+
+
+def adopt_channel_messages(*, thread: Thread, operator: Operator) -> int:
+    """Put the messages a channel sealed on their own under the thread's envelopes, where the
+    current keyring opens them; returns how many were adopted now."""
+    parents = [thread.envelope_id, thread.receipt_envelope_id]
+    own = thread.messages.filter(direction=Direction.FROM_REPORTER).exclude(envelope_id__in=parents)
+    adopted = 0
+    for envelope_id in own.values_list("envelope_id", flat=True):
+        if not (vault.can_read(envelope_id) and vault.can_read(thread.envelope_id)):
+            continue
+        added = [
+            vault.add_parent_grant(envelope_id, parent_id=parent, actor=operator)
+            for parent in dict.fromkeys(parents)
+        ]
+        adopted += any(added)
+    return adopted
+
+
+@transaction.atomic
 def add_operator_reply(*, thread: Thread, author: Operator, text: str) -> Message:
     """A reply the reporter will read in their mailbox (the author must be able to read it)."""
     if not vault.can_read(thread.envelope_id):
@@ -228,6 +335,7 @@ def add_operator_reply(*, thread: Thread, author: Operator, text: str) -> Messag
     record_event(
         AuditAction.RECORD_CREATED, actor=author, target=message, details={"thread": thread.pk}
     )
+    operator_replied.send(sender=Thread, thread=thread, message=message, text=text)
     return message
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from refuge.audit.services import verify_chain
 from refuge.cases.selectors import missed_checkins
 from refuge.cases.services.retention import purge_contact_details
+from refuge.channels.email.mailbox import MailboxUnavailable, is_configured, poll_mailbox
 from refuge.hotline.flags import flags_expired_between
 from refuge.hotline.selectors import follow_ups_due
 from refuge.hotline.services.intake import lapse_intake_grants
@@ -85,6 +86,17 @@ def back_up() -> JobResult:
     return JobResult(code="backup_written", count=written.objects)
 
 
+def read_email_channel() -> JobResult:
+    """Mail people sent to the organisation's mailbox enters the queue (channels.email)."""
+    if not is_configured():
+        return JobResult(code="channel_off")
+    try:
+        poll = poll_mailbox()
+    except MailboxUnavailable as problem:
+        return JobResult(status=RunStatus.ALARM, code=f"mailbox_{problem.code}")
+    return JobResult(code="mail_stored" if poll.stored else "", count=poll.stored)
+
+
 MISSED_CHECKINS = register(
     Job(
         "missed_checkins",
@@ -132,6 +144,15 @@ AUDIT_CHAIN = register(
 )
 BACKUP = register(
     Job("backup", _("Encrypted backup"), back_up, daily_at=time(3, 40), lease_minutes=120)
+)
+EMAIL_CHANNEL = register(
+    Job(
+        "email_channel",
+        _("E-mail channel: the mailbox read"),
+        read_email_channel,
+        every_minutes=1,
+        lease_minutes=5,
+    )
 )
 EXPIRED_FLAGS = register(
     Job(

@@ -47,3 +47,16 @@ def smtp_server() -> Iterator[tuple[Mailbox, int]]:
         yield mailbox, port
     finally:
         controller.stop()
+
+
+@contextmanager
+def smtp_settings(settings: Any) -> Iterator[Mailbox]:
+    """Send mail over SMTP to a server on loopback while the block runs (`settings` is
+    pytest-django's fixture)."""
+    with smtp_server() as (mailbox, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.ALARM_SEND_TIMEOUT = 5
+        yield mailbox

@@ -13,6 +13,7 @@ from refuge.vault.blind import (
     sync_blind_index_grants,
 )
 from refuge.vault.envelopes import (
+    add_parent_grant,
     can_read,
     create_envelope,
     decrypt_bytes,
@@ -133,6 +134,7 @@ __all__ = [
     "VaultLocked",
     "WrongPassword",
     "activated",
+    "add_parent_grant",
     "add_receipt_grant",
     "blind_index",
     "can_read",

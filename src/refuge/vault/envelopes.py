@@ -83,6 +83,28 @@ def _seal_under_parent(envelope: Envelope, data_key: bytes, parent_id: uuid.UUID
 
 
 @transaction.atomic
+def add_parent_grant(
+    envelope_id: uuid.UUID, *, parent_id: uuid.UUID, actor: OperatorLike | None
+) -> bool:
+    """Let whoever opens the parent envelope open this one too (the current keyring must hold
+    both keys), audited; False when the parent opened it already."""
+    if Grant.objects.filter(
+        envelope_id=envelope_id, kind=GrantKind.ENVELOPE, parent_id=parent_id
+    ).exists():
+        return False
+    envelope = Envelope.objects.get(pk=envelope_id)
+    _seal_under_parent(envelope, _data_key(envelope_id), parent_id)
+    record_event(
+        AuditAction.GRANT_ADDED,
+        actor=actor,
+        target_type="vault.Envelope",
+        target_id=str(envelope_id),
+        details={"parent": str(parent_id)},
+    )
+    return True
+
+
+@transaction.atomic
 def drop_parent_grant(
     envelope_id: uuid.UUID, *, parent_id: uuid.UUID, actor: OperatorLike | None
 ) -> int:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "refuge.approvals",
     "refuge.intake",
     "refuge.hotline",
+    "refuge.channels",
     "refuge.cases",
     "refuge.documentation",
     "refuge.analysis",
@@ -270,6 +271,25 @@ CONSOLE_URL = env_str("REFUGE_CONSOLE_URL", "http://127.0.0.1:8000")
 # coordinator after as long again.
 ESCALATE_MINUTES = env_int("REFUGE_ESCALATE_MINUTES", 10)
 
+# --- Channels: people write by e-mail (and Telegram) into the hotline queue (channels) -------
+# The organisation's mailbox, read by IMAP; the channel is off while the host is empty.
+CHANNEL_EMAIL_IMAP_HOST = env_str("REFUGE_CHANNEL_EMAIL_IMAP_HOST", "")
+CHANNEL_EMAIL_IMAP_PORT = env_int("REFUGE_CHANNEL_EMAIL_IMAP_PORT", 993)
+# "tls" (implicit TLS, port 993), "starttls" (port 143), or "none" (loopback tests only).
+CHANNEL_EMAIL_IMAP_SECURITY = env_str("REFUGE_CHANNEL_EMAIL_IMAP_SECURITY", "tls")
+CHANNEL_EMAIL_IMAP_USER = env_str("REFUGE_CHANNEL_EMAIL_IMAP_USER", "")
+CHANNEL_EMAIL_IMAP_PASSWORD = env_str("REFUGE_CHANNEL_EMAIL_IMAP_PASSWORD", "")
+CHANNEL_EMAIL_IMAP_FOLDER = env_str("REFUGE_CHANNEL_EMAIL_IMAP_FOLDER", "INBOX")
+# Remove each mail from the mailbox once it is sealed in Refuge (the mail server then keeps no
+# second copy); off, mails are kept and marked with the keyword $RefugeSealed.
+CHANNEL_EMAIL_DELETE_SEALED = env_bool("REFUGE_CHANNEL_EMAIL_DELETE_SEALED", default=True)
+# The address replies come from (the mailbox people write to); replies go by REFUGE_SMTP_*.
+CHANNEL_EMAIL_ADDRESS = env_str("REFUGE_CHANNEL_EMAIL_ADDRESS", "")
+CHANNEL_EMAIL_TIMEOUT = env_int("REFUGE_CHANNEL_EMAIL_TIMEOUT", 30)  # seconds per IMAP call
+# The web form's address as people outside reach it (an onion address, say): the channels'
+# greeting and the mailbox invitation point to it.
+PUBLIC_INTAKE_URL = env_str("REFUGE_PUBLIC_INTAKE_URL", "http://127.0.0.1:8000/")
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("en", "English")]
@@ -348,6 +368,9 @@ LOGGING = {
         # refused file is explained to the sender, nothing of it goes to the log.
         "pypdf": {"handlers": [], "level": "CRITICAL", "propagate": False},
         "mutagen": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        # The IMAP client logs commands and answers at DEBUG (addresses, subjects): warnings
+        # only, and those carry no mail.
+        "imapclient": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

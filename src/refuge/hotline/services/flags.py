@@ -1,6 +1,8 @@
-"""Flags that follow the person: indexing what a web report gives, lifting a flag early."""
+"""Flags that follow the person: indexing what a report gives, lifting a flag early."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,18 +18,37 @@ from refuge.hotline.models import Channel, Contact, Identifier, ProfileFlag
 from refuge.hotline.services.calls import try_index
 from refuge.vault import api as vault
 
+# A channel (a higher app) names the identifiers a contact came with: its address on the
+# channel (an e-mail address, a Telegram chat id), as (IdentifierKind, value) pairs.
+ReporterIdentifiers = Callable[[Contact], list[tuple[str, str]]]
+_providers: list[ReporterIdentifiers] = []
+
+
+def register_reporter_identifiers(provider: ReporterIdentifiers) -> None:
+    """Called by a higher app (channels) in its AppConfig.ready."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def _reporter_identifiers(contact: Contact, line: object) -> list[tuple[str, str]]:
+    found = identifiers.identifiers_in_text(str(line or ""))
+    for provider in _providers:
+        found += [item for item in provider(contact) if item not in found]
+    return found
+
 
 @transaction.atomic
 def index_contact_line(*, contact: Contact, operator: Operator) -> int:
-    """Blind-index the numbers, e-mails and handles in a web report's "safe way to contact
-    you" line, once, so that flags and exposures find the reporter; returns how many.
+    """Blind-index the numbers, e-mails and handles a report came with (a web report's "safe
+    way to contact you" line, the address a channel's message came from), once, so that
+    flags, exposures and earlier contacts find the reporter; returns how many.
 
-    The anonymous request that brought the report holds no index key, so this runs when an
-    operator who holds it first reads the contact. Without the key nothing is marked, and the
-    next reader tries again.
+    The anonymous request (or the worker) that brought the report holds no index key, so this
+    runs when an operator who holds it first reads the contact. Without the key nothing is
+    marked, and the next reader tries again.
     """
     if (
-        contact.channel != Channel.WEB
+        contact.channel == Channel.PHONE
         or contact.thread is None
         or contact.contact_line_indexed_at is not None
     ):
@@ -36,7 +57,7 @@ def index_contact_line(*, contact: Contact, operator: Operator) -> int:
     if line is not None and not vault.is_readable(line):
         return 0
     found = []
-    for kind, value in identifiers.identifiers_in_text(str(line or "")):
+    for kind, value in _reporter_identifiers(contact, line):
         try:
             index = try_index(kind, value)
         except (InvalidIdentifier, ValueError):

@@ -28,8 +28,9 @@ from refuge.hotline.forms import (
     TextForm,
 )
 from refuge.hotline.models import OPEN_STATUSES, Contact, ContactStatus, ReplyTemplate
+from refuge.hotline.panels import contact_panels
 from refuge.intake.attachments import download_name, is_image
-from refuge.intake.services import messages_of
+from refuge.intake.services import adopt_channel_messages, messages_of
 from refuge.vault import api as vault
 
 # A contact that became a case is still where its reporter is answered.
@@ -62,6 +63,8 @@ def _reply_form(request: HttpRequest) -> TextForm:
 def contact_view(request: OperatorRequest, contact_id: int) -> HttpResponse:
     contact = services.open_contact(operator=request.user, contact_id=contact_id)
     services.index_contact_line(contact=contact, operator=request.user)
+    if contact.thread is not None:
+        adopt_channel_messages(thread=contact.thread, operator=request.user)
     indexes = services.contact_indexes(contact)
     thread_messages = messages_of(contact.thread) if contact.thread else []
     return render(
@@ -69,6 +72,7 @@ def contact_view(request: OperatorRequest, contact_id: int) -> HttpResponse:
         "hotline/contact.html",
         {
             "contact": contact,
+            "panels": contact_panels(request, contact),
             "is_open": contact.status in OPEN_STATUSES,
             "can_reply": contact.status in REPLYABLE_STATUSES,
             "attachment_count": sum(len(message.attachments.all()) for message in thread_messages),

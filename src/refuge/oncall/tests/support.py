@@ -1,11 +1,9 @@
-"""Building blocks for the on-call tests: real operators, real SMTP on loopback."""
+"""Building blocks for the on-call tests: real operators, real SMTP on loopback
+(refuge.testing.smtp)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
 from django.utils import timezone
 
@@ -14,7 +12,6 @@ from refuge.accounts.roles import Role
 from refuge.oncall.models import Position, Shift
 from refuge.oncall.services.preferences import save_alarm_settings, settings_of
 from refuge.testing import make_operator
-from refuge.testing.smtp import Mailbox, smtp_server
 
 
 def with_alarm_email(operator: Operator, address: str | None = None) -> Operator:
@@ -53,15 +50,3 @@ def staff() -> dict[str, Operator]:
     on_shift(people["on_call"])
     on_shift(people["second"], Position.BACKUP)
     return people
-
-
-@contextmanager
-def smtp_settings(settings: Any) -> Iterator[Mailbox]:
-    """Send mail over SMTP to a server on loopback while the block runs."""
-    with smtp_server() as (mailbox, port):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.ALARM_SEND_TIMEOUT = 5
-        yield mailbox

@@ -24,8 +24,9 @@ from refuge.oncall.models import Alarm, AlarmKind, Delivery, DeliveryStatus, Shi
 from refuge.oncall.services.alarms import escalate_untaken
 from refuge.oncall.services.delivery import MAX_ATTEMPTS, deliver_due, deliver_one
 from refuge.oncall.services.preferences import save_alarm_settings, settings_of
-from refuge.oncall.tests.support import smtp_settings, staff
+from refuge.oncall.tests.support import staff
 from refuge.testing import keyring_for, make_operator
+from refuge.testing.smtp import smtp_settings
 from refuge.vault import api as vault
 
 pytestmark = pytest.mark.django_db(transaction=True)

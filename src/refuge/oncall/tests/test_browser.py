@@ -21,8 +21,8 @@ from refuge.hotline.models import Contact
 from refuge.hotline.tests.journey import journey_browsers
 from refuge.oncall.models import Shift
 from refuge.oncall.services.delivery import deliver_due
-from refuge.oncall.tests.support import smtp_settings
 from refuge.testing import CHROMIUM
+from refuge.testing.smtp import smtp_settings
 
 pytestmark = [
     pytest.mark.browser,

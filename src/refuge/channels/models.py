@@ -1,0 +1,84 @@
+"""Conversations that came by a channel other than the web form (e-mail, Telegram).
+
+The person's address on the channel (an e-mail address, a Telegram chat id) is what a seized
+database must not show: it is sealed under a server key (vault.seal_server_secret), because
+the worker must answer on it with nobody logged in, and found again only by a keyed digest.
+The hotline blind-indexes it with the operators' index key when an operator first reads the
+contact, so that flags and earlier contacts find the person as they find a phone number.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from refuge.core.outbox import OutboxStatus
+from refuge.hotline.models import Channel
+
+
+class Conversation(models.Model):
+    """One person's thread on one channel: their messages join it while its contact is open."""
+
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    thread = models.OneToOneField(
+        "intake.Thread", on_delete=models.CASCADE, related_name="channel_conversation"
+    )
+    # Sealed under the server key; empty when the message named no address to answer.
+    address = models.BinaryField(null=True, blank=True)
+    # keyed digest of channel and normalised address (core.keys): finds the open conversation.
+    address_lookup = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"conversation {self.pk}"
+
+
+class InboundSeen(models.Model):
+    """A message a channel delivered and Refuge stored: the same one delivered again (a crash
+    before the mail was removed, a repeated Telegram update) is not stored twice.
+
+    `digest` is a keyed digest of the channel's own id of the message, never the id itself.
+    """
+
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    digest = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"inbound {self.pk}"
+
+
+class OutboundKind(models.TextChoices):
+    REPLY = "reply", _("Operator's reply")
+    GREETING = "greeting", _("Greeting")
+    INVITATION = "invitation", _("Web mailbox invitation")
+    REFUSED_FILES = "refused_files", _("Files not accepted")
+
+
+class Outbound(models.Model):
+    """A message to the person on their channel, sent by the worker, retried with backoff.
+
+    Its text is sealed under the server key until it is sent, then erased here (the hotline
+    keeps its own sealed copy of a reply in the thread).
+    """
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="outbound"
+    )
+    message = models.ForeignKey(
+        "intake.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=OutboundKind.choices)
+    text = models.BinaryField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=32, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"outbound {self.pk}"

@@ -1,0 +1,175 @@
+"""Messages to a person on their channel: queued in the transaction of their cause, sent by
+the worker, retried with backoff, each claimed by one worker (core.outbox).
+
+The text waits sealed under the server key and is erased once sent. A message that cannot be
+sent after MAX_ATTEMPTS is marked failed and shown on the contact, so an operator knows the
+person did not get it and can reach them another way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from refuge.audit.models import AuditAction
+from refuge.audit.services import record_event
+from refuge.channels.models import Conversation, Outbound, OutboundKind
+from refuge.channels.services.addresses import address_of
+from refuge.core import outbox
+from refuge.core.outbox import OutboxStatus
+from refuge.core.tasks import enqueue_on_commit
+from refuge.intake.models import Message
+from refuge.vault import api as vault
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=15)
+LONGEST_RETRY = timedelta(minutes=30)
+TEXT_LABEL = "channel-outbound"
+
+
+class SendFailed(Exception):
+    """A channel could not send: `code` says why (never the service's words, which can quote
+    an address); `retry_after` is the service's own wait, when it gave one."""
+
+    def __init__(self, code: str, *, retry_after: timedelta | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.retry_after = retry_after
+
+
+# channel -> send(address, text, outbound): raises SendFailed. Each channel registers its own.
+Sender = Callable[[str, str, Outbound], None]
+_senders: dict[str, Sender] = {}
+
+
+def register_sender(channel: str, sender: Sender) -> None:
+    _senders[channel] = sender
+
+
+def queue_outbound(
+    conversation: Conversation, *, kind: OutboundKind, text: str, message: Message | None = None
+) -> Outbound:
+    """Queue a message to the person; the worker is asked to send it once this commits."""
+    outbound = Outbound.objects.create(
+        conversation=conversation,
+        message=message,
+        kind=kind,
+        text=vault.seal_server_secret(text, label=TEXT_LABEL),
+        next_attempt_at=timezone.now(),
+    )
+    enqueue_on_commit(request_sending, [outbound.pk])
+    return outbound
+
+
+def request_sending(ids: list[int]) -> None:
+    """Ask the worker now; if the queue cannot be reached, its tick sends within a minute."""
+    from refuge.channels.tasks import send_outbound
+
+    try:
+        send_outbound(ids)
+    except Exception as error:  # noqa: BLE001 - the queue's storage failing, of any kind
+        logger.warning("channel message not queued (%s); the tick sends it", type(error).__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SendRun:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def send_due(*, now: datetime | None = None, only: list[int] | None = None) -> SendRun:
+    now = now or timezone.now()
+    due = Outbound.objects.filter(outbox.due(now))
+    if only is not None:
+        due = due.filter(pk__in=only)
+    outcomes = [
+        send_one(pk, now=now)
+        for pk in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)
+    ]
+    return SendRun(
+        sent=outcomes.count(OutboxStatus.SENT),
+        retrying=outcomes.count(OutboxStatus.PENDING),
+        failed=outcomes.count(OutboxStatus.FAILED),
+    )
+
+
+def send_one(pk: int, *, now: datetime) -> str:
+    """Send one message; its status afterwards ("" when another worker had it)."""
+    if not outbox.claim(Outbound, pk, now=now):
+        return ""
+    outbound = Outbound.objects.select_related("conversation").get(pk=pk)
+    try:
+        _send(outbound)
+    except SendFailed as failure:
+        return _after_failure(outbound, failure, now=now)
+    with transaction.atomic():
+        Outbound.objects.filter(pk=pk).update(
+            status=OutboxStatus.SENT, sent_at=timezone.now(), error="", text=None
+        )
+        record_event(
+            AuditAction.RECORD_CHANGED,
+            target=outbound.conversation.thread,
+            details={"change": "channel_message_sent", "kind": outbound.kind},
+        )
+    return OutboxStatus.SENT
+
+
+def _send(outbound: Outbound) -> None:
+    sender = _senders.get(outbound.conversation.channel)
+    if sender is None:
+        raise SendFailed("channel_off")
+    address = address_of(outbound.conversation)
+    if not address:
+        raise SendFailed("no_address")
+    text = vault.open_server_secret(outbound.text, label=TEXT_LABEL)
+    if text is None:
+        raise SendFailed("unreadable")
+    sender(address, text, outbound)
+
+
+@transaction.atomic
+def _after_failure(outbound: Outbound, failure: SendFailed, *, now: datetime) -> str:
+    given_up = outbound.attempts >= MAX_ATTEMPTS or failure.code in PERMANENT
+    status = OutboxStatus.FAILED if given_up else OutboxStatus.PENDING
+    delay = failure.retry_after or outbox.retry_delay(
+        outbound.attempts, first=FIRST_RETRY, longest=LONGEST_RETRY
+    )
+    Outbound.objects.filter(pk=outbound.pk).update(
+        status=status,
+        error=failure.code,
+        next_attempt_at=now + delay,
+        text=None if given_up else outbound.text,
+    )
+    if given_up:
+        record_event(
+            AuditAction.RECORD_CHANGED,
+            target=outbound.conversation.thread,
+            details={
+                "change": "channel_message_failed",
+                "kind": outbound.kind,
+                "error": failure.code,
+                "attempts": outbound.attempts,
+            },
+        )
+    return status
+
+
+# Failures no retry can mend: the person's address is gone or refused, or blocked the bot.
+PERMANENT = frozenset({"no_address", "unreadable", "refused", "blocked"})
+
+
+def failed_for(thread_id: int) -> list[Outbound]:
+    """Messages to the person on this thread that never reached them (shown on the contact)."""
+    return list(
+        Outbound.objects.filter(
+            conversation__thread_id=thread_id, status=OutboxStatus.FAILED
+        ).order_by("pk")
+    )

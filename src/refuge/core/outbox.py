@@ -1,0 +1,46 @@
+"""Outboxes: rows that a worker sends to the outside world, each once, retried with backoff.
+
+A row is claimed by one UPDATE (pending and due -> sending), so two workers never send the
+same one. A worker killed between sending and marking leaves it "sending"; once its claim has
+expired it is due again: a message may then arrive twice, never not at all. Used by the alarms
+to operators (oncall) and the messages to people on their channels (channels).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+CLAIM_EXPIRES = timedelta(minutes=5)
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+def due(now: datetime, *, claim_expires: timedelta = CLAIM_EXPIRES) -> Q:
+    """Rows to send now: pending and due, or left "sending" by a worker that died."""
+    return Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
+        status=OutboxStatus.SENDING, claimed_at__lte=now - claim_expires
+    )
+
+
+def claim(model: type[models.Model], pk: int, *, now: datetime) -> bool:
+    """Take one row for this worker (one attempt more); False when another worker has it or
+    it is no longer due. The model has the fields status, next_attempt_at, claimed_at and
+    attempts."""
+    claimed: int = model._default_manager.filter(due(now), pk=pk).update(
+        status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    return claimed == 1
+
+
+def retry_delay(attempts: int, *, first: timedelta, longest: timedelta) -> timedelta:
+    """first, 2 × first, 4 × first, ... never more than longest."""
+    return min(first * (1 << max(attempts - 1, 0)), longest)
