@@ -159,9 +159,7 @@ def main() -> int:
         banner("NO CHROMIUM: BROWSER TESTS ARE SKIPPED (apt-get install chromium)")
         marker = "not browser"
     if shutil.which("dovecot") is None and not Path("/usr/sbin/dovecot").exists():
-        banner(
-            "NO DOVECOT: THE E-MAIL CHANNEL'S IMAP TESTS ARE SKIPPED (apt-get install dovecot-imapd)"
-        )
+        banner("NO DOVECOT: E-MAIL CHANNEL IMAP TESTS ARE SKIPPED (apt-get install dovecot-imapd)")
     runs: dict[str, dict[str, str]] = {"sqlite": {"DATABASE_URL": ""}}
     url = postgres_url()
     if url:
