@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Commands that cannot run inside a test, with the reason. Keep this list short.
 NOT_FUZZED = {
     "serve": "runs a server until it is stopped",
+    "worker": "runs the background worker until it is stopped (its own tests run it as a process)",
     "setup": "migrates and collects static files: minutes of work per example",
     "demo": "calls setup",
     "compilecatalogues": "takes no input; rewrites the .mo files the suite is using",
