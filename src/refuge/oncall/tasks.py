@@ -3,7 +3,8 @@
 A new alarm asks for its deliveries at once, after its transaction commits; the tick each
 minute sends whatever is due (retries after backoff, the end of quiet hours, an alarm whose
 request was lost with a crashed worker or an unreachable queue) and passes on urgent contacts
-nobody took. Deliveries are claimed in the database, so any number of workers may run both.
+nobody took; the staff bot is polled each minute for operators linking Telegram. Deliveries
+are claimed in the database, so any number of workers may run both.
 """
 
 from __future__ import annotations
@@ -30,6 +31,15 @@ def tick() -> None:
 
     escalate_untaken()
     deliver_due()
+
+
+@db_periodic_task(crontab(minute="*"), name="refuge.oncall.staff_bot")
+def poll_staff_bot() -> None:
+    """Links operators who sent their code to the staff bot (a short poll each minute; off
+    without REFUGE_TELEGRAM_STAFF_TOKEN). Its own task: a slow Telegram never holds the tick."""
+    from refuge.oncall.services.staff_bot import poll_staff_bot as poll
+
+    poll(timeout=0)
 
 
 def request_delivery(delivery_ids: list[int]) -> None:

@@ -269,6 +269,13 @@ CONSOLE_URL = env_str("REFUGE_CONSOLE_URL", "http://127.0.0.1:8000")
 # An urgent contact nobody took goes to the second person on call after this, then to every
 # coordinator after as long again.
 ESCALATE_MINUTES = env_int("REFUGE_ESCALATE_MINUTES", 10)
+# The staff bot (alarms to operators over Telegram): a bot of its own, never the people's bot.
+# Without a token the Telegram channel is off.
+TELEGRAM_STAFF_TOKEN = env_str("REFUGE_TELEGRAM_STAFF_TOKEN", "")
+# Its username, for the deep link t.me/<name>?start=<code> (read from getMe when not given).
+TELEGRAM_STAFF_BOT_NAME = env_str("REFUGE_TELEGRAM_STAFF_BOT_NAME", "")
+TELEGRAM_API_URL = env_str("REFUGE_TELEGRAM_API_URL", "https://api.telegram.org")
+TELEGRAM_LINK_MINUTES = env_int("REFUGE_TELEGRAM_LINK_MINUTES", 15)  # a linking code's life
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ru"

@@ -15,6 +15,7 @@ from refuge.oncall.models import Position, Shift
 from refuge.oncall.services.preferences import save_alarm_settings, settings_of
 from refuge.testing import make_operator
 from refuge.testing.smtp import Mailbox, smtp_server
+from refuge.testing.telegram import BotApi, telegram_bot_api
 
 
 def with_alarm_email(operator: Operator, address: str | None = None) -> Operator:
@@ -65,3 +66,14 @@ def smtp_settings(settings: Any) -> Iterator[Mailbox]:
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         settings.ALARM_SEND_TIMEOUT = 5
         yield mailbox
+
+
+@contextmanager
+def staff_bot_settings(settings: Any) -> Iterator[BotApi]:
+    """The staff bot talks to a Telegram Bot API on loopback while the block runs."""
+    with telegram_bot_api() as api:
+        settings.TELEGRAM_STAFF_TOKEN = api.token
+        settings.TELEGRAM_API_URL = api.base_url
+        settings.TELEGRAM_STAFF_BOT_NAME = ""
+        settings.ALARM_SEND_TIMEOUT = 5
+        yield api
