@@ -160,6 +160,10 @@ def _send_email(delivery: Delivery) -> None:
         raise DeliveryFailed("smtp_refused") from error
     except TimeoutError as error:
         raise DeliveryFailed("timeout") from error
+    except smtplib.SMTPServerDisconnected as error:
+        # smtplib reports a reply that never came (the socket's timeout) as a disconnection.
+        timed_out = isinstance(error.__context__, TimeoutError)
+        raise DeliveryFailed("timeout" if timed_out else "smtp_error") from error
     except smtplib.SMTPException as error:
         raise DeliveryFailed("smtp_error") from error
     except OSError as error:

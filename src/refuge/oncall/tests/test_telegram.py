@@ -295,3 +295,17 @@ def test_the_settings_page_shows_a_code_once_and_refuses_telegram_before_linking
         api.user_writes(CHAT, f"/start {code}")
         assert poll_staff_bot().linked == 1
         assert "Отвязать Telegram" in client.get(reverse("oncall:settings")).content.decode()
+
+
+def test_a_slow_telegram_times_out_and_is_retried(settings: Any) -> None:
+    people = staff()
+    with staff_bot_settings(settings) as api:
+        _link(api, people["on_call"], channels=ChannelChoice.TELEGRAM)
+        settings.ALARM_SEND_TIMEOUT = 1
+        api.delay = 3
+        web_report(urgency=Urgency.IN_DANGER)
+        now = timezone.now()
+        assert deliver_due(now=now).retrying == 1
+        assert Delivery.objects.get().error == "telegram_timeout"
+        api.delay = 0
+        assert deliver_due(now=now + timedelta(minutes=1)).sent == 1
