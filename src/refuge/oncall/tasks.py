@@ -12,9 +12,20 @@ from __future__ import annotations
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 logger = logging.getLogger(__name__)
+
+
+@on_startup(name="refuge.oncall.load_urls")
+def load_urls() -> None:
+    """Load the URL configuration when a worker thread starts, not at its first alarm: an
+    alarm's link is reversed from it, and loading it imports every app's views (seconds, with
+    the analysis libraries), which `make bench BENCH=alarms` showed as the first alarms'
+    delay."""
+    from django.urls import reverse
+
+    reverse("console:home")
 
 
 @db_task(name="refuge.oncall.deliver")
