@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,7 +41,8 @@ def telegram_linked(settings: AlarmSettings) -> bool:
 
 
 def alarm_channels(settings: AlarmSettings) -> list[AlarmChannel]:
-    """The channels an alarm goes by: those the operator chose that are set up."""
+    """The channels an alarm goes by: those the operator chose that are set up (Telegram: a
+    linked chat, and a staff bot on this installation)."""
     wanted = {
         ChannelChoice.EMAIL: [AlarmChannel.EMAIL],
         ChannelChoice.TELEGRAM: [AlarmChannel.TELEGRAM],
@@ -48,7 +50,8 @@ def alarm_channels(settings: AlarmSettings) -> list[AlarmChannel]:
     }.get(ChannelChoice(settings.channels or ChannelChoice.EMAIL), [AlarmChannel.EMAIL])
     usable = {
         AlarmChannel.EMAIL: bool(alarm_email(settings)),
-        AlarmChannel.TELEGRAM: telegram_linked(settings),
+        AlarmChannel.TELEGRAM: bool(django_settings.TELEGRAM_STAFF_TOKEN)
+        and telegram_linked(settings),
     }
     return [channel for channel in wanted if usable[channel]]
 

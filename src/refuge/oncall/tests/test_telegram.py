@@ -309,3 +309,40 @@ def test_a_slow_telegram_times_out_and_is_retried(settings: Any) -> None:
         assert Delivery.objects.get().error == "telegram_timeout"
         api.delay = 0
         assert deliver_due(now=now + timedelta(minutes=1)).sent == 1
+
+
+def test_the_staffbot_command_checks_the_token_and_polls(settings: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    people = staff()
+    with staff_bot_settings(settings) as api:
+        out = StringIO()
+        call_command("staffbot", stdout=out)
+        assert f"@{api.username}" in out.getvalue()
+        code = start_linking(people["on_call"])
+        api.user_writes(CHAT, f"/start {code.code}")
+        out = StringIO()
+        call_command("staffbot", "--poll", stdout=out)
+        assert out.getvalue().strip() == "linked 1, refused 0, skipped 0"
+        settings.TELEGRAM_STAFF_TOKEN = "1:wrong"
+        with pytest.raises(CommandError, match="unauthorized"):
+            call_command("staffbot")
+    settings.TELEGRAM_STAFF_TOKEN = ""
+    with pytest.raises(CommandError, match="not set"):
+        call_command("staffbot")
+
+
+def test_without_a_staff_bot_a_telegram_only_operator_has_no_channel(settings: Any) -> None:
+    people = staff()
+    with staff_bot_settings(settings) as api:
+        _link(api, people["on_call"], channels=ChannelChoice.TELEGRAM)
+    settings.TELEGRAM_STAFF_TOKEN = ""  # the bot was taken down after linking
+    web_report(urgency=Urgency.IN_DANGER)
+    delivery = Delivery.objects.get()
+    assert (delivery.channel, delivery.status, delivery.error) == (
+        "none",
+        DeliveryStatus.FAILED,
+        "no_channel",
+    )
