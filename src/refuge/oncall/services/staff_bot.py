@@ -188,6 +188,23 @@ def _handle(update: dict[str, Any], run: PollRun, now: datetime) -> None:
     run.replies.append((chat_id, _reply(operator, text.strip())))
 
 
+def handle_updates(updates: list[Any], run: PollRun, *, now: datetime) -> None:
+    """Handle each update whose id is above the stored offset, and move the offset, in one
+    transaction per update: a second worker holding the same batch skips what the first did."""
+    for update in updates:
+        update_id = update.get("update_id") if isinstance(update, dict) else None
+        if not isinstance(update_id, int):
+            logger.warning("staff bot: malformed update skipped")
+            run.skipped += 1
+            continue
+        with transaction.atomic():
+            locked = StaffBotState.objects.select_for_update().get(pk=1)
+            if update_id <= locked.last_update_id:
+                continue  # another worker, or an earlier poll, handled it
+            _handle(update, run, now)
+            StaffBotState.objects.filter(pk=1).update(last_update_id=update_id)
+
+
 def poll_staff_bot(*, timeout: int = 0, now: datetime | None = None) -> PollRun:
     """Fetch the bot's new updates and handle each once; the bot's replies follow the commit.
 
@@ -209,23 +226,13 @@ def poll_staff_bot(*, timeout: int = 0, now: datetime | None = None) -> PollRun:
             allowed_updates=["message"],
         )
     except TelegramError as error:
+        run.error = error.code
+        if error.code == "conflict":  # another worker is polling at this moment: its turn
+            return run
         logger.warning("staff bot poll failed: %s", error.code)
         StaffBotState.objects.filter(pk=1).update(polled_at=timezone.now(), error=error.code)
-        run.error = error.code
         return run
-    now = now or timezone.now()
-    for update in updates:
-        update_id = update.get("update_id") if isinstance(update, dict) else None
-        if not isinstance(update_id, int):
-            logger.warning("staff bot: malformed update skipped")
-            run.skipped += 1
-            continue
-        with transaction.atomic():
-            locked = StaffBotState.objects.select_for_update().get(pk=1)
-            if update_id <= locked.last_update_id:
-                continue  # another worker, or an earlier poll, handled it
-            _handle(update, run, now)
-            StaffBotState.objects.filter(pk=1).update(last_update_id=update_id)
+    handle_updates(updates, run, now=now or timezone.now())
     StaffBotState.objects.filter(pk=1).update(polled_at=timezone.now(), error="")
     for chat_id, text in run.replies:
         try:

@@ -32,7 +32,12 @@ from refuge.oncall.services.preferences import (
     save_alarm_settings,
     settings_of,
 )
-from refuge.oncall.services.staff_bot import poll_staff_bot, start_linking
+from refuge.oncall.services.staff_bot import (
+    PollRun,
+    handle_updates,
+    poll_staff_bot,
+    start_linking,
+)
 from refuge.oncall.tests.support import smtp_settings, staff, staff_bot_settings
 from refuge.testing.telegram import BotApi, telegram_bot_api
 
@@ -346,3 +351,25 @@ def test_without_a_staff_bot_a_telegram_only_operator_has_no_channel(settings: A
         DeliveryStatus.FAILED,
         "no_channel",
     )
+
+
+def test_two_workers_polling_at_once_link_once_and_a_conflict_is_no_alarm(settings: Any) -> None:
+    people = staff()
+    with staff_bot_settings(settings) as api:
+        code = start_linking(people["on_call"])
+        api.user_writes(CHAT, f"/start {code.code}")
+        # The other worker's getUpdates ended this one's (Telegram's 409).
+        api.fail_next("getUpdates", 409, "Conflict: terminated by other getUpdates request")
+        assert poll_staff_bot().error == "conflict"
+        assert StaffBotState.objects.get().error == ""
+        assert poll_staff_bot().linked == 1
+        # A second worker that fetched the same batch before the offset moved skips it.
+        code = start_linking(people["second"])
+        api.user_writes(CHAT + 7, f"/start {code.code}")
+        bot = BotClient(api.token, base_url=api.base_url)
+        batch = bot.get_updates(offset=StaffBotState.objects.get().last_update_id + 1)
+        first, second = PollRun(), PollRun()
+        handle_updates(batch, first, now=timezone.now())
+        handle_updates(batch, second, now=timezone.now())
+        assert (first.linked, second.linked, len(second.replies)) == (1, 0, 0)
+    assert len([t for t in api.sent_to(CHAT) if t.startswith(LINKED)]) == 1
