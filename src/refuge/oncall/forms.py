@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from refuge.accounts.models import Operator
@@ -51,6 +52,10 @@ class AlarmSettingsForm(forms.Form):
     def __init__(self, *args: object, telegram_linked: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.telegram_linked = telegram_linked
+        if not settings.TELEGRAM_STAFF_TOKEN:  # no staff bot here: e-mail is the one channel
+            self.fields["channels"].choices = [  # type: ignore[attr-defined]
+                (ChannelChoice.EMAIL.value, ChannelChoice.EMAIL.label)
+            ]
 
     def clean(self) -> dict[str, object] | None:
         cleaned = super().clean()
