@@ -110,10 +110,11 @@ class BotClient:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:  # noqa: S310
-                status, raw = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, raw = error.code, error.read()
+            try:
+                with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:  # noqa: S310
+                    status, raw = response.status, response.read()
+            except urllib.error.HTTPError as error:
+                status, raw = error.code, error.read()
         except TimeoutError:
             raise TelegramError("timeout") from None
         except urllib.error.URLError as error:
@@ -125,7 +126,10 @@ class BotClient:
         try:
             answer = json.loads(raw)
         except ValueError:
-            raise TelegramError("malformed", status=status) from None
+            # Not the API's JSON: a proxy's error page (a 502), say.
+            raise (
+                _error_of(status, None) if status != 200 else TelegramError("malformed")
+            ) from None
         if status == 200 and isinstance(answer, dict) and answer.get("ok") is True:
             return answer.get("result")
         code = answer.get("error_code", status) if isinstance(answer, dict) else status

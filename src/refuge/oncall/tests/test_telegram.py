@@ -373,3 +373,34 @@ def test_two_workers_polling_at_once_link_once_and_a_conflict_is_no_alarm(settin
         handle_updates(batch, second, now=timezone.now())
         assert (first.linked, second.linked, len(second.replies)) == (1, 0, 0)
     assert len([t for t in api.sent_to(CHAT) if t.startswith(LINKED)]) == 1
+
+
+def test_the_client_reads_a_proxy_error_page_and_a_dead_port_as_codes() -> None:
+    import http.server
+    import threading
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(502)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html>Bad Gateway</html>")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Proxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        bot = BotClient("1:x", base_url=f"http://127.0.0.1:{server.server_address[1]}")
+        with pytest.raises(TelegramError) as proxy:
+            bot.send_message(CHAT, "тест")
+        assert (proxy.value.code, proxy.value.status) == ("server", 502)
+    finally:
+        server.shutdown()
+        server.server_close()
+    with pytest.raises(TelegramError) as dead:
+        BotClient("1:x", base_url="http://127.0.0.1:9").get_me()
+    assert dead.value.code == "unreachable"
