@@ -1,4 +1,4 @@
-"""`python -m bench [all|intake|vault|console|linkage|estimate|load]` (make bench BENCH=...).
+"""`python -m bench [all|intake|vault|console|linkage|estimate|load|alarms]` (make bench BENCH=...).
 
 Each group is a module bench/<group>.py with a `main()` that prints its figures and records
 them through bench.results.record. A group whose module is not there yet is reported as not
@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-GROUPS = ("intake", "vault", "console", "linkage", "estimate", "load")
+GROUPS = ("intake", "vault", "console", "linkage", "estimate", "load", "alarms")
 
 
 def run_group(name: str) -> bool:

@@ -17,7 +17,7 @@ from refuge.hotline.models import Contact
 
 
 class Position(models.TextChoices):
-    PRIMARY = "primary", pgettext_lazy("rota", "On call")
+    PRIMARY = "primary", pgettext_lazy("rota position", "On call")
     BACKUP = "backup", _("Second person (escalation)")
 
 
@@ -43,6 +43,14 @@ class Shift(models.Model):
         ]
 
 
+class ChannelChoice(models.TextChoices):
+    """Which of their channels an operator wants alarms by."""
+
+    EMAIL = "email", _("E-mail")
+    TELEGRAM = "telegram", pgettext_lazy("alarm channel", "Telegram")
+    BOTH = "both", _("E-mail and Telegram")
+
+
 class AlarmSettings(models.Model):
     """An operator's own choice: where alarms reach them, and when not to wake them."""
 
@@ -51,10 +59,34 @@ class AlarmSettings(models.Model):
     )
     # The address, sealed with the server's key (vault.seal_server_secret, label EMAIL_LABEL).
     email_sealed = models.BinaryField(null=True, blank=True)
+    # The operator's private chat with the staff bot, sealed the same way (TELEGRAM_LABEL).
+    telegram_chat_sealed = models.BinaryField(null=True, blank=True)
+    channels = models.CharField(max_length=8, choices=ChannelChoice.choices, default="email")
     # In the operator's own time zone; an interval may cross midnight (22:00-07:00).
     quiet_from = models.TimeField(null=True, blank=True)
     quiet_until = models.TimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
+
+
+class TelegramLinkCode(models.Model):
+    """A one-time code an operator sends to the staff bot ("/start CODE") to link their chat:
+    kept only as a keyed hash, valid until `expires_at`, deleted when used."""
+
+    operator = models.OneToOneField(
+        Operator, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+
+
+class StaffBotState(models.Model):
+    """The staff bot's polling, one row: the last update handled (written in the transaction
+    that handled it, so each update counts once), and how the last poll went (a code)."""
+
+    last_update_id = models.BigIntegerField(default=0)
+    bot_username = models.CharField(max_length=64, blank=True, default="")
+    polled_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=32, blank=True, default="")
 
 
 class AlarmKind(models.TextChoices):
@@ -99,6 +131,7 @@ class Alarm(models.Model):
 
 class AlarmChannel(models.TextChoices):
     EMAIL = "email", _("E-mail")
+    TELEGRAM = "telegram", pgettext_lazy("alarm channel", "Telegram")
     NONE = "none", _("No channel set")
 
 
@@ -116,6 +149,16 @@ DELIVERY_ERRORS = {
     "timeout": _("mail server did not answer in time"),
     "smtp_refused": _("the mail server refused the address"),
     "smtp_error": _("mail server error"),
+    "telegram_blocked": _(
+        "the operator blocked the staff bot in Telegram: ask them to unblock it, or to link "
+        "Telegram again"
+    ),
+    "telegram_refused": _("Telegram refused the message (the chat no longer exists?)"),
+    "telegram_token": _("the staff bot is not set up or its token was refused"),
+    "telegram_unreachable": _("Telegram unreachable"),
+    "telegram_timeout": _("Telegram did not answer in time"),
+    "telegram_rate_limited": _("Telegram asked to wait (too many messages)"),
+    "telegram_error": _("Telegram error"),
 }
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from refuge.accounts.models import Operator
-from refuge.oncall.models import Alarm, Delivery, DeliveryStatus, Position
+from refuge.oncall.models import Alarm, Delivery, DeliveryStatus, Position, Shift
 from refuge.oncall.services.rota import on_call
 
 
@@ -38,3 +38,34 @@ def failed_deliveries(*, days: int = 1) -> QuerySet[Delivery]:
     return Delivery.objects.filter(
         status=DeliveryStatus.FAILED, alarm__created_at__gte=since
     ).select_related("operator", "alarm")
+
+
+def _covered(start: datetime, end: datetime, intervals: list[tuple[datetime, datetime]]) -> bool:
+    reached = start
+    for begins, ends in sorted(intervals):
+        if begins > reached:
+            return False
+        reached = max(reached, ends)
+        if reached >= end:
+            return True
+    return reached >= end
+
+
+def shifts_without_backup(*, now: datetime | None = None) -> set[int]:
+    """The upcoming on-call shifts with no second person for some of their time: an urgent
+    contact nobody takes then goes straight to the coordinators."""
+    now = now or timezone.now()
+    upcoming = list(Shift.objects.filter(ends_at__gt=now, operator__is_active=True))
+    backups = [
+        (shift.starts_at, shift.ends_at) for shift in upcoming if shift.position == Position.BACKUP
+    ]
+    return {
+        shift.pk
+        for shift in upcoming
+        if shift.position == Position.PRIMARY
+        and not _covered(
+            max(shift.starts_at, now),
+            shift.ends_at,
+            [(b, e) for b, e in backups if e > shift.starts_at and b < shift.ends_at],
+        )
+    }

@@ -3,7 +3,8 @@
 A new alarm asks for its deliveries at once, after its transaction commits; the tick each
 minute sends whatever is due (retries after backoff, the end of quiet hours, an alarm whose
 request was lost with a crashed worker or an unreachable queue) and passes on urgent contacts
-nobody took. Deliveries are claimed in the database, so any number of workers may run both.
+nobody took; the staff bot is polled each minute for operators linking Telegram. Deliveries
+are claimed in the database, so any number of workers may run both.
 """
 
 from __future__ import annotations
@@ -11,9 +12,20 @@ from __future__ import annotations
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 logger = logging.getLogger(__name__)
+
+
+@on_startup(name="refuge.oncall.load_urls")
+def load_urls() -> None:
+    """Load the URL configuration when a worker thread starts, not at its first alarm: an
+    alarm's link is reversed from it, and loading it imports every app's views (seconds, with
+    the analysis libraries), which `make bench BENCH=alarms` showed as the first alarms'
+    delay."""
+    from django.urls import reverse
+
+    reverse("console:home")
 
 
 @db_task(name="refuge.oncall.deliver")
@@ -30,6 +42,15 @@ def tick() -> None:
 
     escalate_untaken()
     deliver_due()
+
+
+@db_periodic_task(crontab(minute="*"), name="refuge.oncall.staff_bot")
+def poll_staff_bot() -> None:
+    """Links operators who sent their code to the staff bot (a short poll each minute; off
+    without REFUGE_TELEGRAM_STAFF_TOKEN). Its own task: a slow Telegram never holds the tick."""
+    from refuge.oncall.services.staff_bot import poll_staff_bot as poll
+
+    poll(timeout=0)
 
 
 def request_delivery(delivery_ids: list[int]) -> None:

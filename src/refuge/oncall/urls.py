@@ -8,4 +8,6 @@ urlpatterns = [
     path("shifts/add/", views.add_shift_view, name="add_shift"),
     path("shifts/<int:shift_id>/remove/", views.remove_shift_view, name="remove_shift"),
     path("settings/", views.alarm_settings_view, name="settings"),
+    path("settings/telegram/link/", views.link_telegram_view, name="link_telegram"),
+    path("settings/telegram/unlink/", views.unlink_telegram_view, name="unlink_telegram"),
 ]

@@ -19,8 +19,21 @@ from refuge.core.errors import DomainError
 from refuge.oncall import selectors
 from refuge.oncall.forms import AlarmSettingsForm, ShiftForm
 from refuge.oncall.models import Shift
-from refuge.oncall.services.preferences import alarm_email, save_alarm_settings, settings_of
+from refuge.oncall.services.preferences import (
+    alarm_channels,
+    alarm_email,
+    save_alarm_settings,
+    settings_of,
+    telegram_linked,
+)
 from refuge.oncall.services.rota import add_shift, remove_shift, upcoming_shifts
+from refuge.oncall.services.staff_bot import (
+    LinkCode,
+    bot_state,
+    staff_bot,
+    start_linking,
+    unlink_telegram,
+)
 
 
 def _supervises(request: OperatorRequest) -> bool:
@@ -40,8 +53,16 @@ def on_call_panel(request: OperatorRequest) -> Mapping[str, Any] | None:
         "failed": selectors.failed_deliveries().count()
         if supervises and not is_stand_in(request.user)
         else 0,
-        "has_channel": bool(alarm_email(settings_of(request.user))),
+        "has_channel": bool(alarm_channels(settings_of(request.user))),
+        "no_backup": _no_backup(request),
     }
+
+
+def _no_backup(request: OperatorRequest) -> bool:
+    """Someone is on call now and no second person is: nobody to pass an untaken urgent
+    contact on to but the coordinators."""
+    now = _on_call_now(request)
+    return bool(now.primary) and not now.backup
 
 
 @require_GET
@@ -59,6 +80,9 @@ def rota_view(request: OperatorRequest) -> HttpResponse:
             "form": _shift_form(stand_in) if supervises else None,
             "alarms": selectors.recent_alarms() if supervises and not stand_in else [],
             "failed": selectors.failed_deliveries() if supervises and not stand_in else [],
+            "no_backup": _no_backup(request),
+            "gaps": selectors.shifts_without_backup() if not stand_in else [],
+            "bot": bot_state() if supervises and not stand_in and staff_bot() else None,
         },
     )
 
@@ -91,8 +115,9 @@ def remove_shift_view(request: OperatorRequest, shift_id: int) -> HttpResponse:
 @operator_required()
 def alarm_settings_view(request: OperatorRequest) -> HttpResponse:
     current = settings_of(request.user)
+    linked = telegram_linked(current)
     if request.method == "POST":
-        form = AlarmSettingsForm(request.POST)
+        form = AlarmSettingsForm(request.POST, telegram_linked=linked)
         if form.is_valid():
             try:
                 save_alarm_settings(
@@ -101,6 +126,7 @@ def alarm_settings_view(request: OperatorRequest) -> HttpResponse:
                     quiet_from=form.cleaned_data["quiet_from"],
                     quiet_until=form.cleaned_data["quiet_until"],
                     expected_version=form.cleaned_data["version"],
+                    channels=form.cleaned_data["channels"],
                 )
             except DomainError as error:
                 messages.error(request, str(error))
@@ -114,9 +140,63 @@ def alarm_settings_view(request: OperatorRequest) -> HttpResponse:
                 "quiet_from": current.quiet_from,
                 "quiet_until": current.quiet_until,
                 "version": current.version,
-            }
+                "channels": current.channels,
+            },
+            telegram_linked=linked,
         )
-    return render(request, "oncall/settings.html", {"form": form})
+    return _settings_page(request, form, linked=linked)
+
+
+def _settings_page(
+    request: OperatorRequest,
+    form: AlarmSettingsForm,
+    *,
+    linked: bool,
+    code: LinkCode | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "oncall/settings.html",
+        {
+            "form": form,
+            "telegram_on": staff_bot() is not None,
+            "telegram_linked": linked,
+            "code": code,
+        },
+    )
+
+
+@require_POST
+@operator_required()
+def link_telegram_view(request: OperatorRequest) -> HttpResponse:
+    """Shows a new one-time code on this page only (it is stored as a hash: never again)."""
+    if staff_bot() is None:
+        messages.error(request, _("The staff Telegram bot is not set up on this installation."))
+        return redirect("oncall:settings")
+    code = start_linking(request.user)
+    current = settings_of(request.user)
+    linked = telegram_linked(current)
+    form = AlarmSettingsForm(
+        initial={
+            "email": alarm_email(current),
+            "quiet_from": current.quiet_from,
+            "quiet_until": current.quiet_until,
+            "version": current.version,
+            "channels": current.channels,
+        },
+        telegram_linked=linked,
+    )
+    response = _settings_page(request, form, linked=linked, code=code)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@operator_required()
+def unlink_telegram_view(request: OperatorRequest) -> HttpResponse:
+    unlink_telegram(request.user)
+    messages.success(request, _("Telegram is unlinked: alarms no longer go there."))
+    return redirect("oncall:settings")
 
 
 def _shift_form(stand_in: bool) -> ShiftForm:

@@ -3,6 +3,7 @@ exactly as to the organisation's mail server, and the test reads what arrived.""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,17 @@ class Mailbox:
     recipients: list[list[str]] = field(default_factory=list)
     # Answer the next DATA commands with this code instead of accepting (e.g. "451 try later").
     refuse_with: str = ""
+    # A slow server: wait this many seconds before answering each RCPT TO (the client's
+    # timeout runs out before any message is accepted, so a retry can never make a twin).
+    delay: float = 0.0
+
+    async def handle_RCPT(  # noqa: N802 - the name aiosmtpd calls
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(  # noqa: N802 - the name aiosmtpd calls
         self, server: Any, session: Any, envelope: Any

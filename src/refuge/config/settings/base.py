@@ -270,6 +270,13 @@ CONSOLE_URL = env_str("REFUGE_CONSOLE_URL", "http://127.0.0.1:8000")
 # An urgent contact nobody took goes to the second person on call after this, then to every
 # coordinator after as long again.
 ESCALATE_MINUTES = env_int("REFUGE_ESCALATE_MINUTES", 10)
+# The staff bot (alarms to operators over Telegram): a bot of its own, never the people's bot.
+# Without a token the Telegram channel is off.
+TELEGRAM_STAFF_TOKEN = env_str("REFUGE_TELEGRAM_STAFF_TOKEN", "")
+# Its username, for the deep link t.me/<name>?start=<code> (read from getMe when not given).
+TELEGRAM_STAFF_BOT_NAME = env_str("REFUGE_TELEGRAM_STAFF_BOT_NAME", "")
+TELEGRAM_API_URL = env_str("REFUGE_TELEGRAM_API_URL", "https://api.telegram.org")
+TELEGRAM_LINK_MINUTES = env_int("REFUGE_TELEGRAM_LINK_MINUTES", 15)  # a linking code's life
 
 # --- Channels: people write by e-mail (and Telegram) into the hotline queue (channels) -------
 # The organisation's mailbox, read by IMAP; the channel is off while the host is empty.
@@ -340,6 +347,10 @@ HUEY: dict[str, Any] = {
         "worker_type": "thread",
         "periodic": True,
         "check_worker_health": True,
+        # An idle worker looks at the queue at least every second (huey's default backs off
+        # to 10 s): with the SQLite queue, which it polls, an alarm after a quiet night would
+        # otherwise wait up to 10 s before any worker picks it up (make bench BENCH=alarms).
+        "max_delay": 1.0,
     },
 }
 # Scheduled encrypted backups (ops.scheduled_backup), and where `refuge backup` with no FILE

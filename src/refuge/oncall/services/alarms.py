@@ -39,7 +39,7 @@ from refuge.oncall.models import (
     DeliveryStatus,
     Position,
 )
-from refuge.oncall.services.preferences import alarm_email, quiet_until, settings_of
+from refuge.oncall.services.preferences import alarm_channels, quiet_until, settings_of
 from refuge.oncall.services.rota import on_call
 from refuge.oncall.tasks import request_delivery
 
@@ -82,7 +82,8 @@ def _add_deliveries(alarm: Alarm, recipients: Iterable[Operator], *, now: dateti
 
 def _delivery_for(alarm: Alarm, operator: Operator, *, now: datetime) -> list[int]:
     preferences = settings_of(operator)
-    if not alarm_email(preferences):
+    channels = alarm_channels(preferences)
+    if not channels:
         delivery, created = Delivery.objects.get_or_create(
             alarm=alarm,
             operator=operator,
@@ -101,13 +102,17 @@ def _delivery_for(alarm: Alarm, operator: Operator, *, now: datetime) -> list[in
             )
         return []
     wait = None if is_urgent(alarm) else quiet_until(preferences, now)
-    delivery, created = Delivery.objects.get_or_create(
-        alarm=alarm,
-        operator=operator,
-        channel=AlarmChannel.EMAIL,
-        defaults={"next_attempt_at": wait or now},
-    )
-    return [delivery.pk] if created else []
+    added = []
+    for channel in channels:
+        delivery, created = Delivery.objects.get_or_create(
+            alarm=alarm,
+            operator=operator,
+            channel=channel,
+            defaults={"next_attempt_at": wait or now},
+        )
+        if created:
+            added.append(delivery.pk)
+    return added
 
 
 @transaction.atomic

@@ -23,9 +23,11 @@ from django.utils import timezone
 
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.core.telegram import TelegramError
 from refuge.oncall.messages import alarm_text
 from refuge.oncall.models import AlarmChannel, Delivery, DeliveryStatus
-from refuge.oncall.services.preferences import alarm_email, settings_of
+from refuge.oncall.services.preferences import alarm_email, alarm_telegram_chat, settings_of
+from refuge.oncall.services.staff_bot import staff_bot
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=15)
@@ -34,9 +36,13 @@ CLAIM_EXPIRES = timedelta(minutes=5)
 
 
 class DeliveryFailed(Exception):
-    def __init__(self, code: str) -> None:
+    """`final`: retrying cannot help; `retry_after`: seconds the service asked to wait."""
+
+    def __init__(self, code: str, *, final: bool = False, retry_after: int | None = None) -> None:
         super().__init__(code)
         self.code = code
+        self.final = final
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +92,7 @@ def deliver_one(pk: int, *, now: datetime) -> str:
     try:
         _send(delivery)
     except DeliveryFailed as failure:
-        return _after_failure(delivery, failure.code, now=now)
+        return _after_failure(delivery, failure, now=now)
     with transaction.atomic():
         Delivery.objects.filter(pk=pk).update(
             status=DeliveryStatus.SENT, sent_at=timezone.now(), error=""
@@ -104,11 +110,15 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 @transaction.atomic
-def _after_failure(delivery: Delivery, code: str, *, now: datetime) -> str:
-    given_up = delivery.attempts >= MAX_ATTEMPTS
+def _after_failure(delivery: Delivery, failure: DeliveryFailed, *, now: datetime) -> str:
+    code = failure.code
+    given_up = failure.final or delivery.attempts >= MAX_ATTEMPTS
     status = DeliveryStatus.FAILED if given_up else DeliveryStatus.PENDING
+    wait = retry_delay(delivery.attempts)
+    if failure.retry_after is not None:
+        wait = timedelta(seconds=max(failure.retry_after, 1))
     Delivery.objects.filter(pk=delivery.pk).update(
-        status=status, error=code, next_attempt_at=now + retry_delay(delivery.attempts)
+        status=status, error=code, next_attempt_at=now + wait
     )
     if given_up:
         record_event(
@@ -127,6 +137,8 @@ def _after_failure(delivery: Delivery, code: str, *, now: datetime) -> str:
 def _send(delivery: Delivery) -> None:
     if delivery.channel == AlarmChannel.EMAIL:
         _send_email(delivery)
+    elif delivery.channel == AlarmChannel.TELEGRAM:
+        _send_telegram(delivery)
     else:
         raise DeliveryFailed("no_channel")
 
@@ -148,9 +160,41 @@ def _send_email(delivery: Delivery) -> None:
         raise DeliveryFailed("smtp_refused") from error
     except TimeoutError as error:
         raise DeliveryFailed("timeout") from error
+    except smtplib.SMTPServerDisconnected as error:
+        # smtplib reports a reply that never came (the socket's timeout) as a disconnection.
+        timed_out = isinstance(error.__context__, TimeoutError)
+        raise DeliveryFailed("timeout" if timed_out else "smtp_error") from error
     except smtplib.SMTPException as error:
         raise DeliveryFailed("smtp_error") from error
     except OSError as error:
         raise DeliveryFailed("unreachable") from error
     if sent != 1:
         raise DeliveryFailed("smtp_error")
+
+
+_TELEGRAM_CODES = {
+    "blocked": "telegram_blocked",
+    "bad_request": "telegram_refused",
+    "unauthorized": "telegram_token",
+    "unreachable": "telegram_unreachable",
+    "timeout": "telegram_timeout",
+    "rate_limited": "telegram_rate_limited",
+}
+
+
+def _send_telegram(delivery: Delivery) -> None:
+    chat = alarm_telegram_chat(settings_of(delivery.operator))
+    if not chat:
+        raise DeliveryFailed("no_channel")
+    bot = staff_bot()
+    if bot is None:
+        raise DeliveryFailed("telegram_token")
+    _subject, body = alarm_text(delivery.alarm, language=delivery.operator.language)
+    try:
+        bot.send_message(chat, body)
+    except TelegramError as error:
+        raise DeliveryFailed(
+            _TELEGRAM_CODES.get(error.code, "telegram_error"),
+            final=error.final,
+            retry_after=error.retry_after if error.code == "rate_limited" else None,
+        ) from None

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -12,6 +15,7 @@ from refuge.accounts.roles import Role
 from refuge.oncall.models import Position, Shift
 from refuge.oncall.services.preferences import save_alarm_settings, settings_of
 from refuge.testing import make_operator
+from refuge.testing.telegram import BotApi, telegram_bot_api
 
 
 def with_alarm_email(operator: Operator, address: str | None = None) -> Operator:
@@ -50,3 +54,14 @@ def staff() -> dict[str, Operator]:
     on_shift(people["on_call"])
     on_shift(people["second"], Position.BACKUP)
     return people
+
+
+@contextmanager
+def staff_bot_settings(settings: Any) -> Iterator[BotApi]:
+    """The staff bot talks to a Telegram Bot API on loopback while the block runs."""
+    with telegram_bot_api() as api:
+        settings.TELEGRAM_STAFF_TOKEN = api.token
+        settings.TELEGRAM_API_URL = api.base_url
+        settings.TELEGRAM_STAFF_BOT_NAME = ""
+        settings.ALARM_SEND_TIMEOUT = 5
+        yield api

@@ -4,6 +4,7 @@ server fails, and is passed on when nobody takes an urgent contact."""
 
 from __future__ import annotations
 
+import time as time_module
 from datetime import datetime, time, timedelta
 from email.header import decode_header, make_header
 from typing import Any
@@ -274,3 +275,24 @@ def test_a_delivery_left_sending_by_a_killed_worker_is_sent_again_after_its_clai
         assert deliver_due(now=killed_at + timedelta(minutes=6)).sent == 1
     assert len(mailbox.messages) == 1
     assert Delivery.objects.get().attempts == 2
+
+
+def test_a_slow_mail_server_times_out_is_retried_and_never_holds_the_other_alarms(
+    settings: Any,
+) -> None:
+    staff()
+    with smtp_settings(settings) as mailbox:
+        settings.ALARM_SEND_TIMEOUT = 1
+        mailbox.delay = 10  # answers each recipient after 10 s: longer than the timeout
+        web_report(urgency=Urgency.IN_DANGER)
+        web_report(urgency=Urgency.DETAINED)
+        started = time_module.monotonic()
+        run = deliver_due()
+        took = time_module.monotonic() - started
+        assert run.retrying == 2  # each gave up on its own timeout, the second was not held
+        assert took < 8, f"two sends took {took:.1f} s: the timeout was not honoured"
+        assert {d.error for d in Delivery.objects.all()} == {"timeout"}
+        assert mailbox.messages == []
+        mailbox.delay = 0
+        assert deliver_due(now=timezone.now() + timedelta(minutes=1)).sent == 2
+    assert len(mailbox.messages) == 2  # each once: nothing was accepted while it was slow

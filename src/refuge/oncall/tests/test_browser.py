@@ -99,3 +99,76 @@ def test_an_in_danger_report_reaches_the_operator_on_call_by_mail(
         desk.queue()
         assert desk.queue_row(contact.pk).count() == 1
         desk.shot("oncall-3-queue-from-alarm")
+
+
+def test_the_rota_fits_a_phone_warns_of_a_missing_second_person_and_telegram_links(
+    live_server: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    tmp_path: Path,
+    coordinator: Any,
+    hotline_operator: Any,
+) -> None:
+    from refuge.oncall.models import Position
+    from refuge.oncall.services.preferences import alarm_telegram_chat, settings_of
+    from refuge.oncall.services.staff_bot import poll_staff_bot
+    from refuge.oncall.tests.support import staff_bot_settings
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+    now = timezone.now()
+    for day in range(6):  # a week of night shifts, the first with no second person
+        start = now - timedelta(minutes=5) + timedelta(days=day)
+        Shift.objects.create(
+            operator=hotline_operator,
+            position=Position.PRIMARY,
+            starts_at=start,
+            ends_at=start + timedelta(hours=10),
+        )
+        if day:
+            Shift.objects.create(
+                operator=coordinator,
+                position=Position.BACKUP,
+                starts_at=start,
+                ends_at=start + timedelta(hours=10),
+            )
+    with (
+        staff_bot_settings(settings) as api,
+        journey_browsers(live_server.url, profile_dir=tmp_path / "profile") as (_reporter, desk),
+    ):
+        desk.log_in(coordinator)
+        home = desk.home()
+        assert "Сейчас нет второго дежурного" in home
+        desk.page.goto(live_server.url + reverse("oncall:rota"))
+        rota = desk.text()
+        assert "1 смена впереди без второго дежурного" in rota
+        assert "Дежурный — нет второго дежурного" in rota
+        assert desk.fits_the_screen()
+        # The table itself fits: each shift stacks its cells, nothing scrolls sideways.
+        assert desk.page.evaluate(
+            "(() => { const t = document.querySelector('table.rota');"
+            " return t.scrollWidth <= t.clientWidth + 1 && t.getBoundingClientRect().right <= 361;"
+            " })()"
+        )
+        desk.shot("oncall-4-rota-360")
+
+        poll_staff_bot()  # the worker learns the bot's name for the deep link
+        desk.switch_to(hotline_operator)
+        desk.page.goto(live_server.url + reverse("oncall:settings"))
+        with desk.page.expect_navigation():
+            desk.page.click("form[action$='/telegram/link/'] button")
+        code = desk.page.inner_text(".telegram-code code").removeprefix("/start ").strip()
+        link = desk.page.get_attribute(".telegram-code a", "href")
+        assert link == f"https://t.me/{api.username}?start={code}"
+        assert desk.fits_the_screen()
+        desk.shot("oncall-5-telegram-code")
+        api.user_writes(555111, f"/start {code}")
+        assert poll_staff_bot().linked == 1
+        desk.page.goto(live_server.url + reverse("oncall:settings"))
+        assert "Ваш Telegram привязан" in desk.text()
+        desk.page.check("input[name=channels][value=both]")
+        with desk.page.expect_navigation():
+            desk.page.click("main form[method=post]:not([action]) button")
+        assert "Настройки тревог сохранены." in desk.page.inner_text(".messages")
+    assert alarm_telegram_chat(settings_of(hotline_operator)) == "555111"
+    assert settings_of(hotline_operator).channels == "both"

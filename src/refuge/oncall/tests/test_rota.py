@@ -85,3 +85,56 @@ def test_a_deactivated_operator_is_not_on_call_and_a_removed_shift_is_gone() -> 
     assert AuditEvent.objects.filter(
         action=AuditAction.RECORD_DELETED, target_type="oncall.Shift"
     ).exists()
+
+
+def test_a_shift_with_no_second_person_is_marked_on_the_rota_and_warned_on_the_home_page() -> None:
+    from django.urls import reverse
+
+    from refuge.hotline.tests.factories import client_for
+    from refuge.oncall.selectors import shifts_without_backup
+
+    coordinator = make_operator("koordinator", Role.COORDINATOR)
+    operator = make_operator("dezhurny")
+    second = make_operator("vtoroy")
+    now = timezone.now()
+    night = add_shift(
+        actor=coordinator,
+        operator=operator,
+        position=Position.PRIMARY,
+        starts_at=now - timedelta(minutes=5),
+        ends_at=now + timedelta(hours=8),
+    )
+    backup = add_shift(
+        actor=coordinator,
+        operator=second,
+        position=Position.BACKUP,
+        starts_at=now - timedelta(minutes=5),
+        ends_at=now + timedelta(hours=4),  # leaves the last four hours alone
+    )
+    assert shifts_without_backup() == {night.pk}
+    client = client_for(coordinator)
+    assert "Сейчас нет второго дежурного" not in client.get(reverse("console:home")).text
+    rota = client.get(reverse("oncall:rota")).text
+    assert "1 смена впереди без второго дежурного" in rota
+    assert 'class="no-backup"' in rota
+    assert "Дежурный — <strong>нет второго дежурного</strong>" in rota
+
+    remove_shift(actor=coordinator, shift=backup)
+    home = client.get(reverse("console:home")).text
+    assert "Сейчас нет второго дежурного: срочное обращение" in home
+    add_shift(
+        actor=coordinator,
+        operator=second,
+        position=Position.BACKUP,
+        starts_at=now - timedelta(minutes=5),
+        ends_at=now + timedelta(hours=3),
+    )
+    add_shift(
+        actor=coordinator,
+        operator=coordinator,
+        position=Position.BACKUP,
+        starts_at=now + timedelta(hours=3),
+        ends_at=now + timedelta(hours=9),
+    )
+    assert shifts_without_backup() == set()  # two second people cover it between them
+    assert "Сейчас нет второго дежурного" not in client.get(reverse("console:home")).text
