@@ -18,9 +18,14 @@ from refuge.oncall.services.alarms import raise_alarm
 
 
 @receiver(post_save, sender=Contact)
-def alarm_new_contact(sender: Any, *, instance: Contact, created: bool, **kwargs: Any) -> None:
-    """A contact nobody has taken yet (a web report, later a message in a channel); a call an
-    operator writes down is theirs already."""
+def alarm_new_contact(
+    sender: Any, *, instance: Contact, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    """A contact nobody has taken yet (a web report, a message by a channel); a call an
+    operator writes down is theirs already. A row loaded as it is (`raw`: a restore loading a
+    backup) happened before: it raises nothing, and writes nothing to the new audit chain."""
+    if raw:
+        return
     if created and instance.status == ContactStatus.NEW and instance.assigned_to_id is None:
         raise_alarm(kind=AlarmKind.NEW_CONTACT, urgency=instance.urgency, contact=instance)
 
@@ -32,8 +37,10 @@ def alarm_follow_up(sender: Any, *, thread: Thread, message: Message, **kwargs: 
 
 
 @receiver(post_save, sender=CoordinatorAlert)
-def alarm_duress(sender: Any, *, instance: CoordinatorAlert, created: bool, **kwargs: Any) -> None:
-    if created and instance.kind == CoordinatorAlert.Kind.DURESS:
+def alarm_duress(
+    sender: Any, *, instance: CoordinatorAlert, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if created and not raw and instance.kind == CoordinatorAlert.Kind.DURESS:
         raise_alarm(kind=AlarmKind.DURESS_LOGIN, about_operator=instance.operator)
 
 

@@ -107,8 +107,8 @@ def parse_mail(raw: bytes) -> ParsedMail:
     external_id = message_id or hashlib.sha256(raw).hexdigest()
     if _is_encrypted(message):
         text = _(
-            "[An encrypted e-mail (OpenPGP). Refuge cannot decrypt mail: the person was "
-            "asked to use the web form.]"
+            "[An encrypted e-mail (OpenPGP): Refuge cannot decrypt mail. Ask the person to "
+            "write in the web form instead.]"
         )
         return ParsedMail(sender=sender, external_id=external_id, text=text)
     subject = " ".join(str(message.get("Subject", "")).split())

@@ -18,3 +18,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+# Each xdist worker has a queue of its own in the shared data directory: a test that drains
+# the queue must never take (and run) a task another worker's test enqueued.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    HUEY = {**HUEY, "name": f"{HUEY['name']}-{os.environ['PYTEST_XDIST_WORKER']}"}  # noqa: F405
