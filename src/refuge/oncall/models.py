@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from refuge.accounts.models import Operator
+from refuge.core.outbox import OutboxStatus
 from refuge.hotline.models import Contact
 
 
@@ -135,11 +136,8 @@ class AlarmChannel(models.TextChoices):
     NONE = "none", _("No channel set")
 
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SENDING = "sending", _("Being sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+# A delivery is a row of an outbox (core.outbox): pending, being sent, sent or failed.
+DeliveryStatus = OutboxStatus
 
 
 # Why a delivery failed, by the code delivery.py keeps (never the server's own words).

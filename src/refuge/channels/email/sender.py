@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import smtplib
-
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from refuge.channels.models import Outbound
 from refuge.channels.services.outbound import SendFailed
+from refuge.core import mail
 
 
 def _subject() -> str:
@@ -32,14 +31,6 @@ def send_email(address: str, text: str, outbound: Outbound) -> None:
         headers={"Message-ID": f"<refuge-channel-{outbound.pk}@{domain}>"},
     )
     try:
-        sent = get_connection(timeout=settings.ALARM_SEND_TIMEOUT).send_messages([message])
-    except smtplib.SMTPRecipientsRefused as error:
-        raise SendFailed("refused") from error
-    except TimeoutError as error:
-        raise SendFailed("timeout") from error
-    except smtplib.SMTPException as error:
-        raise SendFailed("smtp_error") from error
-    except OSError as error:
-        raise SendFailed("unreachable") from error
-    if sent != 1:
-        raise SendFailed("smtp_error")
+        mail.send_one(message)
+    except mail.MailFailed as failure:
+        raise SendFailed(failure.code) from failure

@@ -1,7 +1,7 @@
 """Delivering alarms: each delivery is claimed, sent, and marked, or retried with backoff.
 
-A delivery is claimed by one UPDATE (pending and due -> sending), so two workers never send
-the same one. A worker killed between sending and marking leaves it "sending"; after
+Deliveries are an outbox (core.outbox): claimed by one UPDATE, so two workers never send the
+same one; a worker killed between sending and marking leaves it "sending", and after
 CLAIM_EXPIRES it is due again: an alarm may then arrive twice, never not at all. E-mail
 carries the delivery's own Message-ID, so a mail client shows such a twin as one message.
 
@@ -11,18 +11,17 @@ text (messages.py). Errors are kept as codes: a mail server's answer can quote a
 
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.core import mail, outbox
 from refuge.core.telegram import TelegramError
 from refuge.oncall.messages import alarm_text
 from refuge.oncall.models import AlarmChannel, Delivery, DeliveryStatus
@@ -32,7 +31,7 @@ from refuge.oncall.services.staff_bot import staff_bot
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=15)
 LONGEST_RETRY = timedelta(minutes=30)
-CLAIM_EXPIRES = timedelta(minutes=5)
+CLAIM_EXPIRES = outbox.CLAIM_EXPIRES
 
 
 class DeliveryFailed(Exception):
@@ -52,16 +51,10 @@ class DeliveryRun:
     failed: int = 0
 
 
-def _due(now: datetime) -> Q:
-    return Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | Q(
-        status=DeliveryStatus.SENDING, claimed_at__lte=now - CLAIM_EXPIRES
-    )
-
-
 def deliver_due(*, now: datetime | None = None, only: list[int] | None = None) -> DeliveryRun:
     """Send every delivery that is due (or those of `only` that are); each on its own."""
     now = now or timezone.now()
-    due = Delivery.objects.filter(_due(now))
+    due = Delivery.objects.filter(outbox.due(now, claim_expires=CLAIM_EXPIRES))
     if only is not None:
         due = due.filter(pk__in=only)
     outcomes = [
@@ -76,10 +69,7 @@ def deliver_due(*, now: datetime | None = None, only: list[int] | None = None) -
 
 
 def _claim(pk: int, now: datetime) -> Delivery | None:
-    claimed = Delivery.objects.filter(_due(now), pk=pk).update(
-        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
+    if not outbox.claim(Delivery, pk, now=now, claim_expires=CLAIM_EXPIRES):
         return None  # another worker has it, or it is no longer due
     return Delivery.objects.select_related("alarm", "operator").get(pk=pk)
 
@@ -106,7 +96,7 @@ def deliver_one(pk: int, *, now: datetime) -> str:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    return min(FIRST_RETRY * (1 << max(attempts - 1, 0)), LONGEST_RETRY)
+    return outbox.retry_delay(attempts, first=FIRST_RETRY, longest=LONGEST_RETRY)
 
 
 @transaction.atomic
@@ -155,21 +145,10 @@ def _send_email(delivery: Delivery) -> None:
         headers={"Message-ID": f"<refuge-alarm-{delivery.pk}@{settings.ALARM_MAIL_DOMAIN}>"},
     )
     try:
-        sent = get_connection(timeout=settings.ALARM_SEND_TIMEOUT).send_messages([message])
-    except smtplib.SMTPRecipientsRefused as error:
-        raise DeliveryFailed("smtp_refused") from error
-    except TimeoutError as error:
-        raise DeliveryFailed("timeout") from error
-    except smtplib.SMTPServerDisconnected as error:
-        # smtplib reports a reply that never came (the socket's timeout) as a disconnection.
-        timed_out = isinstance(error.__context__, TimeoutError)
-        raise DeliveryFailed("timeout" if timed_out else "smtp_error") from error
-    except smtplib.SMTPException as error:
-        raise DeliveryFailed("smtp_error") from error
-    except OSError as error:
-        raise DeliveryFailed("unreachable") from error
-    if sent != 1:
-        raise DeliveryFailed("smtp_error")
+        mail.send_one(message)
+    except mail.MailFailed as failure:
+        code = "smtp_refused" if failure.code == "refused" else failure.code
+        raise DeliveryFailed(code) from failure
 
 
 _TELEGRAM_CODES = {
