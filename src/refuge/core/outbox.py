@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-CLAIM_EXPIRES = timedelta(minutes=5)
+
+def claim_expires() -> timedelta:
+    """How long a claim holds before another worker may send the row again
+    (REFUGE_OUTBOX_CLAIM_SECONDS, 5 minutes: longer than any one send may take)."""
+    return timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
 
 
 class OutboxStatus(models.TextChoices):
@@ -24,20 +29,14 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-def due(now: datetime, *, claim_expires: timedelta = CLAIM_EXPIRES) -> Q:
+def due(now: datetime) -> Q:
     """Rows to send now: pending and due, or left "sending" by a worker that died."""
     return Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(
-        status=OutboxStatus.SENDING, claimed_at__lte=now - claim_expires
+        status=OutboxStatus.SENDING, claimed_at__lte=now - claim_expires()
     )
 
 
-def claim(
-    model: type[models.Model],
-    pk: int,
-    *,
-    now: datetime,
-    claim_expires: timedelta = CLAIM_EXPIRES,
-) -> bool:
+def claim(model: type[models.Model], pk: int, *, now: datetime) -> bool:
     """Take one row for this worker (one attempt more); False when another worker has it or
     it is no longer due. The model has the fields status, next_attempt_at, claimed_at and
     attempts."""

@@ -24,10 +24,13 @@ class Mailbox:
     # A slow server: wait this many seconds before answering each RCPT TO (the client's
     # timeout runs out before any message is accepted, so a retry can never make a twin).
     delay: float = 0.0
+    # RCPT TO commands received: a client got this far into sending (accepted or not).
+    recipients_asked: int = 0
 
     async def handle_RCPT(  # noqa: N802 - the name aiosmtpd calls
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
     ) -> str:
+        self.recipients_asked += 1
         if self.delay:
             await asyncio.sleep(self.delay)
         envelope.rcpt_tos.append(address)

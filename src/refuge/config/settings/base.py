@@ -267,6 +267,9 @@ ALARM_MAIL_DOMAIN = DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
 ALARM_SEND_TIMEOUT = env_int("REFUGE_ALARM_SEND_TIMEOUT", 20)  # seconds per attempt
 # Where the console is reached from outside: the link in every alarm.
 CONSOLE_URL = env_str("REFUGE_CONSOLE_URL", "http://127.0.0.1:8000")
+# A message being sent (an alarm, a reply on a channel) whose worker died is sent again by
+# another after this: longer than any one send may take (REFUGE_ALARM_SEND_TIMEOUT).
+OUTBOX_CLAIM_SECONDS = env_int("REFUGE_OUTBOX_CLAIM_SECONDS", 300)
 # An urgent contact nobody took goes to the second person on call after this, then to every
 # coordinator after as long again.
 ESCALATE_MINUTES = env_int("REFUGE_ESCALATE_MINUTES", 10)

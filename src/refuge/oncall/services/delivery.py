@@ -1,9 +1,10 @@
 """Delivering alarms: each delivery is claimed, sent, and marked, or retried with backoff.
 
 Deliveries are an outbox (core.outbox): claimed by one UPDATE, so two workers never send the
-same one; a worker killed between sending and marking leaves it "sending", and after
-CLAIM_EXPIRES it is due again: an alarm may then arrive twice, never not at all. E-mail
-carries the delivery's own Message-ID, so a mail client shows such a twin as one message.
+same one; a worker killed between sending and marking leaves it "sending", and once its claim
+expires (REFUGE_OUTBOX_CLAIM_SECONDS) it is due again: an alarm may then arrive twice, never
+not at all. E-mail carries the delivery's own Message-ID, so a mail client shows such a twin
+as one message.
 
 What is sent says what happened and links to the console; never a name, number, place or
 text (messages.py). Errors are kept as codes: a mail server's answer can quote an address.
@@ -31,7 +32,6 @@ from refuge.oncall.services.staff_bot import staff_bot
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=15)
 LONGEST_RETRY = timedelta(minutes=30)
-CLAIM_EXPIRES = outbox.CLAIM_EXPIRES
 
 
 class DeliveryFailed(Exception):
@@ -54,7 +54,7 @@ class DeliveryRun:
 def deliver_due(*, now: datetime | None = None, only: list[int] | None = None) -> DeliveryRun:
     """Send every delivery that is due (or those of `only` that are); each on its own."""
     now = now or timezone.now()
-    due = Delivery.objects.filter(outbox.due(now, claim_expires=CLAIM_EXPIRES))
+    due = Delivery.objects.filter(outbox.due(now))
     if only is not None:
         due = due.filter(pk__in=only)
     outcomes = [
@@ -69,7 +69,7 @@ def deliver_due(*, now: datetime | None = None, only: list[int] | None = None) -
 
 
 def _claim(pk: int, now: datetime) -> Delivery | None:
-    if not outbox.claim(Delivery, pk, now=now, claim_expires=CLAIM_EXPIRES):
+    if not outbox.claim(Delivery, pk, now=now):
         return None  # another worker has it, or it is no longer due
     return Delivery.objects.select_related("alarm", "operator").get(pk=pk)
 

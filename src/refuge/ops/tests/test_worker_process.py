@@ -17,11 +17,15 @@ from typing import Any
 
 import pytest
 
+import refuge.ops.jobs  # noqa: F401  (registers the jobs)
+from refuge.ops.scheduling import jobs
+from refuge.testing.smtp import smtp_server
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[4]
 REFUGE = Path(sys.executable).parent / "refuge"
-JOB_COUNT = 7  # the jobs ops.jobs registers
+JOB_COUNT = len(jobs())  # the jobs ops.jobs registers
 
 SLOW_WORKER = r"""
 import sys, time
@@ -154,6 +158,58 @@ def test_a_worker_killed_mid_task_loses_nothing_the_restarted_worker_finishes_it
     processes.append(_start(command, _env(data_dir), data_dir / "worker.log"))
 
     _wait_for(lambda: ("slow_test", "ok", 2) in [(j, s, a) for j, _t, s, a in _runs(data_dir)])
+
+
+AN_URGENT_REPORT = r"""
+import django
+django.setup()
+from refuge.intake.models import ReporterKind, Urgency
+from refuge.intake.services import submit_report
+from refuge.oncall.tests.support import on_shift, with_alarm_email
+from refuge.testing import make_operator
+from refuge.vault import api as vault
+
+operator = with_alarm_email(make_operator("dezhurny", intake=True))
+on_shift(operator)
+with vault.activated(vault.Keyring()):
+    submit_report(body="Они у двери", reporter_kind=ReporterKind.SELF, urgency=Urgency.IN_DANGER)
+"""
+
+
+def _deliveries(data: Path) -> list[tuple[str, int]]:
+    with sqlite3.connect(data / "refuge.sqlite3", timeout=20) as connection:
+        return connection.execute("SELECT status, attempts FROM oncall_delivery").fetchall()
+
+
+def test_a_worker_killed_while_sending_an_alarm_loses_it_not_the_next_worker_sends_it_once(
+    data_dir, processes
+):
+    with smtp_server() as (mailbox, port):
+        mailbox.delay = 600  # the first worker hangs inside the SMTP conversation
+        env = _env(
+            data_dir,
+            REFUGE_SMTP_HOST="127.0.0.1",
+            REFUGE_SMTP_PORT=str(port),
+            REFUGE_ALARM_SEND_TIMEOUT="600",
+            REFUGE_OUTBOX_CLAIM_SECONDS="3",
+        )
+        subprocess.run(
+            [sys.executable, "-c", AN_URGENT_REPORT], env=env, check=True, timeout=600, cwd=ROOT
+        )
+        first = _start([str(REFUGE), "worker"], env, data_dir / "worker.log")
+        processes.append(first)
+        _wait_for(lambda: mailbox.recipients_asked >= 1)
+        os.killpg(first.pid, signal.SIGKILL)  # mid-send: no chance to mark anything
+        first.wait()
+        assert _deliveries(data_dir) == [("sending", 1)]
+        assert mailbox.messages == []
+
+        mailbox.delay = 0
+        processes.append(_start([str(REFUGE), "worker"], env, data_dir / "worker.log"))
+        _wait_for(lambda: _deliveries(data_dir) == [("sent", 2)])
+        time.sleep(2)  # nothing more arrives
+        assert len(mailbox.messages) == 1
+        assert "Traceback" not in (data_dir / "worker.log").read_text()
 
 
 def _redis_url() -> str | None:
