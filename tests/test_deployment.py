@@ -28,7 +28,9 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import pwd
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -61,6 +63,7 @@ from .deployment import (
     nginx_binary,
     read_env_file,
     render_nginx,
+    replaced,
     requests_in_flight,
     start_nginx,
     stop_process,
@@ -147,11 +150,10 @@ def server_environment(tmp: Path, database_url: str, ports: Ports) -> dict[str, 
     }
     missing = set(machine) - set(configured)
     assert not missing, f"deploy/env/refuge.env no longer sets {sorted(missing)}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("REFUGE_") and key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
+    (secrets_dir / "refuge.env").write_text(
+        "".join(f"{key}={value}\n" for key, value in {**configured, **machine}.items())
+    )
+    env = clean_environment()
     env.update(configured)
     env.update(machine)
     env.update(
@@ -181,6 +183,38 @@ def run_python(env: dict[str, str], script: str, stdin: str = "") -> str:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
+
+
+def clean_environment() -> dict[str, str]:
+    """This process's environment without any Refuge setting (the suite's own)."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("REFUGE_") and key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+
+
+def check_deploy_passes(env_file: Path) -> None:
+    """`refuge-admin check --deploy` (deploy/bin), with the production settings and
+    deploy/env/refuge.env as this machine has it: no error, and no warning but Django's about
+    HSTS preloading (an organisation's own decision, docs/deploy.md)."""
+    done = subprocess.run(
+        [str(DEPLOY / "bin" / "refuge-admin"), "check", "--deploy"],
+        env={
+            **clean_environment(),
+            "REFUGE_ENV_FILE": str(env_file),
+            "REFUGE_BIN": str(Path(sys.executable).parent / "refuge"),
+            "REFUGE_USER": pwd.getpwuid(os.geteuid()).pw_name,
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    found = re.findall(r"\(([a-z_.]+\.[EW]\d+)\)", done.stdout + done.stderr)
+    assert found == ["security.W021"], done.stdout + done.stderr
 
 
 def log_in(visitor: Visitor, username: str) -> None:
@@ -245,6 +279,7 @@ def test_two_app_servers_behind_nginx(tmp_path: Path) -> None:
         )
         assert migrated.returncode == 0, migrated.stderr[-3000:]
         run_python(env, SEED)
+        check_deploy_passes(tmp_path / "etc" / "refuge.env")
 
         server_a.start()
         proxy = start_nginx(nginx, proxy_dir, render_nginx(proxy_dir, ports, chain, key))
@@ -442,3 +477,61 @@ def check_no_report_lost(
     assert sent <= set(bodies), sorted(sent - set(bodies))
     for body, receipt in acknowledged:
         assert found["opened"][receipt] == [body]  # and its receipt opens it
+
+
+def test_systemd_units_verify(tmp_path: Path) -> None:
+    """deploy/systemd's units, as systemd-analyze verify reads them (no warning either)."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("SYSTEMD-ANALYZE NOT INSTALLED: the systemd units are not verified")
+    refuge = Path(sys.executable).parent / "refuge"
+    for unit in (DEPLOY / "systemd").iterdir():
+        text = unit.read_text(encoding="utf-8")
+        if unit.suffix == ".service":
+            text = replaced(
+                text,
+                {
+                    "/etc/refuge/refuge.env": str(DEPLOY / "env" / "refuge.env"),
+                    "/opt/refuge/.venv/bin/refuge": str(refuge),
+                },
+                unit.name,
+            )
+        (tmp_path / unit.name).write_text(text)
+    units = ["refuge-serve@8001.service", "refuge-serve@8002.service", "refuge-worker.service"]
+    done = subprocess.run(
+        [analyze, "verify", *(str(tmp_path / name) for name in [*units, "refuge.target"])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    ours = [line for line in done.stderr.splitlines() if str(tmp_path) in line]
+    assert ours == [], ours
+
+
+def test_torrc_verifies(tmp_path: Path) -> None:
+    """deploy/tor/torrc, as `tor --verify-config` reads it (Debian's tor package)."""
+    tor = shutil.which("tor") or ("/usr/sbin/tor" if Path("/usr/sbin/tor").exists() else None)
+    if tor is None:
+        pytest.skip("TOR NOT INSTALLED: deploy/tor/torrc is not verified (apt-get install tor)")
+    service_dir, data_dir = tmp_path / "hs", tmp_path / "data"
+    service_dir.mkdir(mode=0o700)
+    data_dir.mkdir(mode=0o700)
+    torrc = tmp_path / "torrc"
+    rendered = replaced(
+        (DEPLOY / "tor" / "torrc").read_text(encoding="utf-8"),
+        {"/var/lib/tor/refuge/": f"{service_dir}/"},
+        "deploy/tor/torrc",
+    )
+    # Debian's tor service gives its DataDirectory on the command line; so does this test.
+    torrc.write_text(rendered + f"DataDirectory {data_dir}\n")
+    done = subprocess.run(
+        [tor, "--verify-config", "-f", str(torrc)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Configuration was valid" in done.stdout, done.stdout
