@@ -158,6 +158,11 @@ def main() -> int:
     if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
         banner("NO CHROMIUM: BROWSER TESTS ARE SKIPPED (apt-get install chromium)")
         marker = "not browser"
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        banner(
+            "NO NGINX: THE TWO-SERVER DEPLOYMENT TEST IS SKIPPED (apt-get install nginx; "
+            "tests/test_deployment.py)"
+        )
     runs: dict[str, dict[str, str]] = {"sqlite": {"DATABASE_URL": ""}}
     url = postgres_url()
     if url:

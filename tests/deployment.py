@@ -164,9 +164,10 @@ def render_nginx(directory: Path, ports: Ports, chain: Path, key: Path) -> Path:
     site = replaced(
         (DEPLOY / "nginx" / "refuge.conf").read_text(encoding="utf-8"),
         {
-            "server 127.0.0.1:8001 ": f"server 127.0.0.1:{ports.app[0]} ",
-            "server 127.0.0.1:8002 ": f"server 127.0.0.1:{ports.app[1]} ",
-            "/var/log/nginx/refuge.error.log": str(directory / "refuge.error.log"),
+            "server 127.0.0.1:8001 max_fails": f"server 127.0.0.1:{ports.app[0]} max_fails",
+            "server 127.0.0.1:8002 max_fails": f"server 127.0.0.1:{ports.app[1]} max_fails",
+            # The test's own log also says which upstream failed, and why.
+            "/var/log/nginx/refuge.error.log crit": f"{directory / 'refuge.error.log'} error",
             "    listen [::]:80;\n": "",
             "    listen [::]:443 ssl http2;\n": "",
             "listen 80;": f"listen 127.0.0.1:{ports.http};",
