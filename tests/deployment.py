@@ -8,6 +8,7 @@ each replacement must find its text, so the files and this code cannot drift apa
 
 from __future__ import annotations
 
+import contextlib
 import html.parser
 import http.client
 import os
@@ -277,14 +278,24 @@ class AppServer:
             return False
         return status == 200
 
-    def stop(self, sig: signal.Signals = signal.SIGTERM) -> None:
-        """Signal the whole process group (gunicorn's master and workers), and wait."""
+    def stop(self) -> None:
+        """As systemd stops refuge-serve@.service (KillMode=mixed): SIGTERM to gunicorn's
+        master, which lets its workers finish the requests in hand; then SIGKILL to what is
+        left of the group."""
         if self.process is None or self.process.poll() is not None:
             return
+        self.process.send_signal(signal.SIGTERM)
         try:
-            os.killpg(self.process.pid, sig)
-        except ProcessLookupError:
+            self.process.wait(timeout=30)
+        finally:
+            self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL to the whole process group: the master and its workers, at once."""
+        if self.process is None:
             return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=60)
 
     def log_tail(self) -> str:

@@ -322,7 +322,7 @@ def test_two_app_servers_behind_nginx(tmp_path: Path) -> None:
             status, _ = console_status(dispatcher)
             assert status == 302, status
 
-        check_no_report_lost(ports, context, server_b, env)
+        check_no_report_lost(ports, context, server_b, server_a, env)
         assert server_a.healthy(), server_a.log_tail()
     finally:
         stop_process(proxy, signal.SIGTERM)
@@ -400,9 +400,10 @@ def database_activity(url: str) -> str:
 
 
 def check_no_report_lost(
-    ports: Ports, context: Any, victim: AppServer, env: dict[str, str]
+    ports: Ports, context: Any, victim: AppServer, survivor: AppServer, env: dict[str, str]
 ) -> None:
-    """(c) Reports in a loop through nginx; one server's process group gets SIGKILL."""
+    """(c) Reports in a loop through nginx; one server's process group gets SIGKILL; then both
+    are restarted one after the other."""
     acknowledged: list[tuple[str, str]] = []
     unacknowledged: list[str] = []
     receipt_lost: list[str] = []  # acknowledged, but without its receipt
@@ -467,25 +468,35 @@ def check_no_report_lost(
             open_now = requests_in_flight(victim.port)
             time.sleep(0.05 if open_now else 0.002)
             caught = bool(open_now & requests_in_flight(victim.port))
-        victim.stop(signal.SIGKILL)
+        victim.kill()
         killed_at = len(acknowledged)
         assert caught, "the killed server was never seen working on a request"
         wait_for(killed_at + 9, 120)
+        # Then a rolling restart under the same load (docs/deploy.md, "Upgrades"): the killed
+        # server comes back, the other one is restarted.
+        victim.start()
+        survivor.stop()
+        survivor.start()
+        restarted_at = len(acknowledged)
+        wait_for(restarted_at + 6, 120)
     finally:
         stop.set()
         for sender in senders:
             sender.join(timeout=200)
     after_kill = len(acknowledged) - killed_at
-    if after_kill < 9 or unacknowledged:
+    after_restart = len(acknowledged) - restarted_at
+    if after_kill < 9 or after_restart < 6 or unacknowledged:
         unacknowledged.append(database_activity(env["DATABASE_URL"]))
         log = Path(env["REFUGE_DATA_DIR"]).parent / "nginx" / "refuge.error.log"
         unacknowledged.append("nginx: " + log.read_text(errors="replace")[-4000:])
     print(  # shown with pytest -s: the figures of this run
-        f"reports acknowledged: {len(acknowledged)} ({after_kill} after the kill), "
+        f"reports acknowledged: {len(acknowledged)} ({after_kill} after the kill, "
+        f"{after_restart} after the rolling restart), "
         f"acknowledged without their receipt: {len(receipt_lost)}, "
         f"unacknowledged: {len(unacknowledged)}"
     )
     assert after_kill >= 9, (after_kill, unacknowledged[:3], unacknowledged[-2:])
+    assert after_restart >= 6, (after_restart, unacknowledged[:3], unacknowledged[-2:])
     # nginx sent every request the killed server could not answer to the other one, the
     # reports in flight included (safe for the report form: see deploy/nginx/refuge-proxy.conf).
     assert unacknowledged == [], (unacknowledged[:3], unacknowledged[-2:])
