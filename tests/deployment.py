@@ -234,13 +234,32 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 
 # --- the app servers, as deploy/systemd/refuge-serve@.service starts them ------------------
 
 
-def serve_command(port: int) -> list[str]:
-    """ExecStart of deploy/systemd/refuge-serve@.service for this port, run from this venv."""
-    unit = (DEPLOY / "systemd" / "refuge-serve@.service").read_text(encoding="utf-8")
+def unit_command(unit_name: str, instance: str = "") -> list[str]:
+    """ExecStart of a unit in deploy/systemd (for this instance), run from this venv."""
+    unit = (DEPLOY / "systemd" / unit_name).read_text(encoding="utf-8")
     line = next(item for item in unit.splitlines() if item.startswith("ExecStart="))
-    command = shlex.split(line.removeprefix("ExecStart=").replace("%i", str(port)))
+    command = shlex.split(line.removeprefix("ExecStart=").replace("%i", instance))
     assert command[0] == "/opt/refuge/.venv/bin/refuge", command
     return [sys.executable, "-m", "refuge.cli", *command[1:]]
+
+
+def serve_command(port: int) -> list[str]:
+    return unit_command("refuge-serve@.service", str(port))
+
+
+def start_worker(env: Mapping[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
+    """`refuge worker` as deploy/systemd/refuge-worker.service starts it."""
+    log = (log_dir / "worker.log").open("wb")
+    process = subprocess.Popen(
+        unit_command("refuge-worker.service"),
+        env=dict(env),
+        cwd=log_dir,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    log.close()
+    return process
 
 
 @dataclass

@@ -16,8 +16,9 @@ nginx over HTTPS, from a loopback address of its own (a person on their own conn
 - reports are sent in a loop by three people at once while one server's whole process group
   is killed with SIGKILL: every report whose receipt page came back is in the database once,
   whole, and its receipt opens it; nginx sent the rest to the other server.
-Also: systemd-analyze verifies the units, tor verifies the torrc (skipped, loudly, where the
-tool is missing).
+Then a rolling restart under the same load fails no request either, and the worker started with
+refuge-worker.service's command shows as alive in /metrics. Also: systemd-analyze verifies the
+units, tor verifies the torrc (skipped, loudly, where the tool is missing).
 
 Runs only in the PostgreSQL run of `make test` (two servers cannot share a SQLite file across
 machines, and the suite runs once per database), and skips loudly without nginx.
@@ -66,6 +67,7 @@ from .deployment import (
     replaced,
     requests_in_flight,
     start_nginx,
+    start_worker,
     stop_process,
     wait_for_port,
 )
@@ -268,7 +270,8 @@ def test_two_app_servers_behind_nginx(tmp_path: Path) -> None:
     env = server_environment(tmp_path, database_url, ports)
     server_a = AppServer(ports.app[0], env, tmp_path)
     server_b = AppServer(ports.app[1], env, tmp_path)
-    proxy = None
+    proxy: subprocess.Popen[bytes] | None = None
+    worker: subprocess.Popen[bytes] | None = None
     try:
         migrated = subprocess.run(
             [sys.executable, "-m", "refuge.cli", "migrate", "--verbosity", "0"],
@@ -283,6 +286,7 @@ def test_two_app_servers_behind_nginx(tmp_path: Path) -> None:
         check_deploy_passes(tmp_path / "etc" / "refuge.env")
 
         server_a.start()
+        worker = start_worker(env, tmp_path)
         proxy = start_nginx(nginx, proxy_dir, render_nginx(proxy_dir, ports, chain, key))
         wait_for_port(ports.https, proxy)
 
@@ -324,11 +328,29 @@ def test_two_app_servers_behind_nginx(tmp_path: Path) -> None:
 
         check_no_report_lost(ports, context, server_b, server_a, env)
         assert server_a.healthy(), server_a.log_tail()
+        check_worker_alive(ports, context, worker)
     finally:
         stop_process(proxy, signal.SIGTERM)
+        stop_process(worker, signal.SIGTERM)
         server_a.stop()
         server_b.stop()
         drop()
+
+
+def check_worker_alive(ports: Ports, context: Any, worker: subprocess.Popen[bytes]) -> None:
+    """The worker, started with refuge-worker.service's command and the same environment,
+    says it is alive (each minute) in the database the servers read: /metrics shows it."""
+    beat = re.compile(r"^refuge_worker_last_seen_seconds (-?\d+)$", re.MULTILINE)
+    deadline = time.monotonic() + 120
+    while True:
+        assert worker.poll() is None, f"refuge worker exited with {worker.returncode}"
+        metrics = Visitor(MONITOR, ports.https, context).get("/metrics")
+        seen = beat.search(metrics.body)
+        assert seen, metrics.body[:1000]
+        if int(seen.group(1)) >= 0:
+            return
+        assert time.monotonic() < deadline, "the worker never said it was alive"
+        time.sleep(1)
 
 
 def check_addresses(ports: Ports, context: Any) -> None:
