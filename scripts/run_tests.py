@@ -160,6 +160,11 @@ def main() -> int:
         marker = "not browser"
     if shutil.which("dovecot") is None and not Path("/usr/sbin/dovecot").exists():
         banner("NO DOVECOT: E-MAIL CHANNEL IMAP TESTS ARE SKIPPED (apt-get install dovecot-imapd)")
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        banner(
+            "NO NGINX: THE TWO-SERVER DEPLOYMENT TEST IS SKIPPED (apt-get install nginx; "
+            "tests/test_deployment.py)"
+        )
     runs: dict[str, dict[str, str]] = {"sqlite": {"DATABASE_URL": ""}}
     url = postgres_url()
     if url:
