@@ -40,9 +40,9 @@ def claim(model: type[models.Model], pk: int, *, now: datetime) -> bool:
     """Take one row for this worker (one attempt more); False when another worker has it or
     it is no longer due. The model has the fields status, next_attempt_at, claimed_at and
     attempts."""
-    claimed: int = model._default_manager.filter(
-        due(now, claim_expires=claim_expires), pk=pk
-    ).update(status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    claimed: int = model._default_manager.filter(due(now), pk=pk).update(
+        status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
     return claimed == 1
 
 
