@@ -69,7 +69,7 @@ def _behind_proxies(proxy: IPAddress, forwarded: str) -> ClientAddress:
 
 
 def _classified(address: IPAddress) -> ClientAddress:
-    return ClientAddress(ip=str(address), is_shared=_in(address, _shared_networks()))
+    return ClientAddress(ip=str(address), is_shared=in_networks(address, _shared_networks()))
 
 
 def parse_address(text: str) -> IPAddress | None:
@@ -93,12 +93,12 @@ def parse_networks(values: Iterable[str]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(value.strip(), strict=False) for value in values)
 
 
-def _in(address: IPAddress, networks: Iterable[Network]) -> bool:
+def in_networks(address: IPAddress, networks: Iterable[Network]) -> bool:
     return any(address.version == network.version and address in network for network in networks)
 
 
 def _is_trusted_proxy(address: IPAddress) -> bool:
-    return _in(address, _trusted_networks())
+    return in_networks(address, _trusted_networks())
 
 
 def _trusted_networks() -> tuple[Network, ...]:

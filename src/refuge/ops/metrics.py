@@ -8,7 +8,6 @@ format is a few lines of `name{label="value"} number`, not worth a dependency.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -17,7 +16,7 @@ from django.db.models import Count, Min
 from django.http import HttpRequest
 from django.utils import timezone
 
-from refuge.core.addresses import client_address, parse_networks
+from refuge.core.addresses import client_address, in_networks, parse_address, parse_networks
 from refuge.hotline.models import Contact, ContactStatus
 from refuge.hotline.selectors import in_queue
 from refuge.intake.models import Urgency
@@ -30,15 +29,13 @@ UNKNOWN = -1
 
 def may_read_metrics(request: HttpRequest) -> bool:
     """Only the addresses REFUGE_METRICS_ALLOW lists (the monitoring host), as the proxy
-    reports them (REFUGE_TRUSTED_PROXIES)."""
-    address = client_address(request).ip
-    if not address:
+    reports them (REFUGE_TRUSTED_PROXIES). Onion visitors arrive from the local tor daemon,
+    often 127.0.0.1 too: the deployment's onion block answers /metrics with 404 itself
+    (deploy/nginx/refuge.conf); the figures are counts and ages, never a person's data."""
+    address = parse_address(client_address(request).ip)
+    if address is None:
         return False
-    ip = ipaddress.ip_address(address)
-    return any(
-        ip.version == network.version and ip in network
-        for network in parse_networks(settings.METRICS_ALLOW)
-    )
+    return in_networks(address, parse_networks(settings.METRICS_ALLOW))
 
 
 def _seconds_since(moment: datetime | None, now: datetime) -> int:
