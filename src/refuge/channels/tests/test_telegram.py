@@ -129,7 +129,9 @@ def test_start_welcomes_and_the_urgency_buttons_set_the_contacts_urgency_audited
     assert poll_people_bot().urgencies == 1
     contact = Contact.objects.get()
     assert contact.urgency == Urgency.IN_DANGER
-    assert _bodies(hotline_operator) == ["[Человек выбрал кнопкой: Мне угрожает опасность прямо сейчас]"]
+    assert _bodies(hotline_operator) == [
+        "[Человек выбрал кнопкой: Мне угрожает опасность прямо сейчас]"
+    ]
     assert list(telegram.answered.values()) == [
         "Принято. Напишите, что случилось, если можете. / Noted. Write what happened, if you can."
     ]
