@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,10 +104,14 @@ def read_telegram_channel() -> JobResult:
     """What people wrote to the people's bot enters the queue (channels.telegram)."""
     if not people_bot.is_configured():
         return JobResult(code="channel_off")
+    if settings.CHANNEL_TELEGRAM_TOKEN == settings.TELEGRAM_STAFF_TOKEN:
+        # Two pollers on one bot take each other's updates: people's messages would be lost
+        # to the staff bot, which drops what is not a linking code.
+        return JobResult(status=RunStatus.ALARM, code="telegram_token_is_the_staff_bots")
     run = poll_people_bot()
     if run.error == "unauthorized":
         return JobResult(status=RunStatus.ALARM, code="telegram_unauthorized")
-    if run.error and run.error != "conflict":
+    if run.error:  # Telegram busy or down, or a webhook set on the bot (409): next minute
         return JobResult(status=RunStatus.ATTENTION, code=f"telegram_{run.error}", count=run.stored)
     return JobResult(code="telegram_stored" if run.stored else "", count=run.stored)
 

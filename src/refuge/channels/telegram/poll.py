@@ -258,6 +258,5 @@ def poll_people_bot(*, timeout: int = 0, rounds: int = ROUNDS) -> PollRun:
         if not all(_handle(bot, update, run) for update in updates) or not updates:
             break
         timeout = 0
-    if run.error != "conflict":  # another poll holds Telegram at this moment: its turn
-        TelegramBotState.objects.filter(pk=1).update(polled_at=timezone.now(), error=run.error)
+    TelegramBotState.objects.filter(pk=1).update(polled_at=timezone.now(), error=run.error)
     return run

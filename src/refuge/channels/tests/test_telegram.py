@@ -305,6 +305,26 @@ def test_429_and_502_are_retried_and_a_blocked_bot_is_given_up_and_shown(
     assert "не удалось доставить" in page.content.decode()
 
 
+def test_a_slow_telegram_is_a_timeout_and_nothing_is_lost(telegram: BotApi, settings: Any) -> None:
+    telegram.user_sends_photo(CHAT, jpeg_with_gps(), caption=TESTIMONY)
+    settings.CHANNEL_TELEGRAM_TIMEOUT = 1
+    telegram.delay = 1.5  # every answer, the long poll's included (it waits longer)
+
+    assert poll_people_bot().error == "file_timeout"
+    assert TelegramBotState.objects.get().error == "file_timeout"
+    assert Message.objects.count() == 0
+
+    telegram.delay = 0
+    assert poll_people_bot().stored == 1
+    telegram.delay = 1.5
+    assert send_due().retrying == 1
+    greeting = Outbound.objects.get()
+    assert greeting.error == "telegram_timeout"
+    telegram.delay = 0
+    assert send_due(now=greeting.next_attempt_at).sent == 1
+    assert Attachment.objects.count() == 1
+
+
 def test_a_malformed_update_is_skipped_with_a_code_and_the_next_one_stored(
     telegram: BotApi,
 ) -> None:
