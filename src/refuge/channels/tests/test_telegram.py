@@ -303,6 +303,7 @@ def test_429_and_502_are_retried_and_a_blocked_bot_is_given_up_and_shown(
     assert (reply.status, reply.error, reply.text) == (OutboxStatus.FAILED, "blocked", None)
     page = client_for(hotline_operator).get(reverse("hotline:contact", args=[contact.pk]))
     assert "не удалось доставить" in page.content.decode()
+    assert "человек заблокировал бота или удалил чат" in page.content.decode()
 
 
 def test_a_slow_telegram_is_a_timeout_and_nothing_is_lost(telegram: BotApi, settings: Any) -> None:
