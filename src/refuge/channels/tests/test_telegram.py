@@ -306,8 +306,11 @@ def test_429_and_502_are_retried_and_a_blocked_bot_is_given_up_and_shown(
     assert "человек заблокировал бота или удалил чат" in page.content.decode()
 
 
-def test_a_slow_telegram_is_a_timeout_and_nothing_is_lost(telegram: BotApi, settings: Any) -> None:
+def test_a_slow_or_unreachable_telegram_loses_nothing(telegram: BotApi, settings: Any) -> None:
     telegram.user_sends_photo(CHAT, jpeg_with_gps(), caption=TESTIMONY)
+    settings.TELEGRAM_API_URL = "http://127.0.0.1:9"  # nothing listens there
+    assert poll_people_bot().error == "unreachable"
+    settings.TELEGRAM_API_URL = telegram.base_url
     settings.CHANNEL_TELEGRAM_TIMEOUT = 1
     telegram.delay = 1.5  # every answer, the long poll's included (it waits longer)
 
