@@ -72,7 +72,7 @@ format: install  ## Format the code with ruff (make lint checks it)
 types: install  ## mypy strict
 	$(BIN)/mypy
 
-bench: install  ## Benchmarks: make bench [BENCH=intake|vault|console|linkage|estimate|load|alarms]
+bench: install  ## Benchmarks: make bench [BENCH=intake|vault|console|linkage|estimate|load|alarms|channels]
 	$(BIN)/python -m bench $(BENCH)
 
 messages: install  ## Extract translatable strings into the catalogues (needs GNU gettext)

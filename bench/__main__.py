@@ -1,4 +1,4 @@
-"""`python -m bench [all|intake|vault|console|linkage|estimate|load|alarms]` (make bench BENCH=...).
+"""`python -m bench [all|GROUP]` (make bench BENCH=...): GROUP is one of GROUPS below.
 
 Each group is a module bench/<group>.py with a `main()` that prints its figures and records
 them through bench.results.record. A group whose module is not there yet is reported as not
@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-GROUPS = ("intake", "vault", "console", "linkage", "estimate", "load", "alarms")
+GROUPS = ("intake", "vault", "console", "linkage", "estimate", "load", "alarms", "channels")
 
 
 def run_group(name: str) -> bool:

@@ -11,10 +11,12 @@ class ChannelsConfig(AppConfig):
         from refuge.channels.panels import contact_panel
         from refuge.channels.services.addresses import channel_identifiers
         from refuge.channels.services.outbound import register_sender
+        from refuge.channels.telegram.sender import send_telegram
         from refuge.hotline.models import Channel
         from refuge.hotline.panels import register_contact_panel
         from refuge.hotline.services.flags import register_reporter_identifiers
 
         register_reporter_identifiers(channel_identifiers)
         register_sender(Channel.EMAIL, send_email)
+        register_sender(Channel.TELEGRAM, send_telegram)
         register_contact_panel("channels/_contact_panel.html", contact_panel)

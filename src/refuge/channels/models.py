@@ -82,3 +82,41 @@ class Outbound(models.Model):
 
     def __str__(self) -> str:
         return f"outbound {self.pk}"
+
+
+class TelegramBotState(models.Model):
+    """The people's bot's polling, one row: the last update stored (written in the
+    transaction that stored it, so each update counts once), and how the last poll went."""
+
+    last_update_id = models.BigIntegerField(default=0)
+    polled_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=32, blank=True, default="")
+
+    def __str__(self) -> str:
+        return "telegram bot state"
+
+
+class TelegramChatMessage(models.Model):
+    """A message in a person's private chat with the bot, kept only until the bot deletes it
+    from the person's phone (or Telegram's 48 hours for deleting have passed).
+
+    A bare message id says nothing by itself; the chat is named by the keyed digest of its id
+    (the conversation's address_lookup), never by the id itself.
+    """
+
+    chat_lookup = models.CharField(max_length=64, db_index=True)
+    message_id = models.BigIntegerField()
+    from_bot = models.BooleanField(default=False)
+    # An operator's reply: once the person writes after it, they have seen it.
+    is_reply = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chat_lookup", "message_id"], name="telegram_message_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"telegram message {self.pk}"

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from refuge.hotline.models import Channel
@@ -52,7 +53,68 @@ def greeting(channel: str) -> str:
                 )
                 % {"url": settings.PUBLIC_INTAKE_URL},
                 _("If you are in danger right now, say so in one word: DANGER."),
+                *([_telegram_erasure()] if channel == Channel.TELEGRAM else []),
             ]
+        )
+
+    return _in_both(make)
+
+
+def _telegram_erasure() -> str:
+    return _(
+        "This bot erases the chat from your phone once you have read our answer (when you "
+        "write again) or whenever you send /clear; the hotline keeps its copy."
+    )
+
+
+def telegram_welcome() -> str:
+    """The people's bot's answer to /start: what it is, before the person writes anything."""
+
+    def make() -> str:
+        return "\n\n".join(
+            [
+                _(
+                    "This is the hotline's bot. Write here what happened and how we can reach "
+                    "you: an operator will answer in this chat."
+                ),
+                _channel_warning(Channel.TELEGRAM),
+                _(
+                    "The safer way: our web form, also over Tor and without JavaScript: "
+                    "%(url)s. Ask us here for a receipt of your own to read our answers there."
+                )
+                % {"url": settings.PUBLIC_INTAKE_URL},
+                _telegram_erasure(),
+                _("How urgent is it? Choose below, or just write."),
+            ]
+        )
+
+    return _in_both(make)
+
+
+def urgency_button(label: str | Promise) -> str:
+    """A button's words (a lazy label, as of Urgency): Russian · English."""
+    parts = []
+    for language in LANGUAGES:
+        with translation.override(language):
+            parts.append(str(label))
+    return " · ".join(dict.fromkeys(parts))
+
+
+def urgency_noted() -> str:
+    """The short notice Telegram shows over the chat when a button was pressed (not kept in
+    the chat)."""
+    parts = []
+    for language in LANGUAGES:
+        with translation.override(language):
+            parts.append(_("Noted. Write what happened, if you can."))
+    return " / ".join(parts)
+
+
+def chat_erased() -> str:
+    def make() -> str:
+        return _(
+            "This chat was erased from your phone; the hotline keeps its copy and has your "
+            "messages."
         )
 
     return _in_both(make)

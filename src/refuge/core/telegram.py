@@ -22,17 +22,23 @@ The methods (https://core.telegram.org/bots/api):
   once getUpdates is called with an offset higher than its update_id: so a caller that
   stores the last update it handled in its own transaction, and asks from there + 1, handles
   each update once.
-- sendMessage, deleteMessage.
+- sendMessage (with an inline keyboard for the people's bot), deleteMessage (a bot may delete
+  its own and, in a private chat, the person's messages, within 48 hours).
+- getFile and the download from /file/bot<token>/<file_path> (Telegram serves files up to
+  20 MB to bots); answerCallbackQuery (the answer to a pressed inline button).
 """
 
 from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
 DEFAULT_API_URL = "https://api.telegram.org"
+# The largest file the Bot API lets a bot download (getFile).
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
 # Seconds added to a long poll's own timeout before the HTTP request gives up.
 POLL_MARGIN = 10
 
@@ -45,7 +51,8 @@ class TelegramError(Exception):
     - "blocked": 403, the user blocked the bot (or never started it): retrying will not help;
     - "bad_request": 400 (a chat that does not exist, a message too long);
     - "rate_limited": 429, wait `retry_after` seconds; "conflict": 409, another getUpdates
-      or a webhook; "server": Telegram's own failure (5xx); "malformed": not the API's JSON.
+      or a webhook; "server": Telegram's own failure (5xx); "malformed": not the API's JSON;
+    - "too_large": a download longer than its limit.
     """
 
     def __init__(
@@ -160,14 +167,63 @@ class BotClient:
             raise TelegramError("malformed")
         return updates
 
-    def send_message(self, chat_id: int | str, text: str) -> dict[str, Any]:
-        sent = self.call(
-            "sendMessage",
-            {"chat_id": chat_id, "text": text, "link_preview_options": {"is_disabled": True}},
-        )
+    def send_message(
+        self, chat_id: int | str, text: str, *, reply_markup: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "chat_id": chat_id,
+            "text": text,
+            "link_preview_options": {"is_disabled": True},
+        }
+        if reply_markup is not None:
+            payload["reply_markup"] = reply_markup
+        sent = self.call("sendMessage", payload)
         if not isinstance(sent, dict):
             raise TelegramError("malformed")
         return sent
+
+    def answer_callback_query(self, callback_query_id: str, text: str = "") -> bool:
+        payload: dict[str, Any] = {"callback_query_id": callback_query_id}
+        if text:
+            payload["text"] = text
+        return bool(self.call("answerCallbackQuery", payload))
+
+    def get_file(self, file_id: str) -> dict[str, Any]:
+        """The file's record: its `file_path` for the download (valid for an hour)."""
+        found = self.call("getFile", {"file_id": file_id})
+        if not isinstance(found, dict) or not isinstance(found.get("file_path"), str):
+            raise TelegramError("malformed")
+        return found
+
+    def download(self, file_path: str, *, limit: int = DOWNLOAD_LIMIT) -> bytes:
+        """The file's bytes (GET /file/bot<token>/<file_path>); "too_large" past `limit`."""
+        request = urllib.request.Request(  # noqa: S310 - the base URL is the installation's setting
+            f"{self._base}/file/bot{self._token}/{urllib.parse.quote(file_path)}", method="GET"
+        )
+        try:
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                    data: bytes = response.read(limit + 1)
+            except urllib.error.HTTPError as error:
+                status = error.code
+                raise (
+                    TelegramError("server", status=status)
+                    if status >= 500
+                    else TelegramError("bad_request", status=status)
+                ) from None
+        except TelegramError:
+            raise
+        except TimeoutError:
+            raise TelegramError("timeout") from None
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):
+                raise TelegramError("timeout") from None
+            raise TelegramError("unreachable") from None
+        except OSError:
+            raise TelegramError("unreachable") from None
+        if len(data) > limit:
+            raise TelegramError("too_large")
+        return data
 
     def delete_message(self, chat_id: int | str, message_id: int) -> bool:
         return bool(self.call("deleteMessage", {"chat_id": chat_id, "message_id": message_id}))

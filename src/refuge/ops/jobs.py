@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,8 @@ from refuge.audit.services import verify_chain
 from refuge.cases.selectors import missed_checkins
 from refuge.cases.services.retention import purge_contact_details
 from refuge.channels.email.mailbox import MailboxUnavailable, is_configured, poll_mailbox
+from refuge.channels.telegram import bot as people_bot
+from refuge.channels.telegram.poll import poll_people_bot
 from refuge.hotline.flags import flags_expired_between
 from refuge.hotline.selectors import follow_ups_due
 from refuge.hotline.services.intake import lapse_intake_grants
@@ -97,6 +100,22 @@ def read_email_channel() -> JobResult:
     return JobResult(code="mail_stored" if poll.stored else "", count=poll.stored)
 
 
+def read_telegram_channel() -> JobResult:
+    """What people wrote to the people's bot enters the queue (channels.telegram)."""
+    if not people_bot.is_configured():
+        return JobResult(code="channel_off")
+    if settings.CHANNEL_TELEGRAM_TOKEN == settings.TELEGRAM_STAFF_TOKEN:
+        # Two pollers on one bot take each other's updates: people's messages would be lost
+        # to the staff bot, which drops what is not a linking code.
+        return JobResult(status=RunStatus.ALARM, code="telegram_token_is_the_staff_bots")
+    run = poll_people_bot()
+    if run.error == "unauthorized":
+        return JobResult(status=RunStatus.ALARM, code="telegram_unauthorized")
+    if run.error:  # Telegram busy or down, or a webhook set on the bot (409): next minute
+        return JobResult(status=RunStatus.ATTENTION, code=f"telegram_{run.error}", count=run.stored)
+    return JobResult(code="telegram_stored" if run.stored else "", count=run.stored)
+
+
 MISSED_CHECKINS = register(
     Job(
         "missed_checkins",
@@ -150,6 +169,15 @@ EMAIL_CHANNEL = register(
         "email_channel",
         _("E-mail channel: the mailbox read"),
         read_email_channel,
+        every_minutes=1,
+        lease_minutes=5,
+    )
+)
+TELEGRAM_CHANNEL = register(
+    Job(
+        "telegram_channel",
+        _("Telegram channel: the people's bot read"),
+        read_telegram_channel,
         every_minutes=1,
         lease_minutes=5,
     )

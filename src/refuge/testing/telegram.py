@@ -12,10 +12,17 @@ What it does as Telegram does (https://core.telegram.org/bots/api):
   first with 409 "Conflict: terminated by other getUpdates request";
 - sendMessage to a chat that has written to the bot (another is 400 "Bad Request: chat not
   found"; a user who blocked the bot is 403 "Forbidden: bot was blocked by the user");
-  deleteMessage of a message the bot sent.
+  deleteMessage of a message in a chat with the bot, the bot's or (a private chat) the
+  person's, younger than 48 hours (an older one is 400 "Bad Request: message can't be
+  deleted", one already gone 400 "Bad Request: message to delete not found");
+- photos and documents from the person (`user_sends_photo`, `user_sends_document`), getFile
+  (400 "Bad Request: file is too big" above the 20 MB a bot may download) and the download
+  from /file/bot<token>/<file_path>; inline keyboards on sendMessage (`reply_markup`), a
+  pressed button as a callback_query update (`user_presses`) and answerCallbackQuery.
 For failure tests: `fail_next(method, status, description, retry_after=...)` answers the next
-calls of a method with an error (429 carries parameters.retry_after, as Telegram's does), and
-`delay` makes every answer late.
+calls of a method with an error (429 carries parameters.retry_after, as Telegram's does; with
+`page=True` the answer is a proxy's HTML page, as Telegram's 502 is), `fail_every` fails one
+call in N (a 502 page, every other one a 429), and `delay` makes every answer late.
 
 One class serves any bot (the staff bot, the people's bot): each test starts its own.
 """
@@ -30,7 +37,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+# Telegram lets a bot download files up to this size, and delete messages up to this age.
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+DELETE_WINDOW = 48 * 3600
 
 
 @dataclass
@@ -38,6 +49,8 @@ class SentMessage:
     chat_id: int
     message_id: int
     text: str
+    date: float = field(default_factory=time.time)
+    reply_markup: dict[str, Any] | None = None
 
 
 @dataclass
@@ -45,6 +58,7 @@ class _Failure:
     status: int
     description: str
     retry_after: int | None
+    page: bool = False
 
 
 @dataclass
@@ -62,33 +76,141 @@ class BotApi:
     blocked: set[int] = field(default_factory=set)
     known_chats: set[int] = field(default_factory=set)
     failures: dict[str, list[_Failure]] = field(default_factory=dict)
+    # What the person sent (still in the chat unless deleted), files by file_id, answers to
+    # pressed buttons (callback id -> text shown).
+    received: list[SentMessage] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    answered: dict[str, str] = field(default_factory=dict)
+    fail_every: int = 0
     base_url: str = ""
     _next_update: int = 700_000_001
     _next_message: int = 1
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _poll_generation: int = 0
+    _calls_counted: int = 0
+    _callbacks: set[str] = field(default_factory=set)
 
     # --- what a test does -------------------------------------------------------------------
 
     def user_writes(self, chat_id: int, text: str, *, first_name: str = "Оператор") -> int:
         """A person sends `text` to the bot in their private chat; returns the update_id."""
+        return self._user_sends(chat_id, {"text": text}, first_name=first_name)
+
+    def user_sends_photo(
+        self, chat_id: int, data: bytes, *, caption: str = "", first_name: str = "Человек"
+    ) -> int:
+        """A photo, as Telegram delivers one: sizes smallest first, the last the original."""
+        with self._lock:
+            small, large = self._store_file(data[:64]), self._store_file(data)
+        sizes = [
+            {**small, "width": 90, "height": 90},
+            {**large, "width": 1280, "height": 960},
+        ]
+        content: dict[str, Any] = {"photo": sizes}
+        if caption:
+            content["caption"] = caption
+        return self._user_sends(chat_id, content, first_name=first_name)
+
+    def user_sends_document(
+        self,
+        chat_id: int,
+        data: bytes,
+        *,
+        file_name: str = "document.pdf",
+        mime_type: str = "application/pdf",
+        caption: str = "",
+        first_name: str = "Человек",
+    ) -> int:
+        with self._lock:
+            stored = self._store_file(data)
+        content: dict[str, Any] = {
+            "document": {**stored, "file_name": file_name, "mime_type": mime_type}
+        }
+        if caption:
+            content["caption"] = caption
+        return self._user_sends(chat_id, content, first_name=first_name)
+
+    def user_presses(self, chat_id: int, message_id: int, data: str) -> int:
+        """The person presses an inline button (its callback_data) under the bot's message."""
         with self._lock:
             update_id = self._next_update
             self._next_update += 1
-            self.known_chats.add(chat_id)
+            callback_id = f"cb{update_id}"
+            self._callbacks.add(callback_id)
+            person = {"id": chat_id, "is_bot": False, "first_name": "Человек"}
             self.updates.append(
                 {
                     "update_id": update_id,
-                    "message": {
-                        "message_id": self._take_message_id(),
-                        "from": {"id": chat_id, "is_bot": False, "first_name": first_name},
-                        "chat": {"id": chat_id, "type": "private", "first_name": first_name},
-                        "date": int(time.time()),
-                        "text": text,
+                    "callback_query": {
+                        "id": callback_id,
+                        "from": person,
+                        "message": {
+                            "message_id": message_id,
+                            "chat": {"id": chat_id, "type": "private"},
+                            "date": int(time.time()),
+                        },
+                        "chat_instance": str(chat_id * 7),
+                        "data": data,
                     },
                 }
             )
             self._lock.notify_all()
+            return update_id
+
+    def _store_file(self, data: bytes) -> dict[str, Any]:
+        file_id = f"file{len(self.files) + 1}"
+        self.files[file_id] = data
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data)}
+
+    def _user_sends(self, chat_id: int, content: dict[str, Any], *, first_name: str) -> int:
+        with self._lock:
+            update_id = self._next_update
+            self._next_update += 1
+            self.known_chats.add(chat_id)
+            message_id = self._take_message_id()
+            self.received.append(
+                SentMessage(
+                    chat_id, message_id, str(content.get("text", content.get("caption", "")))
+                )
+            )
+            self.updates.append(
+                {
+                    "update_id": update_id,
+                    "message": {
+                        "message_id": message_id,
+                        "from": {"id": chat_id, "is_bot": False, "first_name": first_name},
+                        "chat": {"id": chat_id, "type": "private", "first_name": first_name},
+                        "date": int(time.time()),
+                        **content,
+                    },
+                }
+            )
+            self._lock.notify_all()
+            return update_id
+
+    def last_message_id(self, chat_id: int) -> int:
+        """The id of the person's last message in the chat."""
+        with self._lock:
+            return [m.message_id for m in self.received if m.chat_id == chat_id][-1]
+
+    def chat(self, chat_id: int) -> list[SentMessage]:
+        """What the person's phone shows of the chat: both sides, not deleted, in order."""
+        with self._lock:
+            shown = [m for m in (*self.received, *self.sent) if m.chat_id == chat_id]
+        return sorted(shown, key=lambda message: message.message_id)
+
+    def age(self, chat_id: int, seconds: float) -> None:
+        """Every message in the chat becomes `seconds` older (past 48 h, undeletable)."""
+        with self._lock:
+            for message in (*self.received, *self.sent):
+                if message.chat_id == chat_id:
+                    message.date -= seconds
+
+    def take_update_id(self) -> int:
+        """The next update_id, for an update the test writes itself."""
+        with self._lock:
+            update_id = self._next_update
+            self._next_update += 1
             return update_id
 
     def raw_update(self, update: dict[str, Any]) -> None:
@@ -102,11 +224,18 @@ class BotApi:
             self.blocked.add(chat_id)
 
     def fail_next(
-        self, method: str, status: int, description: str, *, times: int = 1, retry_after: int = 0
+        self,
+        method: str,
+        status: int,
+        description: str,
+        *,
+        times: int = 1,
+        retry_after: int = 0,
+        page: bool = False,
     ) -> None:
         with self._lock:
             self.failures.setdefault(method, []).extend(
-                [_Failure(status, description, retry_after or None)] * times
+                [_Failure(status, description, retry_after or None, page)] * times
             )
 
     def sent_to(self, chat_id: int) -> list[str]:
@@ -124,26 +253,43 @@ class BotApi:
         self._next_message += 1
         return message_id
 
-    def answer(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def answer(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, Any]:
         if self.delay:
             time.sleep(self.delay)
         if token != self.token:
             return _error(401, "Unauthorized")
-        with self._lock:
-            self.calls.append(method)
-            queued = self.failures.get(method)
-            if queued:
-                failure = queued.pop(0)
-                return _error(failure.status, failure.description, failure.retry_after)
+        failed = self._failure(method)
+        if failed is not None:
+            return failed
         handler = {
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
             "deleteMessage": self._delete_message,
+            "getFile": self._get_file,
+            "answerCallbackQuery": self._answer_callback_query,
         }.get(method)
         if handler is None:
             return _error(404, "Not Found")
         return handler(params)
+
+    def _failure(self, method: str) -> tuple[int, Any] | None:
+        """A failure the test asked for, or None."""
+        with self._lock:
+            self.calls.append(method)
+            queued = self.failures.get(method)
+            if queued:
+                failure = queued.pop(0)
+                if failure.page:
+                    return failure.status, _PAGE
+                return _error(failure.status, failure.description, failure.retry_after)
+            if self.fail_every:
+                self._calls_counted += 1
+                if self._calls_counted % self.fail_every == 0:
+                    if (self._calls_counted // self.fail_every) % 2:
+                        return 502, _PAGE
+                    return _error(429, "Too Many Requests: retry after 1", 1)
+        return None
 
     def _get_me(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         return _ok(
@@ -196,7 +342,13 @@ class BotApi:
                 return _error(400, "Bad Request: message text is empty")
             if len(text) > 4096:
                 return _error(400, "Bad Request: message is too long")
-            message = SentMessage(chat, self._take_message_id(), text)
+            markup = params.get("reply_markup")
+            message = SentMessage(
+                chat,
+                self._take_message_id(),
+                text,
+                reply_markup=markup if isinstance(markup, dict) else None,
+            )
             self.sent.append(message)
         return _ok(
             {
@@ -217,12 +369,62 @@ class BotApi:
                 message_id = int(params["message_id"])
             except (KeyError, TypeError, ValueError):
                 return _error(400, "Bad Request: message identifier is not specified")
-            found = [m for m in self.sent if m.chat_id == chat and m.message_id == message_id]
-            if not found:
+            for kept in (self.sent, self.received):
+                found = [m for m in kept if m.chat_id == chat and m.message_id == message_id]
+                if found:
+                    break
+            else:
                 return _error(400, "Bad Request: message to delete not found")
-            self.sent.remove(found[0])
+            if time.time() - found[0].date > DELETE_WINDOW:
+                return _error(400, "Bad Request: message can't be deleted")
+            kept.remove(found[0])
             self.deleted.append((chat, message_id))
         return _ok(True)
+
+    def _get_file(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        file_id = params.get("file_id")
+        with self._lock:
+            data = self.files.get(file_id) if isinstance(file_id, str) else None
+        if data is None:
+            return _error(400, "Bad Request: invalid file_id")
+        if len(data) > DOWNLOAD_LIMIT:
+            return _error(400, "Bad Request: file is too big")
+        return _ok(
+            {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_size": len(data),
+                "file_path": f"documents/{file_id}.bin",
+            }
+        )
+
+    def download(self, token: str, file_path: str) -> bytes | None:
+        """The file at /file/bot<token>/<file_path>, or None (404)."""
+        if self.delay:
+            time.sleep(self.delay)
+        if token != self.token:
+            return None
+        with self._lock:
+            self.calls.append("download")
+            name = file_path.rpartition("/")[2].removesuffix(".bin")
+            return self.files.get(name)
+
+    def _answer_callback_query(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        callback_id = params.get("callback_query_id")
+        with self._lock:
+            if callback_id not in self._callbacks:
+                return _error(
+                    400,
+                    "Bad Request: query is too old and response timeout expired or query ID "
+                    "is invalid",
+                )
+            self._callbacks.discard(str(callback_id))
+            self.answered[str(callback_id)] = str(params.get("text", ""))
+        return _ok(True)
+
+
+# What a proxy in front of the Bot API answers when Telegram's servers are down.
+_PAGE = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
 
 
 def _update_id(update: dict[str, Any]) -> int:
@@ -261,6 +463,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         parts = urlsplit(self.path).path.strip("/").split("/")
+        if parts[0] == "file" and len(parts) >= 3 and parts[1].startswith("bot"):
+            self._serve_file(parts[1][3:], "/".join(parts[2:]))
+            return
+        status: int
+        body: Any
         if len(parts) != 2 or not parts[0].startswith("bot"):
             status, body = _error(404, "Not Found")
         else:
@@ -270,15 +477,32 @@ class _Handler(BaseHTTPRequestHandler):
                 status, body = _error(400, "Bad Request: can't parse JSON")
             else:
                 status, body = self.server.api.answer(parts[0][3:], parts[1], params)
-        data = json.dumps(body).encode()
+        page = isinstance(body, str)
+        data = body.encode() if page else json.dumps(body).encode()
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "text/html" if page else "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
         except OSError:
             pass  # the client gave up waiting (a timeout test)
+
+    def _serve_file(self, token: str, file_path: str) -> None:
+        data = self.server.api.download(token, unquote(file_path))
+        try:
+            if data is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            pass
 
     do_GET = do_POST = _serve  # noqa: N815 - the names http.server calls
 

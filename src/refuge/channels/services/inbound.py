@@ -45,6 +45,8 @@ class Inbound:
     text: str = field(repr=False)
     files: Sequence[bytes] = field(default=(), repr=False)
     urgency: Urgency = Urgency.OTHER
+    # Files the channel refused before it fetched them (too large to fetch): one reason each.
+    refused: Sequence[str] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +73,13 @@ def _mark_seen(item: Inbound) -> bool:
     return True
 
 
-def _clean(files: Sequence[bytes]) -> tuple[list[CleanFile], list[str]]:
+def _clean(
+    files: Sequence[bytes], refused_before: Sequence[str] = ()
+) -> tuple[list[CleanFile], list[str]]:
     """The files the intake rules accept, and a reason for each one refused."""
     limit = settings.INTAKE_MAX_ATTACHMENT_BYTES
     accepted: list[CleanFile] = []
-    refused: list[str] = []
+    refused: list[str] = list(refused_before)
     total = 0
     for data in files:
         total += len(data)
@@ -147,7 +151,7 @@ def receive(item: Inbound) -> Received:
     """Store one message from a channel in the queue, once. Runs with no operator's key."""
     if not _mark_seen(item):
         return Received(thread=None, duplicate=True)
-    accepted, refused = _clean(item.files)
+    accepted, refused = _clean(item.files, item.refused)
     body = _body(item, refused)
     conversation = _open_conversation(item)
     if conversation is not None and not intake.is_thread_gone(conversation.thread):
@@ -171,3 +175,27 @@ def receive(item: Inbound) -> Received:
             conversation, kind=OutboundKind.REFUSED_FILES, text=refused_files_text(refused)
         )
     return Received(thread=conversation.thread, new_contact=new_contact, refused_files=len(refused))
+
+
+@transaction.atomic
+def choose_urgency(item: Inbound) -> Received:
+    """The person said how urgent it is (a Telegram button, say): their open contact takes
+    that urgency, audited; with no open contact, the choice itself opens one (someone who
+    presses "in danger now" without a word must still reach the queue)."""
+    conversation = _open_conversation(item)
+    if conversation is None or intake.is_thread_gone(conversation.thread):
+        return receive(item)
+    if not _mark_seen(item):
+        return Received(thread=None, duplicate=True)
+    moved = (
+        Contact.objects.filter(thread=conversation.thread)
+        .exclude(urgency=item.urgency)
+        .update(urgency=item.urgency)
+    )
+    if moved:
+        record_event(
+            AuditAction.RECORD_CHANGED,
+            target=conversation.thread,
+            details={"change": "urgency_chosen_by_person", "urgency": item.urgency},
+        )
+    return Received(thread=conversation.thread)

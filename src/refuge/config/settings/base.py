@@ -296,6 +296,10 @@ CHANNEL_EMAIL_DELETE_SEALED = env_bool("REFUGE_CHANNEL_EMAIL_DELETE_SEALED", def
 # The address replies come from (the mailbox people write to); replies go by REFUGE_SMTP_*.
 CHANNEL_EMAIL_ADDRESS = env_str("REFUGE_CHANNEL_EMAIL_ADDRESS", "")
 CHANNEL_EMAIL_TIMEOUT = env_int("REFUGE_CHANNEL_EMAIL_TIMEOUT", 30)  # seconds per IMAP call
+# The people's bot (a Telegram bot people write to; never the staff bot): its token from
+# @BotFather; the channel is off while it is empty. It is reached at REFUGE_TELEGRAM_API_URL.
+CHANNEL_TELEGRAM_TOKEN = env_str("REFUGE_TELEGRAM_TOKEN", "")
+CHANNEL_TELEGRAM_TIMEOUT = env_int("REFUGE_TELEGRAM_TIMEOUT", 20)  # seconds per Bot API call
 # The web form's address as people outside reach it (an onion address, say): the channels'
 # greeting and the mailbox invitation point to it.
 PUBLIC_INTAKE_URL = env_str("REFUGE_PUBLIC_INTAKE_URL", "http://127.0.0.1:8000/")
