@@ -109,6 +109,9 @@ class TelegramChatMessage(models.Model):
     from_bot = models.BooleanField(default=False)
     # An operator's reply: once the person writes after it, they have seen it.
     is_reply = models.BooleanField(default=False)
+    # The web mailbox invitation: erased only when the person asks (/clear), never before
+    # they could learn the code it carries.
+    until_clear = models.BooleanField(default=False)
     sent_at = models.DateTimeField(db_index=True)
 
     class Meta:

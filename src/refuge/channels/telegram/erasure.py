@@ -30,7 +30,13 @@ DELETE_WINDOW = timedelta(hours=48)
 
 
 def remember(
-    chat: str, message_id: int, *, from_bot: bool, is_reply: bool = False, at: datetime | None
+    chat: str,
+    message_id: int,
+    *,
+    from_bot: bool,
+    is_reply: bool = False,
+    until_clear: bool = False,
+    at: datetime | None,
 ) -> None:
     """Keep a message's id until the bot deletes it (`chat` is the chat's digest)."""
     try:
@@ -40,6 +46,7 @@ def remember(
                 message_id=message_id,
                 from_bot=from_bot,
                 is_reply=is_reply,
+                until_clear=until_clear,
                 sent_at=at or timezone.now(),
             )
     except IntegrityError:
@@ -56,13 +63,19 @@ def forget_undeletable(*, now: datetime | None = None) -> int:
     return TelegramChatMessage.objects.filter(sent_at__lt=cutoff).delete()[0]
 
 
-def erase_chat(bot: BotClient, chat_id: int, *, now: datetime | None = None) -> int:
+def erase_chat(
+    bot: BotClient, chat_id: int, *, asked: bool = False, now: datetime | None = None
+) -> int:
     """Delete the chat's messages from the person's phone; the number deleted. Says so once
-    (its notice is itself erased the next time)."""
+    (its notice is itself erased the next time). The web mailbox invitation goes only when
+    the person `asked` (/clear): its code must not vanish before they learnt it."""
     chat = chat_lookup(chat_id)
     cutoff = (now or timezone.now()) - DELETE_WINDOW
     deleted = 0
-    for row in TelegramChatMessage.objects.filter(chat_lookup=chat).order_by("message_id"):
+    rows = TelegramChatMessage.objects.filter(chat_lookup=chat)
+    if not asked:
+        rows = rows.filter(until_clear=False)
+    for row in rows.order_by("message_id"):
         if row.sent_at < cutoff:
             row.delete()
             continue

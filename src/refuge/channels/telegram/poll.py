@@ -126,9 +126,9 @@ def _welcome(chat_id: int) -> FollowUp:
     return send
 
 
-def _erase(chat_id: int, run: PollRun) -> FollowUp:
+def _erase(chat_id: int, run: PollRun, *, asked: bool = False) -> FollowUp:
     def erase(bot: BotClient) -> None:
-        run.erased += erase_chat(bot, chat_id)
+        run.erased += erase_chat(bot, chat_id, asked=asked)
 
     return erase
 
@@ -150,7 +150,7 @@ def _store_message(
         return [_welcome(item.chat_id)]
     if item.command == "/clear":
         run.commands += 1
-        return [_erase(item.chat_id, run)]
+        return [_erase(item.chat_id, run, asked=True)]
     text = item.text
     if item.not_kept:
         note = _("[Telegram: a message of a kind the hotline does not keep (%(kinds)s)]") % {

@@ -41,5 +41,6 @@ def send_telegram(address: str, text: str, outbound: Outbound) -> None:
             message_id,
             from_bot=True,
             is_reply=outbound.kind == OutboundKind.REPLY,
+            until_clear=outbound.kind == OutboundKind.INVITATION,
             at=None,
         )

@@ -24,6 +24,7 @@ from refuge.channels.models import (
     TelegramBotState,
     TelegramChatMessage,
 )
+from refuge.channels.services.invitation import send_mailbox_invitation
 from refuge.channels.services.outbound import send_due
 from refuge.channels.telegram.poll import poll_people_bot
 from refuge.core.outbox import OutboxStatus
@@ -243,6 +244,28 @@ def test_an_operators_reply_is_delivered_and_the_chat_erased_once_the_person_wri
     assert TelegramChatMessage.objects.count() == 1  # the notice, erased the next time
     assert _bodies(hotline_operator) == [TESTIMONY, "Где вы сейчас?", "У сестры, в безопасности"]
     assert AuditEvent.objects.filter(details__change="channel_message_sent").count() == 2
+
+
+def test_the_mailbox_invitation_stays_on_the_phone_until_the_person_clears_the_chat(
+    telegram: BotApi, hotline_operator: Any
+) -> None:
+    telegram.user_writes(CHAT, TESTIMONY)
+    poll_people_bot()
+    contact = Contact.objects.get()
+    with vault.activated(keyring_for(hotline_operator)):
+        hotline.reply_to_reporter(contact=contact, operator=hotline_operator, text="Где вы?")
+        send_mailbox_invitation(contact=contact, operator=hotline_operator)
+    send_due()  # the greeting, the reply and the invitation
+    telegram.user_writes(CHAT, "Дома")  # the reply was read: the chat is erased ...
+
+    poll_people_bot()
+
+    texts = _texts(telegram)
+    assert any("ваш собственный код" in text for text in texts)  # ... but not the code
+    assert "Где вы?" not in texts
+    telegram.user_writes(CHAT, "/clear")
+    poll_people_bot()
+    assert not any("ваш собственный код" in text for text in _texts(telegram))
 
 
 def test_clear_deletes_the_messages_and_one_past_48_hours_is_left_gracefully(
