@@ -123,3 +123,29 @@ class TelegramChatMessage(models.Model):
 
     def __str__(self) -> str:
         return f"telegram message {self.pk}"
+
+
+class ChannelSettings(models.Model):
+    """A channel as coordinators set it up in the console (it wins over the REFUGE_CHANNEL_*
+    and REFUGE_TELEGRAM_TOKEN variables, which remain for installations set up by file).
+
+    What is not secret (a mail server's name and port, the mailbox's user name) is kept in
+    clear; the password or bot token only sealed under the server key, since the worker must
+    use it with nobody logged in. The console never shows it again.
+    """
+
+    channel = models.CharField(max_length=10, choices=Channel.choices, unique=True)
+    options = models.JSONField(default=dict, blank=True)
+    secret = models.BinaryField(null=True, blank=True)
+    is_enabled = models.BooleanField(default=True)
+    updated_by = models.ForeignKey(
+        "accounts.Operator", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=0)
+    # The last "test connection": when, and its code ("ok", "login_refused", ...).
+    checked_at = models.DateTimeField(null=True, blank=True)
+    check_result = models.CharField(max_length=32, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.channel} settings"

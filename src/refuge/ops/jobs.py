@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from refuge.audit.services import verify_chain
 from refuge.cases.selectors import missed_checkins
 from refuge.cases.services.retention import purge_contact_details
+from refuge.channels.config import telegram_token
 from refuge.channels.email.mailbox import MailboxUnavailable, is_configured, poll_mailbox
 from refuge.channels.telegram import bot as people_bot
 from refuge.channels.telegram.poll import poll_people_bot
@@ -104,7 +105,7 @@ def read_telegram_channel() -> JobResult:
     """What people wrote to the people's bot enters the queue (channels.telegram)."""
     if not people_bot.is_configured():
         return JobResult(code="channel_off")
-    if settings.CHANNEL_TELEGRAM_TOKEN == settings.TELEGRAM_STAFF_TOKEN:
+    if telegram_token() == settings.TELEGRAM_STAFF_TOKEN:
         # Two pollers on one bot take each other's updates: people's messages would be lost
         # to the staff bot, which drops what is not a linking code.
         return JobResult(status=RunStatus.ALARM, code="telegram_token_is_the_staff_bots")

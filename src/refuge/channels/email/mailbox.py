@@ -1,5 +1,5 @@
 """Reading the organisation's mailbox by IMAP (imapclient): each mail is sealed into the
-queue, then removed from the mailbox (REFUGE_CHANNEL_EMAIL_DELETE_SEALED) so the mail server
+queue, then removed from the mailbox (unless the channel's settings keep mail) so the mail server
 keeps no second copy, or marked $RefugeSealed when the organisation keeps its mail.
 
 A mail is removed only after its transaction committed; a crash in between leaves it in the
@@ -17,6 +17,7 @@ from django.conf import settings
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from refuge.channels.config import EmailConfig, email_config
 from refuge.channels.email.parse import parse_mail
 from refuge.channels.services.inbound import Inbound, receive, urgency_from_words
 from refuge.hotline.models import Channel
@@ -42,23 +43,22 @@ class Poll:
 
 
 def is_configured() -> bool:
-    return bool(settings.CHANNEL_EMAIL_IMAP_HOST)
+    return email_config() is not None
 
 
 @contextmanager
-def _connected() -> Iterator[IMAPClient]:
-    security = settings.CHANNEL_EMAIL_IMAP_SECURITY
+def _connected(config: EmailConfig) -> Iterator[IMAPClient]:
     try:
         client = IMAPClient(
-            settings.CHANNEL_EMAIL_IMAP_HOST,
-            port=settings.CHANNEL_EMAIL_IMAP_PORT,
-            ssl=security == "tls",
+            config.host,
+            port=config.port,
+            ssl=config.security == "tls",
             ssl_context=ssl.create_default_context(),
             timeout=settings.CHANNEL_EMAIL_TIMEOUT,
         )
-        if security == "starttls":
+        if config.security == "starttls":
             client.starttls(ssl.create_default_context())
-        client.login(settings.CHANNEL_EMAIL_IMAP_USER, settings.CHANNEL_EMAIL_IMAP_PASSWORD)
+        client.login(config.user, config.password)
     except IMAPClientError as error:
         raise MailboxUnavailable("login_refused") from error
     except TimeoutError as error:
@@ -72,11 +72,14 @@ def _connected() -> Iterator[IMAPClient]:
             client.logout()
 
 
-def poll_mailbox() -> Poll:
+def poll_mailbox(config: EmailConfig | None = None) -> Poll:
     """Store every mail waiting in the mailbox; raises MailboxUnavailable when it cannot."""
+    config = config or email_config()
+    if config is None:
+        raise MailboxUnavailable("not_configured")
     try:
-        with _connected() as client:
-            return _poll(client)
+        with _connected(config) as client:
+            return _poll(client, config)
     except IMAPClientError as error:
         raise MailboxUnavailable("imap_error") from error
     except TimeoutError as error:
@@ -85,8 +88,21 @@ def poll_mailbox() -> Poll:
         raise MailboxUnavailable("unreachable") from error
 
 
-def _poll(client: IMAPClient) -> Poll:
-    client.select_folder(settings.CHANNEL_EMAIL_IMAP_FOLDER)
+def check_mailbox(config: EmailConfig) -> None:
+    """Log in and open the folder, read nothing; raises MailboxUnavailable."""
+    try:
+        with _connected(config) as client:
+            client.select_folder(config.folder, readonly=True)
+    except IMAPClientError as error:
+        raise MailboxUnavailable("no_folder") from error
+    except TimeoutError as error:
+        raise MailboxUnavailable("timeout") from error
+    except OSError as error:
+        raise MailboxUnavailable("unreachable") from error
+
+
+def _poll(client: IMAPClient, config: EmailConfig) -> Poll:
+    client.select_folder(config.folder)
     waiting = client.search(["NOT", "DELETED", "NOT", "KEYWORD", SEALED_KEYWORD.decode()])
     stored = duplicates = 0
     for start in range(0, len(waiting), BATCH):
@@ -99,13 +115,13 @@ def _poll(client: IMAPClient) -> Poll:
                 stored += 1
             else:
                 duplicates += 1
-            _taken(client, uid)
-    if settings.CHANNEL_EMAIL_DELETE_SEALED and waiting:
+            _taken(client, uid, delete=config.delete_sealed)
+    if config.delete_sealed and waiting:
         client.expunge()
     return Poll(
         stored=stored,
         duplicates=duplicates,
-        removed=len(waiting) if settings.CHANNEL_EMAIL_DELETE_SEALED else 0,
+        removed=len(waiting) if config.delete_sealed else 0,
     )
 
 
@@ -125,8 +141,8 @@ def _store(raw: bytes) -> bool:
     return not received.duplicate
 
 
-def _taken(client: IMAPClient, uid: int) -> None:
-    if settings.CHANNEL_EMAIL_DELETE_SEALED:
+def _taken(client: IMAPClient, uid: int, *, delete: bool) -> None:
+    if delete:
         client.delete_messages([uid])
     else:
         client.add_flags([uid], [SEALED_KEYWORD])

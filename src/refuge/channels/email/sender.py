@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from refuge.channels.config import reply_address
 from refuge.channels.models import Outbound
 from refuge.channels.services.outbound import SendFailed
 from refuge.core import mail
@@ -21,7 +21,7 @@ def _subject() -> str:
 
 
 def send_email(address: str, text: str, outbound: Outbound) -> None:
-    sender = settings.CHANNEL_EMAIL_ADDRESS or settings.DEFAULT_FROM_EMAIL
+    sender = reply_address()
     domain = sender.rpartition("@")[2] or "localhost"
     message = EmailMessage(
         subject=_subject(),

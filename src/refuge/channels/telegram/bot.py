@@ -1,5 +1,6 @@
-"""The people's bot (REFUGE_TELEGRAM_TOKEN): a Telegram bot people write to, never the staff
-bot that carries alarms (oncall). Off while its token is empty."""
+"""The people's bot (its token from the console, or REFUGE_TELEGRAM_TOKEN): a Telegram bot
+people write to, never the staff bot that carries alarms (oncall). Off while its token is
+empty."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 
+from refuge.channels.config import telegram_token
 from refuge.channels.services.addresses import address_lookup
 from refuge.channels.texts import urgency_button
 from refuge.core.telegram import BotClient
@@ -18,16 +20,16 @@ URGENCY_PREFIX = "urgency:"
 
 
 def is_configured() -> bool:
-    return bool(settings.CHANNEL_TELEGRAM_TOKEN)
+    return bool(telegram_token())
 
 
-def people_bot() -> BotClient | None:
-    if not is_configured():
+def people_bot(token: str | None = None) -> BotClient | None:
+    """The bot with the configured token (or `token`, to test one before saving it)."""
+    token = telegram_token() if token is None else token
+    if not token:
         return None
     return BotClient(
-        settings.CHANNEL_TELEGRAM_TOKEN,
-        base_url=settings.TELEGRAM_API_URL,
-        timeout=settings.CHANNEL_TELEGRAM_TIMEOUT,
+        token, base_url=settings.TELEGRAM_API_URL, timeout=settings.CHANNEL_TELEGRAM_TIMEOUT
     )
 
 
