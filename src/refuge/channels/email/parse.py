@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 
 from django.utils.translation import gettext as _
 
+from refuge.channels.email import pgp
+
 # Elements whose text is never the person's words.
 _SKIPPED = {"script", "style", "head", "title", "template"}
 _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
@@ -98,6 +100,28 @@ def _is_encrypted(message: EmailMessage) -> bool:
     return message.get_content_type() == "multipart/encrypted"
 
 
+def _encrypted_payload(message: EmailMessage) -> bytes | None:
+    """The OpenPGP message a PGP/MIME mail carries (its second part)."""
+    for part in message.iter_parts():
+        if part.get_content_type() == "application/octet-stream":
+            payload = part.get_payload(decode=True)
+            return payload if isinstance(payload, bytes) else None
+    return None
+
+
+def _unreadable(sender: str, external_id: str) -> ParsedMail:
+    text = _(
+        "[An encrypted e-mail (OpenPGP): Refuge cannot decrypt mail. Ask the person to "
+        "write in the web form instead.]"
+    )
+    if pgp.is_configured():
+        text = _(
+            "[An encrypted e-mail (OpenPGP) that the organisation's key does not open: ask "
+            "the person to encrypt to the key you publish, or to write in the web form.]"
+        )
+    return ParsedMail(sender=sender, external_id=external_id, text=text)
+
+
 def parse_mail(raw: bytes) -> ParsedMail:
     """Never raises on a malformed mail: what cannot be read is said in words."""
     message = email.message_from_bytes(raw, policy=email.policy.default)
@@ -105,14 +129,20 @@ def parse_mail(raw: bytes) -> ParsedMail:
     sender = parseaddr(str(message.get("From", "")))[1]
     message_id = str(message.get("Message-ID", "")).strip()
     external_id = message_id or hashlib.sha256(raw).hexdigest()
-    if _is_encrypted(message):
-        text = _(
-            "[An encrypted e-mail (OpenPGP): Refuge cannot decrypt mail. Ask the person to "
-            "write in the web form instead.]"
-        )
-        return ParsedMail(sender=sender, external_id=external_id, text=text)
     subject = " ".join(str(message.get("Subject", "")).split())
+    if _is_encrypted(message):
+        payload = _encrypted_payload(message)
+        plain = pgp.decrypt(payload) if payload else None
+        if plain is None:
+            return _unreadable(sender, external_id)
+        message = email.message_from_bytes(plain, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
     text = _text_of(message)
+    if text.startswith(pgp.PGP_MESSAGE.decode()):  # inline OpenPGP
+        plain = pgp.decrypt(text.encode())
+        if plain is None:
+            return _unreadable(sender, external_id)
+        text = plain.decode("utf-8", "replace").strip()
     if subject:
         text = _("Subject: %(subject)s") % {"subject": subject} + "\n\n" + text
     return ParsedMail(sender=sender, external_id=external_id, text=text, files=_files_of(message))

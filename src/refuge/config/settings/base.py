@@ -296,6 +296,10 @@ CHANNEL_EMAIL_DELETE_SEALED = env_bool("REFUGE_CHANNEL_EMAIL_DELETE_SEALED", def
 # The address replies come from (the mailbox people write to); replies go by REFUGE_SMTP_*.
 CHANNEL_EMAIL_ADDRESS = env_str("REFUGE_CHANNEL_EMAIL_ADDRESS", "")
 CHANNEL_EMAIL_TIMEOUT = env_int("REFUGE_CHANNEL_EMAIL_TIMEOUT", 30)  # seconds per IMAP call
+# The organisation's OpenPGP secret key (armored, no passphrase, readable by the service user
+# only): mail encrypted to its public key is decrypted on arrival. Empty: such mail is kept
+# as a note asking the person to write in the web form.
+CHANNEL_EMAIL_PGP_KEY_FILE = env_str("REFUGE_CHANNEL_EMAIL_PGP_KEY_FILE", "")
 # The people's bot (a Telegram bot people write to; never the staff bot): its token from
 # @BotFather; the channel is off while it is empty. It is reached at REFUGE_TELEGRAM_API_URL.
 CHANNEL_TELEGRAM_TOKEN = env_str("REFUGE_TELEGRAM_TOKEN", "")
