@@ -4,6 +4,8 @@ kept, never stored twice, and a mailbox that cannot be reached is an alarm, not 
 
 from __future__ import annotations
 
+import socket
+import time
 from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
@@ -157,6 +159,22 @@ def test_a_mailbox_that_cannot_be_reached_or_refuses_the_login_is_an_alarm(
     settings.CHANNEL_EMAIL_IMAP_PORT = free_port()  # nothing listens there
     result = read_email_channel()
     assert (result.status, result.code) == (RunStatus.ALARM, "mailbox_unreachable")
+
+
+def test_a_mailbox_server_that_never_answers_times_out_and_is_an_alarm(settings: Any) -> None:
+    """A server that accepts the connection and then says nothing (overloaded, or a
+    firewall's black hole): the poll gives up after REFUGE_CHANNEL_EMAIL_TIMEOUT."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        settings.CHANNEL_EMAIL_IMAP_HOST = "127.0.0.1"
+        settings.CHANNEL_EMAIL_IMAP_PORT = silent.getsockname()[1]
+        settings.CHANNEL_EMAIL_IMAP_SECURITY = "none"
+        settings.CHANNEL_EMAIL_TIMEOUT = 1
+        started = time.monotonic()
+        result = read_email_channel()
+    assert (result.status, result.code) == (RunStatus.ALARM, "mailbox_timeout")
+    assert time.monotonic() - started < 10
 
 
 def test_with_no_mailbox_configured_the_job_says_the_channel_is_off(settings: Any) -> None:
