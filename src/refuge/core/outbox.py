@@ -8,6 +8,8 @@ to operators (oncall) and the messages to people on their channels (channels).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -44,6 +46,35 @@ def claim(model: type[models.Model], pk: int, *, now: datetime) -> bool:
         status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     return claimed == 1
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRun:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def send_due(
+    model: type[models.Model],
+    send_one: Callable[[int], str],
+    *,
+    now: datetime,
+    only: list[int] | None = None,
+) -> OutboxRun:
+    """Send every row that is due (or those of `only` that are), each on its own, oldest
+    first; `send_one(pk)` claims and sends one and returns its status afterwards."""
+    rows = model._default_manager.filter(due(now))
+    if only is not None:
+        rows = rows.filter(pk__in=only)
+    outcomes = [
+        send_one(pk) for pk in rows.order_by("next_attempt_at", "pk").values_list("pk", flat=True)
+    ]
+    return OutboxRun(
+        sent=outcomes.count(OutboxStatus.SENT),
+        retrying=outcomes.count(OutboxStatus.PENDING),
+        failed=outcomes.count(OutboxStatus.FAILED),
+    )
 
 
 def retry_delay(attempts: int, *, first: timedelta, longest: timedelta) -> timedelta:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -252,11 +253,18 @@ def add_reporter_message(
     if is_thread_gone(thread):
         raise ThreadGone
     _spend_form(form_nonce)
+    return _store_reporter_message(
+        thread, envelope_id=thread.receipt_envelope_id, text=text, attachments=attachments
+    )
+
+
+def _store_reporter_message(
+    thread: Thread, *, envelope_id: uuid.UUID, text: str, attachments: Sequence[CleanFile]
+) -> Message:
+    """The person's new message on the thread, audited, announced to the hotline (which
+    queues it as a follow-up), its files stored last (they are removed on error)."""
     message = Message.objects.create(
-        thread=thread,
-        envelope_id=thread.receipt_envelope_id,
-        direction=Direction.FROM_REPORTER,
-        body=text,
+        thread=thread, envelope_id=envelope_id, direction=Direction.FROM_REPORTER, body=text
     )
     Thread.objects.filter(pk=thread.pk).update(last_reporter_message_at=message.created_at)
     record_event(
@@ -283,21 +291,10 @@ def add_channel_message(
     if is_thread_gone(thread):
         raise ThreadGone
     readers = Operator.objects.filter(pk__in=vault.readers_of(thread.envelope_id))
-    message = Message.objects.create(
-        thread=thread,
-        envelope=vault.create_envelope(purpose=vault.Purpose.REPORT, readers=readers),
-        direction=Direction.FROM_REPORTER,
-        body=text,
+    envelope = vault.create_envelope(purpose=vault.Purpose.REPORT, readers=readers)
+    return _store_reporter_message(
+        thread, envelope_id=envelope.pk, text=text, attachments=attachments
     )
-    Thread.objects.filter(pk=thread.pk).update(last_reporter_message_at=message.created_at)
-    record_event(
-        AuditAction.RECORD_CREATED,
-        target=message,
-        details={"thread": thread.pk, "attachments": len(attachments)},
-    )
-    reporter_wrote.send(sender=Thread, thread=thread, message=message)
-    store_attachments(message=message, files=attachments)
-    return message
 
 
 def adopt_channel_messages(*, thread: Thread, operator: Operator) -> int:

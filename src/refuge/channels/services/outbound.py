@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -78,27 +77,13 @@ def request_sending(ids: list[int]) -> None:
         logger.warning("channel message not queued (%s); the tick sends it", type(error).__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class SendRun:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
+SendRun = outbox.OutboxRun
 
 
 def send_due(*, now: datetime | None = None, only: list[int] | None = None) -> SendRun:
-    now = now or timezone.now()
-    due = Outbound.objects.filter(outbox.due(now))
-    if only is not None:
-        due = due.filter(pk__in=only)
-    outcomes = [
-        send_one(pk, now=now)
-        for pk in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)
-    ]
-    return SendRun(
-        sent=outcomes.count(OutboxStatus.SENT),
-        retrying=outcomes.count(OutboxStatus.PENDING),
-        failed=outcomes.count(OutboxStatus.FAILED),
-    )
+    """Send every message that is due (or those of `only` that are); each on its own."""
+    moment = now or timezone.now()
+    return outbox.send_due(Outbound, lambda pk: send_one(pk, now=moment), now=moment, only=only)
 
 
 def send_one(pk: int, *, now: datetime) -> str:

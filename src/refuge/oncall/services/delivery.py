@@ -12,7 +12,6 @@ text (messages.py). Errors are kept as codes: a mail server's answer can quote a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -44,28 +43,13 @@ class DeliveryFailed(Exception):
         self.retry_after = retry_after
 
 
-@dataclass(frozen=True, slots=True)
-class DeliveryRun:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
+DeliveryRun = outbox.OutboxRun
 
 
 def deliver_due(*, now: datetime | None = None, only: list[int] | None = None) -> DeliveryRun:
     """Send every delivery that is due (or those of `only` that are); each on its own."""
-    now = now or timezone.now()
-    due = Delivery.objects.filter(outbox.due(now))
-    if only is not None:
-        due = due.filter(pk__in=only)
-    outcomes = [
-        deliver_one(pk, now=now)
-        for pk in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)
-    ]
-    return DeliveryRun(
-        sent=outcomes.count(DeliveryStatus.SENT),
-        retrying=outcomes.count(DeliveryStatus.PENDING),
-        failed=outcomes.count(DeliveryStatus.FAILED),
-    )
+    moment = now or timezone.now()
+    return outbox.send_due(Delivery, lambda pk: deliver_one(pk, now=moment), now=moment, only=only)
 
 
 def _claim(pk: int, now: datetime) -> Delivery | None:
