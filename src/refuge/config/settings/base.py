@@ -430,7 +430,7 @@ INTAKE_PDF_RENDER_MEMORY_MB = env_int("REFUGE_INTAKE_PDF_RENDER_MEMORY_MB", 1024
 INTAKE_PDF_RENDER_SECONDS = env_int("REFUGE_INTAKE_PDF_RENDER_SECONDS", 60)
 INTAKE_QUICK_EXIT_URL = env_str("REFUGE_INTAKE_QUICK_EXIT_URL", "https://ya.ru/")
 DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.intake.demo.seed"]
-DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.hotline.demo.seed"]
+DEMO_SEEDERS = [*DEMO_SEEDERS, "refuge.hotline.demo.seed", "refuge.channels.demo.seed"]
 # --- Hotline --------------------------------------------------------------------------------
 # Grants that intake duty gave on a contact lapse once it has been closed this many days
 # (refuge lapse_intake_grants, daily): long enough for the person to write back after a close,
