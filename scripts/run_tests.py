@@ -152,16 +152,7 @@ def totals(report: Path) -> dict[str, int]:
     return counts
 
 
-# The suite runs at a lower priority than the machine's own services (PostgreSQL, Redis, a
-# message broker): on a shared 2-core machine a service starved of CPU can fail its own health
-# checks (RabbitMQ then starts helper processes that never end and load the machine more).
-# Every process the suite starts inherits it. REFUGE_TEST_NICE=0 turns it off.
-TEST_NICENESS = int(os.environ.get("REFUGE_TEST_NICE", "5"))
-
-
 def main() -> int:
-    if TEST_NICENESS:
-        os.nice(TEST_NICENESS)
     banner("Static checks (ruff, import layers, mypy, bandit, pip-audit) beside the suite")
     marker = ""
     if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
