@@ -86,7 +86,9 @@ def test_a_person_who_writes_to_the_bot_is_answered_erased_and_moves_to_the_web_
 
         telegram.user_writes(CHAT, "Спасибо, прочитала")  # the reply was read
         read_telegram_channel()
-        [notice] = [message.text for message in telegram.chat(CHAT)]
+        # Erased but the invitation, which stays until the person clears the chat.
+        invitation_left, notice = [message.text for message in telegram.chat(CHAT)]
+        assert invitation_left == invitation
         assert notice.startswith("Этот чат удалён с вашего телефона")
         # The worker seals the follow-up to the thread's readers; the operator who opens it
         # puts it where the person's receipt reaches it too (intake.adopt_channel_messages).
