@@ -25,6 +25,7 @@ from a fixed seed, so the figures are reproducible. Figures written to .bench/re
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 import numpy as np
@@ -34,6 +35,7 @@ from refuge.analysis.estimation import Criterion, SamplerSettings, estimate_from
 from refuge.analysis.estimation.latent_class import WARM_UP, CellData, run_chains
 from refuge.analysis.estimation.latent_simulation import (
     LatentClassDesign,
+    RunOutcome,
     latent_class_coverage_study,
     simulate_latent_class_table,
 )
@@ -87,9 +89,29 @@ def _lcmcr_speed() -> dict[str, float | int]:
     }
 
 
+def _show(outcome: RunOutcome) -> None:
+    def interval(result: tuple[float, float, float] | None) -> str:
+        if result is None:
+            return "no estimate"
+        hit = "covers" if result[1] <= outcome.truth <= result[2] else "MISSES"
+        return f"{result[0]:.0f} [{result[1]:.0f}, {result[2]:.0f}] {hit}"
+
+    print(
+        f"run {outcome.run} design {outcome.design + 1} truth {outcome.truth} "
+        f"observed {outcome.observed}: lcmcr {interval(outcome.lcmcr)}; "
+        f"log-linear {interval(outcome.loglinear)}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def _lcmcr_coverage(runs: int) -> dict[str, float | int]:
-    study = latent_class_coverage_study(runs=runs, seed=SEED + 3, settings=COVERAGE_SETTINGS)
+    started = time.perf_counter()
+    study = latent_class_coverage_study(
+        runs=runs, seed=SEED + 3, settings=COVERAGE_SETTINGS, on_run=_show
+    )
     return {
+        "lcmcr_coverage_seconds": round(time.perf_counter() - started),
         "lcmcr_coverage": round(study.lcmcr.coverage, 4),
         "lcmcr_coverage_runs": runs,
         "lcmcr_unconverged_runs": study.lcmcr.without_estimate,
