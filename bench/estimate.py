@@ -19,7 +19,8 @@ from a fixed seed, so the figures are reproducible. Figures written to .bench/re
   2016, 2,000 people, five lists); a run whose chains did not converge counts as a miss
   (lcmcr_unconverged_runs says how many). mse_coverage_latent_class and the median relative
   errors (lcmcr_median_relative_error, mse_median_relative_error_latent_class) compare the
-  log-linear estimator on the same populations.
+  log-linear estimator on the same populations. lcmcr_coverage_seconds is the study's wall time;
+  each run's outcome is printed on stderr as it finishes.
 """
 
 from __future__ import annotations
