@@ -19,12 +19,14 @@ from a fixed seed, so the figures are reproducible. Figures written to .bench/re
   2016, 2,000 people, five lists); a run whose chains did not converge counts as a miss
   (lcmcr_unconverged_runs says how many). mse_coverage_latent_class and the median relative
   errors (lcmcr_median_relative_error, mse_median_relative_error_latent_class) compare the
-  log-linear estimator on the same populations.
+  log-linear estimator on the same populations. lcmcr_coverage_seconds is the study's wall time;
+  each run's outcome is printed on stderr as it finishes.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 import numpy as np
@@ -34,6 +36,7 @@ from refuge.analysis.estimation import Criterion, SamplerSettings, estimate_from
 from refuge.analysis.estimation.latent_class import WARM_UP, CellData, run_chains
 from refuge.analysis.estimation.latent_simulation import (
     LatentClassDesign,
+    RunOutcome,
     latent_class_coverage_study,
     simulate_latent_class_table,
 )
@@ -87,9 +90,29 @@ def _lcmcr_speed() -> dict[str, float | int]:
     }
 
 
+def _show(outcome: RunOutcome) -> None:
+    def interval(result: tuple[float, float, float] | None) -> str:
+        if result is None:
+            return "no estimate"
+        hit = "covers" if result[1] <= outcome.truth <= result[2] else "MISSES"
+        return f"{result[0]:.0f} [{result[1]:.0f}, {result[2]:.0f}] {hit}"
+
+    print(
+        f"run {outcome.run} design {outcome.design + 1} truth {outcome.truth} "
+        f"observed {outcome.observed}: lcmcr {interval(outcome.lcmcr)}; "
+        f"log-linear {interval(outcome.loglinear)}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def _lcmcr_coverage(runs: int) -> dict[str, float | int]:
-    study = latent_class_coverage_study(runs=runs, seed=SEED + 3, settings=COVERAGE_SETTINGS)
+    started = time.perf_counter()
+    study = latent_class_coverage_study(
+        runs=runs, seed=SEED + 3, settings=COVERAGE_SETTINGS, on_run=_show
+    )
     return {
+        "lcmcr_coverage_seconds": round(time.perf_counter() - started),
         "lcmcr_coverage": round(study.lcmcr.coverage, 4),
         "lcmcr_coverage_runs": runs,
         "lcmcr_unconverged_runs": study.lcmcr.without_estimate,

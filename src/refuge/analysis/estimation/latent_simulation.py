@@ -9,7 +9,7 @@ are in HRDAG's StanLCMCR repository): 2,000 people, five lists.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,17 +100,31 @@ class ComparedCoverage:
     loglinear: MethodCoverage
 
 
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    """One simulated population: (estimate, low, high) per method, None where none was given."""
+
+    run: int
+    design: int
+    truth: int
+    observed: int
+    lcmcr: tuple[float, float, float] | None
+    loglinear: tuple[float, float, float] | None
+
+
 def latent_class_coverage_study(
     designs: Sequence[LatentClassDesign] = MANRIQUE_VALLIER_2016,
     *,
     runs: int,
     seed: int,
     settings: SamplerSettings,
+    on_run: Callable[[RunOutcome], None] | None = None,
 ) -> ComparedCoverage:
     """Estimate `runs` simulated populations (design r mod len(designs)) with both methods.
 
     Run r draws its population from the generator seeded with (seed, r) and its sampler seed
-    is r, so any single run can be repeated alone.
+    is r, so any single run can be repeated alone. `on_run`, if given, is told each run's
+    outcome as soon as it is known (the bench prints it: a long study shows its progress).
     """
     tallies: dict[str, list[tuple[float, float, float] | None]] = {"lcmcr": [], "loglinear": []}
     truths = []
@@ -120,6 +134,17 @@ def latent_class_coverage_study(
         truths.append(design.size)
         tallies["lcmcr"].append(_latent(table, settings, run))
         tallies["loglinear"].append(_loglinear(table))
+        if on_run is not None:
+            on_run(
+                RunOutcome(
+                    run,
+                    run % len(designs),
+                    design.size,
+                    table.observed,
+                    tallies["lcmcr"][-1],
+                    tallies["loglinear"][-1],
+                )
+            )
     return ComparedCoverage(_tally(tallies["lcmcr"], truths), _tally(tallies["loglinear"], truths))
 
 

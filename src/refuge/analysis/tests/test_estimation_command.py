@@ -7,8 +7,10 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -308,3 +310,95 @@ def test_sampler_settings_out_of_bounds_exit_2(
 def test_a_sampler_option_that_is_not_a_number_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="not a whole number"):
         _run(str(_write(tmp_path, FOUR_LISTS_CSV)), "--iterations", "-5")
+
+
+FIFTEEN_LISTS_HEADER = ",".join(f"L{index}" for index in range(15)) + ",count\n"
+
+
+def _fifteen_lists_csv() -> str:
+    """A 15-list table: 3,000 people, a third of them easy to find (0.3) and the rest hard."""
+    rng = np.random.default_rng(15)
+    rows = rng.random((3_000, 15)) < np.where(rng.random((3_000, 1)) < 0.3, 0.3, 0.05)
+    rows = rows[rows.any(axis=1)].astype(int)
+    patterns, counts = np.unique(rows, axis=0, return_counts=True)
+    return FIFTEEN_LISTS_HEADER + "".join(
+        ",".join(map(str, pattern)) + f",{count}\n"
+        for pattern, count in zip(patterns, counts, strict=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("A,B,C,count\n1,1,1,40\n", r"same capture pattern \(111\)"),
+        ("A,B,C,count\n1,0,0,40\n0,1,0,30\n0,0,1,20\n", "no one is on more than one list"),
+        ("A,B,C,count\n1,0,0,-4\n0,1,0,30\n1,1,0,20\n", "whole non-negative"),
+        ("A,B,C,count\n1,0,0,4.5\n0,1,0,30\n1,1,0,20\n", "whole non-negative"),
+    ],
+)
+def test_latent_classes_asked_for_on_a_table_they_cannot_use_exit_2_with_the_reason(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(CommandError, match=message) as raised:
+        _run(str(_write(tmp_path, text)), "--method", "lcmcr", *QUICK, "--seed", "1")
+    assert raised.value.returncode == 2
+
+
+def test_a_list_that_holds_no_one_is_left_out_of_both_methods_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    # FOUR_LISTS_CSV without the people on list D: D is a column of zeros.
+    rows = [line for line in FOUR_LISTS_CSV.splitlines()[1:] if line.split(",")[3] != "1"]
+    text = "A,B,C,D,count\n" + "\n".join(rows) + "\n"
+
+    output = json.loads(
+        _run_lenient(str(_write(tmp_path, text)), "--json", "--method", "lcmcr", *QUICK)
+    )
+
+    assert output["lcmcr"]["lists"] == ["A", "B", "C"]
+    assert "list D has no one on it and is left out" in output["lcmcr"]["warnings"]
+    assert any("only three lists" in warning for warning in output["lcmcr"]["warnings"])
+    assert output["loglinear"]["estimate"] > output["observed"] == 205
+
+
+def test_fifteen_lists_finish_with_the_reasons_not_a_hang(tmp_path: Path) -> None:
+    path = str(_write(tmp_path, _fifteen_lists_csv()))
+    started = time.monotonic()
+
+    output = json.loads(_run_lenient(path, "--json", "--method", "lcmcr", *QUICK, "--seed", "1"))
+
+    assert time.monotonic() - started < 120
+    assert output["observed"] == 2_052
+    assert "limited to 10 lists" in output["loglinear"]["error"]
+    assert any(
+        "15 lists: 954 of the 32767 possible capture patterns" in warning
+        for warning in output["lcmcr"]["warnings"]
+    )
+
+
+def test_strata_with_latent_classes_sum_the_draws_of_the_strata(tmp_path: Path) -> None:
+    """Two identical strata: summing independent draws gives a narrower interval than adding
+    the strata's bounds (which a sum of point estimates and their intervals would give)."""
+    rows = FOUR_LISTS_CSV.splitlines()[1:]
+    text = "stratum,A,B,C,D,count\n" + "".join(
+        f"{stratum},{row}\n" for stratum in ("north", "south") for row in rows
+    )
+
+    output = json.loads(
+        _run(str(_write(tmp_path, text)), "--json", "--method", "lcmcr", *CONVERGING)
+    )
+
+    lcmcr = output["lcmcr"]
+    assert output["method_used"] == "lcmcr"
+    assert lcmcr["diagnostics"]["converged"]
+    north, south = lcmcr["strata"]
+    assert (north["stratum"], south["stratum"]) == ("north", "south")
+    assert north["observed"] == south["observed"] == 263
+    assert lcmcr["observed"] == 526
+    assert north["estimate"] != south["estimate"] or north["ci_high"] != south["ci_high"]
+    assert north["ci_low"] + south["ci_low"] < lcmcr["ci_low"] < lcmcr["estimate"]
+    assert lcmcr["estimate"] < lcmcr["ci_high"] < north["ci_high"] + south["ci_high"]
+    assert (
+        abs(lcmcr["estimate"] - (north["estimate"] + south["estimate"]))
+        < 0.05 * (lcmcr["estimate"])
+    )
