@@ -98,7 +98,7 @@ STARTING_M_U: dict[str, tuple[tuple[float, float], ...]] = {
     "given_name": ((0.8, 1.5e-2), (0.02, 1e-6), (0.12, 5e-3), (0.03, 1e-2), (0.03, 2e-2),
                    (0.01, 0.95)),
     "patronymic": ((0.8, 2.6e-2), (0.08, 5e-3), (0.04, 8e-3), (0.06, 1e-2), (0.02, 0.95)),
-    "birth": ((0.05, 1e-5), (0.47, 8e-3), (0.4, 3e-2), (0.01, 1e-5), (0.07, 6e-2),
+    "birth": ((0.05, 1e-5), (0.01, 0.04), (0.47, 8e-3), (0.4, 3e-2), (0.01, 1e-5), (0.07, 6e-2),
               (1e-4, 0.9)),
     "place": ((0.72, 7e-2), (1e-3, 1e-5), (0.28, 0.93)),
     "sex": ((0.99, 0.6), (0.01, 0.4)),
@@ -170,6 +170,12 @@ def _birth_comparison() -> CustomComparison:
         [
             _null("birth_min"),
             _level("birth_date_l = birth_date_r", "same full date"),
+            # Two full dates whose day or month differ: the year alone agreeing says little.
+            _level(
+                "birth_date_l IS NOT NULL AND birth_date_r IS NOT NULL "
+                "AND right(birth_date_l, 5) <> right(birth_date_r, 5)",
+                "different full dates",
+            ),
             _level(
                 "birth_min_l = birth_max_l AND birth_min_r = birth_max_r "
                 "AND birth_min_l = birth_min_r",
