@@ -95,8 +95,8 @@ _SWAPPED = "given_fold_l = surname_key_r AND surname_key_l = given_fold_r"
 STARTING_M_U: dict[str, tuple[tuple[float, float], ...]] = {
     "surname": ((0.75, 1e-3), (0.02, 1e-6), (0.15, 8e-4), (0.05, 2e-3), (0.02, 2e-4),
                 (0.01, 1e-2), (0.01, 0.986)),
-    "given_name": ((0.8, 1.5e-2), (0.02, 1e-6), (0.12, 5e-3), (0.03, 1e-2), (0.03, 2e-2),
-                   (0.01, 0.95)),
+    "given_name": ((0.8, 1.5e-2), (0.02, 1e-6), (0.12, 5e-3), (0.03, 1e-2), (0.02, 2e-2),
+                   (0.01, 2e-2), (0.01, 0.93)),
     "patronymic": ((0.8, 2.6e-2), (0.08, 5e-3), (0.04, 8e-3), (0.06, 1e-2), (0.02, 0.95)),
     "birth": ((0.05, 1e-5), (0.01, 0.04), (0.47, 8e-3), (0.4, 3e-2), (0.01, 1e-5), (0.07, 6e-2),
               (1e-4, 0.9)),
@@ -144,6 +144,7 @@ def _name_comparisons(sql: _Sql) -> list[CustomComparison]:
                 _level(_SWAPPED, "swapped with surname", fixed_m=0.02),
                 _level(sql.edits("given_key", 1), "one edit"),
                 _level("given_coarse_l = given_coarse_r", "same sound skeleton"),
+                _level(sql.edits("given_key", 2), "two edits"),
                 _level(sql.jw("given_key", 0.88), "jaro-winkler >= 0.88"),
                 ElseLevel(),
             ],
