@@ -170,7 +170,8 @@ def test_a_patronymic_with_a_mistyped_ending_is_found_by_position(text: str) -> 
     parsed = split_full_name(text)
     assert parsed.given == phonetic_key("Саид")
     assert parsed.surname == surname_key("Вахитгереев")
-    assert parsed.patronymic is not None and parsed.patronymic.startswith("alik")
+    assert parsed.patronymic is not None
+    assert parsed.patronymic.startswith("alik")
 
 
 def test_the_lists_own_frequent_words_tell_a_given_name_from_a_surname() -> None:
