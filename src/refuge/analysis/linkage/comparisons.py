@@ -93,11 +93,12 @@ _SWAPPED = "given_fold_l = surname_key_r AND surname_key_l = given_fold_r"
 # Starting m and u of each non-null level, in order, roughly as trained on generated and
 # FEBRL records. Training replaces them; they stand when a list is too small to train on.
 STARTING_M_U: dict[str, tuple[tuple[float, float], ...]] = {
-    "surname": ((0.75, 1e-3), (0.02, 1e-6), (0.15, 8e-4), (0.05, 2e-3), (0.01, 1e-2),
-                (0.02, 0.986)),
-    "given_name": ((0.8, 1.5e-2), (0.02, 1e-6), (0.12, 5e-3), (0.05, 2e-2), (0.01, 0.96)),
-    "patronymic": ((0.8, 2.6e-2), (0.18, 8e-3), (0.02, 0.966)),
-    "birth": ((0.05, 1e-5), (0.47, 8e-3), (0.4, 3e-2), (0.01, 1e-5), (0.07, 6e-2),
+    "surname": ((0.75, 1e-3), (0.02, 1e-6), (0.15, 8e-4), (0.05, 2e-3), (0.02, 2e-4),
+                (0.01, 1e-2), (0.01, 0.986)),
+    "given_name": ((0.8, 1.5e-2), (0.02, 1e-6), (0.12, 5e-3), (0.03, 1e-2), (0.02, 2e-2),
+                   (0.01, 2e-2), (0.01, 0.93)),
+    "patronymic": ((0.8, 2.6e-2), (0.08, 5e-3), (0.04, 8e-3), (0.06, 1e-2), (0.02, 0.95)),
+    "birth": ((0.05, 1e-5), (0.01, 0.04), (0.47, 8e-3), (0.4, 3e-2), (0.01, 1e-5), (0.07, 6e-2),
               (1e-4, 0.9)),
     "place": ((0.72, 7e-2), (1e-3, 1e-5), (0.28, 0.93)),
     "sex": ((0.99, 0.6), (0.01, 0.4)),
@@ -129,6 +130,7 @@ def _name_comparisons(sql: _Sql) -> list[CustomComparison]:
                 _level(_SWAPPED, "swapped with given name", fixed_m=0.02),
                 _level(sql.edits("surname_key", 1), "one edit"),
                 _level(sql.edits("surname_key", 2), "two edits"),
+                _level("surname_coarse_l = surname_coarse_r", "same sound skeleton"),
                 _level(sql.jw("surname_key", 0.9), "jaro-winkler >= 0.9"),
                 ElseLevel(),
             ],
@@ -141,6 +143,8 @@ def _name_comparisons(sql: _Sql) -> list[CustomComparison]:
                 _exact("given_key", "exact key"),
                 _level(_SWAPPED, "swapped with surname", fixed_m=0.02),
                 _level(sql.edits("given_key", 1), "one edit"),
+                _level("given_coarse_l = given_coarse_r", "same sound skeleton"),
+                _level(sql.edits("given_key", 2), "two edits"),
                 _level(sql.jw("given_key", 0.88), "jaro-winkler >= 0.88"),
                 ElseLevel(),
             ],
@@ -151,6 +155,8 @@ def _name_comparisons(sql: _Sql) -> list[CustomComparison]:
             [
                 _null("patronymic_key"),
                 _exact("patronymic_key", "same father's name"),
+                _level(sql.edits("patronymic_key", 1), "one edit"),
+                _level("patronymic_coarse_l = patronymic_coarse_r", "same sound skeleton"),
                 _level(sql.jw("patronymic_key", 0.88), "jaro-winkler >= 0.88"),
                 ElseLevel(),
             ],
@@ -165,6 +171,12 @@ def _birth_comparison() -> CustomComparison:
         [
             _null("birth_min"),
             _level("birth_date_l = birth_date_r", "same full date"),
+            # Two full dates whose day or month differ: the year alone agreeing says little.
+            _level(
+                "birth_date_l IS NOT NULL AND birth_date_r IS NOT NULL "
+                "AND right(birth_date_l, 5) <> right(birth_date_r, 5)",
+                "different full dates",
+            ),
             _level(
                 "birth_min_l = birth_max_l AND birth_min_r = birth_max_r "
                 "AND birth_min_l = birth_min_r",

@@ -12,6 +12,7 @@ import pandas as pd
 from refuge.analysis.linkage.comparisons import IdentifierFeature
 from refuge.analysis.linkage.identifiers import IdentifierKind
 from refuge.analysis.linkage.model import NameParts, Progress, features
+from refuge.analysis.linkage.names import frequent_given_keys
 from refuge.analysis.linkage.report import ColumnUse
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ def feature_table(
     """Normalise every record; unreadable values become nulls and are counted per field."""
     counter = _Counter()
     rows = []
+    given_names = frequent_given_keys(record.full_name for record in records
+                                      if not (record.given_name or record.surname))  # fmt: skip
     for record in records:
         values = record.identifiers
         parts = NameParts(
@@ -85,7 +88,7 @@ def feature_table(
             tuple((kind, values[index] if index < len(values) else None)
                   for index, (_, kind) in enumerate(identifiers)),
         )  # fmt: skip
-        row = features(parts)
+        row = features(parts, given_names)
         _count_record(counter, record, row, identifiers)
         rows.append(row)
         if len(rows) % 100_000 == 0:

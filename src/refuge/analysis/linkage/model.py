@@ -6,6 +6,7 @@ Comparisons are in comparisons.py, the backends (DuckDB in memory, Spark) in eng
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -19,6 +20,7 @@ from refuge.analysis.linkage.comparisons import IdentifierFeature
 from refuge.analysis.linkage.identifiers import IdentifierKind, identifier_key
 from refuge.analysis.linkage.names import (
     KNOWN_GIVEN_KEYS,
+    coarse_key,
     looks_like_surname,
     name_key,
     parse_birth,
@@ -30,6 +32,7 @@ from refuge.analysis.linkage.names import (
 )
 
 Progress = Callable[[str, float], None]
+_DOUBLED = re.compile(r"(.)\1+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +64,13 @@ def sex_from_text(text: str | None) -> str | None:
     return _SEX_WORDS.get(text.strip().lower().rstrip("."))
 
 
-def features(parts: NameParts) -> dict[str, Any]:
-    """The normalised columns of one record."""
+def features(parts: NameParts, given_names: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The normalised columns of one record (`given_names`: see names.frequent_given_keys)."""
     given = name_key(parts.given)
     surname = surname_key(parts.surname)
     patronymic = patronymic_key(parts.patronymic)
     if parts.full_name and not (given or surname):
-        parsed = split_full_name(parts.full_name)
+        parsed = split_full_name(parts.full_name, given_names)
         given, surname = parsed.given, parsed.surname
         patronymic = patronymic or parsed.patronymic
     given, surname, raw_surname = _unswap(parts, given, surname)
@@ -86,6 +89,14 @@ def features(parts: NameParts) -> dict[str, Any]:
         "place_key": place_key(parts.place),
         "sex": sex_from_text(parts.sex) or _sex(raw_surname, parts.patronymic or parts.full_name),
         "surname_skeleton": _skeleton(surname),
+        "surname_coarse": coarse_key(surname),
+        "given_coarse": coarse_key(given_fold),
+        "patronymic_coarse": coarse_key(patronymic),
+        "coarse_pair": "|".join(
+            sorted(key for key in (coarse_key(surname), coarse_key(given_fold)) if key)
+        )
+        or None,
+        "surname_bare": _bare(surname),
         "birth_decade": birth.year_min // 10 if birth.year_min is not None else None,
         "age_group": parts.age_group or None,
     }
@@ -100,6 +111,14 @@ def _skeleton(key: str | None) -> str | None:
         return None
     consonants = "".join(char for char in key if char not in "aeiou")
     return consonants if len(consonants) >= 3 else key
+
+
+def _bare(key: str | None) -> str | None:
+    """Consonants of a key without h and j, the letters spelling systems add or drop most
+    (Х as h, kh or j; the glide of Я, Ю, Е): Ахмед, Ajmed, Amed -> "md"."""
+    if not key:
+        return None
+    return _DOUBLED.sub(r"\1", "".join(char for char in key if char not in "aeiouhj")) or None
 
 
 def _sex(raw_surname: str | None, patronymic_text: str | None) -> str | None:
@@ -162,6 +181,14 @@ def refuge_blocking(identifiers: Sequence[IdentifierFeature] = ()) -> list[Any]:
         block_on("right(surname_key, 5)", "substr(given_fold, 1, 1)", "birth_min"),
         block_on("given_key", "place_key", "birth_min"),
         block_on("given_key", "patronymic_key"),
+        # Spellings that trade h/kh/ch/j, sh/ch/zh, ts/c/z, and typos at either end of a
+        # name: coarse keys (names.coarse_key, in either order), bare consonants, and keys
+        # cut at one end.
+        block_on("coarse_pair"),
+        block_on("surname_bare", "right(given_key, 2)"),
+        block_on("surname_key", "right(given_key, 2)"),
+        block_on("right(surname_key, 6)", "given_coarse", "birth_decade"),
+        block_on("substr(surname_key, 1, 5)", "given_coarse"),
     ]
     for feature in identifiers:
         if feature.kind in _STRONG_KINDS:

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,6 +51,8 @@ _DIACRITICS = {
 _FOLDS: tuple[tuple[str, str], ...] = (
     ("x", "ks"), ("szcz", "shch"), ("sz", "sh"), ("w", "v"), ("q", "k"), ("ph", "f"),
     ("ou", "u"),
+    # German Дж is dsch (Duden) or dsh; before "sch" and "sh" take it as Ш.
+    ("dsch", "j"), ("dsh", "j"),
     ("shch", "w"), ("shtch", "w"), ("tsch", "ch"), ("sch", "w"), ("sh", "w"),
     ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("tch", "ch"),
     ("kh", "h"), ("ch", "h"), ("cz", "h"), ("gh", "g"),
@@ -106,6 +110,26 @@ def phonetic_key(token: str) -> str:
     latin = _DOUBLED.sub(r"\1", latin)
     latin = _GLIDE.sub("", latin)
     return _DOUBLED.sub(r"\1", latin)
+
+
+_SOUND_CLASSES = str.maketrans(dict.fromkeys("hwjszc", "s"))
+_VOWELS_AND_GLIDES = re.compile(r"[aeiouy]+")
+
+
+@lru_cache(maxsize=500_000)
+def coarse_key(key: str | None) -> str | None:
+    """A key's consonant skeleton with the letters that spelling systems trade for one
+    another folded into one class, for blocking only.
+
+    Х is kh, h, ch (German, Polish; French ch is Ш) or j (Spanish); Ж is zh, j, ž, sh
+    (German); Ш is sh, ch (French), sz; Ц is ts, c, z (German). In the key these land on
+    h, w, j, s, z, c; here they are one class "s", vowels and glides are dropped and
+    repeats collapse: Хасан, Jasan, Chasan -> "sn"; Элшаипгереев, Elchaipgereev -> "lspgrv".
+    """
+    if not key:
+        return None
+    skeleton = _DOUBLED.sub(r"\1", _VOWELS_AND_GLIDES.sub("", key.translate(_SOUND_CLASSES)))
+    return skeleton or None
 
 
 def tokens(text: str | None) -> tuple[str, ...]:
@@ -194,12 +218,15 @@ class ParsedName:
 
 
 @lru_cache(maxsize=500_000)
-def split_full_name(text: str | None) -> ParsedName:
+def split_full_name(text: str | None, given_names: frozenset[str] = frozenset()) -> ParsedName:
     """Split "Кадыров Ахмед Магомедович" or "Akhmed Kadyrov" into keyed parts.
 
-    Patronymics are recognised by their ending; the surname by a surname ending when
-    exactly one remaining word has one, else by order: Cyrillic lists usually put the
-    surname first, Latin ones last. Swapped orders are also caught by the comparisons.
+    Patronymics are recognised by their ending, or, in a name of three words with none
+    (a typo in the ending: "Вахоивч"), as the word after the given name. The surname is
+    the one word with a surname ending; else the one word that is not a given name
+    (KNOWN_GIVEN_KEYS, or `given_names`: the keys a list uses often as words, see
+    frequent_given_keys); else by order: Cyrillic lists usually put the surname first,
+    Latin ones last. Swapped orders are also caught by the comparisons.
     """
     if not text or not text.strip():
         return ParsedName(None, None, None)
@@ -220,14 +247,50 @@ def split_full_name(text: str | None) -> ParsedName:
         if looks_like_surname(keys[0]):
             return ParsedName(None, surname_key(words[0]), patronymic)
         return ParsedName(keys[0], None, patronymic)
+    surname_index = _surname_index(text, keys, given_names)
+    rest = [i for i in range(len(keys)) if i != surname_index]
+    if patronymic is None and len(rest) == 2:
+        patronymic = patronymic_key(words[rest[1]])
+        rest = rest[:1]
+    given = "".join(keys[i] for i in rest)
+    return ParsedName(given or None, surname_key(words[surname_index]), patronymic)
+
+
+def _surname_index(text: str, keys: list[str], given_names: frozenset[str]) -> int:
     surnames = [i for i, key in enumerate(keys) if looks_like_surname(key)]
     if len(surnames) == 1:
-        surname_index = surnames[0]
-    else:
-        is_cyrillic = any("а" <= char.lower() <= "я" for char in text)
-        surname_index = 0 if is_cyrillic else len(words) - 1
-    given = "".join(key for i, key in enumerate(keys) if i != surname_index)
-    return ParsedName(given or None, surname_key(words[surname_index]), patronymic)
+        return surnames[0]
+    candidates = surnames or list(range(len(keys)))
+    not_given = [i for i in candidates
+                 if keys[i] not in KNOWN_GIVEN_KEYS and keys[i] not in given_names]  # fmt: skip
+    if len(not_given) == 1:
+        return not_given[0]
+    # Three words (a patronymic among them, its ending mistyped): the patronymic follows
+    # the given name in either order, so the surname comes first, as in ФИО and passports.
+    is_cyrillic = any("а" <= char.lower() <= "я" for char in text)
+    return 0 if is_cyrillic or len(keys) > 2 else len(keys) - 1
+
+
+def frequent_given_keys(full_names: Iterable[str | None], *, share: float = 0.002,
+                        least: int = 5) -> frozenset[str]:  # fmt: skip
+    """Keys of words a list of full names uses often that do not end like a patronymic:
+    mostly its given names. A list repeats a few hundred given names across many people
+    and spreads surnames over thousands, so frequency tells the two apart where endings
+    do not (a surname with a typo in its ending, a given name ending in -in or -ina). A
+    common surname that gets in is harmless: a surname ending still decides first."""
+    counts: Counter[str] = Counter()
+    total = 0
+    for text in full_names:
+        if not text:
+            continue
+        total += 1
+        counts.update({key for word in _TOKEN_SPLIT.split(text.strip())
+                       if (key := name_key(word))})  # fmt: skip
+    floor = max(least, share * total)
+    return frozenset(
+        key for key, count in counts.items()
+        if count >= floor and not looks_like_patronymic(key)
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ import pytest
 
 from refuge.analysis.linkage.names import (
     BirthRange,
+    coarse_key,
+    frequent_given_keys,
     parse_birth,
     patronymic_key,
     phonetic_key,
@@ -133,3 +135,51 @@ def test_birth_years_ranges_and_dates_are_parsed(text: str | None, expected: Bir
 )
 def test_place_spellings_share_a_key(spellings: tuple[str, ...]) -> None:
     assert len({place_key(spelling) for spelling in spellings}) == 1
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        # Х as kh, h, German/Polish ch, Spanish j: one coarse key, though their keys differ.
+        ("Хасанов", "Khasanov", "Chasanov", "Jasanov"),
+        # Ш as sh, French ch, Polish sz; the -iev / -iyev / -iew endings.
+        ("Элшаипгереев", "Elshaipgereev", "Elchaipgereev", "Elszaipgerejew"),
+        # Дж as dzh, dž, German dsh; Х as h, German ch.
+        ("Хаджиев", "Khadzhiev", "Chadshiew", "Hadžiev", "Hajiev"),
+    ],
+)
+def test_spellings_the_keys_do_not_fold_share_a_coarse_key(spellings: tuple[str, ...]) -> None:
+    keys = {coarse_key(surname_key(spelling)) for spelling in spellings}
+    assert len(keys) == 1, keys
+
+
+def test_coarse_keys_still_tell_different_names_apart() -> None:
+    assert coarse_key(surname_key("Кадыров")) != coarse_key(surname_key("Касымов"))
+    assert coarse_key(phonetic_key("Ахмед")) != coarse_key(phonetic_key("Мадина"))
+    assert coarse_key(None) is None
+
+
+def test_german_dsh_is_dzh() -> None:
+    assert phonetic_key("Dshabrail") == phonetic_key("Джабраил") == phonetic_key("Dschabrail")
+
+
+@pytest.mark.parametrize(
+    "text", ["Вахитгереев Саид Аликовч", "Vakhitgereev Said Alikovch", "Саид Аликовч Вахитгереев"]
+)
+def test_a_patronymic_with_a_mistyped_ending_is_found_by_position(text: str) -> None:
+    parsed = split_full_name(text)
+    assert parsed.given == phonetic_key("Саид")
+    assert parsed.surname == surname_key("Вахитгереев")
+    assert parsed.patronymic is not None
+    assert parsed.patronymic.startswith("alik")
+
+
+def test_the_lists_own_frequent_words_tell_a_given_name_from_a_surname() -> None:
+    # "Emin" ends like a surname (-in) and is in no built-in list of given names.
+    names = [f"Surname{index}ov Emin" for index in range(8)] + ["Tamezhidlaiev Emin"]
+    given_names = frequent_given_keys(names)
+    assert phonetic_key("Emin") in given_names
+    parsed = split_full_name("Tamezhidlaiev Emin", given_names)
+    assert (parsed.given, parsed.surname) == (phonetic_key("Emin"), surname_key("Tamezhidlaiev"))
+    # Without the list's counts, two surname-like words fall back to Latin order.
+    assert split_full_name("Tamezhidlaiev Emin").surname == surname_key("Emin")
