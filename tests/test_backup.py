@@ -191,6 +191,26 @@ def test_a_wrong_passphrase_is_refused(installation: dict[str, Any], monkeypatch
     _refused(backup, "passphrase is wrong")
 
 
+def test_the_commands_read_the_passphrase_file_as_the_scheduled_backup_does(
+    installation: dict[str, Any], monkeypatch: Any, settings: Any
+) -> None:
+    monkeypatch.delenv("REFUGE_BACKUP_PASSPHRASE")
+    secret = installation["tmp"] / "backup_passphrase"
+    secret.write_text("a passphrase only the worker reads\n")
+    settings.BACKUP_PASSPHRASE_FILE = str(secret)
+    backup = _backup(installation)
+    assert not list(installation["tmp"].glob(".*.part")), "no temporary file is left behind"
+    output = io.StringIO()
+    call_command("backup", "verify", str(backup), stdout=output)
+    assert output.getvalue().startswith("Backup OK")
+    assert backup_module.verify_backup(
+        backup.read_bytes(), passphrase="a passphrase only the worker reads"
+    ).carries_keys
+    settings.BACKUP_PASSPHRASE_FILE = str(installation["tmp"] / "missing")
+    with pytest.raises(CommandError, match="Cannot read the passphrase file"):
+        call_command("backup", "verify", str(backup))
+
+
 def _format_1(backup: Path, monkeypatch: Any) -> Path:
     """The same backup as an older Refuge wrote it: no keys inside, bound to the secret key."""
     payload = backup_module._decode(backup.read_bytes(), PASSPHRASE)

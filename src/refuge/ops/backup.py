@@ -51,6 +51,7 @@ from django.utils.translation import gettext as _
 
 from refuge.audit.models import AuditAction, AuditHead
 from refuge.audit.services import record_event
+from refuge.core.durable import write_atomically
 from refuge.core.errors import DomainError
 from refuge.vault import api as vault
 
@@ -402,9 +403,7 @@ def _write_files(entries: list[dict[str, str]]) -> None:
     for entry in entries:
         target = root.joinpath(*PurePosixPath(entry["path"]).parts)
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        partial = target.with_name(target.name + ".restoring")
-        partial.write_bytes(base64.b64decode(entry["data"]))
-        os.replace(partial, target)
+        write_atomically(target, base64.b64decode(entry["data"]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ REFUGE_BACKUP_PASSPHRASE; without a folder or a passphrase the job reports "not 
 
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,12 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from refuge.core.passphrase import MIN_PASSPHRASE_CHARS, PASSPHRASE_VARIABLE
+from refuge.core.durable import write_atomically
+from refuge.core.passphrase import (
+    MIN_PASSPHRASE_CHARS,
+    PassphraseFileUnreadable,
+    configured_passphrase,
+)
 from refuge.ops.backup import create_backup, verify_backup
 
 PREFIX = "refuge-"
@@ -53,38 +57,15 @@ def backup_folder() -> Path:
 
 
 def backup_passphrase() -> str:
-    if settings.BACKUP_PASSPHRASE_FILE:
-        try:
-            passphrase = Path(settings.BACKUP_PASSPHRASE_FILE).read_text(encoding="utf-8")
-        except OSError:
-            raise BackupNotConfigured("passphrase_file_unreadable") from None
-        passphrase = passphrase.strip()
-    else:
-        passphrase = os.environ.get(PASSPHRASE_VARIABLE, "")
+    try:
+        passphrase = configured_passphrase()
+    except PassphraseFileUnreadable:
+        raise BackupNotConfigured("passphrase_file_unreadable") from None
     if not passphrase:
         raise BackupNotConfigured("passphrase_unset")
     if len(passphrase) < MIN_PASSPHRASE_CHARS:
         raise BackupNotConfigured("passphrase_too_short")
     return passphrase
-
-
-def _write_atomically(target: Path, blob: bytes) -> None:
-    partial = target.with_name(target.name + ".partial")
-    try:
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(blob)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
-    finally:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
-    folder = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)  # the rename itself survives a power cut
-    finally:
-        os.close(folder)
 
 
 def existing_backups(folder: Path) -> list[Path]:
@@ -112,7 +93,7 @@ def write_scheduled_backup() -> WrittenBackup:
     passphrase = backup_passphrase()
     blob = create_backup(passphrase=passphrase)
     target = folder / f"{PREFIX}{timezone.now():%Y%m%dT%H%M%S%fZ}{SUFFIX}"
-    _write_atomically(target, blob)
+    write_atomically(target, blob)
     objects = verify_backup(target.read_bytes(), passphrase=passphrase).objects
     pruned = prune_backups(folder, keep=settings.BACKUP_KEEP)
     return WrittenBackup(path=target, size_bytes=len(blob), objects=objects, pruned=pruned)

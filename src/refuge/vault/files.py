@@ -12,13 +12,13 @@ the ciphertext to its record, so a file moved to another record's name does not 
 from __future__ import annotations
 
 import contextlib
-import os
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
+from refuge.core.durable import write_atomically
 from refuge.vault import envelopes
 from refuge.vault.errors import UnreadableRecord
 from refuge.vault.models import SealedFile
@@ -39,22 +39,7 @@ def _content_label(file_id: uuid.UUID) -> str:
 
 def _write_private(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_suffix(f"{path.suffix}.{uuid.uuid4().hex}.part")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)  # the rename itself survives a crash
-    finally:
-        os.close(directory)
+    write_atomically(path, data)
 
 
 def store_bytes(

@@ -40,7 +40,7 @@ def test_a_backup_is_written_owner_only_and_opens_with_the_passphrase(configured
     [written] = existing_backups(configured)
     assert written.stat().st_mode & 0o777 == 0o600
     assert verify_backup(written.read_bytes(), passphrase=PASSPHRASE).objects == result.count
-    assert not list(configured.glob("*.partial"))
+    assert not list(configured.glob(".*.part")), "no temporary file is left behind"
 
 
 def test_only_the_newest_backups_are_kept(configured):

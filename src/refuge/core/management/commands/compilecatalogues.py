@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import polib  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from refuge.core.durable import write_atomically
 
 
 class Command(BaseCommand):
@@ -29,15 +29,7 @@ class Command(BaseCommand):
 def _write_atomically(path: Path, content: bytes) -> None:
     """Replace the file in one step, and only when it changes: a process reading catalogues
     meanwhile (another server worker, a parallel test) sees the old file or the new, never
-    half of one."""
+    half of one. Readable by all, as a plainly written file would be: not secret."""
     if path.exists() and path.read_bytes() == content:
         return
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".compiling-", suffix=".mo")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.chmod(temporary, 0o644)  # as a plainly written file would be: not secret
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, content, mode=0o644)

@@ -8,9 +8,7 @@ against this code's migrations) and prints what it holds; exit code 1 says it is
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import os
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from django.core.management.base import (
 )
 from django.utils import timezone
 
+from refuge.core.durable import write_atomically
 from refuge.core.passphrase import MIN_PASSPHRASE_CHARS, read_passphrase
 from refuge.ops.backup import RestoreRefused, create_backup, read_backup_file, verify_backup
 from refuge.vault.api import BackupError
@@ -33,8 +32,8 @@ EXIT_UNUSABLE = 1
 class Command(BaseCommand):
     help = (
         "Write the database and files, encrypted under a backup passphrase "
-        "(REFUGE_BACKUP_PASSPHRASE, or asked for), to FILE; or `verify FILE`: check a backup "
-        "end to end without restoring it."
+        "(REFUGE_BACKUP_PASSPHRASE_FILE, REFUGE_BACKUP_PASSPHRASE, or asked for), to FILE; "
+        "or `verify FILE`: check a backup end to end without restoring it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -64,17 +63,9 @@ class Command(BaseCommand):
                 returncode=2,
             )
         blob = create_backup(passphrase=passphrase)
-        partial = target.with_name(target.name + ".partial")
         try:
-            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(blob)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(partial, target)
+            write_atomically(target, blob)
         except (OSError, ValueError) as error:
-            with contextlib.suppress(OSError, ValueError):
-                partial.unlink(missing_ok=True)
             reason = getattr(error, "strerror", None) or "invalid file name"
             raise CommandError(f"Cannot write the backup: {reason}", returncode=2) from None
         self.stdout.write(f"Backup written to {target} ({len(blob)} bytes).")

@@ -34,7 +34,8 @@ from refuge.vault.api import BackupError
 class Command(BaseCommand):
     help = (
         "Restore a backup written by `refuge backup` into an empty installation, with the "
-        "installation's keys it carries (passphrase from REFUGE_BACKUP_PASSPHRASE or asked)."
+        "installation's keys it carries (passphrase from REFUGE_BACKUP_PASSPHRASE_FILE, "
+        "REFUGE_BACKUP_PASSPHRASE, or asked)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

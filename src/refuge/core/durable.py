@@ -1,0 +1,32 @@
+"""Writing a file so that a crash or a power cut leaves the old file or the new, never half of
+one: a temporary file beside it (created exclusively, with its final mode), fsynced, renamed
+over the target, then the directory fsynced so that the rename itself survives.
+
+The one atomic writer: the vault's file store, backups and the compiled catalogues use it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+
+def write_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> None:
+    """Replace `path` with `data` in one step; raises OSError (nothing is left behind then)."""
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)  # the umask may have narrowed a wider mode
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
