@@ -76,23 +76,25 @@ def _mark_seen(item: Inbound) -> bool:
 def _clean(
     files: Sequence[bytes], refused_before: Sequence[str] = ()
 ) -> tuple[list[CleanFile], list[str]]:
-    """The files the intake rules accept, and a reason for each one refused."""
+    """The files the intake rules accept, and a reason for each one refused. The size limit
+    is on the files accepted together: a file refused for any reason takes none of it."""
     limit = settings.INTAKE_MAX_ATTACHMENT_BYTES
     accepted: list[CleanFile] = []
     refused: list[str] = list(refused_before)
     total = 0
     for data in files:
-        total += len(data)
         if len(accepted) >= MAX_FILES:
             refused.append(_("Send at most %(count)d files at once.") % {"count": MAX_FILES})
             continue
-        if total > limit:
+        if total + len(data) > limit:
             refused.append(_("The file is too large."))
             continue
         try:
             accepted.append(clean_file(data))
         except AttachmentRejected as rejection:
             refused.append(str(rejection))
+            continue
+        total += len(data)
     return accepted, refused
 
 

@@ -131,6 +131,19 @@ def test_files_follow_the_intake_rules_and_a_refused_one_is_said_to_both_sides(
     assert Outbound.objects.filter(kind=OutboundKind.REFUSED_FILES).count() == 1
 
 
+def test_a_refused_file_takes_none_of_the_size_limit_from_the_files_after_it(
+    hotline_operator: Any, settings: Any
+) -> None:
+    photo = jpeg_with_gps()
+    settings.INTAKE_MAX_ATTACHMENT_BYTES = len(photo) + 10
+    executable = b"MZ\x90\x00 an executable, not a photo" + b"\x00" * len(photo)
+    received = received_mail(TESTIMONY, files=(executable, photo, photo))
+
+    [accepted] = Message.objects.get(thread=received.thread).attachments.all()
+    assert accepted.content_type == "image/jpeg"
+    assert received.refused_files == 2  # the executable, and the second photo: over the limit
+
+
 def test_an_operators_reply_goes_back_by_mail_and_is_retried_when_the_server_fails(
     hotline_operator: Any, settings: Any
 ) -> None:
