@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -138,7 +139,7 @@ def workers() -> str:
     return "4" if busy else "2"
 
 
-def pytest_run(label: str, extra_env: dict[str, str], marker: str) -> tuple[int, dict[str, int]]:
+def pytest_run(label: str, extra_env: dict[str, str], marker: str) -> tuple[int, Path]:
     report = Path(tempfile.mkstemp(prefix=f"refuge-{label}-", suffix=".xml")[1])
     env = {**os.environ, **extra_env}
     env.setdefault("REFUGE_DATA_DIR", tempfile.mkdtemp(prefix=f"refuge-test-{label}-"))
@@ -146,18 +147,40 @@ def pytest_run(label: str, extra_env: dict[str, str], marker: str) -> tuple[int,
     if marker:
         command += ["-m", marker]
     code = run(command, env=env, label=label)
-    return code, totals(report)
+    return code, report
+
+
+def _parsed(report: Path) -> ET.Element | None:
+    if report.stat().st_size == 0:
+        return None
+    return ET.parse(report).getroot()  # noqa: S314 - our own file
 
 
 def totals(report: Path) -> dict[str, int]:
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    if report.stat().st_size == 0:
+    root = _parsed(report)
+    if root is None:
         return counts
-    root = ET.parse(report).getroot()  # noqa: S314 - our own file
     for suite in [root, *root.iter("testsuite")][1:] or [root]:
         for key in counts:
             counts[key] += int(suite.get(key, 0))
     return counts
+
+
+def skip_reasons(report: Path) -> Counter[str]:
+    """How many tests each skip reason left out of one run."""
+    root = _parsed(report)
+    reasons: Counter[str] = Counter()
+    for skipped in [] if root is None else root.iter("skipped"):
+        reasons[(skipped.get("message") or "no reason given").strip()[:160]] += 1
+    return reasons
+
+
+def print_skips(reports: dict[str, Path]) -> None:
+    """Every reason a test was skipped, per database: nothing is left out silently."""
+    for name, report in reports.items():
+        for reason, count in sorted(skip_reasons(report).items()):
+            print(f"  SKIPPED on {name}: {count} test(s): {reason}")
 
 
 def main() -> int:
@@ -186,7 +209,7 @@ def main() -> int:
             "NOT RUN HERE: the Spark engine's tests (over ten minutes on two cores): "
             "make test-spark"
         )
-    results: dict[str, tuple[int, dict[str, int]]] = {}
+    results: dict[str, tuple[int, Path]] = {}
     checks: dict[str, bool] = {}
 
     def suite(label: str, extra_env: dict[str, str]) -> None:
@@ -203,15 +226,17 @@ def main() -> int:
     for thread in threads:
         thread.join()
     ok = checks.get("static", False)
+    counts = {name: totals(report) for name, (_, report) in results.items()}
     summary = {
-        key: sum(result[1][key] for result in results.values())
+        key: sum(each[key] for each in counts.values())
         for key in ("tests", "failures", "errors", "skipped")
     }
     failed = summary["failures"] + summary["errors"]
     passed = summary["tests"] - failed - summary["skipped"]
     print(f"\nDatabases: {', '.join(results)}; static checks {'passed' if ok else 'FAILED'}")
-    for name, (code, counts) in results.items():
-        print(f"  {name}: exit {code}, {counts}")
+    for name, (code, _) in results.items():
+        print(f"  {name}: exit {code}, {counts[name]}")
+    print_skips({name: report for name, (_, report) in results.items()})
     ok = ok and all(code == 0 for code, _ in results.values())
     print(f"total: {passed} passed, {failed} failed, {summary['skipped']} skipped")
     return 0 if ok else 1
