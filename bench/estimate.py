@@ -22,7 +22,8 @@ from a fixed seed, so the figures are reproducible. Figures written to .bench/re
   log-linear estimator on the same populations. lcmcr_coverage_seconds is the study's wall time;
   each run's outcome is printed on stderr as it finishes. The chains are a quarter of the
   estimator's default length unless --lcmcr-length default is given (about four times longer);
-  lcmcr_coverage_sweeps records the sweeps per chain (warm-up and burn-in included) the figure rests on.
+  lcmcr_coverage_sweeps records the sweeps per chain (warm-up and burn-in included) the figure
+  rests on. --lcmcr-processes N estimates N populations side by side (same figures).
 """
 
 from __future__ import annotations
@@ -111,9 +112,11 @@ def _show(outcome: RunOutcome) -> None:
 LCMCR_LENGTHS = {"quarter": COVERAGE_SETTINGS, "default": SamplerSettings()}
 
 
-def _lcmcr_coverage(runs: int, settings: SamplerSettings) -> dict[str, float | int]:
+def _lcmcr_coverage(runs: int, settings: SamplerSettings, processes: int) -> dict[str, float | int]:
     started = time.perf_counter()
-    study = latent_class_coverage_study(runs=runs, seed=SEED + 3, settings=settings, on_run=_show)
+    study = latent_class_coverage_study(
+        runs=runs, seed=SEED + 3, settings=settings, on_run=_show, processes=processes
+    )
     return {
         "lcmcr_coverage_seconds": round(time.perf_counter() - started),
         "lcmcr_coverage": round(study.lcmcr.coverage, 4),
@@ -143,6 +146,12 @@ def main() -> None:
         help="chain length of the coverage runs: a quarter of the default, or the default",
     )
     parser.add_argument(
+        "--lcmcr-processes",
+        type=int,
+        default=1,
+        help="coverage runs estimated side by side (the figures do not depend on it)",
+    )
+    parser.add_argument(
         "--only",
         choices=["lcmcr", "loglinear"],
         help="run only the latent-class or only the log-linear figures",
@@ -150,7 +159,11 @@ def main() -> None:
     options = parser.parse_args()
     if options.only != "loglinear":
         record(_lcmcr_speed())
-        record(_lcmcr_coverage(options.lcmcr_runs, LCMCR_LENGTHS[options.lcmcr_length]))
+        record(
+            _lcmcr_coverage(
+                options.lcmcr_runs, LCMCR_LENGTHS[options.lcmcr_length], options.lcmcr_processes
+            )
+        )
     if options.only == "lcmcr":
         return
     runs = options.runs

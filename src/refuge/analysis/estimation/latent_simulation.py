@@ -10,7 +10,9 @@ are in HRDAG's StanLCMCR repository): 2,000 people, five lists.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -119,33 +121,50 @@ def latent_class_coverage_study(
     seed: int,
     settings: SamplerSettings,
     on_run: Callable[[RunOutcome], None] | None = None,
+    processes: int = 1,
 ) -> ComparedCoverage:
     """Estimate `runs` simulated populations (design r mod len(designs)) with both methods.
 
     Run r draws its population from the generator seeded with (seed, r) and its sampler seed
-    is r, so any single run can be repeated alone. `on_run`, if given, is told each run's
-    outcome as soon as it is known (the bench prints it: a long study shows its progress).
+    is r, so any single run can be repeated alone, and the result does not depend on
+    `processes` (runs estimated side by side in that many processes). `on_run`, if given, is
+    told each run's outcome as soon as it is known (the bench prints it: a long study shows its
+    progress).
     """
-    tallies: dict[str, list[tuple[float, float, float] | None]] = {"lcmcr": [], "loglinear": []}
-    truths = []
-    for run in range(runs):
-        design = designs[run % len(designs)]
-        table = simulate_latent_class_table(design, np.random.default_rng([seed, run]))
-        truths.append(design.size)
-        tallies["lcmcr"].append(_latent(table, settings, run))
-        tallies["loglinear"].append(_loglinear(table))
-        if on_run is not None:
-            on_run(
-                RunOutcome(
-                    run,
-                    run % len(designs),
-                    design.size,
-                    table.observed,
-                    tallies["lcmcr"][-1],
-                    tallies["loglinear"][-1],
-                )
-            )
-    return ComparedCoverage(_tally(tallies["lcmcr"], truths), _tally(tallies["loglinear"], truths))
+    one_run = partial(simulate_and_estimate, tuple(designs), seed, settings)
+    outcomes: list[RunOutcome] = []
+    if processes > 1:
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            for outcome in pool.map(one_run, range(runs)):
+                outcomes.append(outcome)
+                if on_run is not None:
+                    on_run(outcome)
+    else:
+        for run in range(runs):
+            outcomes.append(one_run(run))
+            if on_run is not None:
+                on_run(outcomes[-1])
+    truths = [outcome.truth for outcome in outcomes]
+    return ComparedCoverage(
+        _tally([outcome.lcmcr for outcome in outcomes], truths),
+        _tally([outcome.loglinear for outcome in outcomes], truths),
+    )
+
+
+def simulate_and_estimate(
+    designs: Sequence[LatentClassDesign], seed: int, settings: SamplerSettings, run: int
+) -> RunOutcome:
+    """Run `run` of a coverage study: its population, and both methods' intervals."""
+    design = designs[run % len(designs)]
+    table = simulate_latent_class_table(design, np.random.default_rng([seed, run]))
+    return RunOutcome(
+        run,
+        run % len(designs),
+        design.size,
+        table.observed,
+        _latent(table, settings, run),
+        _loglinear(table),
+    )
 
 
 def _latent(

@@ -14,6 +14,7 @@ import pytest
 from refuge.analysis.estimation import SamplerSettings
 from refuge.analysis.estimation.latent_simulation import (
     MANRIQUE_VALLIER_2016,
+    RunOutcome,
     latent_class_coverage_study,
 )
 
@@ -32,3 +33,20 @@ def test_the_latent_class_interval_covers_a_population_log_linear_misses() -> No
     # The classes' heterogeneity misleads the log-linear model search (here far too high).
     assert study.loglinear.covered == 0, study.loglinear
     assert abs(study.loglinear.median_relative_error) > 0.5, study.loglinear
+
+
+def test_runs_side_by_side_give_the_same_outcomes_as_one_after_another() -> None:
+    tiny = SamplerSettings(chains=2, burn_in=100, iterations=400, thin=2)
+    outcomes: dict[int, list[RunOutcome]] = {1: [], 2: []}
+    for processes, seen in outcomes.items():
+        latent_class_coverage_study(
+            MANRIQUE_VALLIER_2016[:2],
+            runs=2,
+            seed=7,
+            settings=tiny,
+            on_run=seen.append,
+            processes=processes,
+        )
+
+    assert [outcome.run for outcome in outcomes[2]] == [0, 1]
+    assert outcomes[2] == outcomes[1]
