@@ -18,6 +18,11 @@ $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		(echo "Refuge needs Python 3.11 or newer"; exit 1)
 	$(PYTHON) -m venv $(VENV)
+	# pip itself first, at the lock's version and hashes: the pip a new venv brings (23.2 with
+	# Python 3.11) refuses --require-hashes on an extra (pip-audit's cachecontrol[filecache])
+	# as soon as a newer release of it is published, so a clean clone would not install.
+	awk '/^pip==/{p=1} p{print} p && !/\\$$/{exit}' requirements.lock > $(VENV)/pip.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(VENV)/pip.lock
 	# Every download is checked against the lock's hashes; a package missing from it fails.
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	# Refuge itself, editable, built with the locked setuptools: nothing fetched unchecked.
