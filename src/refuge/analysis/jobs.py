@@ -1,11 +1,12 @@
 """Estimates run by the background worker, with their progress on the page.
 
 A latent-class estimate takes minutes, so a request only records what to estimate
-(`request_estimate`) and the worker runs it: the worker calls `run_estimate_job(job_id)` for
-each queued job (until there is a background worker, `refuge runestimates` does the same).
-Running a job is idempotent: a job that is done, failed, or running elsewhere is left as it
-is; a job whose worker died (no progress for STALE_AFTER) is taken over and run again from the
-start (same seed, so the same result).
+(`request_estimate`) and asks the worker (analysis.tasks) once it commits; the worker's tick
+also starts the oldest waiting job each minute, so a lost request costs a minute. `refuge
+runestimates` runs waiting jobs without a worker. Running a job is idempotent: a job that is
+done, failed, or running elsewhere is left as it is; a job whose worker died (no progress for
+STALE_AFTER) is taken over and run again from the start (same seed, so the same result). One
+job runs at a time in the installation: a job is claimed only while no other is running.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -36,6 +37,7 @@ from refuge.analysis.models import EstimateJob, EstimateJobStatus, EstimateMetho
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.core.errors import DomainError
+from refuge.core.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +108,19 @@ def request_estimate(
             "linkage_run": capture.run_id,
         },
     )
+    enqueue_on_commit(_ask_the_worker)
     return job
+
+
+def _ask_the_worker() -> None:
+    """Ask the worker now; if the queue cannot be reached, its tick starts the job within a
+    minute."""
+    from refuge.analysis.tasks import run_estimates
+
+    try:
+        run_estimates()
+    except Exception as error:  # noqa: BLE001 - the queue's storage failing, of any kind
+        logger.warning("estimates not queued (%s); the tick starts them", type(error).__name__)
 
 
 def get_estimate_job_for(operator: Operator, job_id: int) -> EstimateJob:
@@ -167,10 +181,28 @@ def _runnable(stale: object) -> Q:
     )
 
 
+def _running_elsewhere(stale: object, *, besides: int | None = None) -> Exists:
+    """A job other than `besides` that is running, with a worker that still writes progress."""
+    others = EstimateJob.objects.filter(status=EstimateJobStatus.RUNNING, heartbeat_at__gte=stale)
+    return Exists(others.exclude(pk=besides) if besides is not None else others)
+
+
+def next_estimate_job() -> int | None:
+    """The job a worker should start now: the oldest pending one, unless one is running."""
+    stale = timezone.now() - STALE_AFTER
+    if EstimateJob.objects.filter(_running_elsewhere(stale)).exists():
+        return None
+    pending = pending_estimate_jobs()
+    return pending[0] if pending else None
+
+
 def _claim(job_id: int) -> bool:
-    """Mark the job running if it is runnable; one conditional UPDATE, so one worker wins."""
+    """Mark the job running if it is runnable and no other job is running; one conditional
+    UPDATE, so one worker wins and one estimate runs at a time."""
     now = timezone.now()
-    claimed = EstimateJob.objects.filter(Q(pk=job_id) & _runnable(now - STALE_AFTER)).update(
+    stale = now - STALE_AFTER
+    runnable = Q(pk=job_id) & _runnable(stale) & ~_running_elsewhere(stale, besides=job_id)
+    claimed = EstimateJob.objects.filter(runnable).update(
         status=EstimateJobStatus.RUNNING,
         started_at=now,
         heartbeat_at=now,
@@ -229,6 +261,13 @@ def _finish(
     )
 
 
-def run_pending_estimate_jobs() -> list[EstimateJob]:
-    """Run every pending job in turn (what `refuge runestimates` and the worker do)."""
-    return [run_estimate_job(job_id) for job_id in pending_estimate_jobs()]
+def run_waiting_estimates() -> list[EstimateJob]:
+    """Run the waiting jobs oldest first, one at a time, until none waits or another worker
+    is running one (what the worker's task does)."""
+    finished = []
+    while (job_id := next_estimate_job()) is not None:
+        job = run_estimate_job(job_id)
+        if job.status not in (EstimateJobStatus.DONE, EstimateJobStatus.FAILED):
+            break  # another worker claimed it first: that worker goes on
+        finished.append(job)
+    return finished

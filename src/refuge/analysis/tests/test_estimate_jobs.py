@@ -19,9 +19,11 @@ from refuge.analysis.estimation import CaptureTable, SamplerSettings
 from refuge.analysis.jobs import (
     STALE_AFTER,
     CaptureCounts,
+    next_estimate_job,
     pending_estimate_jobs,
     request_estimate,
     run_estimate_job,
+    run_waiting_estimates,
 )
 from refuge.analysis.linking import run_linkage
 from refuge.analysis.models import EstimateJob, EstimateJobStatus, EstimateMethod
@@ -125,6 +127,43 @@ def test_a_job_running_elsewhere_is_left_alone_until_its_worker_goes_quiet(analy
     taken_over = run_estimate_job(job.pk)
     assert taken_over.status == EstimateJobStatus.DONE
     assert taken_over.attempts == 1
+
+
+def test_one_estimate_runs_at_a_time_the_next_starts_when_it_ends(analyst: Any) -> None:
+    running, waiting = _queued(analyst), _queued(analyst)
+    EstimateJob.objects.filter(pk=running.pk).update(
+        status=EstimateJobStatus.RUNNING, heartbeat_at=timezone.now(), progress=0.4
+    )
+
+    assert next_estimate_job() is None
+    assert run_estimate_job(waiting.pk).status == EstimateJobStatus.QUEUED  # not claimed
+
+    EstimateJob.objects.filter(pk=running.pk).update(status=EstimateJobStatus.FAILED, error="x")
+    assert next_estimate_job() == waiting.pk
+    assert run_estimate_job(waiting.pk).status == EstimateJobStatus.DONE
+    assert next_estimate_job() is None
+
+
+def test_the_workers_task_runs_the_waiting_jobs_oldest_first(analyst: Any) -> None:
+    first, second = _queued(analyst), _queued(analyst, method=EstimateMethod.LOGLINEAR)
+
+    finished = run_waiting_estimates()
+
+    assert [job.pk for job in finished] == [first.pk, second.pk]
+    assert [job.status for job in finished] == [EstimateJobStatus.DONE] * 2
+    assert finished[0].finished_at <= finished[1].started_at
+    assert run_waiting_estimates() == []
+
+
+def test_a_job_whose_worker_went_quiet_blocks_no_other(analyst: Any) -> None:
+    dead, waiting = _queued(analyst), _queued(analyst)
+    EstimateJob.objects.filter(pk=dead.pk).update(
+        status=EstimateJobStatus.RUNNING,
+        heartbeat_at=timezone.now() - STALE_AFTER - timedelta(seconds=1),
+    )
+
+    assert next_estimate_job() == dead.pk  # the oldest waiting: taken over first
+    assert run_estimate_job(waiting.pk).status == EstimateJobStatus.DONE
 
 
 def test_a_table_neither_method_can_estimate_fails_with_the_reasons(analyst: Any) -> None:

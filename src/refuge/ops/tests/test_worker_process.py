@@ -253,3 +253,47 @@ def test_two_workers_on_one_queue_run_each_slot_once(data_dir, processes, storag
             from huey import RedisHuey
 
             RedisHuey(name, url=extra["REFUGE_REDIS_URL"]).storage.flush_all()
+
+
+TWO_ESTIMATES = r"""
+import django
+django.setup()
+from refuge.accounts.roles import Role
+from refuge.analysis.estimation import CaptureTable, SamplerSettings
+from refuge.analysis.jobs import CaptureCounts, request_estimate
+from refuge.analysis.models import EstimateMethod
+from refuge.testing import make_operator
+
+analyst = make_operator("numbers", Role.ANALYST)
+lists = ("testimony", "media_report", "organisation_report")
+table = CaptureTable(lists, (40, 50, 12, 60, 15, 20, 8))
+capture = CaptureCounts(table=table, violations=("beating",), victims=205, people=205, unnamed=0,
+                        linkage_method="exact")
+quick = SamplerSettings(max_classes=4, chains=2, burn_in=100, iterations=400, thin=2)
+for method in (EstimateMethod.LCMCR, EstimateMethod.AUTO):
+    request_estimate(analyst=analyst, capture=capture, method=method, settings=quick)
+"""
+
+
+def _estimates(data: Path) -> list[tuple[str, str | None, str | None]]:
+    with sqlite3.connect(data / "refuge.sqlite3", timeout=20) as connection:
+        return connection.execute(
+            "SELECT status, started_at, finished_at FROM analysis_estimatejob ORDER BY id"
+        ).fetchall()
+
+
+def test_the_worker_runs_queued_estimates_one_after_the_other(data_dir, processes):
+    env = _env(data_dir)
+    subprocess.run(
+        [sys.executable, "-c", TWO_ESTIMATES], env=env, check=True, timeout=600, cwd=ROOT
+    )
+    assert [status for status, _, _ in _estimates(data_dir)] == ["queued", "queued"]
+
+    processes.append(_start([str(REFUGE), "worker"], env, data_dir / "worker.log"))
+
+    _wait_for(lambda: [status for status, _, _ in _estimates(data_dir)] == ["done", "done"])
+    (_, _, first_finished), (_, second_started, _) = _estimates(data_dir)
+    assert first_finished is not None
+    assert second_started is not None
+    assert first_finished <= second_started  # one estimate at a time
+    assert "Traceback" not in (data_dir / "worker.log").read_text()
