@@ -165,6 +165,7 @@ def documentation_analysis_writer(flow: Flow) -> None:
     from refuge.vault import api as vault
 
     place = Place.objects.filter(kind="town").order_by("code").first()
+    assert place is not None  # the gazetteer ships towns
     with vault.activated(flow.keyring("coord")):
         for kind, origin in ((SourceKind.TESTIMONY, NAMES[0]), (SourceKind.MEDIA_REPORT, "x")):
             testimonies.record_testimony(

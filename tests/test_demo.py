@@ -26,6 +26,7 @@ def test_demo_creates_one_operator_per_role_and_prints_demo_credentials(settings
     assert {operator.role for operator in Operator.objects.all()} == set(Role)
     # The apps' demos meet: a testimony documented from a case, given by its person.
     linked = Source.objects.exclude(given_by=None).get()
+    assert linked.given_by is not None
     assert linked.case == linked.given_by.case
     assert Victim.objects.filter(case_person=linked.given_by).count() == 1
     assert "linked to case C-" in printed

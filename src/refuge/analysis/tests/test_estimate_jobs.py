@@ -90,6 +90,7 @@ def test_the_worker_runs_a_job_to_both_methods_side_by_side(analyst: Any) -> Non
     assert seen
     assert seen == sorted(seen)
     result = done.result
+    assert result is not None
     assert result["observed"] == THREE_LISTS.observed
     assert result["loglinear"]["estimate"] > THREE_LISTS.observed
     assert result["lcmcr"]["seed"] == job.seed
@@ -185,7 +186,9 @@ def test_the_command_runs_every_waiting_job_oldest_first(analyst: Any) -> None:
 
     lines = out.getvalue().splitlines()
     assert lines == [f"estimate job {first.pk}: done", f"estimate job {second.pk}: done"]
-    assert EstimateJob.objects.get(pk=second.pk).result["method_used"] == "loglinear"
+    second_result = EstimateJob.objects.get(pk=second.pk).result
+    assert second_result is not None
+    assert second_result["method_used"] == "loglinear"
     out = io.StringIO()
     call_command("runestimates", stdout=out)
     assert out.getvalue().strip() == "no estimate is waiting"

@@ -35,6 +35,7 @@ def _document(
     day: date = date(2017, 3, 10),
 ) -> None:
     place = Place.objects.filter(kind="town").order_by("code").first()
+    assert place is not None  # the gazetteer ships towns
     testimony_service.record_testimony(
         actor=actor,
         testimony=testimony_service.Testimony(

@@ -84,6 +84,7 @@ def test_a_referral_holds_only_consented_fields_and_needs_a_second_person(
         decide_referral(referral=referral, approve=True, decided_by=colleague)
 
     assert referral.status == ReferralStatus.SEALED
+    assert referral.package is not None
     package = _open(bytes(referral.package), partner_keys[0])
     assert package["person"]["legal_name"] == "Islam Dudaev"
     assert "phone" not in package["person"]
@@ -128,6 +129,7 @@ def test_the_latest_consent_counts(person, partner, partner_keys, worker, collea
         decide_referral(referral=referral, approve=True, decided_by=colleague)
 
     assert referral.sealed_to_fingerprint == vault.partner_key_fingerprint(partner_keys[1])
+    assert referral.package is not None
     fields = _open(bytes(referral.package), partner_keys[0])["person"]
     assert fields["phone"] == "+7 999 123-45-67"
     assert fields["contact_details"] == "Signal only"

@@ -203,10 +203,13 @@ def test_a_coordinator_reopens_a_closed_case_with_a_reason(closed_case, boss) ->
     case = _fresh(closed_case)
     assert case.closed_at is None
     assert case.stage.code == StageCode.IN_HIDING
+    assert change.from_stage is not None
     assert change.from_stage.code == StageCode.CLOSED
     assert case.destination_city is None  # destroyed at closing, stays gone
     with acting_as(boss):
-        assert case.stage_changes.last().reason == "Threatened again in Moscow"
+        last_change = case.stage_changes.last()
+        assert last_change is not None
+        assert last_change.reason == "Threatened again in Moscow"
     assert (
         change.__class__.objects.filter(pk=change.pk).values_list("reason", flat=True).get()
         != b"Threatened again in Moscow"

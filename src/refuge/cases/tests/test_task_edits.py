@@ -197,6 +197,7 @@ def test_the_edit_page_saves_and_goes_back_to_my_work(task, worker, colleague) -
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:my_work")
     stored = Task.objects.get(pk=task.pk)
+    assert stored.due_at is not None
     assert (stored.owner, stored.is_urgent, stored.due_at.year) == (colleague, True, 2030)
     assert (
         "Call the lawyer at ten"

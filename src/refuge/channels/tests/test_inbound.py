@@ -190,6 +190,7 @@ def test_the_invitation_gives_the_person_a_receipt_that_opens_this_conversation(
     hotline_operator: Any, settings: Any
 ) -> None:
     received = received_mail(TESTIMONY, address=ADDRESS)
+    assert received.thread is not None
     contact = Contact.objects.get(thread=received.thread)
     with vault.activated(keyring_for(hotline_operator)):
         hotline.reply_to_reporter(contact=contact, operator=hotline_operator, text="Мы на связи.")

@@ -81,8 +81,12 @@ def test_operators_choose_among_place_names_only() -> None:
 
 def test_a_wall_clock_time_the_clocks_skip_or_repeat_is_refused() -> None:
     # Naive on purpose: a wall-clock time as typed in a form, read in a zone by the code tested.
-    assert read_local_time(datetime(2030, 3, 31, 1, 59), BERLIN).utcoffset().seconds == 3600  # noqa: DTZ001
-    assert read_local_time(datetime(2030, 3, 31, 3, 0), BERLIN).utcoffset().seconds == 7200  # noqa: DTZ001
+    before = read_local_time(datetime(2030, 3, 31, 1, 59), BERLIN).utcoffset()  # noqa: DTZ001
+    after = read_local_time(datetime(2030, 3, 31, 3, 0), BERLIN).utcoffset()  # noqa: DTZ001
+    assert before is not None
+    assert before.seconds == 3600
+    assert after is not None
+    assert after.seconds == 7200
     with pytest.raises(NonexistentLocalTime):
         read_local_time(datetime(2030, 3, 31, 2, 30), BERLIN)  # noqa: DTZ001
     with pytest.raises(AmbiguousLocalTime):

@@ -51,7 +51,9 @@ def test_a_file_is_hashed_on_arrival_and_stored_encrypted(as_lawyer) -> None:
     assert not added.is_duplicate
     assert evidence.sha256 == sha256
     assert evidence.digest_key != sha256  # only a keyed hash is in clear
-    raw_sha = bytes(Evidence.objects.values_list("sha256", flat=True).get())
+    raw_column = Evidence.objects.values_list("sha256", flat=True).get()
+    assert raw_column is not None
+    raw_sha = bytes(raw_column)
     assert sha256.encode() not in raw_sha
     [stored] = _stored_files()
     assert b"bruises" not in stored.read_bytes()
@@ -80,7 +82,9 @@ def test_opening_checks_the_hash_and_records_custody(as_lawyer) -> None:
     ).evidence
 
     assert open_evidence(actor=as_lawyer, evidence=evidence) == PHOTO
-    assert evidence.custody.last().action == CustodyAction.VIEWED
+    last_entry = evidence.custody.last()
+    assert last_entry is not None
+    assert last_entry.action == CustodyAction.VIEWED
     assert all(line.is_intact for line in custody_lines(evidence))
 
 

@@ -239,7 +239,9 @@ def test_acts_filter_by_type_place_period_and_perpetrator(lawyer_client) -> None
 
 def test_exports_name_only_victims_who_consented(lawyer_client) -> None:
     lawyer_client.post(TESTIMONY, _form())
-    consenting = Victim.objects.get(pseudonym=Victim.objects.order_by("pk").first().pseudonym)
+    first = Victim.objects.order_by("pk").first()
+    assert first is not None
+    consenting = Victim.objects.get(pseudonym=first.pseudonym)
     lawyer_client.post(reverse("documentation:victim", args=[consenting.pk]), {"consents": "on"})
 
     csv_text = lawyer_client.get(reverse("documentation:acts_export", args=["csv"])).content
@@ -322,7 +324,9 @@ def test_every_read_of_the_event_page_is_audited_with_ids(lawyer_client) -> None
     source = Source.objects.get()
 
     lawyer_client.get(reverse("documentation:event", args=[event.pk]))
-    lawyer_client.get(reverse("documentation:victim", args=[Victim.objects.first().pk]))
+    victim = Victim.objects.first()
+    assert victim is not None
+    lawyer_client.get(reverse("documentation:victim", args=[victim.pk]))
 
     reads = AuditEvent.objects.filter(action=AuditAction.RECORD_READ)
     assert reads.filter(target_type="documentation.Event", target_id=str(event.pk)).exists()

@@ -55,6 +55,7 @@ def test_two_simultaneous_takes_one_wins_the_other_is_told(operator_factory):
     assert sorted(outcome == "ok" for outcome in outcomes) == [False, True]
     loser = next(outcome for outcome in outcomes if outcome != "ok")
     winner = Contact.objects.get(pk=contact.pk).assigned_to
+    assert winner is not None
     assert winner.username in str(loser)
 
 

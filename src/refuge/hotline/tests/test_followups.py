@@ -117,6 +117,7 @@ def test_a_contact_that_became_a_case_stays_with_it_and_is_queued_while_unread(h
     assert contact.pk not in [c.pk for c in selectors.open_queue(hotline_operator)]
 
     client.post(reverse("hotline:reply", args=[contact.pk]), {"text": "Рады слышать"})
+    assert contact.thread is not None
     assert contact.thread.messages.filter(direction=Direction.FROM_OPERATOR).count() == 1
 
 

@@ -97,6 +97,7 @@ def test_putting_an_operator_on_intake_duty_seals_the_open_contacts_to_them(coor
     queue = client_for(newbie).get(reverse("hotline:queue"))
     assert [contact.pk for contact in queue.context["page"]] == [urgent.pk, waiting.pk]
     assert queue.context["out_of_reach"].waiting == 0
+    assert urgent.thread is not None
     with vault.activated(keyring_for(newbie)):  # and the report itself opens for them
         assert "They came to my flat" in str(urgent.thread.messages.get().body)
 

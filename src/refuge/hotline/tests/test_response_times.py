@@ -46,6 +46,8 @@ def test_a_backdated_call_counts_as_answered_on_arrival_not_before(hotline_opera
     call = _backdated_call(hotline_operator, hours_ago=3)
 
     call.refresh_from_db(fields=["call_started_at", "created_at", "first_response_at"])
+    assert call.call_started_at is not None
+    assert call.first_response_at is not None
     assert call.call_started_at < call.created_at <= call.first_response_at
     detained = _times(Urgency.DETAINED)
     assert (detained.answered, detained.median_minutes, detained.p90_minutes) == (1, 0.0, 0.0)

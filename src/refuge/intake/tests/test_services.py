@@ -30,6 +30,7 @@ def test_a_report_is_sealed_and_queued_with_its_urgency(hotline_operator) -> Non
         .values_list("contact_instructions", flat=True)
         .get()
     )
+    assert raw is not None
     assert b"22:00" not in bytes(raw)
 
 
@@ -54,9 +55,9 @@ def test_an_intake_operator_replies_and_the_reporter_reads_it(hotline_operator) 
             thread=thread, author=hotline_operator, text="Мы на связи. Вы в безопасности сейчас?"
         )
     with vault.activated(vault.Keyring()):
-        thread = services.open_thread_with_receipt(submission.receipt)
-        assert thread is not None
-        bodies = [message.body for message in services.messages_of(thread)]
+        reopened = services.open_thread_with_receipt(submission.receipt)
+        assert reopened is not None
+        bodies = [message.body for message in services.messages_of(reopened)]
     assert bodies[-1] == "Мы на связи. Вы в безопасности сейчас?"
 
 

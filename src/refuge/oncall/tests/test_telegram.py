@@ -266,13 +266,11 @@ def test_telegram_down_is_retried_and_an_unlinked_operator_falls_back_to_email(
     current = AlarmSettings.objects.get(operator=operator)
     assert current.telegram_chat_sealed is None
     assert current.channels == ChannelChoice.EMAIL
-    assert (
-        AuditEvent.objects.filter(action=AuditAction.SETTINGS_CHANGED)
-        .order_by("-sequence")
-        .first()
-        .details["telegram"]
-        == "unlinked"
+    latest = (
+        AuditEvent.objects.filter(action=AuditAction.SETTINGS_CHANGED).order_by("-sequence").first()
     )
+    assert latest is not None
+    assert latest.details["telegram"] == "unlinked"
 
 
 def test_the_settings_page_shows_a_code_once_and_refuses_telegram_before_linking(

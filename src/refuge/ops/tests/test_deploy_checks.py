@@ -20,7 +20,7 @@ def _ours(language: str = "en") -> dict[str, Any]:
         return {
             message.id: message
             for message in run_checks(include_deployment_checks=True)
-            if str(message.id).startswith("refuge.ops.")
+            if message.id is not None and message.id.startswith("refuge.ops.")
         }
 
 

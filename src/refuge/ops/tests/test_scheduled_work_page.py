@@ -72,9 +72,9 @@ def test_the_console_home_warns_coordinators_when_no_worker_runs():
 
 def test_a_broken_audit_chain_is_an_alarm_on_the_console_home():
     make_operator("witness", Role.OPERATOR)  # writes audit events
-    AuditEvent.objects.filter(pk=AuditEvent.objects.order_by("sequence").first().pk).update(
-        target_id="edited"
-    )
+    oldest = AuditEvent.objects.order_by("sequence").first()
+    assert oldest is not None
+    AuditEvent.objects.filter(pk=oldest.pk).update(target_id="edited")
     _run_every_job()
 
     run = TaskRun.objects.get(job="audit_chain")

@@ -100,6 +100,7 @@ def test_a_failing_job_is_retried_with_growing_delays_then_shown_as_failed(extra
         for attempt in range(1, MAX_ATTEMPTS + 1):
             assert (job, slot) in due_slots()
             run = run_job(name="flaky", slot=slot)
+            assert run is not None
             assert run.status == RunStatus.FAILED
             assert run.attempts == attempt
             assert run.error == "Boom"
@@ -110,6 +111,7 @@ def test_a_failing_job_is_retried_with_growing_delays_then_shown_as_failed(extra
         assert (job, slot) not in due_slots()  # given up until tomorrow's slot
 
     assert delays == [60, 120, 240, 480]
+    assert run is not None  # the last attempt's run
     assert run.next_attempt_at is None
     assert "a message that could quote a name" not in caplog.text
     assert "Boom" in caplog.text
@@ -135,6 +137,7 @@ def test_a_run_whose_worker_died_is_taken_over_once_its_lease_ran_out(extra_job)
         assert (job, slot) in due_slots()
         run = run_job(name="long", slot=slot)
 
+    assert run is not None
     assert run.status == RunStatus.OK
     assert run.count == 3
     assert run.attempts == 2

@@ -147,4 +147,5 @@ def test_a_check_warns_while_indexes_are_made_the_old_way(coordinator) -> None:
 
     [warning] = blind_index_scheme(databases=["default"])
     assert warning.id == "refuge.vault.W001"
+    assert warning.hint is not None
     assert "refuge reindex" in warning.hint

@@ -54,6 +54,7 @@ def test_flows_leave_no_plaintext_or_key_in_logs_sql_or_audit(
             )
             data_key = keyring.data_key(envelope.pk)
             private_key = keyring.private_key
+            assert private_key is not None  # the coordinator's keyring is unlocked
             vault.blind_index("name", CANARY_NAME)
             vault.blind_index("phone", CANARY_PHONE)
             assert vault.read_file(SealedFile.objects.get(pk=stored.pk)) == CANARY_TEXT.encode()
