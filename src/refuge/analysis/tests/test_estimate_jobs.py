@@ -152,7 +152,10 @@ def test_the_workers_task_runs_the_waiting_jobs_oldest_first(analyst: Any) -> No
 
     assert [job.pk for job in finished] == [first.pk, second.pk]
     assert [job.status for job in finished] == [EstimateJobStatus.DONE] * 2
-    assert finished[0].finished_at <= finished[1].started_at
+    first_finished, second_started = finished[0].finished_at, finished[1].started_at
+    assert first_finished is not None
+    assert second_started is not None
+    assert first_finished <= second_started  # one at a time
     assert run_waiting_estimates() == []
 
 
