@@ -277,6 +277,7 @@ def test_the_job_page_shows_progress_then_both_methods(client: Client, analyst: 
     waiting = client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert '<meta http-equiv="refresh" content="5">' in waiting
     assert '<progress max="100" value="0">' in waiting
+    assert "Ожидает фонового обработчика" in waiting
 
     run_estimate_job(job.pk)
     done = client.get(url).content.decode()
