@@ -62,7 +62,7 @@ test: install  ## Lint, type-check, and run the suite on SQLite and PostgreSQL i
 test-fast: install  ## The inner loop: the suite on SQLite without browser and slow tests, no static checks
 	DATABASE_URL= $(BIN)/pytest -n $${REFUGE_TEST_WORKERS:-2} -m "not browser and not slow"
 
-test-spark: $(SPARK_STAMP)  ## The Spark engine's tests (over ten minutes on two cores; not in make test)
+test-spark: $(SPARK_STAMP)  ## The Spark engine's tests (about five minutes on two cores; CI runs them after make test)
 	REFUGE_TEST_SPARK=1 $(BIN)/pytest -n 0 src/refuge/analysis/tests/test_linkage_febrl.py -k spark
 
 lint: install  ## Ruff (lint and format check), the import layers (import-linter) and bandit

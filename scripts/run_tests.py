@@ -206,8 +206,8 @@ def main() -> int:
         banner("POSTGRESQL NOT AVAILABLE: the suite ran on SQLite only")
     if os.environ.get("REFUGE_TEST_SPARK") != "1":
         banner(
-            "NOT RUN HERE: the Spark engine's tests (over ten minutes on two cores): "
-            "make test-spark"
+            "NOT RUN HERE: the Spark engine's tests (about five minutes on two cores): "
+            "make test-spark (.ci/run runs it after make test)"
         )
     results: dict[str, tuple[int, Path]] = {}
     checks: dict[str, bool] = {}
