@@ -34,6 +34,7 @@ from refuge.analysis.estimation import (
 )
 from refuge.analysis.estimation.lcmcr import new_seed
 from refuge.analysis.models import EstimateJob, EstimateJobStatus, EstimateMethod
+from refuge.analysis.tasks import run_estimates
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.core.errors import DomainError
@@ -108,19 +109,8 @@ def request_estimate(
             "linkage_run": capture.run_id,
         },
     )
-    enqueue_on_commit(_ask_the_worker)
+    enqueue_on_commit(run_estimates)  # the worker's tick starts it too
     return job
-
-
-def _ask_the_worker() -> None:
-    """Ask the worker now; if the queue cannot be reached, its tick starts the job within a
-    minute."""
-    from refuge.analysis.tasks import run_estimates
-
-    try:
-        run_estimates()
-    except Exception as error:  # noqa: BLE001 - the queue's storage failing, of any kind
-        logger.warning("estimates not queued (%s); the tick starts them", type(error).__name__)
 
 
 def get_estimate_job_for(operator: Operator, job_id: int) -> EstimateJob:

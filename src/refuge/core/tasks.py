@@ -17,15 +17,30 @@ from the database every minute (a worker killed mid-task loses nothing).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
+
 
 def enqueue_on_commit(task: Callable[..., Any], /, *args: Any, **kwargs: Any) -> None:
-    """Enqueue a huey task once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: task(*args, **kwargs), robust=True)
+    """Enqueue a huey task once the current transaction commits (at once outside one).
+
+    The queue only makes the work start sooner: its rows are committed already and a periodic
+    tick finds them. So a queue that cannot be reached is logged (its error's class, nothing
+    else) and never fails the request that committed the work."""
+    transaction.on_commit(lambda: _enqueue(task, args, kwargs))
+
+
+def _enqueue(task: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    try:
+        task(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - the queue's storage failing, of any kind
+        name = getattr(task, "name", getattr(task, "__name__", "task"))
+        logger.warning("%s not queued (%s); the next tick does it", name, type(error).__name__)
 
 
 def backoff_seconds(*, attempt: int, base_seconds: int = 60, cap_seconds: int = 3600) -> int:

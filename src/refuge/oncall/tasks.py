@@ -9,12 +9,8 @@ are claimed in the database, so any number of workers may run both.
 
 from __future__ import annotations
 
-import logging
-
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
-
-logger = logging.getLogger(__name__)
 
 
 @on_startup(name="refuge.oncall.load_urls")
@@ -51,14 +47,3 @@ def poll_staff_bot() -> None:
     from refuge.oncall.services.staff_bot import poll_staff_bot as poll
 
     poll(timeout=0)
-
-
-def request_delivery(delivery_ids: list[int]) -> None:
-    """Ask the worker to send these deliveries now; if the queue cannot be reached, the tick
-    sends them within a minute (they are in the database already)."""
-    try:
-        deliver(delivery_ids)
-    except Exception as error:  # noqa: BLE001 - the queue's storage failing, of any kind
-        logger.warning(
-            "alarm delivery not queued (%s); the next tick sends it", type(error).__name__
-        )

@@ -8,7 +8,6 @@ person did not get it and can reach them another way.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -19,13 +18,12 @@ from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.channels.models import Conversation, Outbound, OutboundKind
 from refuge.channels.services.addresses import address_of
+from refuge.channels.tasks import send_outbound
 from refuge.core import outbox
 from refuge.core.outbox import OutboxStatus
 from refuge.core.tasks import enqueue_on_commit
 from refuge.intake.models import Message
 from refuge.vault import api as vault
-
-logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=15)
@@ -63,18 +61,8 @@ def queue_outbound(
         text=vault.seal_server_secret(text, label=TEXT_LABEL),
         next_attempt_at=timezone.now(),
     )
-    enqueue_on_commit(request_sending, [outbound.pk])
+    enqueue_on_commit(send_outbound, [outbound.pk])
     return outbound
-
-
-def request_sending(ids: list[int]) -> None:
-    """Ask the worker now; if the queue cannot be reached, its tick sends within a minute."""
-    from refuge.channels.tasks import send_outbound
-
-    try:
-        send_outbound(ids)
-    except Exception as error:  # noqa: BLE001 - the queue's storage failing, of any kind
-        logger.warning("channel message not queued (%s); the tick sends it", type(error).__name__)
 
 
 SendRun = outbox.OutboxRun

@@ -29,6 +29,7 @@ from refuge.accounts.roles import Capability
 from refuge.accounts.selectors import operators_with
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.core.tasks import enqueue_on_commit
 from refuge.hotline.models import Contact, ContactStatus
 from refuge.intake.models import Urgency
 from refuge.oncall.models import (
@@ -41,7 +42,7 @@ from refuge.oncall.models import (
 )
 from refuge.oncall.services.preferences import alarm_channels, quiet_until, settings_of
 from refuge.oncall.services.rota import on_call
-from refuge.oncall.tasks import request_delivery
+from refuge.oncall.tasks import deliver
 
 URGENT_CONTACTS = frozenset({Urgency.IN_DANGER, Urgency.DETAINED})
 COORDINATOR_KINDS = frozenset(
@@ -76,7 +77,7 @@ def _add_deliveries(alarm: Alarm, recipients: Iterable[Operator], *, now: dateti
             continue
         added.extend(_delivery_for(alarm, operator, now=now))
     if added:
-        transaction.on_commit(lambda: request_delivery(added))
+        enqueue_on_commit(deliver, added)
     return len(added)
 
 
