@@ -117,7 +117,8 @@ def _wait_for(condition: Any, *, seconds: float = 600) -> None:  # an overloaded
 
 
 def _finished(data: Path, jobs: int) -> bool:
-    return len([run for run in _runs(data) if run[2] != "running"]) >= jobs
+    """At least `jobs` jobs have a finished run."""
+    return len({run[0] for run in _runs(data) if run[2] != "running"}) >= jobs
 
 
 @pytest.fixture
@@ -240,7 +241,10 @@ def test_two_workers_on_one_queue_run_each_slot_once(data_dir, processes, storag
         time.sleep(3)  # both ticks have enqueued; give the duplicates time to be refused
 
         runs = _runs(data_dir)
-        assert len(runs) == JOB_COUNT
+        # Every job ran, and no slot twice: (job, slot) is unique, and a slot run twice would
+        # show as a second attempt. A job due every few minutes may reach its next slot while
+        # the test runs (a slow machine), which is a new slot, not a duplicate.
+        assert {job for job, *_rest in runs} == {job.name for job in jobs()}
         assert {attempts for *_rest, attempts in runs} == {1}
         for number in (1, 2):
             log = (data_dir / f"worker{number}.log").read_text()
