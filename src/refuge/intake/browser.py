@@ -89,8 +89,6 @@ def stash(request: HttpRequest, name: str, payload: dict[str, Any]) -> None:
 def pop_stash(request: HttpRequest, name: str) -> dict[str, Any]:
     """The stashed payload, once; empty when there is none or it does not open."""
     blob = _decode(request.session.pop(f"intake_stash_{name}", None))
-    if blob is not None and not request.session.keys():
-        request.session.flush()  # nothing else in it: drop the row, not only the cookie
     key = browser_key(request)
     if blob is None or key is None:
         return {}
@@ -99,6 +97,17 @@ def pop_stash(request: HttpRequest, name: str) -> dict[str, Any]:
         return {}
     payload = json.loads(data)
     return payload if isinstance(payload, dict) else {}
+
+
+def drop_empty_session(request: HttpRequest) -> None:
+    """At the end of a page: a session this page emptied loses its row, not only its cookie.
+
+    Not earlier: a page whose server dies before its answer (a killed server, nginx asking
+    the other one) must leave the session as it found it, so that the other server sees
+    what this one saw (a receipt page then says the receipt was shown, not a blank form).
+    """
+    if request.session.modified and not request.session.keys():
+        request.session.flush()
 
 
 def drop_stash(request: HttpRequest, name: str) -> None:

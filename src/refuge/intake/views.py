@@ -30,6 +30,7 @@ from refuge.intake import abuse, services
 from refuge.intake.attachments import MAX_FILES, clean_uploads
 from refuge.intake.browser import (
     browser_key,
+    drop_empty_session,
     drop_stash,
     forget_browser,
     forget_mailbox,
@@ -72,7 +73,9 @@ def _public(view: View, *, keeps_receipt: bool) -> View:
         browser_key(request, create=True)
         if not keeps_receipt:
             drop_stash(request, RECEIPT_STASH)  # the receipt stays with its own page only
-        response = send_new_key(request, view(request, *args, **kwargs))
+        answer = view(request, *args, **kwargs)
+        drop_empty_session(request)
+        response = send_new_key(request, answer)
         response._csp_replace = PUBLIC_CSP  # type: ignore[attr-defined]  # django-csp's hook
         return response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.contrib.sessions.models import Session
 from django.test import Client
 
@@ -42,6 +43,33 @@ def test_the_report_answers_303_to_the_first_page_which_shows_the_receipt_once(d
     assert RECEIPT_PATTERN.search(reloaded) is None
     assert "Код уже был показан" in reloaded
     assert 'name="body"' in client.get("/").content.decode()  # then the form again
+
+
+class _ServerDied(Exception):
+    """The app server was killed after the page's work, before its answer left."""
+
+
+def test_a_receipt_page_whose_server_dies_before_answering_leaves_the_session_as_it_was(
+    db, monkeypatch
+) -> None:
+    # Two app servers behind nginx: the receipt page's GET reaches one, which takes the
+    # one-time receipt and is killed before it answers; nginx asks the other one.
+    client = Client()
+    client.post("/", report_data(client))
+
+    def killed(self, request, response):
+        raise _ServerDied
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SessionMiddleware, "process_response", killed)
+        with pytest.raises(_ServerDied):
+            client.get("/")
+    retried = client.get("/").content.decode()
+
+    # The person is told the report arrived (the receipt was shown once already), not
+    # handed an empty form as if nothing had been sent.
+    assert "Код уже был показан" in retried
+    assert 'name="body"' not in retried
 
 
 def test_the_receipt_survives_a_switch_of_language_on_its_page(db) -> None:
