@@ -25,6 +25,7 @@ class Dialect:
     name: str
     jaro_winkler: str
     levenshtein: str = "levenshtein"
+    damerau_levenshtein: str = "damerau_levenshtein"  # Spark: Splink's registered UDF
 
 
 DUCKDB = Dialect("duckdb", jaro_winkler="jaro_winkler_similarity")
@@ -76,12 +77,16 @@ class _Sql:
     def jw(self, column: str, threshold: float) -> str:
         return f"{self.dialect.jaro_winkler}({column}_l, {column}_r) >= {threshold}"
 
-    def edits(self, column: str, edits: int, *, prefilter: bool = True) -> str:
-        # Levenshtein, not Damerau-Levenshtein: DuckDB's Damerau is ~20x slower. The cheap
-        # Jaro-Winkler test goes first on names.
-        distance = f"{self.dialect.levenshtein}({column}_l, {column}_r) <= {edits}"
-        if not prefilter:
-            return distance
+    def edits(self, column: str, edits: int) -> str:
+        """Identifiers: Levenshtein distance (a digit or character left out, added, changed)."""
+        return f"{self.dialect.levenshtein}({column}_l, {column}_r) <= {edits}"
+
+    def typos(self, column: str, typos: int) -> str:
+        """Names: Damerau-Levenshtein, so that two letters typed in the wrong order are one
+        typo, as a letter left out is (Ислам / Исалм; the generated lists' typos are of
+        those four kinds). DuckDB's Damerau is ~20x slower than its Levenshtein, so the
+        cheap Jaro-Winkler test goes first and rules out most pairs."""
+        distance = f"{self.dialect.damerau_levenshtein}({column}_l, {column}_r) <= {typos}"
         return (
             f"CASE WHEN {self.dialect.jaro_winkler}({column}_l, {column}_r) < 0.8 THEN false "
             f"ELSE {distance} END"
@@ -128,8 +133,8 @@ def _name_comparisons(sql: _Sql) -> list[CustomComparison]:
                 _null("surname_key"),
                 _exact("surname_key", "exact key"),
                 _level(_SWAPPED, "swapped with given name", fixed_m=0.02),
-                _level(sql.edits("surname_key", 1), "one edit"),
-                _level(sql.edits("surname_key", 2), "two edits"),
+                _level(sql.typos("surname_key", 1), "one edit"),
+                _level(sql.typos("surname_key", 2), "two edits"),
                 _level("surname_coarse_l = surname_coarse_r", "same sound skeleton"),
                 _level(sql.jw("surname_key", 0.9), "jaro-winkler >= 0.9"),
                 ElseLevel(),
@@ -142,9 +147,9 @@ def _name_comparisons(sql: _Sql) -> list[CustomComparison]:
                 _null("given_key"),
                 _exact("given_key", "exact key"),
                 _level(_SWAPPED, "swapped with surname", fixed_m=0.02),
-                _level(sql.edits("given_key", 1), "one edit"),
+                _level(sql.typos("given_key", 1), "one edit"),
                 _level("given_coarse_l = given_coarse_r", "same sound skeleton"),
-                _level(sql.edits("given_key", 2), "two edits"),
+                _level(sql.typos("given_key", 2), "two edits"),
                 _level(sql.jw("given_key", 0.88), "jaro-winkler >= 0.88"),
                 ElseLevel(),
             ],
@@ -155,7 +160,7 @@ def _name_comparisons(sql: _Sql) -> list[CustomComparison]:
             [
                 _null("patronymic_key"),
                 _exact("patronymic_key", "same father's name"),
-                _level(sql.edits("patronymic_key", 1), "one edit"),
+                _level(sql.typos("patronymic_key", 1), "one edit"),
                 _level("patronymic_coarse_l = patronymic_coarse_r", "same sound skeleton"),
                 _level(sql.jw("patronymic_key", 0.88), "jaro-winkler >= 0.88"),
                 ElseLevel(),
@@ -204,12 +209,12 @@ def _identifier_levels(sql: _Sql, feature: IdentifierFeature) -> list[Any]:
     if kind is IdentifierKind.PHONE:
         middle = [
             _level(f"right({column}_l, 7) = right({column}_r, 7)", "same last 7 digits"),
-            _level(sql.edits(column, 1, prefilter=False), "one digit differs"),
+            _level(sql.edits(column, 1), "one digit differs"),
         ]
     elif kind is IdentifierKind.DOCUMENT:
         middle = [
-            _level(sql.edits(column, 1, prefilter=False), "one character differs"),
-            _level(sql.edits(column, 2, prefilter=False), "two characters differ"),
+            _level(sql.edits(column, 1), "one character differs"),
+            _level(sql.edits(column, 2), "two characters differ"),
         ]
     elif kind is IdentifierKind.ADDRESS:
         middle = [
@@ -217,9 +222,9 @@ def _identifier_levels(sql: _Sql, feature: IdentifierFeature) -> list[Any]:
             _level(sql.jw(column, 0.8), "jaro-winkler >= 0.8"),
         ]
     elif kind in (IdentifierKind.POSTCODE, IdentifierKind.OTHER):
-        middle = [_level(sql.edits(column, 1, prefilter=False), "one character differs")]
+        middle = [_level(sql.edits(column, 1), "one character differs")]
     elif kind is IdentifierKind.EMAIL:
-        middle = [_level(sql.edits(column, 2, prefilter=False), "up to two typos")]
+        middle = [_level(sql.edits(column, 2), "up to two typos")]
     else:  # REGION: a coarse code, equal or not
         middle = []
     return [_null(column), _exact(column), *middle, ElseLevel()]

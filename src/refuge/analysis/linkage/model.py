@@ -21,6 +21,7 @@ from refuge.analysis.linkage.identifiers import IdentifierKind, identifier_key
 from refuge.analysis.linkage.names import (
     KNOWN_GIVEN_KEYS,
     coarse_key,
+    ends_like_surname_only,
     looks_like_surname,
     name_key,
     parse_birth,
@@ -149,7 +150,12 @@ def _unswap(
         return given, surname, raw_surname
     raw_given = "".join(tokens(parts.given))
     given_is_surname = looks_like_surname(raw_given)
-    surname_is_given = raw_surname in KNOWN_GIVEN_KEYS or not looks_like_surname(raw_surname)
+    surname_is_given = (
+        raw_surname in KNOWN_GIVEN_KEYS
+        or not looks_like_surname(raw_surname)
+        # "Mein" (Эмин mistyped) under surname, "Dzhlabazangereev" under given name
+        or (ends_like_surname_only(raw_given) and not ends_like_surname_only(raw_surname))
+    )
     if given_is_surname and surname_is_given:
         return raw_surname, surname_key(parts.given), raw_given
     return given, surname, raw_surname

@@ -67,6 +67,8 @@ _TOKEN_SPLIT = re.compile(r"[\s,;/()]+")
 
 _SURNAME_FEMININE = (("ova", "ov"), ("eva", "ev"), ("ina", "in"), ("ska", "ski"))
 _SURNAME_ENDINGS = ("ov", "ev", "in", "ski", "enko", "ko", "ian", "uk", "ih", "hanov")
+# Endings that given names of the region do not have (unlike -in: Эмин, Амин, Хусейн).
+_STRONG_SURNAME_ENDINGS = ("ov", "ev", "ski", "enko")
 _PATRONYMIC_ENDINGS = ("ovih", "evih", "ovna", "evna", "ihna", "inihna")
 _APPROXIMATE = re.compile(
     r"около|ок\.|примерно|приблиз|~|≈|±|approx|circa|\bca\.?|\bc\.|about|around|\?",
@@ -210,6 +212,11 @@ def looks_like_surname(key: str) -> bool:
     return any(folded.endswith(ending) for ending in _SURNAME_ENDINGS)
 
 
+def ends_like_surname_only(key: str) -> bool:
+    """A surname ending that no given name of the region has (-ov, -ev; not -in)."""
+    return looks_like_surname(key) and _fold_surname(key).endswith(_STRONG_SURNAME_ENDINGS)
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedName:
     given: str | None
@@ -223,7 +230,9 @@ def split_full_name(text: str | None, given_names: frozenset[str] = frozenset())
 
     Patronymics are recognised by their ending, or, in a name of three words with none
     (a typo in the ending: "Вахоивч"), as the word after the given name. The surname is
-    the one word with a surname ending; else the one word that is not a given name
+    the one word with a surname ending; else the one with an ending no given name has
+    (-ov, -ev: "Alnasukhov Khusein", where -in also ends surnames); else the one word that
+    is not a given name
     (KNOWN_GIVEN_KEYS, or `given_names`: the keys a list uses often as words, see
     frequent_given_keys); else by order: Cyrillic lists usually put the surname first,
     Latin ones last. Swapped orders are also caught by the comparisons.
@@ -260,6 +269,9 @@ def _surname_index(text: str, keys: list[str], given_names: frozenset[str]) -> i
     surnames = [i for i, key in enumerate(keys) if looks_like_surname(key)]
     if len(surnames) == 1:
         return surnames[0]
+    strong = [i for i in surnames if ends_like_surname_only(keys[i])]
+    if len(strong) == 1:
+        return strong[0]
     candidates = surnames or list(range(len(keys)))
     not_given = [i for i in candidates
                  if keys[i] not in KNOWN_GIVEN_KEYS and keys[i] not in given_names]  # fmt: skip

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from refuge.analysis.linkage.model import NameParts, features
 from refuge.analysis.linkage.names import (
     BirthRange,
     coarse_key,
     frequent_given_keys,
+    name_key,
     parse_birth,
     patronymic_key,
     phonetic_key,
@@ -175,11 +177,51 @@ def test_a_patronymic_with_a_mistyped_ending_is_found_by_position(text: str) -> 
 
 
 def test_the_lists_own_frequent_words_tell_a_given_name_from_a_surname() -> None:
-    # "Emin" ends like a surname (-in) and is in no built-in list of given names.
-    names = [f"Surname{index}ov Emin" for index in range(8)] + ["Tamezhidlaiev Emin"]
+    # "Emin" ends like a surname (-in) and is in no built-in list of given names; so does
+    # the surname "Tamezhidlain".
+    names = [f"Surname{index}ov Emin" for index in range(8)] + ["Tamezhidlain Emin"]
     given_names = frequent_given_keys(names)
     assert phonetic_key("Emin") in given_names
-    parsed = split_full_name("Tamezhidlaiev Emin", given_names)
-    assert (parsed.given, parsed.surname) == (phonetic_key("Emin"), surname_key("Tamezhidlaiev"))
+    parsed = split_full_name("Tamezhidlain Emin", given_names)
+    assert (parsed.given, parsed.surname) == (phonetic_key("Emin"), surname_key("Tamezhidlain"))
     # Without the list's counts, two surname-like words fall back to Latin order.
-    assert split_full_name("Tamezhidlaiev Emin").surname == surname_key("Emin")
+    assert split_full_name("Tamezhidlain Emin").surname == surname_key("Emin")
+
+
+@pytest.mark.parametrize(
+    ("text", "surname", "given"),
+    [
+        ("Dzhlabazangereev Mein Sharpudinovich", "Dzhlabazangereev", "Mein"),  # Эмин mistyped
+        ("Alnasukhov Khusein", "Alnasukhov", "Khusein"),
+        ("Isbaisarev Ziiaudin Jamzatovich", "Isbaisarev", "Ziiaudin"),
+        ("Tsuzaindisultanova Mdina Akhmedovna", "Tsuzaindisultanova", "Mdina"),
+    ],
+)
+def test_an_ending_no_given_name_has_tells_the_surname_where_both_end_like_one(
+    text: str, surname: str, given: str
+) -> None:
+    # -in (and feminine -ina) ends surnames and given names alike; -ov and -ev only surnames.
+    parsed = split_full_name(text)
+    assert (parsed.surname, parsed.given) == (surname_key(surname), phonetic_key(given))
+
+
+@pytest.mark.parametrize(
+    ("surname_field", "given_field"),
+    [
+        ("Амина", "Исаева"),  # a known given name under "surname"
+        ("Mein", "Dzhlabazangereev"),  # an unknown one ending in -in, beside an -ev surname
+    ],
+)
+def test_a_surname_typed_into_the_given_name_field_is_put_back(
+    surname_field: str, given_field: str
+) -> None:
+    row = features(NameParts(given=given_field, surname=surname_field))
+    assert (row["surname_key"], row["given_key"]) == (
+        surname_key(given_field),
+        name_key(surname_field),
+    )
+
+
+def test_two_surnames_of_the_same_kind_stay_where_they_were_typed() -> None:
+    row = features(NameParts(given="Kadyrov", surname="Isaev"))
+    assert (row["surname_key"], row["given_key"]) == (surname_key("Isaev"), name_key("Kadyrov"))
