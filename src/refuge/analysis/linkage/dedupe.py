@@ -74,10 +74,13 @@ class LinkageSettings:
     threshold: the mean match probability over all cross pairs at which average linkage
     still merges two groups. link_only: the inputs are lists that are each already
     deduplicated; only links across lists are made. review_limit: at most this many
-    uncertain pairs are returned (the closest to the threshold first).
+    uncertain pairs are returned (the closest to the threshold first). floor: pairs scored
+    below it are not kept, and count as 0 in average linkage's means, as pairs never
+    compared do.
     """
 
     threshold: float = 0.3
+    floor: float = 0.05
     review_low: float = 0.15
     review_high: float = 0.9
     link_only: bool = False
@@ -187,7 +190,7 @@ def _link(  # noqa: PLR0917 - internal step of one pipeline
     )  # fmt: skip
     training = train(linker, refuge_training(table.filled, identifiers), report)
     report("scoring", 0.0)
-    lowest = min(settings.review_low, settings.threshold)
+    lowest = min(settings.floor, settings.review_low, settings.threshold)
     predictions = linker.inference.predict(threshold_match_probability=lowest)
     report("scoring", 1.0)
     report("clustering", 0.0)
