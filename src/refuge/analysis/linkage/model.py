@@ -6,7 +6,6 @@ Comparisons are in comparisons.py, the backends (DuckDB in memory, Spark) in eng
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -20,7 +19,9 @@ from refuge.analysis.linkage.comparisons import IdentifierFeature
 from refuge.analysis.linkage.identifiers import IdentifierKind, identifier_key
 from refuge.analysis.linkage.names import (
     KNOWN_GIVEN_KEYS,
+    bare_consonants,
     coarse_key,
+    consonant_skeleton,
     ends_like_surname_only,
     looks_like_surname,
     name_key,
@@ -33,7 +34,6 @@ from refuge.analysis.linkage.names import (
 )
 
 Progress = Callable[[str, float], None]
-_DOUBLED = re.compile(r"(.)\1+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,7 @@ def features(parts: NameParts, given_names: frozenset[str] = frozenset()) -> dic
         "birth_date": birth.date,
         "place_key": place_key(parts.place),
         "sex": sex_from_text(parts.sex) or _sex(raw_surname, parts.patronymic or parts.full_name),
-        "surname_skeleton": _skeleton(surname),
+        "surname_skeleton": consonant_skeleton(surname),
         "surname_coarse": coarse_key(surname),
         "given_coarse": coarse_key(given_fold),
         "patronymic_coarse": coarse_key(patronymic),
@@ -97,29 +97,13 @@ def features(parts: NameParts, given_names: frozenset[str] = frozenset()) -> dic
             sorted(key for key in (coarse_key(surname), coarse_key(given_fold)) if key)
         )
         or None,
-        "surname_bare": _bare(surname),
+        "surname_bare": bare_consonants(surname),
         "birth_decade": birth.year_min // 10 if birth.year_min is not None else None,
         "age_group": parts.age_group or None,
     }
     for index, (kind, text) in enumerate(parts.identifiers):
         row[f"ident_{index}"] = identifier_key(kind, text)
     return row
-
-
-def _skeleton(key: str | None) -> str | None:
-    """Consonants of a key: vowel typos and vowel spellings (ie/e, y/i) do not change it."""
-    if not key:
-        return None
-    consonants = "".join(char for char in key if char not in "aeiou")
-    return consonants if len(consonants) >= 3 else key
-
-
-def _bare(key: str | None) -> str | None:
-    """Consonants of a key without h and j, the letters spelling systems add or drop most
-    (Х as h, kh or j; the glide of Я, Ю, Е): Ахмед, Ajmed, Amed -> "md"."""
-    if not key:
-        return None
-    return _DOUBLED.sub(r"\1", "".join(char for char in key if char not in "aeiouhj")) or None
 
 
 def _sex(raw_surname: str | None, patronymic_text: str | None) -> str | None:

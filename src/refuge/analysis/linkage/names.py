@@ -134,6 +134,25 @@ def coarse_key(key: str | None) -> str | None:
     return skeleton or None
 
 
+@lru_cache(maxsize=500_000)
+def consonant_skeleton(key: str | None) -> str | None:
+    """Consonants of a key: vowel typos and vowel spellings (ie/e, y/i) do not change it
+    (for blocking; the key itself when it has fewer than three)."""
+    if not key:
+        return None
+    consonants = "".join(char for char in key if char not in "aeiou")
+    return consonants if len(consonants) >= 3 else key
+
+
+@lru_cache(maxsize=500_000)
+def bare_consonants(key: str | None) -> str | None:
+    """Consonants of a key without h and j, the letters spelling systems add or drop most
+    (Х as h, kh or j; the glide of Я, Ю, Е): Ахмед, Ajmed, Amed -> "md" (for blocking)."""
+    if not key:
+        return None
+    return _DOUBLED.sub(r"\1", "".join(char for char in key if char not in "aeiouhj")) or None
+
+
 def tokens(text: str | None) -> tuple[str, ...]:
     """Split a name field into the phonetic keys of its words (hyphens kept inside)."""
     return _tokens(text) if text else ()

@@ -7,7 +7,9 @@ import pytest
 from refuge.analysis.linkage.model import NameParts, features
 from refuge.analysis.linkage.names import (
     BirthRange,
+    bare_consonants,
     coarse_key,
+    consonant_skeleton,
     frequent_given_keys,
     name_key,
     parse_birth,
@@ -225,3 +227,11 @@ def test_a_surname_typed_into_the_given_name_field_is_put_back(
 def test_two_surnames_of_the_same_kind_stay_where_they_were_typed() -> None:
     row = features(NameParts(given="Kadyrov", surname="Isaev"))
     assert (row["surname_key"], row["given_key"]) == (surname_key("Isaev"), name_key("Kadyrov"))
+
+
+def test_the_consonant_keys_for_blocking() -> None:
+    # Bare consonants drop h and j, which spelling systems add or drop most.
+    assert {bare_consonants(name_key(name)) for name in ("Ахмед", "Ajmed", "Amed")} == {"md"}
+    # The skeleton keeps every consonant; a key with fewer than three stays whole.
+    assert consonant_skeleton(surname_key("Кадыров")) == "kdrv"
+    assert consonant_skeleton(name_key("Иса")) == name_key("Иса")
