@@ -191,9 +191,8 @@ def skip_reasons(report: Path) -> Counter[str]:
 
 def failures(report: Path) -> dict[str, str]:
     """Node id -> first line of its failure's message, for each test that failed or erred."""
-    root = _parsed(report)
     failed: dict[str, str] = {}
-    for case in [] if root is None else root.iter("testcase"):
+    for case in _cases(report):
         problem = case.find("failure")
         if problem is None:
             problem = case.find("error")
