@@ -17,8 +17,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +27,7 @@ from django.utils import timezone
 
 from refuge.audit.models import AuditEvent, AuditHead
 from refuge.audit.services import GENESIS_HASH
+from refuge.core.durable import write_atomically
 
 HEAD_PURPOSE = "refuge-audit-head/1"
 FILE_PREFIX = "audit-head-"
@@ -131,17 +130,7 @@ def _write_head(directory: Path, head: SignedHead) -> Path:
     if not directory.is_dir():
         raise WitnessError(f"the witness directory {directory} does not exist")
     target = directory / head.file_name
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".incoming-")
-    try:
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(head.to_json())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)  # a public statement: nothing secret in it
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(target, head.to_json().encode("ascii"), mode=0o644)  # public: nothing secret
     return target
 
 

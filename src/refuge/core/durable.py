@@ -11,8 +11,12 @@ import uuid
 from pathlib import Path
 
 
-def write_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> None:
-    """Replace `path` with `data` in one step; raises OSError (nothing is left behind then)."""
+def write_atomically(
+    path: Path, data: bytes, *, mode: int = 0o600, exclusive: bool = False
+) -> None:
+    """Replace `path` with `data` in one step; raises OSError (nothing is left behind then).
+    `exclusive` creates `path` only where none exists (FileExistsError otherwise): two processes
+    creating the same file leave one whole file, never a half-written one."""
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
@@ -21,7 +25,11 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)  # the umask may have narrowed a wider mode
-        os.replace(temporary, path)
+        if exclusive:
+            os.link(temporary, path)
+            temporary.unlink()
+        else:
+            os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

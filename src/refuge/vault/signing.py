@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import nacl.exceptions
 import nacl.signing
 from django.conf import settings
+
+from refuge.core.durable import write_atomically
 
 SEED_BYTES = 32
 
@@ -64,13 +65,11 @@ def _signing_key() -> nacl.signing.SigningKey:
 
 def _create_key_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    seed = base64.b64encode(bytes(nacl.signing.SigningKey.generate())).decode()
+    seed = bytes(nacl.signing.SigningKey.generate())
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        write_atomically(path, _key_file_text(seed), exclusive=True)
     except FileExistsError:
         return  # another process made it first: use theirs
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(seed + "\n")
 
 
 def export_seed() -> bytes:
@@ -84,14 +83,11 @@ def install_seed(seed: bytes) -> None:
         raise ValueError("an Ed25519 seed is 32 bytes")
     path = _key_file()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = path.with_name(path.name + ".restoring")
-    partial.unlink(missing_ok=True)
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(base64.b64encode(seed).decode() + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
+    write_atomically(path, _key_file_text(seed))
+
+
+def _key_file_text(seed: bytes) -> bytes:
+    return (base64.b64encode(seed).decode() + "\n").encode("ascii")
 
 
 def public_key() -> bytes:
