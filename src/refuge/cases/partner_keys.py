@@ -9,7 +9,6 @@ refuge.approvals by CasesConfig.ready().
 
 from __future__ import annotations
 
-from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +22,7 @@ from refuge.approvals.registry import Details, Subject
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.cases.models import Partner
+from refuge.core.concurrency import update_bumping_version
 from refuge.core.errors import DomainError
 from refuge.vault import api as vault
 
@@ -84,7 +84,7 @@ class PartnerKeyChange:
         self, *, target: Partner, details: Details, requested_by: Operator, done_by: Operator
     ) -> None:
         new_key = str(details["public_key"])
-        Partner.objects.filter(pk=target.pk).update(public_key=new_key, version=F("version") + 1)
+        update_bumping_version(Partner.objects.filter(pk=target.pk), public_key=new_key)
         record_event(
             AuditAction.SETTINGS_CHANGED,
             actor=done_by,

@@ -70,3 +70,11 @@ def save_with_version(
     new_version = expected_version + 1
     setattr(instance, VERSION_FIELD, new_version)
     return new_version
+
+
+def update_bumping_version(rows: models.QuerySet[Any], **values: Any) -> int:
+    """The other half of optimistic locking: a conditional update (`rows` filtered by the state
+    the change requires, e.g. "still unassigned") that also moves the version on, so that a
+    form opened before it is refused by `save_with_version`. Returns how many rows changed
+    (0: the condition no longer held; the caller says why)."""
+    return rows.update(**values, **{VERSION_FIELD: F(VERSION_FIELD) + 1})

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from refuge.cases.errors import CaseUnreadable, OwnerNotOnCase, TaskAlreadyDone,
 from refuge.cases.models import Case, CaseMember, CasePerson, CheckIn, Task
 from refuge.cases.permissions import can_view_case
 from refuge.cases.services._common import check_open_case
-from refuge.core.concurrency import save_with_version
+from refuge.core.concurrency import save_with_version, update_bumping_version
 from refuge.vault import api as vault
 
 
@@ -120,8 +119,8 @@ def complete_task(*, task: Task, completed_by: Operator) -> Task:
     """Mark a task done (its owner, or anyone on its case)."""
     # Conditional, so that of two clicks only one counts; the version moves on, so that an
     # edit form opened before the task was done is refused instead of reviving it.
-    updated = Task.objects.filter(pk=task.pk, done_at__isnull=True).update(
-        done_at=timezone.now(), version=F("version") + 1
+    updated = update_bumping_version(
+        Task.objects.filter(pk=task.pk, done_at__isnull=True), done_at=timezone.now()
     )
     if updated != 1:
         raise WrongState

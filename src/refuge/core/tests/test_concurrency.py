@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
-from refuge.core.concurrency import StaleRecord, save_with_version
+from refuge.core.concurrency import StaleRecord, save_with_version, update_bumping_version
 from refuge.core.errors import ConflictError
 from refuge.testing import log_in, make_operator
 
@@ -40,6 +40,20 @@ def test_a_refused_save_writes_nothing_in_its_transaction(hotline_operator) -> N
         save_with_version(hotline_operator, ["is_on_intake_duty"], expected_version=4)
 
     assert Operator.objects.get(pk=hotline_operator.pk).is_on_intake_duty
+
+
+def test_a_conditional_update_moves_the_version_on_so_an_older_form_is_refused(
+    hotline_operator,
+) -> None:
+    rows = Operator.objects.filter(pk=hotline_operator.pk, is_on_intake_duty=True)
+    assert update_bumping_version(rows, is_on_intake_duty=False) == 1
+    assert update_bumping_version(rows, is_on_intake_duty=False) == 0  # condition no longer holds
+
+    stored = Operator.objects.get(pk=hotline_operator.pk)
+    assert (stored.is_on_intake_duty, stored.version) == (False, 1)
+    stored.role = Role.ANALYST
+    with pytest.raises(StaleRecord):
+        save_with_version(stored, ["role"], expected_version=0)
 
 
 @pytest.mark.django_db(transaction=True)

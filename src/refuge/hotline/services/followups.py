@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
+from refuge.core.concurrency import update_bumping_version
 from refuge.hotline.models import Channel, Contact, ContactStatus
 from refuge.hotline.services.intake import seal_reopened_contact
 from refuge.intake.models import Message, Thread
@@ -52,7 +53,6 @@ def receive_follow_up(*, thread: Thread, message: Message) -> Contact:
         "unread_since": Coalesce(
             "unread_since", Value(message.created_at), output_field=DateTimeField()
         ),
-        "version": F("version") + 1,
     }
     reopened = contact.status in REOPENED_BY_FOLLOW_UP
     if reopened:
@@ -63,7 +63,7 @@ def receive_follow_up(*, thread: Thread, message: Message) -> Contact:
             close_reason="",
             merged_into=None,
         )
-    Contact.objects.filter(pk=contact.pk).update(**changes)
+    update_bumping_version(Contact.objects.filter(pk=contact.pk), **changes)
     if reopened:
         record_event(
             AuditAction.RECORD_CHANGED,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -13,7 +12,7 @@ from refuge.accounts.permissions import require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
-from refuge.core.concurrency import save_with_version
+from refuge.core.concurrency import save_with_version, update_bumping_version
 from refuge.core.errors import ConflictError
 from refuge.hotline.errors import NoReplyPossible
 from refuge.hotline.models import Contact, Note, ReplyTemplate
@@ -37,7 +36,7 @@ def reply_to_reporter(*, contact: Contact, operator: Operator, text: str) -> Mes
         raise NoReplyPossible
     message = intake.add_operator_reply(thread=contact.thread, author=operator, text=text)
     _mark_first_response(contact)
-    Contact.objects.filter(pk=contact.pk).update(version=F("version") + 1)
+    update_bumping_version(Contact.objects.filter(pk=contact.pk))
     return message
 
 

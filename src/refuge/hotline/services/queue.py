@@ -15,7 +15,7 @@ from refuge.accounts.permissions import has_capability, require
 from refuge.accounts.roles import Capability
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
-from refuge.core.concurrency import save_with_version
+from refuge.core.concurrency import save_with_version, update_bumping_version
 from refuge.hotline.errors import (
     CannotMerge,
     CannotShare,
@@ -56,13 +56,9 @@ def require_visible(operator: Operator, contact: Contact) -> None:
 def take_contact(*, contact: Contact, operator: Operator) -> None:
     """Assign an unassigned open contact to this operator; the first of two at once wins."""
     require_visible(operator, contact)
-    taken = Contact.objects.filter(
-        pk=contact.pk,
-        assigned_to__isnull=True,
-        status__in=OPEN_STATUSES,
-    ).update(
+    taken = update_bumping_version(
+        Contact.objects.filter(pk=contact.pk, assigned_to__isnull=True, status__in=OPEN_STATUSES),
         assigned_to=operator,
-        version=F("version") + 1,
         status=Case(
             When(status=ContactStatus.NEW, then=Value(ContactStatus.IN_PROGRESS)),
             default=F("status"),
@@ -95,9 +91,12 @@ def hand_over(*, contact: Contact, operator: Operator, to: Operator | None) -> N
                 vault.share(contact.envelope_id, reader=to, granted_by=operator)
             except vault.VaultError as error:
                 raise CannotShare from error
-    moved = Contact.objects.filter(
-        pk=contact.pk, assigned_to_id=contact.assigned_to_id, status__in=OPEN_STATUSES
-    ).update(assigned_to=to, version=F("version") + 1)
+    moved = update_bumping_version(
+        Contact.objects.filter(
+            pk=contact.pk, assigned_to_id=contact.assigned_to_id, status__in=OPEN_STATUSES
+        ),
+        assigned_to=to,
+    )
     if not moved:
         raise ContactChanged
     record_event(
