@@ -17,13 +17,15 @@ from a fixed seed, so the figures are reproducible. Figures written to .bench/re
 - lcmcr_coverage: share of 95% credible intervals covering the true size over --lcmcr-runs
   (default 100) populations drawn from latent-class worlds (the five designs of Manrique-Vallier
   2016, 2,000 people, five lists); a run whose chains did not converge counts as a miss
-  (lcmcr_unconverged_runs says how many). mse_coverage_latent_class and the median relative
-  errors (lcmcr_median_relative_error, mse_median_relative_error_latent_class) compare the
-  log-linear estimator on the same populations. lcmcr_coverage_seconds is the study's wall time;
-  each run's outcome is printed on stderr as it finishes. The chains are a quarter of the
-  estimator's default length unless --lcmcr-length default is given (about four times longer);
-  lcmcr_coverage_sweeps records the sweeps per chain (warm-up and burn-in included) the figure
-  rests on. --lcmcr-processes N estimates N populations side by side (same figures).
+  (lcmcr_unconverged_runs says how many; lcmcr_extended_runs how many runs' chains were run
+  longer, by the estimator's own extensions, before they passed or failed).
+  mse_coverage_latent_class and the median relative errors (lcmcr_median_relative_error,
+  mse_median_relative_error_latent_class) compare the log-linear estimator on the same
+  populations. lcmcr_coverage_seconds is the study's wall time; each run's outcome is printed on
+  stderr as it finishes. The chains are a quarter of the estimator's default length unless
+  --lcmcr-length default is given (about four times longer); lcmcr_coverage_sweeps records the
+  sweeps per chain (warm-up and burn-in included) the figure rests on. --lcmcr-processes N
+  estimates N populations side by side (same figures).
 """
 
 from __future__ import annotations
@@ -102,7 +104,8 @@ def _show(outcome: RunOutcome) -> None:
 
     print(
         f"run {outcome.run} design {outcome.design + 1} truth {outcome.truth} "
-        f"observed {outcome.observed}: lcmcr {interval(outcome.lcmcr)}; "
+        f"observed {outcome.observed}: lcmcr {interval(outcome.lcmcr)}"
+        f"{f' (run longer x{outcome.lcmcr_extensions})' if outcome.lcmcr_extensions else ''}; "
         f"log-linear {interval(outcome.loglinear)}",
         file=sys.stderr,
         flush=True,
@@ -114,8 +117,14 @@ LCMCR_LENGTHS = {"quarter": COVERAGE_SETTINGS, "default": SamplerSettings()}
 
 def _lcmcr_coverage(runs: int, settings: SamplerSettings, processes: int) -> dict[str, float | int]:
     started = time.perf_counter()
+    extended: list[bool] = []
+
+    def show(outcome: RunOutcome) -> None:
+        extended.append(outcome.lcmcr_extensions > 0)
+        _show(outcome)
+
     study = latent_class_coverage_study(
-        runs=runs, seed=SEED + 3, settings=settings, on_run=_show, processes=processes
+        runs=runs, seed=SEED + 3, settings=settings, on_run=show, processes=processes
     )
     return {
         "lcmcr_coverage_seconds": round(time.perf_counter() - started),
@@ -123,6 +132,7 @@ def _lcmcr_coverage(runs: int, settings: SamplerSettings, processes: int) -> dic
         "lcmcr_coverage_runs": runs,
         "lcmcr_coverage_sweeps": settings.sweeps_per_chain,
         "lcmcr_unconverged_runs": study.lcmcr.without_estimate,
+        "lcmcr_extended_runs": sum(extended),
         "lcmcr_median_relative_error": round(study.lcmcr.median_relative_error, 4),
         "mse_coverage_latent_class": round(study.loglinear.coverage, 4),
         "mse_median_relative_error_latent_class": round(study.loglinear.median_relative_error, 4),

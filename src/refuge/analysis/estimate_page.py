@@ -94,6 +94,10 @@ NOTES: Mapping[str, Any] = {
         "longer."
     ),
     "stratum_not_converged": gettext_lazy("The chains of stratum %(stratum)s did not converge."),
+    "extended": gettext_lazy(
+        "The chains had not settled after %(sweeps)s sweeps, so they were run longer "
+        "(extensions: %(times)s; %(total)s sweeps in all) and judged on all their draws."
+    ),
     "requested": gettext_lazy("The method you asked for."),
     "requested_failed": gettext_lazy(
         "The method you asked for gives no estimate for this table (see below); the other "

@@ -48,6 +48,11 @@ DEFAULT_CHAINS = 4
 DEFAULT_BURN_IN = 10_000
 DEFAULT_ITERATIONS = 50_000
 DEFAULT_THIN = 10
+# A run whose draws fail the convergence checks continues, from where its chains are, for
+# another `iterations` sweeps, at most this many times, and is judged on all its kept draws:
+# what an analyst does by hand with a slowly mixing chain, done before anyone reads a figure.
+DEFAULT_EXTENSIONS = 2
+MAX_EXTENSIONS = 10
 # The reference runs 500 sweeps with alpha fixed before anything else, then orders the
 # classes by weight; those sweeps come before the burn-in and are never kept.
 WARM_UP = 500
@@ -71,6 +76,7 @@ class SamplerSettings:
     burn_in: int = DEFAULT_BURN_IN
     iterations: int = DEFAULT_ITERATIONS
     thin: int = DEFAULT_THIN
+    extensions: int = DEFAULT_EXTENSIONS
     alpha_shape: float = ALPHA_SHAPE
     alpha_rate: float = ALPHA_RATE
 
@@ -86,7 +92,7 @@ class SamplerSettings:
 
     @property
     def sweeps_per_chain(self) -> int:
-        """Every sweep a chain makes: warm-up, burn-in and sampling."""
+        """Every sweep a chain makes when it needs no extension: warm-up, burn-in, sampling."""
         return WARM_UP + self.burn_in + self.iterations
 
 
@@ -102,6 +108,10 @@ def settings_problem(settings: SamplerSettings) -> str | None:
             f"convergence can only be checked with 2 to {MAX_CHAINS} chains",
         ),
         (settings.thin >= 1, "thinning must be at least 1"),
+        (
+            0 <= settings.extensions <= MAX_EXTENSIONS,
+            f"the chains can be run longer 0 to {MAX_EXTENSIONS} times",
+        ),
         (0 <= settings.burn_in <= MAX_SWEEPS, f"burn-in must be between 0 and {MAX_SWEEPS:,}"),
         (settings.iterations <= MAX_SWEEPS, f"at most {MAX_SWEEPS:,} iterations"),
         (
@@ -166,6 +176,17 @@ class PosteriorDraws:
     classes_used: IntArray  # classes holding anyone, (C, D)
     concentration: FloatArray  # alpha, (C, D)
     max_classes: int
+    extensions: int = 0  # times the chains were run longer than `iterations`
+
+    def followed_by(self, later: PosteriorDraws) -> PosteriorDraws:
+        """These draws and the ones the same chains made after them, as one run."""
+        return PosteriorDraws(
+            np.concatenate([self.population, later.population], axis=1),
+            np.concatenate([self.classes_used, later.classes_used], axis=1),
+            np.concatenate([self.concentration, later.concentration], axis=1),
+            self.max_classes,
+            self.extensions + 1,
+        )
 
 
 # -- the conditionals ---------------------------------------------------------------------
@@ -376,33 +397,82 @@ def order_classes_by_weight(state: ChainState) -> None:
     state.observed_classes = np.take_along_axis(state.observed_classes, order[:, None, :], axis=2)
 
 
+class Chains:
+    """The chains of one run, advanced sweep by sweep from the reference's starting point.
+
+    `burn_in()` runs the warm-up and the burn-in; each `sample(sweeps)` then continues the
+    chains from where they are and keeps every `thin`-th sweep. Progress is reported as the
+    share of `planned` sweeps done (the caller raises `planned` when it extends the run).
+    """
+
+    def __init__(
+        self,
+        data: CellData,
+        settings: SamplerSettings,
+        rng: np.random.Generator,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self.data, self.settings, self.rng, self.progress = data, settings, rng, progress
+        self.state = initial_state(data, settings)
+        self.done = 0
+        self.planned = settings.sweeps_per_chain
+        self._report_every = max(self.planned // 100, 1)
+
+    def burn_in(self) -> None:
+        """The warm-up (alpha fixed, then the classes ordered by weight) and the burn-in."""
+        for _ in range(WARM_UP + self.settings.burn_in):
+            self._sweep()
+            if self.done == WARM_UP:
+                order_classes_by_weight(self.state)
+
+    def sample(self, sweeps: int) -> PosteriorDraws:
+        """`sweeps` more sweeps of every chain, keeping every `thin`-th."""
+        thin, state = self.settings.thin, self.state
+        kept = sweeps // thin
+        population = np.empty((self.settings.chains, kept), dtype=np.int64)
+        classes_used = np.empty((self.settings.chains, kept), dtype=np.int64)
+        concentration = np.empty((self.settings.chains, kept))
+        for step in range(sweeps):
+            self._sweep()
+            slot = (step + 1) // thin - 1
+            if (step + 1) % thin == 0 and slot < kept:
+                population[:, slot] = self.data.observed + state.missed
+                sizes = state.observed_classes.sum(axis=1) + state.missed_classes
+                classes_used[:, slot] = (sizes > 0).sum(axis=1)
+                concentration[:, slot] = state.concentration
+        return PosteriorDraws(population, classes_used, concentration, self.settings.max_classes)
+
+    def _sweep(self) -> None:
+        sweep(
+            self.rng,
+            self.data,
+            self.state,
+            self.settings,
+            update_concentration=self.done >= WARM_UP,
+        )
+        self.done += 1
+        if self.progress is not None and (
+            self.done % self._report_every == 0 or self.done == self.planned
+        ):
+            self.progress(min(self.done / self.planned, 1.0))
+
+
 def run_chains(
     data: CellData,
     settings: SamplerSettings,
     rng: np.random.Generator,
     progress: ProgressCallback | None = None,
+    *,
+    settled: Callable[[PosteriorDraws], bool] | None = None,
 ) -> PosteriorDraws:
-    """Run every chain through warm-up, burn-in and sampling; keep every `thin`-th draw."""
-    state = initial_state(data, settings)
-    total = settings.sweeps_per_chain
-    report_every = max(total // 100, 1)
-    kept = settings.kept_per_chain
-    population = np.empty((settings.chains, kept), dtype=np.int64)
-    classes_used = np.empty((settings.chains, kept), dtype=np.int64)
-    concentration = np.empty((settings.chains, kept))
-    first_kept = WARM_UP + settings.burn_in
-    for step in range(total):
-        sweep(rng, data, state, settings, update_concentration=step >= WARM_UP)
-        if step == WARM_UP - 1:
-            order_classes_by_weight(state)
-        done = step + 1
-        if done > first_kept and (done - first_kept) % settings.thin == 0:
-            slot = (done - first_kept) // settings.thin - 1
-            if slot < kept:
-                population[:, slot] = data.observed + state.missed
-                sizes = state.observed_classes.sum(axis=1) + state.missed_classes
-                classes_used[:, slot] = (sizes > 0).sum(axis=1)
-                concentration[:, slot] = state.concentration
-        if progress is not None and (done % report_every == 0 or done == total):
-            progress(done / total)
-    return PosteriorDraws(population, classes_used, concentration, settings.max_classes)
+    """Run every chain through warm-up, burn-in and sampling; keep every `thin`-th draw.
+
+    With `settled` (a judgement of the draws so far), draws it rejects are followed by
+    another `iterations` sweeps of the same chains, at most `settings.extensions` times."""
+    chains = Chains(data, settings, rng, progress)
+    chains.burn_in()
+    draws = chains.sample(settings.iterations)
+    while settled is not None and draws.extensions < settings.extensions and not settled(draws):
+        chains.planned += settings.iterations
+        draws = draws.followed_by(chains.sample(settings.iterations))
+    return draws

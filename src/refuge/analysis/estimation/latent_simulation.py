@@ -112,6 +112,7 @@ class RunOutcome:
     observed: int
     lcmcr: tuple[float, float, float] | None
     loglinear: tuple[float, float, float] | None
+    lcmcr_extensions: int = 0  # times the latent-class chains were run longer
 
 
 def latent_class_coverage_study(
@@ -157,26 +158,30 @@ def simulate_and_estimate(
     """Run `run` of a coverage study: its population, and both methods' intervals."""
     design = designs[run % len(designs)]
     table = simulate_latent_class_table(design, np.random.default_rng([seed, run]))
+    latent, extensions = _latent(table, settings, run)
     return RunOutcome(
         run,
         run % len(designs),
         design.size,
         table.observed,
-        _latent(table, settings, run),
+        latent,
         _loglinear(table),
+        extensions,
     )
 
 
 def _latent(
     table: CaptureTable, settings: SamplerSettings, seed: int
-) -> tuple[float, float, float] | None:
+) -> tuple[tuple[float, float, float] | None, int]:
+    """The latent-class interval (None without one) and how often its chains were extended."""
     try:
         result = estimate_latent_class(table, settings=settings, seed=seed)
     except EstimationError:
-        return None
+        return None, 0
+    extensions = result.diagnostics.extensions
     if result.estimate is None or result.ci_low is None or result.ci_high is None:
-        return None
-    return result.estimate, result.ci_low, result.ci_high
+        return None, extensions
+    return (result.estimate, result.ci_low, result.ci_high), extensions
 
 
 def _loglinear(table: CaptureTable) -> tuple[float, float, float] | None:

@@ -43,6 +43,7 @@ class ChainDiagnostics:
 
     chains: int
     draws_per_chain: int
+    extensions: int  # times the chains were run longer because the checks failed
     rhat: float
     ess_bulk: float
     ess_tail: float
@@ -146,8 +147,9 @@ def _estimate_single(
     prepared, dropped = prepared_for_latent_classes(table)
     notes = [*dropped, *input_notes(prepared)]
     rng = np.random.default_rng([seed, index])
-    draws = run_chains(CellData.from_table(prepared), settings, rng, progress)
+    draws = run_chains(CellData.from_table(prepared), settings, rng, progress, settled=_settled)
     diagnostics = _diagnose(draws, settings)
+    notes += _extension_notes(draws, settings)
     return _result(
         prepared,
         draws.population,
@@ -158,6 +160,17 @@ def _estimate_single(
     )
 
 
+def _extension_notes(draws: PosteriorDraws, settings: SamplerSettings) -> list[Note]:
+    if not draws.extensions:
+        return []
+    values = {
+        "sweeps": settings.iterations,
+        "times": draws.extensions,
+        "total": settings.iterations * (draws.extensions + 1),
+    }
+    return [Note("extended", values)]
+
+
 def _summed(
     table: CaptureTable,
     names: Sequence[str],
@@ -165,7 +178,9 @@ def _summed(
     settings: SamplerSettings,
     seed: int,
 ) -> LatentClassResult:
-    total = np.sum([result.draws for result in results], axis=0)
+    # A stratum whose chains were run longer has more draws: the sum pairs the latest ones.
+    shortest = min(result.draws.shape[1] for result in results)
+    total = np.sum([result.draws[:, -shortest:] for result in results], axis=0)
     summary = convergence_summary(total)
     classes = [result.diagnostics for result in results]
     problems = _convergence_problems(summary.rhat, summary.ess_bulk, summary.ess_tail)
@@ -176,7 +191,8 @@ def _summed(
     ]
     diagnostics = ChainDiagnostics(
         chains=settings.chains,
-        draws_per_chain=settings.kept_per_chain,
+        draws_per_chain=total.shape[1],
+        extensions=max(item.extensions for item in classes),
         rhat=summary.rhat,
         ess_bulk=summary.ess_bulk,
         ess_tail=summary.ess_tail,
@@ -231,11 +247,18 @@ def _result(
     )
 
 
+def _settled(draws: PosteriorDraws) -> bool:
+    """Whether the draws so far pass the convergence checks (else the chains run longer)."""
+    summary = convergence_summary(draws.population)
+    return not _convergence_problems(summary.rhat, summary.ess_bulk, summary.ess_tail)
+
+
 def _diagnose(draws: PosteriorDraws, settings: SamplerSettings) -> ChainDiagnostics:
     summary = convergence_summary(draws.population)
     return ChainDiagnostics(
         chains=settings.chains,
-        draws_per_chain=settings.kept_per_chain,
+        draws_per_chain=draws.population.shape[1],
+        extensions=draws.extensions,
         rhat=summary.rhat,
         ess_bulk=summary.ess_bulk,
         ess_tail=summary.ess_tail,

@@ -2,7 +2,7 @@
 
 A Note names what the analyst should know by a stable code and the numbers that go with it.
 `Note.text` is the English sentence (the command line, JSON); the app renders the same code
-in the reader's language (refuge.analysis.estimate_text). Refusals raise NoteError, an
+in the reader's language (refuge.analysis.estimate_page.NOTES). Refusals raise NoteError, an
 EstimationError that carries its Note.
 """
 
@@ -103,6 +103,10 @@ TEXTS: Mapping[str, str] = {
         "at least {limit} are needed): the interval is not reliable yet; run it longer"
     ),
     "stratum_not_converged": "the chains of stratum {stratum} did not converge",
+    "extended": (
+        "the chains had not settled after {sweeps:,} sweeps, so they were run longer "
+        "(extensions: {times}; {total:,} sweeps in all) and judged on all their draws"
+    ),
     # which method gives the headline figure, and why
     "requested": "the {method} estimate, as requested",
     "requested_failed": (

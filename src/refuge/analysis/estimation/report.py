@@ -47,7 +47,9 @@ def latent_class_method_text(result: LatentClassResult) -> str:
         "their own class. The prior on the population size N is proportional to 1/N. "
         f"{settings.chains} chains, each with a {WARM_UP}-sweep warm-up, {settings.burn_in:,} "
         f"sweeps of burn-in and {settings.iterations:,} sweeps of which every "
-        f"{settings.thin}th was kept (seed {result.seed}). The estimate is the posterior median "
+        f"{settings.thin}th was kept (seed {result.seed}); chains that failed the checks below "
+        f"continued for another {settings.iterations:,} sweeps, at most {settings.extensions} "
+        "times, and were judged on all their kept draws. The estimate is the posterior median "
         "of N and the interval the 2.5% and 97.5% quantiles of its draws. Convergence is "
         "checked with the rank-normalised split R-hat (below 1.01) and the bulk and tail "
         "effective sample sizes (at least 400) of N (Vehtari et al. 2021); a run that fails "
@@ -62,6 +64,7 @@ def diagnostics_as_json(diagnostics: ChainDiagnostics) -> dict[str, JsonValue]:
         "converged": diagnostics.converged,
         "chains": diagnostics.chains,
         "draws_per_chain": diagnostics.draws_per_chain,
+        "extensions": diagnostics.extensions,
         "rhat": round(diagnostics.rhat, 4) if math.isfinite(diagnostics.rhat) else None,
         "ess_bulk": _rounded(diagnostics.ess_bulk),
         "ess_tail": _rounded(diagnostics.ess_tail),
@@ -95,6 +98,7 @@ def latent_class_as_json(result: LatentClassResult) -> dict[str, JsonValue]:
             "burn_in": settings.burn_in,
             "iterations": settings.iterations,
             "thin": settings.thin,
+            "extensions": settings.extensions,
             "alpha_prior": [settings.alpha_shape, settings.alpha_rate],
         },
         "diagnostics": diagnostics_as_json(result.diagnostics),

@@ -277,3 +277,17 @@ def test_log_linear_warnings_carry_codes_the_page_says_in_russian() -> None:
     assert side["warnings"][0].startswith("only two lists")  # the command line's English
     assert side["notes"][0]["code"] == "two_lists"
     assert note_text(side["notes"][0]).startswith("Только два списка")
+
+
+def test_every_note_of_the_estimators_has_a_russian_sentence_on_the_page() -> None:
+    from django.utils import translation
+
+    from refuge.analysis.estimate_page import NOTES
+    from refuge.analysis.estimation.notes import TEXTS
+
+    assert set(TEXTS) <= set(NOTES)
+    with translation.override("en"):
+        english = {code: str(NOTES[code]) for code in TEXTS}
+    with translation.override("ru"):
+        untranslated = [code for code in TEXTS if str(NOTES[code]) == english[code]]
+    assert untranslated == []

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from scipy.special import betaln, gammaln
@@ -20,7 +23,10 @@ from refuge.analysis.estimation import (
     read_capture_table,
 )
 
-QUICK = SamplerSettings(max_classes=5, chains=2, burn_in=300, iterations=1_200, thin=2)
+# Short chains, never extended (the tests of extension say so themselves).
+QUICK = SamplerSettings(
+    max_classes=5, chains=2, burn_in=300, iterations=1_200, thin=2, extensions=0
+)
 TABLE = CaptureTable.from_patterns(
     ("A", "B", "C", "D"),
     {
@@ -119,6 +125,28 @@ def test_strata_sum_posterior_draws_not_point_estimates() -> None:
     assert not np.array_equal(north.draws, south.draws)
 
 
+def test_a_stratum_run_longer_than_another_is_summed_on_its_latest_draws() -> None:
+    larger = CaptureTable.from_patterns(
+        TABLE.list_names,
+        {
+            tuple(pattern): 20 * count
+            for pattern, count in zip(TABLE.patterns().tolist(), TABLE.counts, strict=True)
+        },
+    )
+    pooled = tuple(a + b for a, b in zip(TABLE.counts, larger.counts, strict=True))
+    table = CaptureTable(
+        TABLE.list_names, pooled, (Stratum("north", TABLE), Stratum("south", larger))
+    )
+    settings = SamplerSettings(max_classes=1, chains=4, burn_in=100, iterations=700, thin=1)
+
+    result = estimate_latent_class(table, settings=settings, seed=3)
+
+    (_, north), (_, south) = result.strata
+    assert (north.diagnostics.extensions, south.diagnostics.extensions) == (0, 1)
+    assert np.array_equal(result.draws, north.draws + south.draws[:, -700:])
+    assert result.diagnostics.draws_per_chain == 700
+
+
 def test_progress_rises_to_one() -> None:
     seen: list[float] = []
 
@@ -127,6 +155,38 @@ def test_progress_rises_to_one() -> None:
     assert seen == sorted(seen)
     assert seen[-1] == 1.0
     assert 50 <= len(seen) <= 101
+
+
+def test_chains_that_fail_the_checks_continue_where_they_were_and_say_so() -> None:
+    short = SamplerSettings(max_classes=5, chains=4, burn_in=0, iterations=60, thin=1)
+    once = replace(short, extensions=0)
+    seen: list[float] = []
+
+    unextended = estimate_latent_class(TABLE, settings=once, seed=2)
+    extended = estimate_latent_class(TABLE, settings=short, seed=2, progress=seen.append)
+
+    assert not unextended.converged
+    assert extended.diagnostics.extensions == 2
+    assert extended.diagnostics.draws_per_chain == 180
+    # The same chains, continued: their first draws are the unextended run's draws.
+    assert np.array_equal(extended.draws[:, :60], unextended.draws)
+    notes = [note for note in extended.warnings if note.code == "extended"]
+    assert [note.values for note in notes] == [{"sweeps": 60, "times": 2, "total": 180}]
+    assert "run longer (extensions: 2; 180 sweeps in all)" in notes[0].text
+    # Progress is the share of the sweeps planned so far: it goes back once per extension.
+    assert seen[-1] == 1.0
+    assert sum(later < earlier for earlier, later in itertools.pairwise(seen)) == 2
+
+
+def test_chains_that_pass_the_checks_are_not_extended() -> None:
+    settings = SamplerSettings(max_classes=1, chains=4, burn_in=500, iterations=5_000, thin=1)
+
+    result = estimate_latent_class(TABLE, settings=settings, seed=11)
+
+    assert result.converged
+    assert result.diagnostics.extensions == 0
+    assert result.draws.shape == (4, 5_000)
+    assert "extended" not in {note.code for note in result.warnings}
 
 
 def test_a_list_that_holds_no_one_is_left_out_with_a_warning() -> None:
@@ -207,6 +267,7 @@ def test_negative_and_fractional_counts_are_refused_before_any_estimate(tmp_path
         ({"iterations": 30, "thin": 10}, "at least 4 draws per chain"),
         ({"iterations": 10**9}, "at most 2,000,000 iterations"),
         ({"burn_in": -1}, "burn-in must be between"),
+        ({"extensions": 11}, "run longer 0 to 10 times"),
     ],
 )
 def test_settings_that_could_not_finish_or_be_checked_are_refused(

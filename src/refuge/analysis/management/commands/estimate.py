@@ -21,6 +21,7 @@ from refuge.analysis.estimation import (
 from refuge.analysis.estimation.latent_class import (
     DEFAULT_BURN_IN,
     DEFAULT_CHAINS,
+    DEFAULT_EXTENSIONS,
     DEFAULT_ITERATIONS,
     DEFAULT_MAX_CLASSES,
     DEFAULT_THIN,
@@ -108,6 +109,13 @@ class Command(BaseCommand):
             help=f"keep every THIN-th sweep (default {DEFAULT_THIN})",
         )
         group.add_argument(
+            "--extensions",
+            type=_count,
+            default=DEFAULT_EXTENSIONS,
+            help="times the chains continue for another ITERATIONS sweeps when they fail the "
+            f"convergence checks (default {DEFAULT_EXTENSIONS}; 0: never)",
+        )
+        group.add_argument(
             "--chains",
             type=_count,
             default=DEFAULT_CHAINS,
@@ -129,6 +137,7 @@ class Command(BaseCommand):
                 burn_in=options["burn_in"],
                 iterations=options["iterations"],
                 thin=options["thin"],
+                extensions=options["extensions"],
             )
             compared = estimate_by_method(
                 table,
