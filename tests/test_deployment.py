@@ -1,4 +1,4 @@
-"""Two app servers behind a real nginx, on one PostgreSQL database (issue 19), run from the
+"""Two app servers behind a real nginx, on one PostgreSQL database, run from the
 repository's own deployment files (deploy/, docs/deploy.md).
 
 The test makes a fresh database, a certificate authority and a site certificate, renders

@@ -1,4 +1,4 @@
-"""The disaster drill (issue 19): the server is gone; a new machine gets only the backup file,
+"""The disaster drill: the server is gone; a new machine gets only the backup file,
 its passphrase and k recovery shares, and every record comes back.
 
 The old installation is this test's own (its database, its secret key). The new machine is a

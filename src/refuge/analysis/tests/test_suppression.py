@@ -20,7 +20,8 @@ from refuge.vault import api as vault
 
 
 def _district_table() -> tuple[dict, list[Equation]]:
-    # The example: 29 acts, districts 19 + 8 shown, "<5" = 2.
+    # One small cell suppressed, which the total would give back: 29 acts, districts 19 + 8
+    # shown, "<5" = 2.
     values = {("s", "acts"): 29, ("d", "a"): 19, ("d", "b"): 8, ("d", "c"): 2}
     return values, [Equation(("s", "acts"), (("d", "a"), ("d", "b"), ("d", "c")))]
 
