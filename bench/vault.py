@@ -34,10 +34,13 @@ import statistics
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.django_setup import setup_django
 from bench.results import record
+
+if TYPE_CHECKING:  # models are imported once Django is set up
+    from refuge.accounts.models import Operator
 
 PASSWORD = "bench passphrase for the vault"
 VALUE_BYTES = 1024
@@ -67,7 +70,7 @@ def _operator() -> Any:
     )
 
 
-def measure_seal_and_open(operator: Any) -> dict[str, float]:
+def measure_seal_and_open(operator: Operator) -> dict[str, float]:
     from refuge.vault import api as vault
     from refuge.vault.keyring import Keyring
 
@@ -83,7 +86,7 @@ def measure_seal_and_open(operator: Any) -> dict[str, float]:
     return {"vault_seal_per_s": round(count / seal), "vault_open_per_s": round(count / opened)}
 
 
-def measure_unlock(operator: Any) -> float:
+def measure_unlock(operator: Operator) -> float:
     from django.conf import settings
 
     from refuge.vault.models import OperatorKey
@@ -184,7 +187,7 @@ def _bench_models() -> tuple[Any, Any]:
     return BenchPlainRecord, BenchSealedRecord
 
 
-def _fill(plain_model: Any, sealed_model: Any, operator: Any) -> None:
+def _fill(plain_model: Any, sealed_model: Any, operator: Operator) -> None:
     from refuge.vault import api as vault
     from refuge.vault.keyring import Keyring
 
@@ -234,7 +237,7 @@ def _serve_pages(plain_model: Any, sealed_model: Any) -> None:
     clear_url_caches()
 
 
-def _logged_in_client(operator: Any) -> Any:
+def _logged_in_client(operator: Operator) -> Any:
     from django.test import Client
 
     from refuge.testing import enrol_test_device, log_in
@@ -259,7 +262,7 @@ def _request_times(client: Any, url: str, *, cold: bool = False) -> tuple[float,
     return cpu, wall
 
 
-def measure_list_ratio(operator: Any) -> float:
+def measure_list_ratio(operator: Operator) -> float:
     plain_model, sealed_model = _bench_models()
     _fill(plain_model, sealed_model, operator)
     _serve_pages(plain_model, sealed_model)

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from refuge.accounts import duress, services, totp
-from refuge.accounts.models import SealedTOTPDevice
+from refuge.accounts.models import Operator, SealedTOTPDevice
 from refuge.accounts.roles import Role
 from refuge.core.addresses import ClientAddress
 from refuge.testing import (
@@ -33,7 +33,7 @@ def _at(ip: str) -> ClientAddress:
     return ClientAddress(ip, is_shared=False)
 
 
-def _with_duress(operator: Any) -> Any:
+def _with_duress(operator: Operator) -> Any:
     set_duress_password(operator, DURESS_PASSWORD)
     return operator
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.analysis import linking
 from refuge.analysis.models import PairDecision, PersonLink
@@ -42,7 +43,7 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         yield browser_page
 
 
-def _log_in(page: Any, base: str, operator: Any) -> None:
+def _log_in(page: Any, base: str, operator: Operator) -> None:
     page.goto(base + reverse("accounts:login"))
     page.fill("#id_username", operator.username)
     page.fill("#id_password", TEST_PASSWORD)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.analysis.jobs import run_estimate_job
 from refuge.analysis.linking import run_linkage
@@ -66,7 +67,7 @@ def _documented_on_three_lists_and_linked() -> int:
         return run_linkage(analyst=chief).pk
 
 
-def _log_in(page: Any, base: str, analyst: Any) -> None:
+def _log_in(page: Any, base: str, analyst: Operator) -> None:
     page.goto(base + reverse("accounts:login"))
     page.fill("#id_username", analyst.username)
     page.fill("#id_password", TEST_PASSWORD)

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.analysis.estimate_page import estimate_page, note_text
 from refuge.analysis.estimation import CaptureTable, SamplerSettings
@@ -58,12 +59,14 @@ def analyst(operator_factory: Any) -> Any:
 
 
 def _queued(
-    analyst: Any, table: CaptureTable = THREE_LISTS, method: EstimateMethod = EstimateMethod.AUTO
+    analyst: Operator,
+    table: CaptureTable = THREE_LISTS,
+    method: EstimateMethod = EstimateMethod.AUTO,
 ) -> EstimateJob:
     return request_estimate(analyst=analyst, capture=_capture(table), method=method, settings=QUICK)
 
 
-def test_requesting_an_estimate_queues_counts_only_and_is_audited(analyst: Any) -> None:
+def test_requesting_an_estimate_queues_counts_only_and_is_audited(analyst: Operator) -> None:
     job = _queued(analyst)
 
     assert job.status == EstimateJobStatus.QUEUED
@@ -76,7 +79,7 @@ def test_requesting_an_estimate_queues_counts_only_and_is_audited(analyst: Any) 
     assert event.details == {"method": "auto", "lists": 3, "linkage_run": None}
 
 
-def test_the_worker_runs_a_job_to_both_methods_side_by_side(analyst: Any) -> None:
+def test_the_worker_runs_a_job_to_both_methods_side_by_side(analyst: Operator) -> None:
     job = _queued(analyst)
     seen: list[float] = []
 
@@ -101,7 +104,7 @@ def test_the_worker_runs_a_job_to_both_methods_side_by_side(analyst: Any) -> Non
     )
 
 
-def test_running_a_finished_job_again_changes_nothing(analyst: Any) -> None:
+def test_running_a_finished_job_again_changes_nothing(analyst: Operator) -> None:
     job = run_estimate_job(_queued(analyst).pk)
 
     again = run_estimate_job(job.pk)
@@ -111,7 +114,9 @@ def test_running_a_finished_job_again_changes_nothing(analyst: Any) -> None:
     assert again.result == job.result
 
 
-def test_a_job_running_elsewhere_is_left_alone_until_its_worker_goes_quiet(analyst: Any) -> None:
+def test_a_job_running_elsewhere_is_left_alone_until_its_worker_goes_quiet(
+    analyst: Operator,
+) -> None:
     job = _queued(analyst)
     now = timezone.now()
     EstimateJob.objects.filter(pk=job.pk).update(
@@ -130,7 +135,7 @@ def test_a_job_running_elsewhere_is_left_alone_until_its_worker_goes_quiet(analy
     assert taken_over.attempts == 1
 
 
-def test_one_estimate_runs_at_a_time_the_next_starts_when_it_ends(analyst: Any) -> None:
+def test_one_estimate_runs_at_a_time_the_next_starts_when_it_ends(analyst: Operator) -> None:
     running, waiting = _queued(analyst), _queued(analyst)
     EstimateJob.objects.filter(pk=running.pk).update(
         status=EstimateJobStatus.RUNNING, heartbeat_at=timezone.now(), progress=0.4
@@ -145,7 +150,7 @@ def test_one_estimate_runs_at_a_time_the_next_starts_when_it_ends(analyst: Any) 
     assert next_estimate_job() is None
 
 
-def test_the_workers_task_runs_the_waiting_jobs_oldest_first(analyst: Any) -> None:
+def test_the_workers_task_runs_the_waiting_jobs_oldest_first(analyst: Operator) -> None:
     first, second = _queued(analyst), _queued(analyst, method=EstimateMethod.LOGLINEAR)
 
     finished = run_waiting_estimates()
@@ -159,7 +164,7 @@ def test_the_workers_task_runs_the_waiting_jobs_oldest_first(analyst: Any) -> No
     assert run_waiting_estimates() == []
 
 
-def test_a_job_whose_worker_went_quiet_blocks_no_other(analyst: Any) -> None:
+def test_a_job_whose_worker_went_quiet_blocks_no_other(analyst: Operator) -> None:
     dead, waiting = _queued(analyst), _queued(analyst)
     EstimateJob.objects.filter(pk=dead.pk).update(
         status=EstimateJobStatus.RUNNING,
@@ -170,7 +175,7 @@ def test_a_job_whose_worker_went_quiet_blocks_no_other(analyst: Any) -> None:
     assert run_estimate_job(waiting.pk).status == EstimateJobStatus.DONE
 
 
-def test_a_table_neither_method_can_estimate_fails_with_the_reasons(analyst: Any) -> None:
+def test_a_table_neither_method_can_estimate_fails_with_the_reasons(analyst: Operator) -> None:
     apart = CaptureTable(("testimony", "media_report"), (30, 40, 0))
 
     job = run_estimate_job(_queued(analyst, apart).pk)
@@ -181,7 +186,7 @@ def test_a_table_neither_method_can_estimate_fails_with_the_reasons(analyst: Any
     assert job.result is None
 
 
-def test_the_command_runs_every_waiting_job_oldest_first(analyst: Any) -> None:
+def test_the_command_runs_every_waiting_job_oldest_first(analyst: Operator) -> None:
     first, second = _queued(analyst), _queued(analyst, method=EstimateMethod.LOGLINEAR)
     out = io.StringIO()
 
@@ -200,7 +205,7 @@ def test_the_command_runs_every_waiting_job_oldest_first(analyst: Any) -> None:
 
 
 def test_the_page_queues_and_never_estimates_in_the_request(
-    client: Client, analyst: Any, operator_factory: Any, monkeypatch: Any
+    client: Client, analyst: Operator, operator_factory: Any, monkeypatch: Any
 ) -> None:
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("the request ran the estimator")
@@ -269,7 +274,7 @@ def test_the_page_queues_and_never_estimates_in_the_request(
     assert "1 запись, добавленная позже, считается одним человеком" in basis
 
 
-def test_the_job_page_shows_progress_then_both_methods(client: Client, analyst: Any) -> None:
+def test_the_job_page_shows_progress_then_both_methods(client: Client, analyst: Operator) -> None:
     job = _queued(analyst)
     log_in(client, analyst)
     url = reverse("analysis:estimate_job", kwargs={"estimate_job_id": job.pk})
@@ -287,7 +292,7 @@ def test_the_job_page_shows_progress_then_both_methods(client: Client, analyst: 
     assert "Log-linear" in done or "Лог-линейные" in done
 
 
-def test_the_page_model_reads_russian_for_a_russian_analyst(analyst: Any) -> None:
+def test_the_page_model_reads_russian_for_a_russian_analyst(analyst: Operator) -> None:
     job = run_estimate_job(_queued(analyst).pk)
 
     with translation.override("ru"):

@@ -7,6 +7,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from refuge.accounts.models import Operator
 from refuge.approvals.models import ActionStatus, PendingAction
 from refuge.testing import log_in
 
@@ -18,7 +19,7 @@ def latest_request() -> PendingAction | None:
     return PendingAction.objects.order_by("-pk").first()
 
 
-def confirm_as(operator: Any, action: PendingAction | None = None, **data: str) -> Any:
+def confirm_as(operator: Operator, action: PendingAction | None = None, **data: str) -> Any:
     """Log `operator` in and confirm the request (the latest one by default)."""
     action = action or latest_request()
     assert action is not None, "no request to confirm"

@@ -10,6 +10,7 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.approvals.errors import (
     AlreadyDecided,
@@ -56,16 +57,16 @@ def source(team: dict[str, Any]) -> Source:
         return record_testimony(actor=team["worker"], testimony=factories.testimony()).source
 
 
-def _as(operator: Any) -> Any:
+def _as(operator: Operator) -> Any:
     return vault.activated(keyring_for(operator))
 
 
-def _ask(source: Source, by: Any, reason: str = REASON) -> PendingAction:
+def _ask(source: Source, by: Operator, reason: str = REASON) -> PendingAction:
     with _as(by):
         return request_action(kind=DELETE_SOURCE, target=source, reason=reason, requested_by=by)
 
 
-def _confirm(action: PendingAction, by: Any) -> PendingAction:
+def _confirm(action: PendingAction, by: Operator) -> PendingAction:
     with _as(by):
         return confirm_action(action=action, confirmed_by=by)
 

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.approvals.models import ActionStatus, PendingAction
 from refuge.approvals.tests.support import REASON
@@ -45,7 +46,7 @@ def source(people: dict[str, Any]) -> Source:
         return record_testimony(actor=people["worker"], testimony=factories.testimony()).source
 
 
-def _client(operator: Any) -> Client:
+def _client(operator: Operator) -> Client:
     client = Client()
     log_in(client, operator)
     return client

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.cases.models import Case, Stage
 from refuge.cases.models.choices import (
@@ -116,12 +117,12 @@ EXPECTED = {
 }
 
 
-def make_case(owner: Any, *, with_: list[Any] | None = None) -> Case:
+def make_case(owner: Operator, *, with_: list[Any] | None = None) -> Case:
     with vault.activated(keyring_for(owner)):
         return opening.open_case(opened_by=owner, pseudonym="Swallow", case_workers=with_ or [])
 
 
-def _fill(case: Case, worker: Any, coordinator: Any) -> dict[str, Any]:
+def _fill(case: Case, worker: Operator, coordinator: Operator) -> dict[str, Any]:
     """A person with consent and a sealed referral, a need, a task, a check-in, a movement,
     a spending request: one of everything a case URL can name."""
     person = case.persons.get()
@@ -199,7 +200,7 @@ def _fill(case: Case, worker: Any, coordinator: Any) -> dict[str, Any]:
     }
 
 
-def _closed_case(worker: Any, coordinator: Any) -> Case:
+def _closed_case(worker: Operator, coordinator: Operator) -> Case:
     case = make_case(worker, with_=[coordinator])
     with vault.activated(keyring_for(worker)):
         stages.move_case(
@@ -228,12 +229,12 @@ def url_kwargs(world: World) -> dict[str, Any]:
     }
 
 
-def _person(world: World, owner: Any) -> dict[str, Any]:
+def _person(world: World, owner: Operator) -> dict[str, Any]:
     case = make_case(owner)
     return {"case_id": case.pk, "person_id": case.persons.get().pk}
 
 
-def _need(world: World, owner: Any) -> dict[str, Any]:
+def _need(world: World, owner: Operator) -> dict[str, Any]:
     case = make_case(owner)
     with vault.activated(keyring_for(owner)):
         need = plan.save_need(
@@ -249,7 +250,7 @@ def _need(world: World, owner: Any) -> dict[str, Any]:
     return {"case_id": case.pk, "need_id": need.pk}
 
 
-def _task(world: World, owner: Any) -> dict[str, Any]:
+def _task(world: World, owner: Operator) -> dict[str, Any]:
     case = make_case(owner)
     with vault.activated(keyring_for(owner)):
         task = tasks.add_task(
@@ -258,7 +259,7 @@ def _task(world: World, owner: Any) -> dict[str, Any]:
     return {"case_id": case.pk, "task_id": task.pk}
 
 
-def _case(world: World, owner: Any) -> dict[str, Any]:
+def _case(world: World, owner: Operator) -> dict[str, Any]:
     return {"case_id": make_case(owner).pk}
 
 

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.cases.services.opening import open_case_from_contact
 from refuge.intake.models import ReporterKind, Urgency
@@ -49,17 +50,17 @@ def report_contact(text: str = "They came to my brother's house asking for me.")
 
 
 @pytest.fixture
-def contact(worker: Any) -> Any:
+def contact(worker: Operator) -> Any:
     return report_contact()
 
 
 @pytest.fixture
-def case(worker: Any, colleague: Any, contact: Any) -> Any:
+def case(worker: Operator, colleague: Operator, contact: Any) -> Any:
     with vault.activated(keyring_for(worker)):
         return open_case_from_contact(
             contact_id=contact.pk, opened_by=worker, pseudonym="Swallow", case_workers=[colleague]
         )
 
 
-def acting_as(operator: Any) -> Any:
+def acting_as(operator: Operator) -> Any:
     return vault.activated(keyring_for(operator))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from refuge.accounts.models import Operator
 from refuge.approvals.models import ActionStatus, PendingAction
 from refuge.approvals.services import confirm_action
 from refuge.cases.models import Partner
@@ -14,7 +13,7 @@ from refuge.vault import api as vault
 KEY_REASON = "Key handed over in person at the Berlin office."
 
 
-def confirm_key(partner: Partner, *, by: Any, read_back: str | None = None) -> Partner:
+def confirm_key(partner: Partner, *, by: Operator, read_back: str | None = None) -> Partner:
     """The second person confirms the waiting key, reading back its fingerprint."""
     action = PendingAction.objects.get(
         kind=CHANGE_PARTNER_KEY, target_id=str(partner.pk), status=ActionStatus.PENDING
@@ -31,8 +30,8 @@ def confirm_key(partner: Partner, *, by: Any, read_back: str | None = None) -> P
 def make_partner(
     name: str,
     *,
-    saved_by: Any,
-    confirmed_by: Any,
+    saved_by: Operator,
+    confirmed_by: Operator,
     public_key: str | None = None,
     is_active: bool = True,
 ) -> Partner:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.db import connections
 
+from refuge.accounts.models import Operator
 from refuge.cases.models import Case, Task
 from refuge.cases.services.plan import risk_assessment_of, update_risk_assessment
 from refuge.cases.services.tasks import TaskEdit, add_task, edit_task
@@ -37,7 +38,7 @@ def _race(attempts: dict[str, Attempt]) -> dict[str, str]:
     outcomes: dict[str, str] = {}
 
     def run(
-        label: str, operator: Any, load: Callable[[], Any], write: Callable[[Any], object]
+        label: str, operator: Operator, load: Callable[[], Any], write: Callable[[Any], object]
     ) -> None:
         try:
             with acting_as(operator):
@@ -67,7 +68,7 @@ def test_simultaneous_edits_of_one_version_keep_exactly_one(case, worker, collea
         base = risk_assessment_of(Case.objects.get(pk=case.pk))
     version = case.version
 
-    def attempt(operator: Any, words: str) -> Attempt:
+    def attempt(operator: Operator, words: str) -> Attempt:
         return (
             operator,
             lambda: Case.objects.select_related("stage").get(pk=case.pk),
@@ -97,7 +98,7 @@ def test_simultaneous_edits_of_one_task_keep_exactly_one(case, worker, colleague
             case=case, title="Buy the tickets", owner=worker, due_at=None, created_by=worker
         )
 
-    def attempt(operator: Any, title: str) -> Attempt:
+    def attempt(operator: Operator, title: str) -> Attempt:
         return (
             operator,
             lambda: Task.objects.select_related("case").get(pk=task.pk),

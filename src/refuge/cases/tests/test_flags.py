@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction, AuditEvent
 from refuge.cases.errors import FlagContradictsCheck, FlagReasonRequired
 from refuge.cases.models import Stage, StageChange, StageCode, VerificationCheck
@@ -29,7 +30,7 @@ NUMBER = "+7 928 555-44-33"
 
 
 def flag_number(
-    owner: Any, number: str = NUMBER, kind: str = ProfileFlagKind.SUSPECTED_INFILTRATOR
+    owner: Operator, number: str = NUMBER, kind: str = ProfileFlagKind.SUSPECTED_INFILTRATOR
 ) -> Any:
     with acting_as(owner):
         profile = hotline.create_profile(operator=owner, pseudonym="Visitor")
@@ -45,7 +46,7 @@ def flag_number(
         )
 
 
-def case_from_call(worker: Any, number: str = NUMBER) -> Any:
+def case_from_call(worker: Operator, number: str = NUMBER) -> Any:
     with acting_as(worker):
         call = hotline.log_call(
             operator=worker,
@@ -97,7 +98,7 @@ def test_a_person_added_later_with_a_flagged_number_brings_the_flag(case, worker
         ]
 
 
-def _flags(case: Any, viewer: Any) -> list[Any]:
+def _flags(case: Any, viewer: Operator) -> list[Any]:
     from refuge.cases.selectors import case_flags
 
     return case_flags(case, viewer)

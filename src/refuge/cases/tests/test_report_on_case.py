@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction, AuditEvent
 from refuge.cases.services.opening import open_case_from_contact
 from refuge.cases.tests.conftest import acting_as
@@ -29,7 +30,7 @@ def _media(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture
-def submission(worker: Any) -> Any:
+def submission(worker: Operator) -> Any:
     return submit_report(
         body="My friend was taken from the market.",
         reporter_kind=ReporterKind.OTHER,
@@ -40,7 +41,7 @@ def submission(worker: Any) -> Any:
 
 
 @pytest.fixture
-def web_case(submission: Any, worker: Any, colleague: Any) -> Any:
+def web_case(submission: Any, worker: Operator, colleague: Operator) -> Any:
     with acting_as(worker):
         return open_case_from_contact(
             contact_id=submission.thread.contact.pk,
@@ -50,19 +51,19 @@ def web_case(submission: Any, worker: Any, colleague: Any) -> Any:
         )
 
 
-def _client(operator: Any) -> Client:
+def _client(operator: Operator) -> Client:
     client = Client()
     log_in(client, operator)
     return client
 
 
-def _page(operator: Any, case: Any, client: Client | None = None) -> str:
+def _page(operator: Operator, case: Any, client: Client | None = None) -> str:
     client = client or _client(operator)
     return client.get(reverse("cases:detail", args=[case.pk])).content.decode()
 
 
 def test_the_case_page_shows_the_reports_contact_line_reporter_and_files(
-    web_case: Any, colleague: Any
+    web_case: Any, colleague: Operator
 ) -> None:
     photo = Attachment.objects.get()
     contact = Contact.objects.get()
@@ -83,7 +84,7 @@ def test_the_case_page_shows_the_reports_contact_line_reporter_and_files(
 
 
 def test_a_member_the_report_is_not_shared_with_is_told_so(
-    web_case: Any, worker: Any, colleague: Any
+    web_case: Any, worker: Operator, colleague: Operator
 ) -> None:
     with acting_as(worker):
         vault.revoke(web_case.opened_from.envelope_id, reader=colleague, revoked_by=worker)
@@ -96,7 +97,7 @@ def test_a_member_the_report_is_not_shared_with_is_told_so(
 
 
 def test_a_follow_up_on_the_report_shows_on_the_case(
-    web_case: Any, submission: Any, worker: Any
+    web_case: Any, submission: Any, worker: Operator
 ) -> None:
     follow_up(submission, "They let him go.")
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.db import connections
 
+from refuge.accounts.models import Operator
 from refuge.channels.services.outbound import send_due
 from refuge.hotline.models import Contact
 from refuge.hotline.tests.journey import journey_browsers
@@ -55,7 +56,7 @@ def test_a_person_who_writes_by_mail_is_answered_and_moves_to_the_web_mailbox(
     monkeypatch: pytest.MonkeyPatch,
     settings: Any,
     tmp_path: Path,
-    hotline_operator: Any,
+    hotline_operator: Operator,
 ) -> None:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)

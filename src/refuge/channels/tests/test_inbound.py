@@ -11,6 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.audit.models import AuditEvent
 from refuge.channels.models import Conversation, InboundSeen, Outbound, OutboundKind
 from refuge.channels.services.invitation import send_mailbox_invitation
@@ -47,7 +48,7 @@ def _body(mail: Any) -> str:
 
 
 def test_a_mail_enters_the_queue_sealed_with_its_channel_and_the_person_is_greeted(
-    hotline_operator: Any, settings: Any
+    hotline_operator: Operator, settings: Any
 ) -> None:
     received = received_mail(TESTIMONY, address=ADDRESS)
 
@@ -84,7 +85,7 @@ def test_the_same_mail_delivered_twice_is_stored_once() -> None:
 
 
 def test_a_second_mail_joins_the_open_contact_and_a_closed_one_starts_a_new_contact(
-    hotline_operator: Any,
+    hotline_operator: Operator,
 ) -> None:
     first = received_mail("Первое письмо", address=ADDRESS)
     second = received_mail("Второе письмо", address=ADDRESS.upper())
@@ -114,7 +115,7 @@ def test_danger_in_a_mail_puts_it_at_the_top_of_the_queue() -> None:
 
 
 def test_files_follow_the_intake_rules_and_a_refused_one_is_said_to_both_sides(
-    hotline_operator: Any,
+    hotline_operator: Operator,
 ) -> None:
     received = received_mail(
         TESTIMONY, files=(jpeg_with_gps(), b"MZ\x90\x00 an executable, not a photo")
@@ -132,7 +133,7 @@ def test_files_follow_the_intake_rules_and_a_refused_one_is_said_to_both_sides(
 
 
 def test_a_refused_file_takes_none_of_the_size_limit_from_the_files_after_it(
-    hotline_operator: Any, settings: Any
+    hotline_operator: Operator, settings: Any
 ) -> None:
     photo = jpeg_with_gps()
     settings.INTAKE_MAX_ATTACHMENT_BYTES = len(photo) + 10
@@ -145,7 +146,7 @@ def test_a_refused_file_takes_none_of_the_size_limit_from_the_files_after_it(
 
 
 def test_an_operators_reply_goes_back_by_mail_and_is_retried_when_the_server_fails(
-    hotline_operator: Any, settings: Any
+    hotline_operator: Operator, settings: Any
 ) -> None:
     received = received_mail(TESTIMONY, address=ADDRESS)
     contact = Contact.objects.get(thread=received.thread)
@@ -168,7 +169,7 @@ def test_an_operators_reply_goes_back_by_mail_and_is_retried_when_the_server_fai
 
 
 def test_a_message_that_cannot_be_sent_is_given_up_and_shown_on_the_contact(
-    hotline_operator: Any, settings: Any
+    hotline_operator: Operator, settings: Any
 ) -> None:
     received = received_mail(TESTIMONY, address=ADDRESS)
     contact = Contact.objects.get(thread=received.thread)
@@ -187,7 +188,7 @@ def test_a_message_that_cannot_be_sent_is_given_up_and_shown_on_the_contact(
 
 
 def test_the_invitation_gives_the_person_a_receipt_that_opens_this_conversation(
-    hotline_operator: Any, settings: Any
+    hotline_operator: Operator, settings: Any
 ) -> None:
     received = received_mail(TESTIMONY, address=ADDRESS)
     assert received.thread is not None
@@ -217,7 +218,7 @@ def test_the_invitation_gives_the_person_a_receipt_that_opens_this_conversation(
 
 
 def test_the_address_is_indexed_when_an_operator_reads_it_so_a_flag_finds_the_person(
-    coordinator: Any, hotline_operator: Any
+    coordinator: Operator, hotline_operator: Operator
 ) -> None:
     with vault.activated(keyring_for(coordinator)):
         profile = hotline.create_profile(operator=coordinator, pseudonym="Гость")

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from refuge.accounts.models import Operator
 from refuge.channels.email.mailbox import MailboxUnavailable, poll_mailbox
 from refuge.channels.models import InboundSeen
 from refuge.channels.tests.support import received_mail
@@ -72,13 +73,13 @@ def mail(
     return message.as_bytes()
 
 
-def _bodies(operator: Any) -> list[str]:
+def _bodies(operator: Operator) -> list[str]:
     with vault.activated(keyring_for(operator)):
         return [str(message.body) for message in Message.objects.order_by("pk")]
 
 
 def test_mail_is_sealed_into_the_queue_and_removed_from_the_mailbox(
-    mailbox: ImapServer, hotline_operator: Any
+    mailbox: ImapServer, hotline_operator: Operator
 ) -> None:
     mailbox.deliver(mail())
     mailbox.deliver(mail("Он в Аргуне.", message_id="<second@example.org>"))
@@ -97,7 +98,7 @@ def test_mail_is_sealed_into_the_queue_and_removed_from_the_mailbox(
 
 
 def test_kept_mail_is_marked_and_not_read_twice(
-    mailbox: ImapServer, settings: Any, hotline_operator: Any
+    mailbox: ImapServer, settings: Any, hotline_operator: Operator
 ) -> None:
     settings.CHANNEL_EMAIL_DELETE_SEALED = False
     mailbox.deliver(mail())
@@ -125,7 +126,7 @@ def test_a_mail_stored_before_a_crash_is_removed_but_not_stored_again(
 
 
 def test_html_mail_is_reduced_to_its_words_and_files_follow_the_intake_rules(
-    mailbox: ImapServer, hotline_operator: Any
+    mailbox: ImapServer, hotline_operator: Operator
 ) -> None:
     html = (
         "<html><head><style>p{color:red}</style><script>alert('x')</script></head>"

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction, AuditEvent
 from refuge.channels.config import email_config, telegram_token
 from refuge.channels.models import ChannelSettings
@@ -45,7 +46,7 @@ def _mailbox_form(port: int, password: str) -> dict[str, str]:
 
 @pytest.mark.skipif(dovecot_binary() is None, reason="DOVECOT NOT INSTALLED (dovecot-imapd)")
 def test_a_mailbox_set_up_in_the_console_is_read_and_its_password_never_shown(
-    coordinator: Any, hotline_operator: Any, settings: Any
+    coordinator: Operator, hotline_operator: Operator, settings: Any
 ) -> None:
     settings.CHANNEL_EMAIL_IMAP_HOST = ""  # nothing in the environment
     client = client_for(coordinator)
@@ -83,7 +84,7 @@ def test_a_mailbox_set_up_in_the_console_is_read_and_its_password_never_shown(
 
 
 def test_an_empty_password_keeps_the_saved_one_and_a_stale_form_is_refused(
-    coordinator: Any,
+    coordinator: Operator,
 ) -> None:
     client = client_for(coordinator)
     client.post(reverse("channels:save_email"), _mailbox_form(993, PASSWORD))
@@ -101,7 +102,7 @@ def test_an_empty_password_keeps_the_saved_one_and_a_stale_form_is_refused(
 
 
 def test_a_bot_token_set_up_in_the_console_is_tested_against_telegram(
-    coordinator: Any, settings: Any
+    coordinator: Operator, settings: Any
 ) -> None:
     settings.CHANNEL_TELEGRAM_TOKEN = ""
     client = client_for(coordinator)

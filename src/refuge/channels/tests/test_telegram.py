@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from refuge.accounts.models import Operator
 from refuge.audit.models import AuditEvent
 from refuge.channels.models import (
     InboundSeen,
@@ -62,7 +63,7 @@ def _raw_bytes(table: str) -> bytes:
         return repr(cursor.fetchall()).encode()
 
 
-def _bodies(operator: Any) -> list[str]:
+def _bodies(operator: Operator) -> list[str]:
     with vault.activated(keyring_for(operator)):
         return [str(message.body) for message in Message.objects.order_by("pk")]
 
@@ -72,7 +73,7 @@ def _texts(api: BotApi) -> list[str]:
 
 
 def test_a_message_becomes_a_contact_with_the_chat_id_sealed_and_the_greeting_asks_urgency(
-    telegram: BotApi, hotline_operator: Any, settings: Any
+    telegram: BotApi, hotline_operator: Operator, settings: Any
 ) -> None:
     telegram.user_writes(CHAT, TESTIMONY)
 
@@ -114,7 +115,7 @@ def test_a_message_becomes_a_contact_with_the_chat_id_sealed_and_the_greeting_as
 
 
 def test_start_welcomes_and_the_urgency_buttons_set_the_contacts_urgency_audited(
-    telegram: BotApi, hotline_operator: Any
+    telegram: BotApi, hotline_operator: Operator
 ) -> None:
     telegram.user_writes(CHAT, "/start")
     run = poll_people_bot()
@@ -150,7 +151,7 @@ def test_start_welcomes_and_the_urgency_buttons_set_the_contacts_urgency_audited
 
 
 def test_a_photo_arrives_cleaned_and_its_caption_is_the_message(
-    telegram: BotApi, hotline_operator: Any
+    telegram: BotApi, hotline_operator: Operator
 ) -> None:
     telegram.user_sends_photo(CHAT, jpeg_with_gps(), caption="Вот где меня держали")
 
@@ -170,7 +171,7 @@ def test_a_photo_arrives_cleaned_and_its_caption_is_the_message(
 
 
 def test_an_oversize_file_is_refused_with_a_reason_to_the_person(
-    telegram: BotApi, hotline_operator: Any, settings: Any
+    telegram: BotApi, hotline_operator: Operator, settings: Any
 ) -> None:
     settings.INTAKE_MAX_ATTACHMENT_BYTES = 1_048_576
     telegram.user_sends_document(CHAT, b"%PDF-1.4 " + b"0" * (30 * 1_048_576), caption="Видео")
@@ -222,7 +223,7 @@ def test_a_repeated_update_is_stored_once_and_a_crash_before_the_offset_loses_no
 
 
 def test_an_operators_reply_is_delivered_and_the_chat_erased_once_the_person_writes_again(
-    telegram: BotApi, hotline_operator: Any
+    telegram: BotApi, hotline_operator: Operator
 ) -> None:
     telegram.user_writes(CHAT, TESTIMONY)
     poll_people_bot()
@@ -247,7 +248,7 @@ def test_an_operators_reply_is_delivered_and_the_chat_erased_once_the_person_wri
 
 
 def test_the_mailbox_invitation_stays_on_the_phone_until_the_person_clears_the_chat(
-    telegram: BotApi, hotline_operator: Any
+    telegram: BotApi, hotline_operator: Operator
 ) -> None:
     telegram.user_writes(CHAT, TESTIMONY)
     poll_people_bot()
@@ -269,7 +270,7 @@ def test_the_mailbox_invitation_stays_on_the_phone_until_the_person_clears_the_c
 
 
 def test_clear_deletes_the_messages_and_one_past_48_hours_is_left_gracefully(
-    telegram: BotApi, hotline_operator: Any
+    telegram: BotApi, hotline_operator: Operator
 ) -> None:
     telegram.user_writes(CHAT, "Старое сообщение")
     poll_people_bot()
@@ -296,7 +297,7 @@ def test_clear_deletes_the_messages_and_one_past_48_hours_is_left_gracefully(
 
 
 def test_429_and_502_are_retried_and_a_blocked_bot_is_given_up_and_shown(
-    telegram: BotApi, hotline_operator: Any
+    telegram: BotApi, hotline_operator: Operator
 ) -> None:
     telegram.fail_next("getUpdates", 502, "Bad Gateway", page=True)
     telegram.user_writes(CHAT, TESTIMONY)

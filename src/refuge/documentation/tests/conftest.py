@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.testing import keyring_for, make_operator
 from refuge.vault.keyring import activated
@@ -16,7 +17,7 @@ def lawyer(db: Any) -> Any:
 
 
 @pytest.fixture
-def as_lawyer(lawyer: Any) -> Iterator[Any]:
+def as_lawyer(lawyer: Operator) -> Iterator[Any]:
     """Act as the lawyer in service tests: their keyring is the current one."""
     with activated(keyring_for(lawyer)):
         yield lawyer

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.documentation.models import Act, Perpetrator, Source, Victim
 from refuge.testing import CHROMIUM, TEST_PASSWORD, chromium_page, current_code, make_operator
@@ -27,7 +28,7 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         yield browser_page
 
 
-def _log_in(page: Any, base: str, lawyer: Any) -> None:
+def _log_in(page: Any, base: str, lawyer: Operator) -> None:
     page.goto(base + reverse("accounts:login"))
     page.fill("#id_username", lawyer.username)
     page.fill("#id_password", TEST_PASSWORD)

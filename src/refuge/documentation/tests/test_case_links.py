@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.analysis.capture import victim_lists
 from refuge.analysis.statistics import StatisticsFilter, summary
@@ -57,7 +58,7 @@ def boss(db: Any) -> Any:
 
 
 @pytest.fixture
-def person(worker: Any, boss: Any) -> CasePerson:
+def person(worker: Operator, boss: Operator) -> CasePerson:
     with vault.activated(keyring_for(worker)):
         case = open_case(opened_by=worker, pseudonym="Swallow", case_workers=[boss])
         return save_person(
@@ -71,7 +72,7 @@ def person(worker: Any, boss: Any) -> CasePerson:
         )
 
 
-def _testify(actor: Any, person: CasePerson, **overrides: Any) -> Any:
+def _testify(actor: Operator, person: CasePerson, **overrides: Any) -> Any:
     """Aslan testifies about his own detention and that of Islam (a victim without a case)."""
     values: dict[str, Any] = {
         "source": factories.source_input(origin="Aslan", given_by=person),
@@ -83,7 +84,11 @@ def _testify(actor: Any, person: CasePerson, **overrides: Any) -> Any:
 
 
 def _consent(
-    person: CasePerson, kind: str, granted: bool, actor: Any, partners: list[Partner] | None = None
+    person: CasePerson,
+    kind: str,
+    granted: bool,
+    actor: Operator,
+    partners: list[Partner] | None = None,
 ) -> None:
     record_consent(
         person=person,
@@ -94,7 +99,7 @@ def _consent(
     )
 
 
-def _export(actor: Any, partner: Partner | None = None) -> dict[str, Any]:
+def _export(actor: Operator, partner: Partner | None = None) -> dict[str, Any]:
     exported = export_acts(actor=actor, act_filter=ActFilter(), file_format="json", partner=partner)
     return json.loads(exported.content)
 

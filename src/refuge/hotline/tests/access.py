@@ -66,7 +66,7 @@ EXPECTED = {
 }
 
 
-def make_contact(owner: Any) -> Contact:
+def make_contact(owner: Operator) -> Contact:
     """A phone call logged by `owner`, with a callback number (an identifier)."""
     with vault.activated(keyring_for(owner)):
         return services.log_call(
@@ -89,12 +89,12 @@ def first_identifier(contact: Contact) -> int:
     return int(contact.identifiers.order_by("pk").values_list("pk", flat=True)[0])
 
 
-def make_profile(owner: Any) -> Profile:
+def make_profile(owner: Operator) -> Profile:
     with vault.activated(keyring_for(owner)):
         return services.create_profile(operator=owner, pseudonym="Ласточка")
 
 
-def make_photo_report(readers: list[Any]) -> int:
+def make_photo_report(readers: list[Operator]) -> int:
     """A web report with one photo, sealed to `readers`; returns the photo's id."""
     with vault.activated(Keyring()):
         submission = submit_report(
@@ -112,7 +112,7 @@ def make_photo_report(readers: list[Any]) -> int:
     )
 
 
-def _share(envelope_id: UUID, owner: Any, readers: list[Any]) -> None:
+def _share(envelope_id: UUID, owner: Operator, readers: list[Operator]) -> None:
     with vault.activated(keyring_for(owner)):
         for reader in readers:
             vault.share(envelope_id, reader=reader, granted_by=owner)
@@ -153,7 +153,7 @@ def url_kwargs(world: World) -> dict[str, Any]:
     }
 
 
-def _more_contacts(owner: Any, others: list[Any]) -> dict[str, Any]:
+def _more_contacts(owner: Operator, others: list[Operator]) -> dict[str, Any]:
     """For the effects check: one back in the queue (to take), one to merge into, one web
     report with a mailbox (to reply to)."""
     queued, other = make_contact(owner), make_contact(owner)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.test import Client
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.hotline import services
 from refuge.hotline.models import Contact
 from refuge.intake.models import Message, ReporterKind, Urgency
@@ -42,7 +42,7 @@ def contact_of(submission: Submission) -> Contact:
 
 
 def phone_call(
-    operator: Any,
+    operator: Operator,
     *,
     number: str = "",
     pseudonym: str = "Ансар",
@@ -67,7 +67,7 @@ def phone_call(
         )
 
 
-def client_for(operator: Any) -> Client:
+def client_for(operator: Operator) -> Client:
     client = Client()
     log_in(client, operator)
     return client

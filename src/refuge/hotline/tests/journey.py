@@ -24,6 +24,7 @@ from typing import Any
 from django.db import connections
 from django.urls import reverse
 
+from refuge.accounts.models import Operator
 from refuge.testing import CHROMIUM, CHROMIUM_ARGS, TEST_PASSWORD, current_code
 
 REPORTER_VIEWPORT = {"width": 320, "height": 640}
@@ -122,7 +123,7 @@ class Desk:
     def text(self) -> str:
         return str(self.page.inner_text("main"))
 
-    def log_in(self, operator: Any) -> None:
+    def log_in(self, operator: Operator) -> None:
         self.page.goto(self.base + reverse("accounts:login"))
         self.page.fill("input[name=username]", operator.username)
         self.page.fill("input[name=password]", TEST_PASSWORD)
@@ -132,7 +133,7 @@ class Desk:
         self.page.click("button[type=submit]")
         self.page.wait_for_selector("header.top")
 
-    def switch_to(self, operator: Any) -> None:
+    def switch_to(self, operator: Operator) -> None:
         """The same phone handed to a colleague: the session ends, the other logs in."""
         self.page.context.clear_cookies()
         self.log_in(operator)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from refuge.accounts.models import Operator
 from refuge.hotline.models import Contact, ContactStatus
 from refuge.hotline.tests.factories import contact_of, web_report
 from refuge.intake.models import Urgency
@@ -29,7 +30,7 @@ def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
         yield page
 
 
-def _log_in(page: Any, base: str, operator: Any) -> None:
+def _log_in(page: Any, base: str, operator: Operator) -> None:
     page.goto(base + reverse("accounts:login"))
     page.fill("input[name=username]", operator.username)
     page.fill("input[name=password]", TEST_PASSWORD)
@@ -55,7 +56,7 @@ def _reporter_reads_reply(page: Any, base: str, receipt: str) -> str:
 
 
 def test_operator_takes_the_newest_urgent_report_replies_and_the_reporter_reads_it(
-    browser_page: Any, live_server: Any, hotline_operator: Any
+    browser_page: Any, live_server: Any, hotline_operator: Operator
 ) -> None:
     web_report(body="Older urgent report", urgency=Urgency.IN_DANGER)
     web_report(body="Someone wants to testify", urgency=Urgency.TESTIMONY)

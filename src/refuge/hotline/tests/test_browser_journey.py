@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.cases.models import Case, StageChange, VerificationItem
 from refuge.hotline import services
@@ -56,7 +57,7 @@ def _phone_page(page: Any) -> Any:
     return other
 
 
-def _log_in(page: Any, base: str, operator: Any) -> None:
+def _log_in(page: Any, base: str, operator: Operator) -> None:
     page.goto(base + reverse("accounts:login"))
     page.fill("input[name=username]", operator.username)
     page.fill("input[name=password]", TEST_PASSWORD)
@@ -77,7 +78,7 @@ def _fits_the_screen(page: Any) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
 
-def _flag_a_number(owner: Any) -> None:
+def _flag_a_number(owner: Operator) -> None:
     with vault.activated(keyring_for(owner)):
         profile = services.create_profile(operator=owner, pseudonym="Гость с вокзала")
         services.add_profile_identifier(

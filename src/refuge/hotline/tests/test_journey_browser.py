@@ -18,6 +18,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.accounts.roles import Role
 from refuge.cases.models import Case
 from refuge.hotline import services
@@ -63,7 +64,7 @@ def journey(
         yield reporter, desk, profile
 
 
-def _flag_the_handle(owner: Any) -> None:
+def _flag_the_handle(owner: Operator) -> None:
     """A coordinator's earlier flag: whoever writes from this handle asked where people hide."""
     with vault.activated(keyring_for(owner)):
         profile = services.create_profile(operator=owner, pseudonym="Сестра с рынка")
@@ -80,7 +81,7 @@ def _flag_the_handle(owner: Any) -> None:
 
 
 def test_the_persons_journey_every_message_reaches_someone_and_leaves_no_trace(
-    journey: Any, live_server: Any, coordinator: Any, hotline_operator: Any
+    journey: Any, live_server: Any, coordinator: Operator, hotline_operator: Operator
 ) -> None:
     reporter, desk, _profile = journey
     case_worker = make_operator("timur", Role.CASE_WORKER, intake=True)
@@ -156,7 +157,7 @@ def test_the_persons_journey_every_message_reaches_someone_and_leaves_no_trace(
 
 
 def test_the_browser_history_says_nothing_of_a_report(
-    journey: Any, live_server: Any, hotline_operator: Any
+    journey: Any, live_server: Any, hotline_operator: Operator
 ) -> None:
     reporter, _desk, profile = journey
     receipt = reporter.send_report(body=BODY, contact=CONTACT_LINE)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.db import connections
 
+from refuge.accounts.models import Operator
 from refuge.intake import services
 from refuge.intake.models import Thread
 from refuge.testing import CHROMIUM, chromium_page, keyring_for
@@ -34,7 +35,7 @@ def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def test_a_reporter_goes_through_report_receipt_mailbox_and_reply_without_javascript(
-    browser_page: Any, live_server: Any, hotline_operator: Any
+    browser_page: Any, live_server: Any, hotline_operator: Operator
 ) -> None:
     page = browser_page
     page.goto(live_server.url + "/")

@@ -17,6 +17,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
+from refuge.accounts.models import Operator
 from refuge.hotline.models import Contact
 from refuge.hotline.tests.journey import journey_browsers
 from refuge.oncall.models import Shift
@@ -37,8 +38,8 @@ def test_an_in_danger_report_reaches_the_operator_on_call_by_mail(
     monkeypatch: pytest.MonkeyPatch,
     settings: Any,
     tmp_path: Path,
-    coordinator: Any,
-    hotline_operator: Any,
+    coordinator: Operator,
+    hotline_operator: Operator,
 ) -> None:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
@@ -106,8 +107,8 @@ def test_the_rota_fits_a_phone_warns_of_a_missing_second_person_and_telegram_lin
     monkeypatch: pytest.MonkeyPatch,
     settings: Any,
     tmp_path: Path,
-    coordinator: Any,
-    hotline_operator: Any,
+    coordinator: Operator,
+    hotline_operator: Operator,
 ) -> None:
     from refuge.oncall.models import Position
     from refuge.oncall.services.preferences import alarm_telegram_chat, settings_of

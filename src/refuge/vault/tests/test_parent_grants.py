@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from refuge.accounts.models import Operator
 from refuge.audit.models import AuditAction, AuditEvent
 from refuge.testing import keyring_for
 from refuge.vault import api as vault
@@ -23,7 +24,7 @@ def _note(envelope: vault.Envelope, text: str) -> SealedFile:
     return note
 
 
-def _family(owner: Any) -> tuple[vault.Envelope, vault.Envelope, SealedFile]:
+def _family(owner: Operator) -> tuple[vault.Envelope, vault.Envelope, SealedFile]:
     """A hotline-side envelope (owner's), a mailbox under it, and a reply under both."""
     with vault.activated(keyring_for(owner)):
         thread = vault.create_envelope(purpose=vault.Purpose.REPORT, readers=[owner])
@@ -32,7 +33,7 @@ def _family(owner: Any) -> tuple[vault.Envelope, vault.Envelope, SealedFile]:
         return thread, mailbox, _note(reply, "Мы на связи")
 
 
-def _read_with_mailbox_key_only(owner: Any, mailbox: vault.Envelope, note: SealedFile) -> Any:
+def _read_with_mailbox_key_only(owner: Operator, mailbox: vault.Envelope, note: SealedFile) -> Any:
     """Read as the reporter would: a keyring holding the mailbox's data key and nothing else."""
     with vault.activated(keyring_for(owner)):
         mailbox_key = vault.current_keyring().data_key(mailbox.pk)
