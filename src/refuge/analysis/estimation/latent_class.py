@@ -115,6 +115,11 @@ def settings_problem(settings: SamplerSettings) -> str | None:
         (0 <= settings.burn_in <= MAX_SWEEPS, f"burn-in must be between 0 and {MAX_SWEEPS:,}"),
         (settings.iterations <= MAX_SWEEPS, f"at most {MAX_SWEEPS:,} iterations"),
         (
+            settings.iterations * (settings.extensions + 1) <= MAX_SWEEPS,
+            f"at most {MAX_SWEEPS:,} iterations with every extension (iterations x "
+            "(extensions + 1))",
+        ),
+        (
             settings.iterations >= 4 * settings.thin,
             "iterations must keep at least 4 draws per chain (iterations >= 4 x thinning)",
         ),

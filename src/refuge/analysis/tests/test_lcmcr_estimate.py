@@ -268,6 +268,7 @@ def test_negative_and_fractional_counts_are_refused_before_any_estimate(tmp_path
         ({"iterations": 10**9}, "at most 2,000,000 iterations"),
         ({"burn_in": -1}, "burn-in must be between"),
         ({"extensions": 11}, "run longer 0 to 10 times"),
+        ({"iterations": 1_000_000, "extensions": 2}, "with every extension"),
     ],
 )
 def test_settings_that_could_not_finish_or_be_checked_are_refused(
