@@ -238,6 +238,11 @@ def test_two_workers_on_one_queue_run_each_slot_once(data_dir, processes, storag
             log = data_dir / f"worker{number}.log"
             processes.append(_start([str(REFUGE), "worker"], _env(data_dir, **extra), log))
         _wait_for(lambda: _finished(data_dir, JOB_COUNT))
+        # On a loaded machine one worker may finish every job before the other has started:
+        # wait for both, so that the late one's first tick is among those checked.
+        started = "on Redis" if storage == "redis" else "on SQLite"
+        logs = [data_dir / f"worker{number}.log" for number in (1, 2)]
+        _wait_for(lambda: all(started in log.read_text() for log in logs))
         time.sleep(3)  # both ticks have enqueued; give the duplicates time to be refused
 
         runs = _runs(data_dir)
@@ -246,10 +251,8 @@ def test_two_workers_on_one_queue_run_each_slot_once(data_dir, processes, storag
         # the test runs (a slow machine), which is a new slot, not a duplicate.
         assert {job for job, *_rest in runs} == {job.name for job in jobs()}
         assert {attempts for *_rest, attempts in runs} == {1}
-        for number in (1, 2):
-            log = (data_dir / f"worker{number}.log").read_text()
-            assert ("on Redis" if storage == "redis" else "on SQLite") in log
-            assert "Traceback" not in log
+        for log in logs:
+            assert "Traceback" not in log.read_text()
     finally:
         for process in processes:
             _stop(process)
