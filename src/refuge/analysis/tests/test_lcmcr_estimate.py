@@ -158,7 +158,7 @@ def test_progress_rises_to_one() -> None:
 
 
 def test_chains_that_fail_the_checks_continue_where_they_were_and_say_so() -> None:
-    short = SamplerSettings(max_classes=5, chains=4, burn_in=0, iterations=60, thin=1)
+    short = SamplerSettings(max_classes=5, chains=4, burn_in=0, iterations=60, thin=1, extensions=2)
     once = replace(short, extensions=0)
     seen: list[float] = []
 
@@ -269,6 +269,7 @@ def test_negative_and_fractional_counts_are_refused_before_any_estimate(tmp_path
         ({"burn_in": -1}, "burn-in must be between"),
         ({"extensions": 11}, "run longer 0 to 10 times"),
         ({"iterations": 1_000_000, "extensions": 2}, "with every extension"),
+        ({"iterations": 500_000}, "with every extension"),  # four extensions by default
     ],
 )
 def test_settings_that_could_not_finish_or_be_checked_are_refused(
