@@ -3,7 +3,6 @@ the same Argon2id derivation, and the code is checked against the seed (its dure
 
 from __future__ import annotations
 
-import statistics
 import time
 from typing import Any
 
@@ -89,7 +88,8 @@ def test_a_duress_login_takes_the_time_of_a_real_one(db: Any, settings: Any) -> 
         forced.append(time.perf_counter() - started)
         duress.unlock_operator(operator=coerced, unlocked_by=coordinator)
 
-    ratio = statistics.median(forced) / statistics.median(real)
+    # The fastest of each: on a shared machine the others are the neighbours' time, not ours.
+    ratio = min(forced) / min(real)
     assert 0.6 < ratio < 1.6, f"real {real}, duress {forced}"
 
 
