@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from refuge.accounts.roles import Role
 from refuge.audit.models import AuditAction, AuditEvent
+from refuge.core.timezones import zoned
 from refuge.hotline import flags, services
 from refuge.hotline.models import Identifier, IdentifierKind, ProfileFlag, ProfileFlagKind
 from refuge.hotline.tests.factories import client_for, contact_of, phone_call
@@ -65,7 +66,8 @@ def test_a_call_from_a_flagged_number_shows_the_flag_to_an_operator_who_cannot_r
     )
     assert "Подозрение на провокатора" in html  # the reason, in Russian
     assert "coord" in html  # who set it
-    assert match.flag.expires_at.strftime("%d.%m.%Y") in html  # until when
+    # until when, in the operator's zone (the installation's: they chose none), with the zone
+    assert zoned(match.flag.expires_at, "d.m.Y H:i") in html
     assert NOTE not in html  # the note stays with the profile's readers
     assert "профиле, который вам недоступен" in html
     assert not AuditEvent.objects.filter(action=AuditAction.DECRYPTION_FAILED).exists()
