@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -142,6 +143,15 @@ def _empty_keyring() -> Iterator[Keyring]:
     """Each test starts with an empty keyring, as an anonymous request does."""
     with activated(Keyring()) as keyring:
         yield keyring
+
+
+@pytest.fixture(autouse=True)
+def _machine_left_whole() -> Iterator[None]:
+    """Fail the test that replaces the machine's /dev/null with a plain file: the suite runs as
+    root under CI, and every program that discards output through it breaks until it is made
+    again (a fuzzed `backup /dev/null --overwrite` once did this)."""
+    yield
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode), f"this test replaced {os.devnull}"
 
 
 @pytest.fixture

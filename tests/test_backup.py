@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import zlib
@@ -288,6 +289,21 @@ def test_backup_refuses_a_short_passphrase_and_an_existing_file(
     monkeypatch.setenv("REFUGE_BACKUP_PASSPHRASE", "short")
     with pytest.raises(CommandError, match="at least"):
         call_command("backup", str(backup), "--overwrite")
+
+
+def test_backup_refuses_to_replace_a_device_a_pipe_or_a_folder(
+    installation: dict[str, Any],
+) -> None:
+    # As root a rename over /dev/null would have put a root-only plain file in its place; a
+    # pipe stands in for the device, which only root could make here.
+    pipe = installation["tmp"] / "pipe"
+    os.mkfifo(pipe)
+    for target in (pipe, installation["tmp"] / "files"):
+        with pytest.raises(CommandError, match="regular file") as raised:
+            call_command("backup", str(target), "--overwrite")
+        assert raised.value.returncode == 2
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert (installation["tmp"] / "files" / "evidence" / "blob.bin").exists()
 
 
 def _verify(path: Path) -> str:

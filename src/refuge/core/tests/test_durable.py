@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from refuge.core.durable import write_atomically
+from refuge.core.durable import NotARegularFile, write_atomically
 
 
 def _leftovers(directory: Path, target: Path) -> list[Path]:
@@ -43,3 +45,28 @@ def test_a_write_that_fails_leaves_nothing_behind(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         write_atomically(target, b"data")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("make", [os.mkfifo, os.mkdir], ids=["pipe", "folder"])
+def test_a_target_that_is_not_a_regular_file_is_never_replaced(
+    tmp_path: Path, make: Callable[[Path], None]
+) -> None:
+    # A pipe stands in for /dev/null and other devices, which only root could make here.
+    target = tmp_path / "special"
+    make(target)
+    kind = stat.S_IFMT(target.lstat().st_mode)
+    with pytest.raises(NotARegularFile, match="not a regular file"):
+        write_atomically(target, b"data")
+    assert stat.S_IFMT(target.lstat().st_mode) == kind
+    assert _leftovers(tmp_path, target) == []
+
+
+def test_a_symbolic_link_is_replaced_not_followed(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    link = tmp_path / "link"
+    link.symlink_to(pipe)
+    write_atomically(link, b"data")
+    assert link.read_bytes() == b"data"
+    assert not link.is_symlink()
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)

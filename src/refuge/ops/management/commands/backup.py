@@ -21,7 +21,7 @@ from django.core.management.base import (
 )
 from django.utils import timezone
 
-from refuge.core.durable import write_atomically
+from refuge.core.durable import NotARegularFile, refuse_special_file, write_atomically
 from refuge.core.passphrase import MIN_PASSPHRASE_CHARS, read_passphrase
 from refuge.ops.backup import RestoreRefused, create_backup, read_backup_file, verify_backup
 from refuge.vault.api import BackupError
@@ -109,5 +109,12 @@ class Command(BaseCommand):
             raise CommandError("This is not a usable file name.", returncode=2) from None
         if exists and not overwrite:
             raise CommandError("The file exists; pass --overwrite to replace it.", returncode=2)
+        try:
+            refuse_special_file(target)
+        except NotARegularFile:
+            raise CommandError(
+                "A backup is written to a regular file; this is a device, a pipe or a folder.",
+                returncode=2,
+            ) from None
         if not parent_is_dir or not target.name:
             raise CommandError("The backup's folder does not exist.", returncode=2)
