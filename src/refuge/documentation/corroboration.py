@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -57,7 +58,7 @@ def corroborate(act: Act, sources: Iterable[Source]) -> Corroboration:
     if act.verified_at is not None:
         reasons.append(
             _("Verified by %(who)s on %(date)s.")
-            % {"who": act.verified_by, "date": act.verified_at.date().isoformat()}
+            % {"who": act.verified_by, "date": timezone.localdate(act.verified_at).isoformat()}
         )
         return Corroboration(Confidence.VERIFIED, count, tuple(reasons))
     if count >= 2:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -147,6 +147,19 @@ def test_a_monitor_marks_an_act_verified_with_reasoning(as_lawyer) -> None:
     assert corroboration.confidence == Confidence.VERIFIED
     assert act.verification_reasoning == "Medical record seen."
     assert any("lawyer1" in reason for reason in corroboration.reasons)
+
+
+def test_the_verification_date_is_the_local_one(as_lawyer) -> None:
+    act = record_testimony(actor=as_lawyer, testimony=factories.testimony()).acts[0]
+    verify_act(actor=as_lawyer, act=act, reasoning="Medical record seen.", version=act.version)
+    act.refresh_from_db()
+    # 22:30 UTC on 14 March is already 15 March in Moscow (UTC+3) but still 14 March in UTC.
+    act.verified_at = datetime(2026, 3, 14, 22, 30, tzinfo=UTC)
+
+    with timezone.override("Europe/Moscow"):
+        assert "2026-03-15" in " ".join(_confidence(act).reasons)
+    with timezone.override("UTC"):
+        assert "2026-03-14" in " ".join(_confidence(act).reasons)
 
 
 def test_verifying_with_a_stale_version_is_a_conflict(as_lawyer) -> None:
