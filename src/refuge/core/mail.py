@@ -19,6 +19,11 @@ class MailFailed(Exception):
         super().__init__(code)
         self.code = code
 
+    @property
+    def final(self) -> bool:
+        """True when the server refused the address: sending the same again cannot succeed."""
+        return self.code == "refused"
+
 
 def send_one(message: EmailMessage) -> None:
     """Send the message now (timeout REFUGE_ALARM_SEND_TIMEOUT); raise MailFailed(code)."""

@@ -2,8 +2,9 @@
 
 A row is claimed by one UPDATE (pending and due -> sending), so two workers never send the
 same one. A worker killed between sending and marking leaves it "sending"; once its claim has
-expired it is due again: a message may then arrive twice, never not at all. Used by the alarms
-to operators (oncall) and the messages to people on their channels (channels).
+expired it is due again: a message may then arrive twice, never not at all. A failed send
+raises SendFailed; RETRIES says whether and when it is tried again. Used by the alarms to
+operators (oncall) and the messages to people on their channels (channels).
 """
 
 from __future__ import annotations
@@ -77,6 +78,55 @@ def send_due(
     )
 
 
-def retry_delay(attempts: int, *, first: timedelta, longest: timedelta) -> timedelta:
-    """first, 2 × first, 4 × first, ... never more than longest."""
-    return min(first * (1 << max(attempts - 1, 0)), longest)
+class SendFailed(Exception):
+    """A row could not be sent: `code` says why (never the service's words, which can quote an
+    address); `final` when no retry can mend it; `retry_after`, the service's own wait, when it
+    gave one."""
+
+    def __init__(
+        self, code: str, *, final: bool = False, retry_after: timedelta | None = None
+    ) -> None:
+        super().__init__(code)
+        self.code = code
+        self.final = final
+        self.retry_after = retry_after
+
+
+MIN_WAIT = timedelta(seconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    status: OutboxStatus  # FAILED: given up, shown to people; PENDING: sent again later
+    next_attempt_at: datetime
+
+    @property
+    def given_up(self) -> bool:
+        return self.status == OutboxStatus.FAILED
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """At most `max_attempts` sends; between them first, 2 × first, 4 × first, ... never more
+    than `longest`, or the wait the service asked for."""
+
+    max_attempts: int = 8
+    first: timedelta = timedelta(seconds=15)
+    longest: timedelta = timedelta(minutes=30)
+
+    def delay(self, attempts: int) -> timedelta:
+        return min(self.first * (1 << max(attempts - 1, 0)), self.longest)
+
+    def after_failure(self, attempts: int, failure: SendFailed, *, now: datetime) -> Retry:
+        """What becomes of a row whose `attempts`-th send failed so."""
+        given_up = failure.final or attempts >= self.max_attempts
+        wait = self.delay(attempts)
+        if failure.retry_after is not None:
+            wait = max(failure.retry_after, MIN_WAIT)
+        return Retry(
+            status=OutboxStatus.FAILED if given_up else OutboxStatus.PENDING,
+            next_attempt_at=now + wait,
+        )
+
+
+RETRIES = RetryPolicy()  # the alarms' and the channels' messages alike

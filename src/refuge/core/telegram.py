@@ -34,6 +34,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import timedelta
 from typing import Any
 
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -65,6 +66,11 @@ class TelegramError(Exception):
         # Telegram's own words ("Forbidden: bot was blocked by the user"): for a test or a
         # developer, never for a log (it may quote what was sent).
         self.description = description
+
+    @property
+    def retry_wait(self) -> timedelta | None:
+        """The wait Telegram asked for (429), as a duration."""
+        return None if self.retry_after is None else timedelta(seconds=self.retry_after)
 
     @property
     def final(self) -> bool:

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from refuge.channels.config import reply_address
 from refuge.channels.models import Outbound
-from refuge.channels.services.outbound import SendFailed
 from refuge.core import mail
+from refuge.core.outbox import SendFailed
 
 
 def _subject() -> str:
@@ -33,4 +33,4 @@ def send_email(address: str, text: str, outbound: Outbound) -> None:
     try:
         mail.send_one(message)
     except mail.MailFailed as failure:
-        raise SendFailed(failure.code) from failure
+        raise SendFailed(failure.code, final=failure.final) from failure

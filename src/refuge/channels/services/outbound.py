@@ -9,7 +9,7 @@ person did not get it and can reach them another way.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,28 +20,17 @@ from refuge.channels.models import Conversation, Outbound, OutboundKind
 from refuge.channels.services.addresses import address_of
 from refuge.channels.tasks import send_outbound
 from refuge.core import outbox
-from refuge.core.outbox import OutboxStatus
+from refuge.core.outbox import OutboxStatus, SendFailed
 from refuge.core.tasks import enqueue_on_commit
 from refuge.intake.models import Message
 from refuge.vault import api as vault
 
-MAX_ATTEMPTS = 8
-FIRST_RETRY = timedelta(seconds=15)
-LONGEST_RETRY = timedelta(minutes=30)
 TEXT_LABEL = "channel-outbound"
+MAX_ATTEMPTS = outbox.RETRIES.max_attempts
 
 
-class SendFailed(Exception):
-    """A channel could not send: `code` says why (never the service's words, which can quote
-    an address); `retry_after` is the service's own wait, when it gave one."""
-
-    def __init__(self, code: str, *, retry_after: timedelta | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.retry_after = retry_after
-
-
-# channel -> send(address, text, outbound): raises SendFailed. Each channel registers its own.
+# channel -> send(address, text, outbound): raises SendFailed, `final` where no retry can mend
+# it (the address is gone or refused, the person blocked the bot). Each channel registers its own.
 Sender = Callable[[str, str, Outbound], None]
 _senders: dict[str, Sender] = {}
 
@@ -101,27 +90,23 @@ def _send(outbound: Outbound) -> None:
         raise SendFailed("channel_off")
     address = address_of(outbound.conversation)
     if not address:
-        raise SendFailed("no_address")
+        raise SendFailed("no_address", final=True)
     text = vault.open_server_secret(outbound.text, label=TEXT_LABEL)
     if text is None:
-        raise SendFailed("unreadable")
+        raise SendFailed("unreadable", final=True)
     sender(address, text, outbound)
 
 
 @transaction.atomic
 def _after_failure(outbound: Outbound, failure: SendFailed, *, now: datetime) -> str:
-    given_up = outbound.attempts >= MAX_ATTEMPTS or failure.code in PERMANENT
-    status = OutboxStatus.FAILED if given_up else OutboxStatus.PENDING
-    delay = failure.retry_after or outbox.retry_delay(
-        outbound.attempts, first=FIRST_RETRY, longest=LONGEST_RETRY
-    )
+    retry = outbox.RETRIES.after_failure(outbound.attempts, failure, now=now)
     Outbound.objects.filter(pk=outbound.pk).update(
-        status=status,
+        status=retry.status,
         error=failure.code,
-        next_attempt_at=now + delay,
-        text=None if given_up else outbound.text,
+        next_attempt_at=retry.next_attempt_at,
+        text=None if retry.given_up else outbound.text,
     )
-    if given_up:
+    if retry.given_up:
         record_event(
             AuditAction.RECORD_CHANGED,
             target=outbound.conversation.thread,
@@ -132,11 +117,7 @@ def _after_failure(outbound: Outbound, failure: SendFailed, *, now: datetime) ->
                 "attempts": outbound.attempts,
             },
         )
-    return status
-
-
-# Failures no retry can mend: the person's address is gone or refused, or blocked the bot.
-PERMANENT = frozenset({"no_address", "unreadable", "refused", "blocked"})
+    return retry.status
 
 
 def failed_for(thread_id: int) -> list[Outbound]:

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from refuge.channels.models import Outbound, OutboundKind
-from refuge.channels.services.outbound import SendFailed
 from refuge.channels.telegram.bot import people_bot, urgency_keyboard
 from refuge.channels.telegram.erasure import remember
+from refuge.core.outbox import SendFailed
 from refuge.core.telegram import TelegramError
 
 
 def _failure(error: TelegramError) -> SendFailed:
     if error.code == "blocked":  # the person blocked the bot: no retry can mend it
-        return SendFailed("blocked")
+        return SendFailed("blocked", final=True)
     if error.code == "bad_request":  # the chat is gone, or Telegram refuses the message
-        return SendFailed("refused")
+        return SendFailed("refused", final=True)
     if error.code == "rate_limited":
-        wait = timedelta(seconds=error.retry_after) if error.retry_after else None
-        return SendFailed("rate_limited", retry_after=wait)
+        return SendFailed("rate_limited", retry_after=error.retry_wait)
     return SendFailed(f"telegram_{error.code}")
 
 
@@ -33,7 +30,7 @@ def send_telegram(address: str, text: str, outbound: Outbound) -> None:
     except TelegramError as error:
         raise _failure(error) from None
     except ValueError:  # not a chat id
-        raise SendFailed("no_address") from None
+        raise SendFailed("no_address", final=True) from None
     message_id = sent.get("message_id")
     if isinstance(message_id, int):
         remember(

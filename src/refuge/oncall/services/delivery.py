@@ -12,7 +12,7 @@ text (messages.py). Errors are kept as codes: a mail server's answer can quote a
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -22,26 +22,14 @@ from django.utils import timezone
 from refuge.audit.models import AuditAction
 from refuge.audit.services import record_event
 from refuge.core import mail, outbox
+from refuge.core.outbox import SendFailed
 from refuge.core.telegram import TelegramError
 from refuge.oncall.messages import alarm_text
 from refuge.oncall.models import AlarmChannel, Delivery, DeliveryStatus
 from refuge.oncall.services.preferences import alarm_email, alarm_telegram_chat, settings_of
 from refuge.oncall.services.staff_bot import staff_bot
 
-MAX_ATTEMPTS = 8
-FIRST_RETRY = timedelta(seconds=15)
-LONGEST_RETRY = timedelta(minutes=30)
-
-
-class DeliveryFailed(Exception):
-    """`final`: retrying cannot help; `retry_after`: seconds the service asked to wait."""
-
-    def __init__(self, code: str, *, final: bool = False, retry_after: int | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.final = final
-        self.retry_after = retry_after
-
+MAX_ATTEMPTS = outbox.RETRIES.max_attempts
 
 DeliveryRun = outbox.OutboxRun
 
@@ -65,7 +53,7 @@ def deliver_one(pk: int, *, now: datetime) -> str:
         return ""
     try:
         _send(delivery)
-    except DeliveryFailed as failure:
+    except SendFailed as failure:
         return _after_failure(delivery, failure, now=now)
     with transaction.atomic():
         Delivery.objects.filter(pk=pk).update(
@@ -79,33 +67,24 @@ def deliver_one(pk: int, *, now: datetime) -> str:
     return DeliveryStatus.SENT
 
 
-def retry_delay(attempts: int) -> timedelta:
-    return outbox.retry_delay(attempts, first=FIRST_RETRY, longest=LONGEST_RETRY)
-
-
 @transaction.atomic
-def _after_failure(delivery: Delivery, failure: DeliveryFailed, *, now: datetime) -> str:
-    code = failure.code
-    given_up = failure.final or delivery.attempts >= MAX_ATTEMPTS
-    status = DeliveryStatus.FAILED if given_up else DeliveryStatus.PENDING
-    wait = retry_delay(delivery.attempts)
-    if failure.retry_after is not None:
-        wait = timedelta(seconds=max(failure.retry_after, 1))
+def _after_failure(delivery: Delivery, failure: SendFailed, *, now: datetime) -> str:
+    retry = outbox.RETRIES.after_failure(delivery.attempts, failure, now=now)
     Delivery.objects.filter(pk=delivery.pk).update(
-        status=status, error=code, next_attempt_at=now + wait
+        status=retry.status, error=failure.code, next_attempt_at=retry.next_attempt_at
     )
-    if given_up:
+    if retry.given_up:
         record_event(
             AuditAction.ALARM_FAILED,
             target=delivery.alarm,
             details={
                 "operator": delivery.operator_id,
                 "channel": delivery.channel,
-                "error": code,
+                "error": failure.code,
                 "attempts": delivery.attempts,
             },
         )
-    return status
+    return retry.status
 
 
 def _send(delivery: Delivery) -> None:
@@ -114,13 +93,13 @@ def _send(delivery: Delivery) -> None:
     elif delivery.channel == AlarmChannel.TELEGRAM:
         _send_telegram(delivery)
     else:
-        raise DeliveryFailed("no_channel")
+        raise SendFailed("no_channel")
 
 
 def _send_email(delivery: Delivery) -> None:
     address = alarm_email(settings_of(delivery.operator))
     if not address:
-        raise DeliveryFailed("no_channel")
+        raise SendFailed("no_channel")
     subject, body = alarm_text(delivery.alarm, language=delivery.operator.language)
     message = EmailMessage(
         subject=subject,
@@ -132,7 +111,7 @@ def _send_email(delivery: Delivery) -> None:
         mail.send_one(message)
     except mail.MailFailed as failure:
         code = "smtp_refused" if failure.code == "refused" else failure.code
-        raise DeliveryFailed(code) from failure
+        raise SendFailed(code) from failure
 
 
 _TELEGRAM_CODES = {
@@ -148,16 +127,16 @@ _TELEGRAM_CODES = {
 def _send_telegram(delivery: Delivery) -> None:
     chat = alarm_telegram_chat(settings_of(delivery.operator))
     if not chat:
-        raise DeliveryFailed("no_channel")
+        raise SendFailed("no_channel")
     bot = staff_bot()
     if bot is None:
-        raise DeliveryFailed("telegram_token")
+        raise SendFailed("telegram_token")
     _subject, body = alarm_text(delivery.alarm, language=delivery.operator.language)
     try:
         bot.send_message(chat, body)
     except TelegramError as error:
-        raise DeliveryFailed(
+        raise SendFailed(
             _TELEGRAM_CODES.get(error.code, "telegram_error"),
             final=error.final,
-            retry_after=error.retry_after if error.code == "rate_limited" else None,
+            retry_after=error.retry_wait if error.code == "rate_limited" else None,
         ) from None
