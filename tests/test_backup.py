@@ -304,6 +304,9 @@ def test_backup_refuses_to_replace_a_device_a_pipe_or_a_folder(
         assert raised.value.returncode == 2
     assert stat.S_ISFIFO(pipe.lstat().st_mode)
     assert (installation["tmp"] / "files" / "evidence" / "blob.bin").exists()
+    inside_a_file = installation["tmp"] / "files" / "evidence" / "blob.bin" / "backup"
+    with pytest.raises(CommandError, match="folder does not exist"):
+        call_command("backup", str(inside_a_file), "--overwrite")
 
 
 def _verify(path: Path) -> str:

@@ -29,7 +29,7 @@ def refuse_special_file(path: Path) -> None:
     """Raise NotARegularFile if `path` exists and write_atomically would not replace it."""
     try:
         mode = os.lstat(path).st_mode
-    except FileNotFoundError:
+    except OSError:  # nothing there, or not reachable: the write itself says why it fails
         return
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
         raise NotARegularFile(path)
