@@ -8,15 +8,14 @@ from refuge.channels.telegram.erasure import remember
 from refuge.core.outbox import SendFailed
 from refuge.core.telegram import TelegramError
 
+# The person blocked the bot; the chat is gone, or Telegram refuses the message: both final.
+_CODES = {"blocked": "blocked", "bad_request": "refused"}
+
 
 def _failure(error: TelegramError) -> SendFailed:
-    if error.code == "blocked":  # the person blocked the bot: no retry can mend it
-        return SendFailed("blocked", final=True)
-    if error.code == "bad_request":  # the chat is gone, or Telegram refuses the message
-        return SendFailed("refused", final=True)
     if error.code == "rate_limited":
         return SendFailed("rate_limited", retry_after=error.retry_wait)
-    return SendFailed(f"telegram_{error.code}")
+    return SendFailed(_CODES.get(error.code, f"telegram_{error.code}"), final=error.final)
 
 
 def send_telegram(address: str, text: str, outbound: Outbound) -> None:

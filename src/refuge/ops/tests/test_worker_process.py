@@ -233,15 +233,14 @@ def test_two_workers_on_one_queue_run_each_slot_once(data_dir, processes, storag
         if url is None:
             pytest.skip("no Redis on 127.0.0.1:6379")
         extra = {"REFUGE_REDIS_URL": url, "REFUGE_HUEY_NAME": name}
+    logs = [data_dir / f"worker{number}.log" for number in (1, 2)]
     try:
-        for number in (1, 2):
-            log = data_dir / f"worker{number}.log"
+        for log in logs:
             processes.append(_start([str(REFUGE), "worker"], _env(data_dir, **extra), log))
         _wait_for(lambda: _finished(data_dir, JOB_COUNT))
         # On a loaded machine one worker may finish every job before the other has started:
         # wait for both, so that the late one's first tick is among those checked.
         started = "on Redis" if storage == "redis" else "on SQLite"
-        logs = [data_dir / f"worker{number}.log" for number in (1, 2)]
         _wait_for(lambda: all(started in log.read_text() for log in logs))
         time.sleep(3)  # both ticks have enqueued; give the duplicates time to be refused
 
