@@ -16,6 +16,7 @@ from refuge.analysis.jobs import run_estimate_job
 from refuge.analysis.linking import run_linkage
 from refuge.analysis.models import EstimateJob, EstimateJobStatus
 from refuge.analysis.tests.test_statistics import _document
+from refuge.core.timezones import zoned
 from refuge.documentation.choices import SourceKind, ViolationType
 from refuge.testing import (
     CHROMIUM,
@@ -142,3 +143,12 @@ def test_analyst_watches_a_latent_class_estimate_and_reads_both_methods(
     assert "R-hat" in body
     assert page.locator('meta[http-equiv="refresh"]').count() == 0
     assert _fits_the_screen(page)
+
+    # Back to the list: the job is there, requested when, in the analyst's zone, with the zone.
+    page.click("text=К списку оценок")
+    row = page.inner_text("table.jobs tbody tr")
+    page.screenshot(path="/tmp/lcmcr-5-list.png", full_page=True)
+    assert zoned(job.requested_at) in row
+    assert "MSK" in row
+    assert "Готово" in row
+    assert _fits_the_screen(page)  # the table scrolls within itself
